@@ -1,0 +1,338 @@
+package dev.fieldvault.keys;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.DeterministicAead;
+import com.google.crypto.tink.prf.Prf;
+import dev.fieldvault.keys.internal.AssociatedData;
+import dev.fieldvault.keys.internal.Compression;
+import dev.fieldvault.keys.internal.TinkSetup;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one entry point to encrypt and decrypt field values: "encrypt these bytes for this context",
+ * "decrypt them", and "compute the blind index of this value".
+ *
+ * <p>Every ciphertext carries its format version, mode, compression flag and key id in an
+ * authenticated header (see {@link CiphertextHeader} and {@code docs/FORMAT.md}), and is bound to
+ * its {@link EncryptionContext}. New values are written under each keyset's primary key; any
+ * enabled key reads.
+ *
+ * <p>A cipher is thread-safe. Keys are unwrapped when the cipher is created or
+ * {@linkplain #reload(Keyring) reloaded}, never per value. Most code uses a typed
+ * {@link FieldEncryptor} from {@link #field(FieldSpec)}.
+ */
+public final class FieldCipher {
+
+  /** Shortest blind index (bytes of PRF output). Shorter indexes match more unrelated values. */
+  public static final int MIN_BLIND_INDEX_LENGTH = 4;
+  /** Longest blind index (bytes of PRF output). */
+  public static final int MAX_BLIND_INDEX_LENGTH = 32;
+  static final byte BLIND_INDEX_VERSION = 0x01;
+  /** Blind index overhead: a version byte and the 4-byte PRF key id. */
+  public static final int BLIND_INDEX_HEADER = 5;
+
+  private static final int NO_COMPRESSION = -1;
+
+  private volatile Tables tables;
+
+  private FieldCipher(Keyring keyring) {
+    this.tables = new Tables(keyring);
+  }
+
+  /** A cipher over the keysets of a keyring. */
+  public static FieldCipher create(Keyring keyring) {
+    TinkSetup.ensureRegistered();
+    return new FieldCipher(Objects.requireNonNull(keyring, "keyring"));
+  }
+
+  /** The keyring in use. */
+  public Keyring keyring() {
+    return tables.keyring;
+  }
+
+  /**
+   * Atomically switches to a changed keyring (a promoted or added key): operations already running
+   * finish with the old one, later ones use the new one.
+   */
+  public void reload(Keyring keyring) {
+    this.tables = new Tables(Objects.requireNonNull(keyring, "keyring"));
+  }
+
+  /** A typed encryptor for one field; validates the spec against the keyring now. */
+  public <T> FieldEncryptor<T> field(FieldSpec<T> spec) {
+    Tables t = tables;
+    if (spec.mode() == EncryptionMode.RANDOMIZED && t.aead == null) {
+      throw new VaultConfigurationException("Field " + spec.describe() + " is randomized but the keyring"
+          + " has no AEAD keyset: add one to the keyring");
+    }
+    if (spec.mode() == EncryptionMode.DETERMINISTIC && t.daead == null) {
+      throw new VaultConfigurationException("Field " + spec.describe() + " is deterministic but the keyring"
+          + " has no deterministic AEAD keyset: add one to the keyring");
+    }
+    if (spec.blindIndexLength() > 0 && t.prf == null) {
+      throw new VaultConfigurationException("Field " + spec.describe() + " has a blind index but the"
+          + " keyring has no PRF keyset: add one to the keyring");
+    }
+    return new FieldEncryptor<>(this, spec);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Encryption
+
+  /** Encrypts {@code plaintext} for {@code context} under the primary key of the mode's keyset. */
+  public byte[] encrypt(byte[] plaintext, EncryptionContext context, EncryptionMode mode) {
+    return encrypt(plaintext, context, mode, NO_COMPRESSION);
+  }
+
+  /**
+   * As {@link #encrypt(byte[], EncryptionContext, EncryptionMode)}, compressing plaintexts of at
+   * least {@code compressAbove} bytes when that makes them smaller (negative: never). Compression
+   * makes the ciphertext length depend on the content: do not use it where an attacker can mix
+   * chosen text with a secret in one value.
+   */
+  public byte[] encrypt(byte[] plaintext, EncryptionContext context, EncryptionMode mode, int compressAbove) {
+    Objects.requireNonNull(plaintext, "plaintext");
+    boolean deterministic = mode == EncryptionMode.DETERMINISTIC;
+    if (deterministic && context.rowId() != null) {
+      throw new VaultConfigurationException("A deterministic value cannot be row-bound (" + context.describe()
+          + "): equal values must encrypt equally across rows");
+    }
+    byte[] body = plaintext;
+    boolean compressed = false;
+    if (compressAbove >= 0 && plaintext.length >= compressAbove) {
+      byte[] c = Compression.compressIfSmaller(plaintext);
+      if (c != null) {
+        body = c;
+        compressed = true;
+      }
+    }
+    byte header = CiphertextHeader.headerByte(deterministic, compressed);
+    byte[] ad = context.associatedData(header);
+    Tables t = tables;
+    byte[] tink;
+    try {
+      tink = deterministic
+          ? t.daead().primary.encryptDeterministically(body, ad)
+          : t.aead().primary.encrypt(body, ad);
+    } catch (GeneralSecurityException e) {
+      throw new FieldVaultException("Encryption failed for " + context.describe() + ": " + e.getClass().getSimpleName(), e);
+    }
+    byte[] out = new byte[tink.length + 1];
+    out[0] = header;
+    System.arraycopy(tink, 0, out, 1, tink.length);
+    return out;
+  }
+
+  /**
+   * Decrypts a ciphertext written for {@code context}, in whatever mode its header says.
+   *
+   * @throws MalformedCiphertextException if the value is not a FieldVault ciphertext
+   * @throws KeyUnavailableException if its key is unknown, disabled, destroyed or below the minimum
+   * @throws DecryptionFailedException if it was modified or belongs to another context
+   */
+  public byte[] decrypt(byte[] ciphertext, EncryptionContext context) {
+    CiphertextHeader h = CiphertextHeader.parse(ciphertext);
+    Tables t = tables;
+    byte[] tink = java.util.Arrays.copyOfRange(ciphertext, 1, ciphertext.length);
+    byte[] ad = context.associatedData(ciphertext[0]);
+    byte[] body;
+    try {
+      body = h.mode() == EncryptionMode.DETERMINISTIC
+          ? t.daead().forKeyId(h.keyId()).decryptDeterministically(tink, ad)
+          : t.aead().forKeyId(h.keyId()).decrypt(tink, ad);
+    } catch (GeneralSecurityException e) {
+      throw new DecryptionFailedException("Decryption failed for " + context.describe() + " (" + h.mode()
+          + ", key id " + Integer.toUnsignedString(h.keyId()) + "): the stored value was modified, copied from"
+          + " another field, row or tenant, or written under another context name");
+    }
+    if (!h.compressed()) {
+      return body;
+    }
+    try {
+      return Compression.decompress(body);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedCiphertextException("The compressed payload for " + context.describe()
+          + " is invalid although it authenticated: it was written by a faulty encoder");
+    }
+  }
+
+  /** As {@link #decrypt(byte[], EncryptionContext)}, also requiring the header's mode to be {@code expected}. */
+  public byte[] decrypt(byte[] ciphertext, EncryptionContext context, EncryptionMode expected) {
+    CiphertextHeader h = CiphertextHeader.parse(ciphertext);
+    if (h.mode() != expected) {
+      throw new DecryptionFailedException("The stored value for " + context.describe() + " is " + h.mode()
+          + " but the field is configured " + expected + ": rewrap the column after changing a field's mode");
+    }
+    return decrypt(ciphertext, context);
+  }
+
+  /**
+   * The deterministic ciphertexts of {@code plaintext} under every readable key of the deterministic
+   * keyset, the primary's first: a query that matches any of them finds rows written before and
+   * after a key rotation.
+   */
+  public List<byte[]> searchCiphertexts(byte[] plaintext, EncryptionContext context, int compressAbove) {
+    Tables t = tables;
+    KeyTable<DeterministicAead> table = t.daead();
+    List<byte[]> out = new ArrayList<>(table.readableCount());
+    out.add(encrypt(plaintext, context, EncryptionMode.DETERMINISTIC, compressAbove));
+    if (table.readableCount() == 1) {
+      return out;
+    }
+    byte[] body = plaintext;
+    boolean compressed = false;
+    if (compressAbove >= 0 && plaintext.length >= compressAbove) {
+      byte[] c = Compression.compressIfSmaller(plaintext);
+      if (c != null) {
+        body = c;
+        compressed = true;
+      }
+    }
+    byte header = CiphertextHeader.headerByte(true, compressed);
+    byte[] ad = context.associatedData(header);
+    for (int i = 0; i < table.readableCount(); i++) {
+      if (table.readableIdAt(i) == table.primaryId) {
+        continue;
+      }
+      try {
+        byte[] tink = table.readableAt(i).encryptDeterministically(body, ad);
+        byte[] ct = new byte[tink.length + 1];
+        ct[0] = header;
+        System.arraycopy(tink, 0, ct, 1, tink.length);
+        out.add(ct);
+      } catch (GeneralSecurityException e) {
+        throw new FieldVaultException("Encryption failed for " + context.describe(), e);
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Blind indexes
+
+  /**
+   * The blind index of an already normalised value: {@code 0x01 || prf key id || PRF(input)[0..length)}
+   * under the PRF keyset's primary key. The context must not be row-bound.
+   */
+  public byte[] blindIndex(byte[] normalized, EncryptionContext context, int length) {
+    KeyTable<Prf> table = tables.prf();
+    return blindIndex(table.primary, table.primaryId, normalized, context, length);
+  }
+
+  /** The blind indexes of a value under every readable PRF key, the primary's first. */
+  public List<byte[]> blindIndexesForSearch(byte[] normalized, EncryptionContext context, int length) {
+    KeyTable<Prf> table = tables.prf();
+    List<byte[]> out = new ArrayList<>(table.readableCount());
+    out.add(blindIndex(table.primary, table.primaryId, normalized, context, length));
+    for (int i = 0; i < table.readableCount(); i++) {
+      if (table.readableIdAt(i) != table.primaryId) {
+        out.add(blindIndex(table.readableAt(i), table.readableIdAt(i), normalized, context, length));
+      }
+    }
+    return out;
+  }
+
+  /** The PRF key id a blind index was computed with. */
+  public static int blindIndexKeyId(byte[] blindIndex) {
+    if (blindIndex == null || blindIndex.length < BLIND_INDEX_HEADER + MIN_BLIND_INDEX_LENGTH
+        || blindIndex[0] != BLIND_INDEX_VERSION) {
+      throw new MalformedCiphertextException("Not a FieldVault blind index");
+    }
+    return AssociatedData.readInt(blindIndex, 1);
+  }
+
+  private static byte[] blindIndex(Prf prf, int keyId, byte[] normalized, EncryptionContext context, int length) {
+    if (length < MIN_BLIND_INDEX_LENGTH || length > MAX_BLIND_INDEX_LENGTH) {
+      throw new VaultConfigurationException("A blind index length must be " + MIN_BLIND_INDEX_LENGTH + " to "
+          + MAX_BLIND_INDEX_LENGTH + " bytes, not " + length);
+    }
+    if (context.rowId() != null) {
+      throw new VaultConfigurationException("A blind index cannot be row-bound (" + context.describe() + ")");
+    }
+    try {
+      byte[] mac = prf.compute(AssociatedData.blindIndexInput(context.encoded(), normalized), length);
+      byte[] out = new byte[BLIND_INDEX_HEADER + length];
+      out[0] = BLIND_INDEX_VERSION;
+      AssociatedData.writeInt(out, 1, keyId);
+      System.arraycopy(mac, 0, out, BLIND_INDEX_HEADER, length);
+      return out;
+    } catch (GeneralSecurityException e) {
+      throw new FieldVaultException("Blind index computation failed for " + context.describe(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rotation support
+
+  /** Whether a ciphertext is under the current primary key of its mode's keyset (read from the header only). */
+  public boolean isOnPrimaryKey(byte[] ciphertext) {
+    CiphertextHeader h = CiphertextHeader.parse(ciphertext);
+    Tables t = tables;
+    KeyTable<?> table = h.mode() == EncryptionMode.DETERMINISTIC ? t.daead : t.aead;
+    return table != null && table.primaryId == h.keyId();
+  }
+
+  /** Whether a blind index is under the current primary PRF key. */
+  public boolean isBlindIndexOnPrimaryKey(byte[] blindIndex) {
+    Tables t = tables;
+    return t.prf != null && t.prf.primaryId == blindIndexKeyId(blindIndex);
+  }
+
+  /**
+   * Re-encrypts a ciphertext under the primary key of its mode, in the same context, keeping its
+   * compression; returns the same array when it is already on the primary key.
+   */
+  public byte[] rewrap(byte[] ciphertext, EncryptionContext context) {
+    if (isOnPrimaryKey(ciphertext)) {
+      return ciphertext;
+    }
+    CiphertextHeader h = CiphertextHeader.parse(ciphertext);
+    byte[] plain = decrypt(ciphertext, context);
+    return encrypt(plain, context, h.mode(), h.compressed() ? 0 : NO_COMPRESSION);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static final class Tables {
+    final Keyring keyring;
+    final KeyTable<Aead> aead;
+    final KeyTable<DeterministicAead> daead;
+    final KeyTable<Prf> prf;
+
+    Tables(Keyring keyring) {
+      this.keyring = keyring;
+      this.aead = keyring.aead().map(KeyTable::aead).orElse(null);
+      this.daead = keyring.deterministic().map(KeyTable::deterministic).orElse(null);
+      this.prf = keyring.prf().map(KeyTable::prf).orElse(null);
+    }
+
+    KeyTable<Aead> aead() {
+      if (aead == null) {
+        throw new VaultConfigurationException("The keyring has no AEAD keyset for randomized values");
+      }
+      return aead;
+    }
+
+    KeyTable<DeterministicAead> daead() {
+      if (daead == null) {
+        throw new VaultConfigurationException("The keyring has no deterministic AEAD keyset");
+      }
+      return daead;
+    }
+
+    KeyTable<Prf> prf() {
+      if (prf == null) {
+        throw new VaultConfigurationException("The keyring has no PRF keyset for blind indexes");
+      }
+      return prf;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FieldCipher{" + tables.keyring + "}";
+  }
+}

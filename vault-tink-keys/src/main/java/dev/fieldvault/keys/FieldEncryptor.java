@@ -1,0 +1,128 @@
+package dev.fieldvault.keys;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Encrypts and decrypts the values of one field ({@link FieldSpec}) with a {@link FieldCipher}.
+ * Obtain one from {@link FieldCipher#field(FieldSpec)}. Thread-safe.
+ *
+ * <p>Null handling: a null value encrypts to null and null decrypts to null (SQL NULL stays NULL;
+ * that a value is absent is not hidden). The empty string and empty byte array are encrypted like
+ * any other value.
+ *
+ * @param <T> the field's Java type
+ */
+public final class FieldEncryptor<T> {
+
+  private final FieldCipher cipher;
+  private final FieldSpec<T> spec;
+  private final EncryptionContext base;
+
+  FieldEncryptor(FieldCipher cipher, FieldSpec<T> spec) {
+    this.cipher = cipher;
+    this.spec = spec;
+    this.base = EncryptionContext.of(spec.domain(), spec.field());
+  }
+
+  public FieldSpec<T> spec() {
+    return spec;
+  }
+
+  /** The context of this field for a tenant and row (either may be null). */
+  public EncryptionContext context(String tenant, Object rowId) {
+    if (spec.rowBound()) {
+      if (rowId == null) {
+        throw new VaultConfigurationException("Field " + spec.describe() + " is row-bound: its row id must be"
+            + " known before the value is written or read (use a sequence, UUID or assigned id)");
+      }
+    } else {
+      rowId = null;
+    }
+    if (tenant == null && rowId == null) {
+      return base;
+    }
+    return EncryptionContext.of(spec.domain(), spec.field(), tenant, rowId);
+  }
+
+  /** Encrypts a value of a field that is neither tenant-scoped nor row-bound. */
+  public byte[] encrypt(T value) {
+    return encrypt(value, null, null);
+  }
+
+  /** Encrypts a value for a tenant and row (either may be null when not used). */
+  public byte[] encrypt(T value, String tenant, Object rowId) {
+    if (value == null) {
+      return null;
+    }
+    return cipher.encrypt(spec.codec().encode(value), context(tenant, rowId), spec.mode(), spec.compressAbove());
+  }
+
+  /** Decrypts a value of a field that is neither tenant-scoped nor row-bound. */
+  public T decrypt(byte[] ciphertext) {
+    return decrypt(ciphertext, null, null);
+  }
+
+  /** Decrypts a value written for a tenant and row. */
+  public T decrypt(byte[] ciphertext, String tenant, Object rowId) {
+    if (ciphertext == null) {
+      return null;
+    }
+    return spec.codec().decode(cipher.decrypt(ciphertext, context(tenant, rowId), spec.mode()));
+  }
+
+  /** The text storage form: base64 of {@link #encrypt(Object, String, Object)}. */
+  public String encryptToText(T value, String tenant, Object rowId) {
+    byte[] ct = encrypt(value, tenant, rowId);
+    return ct == null ? null : Base64.getEncoder().encodeToString(ct);
+  }
+
+  /** Decrypts the text storage form. */
+  public T decryptText(String base64, String tenant, Object rowId) {
+    return base64 == null ? null : decrypt(CiphertextHeader.decodeText(base64), tenant, rowId);
+  }
+
+  /**
+   * For a deterministic field: the ciphertexts that a stored equal value may have, one per readable
+   * key (the primary's first). Query with {@code col IN (...)} to keep finding rows during a rotation.
+   */
+  public List<byte[]> searchCiphertexts(T value, String tenant) {
+    if (spec.mode() != EncryptionMode.DETERMINISTIC) {
+      throw new VaultConfigurationException("Field " + spec.describe() + " is randomized: search it through"
+          + " a blind index, or make it deterministic");
+    }
+    return cipher.searchCiphertexts(spec.codec().encode(value), context(tenant, null), spec.compressAbove());
+  }
+
+  /** The blind index of a value under the primary PRF key (what is stored beside the ciphertext). */
+  public byte[] blindIndex(T value, String tenant) {
+    requireBlindIndex();
+    if (value == null) {
+      return null;
+    }
+    return cipher.blindIndex(spec.normalizer().apply(value), blindContext(tenant), spec.blindIndexLength());
+  }
+
+  /** The blind indexes a stored equal value may have, one per readable PRF key (the primary's first). */
+  public List<byte[]> blindIndexesForSearch(T value, String tenant) {
+    requireBlindIndex();
+    return new ArrayList<>(cipher.blindIndexesForSearch(spec.normalizer().apply(value), blindContext(tenant),
+        spec.blindIndexLength()));
+  }
+
+  private EncryptionContext blindContext(String tenant) {
+    return tenant == null ? base : base.withTenant(tenant);
+  }
+
+  private void requireBlindIndex() {
+    if (spec.blindIndexLength() == 0) {
+      throw new VaultConfigurationException("Field " + spec.describe() + " has no blind index");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FieldEncryptor{" + spec + "}";
+  }
+}

@@ -1,0 +1,23 @@
+package dev.fieldvault.keys;
+
+import com.google.crypto.tink.Aead;
+
+/**
+ * A key-encryption key (KEK): the key data keysets are stored under. Obtain one from
+ * {@link KeyEncryptionKeys}: a KMS key through any Tink {@code KmsClient}, a local master keyset,
+ * or a master secret stretched with HKDF.
+ *
+ * <p>The KEK is used when a keyset is loaded or saved, never per field value.
+ */
+public interface KeyEncryptionKey {
+
+  /**
+   * A stable, non-secret identifier, stored beside each keyset it encrypts so that loading a keyset
+   * with another KEK fails with a clear message: for example {@code master-secret:1a2b3c4d5e6f7a8b}
+   * (a fingerprint derived with HKDF), {@code local-keyset:123456} or {@code kms:<key uri>}.
+   */
+  String id();
+
+  /** The AEAD that encrypts and decrypts keysets. */
+  Aead aead();
+}
