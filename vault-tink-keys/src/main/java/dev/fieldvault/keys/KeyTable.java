@@ -51,6 +51,7 @@ final class KeyTable<P> {
       for (int i = 0; i < handle.size(); i++) {
         KeysetHandle.Entry e = handle.getAt(i);
         KeyInfo info = ks.byKeyId(e.getId()).orElseThrow();
+        info.algorithm().requireAvailable();
         if (!ks.canDecrypt(info) && !e.isPrimary()) {
           continue;
         }
