@@ -31,6 +31,12 @@ final class SecretsTestSupport {
   private static final Map<Kind, TestDatabase> H2 = new EnumMap<>(Kind.class);
   private static final Set<String> MIGRATED = new HashSet<>();
 
+  static {
+    // no anonymous usage reporting from tests (it also costs seconds of network timeouts offline)
+    System.setProperty("liquibase.analytics.enabled", "false");
+    System.setProperty("liquibase.showBanner", "false");
+  }
+
   private SecretsTestSupport() {}
 
   /** The database of a kind (one H2 database shared by the test run). */
