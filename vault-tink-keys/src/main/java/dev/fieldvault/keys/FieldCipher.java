@@ -1,10 +1,10 @@
 package dev.fieldvault.keys;
 
-import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
 import com.google.crypto.tink.prf.Prf;
 import dev.fieldvault.keys.internal.AssociatedData;
 import dev.fieldvault.keys.internal.Compression;
+import dev.fieldvault.keys.internal.HeaderedAead;
 import dev.fieldvault.keys.internal.TinkSetup;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -112,18 +112,18 @@ public final class FieldCipher {
     byte header = CiphertextHeader.headerByte(deterministic, compressed);
     byte[] ad = context.associatedData(header);
     Tables t = tables;
-    byte[] tink;
     try {
-      tink = deterministic
-          ? t.daead().primary.encryptDeterministically(body, ad)
-          : t.aead().primary.encrypt(body, ad);
+      if (!deterministic) {
+        return t.aead().primary.encrypt(header, body, ad);
+      }
+      byte[] tink = t.daead().primary.encryptDeterministically(body, ad);
+      byte[] out = new byte[tink.length + 1];
+      out[0] = header;
+      System.arraycopy(tink, 0, out, 1, tink.length);
+      return out;
     } catch (GeneralSecurityException e) {
       throw new FieldVaultException("Encryption failed for " + context.describe() + ": " + e.getClass().getSimpleName(), e);
     }
-    byte[] out = new byte[tink.length + 1];
-    out[0] = header;
-    System.arraycopy(tink, 0, out, 1, tink.length);
-    return out;
   }
 
   /**
@@ -136,13 +136,13 @@ public final class FieldCipher {
   public byte[] decrypt(byte[] ciphertext, EncryptionContext context) {
     CiphertextHeader h = CiphertextHeader.parse(ciphertext);
     Tables t = tables;
-    byte[] tink = java.util.Arrays.copyOfRange(ciphertext, 1, ciphertext.length);
     byte[] ad = context.associatedData(ciphertext[0]);
     byte[] body;
     try {
       body = h.mode() == EncryptionMode.DETERMINISTIC
-          ? t.daead().forKeyId(h.keyId()).decryptDeterministically(tink, ad)
-          : t.aead().forKeyId(h.keyId()).decrypt(tink, ad);
+          ? t.daead().forKeyId(h.keyId()).decryptDeterministically(
+              java.util.Arrays.copyOfRange(ciphertext, 1, ciphertext.length), ad)
+          : t.aead().forKeyId(h.keyId()).decrypt(ciphertext, ad);
     } catch (GeneralSecurityException e) {
       throw new DecryptionFailedException("Decryption failed for " + context.describe() + " (" + h.mode()
           + ", key id " + Integer.toUnsignedString(h.keyId()) + "): the stored value was modified, copied from"
@@ -298,7 +298,7 @@ public final class FieldCipher {
 
   private static final class Tables {
     final Keyring keyring;
-    final KeyTable<Aead> aead;
+    final KeyTable<HeaderedAead> aead;
     final KeyTable<DeterministicAead> daead;
     final KeyTable<Prf> prf;
 
@@ -309,7 +309,7 @@ public final class FieldCipher {
       this.prf = keyring.prf().map(KeyTable::prf).orElse(null);
     }
 
-    KeyTable<Aead> aead() {
+    KeyTable<HeaderedAead> aead() {
       if (aead == null) {
         throw new VaultConfigurationException("The keyring has no AEAD keyset for randomized values");
       }
