@@ -2,7 +2,13 @@ package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.HibernateVault;
+import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.KeyInfo;
+import dev.fieldvault.keys.VaultKeyset;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import dev.fieldvault.keys.Keyring;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.ArrayList;
@@ -22,6 +28,7 @@ public final class VaultRuntime implements HibernateVault {
   private final FieldCipher cipher;
   private final List<AttributeBinding> bindings;
   private final List<EncryptedAttribute> attributes;
+  private final Set<String> deterministicColumns;
 
   VaultRuntime(FieldCipher cipher, List<AttributeBinding> bindings) {
     this.cipher = cipher;
@@ -34,6 +41,13 @@ public final class VaultRuntime implements HibernateVault {
       models.add(b.model);
     }
     this.attributes = Collections.unmodifiableList(models);
+    Set<String> det = new HashSet<>();
+    for (EncryptedAttribute a : models) {
+      if (a.mode() == EncryptionMode.DETERMINISTIC && a.column() != null) {
+        det.add(a.column().toLowerCase(Locale.ROOT));
+      }
+    }
+    this.deterministicColumns = Set.copyOf(det);
   }
 
   static void register(SessionFactoryImplementor factory, VaultRuntime runtime) {
@@ -56,6 +70,30 @@ public final class VaultRuntime implements HibernateVault {
       throw new IllegalArgumentException("The session factory has no @Encrypted attribute, or it is closed");
     }
     return runtime;
+  }
+
+  /** Lower-case names of the columns of deterministic attributes. */
+  Set<String> deterministicColumns() {
+    return deterministicColumns;
+  }
+
+  boolean hasDeterministicColumns() {
+    return !deterministicColumns.isEmpty();
+  }
+
+  /** How many keys of the deterministic keyset can decrypt (and so may have written a stored value). */
+  int readableDeterministicKeys() {
+    VaultKeyset ks = cipher.keyring().deterministic().orElse(null);
+    if (ks == null) {
+      return 0;
+    }
+    int n = 0;
+    for (KeyInfo k : ks.keys()) {
+      if (ks.canDecrypt(k)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   @Override
