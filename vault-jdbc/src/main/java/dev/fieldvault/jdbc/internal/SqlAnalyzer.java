@@ -978,6 +978,12 @@ final class SqlAnalyzer {
       }
 
       @Override
+      public <S> Void visit(Select s, S context) {
+        select(s, scope);
+        return null;
+      }
+
+      @Override
       public <S> Void visit(AnalyticExpression e, S context) {
         return null;
       }
@@ -998,6 +1004,11 @@ final class SqlAnalyzer {
 
         @Override
         public <S> Void visit(ParenthesedSelect s, S context) {
+          return null;
+        }
+
+        @Override
+        public <S> Void visit(Select s, S context) {
           return null;
         }
       }, null);
