@@ -75,10 +75,9 @@ public final class VaultTables {
     try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
       Dialect dialect = Dialect.of(c);
       String name = dialect == Dialect.GENERIC ? Dialect.H2.scriptName() : dialect.scriptName();
-      for (String sql : script(name).split(";")) {
-        String stripped = stripComments(sql);
-        if (!stripped.isBlank()) {
-          st.execute(stripped.replace(DEFAULT_PREFIX, prefix));
+      for (String sql : stripComments(script(name)).split(";")) {
+        if (!sql.isBlank()) {
+          st.execute(sql.replace(DEFAULT_PREFIX, prefix));
         }
       }
     } catch (SQLException e) {

@@ -32,10 +32,6 @@ public final class EncryptedColumn {
       throw new VaultConfigurationException("Column " + column + " declares blind index column " + blindIndexColumn
           + " but its field spec " + spec + " has no blind index: add .blindIndex() to the spec");
     }
-    if (blindIndexColumn == null && spec.blindIndexLength() > 0) {
-      throw new VaultConfigurationException("Column " + column + " has a blind index in its field spec " + spec
-          + " but no blind index column: name it with withBlindIndex(column)");
-    }
   }
 
   /** A binary column holding values written with {@code spec}. */

@@ -44,6 +44,10 @@ public final class EncryptedTable {
       seen.add(tenantColumn.toLowerCase(java.util.Locale.ROOT));
     }
     for (EncryptedColumn c : columns) {
+      if (c.blindIndexColumn() == null && c.spec().blindIndexLength() > 0) {
+        throw new VaultConfigurationException("Column " + table + "." + c.column() + " has a blind index in its"
+            + " field spec " + c.spec() + " but no blind index column: name it with withBlindIndex(column)");
+      }
       for (String name : new String[] {c.column(), c.blindIndexColumn()}) {
         if (name != null && !seen.add(name.toLowerCase(java.util.Locale.ROOT))) {
           throw new VaultConfigurationException("Table " + table + " names column " + name
