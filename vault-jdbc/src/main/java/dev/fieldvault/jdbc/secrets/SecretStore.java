@@ -245,15 +245,22 @@ public final class SecretStore {
     }
     SecretResult cached = vault.cached(meta, key);
     if (cached != null && (cached.expiresAt() == null || cached.expiresAt().isAfter(vault.now()))) {
-      auditRead(key, Status.OK, "cache");
+      recordRead(key, Status.OK, "cache");
       return cached;
     }
     try {
+      if (vault.readAudit() != ReadAudit.SYNC) {
+        // one auto-commit select; the read event is queued (BATCHED) or, when OFF, kept only for misses
+        SecretResult r = vault.call("get", c -> readCurrent(c, name, key));
+        if (r.status() == Status.OK) {
+          vault.cache(meta, key, r);
+        }
+        recordRead(key, r.status(), null);
+        return r;
+      }
       return vault.tx("get", x -> {
         SecretResult r = readCurrent(x, name, key);
-        if (vault.auditReads() || r.status() != Status.OK) {
-          vault.audit().append(x, vault.now().toEpochMilli(), List.of(draft(key, AuditAction.READ, r.status().name(), null)));
-        }
+        vault.audit().append(x, vault.now().toEpochMilli(), List.of(draft(key, AuditAction.READ, r.status().name(), null)));
         if (r.status() == Status.OK) {
           vault.cache(meta, key, r);
         }
@@ -288,10 +295,7 @@ public final class SecretStore {
         throw e;
       }
     }
-    s = r.status();
-    if (vault.auditReads() || s != Status.OK) {
-      audit(key, AuditAction.READ, s.name(), "version " + version);
-    }
+    recordRead(key, r.status(), "version " + version);
     return r;
   }
 
@@ -342,8 +346,8 @@ public final class SecretStore {
       });
       return out;
     }
-    return vault.tx("get many", x -> {
-      Map<String, Object[]> rows = new LinkedHashMap<>();
+    Map<String, Object[]> rows = vault.call("get many", x -> {
+      Map<String, Object[]> found = new LinkedHashMap<>();
       StringBuilder sql = new StringBuilder("SELECT name_key, version, value_ct, metadata, expires_ms, updated_ms FROM "
           + vault.tables().entry + " WHERE store_id = ? AND name_key IN (");
       for (int i = 0; i < keys.size(); i++) {
@@ -358,21 +362,31 @@ public final class SecretStore {
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            rows.put(rs.getString(1), rowOf(rs, 2));
+            found.put(rs.getString(1), rowOf(rs, 2));
           }
         }
       }
-      List<AuditLog.Draft> drafts = new ArrayList<>();
+      return found;
+    });
+    List<AuditLog.Draft> drafts = new ArrayList<>();
+    try {
       for (Map.Entry<String, String> e : keys.entrySet()) {
         SecretResult r = toResult(e.getKey(), e.getValue(), rows.get(e.getValue()));
         out.put(e.getKey(), r);
-        if (vault.auditReads() || r.status() != Status.OK) {
+        if (vault.readAudit() != ReadAudit.OFF || r.status() != Status.OK) {
           drafts.add(draft(e.getValue(), AuditAction.READ, r.status().name(), "batch"));
         }
       }
-      vault.audit().append(x, vault.now().toEpochMilli(), drafts);
-      return out;
-    });
+    } catch (DecryptionFailedException e) {
+      drafts.add(draft(null, AuditAction.READ, "FAILED", "batch: decryption failed"));
+      vault.tx("audit", x -> {
+        vault.audit().append(x, vault.now().toEpochMilli(), drafts);
+        return null;
+      });
+      throw e;
+    }
+    vault.recordReads(drafts);
+    return out;
   }
 
   /**
@@ -710,9 +724,10 @@ public final class SecretStore {
     });
   }
 
-  private void auditRead(String key, Status s, String detail) {
-    if (vault.auditReads()) {
-      audit(key, AuditAction.READ, s.name(), detail);
+  /** A read's event: always for reads without a value; for successful ones unless reads are not audited. */
+  private void recordRead(String key, Status s, String detail) {
+    if (s != Status.OK || vault.readAudit() != ReadAudit.OFF) {
+      vault.recordReads(List.of(draft(key, AuditAction.READ, s.name(), detail)));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.fieldvault.jdbc.secrets;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.fieldvault.jdbc.secrets.internal.AuditBatcher;
 import dev.fieldvault.jdbc.secrets.internal.AuditLog;
 import dev.fieldvault.jdbc.secrets.internal.Jdbc;
 import dev.fieldvault.jdbc.secrets.internal.Json;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * {@link #runDueRotations}, {@link #rewrapAll}, {@link #purgeAuditEvents}) runs when the
  * application calls it, for example from its scheduler.
  */
-public final class SecretsVault {
+public final class SecretsVault implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SecretsVault.class);
   static final String SYSTEM = "fieldvault-system";
@@ -65,7 +66,8 @@ public final class SecretsVault {
   private final Tables tables;
   private final Clock clock;
   private final AccessPolicy policy;
-  private final boolean auditReads;
+  private final ReadAudit readAudit;
+  private final AuditBatcher batcher;
   private final ReadCache<String, SecretResult> cache;
   private final Map<String, Rotation> rotations;
   private final Map<String, DynamicSecretGenerator> generators;
@@ -81,11 +83,15 @@ public final class SecretsVault {
     this.tables = new Tables(b.prefix);
     this.clock = b.clock;
     this.policy = b.policy;
-    this.auditReads = b.auditReads;
+    this.readAudit = b.readAudit;
     this.cache = b.cacheTtl == null ? null : new ReadCache<>(b.cacheTtl.toMillis(), b.cacheMax, clock::millis);
     this.rotations = Map.copyOf(b.rotations);
     this.generators = Map.copyOf(b.generators);
     this.audit = new AuditLog(tables);
+    this.batcher = readAudit == ReadAudit.BATCHED ? new AuditBatcher(events -> tx("append audit events", c -> {
+      audit.appendTimed(c, events);
+      return null;
+    }), 50) : null;
   }
 
   /** A builder over the application's DataSource (pooled, ideally) and cipher. */
@@ -621,11 +627,13 @@ public final class SecretsVault {
 
   /** One page of audit events matching the query, oldest first. */
   public Page<AuditEvent> auditEvents(AuditQuery query) {
+    flushAudit();
     return call("list audit events", c -> audit.list(c, query));
   }
 
   /** Checks the whole audit hash chain: every event unchanged, none removed or inserted. */
   public ChainCheck verifyAuditChain() {
+    flushAudit();
     return call("verify audit chain", audit::verify);
   }
 
@@ -654,8 +662,62 @@ public final class SecretsVault {
     return policy;
   }
 
-  boolean auditReads() {
-    return auditReads;
+  ReadAudit readAudit() {
+    return readAudit;
+  }
+
+  /** Records read events: in the batcher when batching, else in a transaction of their own. */
+  void recordReads(List<AuditLog.Draft> drafts) {
+    if (drafts.isEmpty()) {
+      return;
+    }
+    long at = now().toEpochMilli();
+    if (batcher != null) {
+      try {
+        for (AuditLog.Draft d : drafts) {
+          batcher.submit(new AuditLog.Timed(at, d));
+        }
+      } catch (SecretsStorageException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new FieldVaultException("Appending audit events failed: " + e.getClass().getSimpleName(), e);
+      }
+      return;
+    }
+    tx("audit", c -> {
+      audit.append(c, at, drafts);
+      return null;
+    });
+  }
+
+  /**
+   * Appends the read events queued by {@link ReadAudit#BATCHED} now (a no-op otherwise), so that
+   * {@link #auditEvents} and {@link #verifyAuditChain} see them.
+   */
+  public void flushAudit() {
+    if (batcher != null) {
+      try {
+        batcher.flush();
+      } catch (SecretsStorageException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new FieldVaultException("Appending audit events failed: " + e.getClass().getSimpleName(), e);
+      }
+    }
+  }
+
+  /** Flushes queued read events and stops the batching thread; the vault must not be used afterwards. */
+  @Override
+  public void close() {
+    if (batcher != null) {
+      try {
+        batcher.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        LOG.warn("Flushing batched audit events at close failed ({})", e.getClass().getSimpleName());
+      }
+    }
   }
 
   AuditLog audit() {
@@ -723,7 +785,7 @@ public final class SecretsVault {
 
   @Override
   public String toString() {
-    return "SecretsVault{tables=" + tables.entry + ", cache=" + (cache != null) + ", auditReads=" + auditReads + "}";
+    return "SecretsVault{tables=" + tables.entry + ", cache=" + (cache != null) + ", readAudit=" + readAudit + "}";
   }
 
   /** Configures a {@link SecretsVault}; every setter validates its argument. */
@@ -733,7 +795,7 @@ public final class SecretsVault {
     private String prefix = "fv_secret_";
     private Clock clock = Clock.systemUTC();
     private AccessPolicy policy = AccessPolicy.ALLOW_ALL;
-    private boolean auditReads = true;
+    private ReadAudit readAudit = ReadAudit.SYNC;
     private Duration cacheTtl;
     private int cacheMax;
     private final Map<String, Rotation> rotations = new HashMap<>();
@@ -762,9 +824,9 @@ public final class SecretsVault {
       return this;
     }
 
-    /** Whether successful reads are audited (default true; refusals and failures always are). */
-    public Builder auditReads(boolean on) {
-      this.auditReads = on;
+    /** How successful reads are audited (default {@link ReadAudit#SYNC}); see {@link ReadAudit}. */
+    public Builder readAudit(ReadAudit mode) {
+      this.readAudit = Objects.requireNonNull(mode, "mode");
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.fieldvault.jdbc.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.jdbc.secrets.SecretsTestSupport.MutableClock;
+import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
 import java.sql.Connection;
@@ -166,6 +167,37 @@ class AuditLogTest {
     assertThat(vault.auditEvents(AuditQuery.all().namespace(ns, null)).items()).extracting(AuditEvent::name)
         .containsExactly("new");
     assertThat(vault.verifyAuditChain().intact()).isTrue();
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
+  void batchedReadAudit_appendsEveryReadInTheChain_byTheTimeEventsAreListedOrTheVaultCloses(Kind kind)
+      throws Exception {
+    db = SecretsTestSupport.migrated(kind, P);
+    String ns = SecretsTestSupport.unique("batched");
+    try (SecretsVault writer = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P)
+        .clock(clock).build()) {
+      writer.createStore(ns, null, StoreOptions.DEFAULT);
+    }
+    FieldCipher cipher = SecretsTestSupport.cipher();
+    SecretsVault vault = SecretsVault.builder(db.dataSource(), cipher).tablePrefix(P).clock(clock)
+        .readAudit(ReadAudit.BATCHED).build();
+    SecretStore s = vault.store(ns).as("reader");
+    s.put("k", SecretValue.ofString("v"));
+    for (int i = 0; i < 25; i++) {
+      assertThat(s.get("k").status()).isEqualTo(Status.OK);
+    }
+    s.get("missing");
+
+    List<AuditEvent> reads = vault.auditEvents(AuditQuery.all().namespace(ns, null).action(AuditAction.READ)).items();
+    assertThat(reads).hasSize(26);
+    assertThat(reads).extracting(AuditEvent::outcome).containsOnly("OK", "NOT_FOUND");
+    assertThat(vault.verifyAuditChain().intact()).isTrue();
+
+    s.get("k");
+    vault.close();
+    SecretsVault reader = SecretsVault.builder(db.dataSource(), cipher).tablePrefix(P).build();
+    assertThat(reader.auditEvents(AuditQuery.all().namespace(ns, null).action(AuditAction.READ)).items()).hasSize(27);
   }
 
   private long lastSeq(SecretsVault vault, String ns, AuditAction action) {

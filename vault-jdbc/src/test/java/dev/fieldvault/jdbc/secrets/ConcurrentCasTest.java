@@ -31,7 +31,7 @@ class ConcurrentCasTest {
   void concurrentCasWriters_exactlyOneWinsEachRound_noVersionLost(Kind kind) throws Exception {
     TestDatabase db = SecretsTestSupport.migrated(kind, P);
     SecretsVault vault = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P)
-        .auditReads(false).build();
+        .readAudit(ReadAudit.OFF).build();
     String ns = SecretsTestSupport.unique("cas");
     vault.createStore(ns, null, StoreOptions.DEFAULT.withMaxVersions(ROUNDS + 1));
     vault.store(ns).put("counter", SecretValue.ofString("round-0"));

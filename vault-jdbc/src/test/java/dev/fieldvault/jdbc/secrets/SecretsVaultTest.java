@@ -296,7 +296,7 @@ class SecretsVaultTest {
   void readCache_servesRepeatedReadsForItsTtl_andWritesInvalidateIt(Kind kind) throws Exception {
     TestDatabase db = SecretsTestSupport.migrated(kind, P);
     SecretsVault vault = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P)
-        .clock(clock).readCache(Duration.ofSeconds(30), 100).auditReads(false).build();
+        .clock(clock).readCache(Duration.ofSeconds(30), 100).readAudit(ReadAudit.OFF).build();
     SecretStore store = newStore(vault, StoreOptions.DEFAULT);
     store.put("k", SecretValue.ofString("v1"));
     assertThat(store.get("k").value().asString()).isEqualTo("v1");

@@ -27,6 +27,9 @@ public final class AuditLog {
   public record Draft(String principal, String tenant, String namespace, String name, AuditAction action,
       String outcome, String detail) {}
 
+  /** An event with its own time (batched events keep the time they happened at). */
+  public record Timed(long atMillis, Draft draft) {}
+
   private final Tables t;
 
   public AuditLog(Tables tables) {
@@ -35,7 +38,16 @@ public final class AuditLog {
 
   /** Appends events in the caller's transaction (which must not be in auto-commit mode). */
   public void append(Connection c, long atMillis, List<Draft> drafts) throws SQLException {
-    if (drafts.isEmpty()) {
+    List<Timed> timed = new ArrayList<>(drafts.size());
+    for (Draft d : drafts) {
+      timed.add(new Timed(atMillis, d));
+    }
+    appendTimed(c, timed);
+  }
+
+  /** Appends events with their own times in the caller's transaction. */
+  public void appendTimed(Connection c, List<Timed> events) throws SQLException {
+    if (events.isEmpty()) {
       return;
     }
     long seq;
@@ -52,7 +64,9 @@ public final class AuditLog {
     try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + t.audit
         + " (seq, at_ms, principal, tenant, namespace, name, action, outcome, detail, prev_hash, hash)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (Draft d : drafts) {
+      for (Timed ev : events) {
+        Draft d = ev.draft();
+        long atMillis = ev.atMillis();
         seq++;
         String detail = d.detail == null ? null : truncate(d.detail, 500);
         String hash = hash(seq, atMillis, d.principal, d.tenant, d.namespace, d.name, d.action.name(), d.outcome,

@@ -1,0 +1,188 @@
+package dev.fieldvault.benchmarks.secrets;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.fieldvault.jdbc.secrets.PutOptions;
+import dev.fieldvault.jdbc.secrets.ReadAudit;
+import dev.fieldvault.jdbc.secrets.SecretResult;
+import dev.fieldvault.jdbc.secrets.SecretStore;
+import dev.fieldvault.jdbc.secrets.SecretValue;
+import dev.fieldvault.jdbc.secrets.SecretsVault;
+import dev.fieldvault.jdbc.secrets.StoreOptions;
+import dev.fieldvault.jdbc.secrets.WriteResult;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.Keyring;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The secrets vault's get and put on PostgreSQL against a plain JDBC select and upsert of the same
+ * row (a name and a bytea value, through the same HikariCP pool), in one run.
+ *
+ * <ul>
+ *   <li>{@code vaultGet}: get with the default audited reads (select + audit append in one transaction);
+ *   <li>{@code vaultGetBatchedAudit}: get with {@link ReadAudit#BATCHED} (one select, decrypt; read
+ *       events appended by a background thread in batches);
+ *   <li>{@code vaultGetUnaudited}: get with {@link ReadAudit#OFF} (one select, decrypt);
+ *   <li>{@code vaultGetCached}: batched audit and a 1 s read cache (the select is skipped while cached);
+ *   <li>{@code vaultPut}: put of a new version (CAS update, version insert, prune, audit append);
+ *   <li>{@code plainSelect} / {@code plainUpsert}: the plain JDBC baseline.
+ * </ul>
+ *
+ * <p>Connection: {@code -Dfieldvault.bench.pg.url} (default {@code jdbc:postgresql://127.0.0.1:5432/test}),
+ * {@code .user} (postgres), {@code .password} (empty). Tables are prefixed {@code sv_bench_} and
+ * re-created from the shipped plain-SQL schema at setup. See BENCHMARKS-secrets.md for the command and figures.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class SecretsVaultBenchmark {
+
+  private static final String PREFIX = "sv_bench_";
+
+  @Param({"64"})
+  public int valueBytes;
+
+  private HikariDataSource pool;
+  private SecretStore audited;
+  private SecretStore unaudited;
+  private SecretStore batched;
+  private SecretStore cached;
+  private SecretsVault[] vaults;
+  private SecretValue value;
+  private byte[] plainValue;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    HikariConfig cfg = new HikariConfig();
+    cfg.setJdbcUrl(System.getProperty("fieldvault.bench.pg.url", "jdbc:postgresql://127.0.0.1:5432/test"));
+    cfg.setUsername(System.getProperty("fieldvault.bench.pg.user", "postgres"));
+    cfg.setPassword(System.getProperty("fieldvault.bench.pg.password", ""));
+    cfg.setMaximumPoolSize(8);
+    pool = new HikariDataSource(cfg);
+    createTables();
+
+    FieldCipher cipher = FieldCipher.create(Keyring.generate("bench"));
+    SecretsVault vault = SecretsVault.builder(pool, cipher).tablePrefix(PREFIX).build();
+    SecretsVault quiet = SecretsVault.builder(pool, cipher).tablePrefix(PREFIX).readAudit(ReadAudit.OFF).build();
+    SecretsVault batching = SecretsVault.builder(pool, cipher).tablePrefix(PREFIX).readAudit(ReadAudit.BATCHED).build();
+    SecretsVault caching = SecretsVault.builder(pool, cipher).tablePrefix(PREFIX).readAudit(ReadAudit.BATCHED)
+        .readCache(java.time.Duration.ofSeconds(1), 1000).build();
+    vaults = new SecretsVault[] {vault, quiet, batching, caching};
+    vault.createStore("bench", null, StoreOptions.DEFAULT);
+    audited = vault.store("bench").as("bench-user");
+    unaudited = quiet.store("bench").as("bench-user");
+    batched = batching.store("bench").as("bench-user");
+    cached = caching.store("bench").as("bench-user");
+
+    byte[] raw = new byte[valueBytes];
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (byte) ('a' + i % 26);
+    }
+    value = SecretValue.ofBytes(raw);
+    plainValue = raw;
+    audited.put("oauth/github/user-42", value, PutOptions.none());
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO " + PREFIX + "plain (name, value) VALUES (?, ?)")) {
+      ps.setString(1, "oauth/github/user-42");
+      ps.setBytes(2, plainValue);
+      ps.executeUpdate();
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    for (SecretsVault v : vaults) {
+      v.close();
+    }
+    pool.close();
+  }
+
+  @Benchmark
+  public SecretResult vaultGet() {
+    return audited.get("oauth/github/user-42");
+  }
+
+  @Benchmark
+  public SecretResult vaultGetUnaudited() {
+    return unaudited.get("oauth/github/user-42");
+  }
+
+  @Benchmark
+  public SecretResult vaultGetBatchedAudit() {
+    return batched.get("oauth/github/user-42");
+  }
+
+  @Benchmark
+  public SecretResult vaultGetCached() {
+    return cached.get("oauth/github/user-42");
+  }
+
+  @Benchmark
+  public WriteResult vaultPut() {
+    return audited.put("oauth/github/user-42", value);
+  }
+
+  @Benchmark
+  public byte[] plainSelect() throws SQLException {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT value FROM " + PREFIX + "plain WHERE name = ?")) {
+      ps.setString(1, "oauth/github/user-42");
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBytes(1) : null;
+      }
+    }
+  }
+
+  @Benchmark
+  public int plainUpsert() throws SQLException {
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO " + PREFIX + "plain (name, value) VALUES (?, ?)"
+            + " ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value")) {
+      ps.setString(1, "oauth/github/user-42");
+      ps.setBytes(2, plainValue);
+      return ps.executeUpdate();
+    }
+  }
+
+  private void createTables() throws Exception {
+    String sql;
+    try (InputStream in = SecretsVault.class.getResourceAsStream("/db/changelog/fieldvault/secrets-schema.sql")) {
+      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("fv_secret_", PREFIX);
+    }
+    try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+      for (String t : new String[] {"version", "entry", "store", "audit", "audit_head", "plain"}) {
+        st.execute("DROP TABLE IF EXISTS " + PREFIX + t);
+      }
+      for (String stmt : sql.split(";")) {
+        String s = stmt.replaceAll("(?m)--.*$", "").trim();
+        if (!s.isEmpty()) {
+          st.execute(s);
+        }
+      }
+      st.execute("CREATE TABLE " + PREFIX + "plain (name VARCHAR(255) PRIMARY KEY, value BYTEA NOT NULL)");
+    }
+  }
+}
