@@ -305,7 +305,7 @@ public final class SecretStore {
     if (denied(Action.READ, key, AuditAction.READ)) {
       throw deniedException(Action.READ);
     }
-    return vault.call("has", c -> {
+    boolean found = vault.call("has", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT expires_ms FROM " + vault.tables().entry
           + " WHERE store_id = ? AND name_key = ?")) {
         ps.setLong(1, meta.id());
@@ -319,6 +319,8 @@ public final class SecretStore {
         }
       }
     });
+    recordRead(key, found ? Status.OK : Status.NOT_FOUND, "has");
+    return found;
   }
 
   /**
@@ -425,6 +427,7 @@ public final class SecretStore {
       }
       return out;
     });
+    recordRead(null, Status.OK, "list");
     if (items.size() > limit) {
       items.remove(items.size() - 1);
       return new Page<>(List.copyOf(items), encodeCursor(items.get(items.size() - 1).name()));
