@@ -60,6 +60,7 @@ public final class SecretsVault implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SecretsVault.class);
   static final String SYSTEM = "fieldvault-system";
   private static final String EXPORT_FORMAT = "fieldvault-secrets-export/1";
+  private static final int CLEANUP_LIMIT = 10_000;
 
   private final DataSource dataSource;
   private final FieldCipher cipher;
@@ -197,7 +198,7 @@ public final class SecretsVault implements AutoCloseable {
   /**
    * Deletes entries that expired more than {@code retention} ago, and revokes and deletes expired
    * dynamic secrets right away (calling their generator's revoke first). Audited as EXPIRED_CLEANUP
-   * and DYNAMIC_REVOKED.
+   * and DYNAMIC_REVOKED. Looks at up to 10,000 expired entries per call: call it regularly.
    */
   public MaintenanceReport cleanupExpired(Duration retention) {
     long now = now().toEpochMilli();
@@ -205,7 +206,7 @@ public final class SecretsVault implements AutoCloseable {
     List<Object[]> due = call("find expired", c -> {
       List<Object[]> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT store_id, name_key, version, value_ct, generator, expires_ms"
-          + " FROM " + tables.entry + " WHERE expires_ms <= ? ORDER BY store_id, name_key")) {
+          + " FROM " + tables.entry + " WHERE expires_ms <= ? ORDER BY store_id, name_key LIMIT " + CLEANUP_LIMIT)) {
         ps.setLong(1, now);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -572,6 +573,10 @@ public final class SecretsVault implements AutoCloseable {
     StoreMeta m;
     try {
       m = meta(ns, tenant);
+      if (m.sealed() != probe.sealed()) {
+        throw new VaultConfigurationException("The export is of a " + (probe.sealed() ? "sealed" : "non-sealed")
+            + " store but the existing " + m.describe() + " is not: import into another namespace (nothing was imported)");
+      }
     } catch (SecretStoreNotFoundException e) {
       createStore(ns, tenant, new StoreOptions(probe.sealed(), probe.maxVersions()));
       m = meta(ns, tenant);
