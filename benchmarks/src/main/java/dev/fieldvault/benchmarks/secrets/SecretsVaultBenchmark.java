@@ -48,8 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code plainSelect} / {@code plainUpsert}: the plain JDBC baseline.
  * </ul>
  *
- * <p>Connection: {@code -Dfieldvault.bench.pg.url} (default {@code jdbc:postgresql://127.0.0.1:5432/test}),
- * {@code .user} (postgres), {@code .password} (empty). Tables are prefixed {@code sv_bench_} and
+ * <p>Connection (system properties of the forked JVM, so pass them with {@code -jvmArgsAppend}):
+ * {@code fieldvault.bench.pg.url} (default {@code jdbc:postgresql://127.0.0.1:5432/test}),
+ * {@code fieldvault.bench.pg.user} (postgres), {@code fieldvault.bench.pg.password} (empty). Tables are prefixed {@code sv_bench_} and
  * re-created from the shipped plain-SQL schema at setup. See BENCHMARKS-secrets.md for the command and figures.
  */
 @State(Scope.Benchmark)
