@@ -227,6 +227,26 @@ class MaintenanceTest {
     assertThatThrownBy(() -> other.store(ns)).isInstanceOf(SecretStoreNotFoundException.class);
   }
 
+  @ParameterizedTest
+  @MethodSource(ALL)
+  void importOfASealedExportIntoANonSealedStoreOfTheSameName_isRefused(Kind kind) throws Exception {
+    FieldCipher cipher = SecretsTestSupport.cipher();
+    SecretsVault source = builder(kind, cipher).build();
+    String ns = SecretsTestSupport.unique("mismatch");
+    source.createStore(ns, null, StoreOptions.sealedStore()).withSecret("sealed-secret-0123456789")
+        .put("x", SecretValue.ofString("X"));
+    Path file = tmp.resolve("m.jsonl");
+    source.exportStore(ns, null, file);
+    TestDatabase target = TestDatabases.h2();
+    SecretsTestSupport.migrate(target, "sv_");
+    SecretsVault other = SecretsVault.builder(target.dataSource(), cipher).tablePrefix("sv_").build();
+    other.createStore(ns, null, StoreOptions.DEFAULT);
+
+    assertThatThrownBy(() -> other.importStore(file, false))
+        .isInstanceOf(dev.fieldvault.keys.VaultConfigurationException.class).hasMessageContaining("nothing was imported");
+    assertThat(other.store(ns).list(null, 10).items()).isEmpty();
+  }
+
   private static List<Integer> keyIds(TestDatabase db, String prefix) throws Exception {
     List<Integer> ids = new ArrayList<>();
     try (Connection c = db.connect()) {
