@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HibernateLoggingTest {
 
   private static final String[] LOGGERS = {"org.hibernate.SQL", "org.hibernate.orm.jdbc.bind",
-      "org.hibernate.orm.jdbc.extract"};
+      "org.hibernate.orm.jdbc.extract", "org.hibernate.internal.util.EntityPrinter", "org.hibernate.orm.sql.exec"};
 
   /** Collects formatted log records. */
   private static final class Capture extends Handler {

@@ -16,12 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RowBindingAndCopyTest {
 
   private static AttributeDecryptionException decryptionError(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof AttributeDecryptionException) {
-        return (AttributeDecryptionException) c;
-      }
-    }
-    throw new AssertionError("no AttributeDecryptionException in the chain", t);
+    assertThat(t).isInstanceOf(AttributeDecryptionException.class)
+        .hasCauseInstanceOf(dev.fieldvault.keys.DecryptionFailedException.class);
+    return (AttributeDecryptionException) t;
   }
 
   @ParameterizedTest

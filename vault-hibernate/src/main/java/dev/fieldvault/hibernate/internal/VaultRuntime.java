@@ -2,7 +2,9 @@ package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.HibernateVault;
+import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.EncryptionMode;
+import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyInfo;
 import dev.fieldvault.keys.VaultKeyset;
@@ -94,6 +96,35 @@ public final class VaultRuntime implements HibernateVault {
       }
     }
     return n;
+  }
+
+  /**
+   * The stored forms of a searched deterministic value under every readable key, from its stored form
+   * under the primary key, for the attribute(s) mapped to {@code column}; null if it is none of theirs.
+   */
+  Object[] searchForms(String column, Object stored) {
+    for (AttributeBinding b : bindings) {
+      if (b.model.mode() != EncryptionMode.DETERMINISTIC || b.model.column() == null
+          || !b.model.column().equalsIgnoreCase(column) || (stored instanceof String) != b.text()) {
+        continue;
+      }
+      try {
+        byte[] ct = stored instanceof String ? CiphertextHeader.decodeText((String) stored) : (byte[]) stored;
+        if (!CiphertextHeader.looksLikeCiphertext(ct)) {
+          continue;
+        }
+        Object plaintext = b.encryptor.decrypt(ct);
+        List<byte[]> all = b.searchCiphertexts(plaintext);
+        Object[] out = new Object[all.size()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = b.toColumn(all.get(i));
+        }
+        return out;
+      } catch (FieldVaultException e) {
+        // another attribute with the same column name: try the next one
+      }
+    }
+    return null;
   }
 
   @Override
