@@ -75,6 +75,14 @@ class StartupFailureTest {
     @Encrypted(context = "Domain.") public String value;
   }
 
+  @Entity(name = "BadBlindIndex")
+  @Table(name = "hib_bad_bidx")
+  public static class BadBlindIndex {
+    @Id public Long id;
+    @Encrypted public String email;
+    @BlindIndex(of = "mail") public byte[] emailIndex;
+  }
+
   /** A supplier named by class in the settings, as a container would register it. */
   public static class KeyringSupplier implements Supplier<Keyring> {
     @Override
@@ -132,6 +140,12 @@ class StartupFailureTest {
   void aMalformedPinnedContext_fails() {
     assertThat(failure(() -> build(Keyring.generate("k"), BadContext.class)))
         .contains("BadContext.value").contains("Domain.");
+  }
+
+  @Test
+  void aBlindIndexOfAnUnknownAttribute_fails() {
+    assertThat(failure(() -> build(Keyring.generate("k"), BadBlindIndex.class)))
+        .contains("BadBlindIndex.emailIndex").contains("'mail'");
   }
 
   @Test

@@ -144,6 +144,21 @@ public final class VaultRuntime implements HibernateVault {
   }
 
   @Override
+  public List<byte[]> blindIndexes(Class<?> entity, String attributePath, Object value) {
+    EncryptedAttribute a = attribute(entity, attributePath);
+    if (a.blindIndexAttribute() == null) {
+      throw new IllegalArgumentException(entity.getSimpleName() + "." + attributePath + " has no @BlindIndex"
+          + " companion attribute");
+    }
+    for (AttributeBinding b : bindings) {
+      if (b.model == a) {
+        return b.encryptor.blindIndexesForSearch(value, null);
+      }
+    }
+    throw new IllegalStateException("no binding for " + a);
+  }
+
+  @Override
   public FieldCipher cipher() {
     return cipher;
   }
