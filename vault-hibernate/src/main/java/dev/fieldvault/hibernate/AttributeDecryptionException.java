@@ -1,14 +1,16 @@
 package dev.fieldvault.hibernate;
 
 import dev.fieldvault.keys.DecryptionFailedException;
+import dev.fieldvault.keys.FieldVaultException;
 import jakarta.persistence.PersistenceException;
 
 /**
  * A stored value of an {@link Encrypted} attribute could not be decrypted: it was modified, copied
  * from another column or row, written under another context name, or it is a plaintext value while
  * the attribute's {@link PlaintextPolicy} is {@code CIPHERTEXT_ONLY}. The message names the entity,
- * attribute and column, never the value; the cause is the core's {@link DecryptionFailedException}
- * (or its {@code MalformedCiphertextException}).
+ * attribute and column, never the value; the cause is the core's typed error: a
+ * {@link DecryptionFailedException} (or its {@code MalformedCiphertextException}), or a
+ * {@code KeyUnavailableException} when the value's key is unknown, disabled or destroyed.
  *
  * <p>It is a JPA {@link PersistenceException}, like every error Hibernate raises while loading, so
  * that Hibernate passes it through unwrapped on both 6.6 and 7.
@@ -20,7 +22,7 @@ public final class AttributeDecryptionException extends PersistenceException {
   private final String entityName;
   private final String attributePath;
 
-  public AttributeDecryptionException(EncryptedAttribute attribute, DecryptionFailedException cause) {
+  public AttributeDecryptionException(EncryptedAttribute attribute, FieldVaultException cause) {
     super("Cannot decrypt " + attribute.entityName() + "." + attribute.attributePath() + " (column "
         + attribute.table() + "." + attribute.column() + "): " + cause.getMessage(), cause);
     this.entityName = attribute.entityName();
@@ -38,7 +40,7 @@ public final class AttributeDecryptionException extends PersistenceException {
   }
 
   @Override
-  public synchronized DecryptionFailedException getCause() {
-    return (DecryptionFailedException) super.getCause();
+  public synchronized FieldVaultException getCause() {
+    return (FieldVaultException) super.getCause();
   }
 }

@@ -23,6 +23,25 @@ class RowBindingAndCopyTest {
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void aValueUnderAKeyTheKeyringDoesNotHold_failsNamingTheAttribute(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables("hib_customer");
+    Customer c = new Customer("ann", "ann@example.com", "111", "555");
+    try (SessionFactory sf = Jpa.build(db, Keyring.generate("first"), Customer.class)) {
+      Jpa.tx(sf, s -> s.persist(c));
+    }
+    Map<String, Object> other = Map.of(FieldVaultSettings.KEYRING, Keyring.generate("other"),
+        "hibernate.hbm2ddl.auto", "none");
+    try (SessionFactory sf = Jpa.build(db, other, Customer.class)) {
+      assertThatThrownBy(() -> Jpa.call(sf, s -> s.find(Customer.class, c.id)))
+          .isInstanceOf(AttributeDecryptionException.class)
+          .hasCauseInstanceOf(dev.fieldvault.keys.KeyUnavailableException.class)
+          .hasMessageContaining("Customer.");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void rowBoundValues_roundTrip_andAreNotRewrittenByLaterFlushes(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
     db.dropTables("hib_customer");

@@ -113,6 +113,11 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     return Sizes.columnLength(javaType, Sizes.DEFAULT_LENGTH, storage());
   }
 
+  /** Hibernate 7's variant of the above. */
+  public long getDefaultSqlLength() {
+    return Sizes.columnLength(javaType, Sizes.DEFAULT_LENGTH, storage());
+  }
+
   @Override
   public Class<Object> returnedClass() {
     @SuppressWarnings("unchecked")
