@@ -158,6 +158,16 @@ public final class VaultRuntime implements HibernateVault {
     throw new IllegalStateException("no binding for " + a);
   }
 
+  /** The spec the integration encrypts an attribute with (normaliser included), or null if unknown. */
+  public dev.fieldvault.keys.FieldSpec<?> spec(EncryptedAttribute attribute) {
+    for (AttributeBinding b : bindings) {
+      if (b.model == attribute) {
+        return b.encryptor.spec();
+      }
+    }
+    return null;
+  }
+
   @Override
   public FieldCipher cipher() {
     return cipher;
