@@ -23,8 +23,8 @@ public final class HibernateJdbc {
   public static EncryptedColumns encryptedColumns(HibernateVault vault) {
     EncryptedColumns.Builder b = EncryptedColumns.builder();
     for (EncryptedAttribute a : vault.attributes()) {
-      EncryptedColumn c = EncryptedColumn.of(a.table(), a.column(), AttributeSpecs.of(a),
-          a.rowBound() ? a.idColumn() : null, null);
+      EncryptedColumn c = EncryptedColumn.of(a.table(), a.column(), AttributeSpecs.of(vault, a),
+          a.rowBound() ? a.idColumn() : null, a.blindIndexColumn());
       b.add(a.storage() == Encrypted.Storage.TEXT ? c.withStorage(ColumnStorage.TEXT) : c);
     }
     return b.build();

@@ -41,7 +41,7 @@ public final class HibernateRotation {
     for (List<EncryptedAttribute> attrs : byTable.values()) {
       EncryptedTable.Builder b = EncryptedTable.builder(attrs.get(0).table()).primaryKey(attrs.get(0).idColumn());
       for (EncryptedAttribute a : attrs) {
-        b.column(column(a));
+        b.column(column(vault, a));
       }
       tables.add(b.build());
     }
@@ -53,9 +53,10 @@ public final class HibernateRotation {
     return Rewrapper.builder(dataSource, vault.cipher()).tables(tables(vault));
   }
 
-  private static EncryptedColumn column(EncryptedAttribute a) {
-    FieldSpec<?> spec = AttributeSpecs.of(a);
-    return a.storage() == Encrypted.Storage.TEXT ? EncryptedColumn.text(a.column(), spec)
+  private static EncryptedColumn column(HibernateVault vault, EncryptedAttribute a) {
+    FieldSpec<?> spec = AttributeSpecs.of(vault, a);
+    EncryptedColumn c = a.storage() == Encrypted.Storage.TEXT ? EncryptedColumn.text(a.column(), spec)
         : EncryptedColumn.binary(a.column(), spec);
+    return a.blindIndexColumn() == null ? c : c.withBlindIndex(a.blindIndexColumn());
   }
 }

@@ -29,13 +29,16 @@ class HibernateJdbcInteropTest {
 
       // JDBC -> Hibernate
       try (Connection c = jdbc.getConnection(); PreparedStatement ps = c.prepareStatement(
-          "insert into hibjdbc_account (id, holder, email, iban, street, city) values (?, ?, ?, ?, ?, ?)")) {
+          "insert into hibjdbc_account (id, holder, email, iban, street, city, phone, phone_bidx)"
+              + " values (?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setLong(1, 1L);
         ps.setString(2, "Written By Jdbc");
         ps.setString(3, "jdbc@example.com");
         ps.setString(4, "GB29 NWBK 6016");
         ps.setString(5, "1 JDBC Road");
         ps.setString(6, "London");
+        ps.setString(7, "+44 20 1");
+        ps.setString(8, "+44 20 1");
         assertThat(ps.executeUpdate()).isEqualTo(1);
       }
       assertThat(CiphertextHeader.looksLikeCiphertext((byte[]) Jpa.raw(db, "hibjdbc_account", "holder", 1L))).isTrue();
@@ -45,6 +48,11 @@ class HibernateJdbcInteropTest {
         assertThat(a.email).isEqualTo("jdbc@example.com");
         assertThat(a.iban).isEqualTo("GB29 NWBK 6016");
         assertThat(a.address.street).isEqualTo("1 JDBC Road");
+        assertThat(a.phone).isEqualTo("+44 20 1");
+        // the blind index the JDBC wrapper computed is the one Hibernate searches with
+        assertThat(s.createSelectionQuery("from InteropAccount a where a.phoneIndex in :bis", InteropAccount.class)
+            .setParameter("bis", HibernateVault.of(sf).blindIndexes(InteropAccount.class, "phone", "+44 20 1"))
+            .getSingleResult().id).isEqualTo(1L);
         assertThat(s.createSelectionQuery("from InteropAccount a where a.email = :e", InteropAccount.class)
             .setParameter("e", "jdbc@example.com").getSingleResult().id).isEqualTo(1L);
       });
@@ -61,6 +69,15 @@ class HibernateJdbcInteropTest {
           assertThat(rs.getString(3)).isEqualTo("DE44 5001");
           assertThat(rs.getString("street")).isEqualTo("2 ORM Street");
           assertThat(rs.next()).isFalse();
+        }
+      }
+      // JDBC searches the Hibernate-written row by its blind index
+      try (Connection c = jdbc.getConnection(); PreparedStatement ps = c.prepareStatement(
+          "select id from hibjdbc_account where phone_bidx = ?")) {
+        ps.setString(1, "+49 30 2");
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong(1)).isEqualTo(2L);
         }
       }
       // the raw table holds ciphertext only

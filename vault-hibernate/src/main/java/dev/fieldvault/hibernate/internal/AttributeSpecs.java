@@ -9,8 +9,19 @@ public final class AttributeSpecs {
 
   private AttributeSpecs() {}
 
+  /** The spec the vault uses for the attribute (with its blind index), else one rebuilt from the model. */
+  public static FieldSpec<?> of(dev.fieldvault.hibernate.HibernateVault vault, EncryptedAttribute a) {
+    if (vault instanceof VaultRuntime) {
+      FieldSpec<?> spec = ((VaultRuntime) vault).spec(a);
+      if (spec != null) {
+        return spec;
+      }
+    }
+    return of(a);
+  }
+
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public static FieldSpec<?> of(EncryptedAttribute a) {
+  static FieldSpec<?> of(EncryptedAttribute a) {
     FieldSpec.Builder spec = FieldSpec.builder(a.context().domain(), a.context().field(),
         ValueCodecs.forType((Class) a.javaType())).mode(a.mode()).rowBound(a.rowBound());
     if (a.compressAbove() >= 0) {
