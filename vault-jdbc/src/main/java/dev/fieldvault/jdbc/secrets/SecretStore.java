@@ -666,19 +666,22 @@ public final class SecretStore {
     }
   }
 
+  /** Deletes the entry, then its versions: rows are locked in the same order as writes take them. */
   static int deleteEntry(Connection x, SecretsVault vault, long storeId, String key) throws SQLException {
+    int n;
+    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + vault.tables().entry
+        + " WHERE store_id = ? AND name_key = ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      n = ps.executeUpdate();
+    }
     try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + vault.tables().version
         + " WHERE store_id = ? AND name_key = ?")) {
       ps.setLong(1, storeId);
       ps.setString(2, key);
       ps.executeUpdate();
     }
-    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + vault.tables().entry
-        + " WHERE store_id = ? AND name_key = ?")) {
-      ps.setLong(1, storeId);
-      ps.setString(2, key);
-      return ps.executeUpdate();
-    }
+    return n;
   }
 
   private String nameKey(String name) {
