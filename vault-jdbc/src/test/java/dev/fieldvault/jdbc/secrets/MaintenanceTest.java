@@ -134,6 +134,38 @@ class MaintenanceTest {
 
   @ParameterizedTest
   @MethodSource(ALL)
+  void failedRevocation_keepsTheDynamicSecret_andTheNextCleanupRetries(Kind kind) throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    SecretsVault vault = builder(kind, SecretsTestSupport.cipher())
+        .dynamicSecrets("flaky", new DynamicSecretGenerator() {
+          @Override
+          public SecretValue generate(String name, Duration ttl) {
+            return SecretValue.ofString("cred");
+          }
+
+          @Override
+          public void revoke(String name, SecretValue value) {
+            if (attempts.incrementAndGet() == 1) {
+              throw new IllegalStateException("provider unavailable");
+            }
+          }
+        })
+        .build();
+    SecretStore s = vault.createStore(SecretsTestSupport.unique("flaky"), null, StoreOptions.DEFAULT);
+    SecretStore.Issued cred = s.issue("flaky", Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(2));
+
+    MaintenanceReport first = vault.cleanupExpired(Duration.ofDays(1));
+    assertThat(first.skipped()).isGreaterThanOrEqualTo(1);
+    assertThat(s.get(cred.name()).status()).isEqualTo(Status.EXPIRED);
+    vault.cleanupExpired(Duration.ofDays(1));
+
+    assertThat(attempts.get()).isEqualTo(2);
+    assertThat(s.get(cred.name()).status()).isEqualTo(Status.NOT_FOUND);
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
   void rewrapAll_movesEveryStoredValueToThePrimaryKey_inBatches(Kind kind) throws Exception {
     Keyring keyring = Keyring.generate("rewrap");
     FieldCipher cipher = FieldCipher.create(keyring);
