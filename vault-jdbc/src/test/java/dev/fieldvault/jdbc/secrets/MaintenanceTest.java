@@ -201,6 +201,48 @@ class MaintenanceTest {
 
   @ParameterizedTest
   @MethodSource(ALL)
+  void rewrapAll_concurrentWithWriters_neverOverwritesANewerValue(Kind kind) throws Exception {
+    Keyring keyring = Keyring.generate("rewrap-race");
+    FieldCipher cipher = FieldCipher.create(keyring);
+    TestDatabase db = SecretsTestSupport.migrated(kind, P + "rr_");
+    SecretsVault vault = SecretsVault.builder(db.dataSource(), cipher).tablePrefix(P + "rr_")
+        .readAudit(ReadAudit.OFF).build();
+    String ns = SecretsTestSupport.unique("race");
+    vault.createStore(ns, null, StoreOptions.DEFAULT.withMaxVersions(3));
+    int names = 12;
+    for (int i = 0; i < names; i++) {
+      vault.store(ns).put("n" + i, SecretValue.ofString("0"));
+    }
+    VaultKeyset rotated = keyring.aead().orElseThrow().rotate();
+    cipher.reload(keyring.with(rotated));
+    String[] last = new String[names];
+    Thread writer = new Thread(() -> {
+      for (int round = 1; round <= 4; round++) {
+        for (int i = 0; i < names; i++) {
+          WriteResult r = vault.store(ns).put("n" + i, SecretValue.ofString(Integer.toString(round)));
+          if (r.isWritten()) {
+            last[i] = Integer.toString(round);
+          }
+        }
+      }
+    });
+    writer.start();
+    while (writer.isAlive()) {
+      vault.rewrapAll(4);
+    }
+    writer.join();
+    vault.rewrapAll(4);
+
+    SecretStore s = vault.store(ns);
+    for (int i = 0; i < names; i++) {
+      assertThat(s.get("n" + i).value().asString()).as("n%d", i).isEqualTo(last[i]);
+    }
+    assertThat(vault.rewrapAll(4).changed()).isZero();
+    assertThat(keyIds(db, P + "rr_")).containsOnly(rotated.primary().keyId());
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
   void exportThenImport_intoAnotherDatabaseWithTheSameKeys_readsEverything(Kind kind) throws Exception {
     FieldCipher cipher = SecretsTestSupport.cipher();
     SecretsVault source = builder(kind, cipher).build();
