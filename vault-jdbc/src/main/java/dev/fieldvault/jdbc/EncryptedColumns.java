@@ -1,0 +1,130 @@
+package dev.fieldvault.jdbc;
+
+import dev.fieldvault.keys.VaultConfigurationException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The encrypted columns an {@link EncryptingDataSource} knows: immutable, validated when built.
+ * Table and column names match case-insensitively and without schema qualification.
+ *
+ * <pre>{@code
+ * EncryptedColumns columns = EncryptedColumns.builder()
+ *     .add(EncryptedColumn.builder("customer", "email", String.class)
+ *         .mode(EncryptionMode.DETERMINISTIC).context("Customer", "email").build())
+ *     .build();
+ * }</pre>
+ */
+public final class EncryptedColumns {
+
+  private final Map<String, Map<String, EncryptedColumn>> byTable;
+  private final Map<String, Map<String, EncryptedColumn>> byBlindIndexColumn;
+  private final List<EncryptedColumn> all;
+
+  private EncryptedColumns(List<EncryptedColumn> columns) {
+    Map<String, Map<String, EncryptedColumn>> tables = new HashMap<>();
+    Map<String, Map<String, EncryptedColumn>> blind = new HashMap<>();
+    for (EncryptedColumn c : columns) {
+      Map<String, EncryptedColumn> t = tables.computeIfAbsent(EncryptedColumn.key(c.table()), k -> new LinkedHashMap<>());
+      if (t.putIfAbsent(EncryptedColumn.key(c.column()), c) != null) {
+        throw new VaultConfigurationException("Encrypted column " + c.qualifiedName() + " is configured twice");
+      }
+      if (c.blindIndexColumn() != null) {
+        blind.computeIfAbsent(EncryptedColumn.key(c.table()), k -> new HashMap<>())
+            .put(EncryptedColumn.key(c.blindIndexColumn()), c);
+      }
+    }
+    for (EncryptedColumn c : columns) {
+      Map<String, EncryptedColumn> t = tables.get(EncryptedColumn.key(c.table()));
+      for (String other : new String[] {c.rowIdColumn(), c.blindIndexColumn()}) {
+        if (other != null && t.containsKey(EncryptedColumn.key(other))) {
+          throw new VaultConfigurationException("Column " + c.table() + "." + other + " is the row-id or"
+              + " blind-index column of " + c.qualifiedName() + " and cannot be encrypted itself");
+        }
+      }
+    }
+    Map<String, Map<String, EncryptedColumn>> frozen = new HashMap<>();
+    tables.forEach((k, v) -> frozen.put(k, Collections.unmodifiableMap(v)));
+    Map<String, Map<String, EncryptedColumn>> frozenBlind = new HashMap<>();
+    blind.forEach((k, v) -> frozenBlind.put(k, Collections.unmodifiableMap(v)));
+    this.byTable = Collections.unmodifiableMap(frozen);
+    this.byBlindIndexColumn = Collections.unmodifiableMap(frozenBlind);
+    this.all = List.copyOf(columns);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every configured column, in the order added. */
+  public List<EncryptedColumn> all() {
+    return all;
+  }
+
+  /** Whether no column is configured. */
+  public boolean isEmpty() {
+    return all.isEmpty();
+  }
+
+  /** The configured column, if {@code table.column} is encrypted. */
+  public Optional<EncryptedColumn> find(String table, String column) {
+    Map<String, EncryptedColumn> t = byTable.get(EncryptedColumn.key(table));
+    return t == null ? Optional.empty() : Optional.ofNullable(t.get(EncryptedColumn.key(column)));
+  }
+
+  /** The encrypted column whose blind index {@code table.column} holds, if any. */
+  public Optional<EncryptedColumn> findByBlindIndexColumn(String table, String column) {
+    Map<String, EncryptedColumn> t = byBlindIndexColumn.get(EncryptedColumn.key(table));
+    return t == null ? Optional.empty() : Optional.ofNullable(t.get(EncryptedColumn.key(column)));
+  }
+
+  /** Whether a table has any encrypted column. */
+  public boolean hasTable(String table) {
+    return byTable.containsKey(EncryptedColumn.key(table));
+  }
+
+  /** The encrypted columns of a table (empty when none), keyed by lower-case column name. */
+  public Map<String, EncryptedColumn> ofTable(String table) {
+    Map<String, EncryptedColumn> t = byTable.get(EncryptedColumn.key(table));
+    return t == null ? Map.of() : t;
+  }
+
+  /** The lower-case names of the tables that have encrypted columns. */
+  public Set<String> tables() {
+    return byTable.keySet();
+  }
+
+  @Override
+  public String toString() {
+    return "EncryptedColumns" + all;
+  }
+
+  /** Builds {@link EncryptedColumns}. */
+  public static final class Builder {
+    private final List<EncryptedColumn> columns = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder add(EncryptedColumn column) {
+      columns.add(java.util.Objects.requireNonNull(column, "column"));
+      return this;
+    }
+
+    public Builder addAll(Collection<EncryptedColumn> more) {
+      more.forEach(this::add);
+      return this;
+    }
+
+    /** Validates (no column twice; row-id and blind-index columns not encrypted) and builds. */
+    public EncryptedColumns build() {
+      return new EncryptedColumns(columns);
+    }
+  }
+}

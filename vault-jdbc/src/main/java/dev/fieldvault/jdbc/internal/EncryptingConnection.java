@@ -1,0 +1,114 @@
+package dev.fieldvault.jdbc.internal;
+
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** A connection whose statements encrypt and decrypt the configured columns. */
+final class EncryptingConnection extends DelegatingConnection {
+
+  private final JdbcEncryption encryption;
+
+  EncryptingConnection(Connection delegate, JdbcEncryption encryption) {
+    super(delegate);
+    this.encryption = encryption;
+  }
+
+  @Override
+  public Statement createStatement() throws SQLException {
+    return new EncryptingStatement(delegate.createStatement(), this, encryption);
+  }
+
+  @Override
+  public Statement createStatement(int a0, int a1) throws SQLException {
+    return new EncryptingStatement(delegate.createStatement(a0, a1), this, encryption);
+  }
+
+  @Override
+  public Statement createStatement(int a0, int a1, int a2) throws SQLException {
+    return new EncryptingStatement(delegate.createStatement(a0, a1, a2), this, encryption);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql) throws SQLException {
+    StatementPlan plan = checked(sql);
+    return new EncryptingPreparedStatement(delegate.prepareStatement(sql), this, encryption, plan);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int a1) throws SQLException {
+    StatementPlan plan = checked(sql);
+    return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1), this, encryption, plan);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int[] a1) throws SQLException {
+    StatementPlan plan = checked(sql);
+    return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1), this, encryption, plan);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, String[] a1) throws SQLException {
+    StatementPlan plan = checked(sql);
+    return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1), this, encryption, plan);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int a1, int a2) throws SQLException {
+    StatementPlan plan = checked(sql);
+    return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1, a2), this, encryption, plan);
+  }
+
+  @Override
+  public PreparedStatement prepareStatement(String sql, int a1, int a2, int a3) throws SQLException {
+    StatementPlan plan = checked(sql);
+    return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1, a2, a3), this, encryption, plan);
+  }
+
+  @Override
+  public CallableStatement prepareCall(String sql) throws SQLException {
+    callable(sql);
+    return new PassThroughCallableStatement(delegate.prepareCall(sql), this);
+  }
+
+  @Override
+  public CallableStatement prepareCall(String sql, int a1, int a2) throws SQLException {
+    callable(sql);
+    return new PassThroughCallableStatement(delegate.prepareCall(sql, a1, a2), this);
+  }
+
+  @Override
+  public CallableStatement prepareCall(String sql, int a1, int a2, int a3) throws SQLException {
+    callable(sql);
+    return new PassThroughCallableStatement(delegate.prepareCall(sql, a1, a2, a3), this);
+  }
+
+  @Override
+  public DatabaseMetaData getMetaData() throws SQLException {
+    return new WrappedDatabaseMetaData(delegate.getMetaData(), this);
+  }
+
+  private StatementPlan checked(String sql) throws SQLException {
+    StatementPlan plan = encryption.plan(sql);
+    plan.checkAllowed();
+    return plan;
+  }
+
+  /** A call runs code the wrapper cannot see: refused when it mentions an encrypted table, as a write might. */
+  private void callable(String sql) throws SQLException {
+    StatementPlan plan = encryption.plan(sql);
+    plan.checkAllowedInline();
+    if (!plan.read.isEmpty()) {
+      throw new dev.fieldvault.jdbc.StatementRefusedException("prepareCall cannot decrypt the results of a"
+          + " query on encrypted columns: use prepareStatement");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EncryptingConnection{" + delegate + "}";
+  }
+}

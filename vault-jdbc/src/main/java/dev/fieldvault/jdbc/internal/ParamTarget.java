@@ -1,0 +1,43 @@
+package dev.fieldvault.jdbc.internal;
+
+import dev.fieldvault.jdbc.EncryptedColumn;
+
+/** What the wrapper does with one bound parameter of a statement. Immutable. */
+final class ParamTarget {
+
+  /** The role of a parameter. */
+  enum Kind {
+    /** A value written to an encrypted column: encrypted for its context (and row). */
+    VALUE,
+    /** A value compared with a deterministic column: encrypted deterministically. */
+    SEARCH,
+    /** A value written to or compared with a blind-index column: its blind index. */
+    BLIND_INDEX,
+    /** The row id of a row-bound value: passed through, and remembered to bind that value. */
+    ROW_ID
+  }
+
+  final Kind kind;
+  final EncryptedColumn column;
+  /** For a row-bound VALUE: the parameter holding the row id, or 0. */
+  final int rowIdParameter;
+  /** For a row-bound VALUE: the row id written inline in the SQL, or null. */
+  final Object rowIdLiteral;
+
+  ParamTarget(Kind kind, EncryptedColumn column, int rowIdParameter, Object rowIdLiteral) {
+    this.kind = kind;
+    this.column = column;
+    this.rowIdParameter = rowIdParameter;
+    this.rowIdLiteral = rowIdLiteral;
+  }
+
+  static ParamTarget of(Kind kind, EncryptedColumn column) {
+    return new ParamTarget(kind, column, 0, null);
+  }
+
+  @Override
+  public String toString() {
+    return kind + "(" + (column == null ? "" : column.qualifiedName())
+        + (rowIdParameter > 0 ? ", row id ?" + rowIdParameter : rowIdLiteral != null ? ", row id inline" : "") + ")";
+  }
+}

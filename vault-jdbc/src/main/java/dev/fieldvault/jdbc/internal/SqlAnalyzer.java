@@ -1,0 +1,1023 @@
+package dev.fieldvault.jdbc.internal;
+
+import dev.fieldvault.jdbc.EncryptedColumn;
+import dev.fieldvault.jdbc.EncryptedColumns;
+import dev.fieldvault.keys.EncryptionMode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.Parenthesis;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
+import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
+import net.sf.jsqlparser.expression.operators.relational.MinorThan;
+import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
+import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+import net.sf.jsqlparser.statement.upsert.Upsert;
+
+/**
+ * Works out a {@link StatementPlan} for one SQL string with JSqlParser: which parameters are
+ * values of, or searches on, encrypted and blind-index columns, which result columns hold
+ * encrypted values, and whether the statement must be refused because it would put an encrypted
+ * column's value in the SQL text or in a place the wrapper cannot map. Thread-safe (stateless).
+ *
+ * <p>Refusal messages name tables and columns only, never a value from the SQL.
+ */
+final class SqlAnalyzer {
+
+  private static final String HOW_TO_WRITE = "bind it as a ? parameter (setObject/setString/...) of a"
+      + " PreparedStatement, or bind an already encrypted value with PreEncrypted.of(...)";
+
+  private final EncryptedColumns columns;
+  private final Map<String, Map<String, ReadColumn>> exposedByTable = new HashMap<>();
+
+  SqlAnalyzer(EncryptedColumns columns) {
+    this.columns = columns;
+    for (String table : columns.tables()) {
+      Map<String, ReadColumn> m = new LinkedHashMap<>();
+      for (EncryptedColumn c : columns.ofTable(table).values()) {
+        m.put(key(c.column()), new ReadColumn(c, c.rowIdColumn() == null ? null : key(c.rowIdColumn())));
+      }
+      exposedByTable.put(table, Map.copyOf(m));
+    }
+  }
+
+  StatementPlan analyze(String sql) {
+    String mentioned = mentionedTable(sql);
+    if (mentioned == null) {
+      return StatementPlan.PASS_THROUGH;
+    }
+    Statement statement;
+    try {
+      statement = CCJSqlParserUtil.parse(sql);
+    } catch (JSQLParserException | RuntimeException e) {
+      return StatementPlan.refused("FieldVault cannot parse a statement that mentions table " + mentioned
+          + ", which has encrypted columns, so it cannot tell which values to encrypt; it was not sent."
+          + " Write it as a plain SELECT/INSERT/UPDATE/DELETE with ? parameters, or run it on the unwrapped"
+          + " connection (connection.unwrap(Connection.class)) with values encrypted by FieldEncryptor");
+    }
+    Analysis a = new Analysis();
+    try {
+      a.statement(statement);
+    } catch (Refusal r) {
+      return StatementPlan.refused(r.getMessage());
+    }
+    return a.toPlan();
+  }
+
+  /** The first table with encrypted columns whose name appears in the SQL as a word, or null. */
+  String mentionedTable(String sql) {
+    String lower = sql.toLowerCase(Locale.ROOT);
+    for (String table : columns.tables()) {
+      int from = 0;
+      while (true) {
+        int i = lower.indexOf(table, from);
+        if (i < 0) {
+          break;
+        }
+        int end = i + table.length();
+        if ((i == 0 || !isIdentifierChar(lower.charAt(i - 1))) && (end == lower.length()
+            || !isIdentifierChar(lower.charAt(end)))) {
+          return table;
+        }
+        from = i + 1;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isIdentifierChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+  }
+
+  static String key(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  static String unquote(String name) {
+    if (name == null) {
+      return null;
+    }
+    int dot = name.lastIndexOf('.');
+    String n = dot >= 0 && !name.endsWith("\"") && !name.endsWith("`") ? name.substring(dot + 1) : name;
+    if (n.length() >= 2 && (n.charAt(0) == '"' || n.charAt(0) == '`' || n.charAt(0) == '[')) {
+      n = n.substring(1, n.length() - 1);
+    }
+    return key(n);
+  }
+
+  private static String tableName(Table t) {
+    return unquote(t.getName());
+  }
+
+  /** A refusal, thrown out of the walk. */
+  private static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refusal(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Where a name in a FROM clause leads: a table, or a derived table / CTE with its exposed columns. */
+  private static final class Source {
+    final String table;
+    final Map<String, ReadColumn> exposed;
+
+    Source(String table, Map<String, ReadColumn> exposed) {
+      this.table = table;
+      this.exposed = exposed;
+    }
+  }
+
+  private static final class Scope {
+    final Scope parent;
+    final Map<String, Map<String, ReadColumn>> ctes;
+    final Map<String, Source> byName = new LinkedHashMap<>();
+    final List<Source> sources = new ArrayList<>();
+
+    Scope(Scope parent, Map<String, Map<String, ReadColumn>> ctes) {
+      this.parent = parent;
+      this.ctes = ctes;
+    }
+
+    Source lookup(String name) {
+      for (Scope s = this; s != null; s = s.parent) {
+        Source src = s.byName.get(name);
+        if (src != null) {
+          return src;
+        }
+      }
+      return null;
+    }
+
+    void add(Source src, String name, String alias) {
+      sources.add(src);
+      if (name != null) {
+        byName.put(name, src);
+      }
+      if (alias != null) {
+        byName.put(alias, src);
+      }
+    }
+  }
+
+  /** A column reference that leads to an encrypted column or to a blind-index column. */
+  private static final class Resolved {
+    final EncryptedColumn column;
+    final boolean blindIndex;
+    final Source source;
+
+    Resolved(EncryptedColumn column, boolean blindIndex, Source source) {
+      this.column = column;
+      this.blindIndex = blindIndex;
+      this.source = source;
+    }
+  }
+
+  /** The state of one analysis. */
+  private final class Analysis {
+    final TreeMap<Integer, ParamTarget> params = new TreeMap<>();
+    Map<String, ReadColumn> read = Map.of();
+    Map<String, ReadColumn> generatedKeys = Map.of();
+
+    StatementPlan toPlan() {
+      if (params.isEmpty() && read.isEmpty() && generatedKeys.isEmpty()) {
+        return StatementPlan.PASS_THROUGH;
+      }
+      ParamTarget[] array = new ParamTarget[params.isEmpty() ? 0 : params.lastKey() + 1];
+      params.forEach((i, t) -> array[i] = t);
+      return new StatementPlan(null, array, Map.copyOf(read), Map.copyOf(generatedKeys));
+    }
+
+    void target(JdbcParameter p, ParamTarget t) {
+      if (p.isUseFixedIndex() || p.getIndex() == null) {
+        throw new Refusal("Numbered parameters (?1) next to encrypted column " + t.column.qualifiedName()
+            + " are not supported: use plain ? parameters");
+      }
+      ParamTarget old = params.put(p.getIndex(), t);
+      if (old != null && !(old.kind == t.kind && old.column == t.column)) {
+        throw new Refusal("Parameter " + p.getIndex() + " is used for both " + old + " and " + t);
+      }
+    }
+
+    void statement(Statement st) {
+      if (st instanceof Insert) {
+        insert((Insert) st);
+      } else if (st instanceof Update) {
+        update((Update) st);
+      } else if (st instanceof Delete) {
+        delete((Delete) st);
+      } else if (st instanceof Select) {
+        read = select((Select) st, null);
+      } else if (st instanceof Merge) {
+        refuseUpsert(tableName(((Merge) st).getTable()), "MERGE");
+      } else if (st instanceof Upsert) {
+        refuseUpsert(tableName(((Upsert) st).getTable()), "UPSERT/REPLACE");
+      }
+      // anything else (DDL, SET, CALL, ...) carries no value of an encrypted column: it passes through
+    }
+
+    void refuseUpsert(String table, String what) {
+      if (columns.hasTable(table)) {
+        throw new Refusal(what + " into table " + table + ", which has encrypted columns, is not supported:"
+            + " use INSERT ... ON CONFLICT / ON DUPLICATE KEY UPDATE, or an UPDATE, with ? parameters");
+      }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // INSERT
+
+    void insert(Insert ins) {
+      String table = tableName(ins.getTable());
+      Map<String, Map<String, ReadColumn>> ctes = withItems(ins.getWithItemsList(), null);
+      Scope target = new Scope(null, ctes);
+      Source src = new Source(table, exposed(table));
+      target.add(src, table, ins.getTable().getAlias() == null ? null : unquote(ins.getTable().getAlias().getName()));
+      boolean encrypted = columns.hasTable(table);
+      List<String> cols = new ArrayList<>();
+      if (ins.getColumns() != null) {
+        for (Column c : ins.getColumns()) {
+          cols.add(unquote(c.getColumnName()));
+        }
+      }
+      if (encrypted && ins.getSetUpdateSets() != null && !ins.getSetUpdateSets().isEmpty()) {
+        throw new Refusal("INSERT ... SET into table " + table + ", which has encrypted columns, is not"
+            + " supported: write INSERT INTO " + table + " (columns) VALUES (?, ...)");
+      }
+      if (encrypted && cols.isEmpty()) {
+        throw new Refusal("An INSERT into table " + table + ", which has encrypted columns "
+            + columns.ofTable(table).keySet() + ", must name its columns: INSERT INTO " + table
+            + " (column, ...) VALUES (?, ...)");
+      }
+      Select sel = ins.getSelect();
+      if (sel instanceof Values) {
+        for (List<Expression> row : rows((Values) sel, cols.size())) {
+          insertRow(table, cols, row, target);
+        }
+      } else if (sel instanceof PlainSelect && encrypted) {
+        insertSelect(table, cols, (PlainSelect) sel, ctes);
+      } else if (sel != null) {
+        if (encrypted && writesEncrypted(table, cols)) {
+          throw new Refusal("INSERT ... SELECT with a set operation into encrypted columns of table " + table
+              + " cannot be mapped: insert the rows with INSERT ... VALUES (?, ...) instead");
+        }
+        select(sel, null);
+      }
+      if (ins.getDuplicateUpdateSets() != null) {
+        assignments(table, ins.getDuplicateUpdateSets(), target, null, "ON DUPLICATE KEY UPDATE");
+      }
+      if (ins.getConflictAction() != null) {
+        if (ins.getConflictAction().getUpdateSets() != null) {
+          assignments(table, ins.getConflictAction().getUpdateSets(), target, null, "ON CONFLICT DO UPDATE");
+        }
+        condition(ins.getConflictAction().getWhereExpression(), target);
+      }
+      generatedKeys = ins.getReturningClause() != null
+          ? items(ins.getReturningClause(), target) : exposed(table);
+      if (ins.getReturningClause() != null) {
+        read = generatedKeys;
+      }
+    }
+
+    boolean writesEncrypted(String table, List<String> cols) {
+      for (String c : cols) {
+        if (columns.find(table, c).isPresent() || columns.findByBlindIndexColumn(table, c).isPresent()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    List<List<Expression>> rows(Values values, int width) {
+      List<List<Expression>> rows = new ArrayList<>();
+      ExpressionList<?> list = values.getExpressions();
+      boolean allLists = !list.isEmpty();
+      for (Expression e : list) {
+        allLists &= e instanceof ExpressionList;
+      }
+      if (allLists && !(list.size() == width && width > 1)) {
+        for (Expression e : list) {
+          rows.add(new ArrayList<>((ExpressionList<?>) e));
+        }
+      } else {
+        rows.add(new ArrayList<>(list));
+      }
+      return rows;
+    }
+
+    void insertRow(String table, List<String> cols, List<Expression> row, Scope scope) {
+      if (row.size() != cols.size()) {
+        if (writesEncrypted(table, cols)) {
+          throw new Refusal("An INSERT into table " + table + " names " + cols.size() + " columns but gives "
+              + row.size() + " values: FieldVault cannot tell which value goes to which encrypted column");
+        }
+        row.forEach(e -> condition(e, scope));
+        return;
+      }
+      for (int j = 0; j < cols.size(); j++) {
+        Expression e = row.get(j);
+        EncryptedColumn enc = columns.find(table, cols.get(j)).orElse(null);
+        EncryptedColumn owner = columns.findByBlindIndexColumn(table, cols.get(j)).orElse(null);
+        if (enc != null) {
+          if (e instanceof JdbcParameter) {
+            target((JdbcParameter) e, valueTarget(enc, rowIdInRow(enc, cols, row)));
+          } else if (!(e instanceof NullValue)) {
+            throw new Refusal(literal("INSERT", enc));
+          }
+        } else if (owner != null) {
+          blindIndexValue(owner, e, "INSERT");
+        } else {
+          condition(e, scope);
+        }
+      }
+      requireBlindIndexWritten(table, cols, "INSERT");
+    }
+
+    Expression rowIdInRow(EncryptedColumn enc, List<String> cols, List<Expression> row) {
+      if (enc.rowIdColumn() == null) {
+        return null;
+      }
+      int k = cols.indexOf(key(enc.rowIdColumn()));
+      if (k < 0) {
+        throw new Refusal("Encrypted column " + enc.qualifiedName() + " is bound to its row's id in column "
+            + enc.rowIdColumn() + ": an INSERT of it must also write " + enc.rowIdColumn() + " (use an assigned"
+            + " id, a UUID or a sequence value fetched first, not an identity column)");
+      }
+      return row.get(k);
+    }
+
+    ParamTarget valueTarget(EncryptedColumn enc, Expression rowId) {
+      if (enc.rowIdColumn() == null) {
+        return ParamTarget.of(ParamTarget.Kind.VALUE, enc);
+      }
+      if (rowId instanceof JdbcParameter) {
+        JdbcParameter p = (JdbcParameter) rowId;
+        target(p, ParamTarget.of(ParamTarget.Kind.ROW_ID, enc));
+        return new ParamTarget(ParamTarget.Kind.VALUE, enc, p.getIndex(), null);
+      }
+      if (rowId instanceof LongValue) {
+        return new ParamTarget(ParamTarget.Kind.VALUE, enc, 0, ((LongValue) rowId).getValue());
+      }
+      if (rowId instanceof StringValue) {
+        return new ParamTarget(ParamTarget.Kind.VALUE, enc, 0, ((StringValue) rowId).getValue());
+      }
+      throw new Refusal("Encrypted column " + enc.qualifiedName() + " is bound to its row's id, but the"
+          + " statement gives " + enc.rowIdColumn() + " as an expression: bind the id as a ? parameter");
+    }
+
+    void blindIndexValue(EncryptedColumn owner, Expression e, String what) {
+      if (e instanceof JdbcParameter) {
+        target((JdbcParameter) e, ParamTarget.of(ParamTarget.Kind.BLIND_INDEX, owner));
+      } else if (!(e instanceof NullValue)) {
+        throw new Refusal("A " + what + " writes blind-index column " + owner.table() + "."
+            + owner.blindIndexColumn() + " of encrypted column " + owner.qualifiedName() + " from an inline"
+            + " value or expression: bind the plaintext of " + owner.column() + " to it as a ? parameter;"
+            + " FieldVault stores its blind index");
+      }
+    }
+
+    void requireBlindIndexWritten(String table, List<String> written, String what) {
+      for (String c : written) {
+        EncryptedColumn enc = columns.find(table, c).orElse(null);
+        if (enc != null && enc.blindIndexColumn() != null && !written.contains(key(enc.blindIndexColumn()))) {
+          throw new Refusal("This " + what + " writes encrypted column " + enc.qualifiedName() + " but not its"
+              + " blind-index column " + enc.blindIndexColumn() + ", which would then be stale: also write "
+              + enc.blindIndexColumn() + " = ? and bind the same plaintext value to it");
+        }
+      }
+    }
+
+    void insertSelect(String table, List<String> cols, PlainSelect ps, Map<String, Map<String, ReadColumn>> ctes) {
+      Scope scope = from(ps, null, ctes);
+      List<SelectItem<?>> items = ps.getSelectItems();
+      for (SelectItem<?> it : items) {
+        if (it.getExpression() instanceof AllColumns && writesEncrypted(table, cols)) {
+          throw new Refusal("INSERT ... SELECT * into encrypted columns of table " + table + " cannot be"
+              + " mapped: name the selected columns");
+        }
+      }
+      if (items.size() != cols.size()) {
+        throw new Refusal("An INSERT ... SELECT into table " + table + " names " + cols.size()
+            + " columns but selects " + items.size() + ": FieldVault cannot map its encrypted columns");
+      }
+      for (int j = 0; j < cols.size(); j++) {
+        Expression e = items.get(j).getExpression();
+        EncryptedColumn enc = columns.find(table, cols.get(j)).orElse(null);
+        EncryptedColumn owner = columns.findByBlindIndexColumn(table, cols.get(j)).orElse(null);
+        if (enc != null) {
+          if (e instanceof JdbcParameter && enc.rowIdColumn() == null) {
+            target((JdbcParameter) e, ParamTarget.of(ParamTarget.Kind.VALUE, enc));
+          } else if (!(e instanceof NullValue) && !copiesSameContext(e, scope, enc, false)) {
+            throw new Refusal("INSERT ... SELECT writes encrypted column " + enc.qualifiedName() + " from a value"
+                + " it cannot map" + (enc.rowIdColumn() != null ? " (the column is bound to its row's id)" : "")
+                + ": select a ? parameter, or a column encrypted with the same context, or insert with VALUES");
+          }
+        } else if (owner != null) {
+          if (!(e instanceof JdbcParameter && owner.rowIdColumn() == null) && !(e instanceof NullValue)
+              && !copiesSameContext(e, scope, owner, true)) {
+            throw new Refusal("INSERT ... SELECT writes blind-index column " + owner.table() + "."
+                + owner.blindIndexColumn() + " from a value it cannot map: select a ? parameter or the blind"
+                + " index of a column with the same context");
+          }
+          if (e instanceof JdbcParameter) {
+            target((JdbcParameter) e, ParamTarget.of(ParamTarget.Kind.BLIND_INDEX, owner));
+          }
+        } else {
+          condition(e, scope);
+        }
+      }
+      requireBlindIndexWritten(table, cols, "INSERT ... SELECT");
+      clauses(ps, scope);
+    }
+
+    boolean copiesSameContext(Expression e, Scope scope, EncryptedColumn to, boolean blindIndex) {
+      Resolved r = e instanceof Column ? resolve((Column) e, scope) : null;
+      if (r == null || r.blindIndex != blindIndex || to.rowIdColumn() != null || r.column.rowIdColumn() != null) {
+        return false;
+      }
+      EncryptedColumn from = r.column;
+      return from == to || (from.spec().domain().equals(to.spec().domain())
+          && from.spec().field().equals(to.spec().field()) && from.mode() == to.mode()
+          && from.storage() == to.storage() && from.spec().codec().type() == to.spec().codec().type()
+          && from.spec().blindIndexLength() == to.spec().blindIndexLength());
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // UPDATE and DELETE
+
+    void update(Update up) {
+      String table = tableName(up.getTable());
+      Scope scope = new Scope(null, withItems(up.getWithItemsList(), null));
+      scope.add(new Source(table, exposed(table)), table,
+          up.getTable().getAlias() == null ? null : unquote(up.getTable().getAlias().getName()));
+      if (up.getStartJoins() != null) {
+        up.getStartJoins().forEach(j -> fromItem(scope, j.getRightItem()));
+      }
+      fromItem(scope, up.getFromItem());
+      joins(scope, up.getJoins());
+      assignments(table, up.getUpdateSets(), scope, up.getWhere(), "UPDATE");
+      condition(up.getWhere(), scope);
+      joinConditions(scope, up.getStartJoins());
+      joinConditions(scope, up.getJoins());
+      if (up.getReturningClause() != null) {
+        read = items(up.getReturningClause(), scope);
+      }
+    }
+
+    void delete(Delete del) {
+      String table = tableName(del.getTable());
+      Scope scope = new Scope(null, withItems(del.getWithItemsList(), null));
+      scope.add(new Source(table, exposed(table)), table,
+          del.getTable().getAlias() == null ? null : unquote(del.getTable().getAlias().getName()));
+      if (del.getUsingFromItemList() != null) {
+        del.getUsingFromItemList().forEach(f -> fromItem(scope, f));
+      }
+      joins(scope, del.getJoins());
+      condition(del.getWhere(), scope);
+      joinConditions(scope, del.getJoins());
+      if (del.getReturningClause() != null) {
+        read = items(del.getReturningClause(), scope);
+      }
+    }
+
+    void assignments(String table, List<UpdateSet> sets, Scope scope, Expression where, String what) {
+      if (sets == null) {
+        return;
+      }
+      List<String> written = new ArrayList<>();
+      for (UpdateSet set : sets) {
+        List<String> cols = new ArrayList<>();
+        for (Column c : set.getColumns()) {
+          cols.add(unquote(c.getColumnName()));
+        }
+        written.addAll(cols);
+        List<Expression> vals = new ArrayList<>();
+        for (Object o : set.getValues()) {
+          vals.add((Expression) o);
+        }
+        if (cols.size() != vals.size()) {
+          if (writesEncrypted(table, cols)) {
+            throw new Refusal("A " + what + " sets encrypted columns of table " + table + " from a row value or"
+                + " subquery: set each encrypted column to its own ? parameter");
+          }
+          vals.forEach(v -> condition(v, scope));
+          continue;
+        }
+        for (int j = 0; j < cols.size(); j++) {
+          Expression e = vals.get(j);
+          EncryptedColumn enc = columns.find(table, cols.get(j)).orElse(null);
+          EncryptedColumn owner = columns.findByBlindIndexColumn(table, cols.get(j)).orElse(null);
+          if (enc != null) {
+            if (e instanceof JdbcParameter) {
+              Expression rowId = null;
+              if (enc.rowIdColumn() != null) {
+                rowId = where == null ? null : rowIdEquality(where, key(enc.rowIdColumn()));
+                if (rowId == null) {
+                  throw new Refusal("Encrypted column " + enc.qualifiedName() + " is bound to its row's id: a "
+                      + what + " of it must select one row with WHERE " + enc.rowIdColumn() + " = ?");
+                }
+              }
+              target((JdbcParameter) e, valueTarget(enc, rowId));
+            } else if (!(e instanceof NullValue) && !sameColumnFromInsert(e, enc.column(), enc.rowIdColumn() == null)) {
+              throw new Refusal(literal(what, enc));
+            }
+          } else if (owner != null) {
+            if (!sameColumnFromInsert(e, cols.get(j), owner.rowIdColumn() == null)) {
+              blindIndexValue(owner, e, what);
+            }
+          } else {
+            condition(e, scope);
+          }
+        }
+      }
+      requireBlindIndexWritten(table, written, what);
+    }
+
+    /** {@code excluded.col} (PostgreSQL) or {@code VALUES(col)} (MySQL/MariaDB): the row being inserted. */
+    boolean sameColumnFromInsert(Expression e, String column, boolean allowed) {
+      if (!allowed) {
+        return false;
+      }
+      if (e instanceof Column) {
+        Column c = (Column) e;
+        return c.getTable() != null && "excluded".equals(unquote(c.getTable().getName()))
+            && key(column).equals(unquote(c.getColumnName()));
+      }
+      if (e instanceof Function && "values".equalsIgnoreCase(((Function) e).getName())
+          && ((Function) e).getParameters() != null && ((Function) e).getParameters().size() == 1) {
+        Object p = ((Function) e).getParameters().get(0);
+        return p instanceof Column && key(column).equals(unquote(((Column) p).getColumnName()));
+      }
+      return false;
+    }
+
+    Expression rowIdEquality(Expression where, String rowIdColumn) {
+      while (where instanceof Parenthesis) {
+        where = ((Parenthesis) where).getExpression();
+      }
+      if (where instanceof AndExpression) {
+        Expression l = rowIdEquality(((AndExpression) where).getLeftExpression(), rowIdColumn);
+        return l != null ? l : rowIdEquality(((AndExpression) where).getRightExpression(), rowIdColumn);
+      }
+      if (where instanceof EqualsTo) {
+        EqualsTo eq = (EqualsTo) where;
+        if (isColumn(eq.getLeftExpression(), rowIdColumn) && isRowIdValue(eq.getRightExpression())) {
+          return eq.getRightExpression();
+        }
+        if (isColumn(eq.getRightExpression(), rowIdColumn) && isRowIdValue(eq.getLeftExpression())) {
+          return eq.getLeftExpression();
+        }
+      }
+      return null;
+    }
+
+    boolean isColumn(Expression e, String name) {
+      return e instanceof Column && name.equals(unquote(((Column) e).getColumnName()));
+    }
+
+    boolean isRowIdValue(Expression e) {
+      return e instanceof JdbcParameter || e instanceof LongValue || e instanceof StringValue;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // SELECT
+
+    Map<String, Map<String, ReadColumn>> withItems(List<WithItem<?>> with, Scope outer) {
+      Map<String, Map<String, ReadColumn>> ctes = new HashMap<>();
+      if (with != null) {
+        for (WithItem<?> w : with) {
+          if (w.getSelect() != null) {
+            ctes.put(unquote(w.getAliasName() != null ? w.getAliasName() : String.valueOf(w.getAlias())),
+                select(w.getSelect(), outer));
+          }
+        }
+      }
+      return ctes;
+    }
+
+    Map<String, ReadColumn> select(Select s, Scope outer) {
+      Map<String, Map<String, ReadColumn>> ctes = withItems(s.getWithItemsList(), outer);
+      if (outer != null) {
+        for (Scope sc = outer; sc != null; sc = sc.parent) {
+          sc.ctes.forEach(ctes::putIfAbsent);
+        }
+      }
+      if (s instanceof PlainSelect) {
+        PlainSelect ps = (PlainSelect) s;
+        Scope scope = from(ps, outer, ctes);
+        Map<String, ReadColumn> labels = items(ps.getSelectItems(), scope);
+        clauses(ps, scope);
+        return labels;
+      }
+      if (s instanceof SetOperationList) {
+        Map<String, ReadColumn> first = null;
+        for (Select part : ((SetOperationList) s).getSelects()) {
+          Map<String, ReadColumn> labels = select(part, outer);
+          first = first == null ? labels : first;
+        }
+        return first == null ? Map.of() : first;
+      }
+      if (s instanceof ParenthesedSelect) {
+        return select(((ParenthesedSelect) s).getSelect(), outer);
+      }
+      if (s instanceof Values) {
+        Scope scope = new Scope(outer, ctes);
+        ((Values) s).getExpressions().forEach(e -> condition((Expression) e, scope));
+      }
+      return Map.of();
+    }
+
+    Scope from(PlainSelect ps, Scope outer, Map<String, Map<String, ReadColumn>> ctes) {
+      Scope scope = new Scope(outer, ctes);
+      fromItem(scope, ps.getFromItem());
+      joins(scope, ps.getJoins());
+      return scope;
+    }
+
+    void clauses(PlainSelect ps, Scope scope) {
+      joinConditions(scope, ps.getJoins());
+      condition(ps.getWhere(), scope);
+      condition(ps.getHaving(), scope);
+    }
+
+    void joins(Scope scope, List<Join> joins) {
+      if (joins != null) {
+        for (Join j : joins) {
+          fromItem(scope, j.getRightItem());
+        }
+      }
+    }
+
+    void joinConditions(Scope scope, List<Join> joins) {
+      if (joins != null) {
+        for (Join j : joins) {
+          if (j.getOnExpressions() != null) {
+            j.getOnExpressions().forEach(e -> condition(e, scope));
+          }
+        }
+      }
+    }
+
+    void fromItem(Scope scope, FromItem fi) {
+      if (fi == null) {
+        return;
+      }
+      String alias = fi.getAlias() == null ? null : unquote(fi.getAlias().getName());
+      if (fi instanceof Table) {
+        String name = tableName((Table) fi);
+        Map<String, ReadColumn> cte = scope.ctes.get(name);
+        scope.add(cte != null ? new Source(null, cte) : new Source(name, exposed(name)), name, alias);
+      } else if (fi instanceof ParenthesedSelect) {
+        scope.add(new Source(null, select(((ParenthesedSelect) fi).getSelect(), scope.parent)), null, alias);
+      } else if (fi instanceof ParenthesedFromItem) {
+        ParenthesedFromItem p = (ParenthesedFromItem) fi;
+        fromItem(scope, p.getFromItem());
+        joins(scope, p.getJoins());
+        joinConditions(scope, p.getJoins());
+      }
+    }
+
+    Map<String, ReadColumn> exposed(String table) {
+      return exposedByTable.getOrDefault(table, Map.of());
+    }
+
+    /** The encrypted columns a select list exposes, by lower-case label, with their row-id labels. */
+    Map<String, ReadColumn> items(List<SelectItem<?>> items, Scope scope) {
+      Map<String, ReadColumn> labels = new LinkedHashMap<>();
+      Map<Source, Map<String, String>> labelOf = new HashMap<>();
+      List<Source> starred = new ArrayList<>();
+      Map<String, Map.Entry<Source, ReadColumn>> found = new LinkedHashMap<>();
+      for (SelectItem<?> it : items) {
+        Expression e = it.getExpression();
+        if (e instanceof AllTableColumns) {
+          Source src = scope.lookup(unquote(((AllTableColumns) e).getTable().getName()));
+          if (src != null) {
+            starred.add(src);
+            src.exposed.forEach(labels::putIfAbsent);
+          }
+        } else if (e instanceof AllColumns) {
+          for (Source src : scope.sources) {
+            starred.add(src);
+            src.exposed.forEach(labels::putIfAbsent);
+          }
+        } else if (e instanceof Column) {
+          Column c = (Column) e;
+          String label = it.getAlias() != null ? unquote(it.getAlias().getName()) : unquote(c.getColumnName());
+          Source src = sourceOf(c, scope);
+          if (src != null) {
+            labelOf.computeIfAbsent(src, k -> new HashMap<>()).putIfAbsent(unquote(c.getColumnName()), label);
+          }
+          Resolved r = resolve(c, scope);
+          if (r != null && !r.blindIndex) {
+            ReadColumn rc = r.source.exposed.get(unquote(c.getColumnName()));
+            found.put(label, Map.entry(r.source, rc));
+          }
+        } else {
+          condition(e, scope);
+        }
+      }
+      for (Map.Entry<String, Map.Entry<Source, ReadColumn>> f : found.entrySet()) {
+        Source src = f.getValue().getKey();
+        ReadColumn rc = f.getValue().getValue();
+        String rowIdLabel = null;
+        if (rc.rowIdLabel != null) {
+          rowIdLabel = labelOf.getOrDefault(src, Map.of()).get(rc.rowIdLabel);
+          if (rowIdLabel == null && starred.contains(src)) {
+            rowIdLabel = rc.rowIdLabel;
+          }
+        }
+        labels.put(f.getKey(), new ReadColumn(rc.column, rowIdLabel));
+      }
+      return labels;
+    }
+
+    Source sourceOf(Column c, Scope scope) {
+      if (c.getTable() != null && c.getTable().getName() != null) {
+        return scope.lookup(unquote(c.getTable().getName()));
+      }
+      String name = unquote(c.getColumnName());
+      for (Scope s = scope; s != null; s = s.parent) {
+        for (Source src : s.sources) {
+          if (src.exposed.containsKey(name)) {
+            return src;
+          }
+        }
+        if (s.sources.size() == 1) {
+          return s.sources.get(0);
+        }
+      }
+      return null;
+    }
+
+    Resolved resolve(Column c, Scope scope) {
+      String name = unquote(c.getColumnName());
+      if (c.getTable() != null && c.getTable().getName() != null) {
+        Source src = scope.lookup(unquote(c.getTable().getName()));
+        return src == null ? null : resolveIn(src, name);
+      }
+      for (Scope s = scope; s != null; s = s.parent) {
+        for (Source src : s.sources) {
+          Resolved r = resolveIn(src, name);
+          if (r != null) {
+            return r;
+          }
+        }
+      }
+      return null;
+    }
+
+    Resolved resolveIn(Source src, String name) {
+      ReadColumn rc = src.exposed.get(name);
+      if (rc != null) {
+        return new Resolved(rc.column, false, src);
+      }
+      if (src.table != null) {
+        EncryptedColumn owner = columns.findByBlindIndexColumn(src.table, name).orElse(null);
+        if (owner != null) {
+          return new Resolved(owner, true, src);
+        }
+      }
+      return null;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Conditions: = and IN map parameters; anything else on an encrypted column is refused
+
+    void condition(Expression e, Scope scope) {
+      if (e != null) {
+        e.accept(new ConditionVisitor(scope), null);
+      }
+    }
+
+    final class ConditionVisitor extends ExpressionVisitorAdapter<Void> {
+      final Scope scope;
+
+      ConditionVisitor(Scope scope) {
+        this.scope = scope;
+      }
+
+      Resolved direct(Expression e) {
+        while (e instanceof Parenthesis) {
+          e = ((Parenthesis) e).getExpression();
+        }
+        return e instanceof Column ? resolve((Column) e, scope) : null;
+      }
+
+      void equality(Expression left, Expression right) {
+        Resolved l = direct(left);
+        Resolved r = direct(right);
+        if (l != null && r == null) {
+          operand(l, right);
+        } else if (r != null && l == null) {
+          operand(r, left);
+        } else if (l == null) {
+          refuseComputed(left);
+          refuseComputed(right);
+        }
+      }
+
+      void operand(Resolved col, Expression other) {
+        while (other instanceof Parenthesis) {
+          other = ((Parenthesis) other).getExpression();
+        }
+        if (other instanceof JdbcParameter) {
+          if (col.blindIndex) {
+            target((JdbcParameter) other, ParamTarget.of(ParamTarget.Kind.BLIND_INDEX, col.column));
+          } else if (col.column.mode() == EncryptionMode.DETERMINISTIC) {
+            target((JdbcParameter) other, ParamTarget.of(ParamTarget.Kind.SEARCH, col.column));
+          } else {
+            throw new Refusal("Encrypted column " + col.column.qualifiedName() + " is randomized, so it cannot be"
+                + " compared with a value" + (col.column.blindIndexColumn() != null ? ": compare its blind-index"
+                + " column " + col.column.blindIndexColumn() + " = ? with the plaintext bound instead"
+                : ": make it deterministic, or give it a blind-index column, to search it"));
+          }
+        } else if (!(other instanceof NullValue || other instanceof Column || other instanceof ParenthesedSelect)) {
+          throw new Refusal("A condition compares " + (col.blindIndex ? "blind-index column "
+              + col.column.table() + "." + col.column.blindIndexColumn() : "encrypted column "
+              + col.column.qualifiedName()) + " with an inline value or expression, which would put a"
+              + " plaintext in the SQL: " + HOW_TO_WRITE);
+        }
+      }
+
+      void refuseComputed(Expression e) {
+        if (e == null) {
+          return;
+        }
+        EncryptedColumn inside = encryptedInside(e, scope);
+        if (inside != null) {
+          throw new Refusal("A condition computes on encrypted column " + inside.qualifiedName() + " (a function"
+              + " or expression of it); the database only sees its ciphertext. Compare the column itself with"
+              + " = ? or IN (?, ...)");
+        }
+      }
+
+      void refuseRange(Expression left, String what) {
+        Resolved r = direct(left);
+        EncryptedColumn c = r != null ? r.column : encryptedInside(left, scope);
+        if (c != null) {
+          throw new Refusal(what + " on encrypted column " + c.qualifiedName() + " is not possible: the database"
+              + " holds ciphertext. Only = and IN on deterministic or blind-indexed columns can be searched;"
+              + " filter other conditions after reading");
+        }
+      }
+
+      @Override
+      public <S> Void visit(EqualsTo e, S context) {
+        equality(e.getLeftExpression(), e.getRightExpression());
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(NotEqualsTo e, S context) {
+        equality(e.getLeftExpression(), e.getRightExpression());
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(InExpression e, S context) {
+        Resolved col = direct(e.getLeftExpression());
+        Expression right = e.getRightExpression();
+        if (col != null) {
+          if (right instanceof ExpressionList) {
+            for (Object o : (ExpressionList<?>) right) {
+              operand(col, (Expression) o);
+            }
+          } else if (!(right instanceof ParenthesedSelect)) {
+            operand(col, right);
+          }
+        } else {
+          refuseComputed(e.getLeftExpression());
+        }
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(GreaterThan e, S context) {
+        refuseRange(e.getLeftExpression(), "A range comparison");
+        refuseRange(e.getRightExpression(), "A range comparison");
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(GreaterThanEquals e, S context) {
+        refuseRange(e.getLeftExpression(), "A range comparison");
+        refuseRange(e.getRightExpression(), "A range comparison");
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(MinorThan e, S context) {
+        refuseRange(e.getLeftExpression(), "A range comparison");
+        refuseRange(e.getRightExpression(), "A range comparison");
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(MinorThanEquals e, S context) {
+        refuseRange(e.getLeftExpression(), "A range comparison");
+        refuseRange(e.getRightExpression(), "A range comparison");
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(Between e, S context) {
+        refuseRange(e.getLeftExpression(), "BETWEEN");
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(LikeExpression e, S context) {
+        refuseRange(e.getLeftExpression(), "LIKE");
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(ParenthesedSelect s, S context) {
+        select(s.getSelect(), scope);
+        return null;
+      }
+
+      @Override
+      public <S> Void visit(Select s, S context) {
+        select(s, scope);
+        return null;
+      }
+
+      @Override
+      public <S> Void visit(AnalyticExpression e, S context) {
+        return null;
+      }
+    }
+
+    /** An encrypted column referenced anywhere inside an expression, or null. */
+    EncryptedColumn encryptedInside(Expression e, Scope scope) {
+      EncryptedColumn[] found = new EncryptedColumn[1];
+      e.accept(new ExpressionVisitorAdapter<Void>() {
+        @Override
+        public <S> Void visit(Column c, S context) {
+          Resolved r = resolve(c, scope);
+          if (r != null && found[0] == null) {
+            found[0] = r.column;
+          }
+          return null;
+        }
+
+        @Override
+        public <S> Void visit(ParenthesedSelect s, S context) {
+          return null;
+        }
+
+        @Override
+        public <S> Void visit(Select s, S context) {
+          return null;
+        }
+      }, null);
+      return found[0];
+    }
+
+    String literal(String what, EncryptedColumn enc) {
+      return "A " + what + " writes encrypted column " + enc.qualifiedName() + " from an inline value or"
+          + " expression, which would store or send a plaintext; it was not sent. Instead, " + HOW_TO_WRITE;
+    }
+  }
+}

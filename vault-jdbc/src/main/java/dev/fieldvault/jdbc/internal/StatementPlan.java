@@ -1,0 +1,64 @@
+package dev.fieldvault.jdbc.internal;
+
+import dev.fieldvault.jdbc.StatementRefusedException;
+import java.util.Map;
+
+/**
+ * What the wrapper does with one SQL string, worked out once by {@link SqlAnalyzer} and cached:
+ * refuse it, or which parameters to encrypt and which result columns to decrypt. Immutable.
+ */
+final class StatementPlan {
+
+  /** A statement that touches no encrypted column. */
+  static final StatementPlan PASS_THROUGH = new StatementPlan(null, new ParamTarget[0], Map.of(), Map.of());
+
+  /** Why the statement is refused, or null when it may run. */
+  final String refusal;
+  /** Targets by 1-based parameter index (index 0 unused); null entries pass through. */
+  final ParamTarget[] params;
+  /** Encrypted columns of the statement's result, by lower-case label. */
+  final Map<String, ReadColumn> read;
+  /** Encrypted columns of the generated keys / RETURNING result, by lower-case label. */
+  final Map<String, ReadColumn> generatedKeys;
+
+  StatementPlan(String refusal, ParamTarget[] params, Map<String, ReadColumn> read,
+      Map<String, ReadColumn> generatedKeys) {
+    this.refusal = refusal;
+    this.params = params;
+    this.read = read;
+    this.generatedKeys = generatedKeys;
+  }
+
+  static StatementPlan refused(String why) {
+    return new StatementPlan(why, new ParamTarget[0], Map.of(), Map.of());
+  }
+
+  /** Whether some parameter must be intercepted. */
+  boolean intercepts() {
+    return params.length > 0;
+  }
+
+  /** Throws when the statement is refused. */
+  void checkAllowed() throws StatementRefusedException {
+    if (refusal != null) {
+      throw new StatementRefusedException(refusal);
+    }
+  }
+
+  /** Throws when the statement is refused or needs bound parameters (run as a plain Statement). */
+  void checkAllowedInline() throws StatementRefusedException {
+    checkAllowed();
+    for (ParamTarget t : params) {
+      if (t != null && t.kind != ParamTarget.Kind.ROW_ID) {
+        throw new StatementRefusedException("A plain Statement cannot bind the value of encrypted column "
+            + t.column.qualifiedName() + ": use a PreparedStatement and bind it with setObject/setString");
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return refusal != null ? "StatementPlan{refused}" : "StatementPlan{params=" + java.util.Arrays.toString(params)
+        + ", read=" + read + ", generatedKeys=" + generatedKeys + "}";
+  }
+}
