@@ -259,6 +259,37 @@ class RewrapperBehaviourTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void perTenantKeyrings_onlyTheRotatedTenantsRowsAreRewrapped(TestDatabases.Kind kind) throws Exception {
+    RotationFixture fx = new RotationFixture(kind, "tenant");
+    try {
+      Map<String, Keyring> keyrings = new ConcurrentHashMap<>();
+      for (String t : List.of("t0", "t1", "t2")) {
+        keyrings.put(t, Keyring.generate("rot-" + t));
+      }
+      FieldCipher cipher = FieldCipher.create(Keyring.generate("rot-default"),
+          t -> java.util.Optional.ofNullable(keyrings.get(t)));
+      fx.create(cipher, ROWS);
+      var before = fx.snapshot();
+      keyrings.put("t1", RotationFixture.promoteAll(keyrings.get("t1")));
+      cipher.forgetTenant("t1");
+
+      RotationResult result = fx.rewrapper(cipher).batchSize(300).build().run();
+
+      long t1Rows = before.keySet().stream().filter(id -> RotationFixture.tenant(id).equals("t1")).count();
+      assertThat(result.rowsRewrapped()).isEqualTo(t1Rows);
+      var after = fx.snapshot();
+      after.forEach((id, bytes) -> assertThat(RotationFixture.sameBytes(bytes, before.get(id)))
+          .as("row %d of tenant %s", id, RotationFixture.tenant(id)).isEqualTo(!RotationFixture.tenant(id).equals("t1")));
+      fx.assertEveryRowDecrypts(cipher, ROWS, Map.of());
+      int t1Aead = keyrings.get("t1").aead().orElseThrow().primary().keyId();
+      assertThat(result.inventory().column(fx.table, "email").orElseThrow().count(t1Aead)).isEqualTo(t1Rows);
+    } finally {
+      fx.drop();
+    }
+  }
+
   @Test
   void builder_rejectsSettingsOutOfRange_namingTheRange() {
     FieldCipher cipher = FieldCipher.create(Keyring.generate("rot-cfg"));

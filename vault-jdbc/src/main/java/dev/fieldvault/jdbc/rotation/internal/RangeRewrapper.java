@@ -239,6 +239,7 @@ public final class RangeRewrapper {
     p.lastKey = batch.rows().isEmpty() ? null : batch.lastKey();
     p.stats.scanned = batch.rows().size();
     int n = columns.size();
+    Map<String, Integer> prfPrimaries = new java.util.HashMap<>();
     for (Row row : batch.rows()) {
       int mask = 0;
       Object[] values = null;
@@ -250,7 +251,7 @@ public final class RangeRewrapper {
           continue;
         }
         ColumnCrypto<?> cc = columns.get(k);
-        ColumnCrypto.Verdict v = cc.classify(raw, row.raw[2 * k + 1]);
+        ColumnCrypto.Verdict v = cc.classify(raw, row.raw[2 * k + 1], row.tenant, row.key, prfPrimaries);
         if (v == ColumnCrypto.Verdict.FAILED) {
           failed = true;
           continue;
