@@ -291,6 +291,23 @@ class RewrapperBehaviourTest {
   }
 
   @Test
+  void throttledRun_neverExceedsItsRowRate() throws Exception {
+    RotationFixture fx = new RotationFixture(TestDatabases.Kind.H2, "throttle");
+    Keyring original = Keyring.generate("rot-throttle");
+    int rows = 400;
+    fx.create(FieldCipher.create(original), rows);
+    FieldCipher cipher = FieldCipher.create(RotationFixture.promoteAll(original));
+    List<RotationProgress> events = new CopyOnWriteArrayList<>();
+
+    RotationResult result = fx.rewrapper(cipher).batchSize(20).throttle(200).listener(events::add).build().run();
+
+    // unthrottled, this runs at thousands of rows/s; a slow machine only lowers the rate further
+    assertThat(result.tables().get(0).rowsPerSecond()).isLessThanOrEqualTo(200 * 1.05);
+    assertThat(result.rowsRewrapped()).isEqualTo(rows);
+    assertThat(events).hasSizeGreaterThanOrEqualTo(rows / 20);
+  }
+
+  @Test
   void builder_rejectsSettingsOutOfRange_namingTheRange() {
     FieldCipher cipher = FieldCipher.create(Keyring.generate("rot-cfg"));
     var b = Rewrapper.builder(TestDatabases.h2().dataSource(), cipher);
