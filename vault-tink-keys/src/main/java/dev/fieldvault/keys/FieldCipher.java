@@ -1,10 +1,10 @@
 package dev.fieldvault.keys;
 
-import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.DeterministicAead;
 import com.google.crypto.tink.prf.Prf;
 import dev.fieldvault.keys.internal.AssociatedData;
 import dev.fieldvault.keys.internal.Compression;
+import dev.fieldvault.keys.internal.HeaderedAead;
 import dev.fieldvault.keys.internal.TinkSetup;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -37,15 +37,53 @@ public final class FieldCipher {
   private static final int NO_COMPRESSION = -1;
 
   private volatile Tables tables;
+  private final TenantKeyrings tenantKeyrings;
+  private final java.util.concurrent.ConcurrentHashMap<String, Tables> tenantTables =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-  private FieldCipher(Keyring keyring) {
+  private FieldCipher(Keyring keyring, TenantKeyrings tenantKeyrings) {
     this.tables = new Tables(keyring);
+    this.tenantKeyrings = tenantKeyrings;
   }
 
   /** A cipher over the keysets of a keyring. */
   public static FieldCipher create(Keyring keyring) {
     TinkSetup.ensureRegistered();
-    return new FieldCipher(Objects.requireNonNull(keyring, "keyring"));
+    return new FieldCipher(Objects.requireNonNull(keyring, "keyring"), null);
+  }
+
+  /**
+   * A cipher with per-tenant keyrings: values whose context names a tenant use that tenant's keyring
+   * (a tenant without one is refused with {@link KeyUnavailableException}); values without a tenant
+   * use {@code defaultKeyring}.
+   */
+  public static FieldCipher create(Keyring defaultKeyring, TenantKeyrings tenantKeyrings) {
+    TinkSetup.ensureRegistered();
+    return new FieldCipher(Objects.requireNonNull(defaultKeyring, "defaultKeyring"),
+        Objects.requireNonNull(tenantKeyrings, "tenantKeyrings"));
+  }
+
+  /**
+   * Drops a tenant's cached keys: the next operation for the tenant asks {@link TenantKeyrings} again.
+   * Call it after changing or deleting a tenant's keysets.
+   */
+  public void forgetTenant(String tenant) {
+    tenantTables.remove(tenant);
+  }
+
+  private Tables tablesFor(EncryptionContext context) {
+    String tenant = context.tenant();
+    if (tenantKeyrings == null || tenant == null) {
+      return tables;
+    }
+    Tables t = tenantTables.get(tenant);
+    if (t == null) {
+      t = tenantTables.computeIfAbsent(tenant, name -> new Tables(tenantKeyrings.keyringFor(name)
+          .orElseThrow(() -> new KeyUnavailableException("Tenant '" + name + "' has no keyring: it was"
+              + " never provisioned, or its keys were deleted (its data is then unreadable by design);"
+              + " provision a keyring for the tenant before writing its data"))));
+    }
+    return t;
   }
 
   /** The keyring in use. */
@@ -111,19 +149,19 @@ public final class FieldCipher {
     }
     byte header = CiphertextHeader.headerByte(deterministic, compressed);
     byte[] ad = context.associatedData(header);
-    Tables t = tables;
-    byte[] tink;
+    Tables t = tablesFor(context);
     try {
-      tink = deterministic
-          ? t.daead().primary.encryptDeterministically(body, ad)
-          : t.aead().primary.encrypt(body, ad);
+      if (!deterministic) {
+        return t.aead().primary.encrypt(header, body, ad);
+      }
+      byte[] tink = t.daead().primary.encryptDeterministically(body, ad);
+      byte[] out = new byte[tink.length + 1];
+      out[0] = header;
+      System.arraycopy(tink, 0, out, 1, tink.length);
+      return out;
     } catch (GeneralSecurityException e) {
       throw new FieldVaultException("Encryption failed for " + context.describe() + ": " + e.getClass().getSimpleName(), e);
     }
-    byte[] out = new byte[tink.length + 1];
-    out[0] = header;
-    System.arraycopy(tink, 0, out, 1, tink.length);
-    return out;
   }
 
   /**
@@ -135,14 +173,14 @@ public final class FieldCipher {
    */
   public byte[] decrypt(byte[] ciphertext, EncryptionContext context) {
     CiphertextHeader h = CiphertextHeader.parse(ciphertext);
-    Tables t = tables;
-    byte[] tink = java.util.Arrays.copyOfRange(ciphertext, 1, ciphertext.length);
+    Tables t = tablesFor(context);
     byte[] ad = context.associatedData(ciphertext[0]);
     byte[] body;
     try {
       body = h.mode() == EncryptionMode.DETERMINISTIC
-          ? t.daead().forKeyId(h.keyId()).decryptDeterministically(tink, ad)
-          : t.aead().forKeyId(h.keyId()).decrypt(tink, ad);
+          ? t.daead().forKeyId(h.keyId()).decryptDeterministically(
+              java.util.Arrays.copyOfRange(ciphertext, 1, ciphertext.length), ad)
+          : t.aead().forKeyId(h.keyId()).decrypt(ciphertext, ad);
     } catch (GeneralSecurityException e) {
       throw new DecryptionFailedException("Decryption failed for " + context.describe() + " (" + h.mode()
           + ", key id " + Integer.toUnsignedString(h.keyId()) + "): the stored value was modified, copied from"
@@ -175,7 +213,7 @@ public final class FieldCipher {
    * after a key rotation.
    */
   public List<byte[]> searchCiphertexts(byte[] plaintext, EncryptionContext context, int compressAbove) {
-    Tables t = tables;
+    Tables t = tablesFor(context);
     KeyTable<DeterministicAead> table = t.daead();
     List<byte[]> out = new ArrayList<>(table.readableCount());
     out.add(encrypt(plaintext, context, EncryptionMode.DETERMINISTIC, compressAbove));
@@ -218,13 +256,13 @@ public final class FieldCipher {
    * under the PRF keyset's primary key. The context must not be row-bound.
    */
   public byte[] blindIndex(byte[] normalized, EncryptionContext context, int length) {
-    KeyTable<Prf> table = tables.prf();
+    KeyTable<Prf> table = tablesFor(context).prf();
     return blindIndex(table.primary, table.primaryId, normalized, context, length);
   }
 
   /** The blind indexes of a value under every readable PRF key, the primary's first. */
   public List<byte[]> blindIndexesForSearch(byte[] normalized, EncryptionContext context, int length) {
-    KeyTable<Prf> table = tables.prf();
+    KeyTable<Prf> table = tablesFor(context).prf();
     List<byte[]> out = new ArrayList<>(table.readableCount());
     out.add(blindIndex(table.primary, table.primaryId, normalized, context, length));
     for (int i = 0; i < table.readableCount(); i++) {
@@ -267,10 +305,18 @@ public final class FieldCipher {
   // ---------------------------------------------------------------------------------------------
   // Rotation support
 
-  /** Whether a ciphertext is under the current primary key of its mode's keyset (read from the header only). */
+  /**
+   * Whether a ciphertext is under the current primary key of its mode's keyset (read from the header
+   * only), for values without a tenant or when there are no tenant keyrings.
+   */
   public boolean isOnPrimaryKey(byte[] ciphertext) {
+    return isOnPrimaryKey(ciphertext, null);
+  }
+
+  /** As {@link #isOnPrimaryKey(byte[])}, with the keyring of {@code context}'s tenant (null: default). */
+  public boolean isOnPrimaryKey(byte[] ciphertext, EncryptionContext context) {
     CiphertextHeader h = CiphertextHeader.parse(ciphertext);
-    Tables t = tables;
+    Tables t = context == null ? tables : tablesFor(context);
     KeyTable<?> table = h.mode() == EncryptionMode.DETERMINISTIC ? t.daead : t.aead;
     return table != null && table.primaryId == h.keyId();
   }
@@ -286,7 +332,7 @@ public final class FieldCipher {
    * compression; returns the same array when it is already on the primary key.
    */
   public byte[] rewrap(byte[] ciphertext, EncryptionContext context) {
-    if (isOnPrimaryKey(ciphertext)) {
+    if (isOnPrimaryKey(ciphertext, context)) {
       return ciphertext;
     }
     CiphertextHeader h = CiphertextHeader.parse(ciphertext);
@@ -298,7 +344,7 @@ public final class FieldCipher {
 
   private static final class Tables {
     final Keyring keyring;
-    final KeyTable<Aead> aead;
+    final KeyTable<HeaderedAead> aead;
     final KeyTable<DeterministicAead> daead;
     final KeyTable<Prf> prf;
 
@@ -309,7 +355,7 @@ public final class FieldCipher {
       this.prf = keyring.prf().map(KeyTable::prf).orElse(null);
     }
 
-    KeyTable<Aead> aead() {
+    KeyTable<HeaderedAead> aead() {
       if (aead == null) {
         throw new VaultConfigurationException("The keyring has no AEAD keyset for randomized values");
       }

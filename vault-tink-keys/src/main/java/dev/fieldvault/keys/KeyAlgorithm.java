@@ -47,6 +47,25 @@ public enum KeyAlgorithm {
     }
   }
 
+  /**
+   * Checks that this JVM can use the algorithm.
+   *
+   * @throws VaultConfigurationException if it cannot, saying what to add
+   */
+  public void requireAvailable() {
+    if (this != AES256_GCM_SIV) {
+      return;
+    }
+    try {
+      javax.crypto.Cipher.getInstance("AES/GCM-SIV/NoPadding");
+    } catch (java.security.GeneralSecurityException e) {
+      throw new VaultConfigurationException("AES256_GCM_SIV (AES-GCM-SIV) needs a JCE provider that implements"
+          + " it, and this JVM has none: add org.conscrypt:conscrypt-openjdk-uber and call"
+          + " Security.addProvider(Conscrypt.newProvider()) at start-up, or choose AES256_GCM or"
+          + " XCHACHA20_POLY1305");
+    }
+  }
+
   Parameters tinkParameters() {
     try {
       switch (this) {

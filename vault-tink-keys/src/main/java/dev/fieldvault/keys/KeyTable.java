@@ -1,6 +1,12 @@
 package dev.fieldvault.keys;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.aead.AesGcmKey;
+import com.google.crypto.tink.aead.AesGcmParameters;
+import dev.fieldvault.keys.internal.HeaderedAead;
+import dev.fieldvault.keys.internal.PerKeyAesGcm;
+import dev.fieldvault.keys.internal.TinkHeaderedAead;
 import com.google.crypto.tink.DeterministicAead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
@@ -28,8 +34,8 @@ final class KeyTable<P> {
     this.primitives = primitives;
   }
 
-  static KeyTable<Aead> aead(VaultKeyset ks) {
-    return build(ks, Aead.class);
+  static KeyTable<HeaderedAead> aead(VaultKeyset ks) {
+    return build(ks, HeaderedAead.class);
   }
 
   static KeyTable<DeterministicAead> deterministic(VaultKeyset ks) {
@@ -51,6 +57,7 @@ final class KeyTable<P> {
       for (int i = 0; i < handle.size(); i++) {
         KeysetHandle.Entry e = handle.getAt(i);
         KeyInfo info = ks.byKeyId(e.getId()).orElseThrow();
+        info.algorithm().requireAvailable();
         if (!ks.canDecrypt(info) && !e.isPrimary()) {
           continue;
         }
@@ -58,7 +65,9 @@ final class KeyTable<P> {
             .addEntry(KeysetHandle.importKey(e.getKey()).withFixedId(e.getId()).makePrimary())
             .build();
         Object p;
-        if (type == Prf.class) {
+        if (type == HeaderedAead.class) {
+          p = headeredAead(e, single);
+        } else if (type == Prf.class) {
           PrfSet set = single.getPrimitive(RegistryConfiguration.get(), PrfSet.class);
           p = set.getPrfs().get(e.getId());
         } else {
@@ -81,6 +90,19 @@ final class KeyTable<P> {
     }
     return new KeyTable<>(ks, primaryId, primary, java.util.Arrays.copyOf(ids, n),
         java.util.Arrays.copyOf(prims, n));
+  }
+
+  /** AES-GCM with 12-byte nonces and 16-byte tags gets a Cipher per key per thread; anything else goes through Tink. */
+  private static HeaderedAead headeredAead(KeysetHandle.Entry e, KeysetHandle single) throws GeneralSecurityException {
+    if (e.getKey() instanceof AesGcmKey) {
+      AesGcmKey k = (AesGcmKey) e.getKey();
+      AesGcmParameters p = k.getParameters();
+      if (p.getIvSizeBytes() == 12 && p.getTagSizeBytes() == 16) {
+        return new PerKeyAesGcm(k.getKeyBytes().toByteArray(InsecureSecretKeyAccess.get()),
+            k.getOutputPrefix().toByteArray());
+      }
+    }
+    return new TinkHeaderedAead(single.getPrimitive(RegistryConfiguration.get(), Aead.class));
   }
 
   /** The primitive of a readable key, or a typed error that says why the key cannot be used. */

@@ -58,6 +58,7 @@ public final class VaultKeyset {
   /** A new keyset with one primary key of the given algorithm. */
   public static VaultKeyset generate(String name, KeyAlgorithm algorithm) {
     requireName(name);
+    algorithm.requireAvailable();
     TinkSetup.ensureRegistered();
     try {
       KeysetHandle handle = KeysetHandle.newBuilder()

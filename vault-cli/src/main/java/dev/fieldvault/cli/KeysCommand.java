@@ -1,0 +1,227 @@
+package dev.fieldvault.cli;
+
+import dev.fieldvault.keys.KeyAlgorithm;
+import dev.fieldvault.keys.KeyEncryptionKey;
+import dev.fieldvault.keys.KeyInfo;
+import dev.fieldvault.keys.KeyPurpose;
+import dev.fieldvault.keys.KeysetSources;
+import dev.fieldvault.keys.VaultKeyset;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fieldvault keys ...}: keysets stored in files, encrypted under a KEK. */
+@Command(name = "keys", mixinStandardHelpOptions = true,
+    description = "Generate and manage keysets (files encrypted under a key-encryption key).",
+    subcommands = {KeysCommand.Generate.class, KeysCommand.ListKeys.class, KeysCommand.Add.class,
+        KeysCommand.Promote.class, KeysCommand.Disable.class, KeysCommand.Enable.class,
+        KeysCommand.Destroy.class, KeysCommand.RotateKek.class})
+final class KeysCommand implements Runnable {
+
+  @ParentCommand
+  FieldVaultCli root;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Options every keys subcommand shares. */
+  abstract static class KeysetFileCommand implements Callable<Integer> {
+    @ParentCommand
+    KeysCommand keys;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The keyset file.")
+    Path file;
+
+    @ArgGroup(exclusive = false, heading = "Key-encryption key:%n")
+    KekOptions kek = new KekOptions();
+
+    KeyEncryptionKey kek() {
+      return (kek == null ? new KekOptions() : kek).resolve(keys.root.env);
+    }
+
+    VaultKeyset load() {
+      if (!Files.exists(file)) {
+        throw new CliException("no keyset file " + file + ": create one with `fieldvault keys generate`");
+      }
+      return KeysetSources.encryptedFile(file, kek()).load();
+    }
+
+    void save(VaultKeyset ks) {
+      KeysetSources.encryptedFile(file, kek()).store(ks);
+    }
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    void print(VaultKeyset ks) {
+      PrintWriter out = out();
+      out.printf("keyset %s (%s), minimum decryption ordinal %d%n", ks.name(), ks.purpose(), ks.minimumDecryptOrdinal());
+      out.printf("%-8s %-12s %-10s %-8s %-20s %s%n", "ORDINAL", "KEY ID", "STATUS", "PRIMARY", "ALGORITHM", "CREATED");
+      for (KeyInfo k : ks.keys()) {
+        out.printf("%-8d %-12s %-10s %-8s %-20s %s%n", k.ordinal(), k.keyIdText(), k.status(),
+            k.primary() ? "yes" : "", k.algorithm(), k.created());
+      }
+    }
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate a new keyset file.")
+  static final class Generate extends KeysetFileCommand {
+    @Option(names = "--name", required = true, description = "The keyset's name (bound into its encryption).")
+    String name;
+
+    @Option(names = "--purpose", defaultValue = "AEAD",
+        description = "AEAD (randomized), DETERMINISTIC_AEAD or PRF (blind indexes). Default: ${DEFAULT-VALUE}.")
+    KeyPurpose purpose;
+
+    @Option(names = "--algorithm", description = "Key algorithm (default for the purpose): ${COMPLETION-CANDIDATES}.")
+    KeyAlgorithm algorithm;
+
+    @Option(names = "--force", description = "Overwrite an existing file (its keys are lost).")
+    boolean force;
+
+    @Override
+    public Integer call() {
+      if (Files.exists(file) && !force) {
+        throw new CliException(file + " exists: refusing to overwrite a keyset (values under it would become"
+            + " unreadable); use another file, or --force if you are sure");
+      }
+      VaultKeyset ks = algorithm == null ? VaultKeyset.generate(name, purpose) : VaultKeyset.generate(name, algorithm);
+      save(ks);
+      out().println("generated " + file + " under KEK " + kek().id());
+      print(ks);
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List a keyset's keys (never their material).")
+  static final class ListKeys extends KeysetFileCommand {
+    @Override
+    public Integer call() {
+      print(load());
+      return 0;
+    }
+  }
+
+  @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a new enabled key (not primary).")
+  static final class Add extends KeysetFileCommand {
+    @Option(names = "--algorithm", description = "Algorithm of the new key (default: the primary's).")
+    KeyAlgorithm algorithm;
+
+    @Option(names = "--promote", description = "Make the new key primary at once.")
+    boolean promote;
+
+    @Override
+    public Integer call() {
+      VaultKeyset ks = load();
+      ks = algorithm == null ? ks.addKey() : ks.addKey(algorithm);
+      if (promote) {
+        ks = ks.promote(ks.keys().size());
+      }
+      save(ks);
+      print(ks);
+      return 0;
+    }
+  }
+
+  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Make a key the primary (it writes new values).")
+  static final class Promote extends KeysetFileCommand {
+    @Option(names = "--ordinal", required = true, description = "The key's ordinal (see `keys list`).")
+    int ordinal;
+
+    @Override
+    public Integer call() {
+      VaultKeyset ks = load().promote(ordinal);
+      save(ks);
+      print(ks);
+      return 0;
+    }
+  }
+
+  @Command(name = "disable", mixinStandardHelpOptions = true,
+      description = "Disable a key: it stops decrypting. Rewrap the values still under it first.")
+  static final class Disable extends KeysetFileCommand {
+    @Option(names = "--ordinal", required = true)
+    int ordinal;
+
+    @Override
+    public Integer call() {
+      VaultKeyset ks = load().disable(ordinal);
+      save(ks);
+      print(ks);
+      return 0;
+    }
+  }
+
+  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled key again.")
+  static final class Enable extends KeysetFileCommand {
+    @Option(names = "--ordinal", required = true)
+    int ordinal;
+
+    @Override
+    public Integer call() {
+      VaultKeyset ks = load().enable(ordinal);
+      save(ks);
+      print(ks);
+      return 0;
+    }
+  }
+
+  @Command(name = "destroy", mixinStandardHelpOptions = true,
+      description = "Destroy a disabled key's material for good (values under it become unreadable).")
+  static final class Destroy extends KeysetFileCommand {
+    @Option(names = "--ordinal", required = true)
+    int ordinal;
+
+    @Option(names = "--yes", description = "Confirm: this cannot be undone.")
+    boolean yes;
+
+    @Override
+    public Integer call() {
+      if (!yes) {
+        throw new CliException("destroying key " + ordinal + " cannot be undone: add --yes to confirm");
+      }
+      VaultKeyset ks = load().destroy(ordinal);
+      save(ks);
+      print(ks);
+      return 0;
+    }
+  }
+
+  @Command(name = "rotate-kek", mixinStandardHelpOptions = true,
+      description = "Re-encrypt the keyset file under a new KEK (its keys and all data stay as they are).")
+  static final class RotateKek extends KeysetFileCommand {
+    @Option(names = "--new-master-secret-env", required = true, paramLabel = "VAR",
+        description = "Environment variable holding the new master secret.")
+    String newSecretEnv;
+
+    @Override
+    public Integer call() {
+      VaultKeyset ks = load();
+      String secret = keys.root.env.apply(newSecretEnv);
+      if (secret == null || secret.isBlank()) {
+        throw new CliException(newSecretEnv + " is not set: it must hold the new master secret");
+      }
+      KeyEncryptionKey newKek = dev.fieldvault.keys.KeyEncryptionKeys.fromMasterSecret(secret);
+      KeysetSources.encryptedFile(file, newKek).store(ks);
+      out().println("re-encrypted " + file + " from KEK " + kek().id() + " to " + newKek.id());
+      return 0;
+    }
+  }
+}

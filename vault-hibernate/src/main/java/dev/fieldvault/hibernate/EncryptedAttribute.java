@@ -1,0 +1,119 @@
+package dev.fieldvault.hibernate;
+
+import dev.fieldvault.keys.EncryptionContext;
+import dev.fieldvault.keys.EncryptionMode;
+import java.util.Objects;
+
+/**
+ * One encrypted attribute as discovered from the mapping model: where it lives (entity, attribute
+ * path, table, column), how it is encrypted (mode, context, row binding) and how the column stores it.
+ * Immutable; the JDBC wrapper and the rotation job consume these (see {@link HibernateVault#attributes()}).
+ */
+public final class EncryptedAttribute {
+
+  private final String entityName;
+  private final Class<?> entityClass;
+  private final String attributePath;
+  private final Class<?> javaType;
+  private final String table;
+  private final String column;
+  private final String idColumn;
+  private final EncryptionMode mode;
+  private final String contextDomain;
+  private final String contextField;
+  private final boolean rowBound;
+  private final int compressAbove;
+  private final Encrypted.Storage storage;
+  private final PlaintextPolicy plaintextPolicy;
+
+  /** Built by the integrator; public only so other FieldVault modules can build models in tests. */
+  public EncryptedAttribute(String entityName, Class<?> entityClass, String attributePath, Class<?> javaType,
+      String table, String column, String idColumn, EncryptionMode mode, String contextDomain,
+      String contextField, boolean rowBound, int compressAbove, Encrypted.Storage storage,
+      PlaintextPolicy plaintextPolicy) {
+    this.entityName = Objects.requireNonNull(entityName);
+    this.entityClass = entityClass;
+    this.attributePath = Objects.requireNonNull(attributePath);
+    this.javaType = Objects.requireNonNull(javaType);
+    this.table = table;
+    this.column = column;
+    this.idColumn = idColumn;
+    this.mode = Objects.requireNonNull(mode);
+    this.contextDomain = Objects.requireNonNull(contextDomain);
+    this.contextField = Objects.requireNonNull(contextField);
+    this.rowBound = rowBound;
+    this.compressAbove = compressAbove;
+    this.storage = Objects.requireNonNull(storage);
+    this.plaintextPolicy = Objects.requireNonNull(plaintextPolicy);
+  }
+
+  /** The JPA entity name (e.g. {@code Customer}). */
+  public String entityName() {
+    return entityName;
+  }
+
+  /** The entity class, or null for a dynamic-map entity. */
+  public Class<?> entityClass() {
+    return entityClass;
+  }
+
+  /** The attribute path in the entity: {@code email}, or {@code address.street} inside an embeddable. */
+  public String attributePath() {
+    return attributePath;
+  }
+
+  /** The attribute's Java type (primitives boxed). */
+  public Class<?> javaType() {
+    return javaType;
+  }
+
+  /** The table holding the column, as mapped (unquoted). */
+  public String table() {
+    return table;
+  }
+
+  /** The column holding the ciphertext, as mapped (unquoted). */
+  public String column() {
+    return column;
+  }
+
+  /** The id column of the table, which row-bound values are bound to (null if the id is composite). */
+  public String idColumn() {
+    return idColumn;
+  }
+
+  public EncryptionMode mode() {
+    return mode;
+  }
+
+  /** The context (domain and field; tenant and row id are per value) every ciphertext is bound to. */
+  public EncryptionContext context() {
+    return EncryptionContext.of(contextDomain, contextField);
+  }
+
+  /** Whether each ciphertext is also bound to its row's id (the {@link #idColumn()} value). */
+  public boolean rowBound() {
+    return rowBound;
+  }
+
+  /** Plaintexts of at least this many bytes are compressed when it helps; negative: never. */
+  public int compressAbove() {
+    return compressAbove;
+  }
+
+  public Encrypted.Storage storage() {
+    return storage;
+  }
+
+  /** The effective policy for plaintext values (never {@link PlaintextPolicy#DEFAULT}). */
+  public PlaintextPolicy plaintextPolicy() {
+    return plaintextPolicy;
+  }
+
+  @Override
+  public String toString() {
+    return "EncryptedAttribute{" + entityName + "." + attributePath + " -> " + table + "." + column + ", "
+        + mode + ", context=" + contextDomain + "." + contextField + (rowBound ? ", row-bound by " + idColumn : "")
+        + ", " + storage + "}";
+  }
+}

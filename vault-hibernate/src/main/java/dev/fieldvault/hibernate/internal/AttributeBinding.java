@@ -1,0 +1,91 @@
+package dev.fieldvault.hibernate.internal;
+
+import dev.fieldvault.hibernate.AttributeDecryptionException;
+import dev.fieldvault.hibernate.EncryptedAttribute;
+import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.hibernate.PlaintextPolicy;
+import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.DecryptionFailedException;
+import dev.fieldvault.keys.FieldEncryptor;
+import dev.fieldvault.keys.MalformedCiphertextException;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The runtime of one encrypted attribute: its model, its encryptor and its plaintext-read counter. */
+final class AttributeBinding {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AttributeBinding.class);
+
+  final EncryptedAttribute model;
+  final FieldEncryptor<Object> encryptor;
+  final LongAdder plaintextReads = new LongAdder();
+
+  AttributeBinding(EncryptedAttribute model, FieldEncryptor<Object> encryptor) {
+    this.model = model;
+    this.encryptor = encryptor;
+  }
+
+  boolean text() {
+    return model.storage() == Encrypted.Storage.TEXT;
+  }
+
+  /** The column value (bytes or base64 text) of a non-null plaintext. */
+  Object encrypt(Object value, Object rowId) {
+    byte[] ct = encryptor.encrypt(value, null, rowId);
+    return text() ? Base64.getEncoder().encodeToString(ct) : ct;
+  }
+
+  /** The column values that an equal deterministic value may have, one per readable key. */
+  List<byte[]> searchCiphertexts(Object value) {
+    return encryptor.searchCiphertexts(value, null);
+  }
+
+  Object toColumn(byte[] ct) {
+    return text() ? Base64.getEncoder().encodeToString(ct) : ct;
+  }
+
+  /**
+   * The plaintext of a stored column value (non-null). Under a migrating policy a value that is not a
+   * ciphertext is read as a legacy plaintext and counted; {@code plaintextSeen} is then set.
+   */
+  Object decrypt(Object stored, Object rowId, boolean[] plaintextSeen) {
+    byte[] ct = null;
+    try {
+      ct = stored instanceof String ? CiphertextHeader.decodeText((String) stored) : (byte[]) stored;
+    } catch (MalformedCiphertextException e) {
+      // not base64: a plaintext candidate
+    }
+    if (ct == null || !CiphertextHeader.looksLikeCiphertext(ct)) {
+      if (model.plaintextPolicy() != PlaintextPolicy.CIPHERTEXT_ONLY) {
+        plaintextReads.increment();
+        if (model.plaintextPolicy() == PlaintextPolicy.MIGRATE_AND_LOG) {
+          LOG.warn("Read a plaintext value of {}.{} (column {}.{}, row {}): it is rewritten encrypted when the"
+              + " entity is flushed", model.entityName(), model.attributePath(), model.table(), model.column(),
+              rowId == null ? "?" : rowId);
+        }
+        if (plaintextSeen != null) {
+          plaintextSeen[0] = true;
+        }
+        return LegacyPlaintext.parse(model.javaType(), stored);
+      }
+      throw new AttributeDecryptionException(model, new MalformedCiphertextException("the stored value is not a"
+          + " FieldVault ciphertext; if the column still holds plaintext rows, set the plaintext policy to"
+          + " MIGRATE (@Encrypted(plaintext = ...) or the setting fieldvault.plaintext_policy)"));
+    }
+    try {
+      return encryptor.decrypt(ct, null, rowId);
+    } catch (AttributeDecryptionException e) {
+      throw e;
+    } catch (DecryptionFailedException e) {
+      throw new AttributeDecryptionException(model, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AttributeBinding{" + model + "}";
+  }
+}

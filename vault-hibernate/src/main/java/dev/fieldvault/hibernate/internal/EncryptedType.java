@@ -1,0 +1,267 @@
+package dev.fieldvault.hibernate.internal;
+
+import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.keys.EncryptionMode;
+import dev.fieldvault.keys.ValueCodecs;
+import dev.fieldvault.keys.VaultConfigurationException;
+import java.io.Serializable;
+import java.lang.annotation.Annotation;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import org.hibernate.dialect.Dialect;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.type.descriptor.WrapperOptions;
+import org.hibernate.type.descriptor.jdbc.JdbcType;
+import org.hibernate.usertype.DynamicParameterizedType;
+import org.hibernate.usertype.UserType;
+
+/**
+ * The Hibernate type behind {@link Encrypted}: the domain value is the attribute's Java type, the JDBC
+ * value a ciphertext (bytes or base64 text). Not for direct use.
+ *
+ * <p>Non-row-bound values are encrypted when bound and decrypted when read, so they also work as query
+ * parameters. Row-bound values need their row id, which a type never sees: {@link RowBindingListener}
+ * encrypts them in the state array before the write (as {@link Sealed}) and decrypts them before the
+ * entity is filled.
+ *
+ * <p>Compiled against Hibernate 7 and run on 6.6 too: the {@code WrapperOptions} variants of
+ * {@code nullSafeGet}/{@code nullSafeSet} are the ones Hibernate 7 calls, the session variants the
+ * ones 6.6 calls.
+ */
+public final class EncryptedType implements UserType<Object>, DynamicParameterizedType {
+
+  private Encrypted annotation;
+  private Class<?> javaType = Object.class;
+  private String entity;
+  private String property;
+  private volatile AttributeBinding binding;
+  /** The plaintext length the column declared before the integrator widened it (-1: not yet). */
+  long declaredLength = -1;
+
+  @Override
+  public void setParameterValues(Properties parameters) {
+    ParameterType reader = (ParameterType) parameters.get(PARAMETER_TYPE);
+    entity = parameters.getProperty(ENTITY);
+    property = parameters.getProperty(PROPERTY);
+    if (reader != null) {
+      for (Annotation a : reader.getAnnotationsMethod()) {
+        if (a instanceof Encrypted) {
+          annotation = (Encrypted) a;
+        }
+      }
+      Class<?> type = reader.getReturnedClass();
+      if (type != null) {
+        if (!ValueCodecs.supports(type)) {
+          throw new VaultConfigurationException("@Encrypted attribute " + describe() + " has type " + type.getName()
+              + ", which FieldVault cannot encrypt: supported are String, byte[], boolean, byte, short, int, long,"
+              + " float, double (and wrappers), BigInteger, BigDecimal, LocalDate, LocalTime, LocalDateTime,"
+              + " Instant, OffsetDateTime, UUID and enums; change the attribute's type or remove @Encrypted");
+        }
+        javaType = boxed(type);
+      }
+    }
+  }
+
+  String describe() {
+    String e = entity == null ? "?" : entity.substring(entity.lastIndexOf('.') + 1);
+    return e + "." + (property == null ? "?" : property);
+  }
+
+  Encrypted annotation() {
+    return annotation;
+  }
+
+  Class<?> javaType() {
+    return javaType;
+  }
+
+  Encrypted.Storage storage() {
+    return annotation == null ? Encrypted.Storage.BINARY : annotation.storage();
+  }
+
+  void bind(AttributeBinding binding) {
+    this.binding = binding;
+  }
+
+  AttributeBinding binding() {
+    AttributeBinding b = binding;
+    if (b == null) {
+      throw new VaultConfigurationException("@Encrypted attribute " + describe() + " is used before FieldVault's"
+          + " integrator configured it: build the session factory with vault-hibernate on the class path"
+          + " (META-INF/services/org.hibernate.integrator.spi.Integrator)");
+    }
+    return b;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // JDBC
+
+  @Override
+  public int getSqlType() {
+    return storage() == Encrypted.Storage.TEXT ? Types.VARCHAR : Types.VARBINARY;
+  }
+
+  @Override
+  public long getDefaultSqlLength(Dialect dialect, JdbcType jdbcType) {
+    return Sizes.columnLength(javaType, Sizes.DEFAULT_LENGTH, storage());
+  }
+
+  @Override
+  public Class<Object> returnedClass() {
+    @SuppressWarnings("unchecked")
+    Class<Object> c = (Class<Object>) javaType;
+    return c;
+  }
+
+  /** Hibernate 7. */
+  public Object nullSafeGet(ResultSet rs, int position, WrapperOptions options) throws SQLException {
+    return read(rs, position);
+  }
+
+  /** Hibernate 6.6. */
+  @Override
+  public Object nullSafeGet(ResultSet rs, int position, SharedSessionContractImplementor session, Object owner)
+      throws SQLException {
+    return read(rs, position);
+  }
+
+  /** Hibernate 7. */
+  public void nullSafeSet(PreparedStatement st, Object value, int index, WrapperOptions options) throws SQLException {
+    write(st, value, index);
+  }
+
+  /** Hibernate 6.6. */
+  @Override
+  public void nullSafeSet(PreparedStatement st, Object value, int index, SharedSessionContractImplementor session)
+      throws SQLException {
+    write(st, value, index);
+  }
+
+  private Object read(ResultSet rs, int position) throws SQLException {
+    AttributeBinding b = binding();
+    Object stored = b.text() ? rs.getString(position) : rs.getBytes(position);
+    if (stored == null) {
+      return null;
+    }
+    if (b.model.rowBound()) {
+      return new Sealed(stored, null); // decrypted by RowBindingListener with the row's id
+    }
+    boolean[] plaintext = new boolean[1];
+    Object value = b.decrypt(stored, null, plaintext);
+    if (plaintext[0]) {
+      MigrationTracker.record(b, value);
+    }
+    return value;
+  }
+
+  private void write(PreparedStatement st, Object value, int index) throws SQLException {
+    AttributeBinding b = binding();
+    if (value == null) {
+      st.setNull(index, getSqlType());
+      return;
+    }
+    if (value instanceof Sealed) {
+      setStored(st, index, ((Sealed) value).stored);
+      return;
+    }
+    if (b.model.rowBound()) {
+      throw new VaultConfigurationException("Row-bound attribute " + b.model.entityName() + "."
+          + b.model.attributePath() + " cannot be written or compared without its row id: it is written only"
+          + " through a stateful session's entity flush (not a StatelessSession, a bulk update or a query"
+          + " parameter); search randomized attributes through a deterministic attribute instead");
+    }
+    if (b.model.mode() == EncryptionMode.DETERMINISTIC) {
+      SearchExpansion expansion = SearchExpansion.of(st);
+      if (expansion != null && expansion.isSearchSlot(index)) {
+        List<byte[]> all = b.searchCiphertexts(value);
+        Object[] stored = new Object[all.size()];
+        for (int i = 0; i < stored.length; i++) {
+          stored[i] = b.toColumn(all.get(i));
+        }
+        expansion.bindSearch(index, stored, getSqlType());
+        return;
+      }
+    }
+    setStored(st, index, b.encrypt(value, null));
+  }
+
+  private static void setStored(PreparedStatement st, int index, Object stored) throws SQLException {
+    if (stored instanceof String) {
+      st.setString(index, (String) stored);
+    } else {
+      st.setBytes(index, (byte[]) stored);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Value semantics
+
+  @Override
+  public boolean equals(Object x, Object y) {
+    return Objects.deepEquals(x, y);
+  }
+
+  @Override
+  public int hashCode(Object x) {
+    return x instanceof byte[] ? Arrays.hashCode((byte[]) x) : Objects.hashCode(x);
+  }
+
+  @Override
+  public Object deepCopy(Object value) {
+    return value instanceof byte[] ? ((byte[]) value).clone() : value;
+  }
+
+  @Override
+  public boolean isMutable() {
+    return javaType == byte[].class;
+  }
+
+  @Override
+  public Serializable disassemble(Object value) {
+    return (Serializable) deepCopy(value);
+  }
+
+  @Override
+  public Object assemble(Serializable cached, Object owner) {
+    return deepCopy(cached);
+  }
+
+  private static Class<?> boxed(Class<?> type) {
+    if (!type.isPrimitive()) {
+      return type;
+    }
+    if (type == int.class) {
+      return Integer.class;
+    }
+    if (type == long.class) {
+      return Long.class;
+    }
+    if (type == boolean.class) {
+      return Boolean.class;
+    }
+    if (type == double.class) {
+      return Double.class;
+    }
+    if (type == float.class) {
+      return Float.class;
+    }
+    if (type == short.class) {
+      return Short.class;
+    }
+    if (type == byte.class) {
+      return Byte.class;
+    }
+    return type;
+  }
+
+  @Override
+  public String toString() {
+    return "EncryptedType{" + describe() + "}";
+  }
+}

@@ -1,0 +1,340 @@
+package dev.fieldvault.hibernate.internal;
+
+import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.hibernate.EncryptedAttribute;
+import dev.fieldvault.hibernate.FieldVaultSettings;
+import dev.fieldvault.hibernate.PlaintextPolicy;
+import dev.fieldvault.keys.EncryptionMode;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.FieldEncryptor;
+import dev.fieldvault.keys.FieldSpec;
+import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.keys.VaultConfigurationException;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.hibernate.boot.Metadata;
+import org.hibernate.boot.spi.BootstrapContext;
+import org.hibernate.engine.config.spi.ConfigurationService;
+import org.hibernate.engine.jdbc.connections.spi.ConnectionProvider;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.event.service.spi.EventListenerRegistry;
+import org.hibernate.event.spi.EventType;
+import org.hibernate.integrator.spi.Integrator;
+import org.hibernate.mapping.BasicValue;
+import org.hibernate.mapping.Column;
+import org.hibernate.mapping.Component;
+import org.hibernate.mapping.PersistentClass;
+import org.hibernate.mapping.Property;
+import org.hibernate.mapping.Selectable;
+import org.hibernate.mapping.Value;
+import org.hibernate.service.spi.SessionFactoryServiceRegistry;
+import org.hibernate.type.BasicType;
+import org.hibernate.type.CustomType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registered through {@code META-INF/services}: finds every {@link Encrypted} attribute in the
+ * mapping, validates it (failing the start-up with a message naming entity and attribute), widens its
+ * column to fit the ciphertext, binds it to the configured keys, and installs the row-binding events.
+ */
+public final class FieldVaultIntegrator implements Integrator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FieldVaultIntegrator.class);
+
+  /** One {@code @Encrypted} basic value found in the boot model. */
+  private static final class Found {
+    final PersistentClass entity;
+    final String path;
+    final BasicValue value;
+    final EncryptedType type;
+    final boolean inEmbeddable;
+
+    Found(PersistentClass entity, String path, BasicValue value, EncryptedType type, boolean inEmbeddable) {
+      this.entity = entity;
+      this.path = path;
+      this.value = value;
+      this.type = type;
+      this.inEmbeddable = inEmbeddable;
+    }
+
+    String name() {
+      return entityName(entity) + "." + path;
+    }
+  }
+
+  @Override
+  public void integrate(Metadata metadata, BootstrapContext bootstrapContext, SessionFactoryImplementor factory) {
+    List<Found> found = new ArrayList<>();
+    for (PersistentClass pc : metadata.getEntityBindings()) {
+      if (typeOf(pc.getIdentifier()) != null) {
+        throw new VaultConfigurationException("The identifier of entity " + entityName(pc) + " is @Encrypted:"
+            + " FieldVault cannot encrypt an id (it must be found and joined by value); remove @Encrypted from it");
+      }
+      for (Property p : pc.getProperties()) {
+        collect(pc, p, "", false, found);
+      }
+    }
+    if (found.isEmpty()) {
+      return;
+    }
+    Map<String, Object> settings = factory.getServiceRegistry().getService(ConfigurationService.class).getSettings();
+    FieldCipher cipher = cipher(settings.get(FieldVaultSettings.KEYRING), found);
+    PlaintextPolicy global = globalPolicy(settings.get(FieldVaultSettings.PLAINTEXT_POLICY));
+
+    List<AttributeBinding> bindings = new ArrayList<>();
+    for (Found f : found) {
+      AttributeBinding b = bind(f, cipher, global);
+      f.type.bind(b);
+      bindings.add(b);
+    }
+    VaultRuntime runtime = new VaultRuntime(cipher, bindings);
+    VaultRuntime.register(factory, runtime);
+    ConnectionProvider connections = factory.getServiceRegistry().getService(ConnectionProvider.class);
+    if (connections != null && connections.isUnwrappableAs(VaultConnectionProvider.class)) {
+      connections.unwrap(VaultConnectionProvider.class).attach(runtime);
+    } else if (runtime.hasDeterministicColumns()) {
+      LOG.warn("FieldVault could not wrap Hibernate's connection provider: equality queries on deterministic"
+          + " attributes find only values under the primary key during a key rotation");
+    }
+
+    VaultEventListener listener = new VaultEventListener();
+    EventListenerRegistry events = factory.getServiceRegistry().getService(EventListenerRegistry.class);
+    events.appendListeners(EventType.PRE_INSERT, listener);
+    events.appendListeners(EventType.POST_INSERT, listener);
+    events.appendListeners(EventType.PRE_UPDATE, listener);
+    events.appendListeners(EventType.POST_UPDATE, listener);
+    events.appendListeners(EventType.PRE_LOAD, listener);
+    events.appendListeners(EventType.POST_LOAD, listener);
+    LOG.info("FieldVault: {} encrypted attributes in {} entities", bindings.size(),
+        found.stream().map(f -> f.entity).distinct().count());
+  }
+
+  @Override
+  public void disintegrate(SessionFactoryImplementor factory, SessionFactoryServiceRegistry registry) {
+    VaultRuntime.unregister(factory);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static void collect(PersistentClass pc, Property p, String prefix, boolean inEmbeddable, List<Found> out) {
+    Value v = p.getValue();
+    if (v instanceof Component) {
+      for (Property sub : ((Component) v).getProperties()) {
+        collect(pc, sub, prefix + p.getName() + ".", true, out);
+      }
+      return;
+    }
+    EncryptedType t = typeOf(v);
+    if (t != null) {
+      out.add(new Found(pc, prefix + p.getName(), (BasicValue) v, t, inEmbeddable));
+    }
+  }
+
+  private static EncryptedType typeOf(Value v) {
+    if (!(v instanceof BasicValue)) {
+      return null;
+    }
+    BasicValue bv = (BasicValue) v;
+    BasicValue.Resolution<?> r = bv.resolve();
+    BasicType<?> t = r == null ? null : r.getLegacyResolvedBasicType();
+    if (t instanceof CustomType && ((CustomType<?>) t).getUserType() instanceof EncryptedType) {
+      return (EncryptedType) ((CustomType<?>) t).getUserType();
+    }
+    return null;
+  }
+
+  private static AttributeBinding bind(Found f, FieldCipher cipher, PlaintextPolicy global) {
+    Encrypted ann = f.type.annotation();
+    if (ann == null) {
+      throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": Hibernate did not pass the"
+          + " annotation to its type; map the attribute as a basic attribute of an entity or embeddable");
+    }
+    String entityName = entityName(f.entity);
+    String domain = entityName;
+    String field = f.path;
+    String pinned = ann.context().trim();
+    if (!pinned.isEmpty()) {
+      int dot = pinned.indexOf('.');
+      if (dot < 0) {
+        field = pinned;
+      } else if (dot == 0 || dot == pinned.length() - 1) {
+        throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": context '" + pinned
+            + "' must be \"domain.field\" or \"field\"");
+      } else {
+        domain = pinned.substring(0, dot);
+        field = pinned.substring(dot + 1);
+      }
+    }
+    if (ann.rowBound()) {
+      checkRowBindable(f, ann);
+    }
+    PlaintextPolicy policy = ann.plaintext() == PlaintextPolicy.DEFAULT ? global : ann.plaintext();
+    FieldEncryptor<Object> encryptor;
+    try {
+      @SuppressWarnings("unchecked")
+      Class<Object> type = (Class<Object>) f.type.javaType();
+      FieldSpec.Builder<Object> spec = FieldSpec.builder(domain, field, type).mode(ann.mode()).rowBound(ann.rowBound());
+      if (ann.compressAbove() >= 0) {
+        spec.compressAbove(ann.compressAbove());
+      }
+      encryptor = cipher.field(spec.build());
+    } catch (VaultConfigurationException e) {
+      throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": " + e.getMessage(), e);
+    }
+    Column column = widen(f);
+    String idColumn = null;
+    List<Column> idColumns = f.entity.getIdentifier() == null ? List.of() : f.entity.getIdentifier().getColumns();
+    if (idColumns.size() == 1) {
+      idColumn = idColumns.get(0).getName();
+    }
+    Class<?> mapped = f.entity.getMappedClass();
+    EncryptedAttribute model = new EncryptedAttribute(entityName, mapped, f.path, f.type.javaType(),
+        f.value.getTable() == null ? null : f.value.getTable().getName(), column == null ? null : column.getName(),
+        idColumn, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy);
+    return new AttributeBinding(model, encryptor);
+  }
+
+  private static void checkRowBindable(Found f, Encrypted ann) {
+    if (ann.mode() == EncryptionMode.DETERMINISTIC) {
+      return; // FieldSpec refuses it with the full explanation
+    }
+    if (f.inEmbeddable) {
+      throw new VaultConfigurationException("@Encrypted attribute " + f.name() + " is row-bound inside an"
+          + " embeddable: row binding works on an entity's own attributes only; move the attribute to the"
+          + " entity or drop rowBound");
+    }
+    Property idProperty = f.entity.getIdentifierProperty();
+    if (idProperty == null || idProperty.getValue() instanceof Component) {
+      throw new VaultConfigurationException("@Encrypted attribute " + f.name() + " is row-bound but "
+          + entityName(f.entity) + " has a composite id: row binding needs a single String, integral or UUID id;"
+          + " drop rowBound");
+    }
+    GeneratedValue gv = generatedValue(f.entity.getMappedClass(), idProperty.getName());
+    if (gv != null && gv.strategy() == GenerationType.IDENTITY) {
+      throw new VaultConfigurationException("@Encrypted attribute " + f.name() + " is row-bound but "
+          + entityName(f.entity) + "." + idProperty.getName() + " is generated by IDENTITY, so the id is"
+          + " unknown until after the insert: use @GeneratedValue(strategy = GenerationType.SEQUENCE), a UUID"
+          + " or an assigned id, or drop rowBound");
+    }
+  }
+
+  private static GeneratedValue generatedValue(Class<?> type, String property) {
+    String getter = "get" + property.substring(0, 1).toUpperCase(Locale.ROOT) + property.substring(1);
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        if (field.getName().equals(property)) {
+          GeneratedValue gv = field.getAnnotation(GeneratedValue.class);
+          if (gv != null) {
+            return gv;
+          }
+        }
+      }
+      for (Method m : c.getDeclaredMethods()) {
+        if (m.getName().equals(getter) && m.getParameterCount() == 0) {
+          GeneratedValue gv = ((AnnotatedElement) m).getAnnotation(GeneratedValue.class);
+          if (gv != null) {
+            return gv;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Makes the column fit the ciphertext of the declared plaintext length; returns the column. */
+  private static Column widen(Found f) {
+    Column column = null;
+    for (Selectable s : f.value.getSelectables()) {
+      if (s instanceof Column) {
+        column = (Column) s;
+      }
+    }
+    if (column == null) {
+      return null;
+    }
+    synchronized (f.type) {
+      if (f.type.declaredLength < 0) {
+        Long declared = column.getLength();
+        f.type.declaredLength = declared == null ? Sizes.DEFAULT_LENGTH : declared;
+      }
+      long width = Sizes.columnLength(f.type.javaType(), f.type.declaredLength, f.type.storage());
+      column.setLength(width);
+    }
+    return column;
+  }
+
+  private static FieldCipher cipher(Object configured, List<Found> found) {
+    Object v = configured;
+    if (v == null || (v instanceof String && ((String) v).isBlank())) {
+      throw new VaultConfigurationException(found.size() + " attributes are @Encrypted (" + found.get(0).name()
+          + (found.size() > 1 ? ", ..." : "") + ") but no keys are configured: set the property '"
+          + FieldVaultSettings.KEYRING + "' to a Keyring, a FieldCipher, a Supplier of either, or the class"
+          + " name of such a Supplier");
+    }
+    if (v instanceof String) {
+      v = instantiate(((String) v).trim());
+    }
+    if (v instanceof Supplier) {
+      v = ((Supplier<?>) v).get();
+    }
+    if (v instanceof FieldCipher) {
+      return (FieldCipher) v;
+    }
+    if (v instanceof Keyring) {
+      return FieldCipher.create((Keyring) v);
+    }
+    throw new VaultConfigurationException("The property '" + FieldVaultSettings.KEYRING + "' holds a "
+        + (v == null ? "null" : v.getClass().getName()) + ": it must be a Keyring, a FieldCipher, a Supplier of"
+        + " either, or the class name of such a Supplier");
+  }
+
+  private static Object instantiate(String className) {
+    try {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      Class<?> c = Class.forName(className, true, loader == null ? FieldVaultIntegrator.class.getClassLoader() : loader);
+      return c.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new VaultConfigurationException("The property '" + FieldVaultSettings.KEYRING + "' names class "
+          + className + ", which cannot be instantiated (" + e.getClass().getSimpleName() + "): it must be a"
+          + " public Supplier<Keyring> with a public no-argument constructor", e);
+    }
+  }
+
+  private static PlaintextPolicy globalPolicy(Object configured) {
+    if (configured == null) {
+      return PlaintextPolicy.CIPHERTEXT_ONLY;
+    }
+    if (configured instanceof PlaintextPolicy && configured != PlaintextPolicy.DEFAULT) {
+      return (PlaintextPolicy) configured;
+    }
+    String s = configured.toString().trim().toUpperCase(Locale.ROOT);
+    try {
+      PlaintextPolicy p = PlaintextPolicy.valueOf(s);
+      if (p != PlaintextPolicy.DEFAULT) {
+        return p;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new VaultConfigurationException("The property '" + FieldVaultSettings.PLAINTEXT_POLICY + "' is '"
+        + configured + "': use CIPHERTEXT_ONLY, MIGRATE or MIGRATE_AND_LOG");
+  }
+
+  private static String entityName(PersistentClass pc) {
+    String jpa = pc.getJpaEntityName();
+    if (jpa != null && !jpa.isEmpty()) {
+      return jpa;
+    }
+    String n = pc.getEntityName();
+    return n.substring(n.lastIndexOf('.') + 1);
+  }
+}

@@ -1,0 +1,254 @@
+package dev.fieldvault.hibernate.internal;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps equality queries on deterministic columns working during a key rotation. While the
+ * deterministic keyset has more than one readable key, each {@code col = ?} and {@code col in (?, ...)}
+ * on a deterministic column (outside an UPDATE's SET clause) is prepared as {@code col in (?, ?, ...)}
+ * with one placeholder per readable key; {@link EncryptedType} binds the value's ciphertext under each
+ * key there, and any other binding to such a slot is repeated, so the predicate keeps its meaning.
+ * With one readable key (the normal state) statements are not touched.
+ */
+final class SearchingStatements {
+
+  private SearchingStatements() {}
+
+  /** A connection that prepares rewritten statements when needed. */
+  static Connection wrap(Connection connection, VaultRuntime runtime) {
+    return (Connection) Proxy.newProxyInstance(SearchingStatements.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, new ConnectionHandler(connection, runtime));
+  }
+
+  /** The connection a wrapper was made for (or the argument itself). */
+  static Connection unwrap(Connection connection) {
+    if (Proxy.isProxyClass(connection.getClass())
+        && Proxy.getInvocationHandler(connection) instanceof ConnectionHandler) {
+      return ((ConnectionHandler) Proxy.getInvocationHandler(connection)).target;
+    }
+    return connection;
+  }
+
+  private static Object invoke(Object target, Method m, Object[] args) throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static final class ConnectionHandler implements InvocationHandler {
+    final Connection target;
+    final VaultRuntime runtime;
+
+    ConnectionHandler(Connection target, VaultRuntime runtime) {
+      this.target = target;
+      this.runtime = runtime;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+      String name = m.getName();
+      if (name.equals("unwrap") && args[0] == Connection.class) {
+        return proxy;
+      }
+      if (name.equals("equals")) {
+        return proxy == args[0];
+      }
+      if (name.equals("hashCode")) {
+        return System.identityHashCode(proxy);
+      }
+      if (name.equals("prepareStatement") && args != null && args[0] instanceof String) {
+        int keys = runtime.readableDeterministicKeys();
+        Set<String> columns = runtime.deterministicColumns();
+        if (keys > 1 && !columns.isEmpty()) {
+          Rewrite rw = Rewrite.of((String) args[0], columns, keys);
+          if (rw != null) {
+            Object[] a = args.clone();
+            a[0] = rw.sql;
+            PreparedStatement real = (PreparedStatement) SearchingStatements.invoke(target, m, a);
+            return Proxy.newProxyInstance(SearchingStatements.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class}, new StatementHandler(real, rw, (Connection) proxy));
+          }
+        }
+      }
+      return SearchingStatements.invoke(target, m, args);
+    }
+  }
+
+  /** The rewritten SQL and where each original placeholder went. */
+  static final class Rewrite {
+    final String sql;
+    final int[] start; // 1-based original index -> first new index
+    final int[] count; // 1-based original index -> number of new placeholders
+
+    private Rewrite(String sql, int[] start, int[] count) {
+      this.sql = sql;
+      this.start = start;
+      this.count = count;
+    }
+
+    private static final Pattern EQ = Pattern.compile("(?:[A-Za-z0-9_$]+\\.)?([A-Za-z0-9_$]+)\\s*=\\s*$");
+    private static final Pattern IN = Pattern.compile(
+        "(?:[A-Za-z0-9_$]+\\.)?([A-Za-z0-9_$]+)\\s+in\\s*\\(\\s*(?:\\?\\s*,\\s*)*$", Pattern.CASE_INSENSITIVE);
+
+    /** Null when no placeholder compares a deterministic column. */
+    static Rewrite of(String sql, Set<String> columns, int keys) {
+      String lower = sql.toLowerCase(Locale.ROOT);
+      int whereFrom = lower.startsWith("update") ? Math.max(lower.indexOf(" where "), 0) : 0;
+      if (lower.startsWith("update") && lower.indexOf(" where ") < 0 || lower.startsWith("insert")) {
+        return null;
+      }
+      StringBuilder out = new StringBuilder(sql.length() + 16);
+      List<int[]> slots = new ArrayList<>();
+      boolean any = false;
+      int next = 1;
+      char quote = 0;
+      int last = 0;
+      for (int i = 0; i < sql.length(); i++) {
+        char c = sql.charAt(i);
+        if (quote != 0) {
+          if (c == quote) {
+            quote = 0;
+          }
+          continue;
+        }
+        if (c == '\'' || c == '"' || c == '`') {
+          quote = c;
+          continue;
+        }
+        if (c != '?') {
+          continue;
+        }
+        String before = sql.substring(last, i);
+        out.append(before);
+        String context = sql.substring(Math.max(0, i - 200), i);
+        boolean search = false;
+        String eqCol = null;
+        if (i >= whereFrom) {
+          Matcher eq = EQ.matcher(context);
+          Matcher in = IN.matcher(context);
+          if (eq.find() && columns.contains(eq.group(1).toLowerCase(Locale.ROOT))
+              && !context.substring(0, eq.start()).stripTrailing().endsWith("!")
+              && !context.substring(0, eq.end()).matches("(?s).*[<>!]\\s*=\\s*$")) {
+            search = true;
+            eqCol = eq.group(0);
+          } else if (in.find() && columns.contains(in.group(1).toLowerCase(Locale.ROOT))) {
+            search = true;
+          }
+        }
+        if (search) {
+          any = true;
+          if (eqCol != null) {
+            // "col = ?" -> "col in (?, ?)": drop the "=" already copied
+            int eqAt = out.lastIndexOf("=");
+            out.setLength(eqAt);
+            out.append(" in (");
+            appendPlaceholders(out, keys);
+            out.append(')');
+          } else {
+            appendPlaceholders(out, keys);
+          }
+          slots.add(new int[] {next, keys});
+          next += keys;
+        } else {
+          out.append('?');
+          slots.add(new int[] {next, 1});
+          next++;
+        }
+        last = i + 1;
+      }
+      if (!any) {
+        return null;
+      }
+      out.append(sql, last, sql.length());
+      int[] start = new int[slots.size() + 1];
+      int[] count = new int[slots.size() + 1];
+      for (int i = 0; i < slots.size(); i++) {
+        start[i + 1] = slots.get(i)[0];
+        count[i + 1] = slots.get(i)[1];
+      }
+      return new Rewrite(out.toString(), start, count);
+    }
+
+    private static void appendPlaceholders(StringBuilder out, int n) {
+      for (int k = 0; k < n; k++) {
+        out.append(k == 0 ? "?" : ",?");
+      }
+    }
+  }
+
+  private static final class StatementHandler implements InvocationHandler, SearchExpansion {
+    final PreparedStatement target;
+    final Rewrite rw;
+    final Connection connection;
+
+    StatementHandler(PreparedStatement target, Rewrite rw, Connection connection) {
+      this.target = target;
+      this.rw = rw;
+      this.connection = connection;
+    }
+
+    @Override
+    public boolean isSearchSlot(int index) {
+      return index < rw.count.length && rw.count[index] > 1;
+    }
+
+    @Override
+    public void bindSearch(int index, Object[] stored, int sqlType) throws SQLException {
+      for (int k = 0; k < rw.count[index]; k++) {
+        Object v = stored[Math.min(k, stored.length - 1)];
+        if (v instanceof String) {
+          target.setString(rw.start[index] + k, (String) v);
+        } else {
+          target.setBytes(rw.start[index] + k, (byte[]) v);
+        }
+      }
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+      String name = m.getName();
+      if (name.equals("isWrapperFor") && args[0] == SearchExpansion.class) {
+        return true;
+      }
+      if (name.equals("unwrap") && args[0] == SearchExpansion.class) {
+        return this;
+      }
+      if (name.equals("getConnection")) {
+        return connection;
+      }
+      if (name.equals("equals")) {
+        return proxy == args[0];
+      }
+      if (name.equals("hashCode")) {
+        return System.identityHashCode(proxy);
+      }
+      if (name.startsWith("set") && args != null && args.length >= 2 && args[0] instanceof Integer) {
+        int index = (Integer) args[0];
+        if (index >= rw.count.length) {
+          return SearchingStatements.invoke(target, m, args);
+        }
+        Object[] a = args.clone();
+        for (int k = 0; k < rw.count[index]; k++) {
+          a[0] = rw.start[index] + k;
+          SearchingStatements.invoke(target, m, a);
+        }
+        return null;
+      }
+      return SearchingStatements.invoke(target, m, args);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.fieldvault.hibernate.internal;
+
+import dev.fieldvault.hibernate.PlaintextPolicy;
+import dev.fieldvault.keys.VaultConfigurationException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hibernate.engine.spi.EntityEntry;
+import org.hibernate.event.spi.PostInsertEvent;
+import org.hibernate.event.spi.PostInsertEventListener;
+import org.hibernate.event.spi.PostLoadEvent;
+import org.hibernate.event.spi.PostLoadEventListener;
+import org.hibernate.event.spi.PostUpdateEvent;
+import org.hibernate.event.spi.PostUpdateEventListener;
+import org.hibernate.event.spi.PreInsertEvent;
+import org.hibernate.event.spi.PreInsertEventListener;
+import org.hibernate.event.spi.PreLoadEvent;
+import org.hibernate.event.spi.PreLoadEventListener;
+import org.hibernate.event.spi.PreUpdateEvent;
+import org.hibernate.event.spi.PreUpdateEventListener;
+import org.hibernate.persister.entity.EntityPersister;
+import org.hibernate.type.CustomType;
+import org.hibernate.type.Type;
+
+/**
+ * Row binding and plaintext migration, on Hibernate's entity events.
+ *
+ * <ul>
+ *   <li>Before an insert or update, each row-bound value in the state array is replaced by its
+ *       ciphertext for the entity's id ({@link Sealed}); after the write the plaintext is put back, so
+ *       Hibernate's snapshot (the same array) holds the plaintext and dirty checking stays exact.
+ *   <li>Before a loaded entity is filled, each row-bound ciphertext is decrypted with the id.
+ *   <li>After a load, attributes read as plaintext under a migrating policy are marked dirty.
+ * </ul>
+ */
+final class VaultEventListener implements PreInsertEventListener, PostInsertEventListener, PreUpdateEventListener,
+    PostUpdateEventListener, PreLoadEventListener, PostLoadEventListener {
+
+  private static final long serialVersionUID = 1L;
+  private static final AttributeBinding[] NONE = new AttributeBinding[0];
+
+  private final transient Map<EntityPersister, AttributeBinding[]> plans = new ConcurrentHashMap<>();
+
+  /** The binding of each state index of an entity (null where the attribute is not encrypted). */
+  private AttributeBinding[] plan(EntityPersister persister) {
+    return plans.computeIfAbsent(persister, p -> {
+      Type[] types = p.getPropertyTypes();
+      AttributeBinding[] out = new AttributeBinding[types.length];
+      boolean any = false;
+      for (int i = 0; i < types.length; i++) {
+        if (types[i] instanceof CustomType && ((CustomType<?>) types[i]).getUserType() instanceof EncryptedType) {
+          out[i] = ((EncryptedType) ((CustomType<?>) types[i]).getUserType()).binding();
+          any = true;
+        }
+      }
+      return any ? out : NONE;
+    });
+  }
+
+  private void seal(EntityPersister persister, Object id, Object[] state) {
+    AttributeBinding[] plan = plan(persister);
+    for (int i = 0; i < plan.length; i++) {
+      AttributeBinding b = plan[i];
+      if (b != null && b.model.rowBound() && state[i] != null && !(state[i] instanceof Sealed)) {
+        if (id == null) {
+          throw new VaultConfigurationException("Row-bound attribute " + b.model.entityName() + "."
+              + b.model.attributePath() + " needs the entity's id before the insert: use a sequence, UUID or"
+              + " assigned id instead of IDENTITY, or drop rowBound");
+        }
+        state[i] = new Sealed(b.encrypt(state[i], id), state[i]);
+      }
+    }
+  }
+
+  private void unseal(EntityPersister persister, Object[] state) {
+    AttributeBinding[] plan = plan(persister);
+    for (int i = 0; i < plan.length; i++) {
+      if (plan[i] != null && state[i] instanceof Sealed) {
+        state[i] = ((Sealed) state[i]).plaintext;
+      }
+    }
+  }
+
+  @Override
+  public boolean onPreInsert(PreInsertEvent event) {
+    seal(event.getPersister(), event.getId(), event.getState());
+    return false;
+  }
+
+  @Override
+  public void onPostInsert(PostInsertEvent event) {
+    unseal(event.getPersister(), event.getState());
+  }
+
+  @Override
+  public boolean onPreUpdate(PreUpdateEvent event) {
+    seal(event.getPersister(), event.getId(), event.getState());
+    return false;
+  }
+
+  @Override
+  public void onPostUpdate(PostUpdateEvent event) {
+    unseal(event.getPersister(), event.getState());
+  }
+
+  @Override
+  public boolean requiresPostCommitHandling(EntityPersister persister) {
+    return false;
+  }
+
+  @Override
+  public void onPreLoad(PreLoadEvent event) {
+    Object[] state = event.getState();
+    if (state == null) {
+      return;
+    }
+    AttributeBinding[] plan = plan(event.getPersister());
+    for (int i = 0; i < plan.length; i++) {
+      AttributeBinding b = plan[i];
+      if (b != null && state[i] instanceof Sealed) {
+        boolean[] plaintext = new boolean[1];
+        state[i] = b.decrypt(((Sealed) state[i]).stored, event.getId(), plaintext);
+        if (plaintext[0]) {
+          MigrationTracker.record(b, state[i]);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void onPostLoad(PostLoadEvent event) {
+    if (MigrationTracker.isEmpty()) {
+      return;
+    }
+    AttributeBinding[] plan = plan(event.getPersister());
+    EntityEntry entry = null;
+    for (int i = 0; i < plan.length; i++) {
+      AttributeBinding b = plan[i];
+      if (b == null || b.model.plaintextPolicy() == PlaintextPolicy.CIPHERTEXT_ONLY) {
+        continue;
+      }
+      if (entry == null) {
+        entry = event.getSession().getPersistenceContextInternal().getEntry(event.getEntity());
+        if (entry == null || entry.getLoadedState() == null) {
+          return;
+        }
+      }
+      Object[] loaded = entry.getLoadedState();
+      if (loaded[i] != null && MigrationTracker.consume(b, loaded[i])) {
+        loaded[i] = MigrationTracker.STALE;
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.fieldvault.hibernate.internal;
+
+import dev.fieldvault.hibernate.EncryptedAttribute;
+import dev.fieldvault.hibernate.HibernateVault;
+import dev.fieldvault.keys.EncryptionMode;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.KeyInfo;
+import dev.fieldvault.keys.VaultKeyset;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import dev.fieldvault.keys.Keyring;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+
+/** The {@link HibernateVault} of one session factory, registered by the integrator. */
+public final class VaultRuntime implements HibernateVault {
+
+  private static final Map<SessionFactoryImplementor, VaultRuntime> BY_FACTORY = new ConcurrentHashMap<>();
+
+  private final FieldCipher cipher;
+  private final List<AttributeBinding> bindings;
+  private final List<EncryptedAttribute> attributes;
+  private final Set<String> deterministicColumns;
+
+  VaultRuntime(FieldCipher cipher, List<AttributeBinding> bindings) {
+    this.cipher = cipher;
+    List<AttributeBinding> sorted = new ArrayList<>(bindings);
+    sorted.sort(Comparator.comparing((AttributeBinding b) -> b.model.entityName())
+        .thenComparing(b -> b.model.attributePath()));
+    this.bindings = List.copyOf(sorted);
+    List<EncryptedAttribute> models = new ArrayList<>();
+    for (AttributeBinding b : this.bindings) {
+      models.add(b.model);
+    }
+    this.attributes = Collections.unmodifiableList(models);
+    Set<String> det = new HashSet<>();
+    for (EncryptedAttribute a : models) {
+      if (a.mode() == EncryptionMode.DETERMINISTIC && a.column() != null) {
+        det.add(a.column().toLowerCase(Locale.ROOT));
+      }
+    }
+    this.deterministicColumns = Set.copyOf(det);
+  }
+
+  static void register(SessionFactoryImplementor factory, VaultRuntime runtime) {
+    BY_FACTORY.put(factory, runtime);
+  }
+
+  static void unregister(SessionFactoryImplementor factory) {
+    BY_FACTORY.remove(factory);
+  }
+
+  /** See {@link HibernateVault#of(Object)}. */
+  public static VaultRuntime of(Object factory) {
+    if (!(factory instanceof EntityManagerFactory)) {
+      throw new IllegalArgumentException("Not a SessionFactory or EntityManagerFactory: "
+          + (factory == null ? "null" : factory.getClass().getName()));
+    }
+    SessionFactoryImplementor sf = ((EntityManagerFactory) factory).unwrap(SessionFactoryImplementor.class);
+    VaultRuntime runtime = BY_FACTORY.get(sf);
+    if (runtime == null) {
+      throw new IllegalArgumentException("The session factory has no @Encrypted attribute, or it is closed");
+    }
+    return runtime;
+  }
+
+  /** Lower-case names of the columns of deterministic attributes. */
+  Set<String> deterministicColumns() {
+    return deterministicColumns;
+  }
+
+  boolean hasDeterministicColumns() {
+    return !deterministicColumns.isEmpty();
+  }
+
+  /** How many keys of the deterministic keyset can decrypt (and so may have written a stored value). */
+  int readableDeterministicKeys() {
+    VaultKeyset ks = cipher.keyring().deterministic().orElse(null);
+    if (ks == null) {
+      return 0;
+    }
+    int n = 0;
+    for (KeyInfo k : ks.keys()) {
+      if (ks.canDecrypt(k)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public List<EncryptedAttribute> attributes() {
+    return attributes;
+  }
+
+  @Override
+  public EncryptedAttribute attribute(Class<?> entity, String attributePath) {
+    for (EncryptedAttribute a : attributes) {
+      if (a.attributePath().equals(attributePath) && a.entityClass() != null
+          && a.entityClass().isAssignableFrom(entity)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException(entity.getSimpleName() + "." + attributePath + " is not an @Encrypted attribute");
+  }
+
+  @Override
+  public FieldCipher cipher() {
+    return cipher;
+  }
+
+  @Override
+  public void reload(Keyring keyring) {
+    cipher.reload(keyring);
+  }
+
+  @Override
+  public long plaintextReads(EncryptedAttribute attribute) {
+    for (AttributeBinding b : bindings) {
+      if (b.model == attribute) {
+        return b.plaintextReads.sum();
+      }
+    }
+    throw new IllegalArgumentException("Not an attribute of this session factory: " + attribute);
+  }
+
+  @Override
+  public Map<String, Long> plaintextReads() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (AttributeBinding b : bindings) {
+      long n = b.plaintextReads.sum();
+      if (n > 0) {
+        out.put(b.model.entityName() + "." + b.model.attributePath(), n);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "HibernateVault{" + attributes.size() + " encrypted attributes}";
+  }
+}

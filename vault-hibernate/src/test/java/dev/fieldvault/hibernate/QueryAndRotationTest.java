@@ -1,0 +1,116 @@
+package dev.fieldvault.hibernate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fieldvault.hibernate.entities.Customer;
+import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.keys.VaultKeyset;
+import dev.fieldvault.testsupport.TestDatabase;
+import dev.fieldvault.testsupport.TestDatabases;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Root;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class QueryAndRotationTest {
+
+  private static List<String> byEmail(Session s, String email) {
+    return s.createQuery("select c from Customer c where c.email = :email", Customer.class)
+        .setParameter("email", email).getResultList().stream().map(c -> c.name).sorted().collect(Collectors.toList());
+  }
+
+  private static List<String> byEmails(Session s, List<String> emails) {
+    return s.createQuery("select c from Customer c where c.email in :emails", Customer.class)
+        .setParameter("emails", emails).getResultList().stream().map(c -> c.name).sorted().collect(Collectors.toList());
+  }
+
+  private static List<String> criteriaEqual(Session s, String email) {
+    CriteriaBuilder cb = s.getCriteriaBuilder();
+    CriteriaQuery<Customer> q = cb.createQuery(Customer.class);
+    Root<Customer> c = q.from(Customer.class);
+    q.select(c).where(cb.equal(c.get("email"), email));
+    return s.createQuery(q).getResultList().stream().map(x -> x.name).sorted().collect(Collectors.toList());
+  }
+
+  private static List<String> criteriaIn(Session s, List<String> emails) {
+    CriteriaBuilder cb = s.getCriteriaBuilder();
+    CriteriaQuery<Customer> q = cb.createQuery(Customer.class);
+    Root<Customer> c = q.from(Customer.class);
+    q.select(c).where(c.get("email").in(emails));
+    return s.createQuery(q).getResultList().stream().map(x -> x.name).sorted().collect(Collectors.toList());
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void deterministicEqualityAndIn_findTheRightRows_inJpqlAndCriteria(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables("hib_customer");
+    try (SessionFactory sf = Jpa.build(db, Keyring.generate("q"), Customer.class)) {
+      Jpa.tx(sf, s -> {
+        s.persist(new Customer("ann", "ann@example.com", "111-11-1111", "555-0101"));
+        s.persist(new Customer("bob", "bob@example.com", "222-22-2222", "555-0102"));
+        s.persist(new Customer("cid", "cid@example.com", "333-33-3333", "555-0103"));
+        s.persist(new Customer("bob2", "bob@example.com", "444-44-4444", "555-0104"));
+      });
+      Jpa.tx(sf, s -> {
+        assertThat(byEmail(s, "bob@example.com")).containsExactly("bob", "bob2");
+        assertThat(byEmail(s, "nobody@example.com")).isEmpty();
+        assertThat(byEmails(s, List.of("ann@example.com", "cid@example.com"))).containsExactly("ann", "cid");
+        assertThat(criteriaEqual(s, "ann@example.com")).containsExactly("ann");
+        assertThat(criteriaIn(s, List.of("bob@example.com", "cid@example.com"))).containsExactly("bob", "bob2", "cid");
+        assertThat(s.createQuery("select c.email from Customer c where c.name = 'cid'", String.class)
+            .getSingleResult()).isEqualTo("cid@example.com");
+      });
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void afterADeterministicKeyIsPromoted_rowsUnderTheOldAndNewKeyAreBothFound(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables("hib_customer");
+    Keyring keyring = Keyring.generate("rot");
+    try (SessionFactory sf = Jpa.build(db, keyring, Customer.class)) {
+      Customer old = new Customer("old", "old@example.com", "1", "1");
+      Customer twinOld = new Customer("twin-old", "twin@example.com", "2", "2");
+      Jpa.tx(sf, s -> {
+        s.persist(old);
+        s.persist(twinOld);
+      });
+
+      VaultKeyset rotated = keyring.deterministic().orElseThrow().rotate();
+      HibernateVault.of(sf).reload(keyring.with(rotated));
+
+      Customer fresh = new Customer("new", "new@example.com", "3", "3");
+      Customer twinNew = new Customer("twin-new", "twin@example.com", "4", "4");
+      Jpa.tx(sf, s -> {
+        s.persist(fresh);
+        s.persist(twinNew);
+      });
+      int oldKey = CiphertextHeader.parse((byte[]) Jpa.raw(db, "hib_customer", "email", twinOld.id)).keyId();
+      int newKey = CiphertextHeader.parse((byte[]) Jpa.raw(db, "hib_customer", "email", twinNew.id)).keyId();
+      assertThat(oldKey).isNotEqualTo(newKey);
+      assertThat(newKey).isEqualTo(rotated.primary().keyId());
+
+      Jpa.tx(sf, s -> {
+        assertThat(byEmail(s, "old@example.com")).containsExactly("old");
+        assertThat(byEmail(s, "new@example.com")).containsExactly("new");
+        assertThat(byEmail(s, "twin@example.com")).containsExactly("twin-new", "twin-old");
+        assertThat(byEmails(s, List.of("old@example.com", "new@example.com"))).containsExactly("new", "old");
+        assertThat(criteriaEqual(s, "twin@example.com")).containsExactly("twin-new", "twin-old");
+        assertThat(criteriaIn(s, List.of("old@example.com", "twin@example.com")))
+            .containsExactly("old", "twin-new", "twin-old");
+        // other parameters of the statement keep their places
+        assertThat(s.createQuery("select c.name from Customer c where c.name <> :n and c.email = :e and c.name <> :m",
+            String.class).setParameter("n", "x").setParameter("e", "twin@example.com").setParameter("m", "twin-new")
+            .getResultList()).containsExactly("twin-old");
+      });
+    }
+  }
+}

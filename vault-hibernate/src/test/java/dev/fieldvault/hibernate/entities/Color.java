@@ -1,0 +1,5 @@
+package dev.fieldvault.hibernate.entities;
+
+public enum Color {
+  RED, GREEN, ULTRAMARINE_BLUE
+}

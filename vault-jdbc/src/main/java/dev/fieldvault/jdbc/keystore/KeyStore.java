@@ -1,0 +1,317 @@
+package dev.fieldvault.jdbc.keystore;
+
+import dev.fieldvault.keys.KeyEncryptionKey;
+import dev.fieldvault.keys.KeyInfo;
+import dev.fieldvault.keys.KeyUnavailableException;
+import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.keys.VaultConfigurationException;
+import dev.fieldvault.keys.VaultKeyset;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Data keysets stored in a database table ({@link VaultTables#keyset()}), each encrypted under the
+ * KEK, with a version for optimistic locking. Thread-safe; holds no connection between calls.
+ *
+ * <pre>{@code
+ * KeyStore store = KeyStore.create(dataSource, KeyEncryptionKeys.fromMasterSecret(secret));
+ * store.insert(VaultKeyset.generate("app-aead", KeyPurpose.AEAD));
+ * store.update("app-aead", VaultKeyset::rotate);               // promote a new key
+ * StoredKeyring keyring = StoredKeyring.open(store, "app-aead", "app-daead", "app-prf");
+ * }</pre>
+ *
+ * <p>Two instances changing one keyset at the same time cannot corrupt it: a change is written
+ * only if the version it was based on is still the stored one, otherwise
+ * {@link ConcurrentKeysetChangeException}.
+ */
+public final class KeyStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
+  private static final String ACTIVE = "ACTIVE";
+
+  private final DataSource dataSource;
+  private final KeyEncryptionKey kek;
+  private final VaultTables tables;
+
+  private KeyStore(DataSource dataSource, KeyEncryptionKey kek, VaultTables tables) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.kek = Objects.requireNonNull(kek, "kek");
+    this.tables = Objects.requireNonNull(tables, "tables");
+  }
+
+  /** A store in the default table {@code fieldvault_keyset}. */
+  public static KeyStore create(DataSource dataSource, KeyEncryptionKey kek) {
+    return new KeyStore(dataSource, kek, VaultTables.defaults());
+  }
+
+  /** A store in the key store table of {@code tables}. */
+  public static KeyStore create(DataSource dataSource, KeyEncryptionKey kek, VaultTables tables) {
+    return new KeyStore(dataSource, kek, tables);
+  }
+
+  /** The same table under another KEK (after {@link #rotateKek}). */
+  public KeyStore withKek(KeyEncryptionKey newKek) {
+    return new KeyStore(dataSource, newKek, tables);
+  }
+
+  public KeyEncryptionKey kek() {
+    return kek;
+  }
+
+  public VaultTables tables() {
+    return tables;
+  }
+
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Stores a new keyset at version 1; refused if a keyset of that name exists. */
+  public StoredKeyset insert(VaultKeyset keyset) {
+    String doc = keyset.toEncryptedJson(kek);
+    String sql = "INSERT INTO " + tables.keyset()
+        + " (name, purpose, kek_id, version, status, document, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      if (exists(c, keyset.name())) {
+        throw new VaultConfigurationException("Keyset '" + keyset.name() + "' already exists in "
+            + tables.keyset() + ": change it with update() instead of inserting it again");
+      }
+      ps.setString(1, keyset.name());
+      ps.setString(2, keyset.purpose().name());
+      ps.setString(3, kek.id());
+      ps.setString(4, ACTIVE);
+      ps.setString(5, doc);
+      ps.setLong(6, System.currentTimeMillis());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw storage("insert keyset '" + keyset.name() + "' into", e);
+    }
+    LOG.info("Stored keyset '{}' ({}) under KEK '{}'", keyset.name(), keyset.purpose(), kek.id());
+    return new StoredKeyset(keyset, 1, kek.id());
+  }
+
+  /** The keyset of that name, decrypted with this store's KEK, if stored. */
+  public Optional<StoredKeyset> find(String name) {
+    String sql = "SELECT version, kek_id, document FROM " + tables.keyset() + " WHERE name = ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long version = rs.getLong(1);
+        String kekId = rs.getString(2);
+        return Optional.of(new StoredKeyset(VaultKeyset.fromEncryptedJson(rs.getString(3), kek), version, kekId));
+      }
+    } catch (SQLException e) {
+      throw storage("read keyset '" + name + "' from", e);
+    }
+  }
+
+  /** The keyset of that name; {@link KeyUnavailableException} if it is not stored. */
+  public StoredKeyset load(String name) {
+    return find(name).orElseThrow(() -> new KeyUnavailableException("No keyset named '" + name + "' in "
+        + tables.keyset() + ": insert it first, or check the table prefix and the database the application uses"));
+  }
+
+  /** A keyring of stored keysets; the deterministic and PRF names may be null when unused. */
+  public Keyring loadKeyring(String aeadName, String deterministicName, String prfName) {
+    return Keyring.of(aeadName == null ? null : load(aeadName).keyset(),
+        deterministicName == null ? null : load(deterministicName).keyset(),
+        prfName == null ? null : load(prfName).keyset());
+  }
+
+  /** The stored versions of the named keysets (absent names are left out): cheap, reads no document. */
+  public Map<String, Long> versions(Collection<String> names) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    if (names.isEmpty()) {
+      return out;
+    }
+    String marks = String.join(", ", java.util.Collections.nCopies(names.size(), "?"));
+    String sql = "SELECT name, version FROM " + tables.keyset() + " WHERE name IN (" + marks + ")";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      for (String n : names) {
+        ps.setString(i++, n);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw storage("read keyset versions from", e);
+    }
+  }
+
+  /** The names of every stored keyset, in name order. */
+  public List<String> names() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT name FROM " + tables.keyset() + " ORDER BY name");
+        ResultSet rs = ps.executeQuery()) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw storage("list keysets in", e);
+    }
+  }
+
+  /**
+   * Writes {@code next} in place of {@code expected} if the stored version is still
+   * {@code expected.version()} (compare-and-set).
+   *
+   * @throws ConcurrentKeysetChangeException if another instance changed the keyset meanwhile
+   */
+  public StoredKeyset replace(StoredKeyset expected, VaultKeyset next) {
+    if (!expected.name().equals(next.name()) || expected.keyset().purpose() != next.purpose()) {
+      throw new VaultConfigurationException("Cannot replace keyset '" + expected.name() + "' by '" + next.name()
+          + "' (" + next.purpose() + "): a change keeps the keyset's name and purpose");
+    }
+    String doc = next.toEncryptedJson(kek);
+    String sql = "UPDATE " + tables.keyset() + " SET document = ?, kek_id = ?, version = ?, updated_at = ?"
+        + " WHERE name = ? AND version = ?";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, doc);
+      ps.setString(2, kek.id());
+      ps.setLong(3, expected.version() + 1);
+      ps.setLong(4, System.currentTimeMillis());
+      ps.setString(5, expected.name());
+      ps.setLong(6, expected.version());
+      if (ps.executeUpdate() != 1) {
+        throw new ConcurrentKeysetChangeException("Keyset '" + expected.name() + "' was changed by another"
+            + " instance after version " + expected.version() + " was read: nothing was written; load it again"
+            + " and redo the change");
+      }
+    } catch (SQLException e) {
+      throw storage("update keyset '" + expected.name() + "' in", e);
+    }
+    LOG.info("Keyset '{}' changed to version {} (primary key ordinal {})", next.name(), expected.version() + 1,
+        next.primary().ordinal());
+    return new StoredKeyset(next, expected.version() + 1, kek.id());
+  }
+
+  /**
+   * Loads a keyset, applies {@code change} and stores the result with {@link #replace}: for example
+   * {@code update("app-aead", VaultKeyset::rotate)}.
+   *
+   * @throws ConcurrentKeysetChangeException if another instance changed it in between
+   */
+  public StoredKeyset update(String name, UnaryOperator<VaultKeyset> change) {
+    StoredKeyset current = load(name);
+    return replace(current, change.apply(current.keyset()));
+  }
+
+  /**
+   * Disables a key after checking that no stored value uses it.
+   *
+   * @param usage a fresh inventory of every column encrypted with this keyset
+   * @throws KeyInUseException if {@code usage} counts values under that key; the message says how
+   *     many in which columns
+   */
+  public StoredKeyset disableKey(String name, int ordinal, KeyInventory usage) {
+    StoredKeyset current = load(name);
+    KeyInfo key = current.keyset().byOrdinal(ordinal);
+    long count = usage.valuesUsing(key.keyId());
+    if (count > 0) {
+      throw new KeyInUseException("Cannot disable key " + ordinal + " (id " + key.keyIdText() + ") of keyset '"
+          + name + "': " + count + " stored values still use it (" + usage.describeUsage(key.keyId())
+          + "); run the rewrapper to move them to the primary key, then disable it");
+    }
+    return replace(current, current.keyset().disable(ordinal));
+  }
+
+  /**
+   * Sets the minimum key ordinal that may decrypt: values under older keys are rejected by every
+   * instance once it reloads, even while those keys are enabled.
+   */
+  public StoredKeyset setMinimumDecryptOrdinal(String name, int ordinal) {
+    return update(name, ks -> ks.withMinimumDecryptOrdinal(ordinal));
+  }
+
+  /**
+   * Re-encrypts every stored keyset under {@code newKek}, in one transaction; touches no data row
+   * and no key: O(number of keysets). Keysets already under {@code newKek} are left as they are, so
+   * running it again is harmless. This store's KEK must open the others.
+   *
+   * @return the number of keysets re-encrypted; use {@link #withKek(KeyEncryptionKey)} afterwards
+   */
+  public int rotateKek(KeyEncryptionKey newKek) {
+    Objects.requireNonNull(newKek, "newKek");
+    String select = "SELECT name, version, kek_id, document FROM " + tables.keyset() + " ORDER BY name FOR UPDATE";
+    String update = "UPDATE " + tables.keyset() + " SET document = ?, kek_id = ?, updated_at = ?"
+        + " WHERE name = ? AND version = ?";
+    int changed = 0;
+    try (Connection c = dataSource.getConnection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (PreparedStatement sel = c.prepareStatement(select); PreparedStatement upd = c.prepareStatement(update);
+          ResultSet rs = sel.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString(1);
+          if (newKek.id().equals(rs.getString(3))) {
+            continue;
+          }
+          VaultKeyset ks = VaultKeyset.fromEncryptedJson(rs.getString(4), kek);
+          upd.setString(1, ks.toEncryptedJson(newKek));
+          upd.setString(2, newKek.id());
+          upd.setLong(3, System.currentTimeMillis());
+          upd.setString(4, name);
+          upd.setLong(5, rs.getLong(2));
+          upd.addBatch();
+          changed++;
+        }
+        if (changed > 0) {
+          upd.executeBatch();
+        }
+        c.commit();
+      } catch (RuntimeException | SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    } catch (SQLException e) {
+      throw storage("rotate the KEK of the keysets in", e);
+    }
+    LOG.info("KEK rotation: {} keysets re-encrypted from '{}' to '{}'", changed, kek.id(), newKek.id());
+    return changed;
+  }
+
+  private boolean exists(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + tables.keyset() + " WHERE name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private VaultStorageException storage(String what, SQLException e) {
+    return new VaultStorageException("Could not " + what + " " + tables.keyset() + ": " + e.getMessage()
+        + " (create the table with the shipped changelog or VaultTables.install if it is missing)", e);
+  }
+
+  @Override
+  public String toString() {
+    return "KeyStore{table=" + tables.keyset() + ", kek=" + kek.id() + "}";
+  }
+}

@@ -1,0 +1,518 @@
+package dev.fieldvault.jdbc.rotation;
+
+import dev.fieldvault.jdbc.keystore.KeyInventory;
+import dev.fieldvault.jdbc.keystore.VaultStorageException;
+import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.jdbc.keystore.internal.Dialect;
+import dev.fieldvault.jdbc.rotation.internal.KeyCodec;
+import dev.fieldvault.jdbc.rotation.internal.RangeRewrapper;
+import dev.fieldvault.jdbc.rotation.internal.WorkTable;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.keys.VaultConfigurationException;
+import dev.fieldvault.keys.VaultKeyset;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch rewrapper: moves every value of the declared encrypted columns (and its blind index)
+ * to the primary keys of a {@link FieldCipher}, in place, while the application keeps running.
+ *
+ * <pre>{@code
+ * RotationResult r = Rewrapper.builder(dataSource, cipher)
+ *     .table(customers)
+ *     .listener(p -> log.info("{}", p))
+ *     .build()
+ *     .run();
+ * }</pre>
+ *
+ * <p>Each table is walked in primary-key order with keyset pagination, in batches. Whether a value
+ * needs re-encryption is read from its header; it is written back with compare-and-set (the row is
+ * updated only if the column still holds what was read), so a concurrent application write is
+ * never overwritten. Every batch commits together with its checkpoint, so a stopped, failed or
+ * killed run resumes where it was when run again with the same rotation id, and running a finished
+ * rotation again does nothing.
+ *
+ * <p>Several workers (threads or application instances) can run one rotation: each table is split
+ * into key ranges recorded in {@link VaultTables#rotationRange()}, claimed with
+ * {@code SELECT ... FOR UPDATE SKIP LOCKED} and held with a lease that every batch extends; the
+ * range of a crashed worker is taken over when its lease expires. Leases compare wall-clock times
+ * of the workers, so their clocks must agree to well within the lease.
+ *
+ * <p>{@link #run()} blocks; {@link #pause()}, {@link #resume()} and {@link #stop()} may be called
+ * from other threads. A rewrapper runs once.
+ */
+public final class Rewrapper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Rewrapper.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final DataSource dataSource;
+  private final FieldCipher cipher;
+  private final List<EncryptedTable> tables;
+  private final int batchSize;
+  private final int rangeSize;
+  private final double rowsPerSecond;
+  private final boolean dryRun;
+  private final RotationListener listener;
+  private final String rotationId;
+  private final String workerId;
+  private final Duration lease;
+  private final VaultTables vaultTables;
+  private final boolean finalInventory;
+
+  private volatile boolean stopRequested;
+  private volatile boolean paused;
+  private volatile WorkTable.Claim current;
+  private volatile WorkTable work;
+  private boolean started;
+
+  private Rewrapper(Builder b) {
+    this.dataSource = b.dataSource;
+    this.cipher = b.cipher;
+    this.tables = List.copyOf(b.tables);
+    this.batchSize = b.batchSize;
+    this.rangeSize = b.rangeSize;
+    this.rowsPerSecond = b.rowsPerSecond;
+    this.dryRun = b.dryRun;
+    this.listener = b.listener;
+    this.rotationId = b.rotationId != null ? b.rotationId : defaultRotationId(cipher.keyring());
+    this.workerId = b.workerId != null ? b.workerId : "worker-" + UUID.randomUUID();
+    this.lease = b.lease;
+    this.vaultTables = b.vaultTables;
+    this.finalInventory = b.finalInventory;
+  }
+
+  public static Builder builder(DataSource dataSource, FieldCipher cipher) {
+    return new Builder(dataSource, cipher);
+  }
+
+  /**
+   * The default rotation id names the primary keys the values are moved to, so every instance that
+   * starts the rewrapper after the same promotion joins the same rotation.
+   */
+  public static String defaultRotationId(Keyring keyring) {
+    StringBuilder sb = new StringBuilder("to");
+    for (Optional<VaultKeyset> ks : List.of(keyring.aead(), keyring.deterministic(), keyring.prf())) {
+      sb.append('-').append(ks.map(k -> k.primary().keyIdText()).orElse("0"));
+    }
+    return sb.toString();
+  }
+
+  public String rotationId() {
+    return rotationId;
+  }
+
+  public String workerId() {
+    return workerId;
+  }
+
+  /** Pauses after the current batch (leases are kept alive while paused). */
+  public void pause() {
+    paused = true;
+  }
+
+  public void resume() {
+    paused = false;
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /** Stops after the current batch; what was committed stays, and a later run resumes from there. */
+  public void stop() {
+    stopRequested = true;
+  }
+
+  /** Runs (or resumes, or joins) the rotation until it is complete or stopped. */
+  public RotationResult run() {
+    synchronized (this) {
+      if (started) {
+        throw new IllegalStateException("A Rewrapper runs once: build another to run again");
+      }
+      started = true;
+    }
+    ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "fieldvault-rewrap-" + THREADS.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Dialect dialect;
+      Map<EncryptedTable, KeyCodec> codecs = new LinkedHashMap<>();
+      try (Connection c = dataSource.getConnection()) {
+        dialect = Dialect.of(c);
+        for (EncryptedTable t : tables) {
+          codecs.put(t, KeyCodec.detect(c, t.table(), t.primaryKey()));
+          validateColumns(c, t);
+        }
+      } catch (SQLException e) {
+        throw new VaultStorageException("Rotation " + rotationId + ": cannot read the declared tables: " + e.getMessage(), e);
+      }
+      LOG.info("{}rotation {} starting as {} on {} table(s), batch {}, {}", dryRun ? "[dry run] " : "", rotationId,
+          workerId, tables.size(), batchSize, rowsPerSecond > 0 ? "throttled to " + rowsPerSecond + " rows/s" : "unthrottled");
+      Map<String, Tracker> trackers = new LinkedHashMap<>();
+      for (EncryptedTable t : tables) {
+        trackers.put(t.table(), new Tracker(t.table()));
+      }
+      Control control = new Control();
+      boolean complete;
+      if (dryRun) {
+        for (EncryptedTable t : tables) {
+          if (stopRequested) {
+            break;
+          }
+          Tracker tr = trackers.get(t.table());
+          tr.tableRows = -1;
+          RangeRewrapper range = new RangeRewrapper(dataSource, dialect, cipher, t, codecs.get(t), batchSize, true, executor);
+          range.process(null, null, (tx, k, s, r, cf) -> true, control, tr::add);
+        }
+        complete = !stopRequested;
+      } else {
+        complete = runClaimed(dialect, codecs, trackers, control, executor);
+      }
+      List<RotationProgress> finals = new ArrayList<>();
+      for (Tracker tr : trackers.values()) {
+        RotationProgress p = tr.progress();
+        finals.add(p);
+        LOG.info("Finished: {}", p);
+        listener.onProgress(p);
+      }
+      KeyInventory inventory = null;
+      long offPrimary = 0;
+      if (finalInventory) {
+        inventory = KeyInventory.scan(dataSource, tables);
+        offPrimary = inventory.valuesNotUsing(primaryKeyIds(cipher.keyring()));
+        LOG.info("{}", inventory.describe(cipher.keyring()));
+      }
+      return new RotationResult(rotationId, complete, stopRequested, finals, inventory, offPrimary);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  private boolean runClaimed(Dialect dialect, Map<EncryptedTable, KeyCodec> codecs, Map<String, Tracker> trackers,
+      Control control, ExecutorService executor) {
+    work = new WorkTable(dataSource, vaultTables, dialect, rotationId, workerId, lease.toMillis());
+    for (EncryptedTable t : tables) {
+      work.ensurePlanned(t.table(), t.primaryKey(), codecs.get(t), rangeSize);
+    }
+    Map<String, RangeRewrapper> rangers = new HashMap<>();
+    for (EncryptedTable t : tables) {
+      rangers.put(t.table(), new RangeRewrapper(dataSource, dialect, cipher, t, codecs.get(t), batchSize, false, executor));
+    }
+    while (!stopRequested) {
+      for (EncryptedTable t : tables) {
+        KeyCodec codec = codecs.get(t);
+        Tracker tr = trackers.get(t.table());
+        Optional<WorkTable.Claim> claim;
+        while (!stopRequested && (claim = work.claim(t.table())).isPresent()) {
+          WorkTable.Claim cl = claim.get();
+          current = cl;
+          WorkTable.Totals totals = work.totals(t.table());
+          tr.rebase(totals.totalRows(), totals.scanned());
+          RangeRewrapper.Stats s = rangers.get(t.table()).process(codec.fromText(cl.resumeAfter()),
+              codec.fromText(cl.upperKey()),
+              (tx, lastKey, scanned, rewrapped, conflicted) -> work.checkpoint(tx, cl, lastKey, scanned, rewrapped, conflicted),
+              control, tr::add);
+          if (!s.leaseLost && !s.stopped && !stopRequested) {
+            work.finish(cl);
+          }
+          current = null;
+        }
+      }
+      if (stopRequested) {
+        break;
+      }
+      long earliestLease = Long.MAX_VALUE;
+      boolean allDone = true;
+      for (EncryptedTable t : tables) {
+        WorkTable.Totals totals = work.totals(t.table());
+        if (totals.done() < totals.ranges()) {
+          allDone = false;
+          earliestLease = Math.min(earliestLease, totals.earliestLease());
+        }
+      }
+      if (allDone) {
+        return true;
+      }
+      // other workers hold the remaining ranges: wait for them, or for their leases to expire
+      long wait = Math.max(50, Math.min(1000, earliestLease - System.currentTimeMillis()));
+      sleep(wait);
+    }
+    return false;
+  }
+
+  private void validateColumns(Connection c, EncryptedTable t) throws SQLException {
+    StringBuilder cols = new StringBuilder(t.primaryKey());
+    if (t.tenantColumn() != null) {
+      cols.append(", ").append(t.tenantColumn());
+    }
+    for (EncryptedColumn col : t.columns()) {
+      cols.append(", ").append(col.column());
+      if (col.blindIndexColumn() != null) {
+        cols.append(", ").append(col.blindIndexColumn());
+      }
+      cipher.field(col.spec()); // fails now, naming the field, if the keyring lacks its keyset
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + t.table() + " WHERE 1 = 0")) {
+      ps.executeQuery().close();
+    } catch (SQLException e) {
+      throw new VaultConfigurationException("The declared table " + t + " does not match the database: "
+          + e.getMessage() + "; fix the table or column names in the declaration", e);
+    }
+    if (t.columns().size() > 30) {
+      throw new VaultConfigurationException("Table " + t.table() + " declares more than 30 encrypted columns;"
+          + " declare it as several tables of at most 30 columns each");
+    }
+  }
+
+  static Set<Integer> primaryKeyIds(Keyring keyring) {
+    Set<Integer> ids = new HashSet<>();
+    keyring.aead().ifPresent(k -> ids.add(k.primary().keyId()));
+    keyring.deterministic().ifPresent(k -> ids.add(k.primary().keyId()));
+    keyring.prf().ifPresent(k -> ids.add(k.primary().keyId()));
+    return ids;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("The rewrapper was interrupted; run it again to resume", e);
+    }
+  }
+
+  /** Throttle and pause between batches. */
+  private final class Control implements RangeRewrapper.Control {
+    private final long start = System.nanoTime();
+    private long scanned;
+
+    @Override
+    public boolean stopRequested() {
+      return stopRequested;
+    }
+
+    @Override
+    public void afterBatch(long rows) {
+      scanned += rows;
+      if (rowsPerSecond > 0) {
+        long dueMillis = (long) (scanned * 1000 / rowsPerSecond);
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        if (dueMillis > elapsed) {
+          sleep(dueMillis - elapsed);
+        }
+      }
+      long lastRenew = System.currentTimeMillis();
+      while (paused && !stopRequested) {
+        sleep(50);
+        WorkTable.Claim c = current;
+        if (c != null && work != null && System.currentTimeMillis() - lastRenew > lease.toMillis() / 3) {
+          work.renew(c);
+          lastRenew = System.currentTimeMillis();
+        }
+      }
+    }
+  }
+
+  /** One table's progress for this worker. */
+  private final class Tracker {
+    private final String table;
+    private final long startNanos = System.nanoTime();
+    private final RangeRewrapper.Stats stats = new RangeRewrapper.Stats();
+    private long tableRows = -1;
+    private long baseDone;
+    private long sinceRebase;
+    private long lastLog = System.nanoTime();
+
+    Tracker(String table) {
+      this.table = table;
+    }
+
+    void rebase(long totalRows, long doneByAll) {
+      tableRows = totalRows;
+      baseDone = doneByAll;
+      sinceRebase = 0;
+    }
+
+    void add(RangeRewrapper.Stats batch) {
+      stats.scanned += batch.scanned;
+      stats.rewrapped += batch.rewrapped;
+      stats.conflicted += batch.conflicted;
+      stats.failed += batch.failed;
+      batch.byColumn.forEach((k, v) -> stats.byColumn.merge(k, v, Long::sum));
+      sinceRebase += batch.scanned;
+      RotationProgress p = progress();
+      listener.onProgress(p);
+      if (System.nanoTime() - lastLog > 5_000_000_000L) {
+        lastLog = System.nanoTime();
+        LOG.info("{}", p);
+      }
+    }
+
+    RotationProgress progress() {
+      double secs = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+      double rate = stats.scanned / secs;
+      long done = dryRun ? stats.scanned : baseDone + sinceRebase;
+      long rows = dryRun ? stats.scanned : tableRows;
+      Duration eta = rate > 0 && rows >= done ? Duration.ofMillis((long) ((rows - done) / rate * 1000)) : null;
+      return new RotationProgress(rotationId, table, stats.scanned, stats.rewrapped, stats.conflicted, stats.failed,
+          stats.byColumn, rate, done, rows, eta, dryRun);
+    }
+  }
+
+  /** Builds a {@link Rewrapper}; each setting is validated when set. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private final FieldCipher cipher;
+    private final List<EncryptedTable> tables = new ArrayList<>();
+    private int batchSize = 1000;
+    private int rangeSize = 50_000;
+    private double rowsPerSecond;
+    private boolean dryRun;
+    private RotationListener listener = p -> { };
+    private String rotationId;
+    private String workerId;
+    private Duration lease = Duration.ofSeconds(60);
+    private VaultTables vaultTables = VaultTables.defaults();
+    private boolean finalInventory = true;
+
+    private Builder(DataSource dataSource, FieldCipher cipher) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      this.cipher = Objects.requireNonNull(cipher, "cipher");
+    }
+
+    public Builder table(EncryptedTable table) {
+      tables.add(Objects.requireNonNull(table, "table"));
+      return this;
+    }
+
+    /** Adds tables, for example those discovered from a Hibernate mapping model. */
+    public Builder tables(List<EncryptedTable> more) {
+      more.forEach(this::table);
+      return this;
+    }
+
+    /** Rows per batch and transaction: 1 to 10,000 (default 1,000). */
+    public Builder batchSize(int rows) {
+      if (rows < 1 || rows > 10_000) {
+        throw new VaultConfigurationException("The batch size must be 1 to 10,000 rows, not " + rows);
+      }
+      this.batchSize = rows;
+      return this;
+    }
+
+    /** Rows per claimable key range: 100 to 10,000,000 (default 50,000). */
+    public Builder rangeSize(int rows) {
+      if (rows < 100 || rows > 10_000_000) {
+        throw new VaultConfigurationException("The range size must be 100 to 10,000,000 rows, not " + rows);
+      }
+      this.rangeSize = rows;
+      return this;
+    }
+
+    /** Limits this worker to about this many scanned rows per second (0: unlimited, the default). */
+    public Builder throttle(double rowsPerSecond) {
+      if (rowsPerSecond < 0 || Double.isNaN(rowsPerSecond)) {
+        throw new VaultConfigurationException("The throttle must be >= 0 rows/s (0 = unlimited), not " + rowsPerSecond);
+      }
+      this.rowsPerSecond = rowsPerSecond;
+      return this;
+    }
+
+    /** Only count what would be re-encrypted (from the headers): writes nothing, not even a checkpoint. */
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
+    public Builder listener(RotationListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The rotation to run, resume or join (default: {@link #defaultRotationId(Keyring)}); up to 160 characters. */
+    public Builder rotationId(String id) {
+      if (id == null || id.isBlank() || id.length() > 160) {
+        throw new VaultConfigurationException("A rotation id must be 1-160 characters, not "
+            + (id == null ? "null" : "'" + id + "'"));
+      }
+      this.rotationId = id;
+      return this;
+    }
+
+    /**
+     * This worker's name in the work table (default: random). A worker restarted under the same name
+     * takes its own ranges back at once instead of waiting for their leases; never give two running
+     * workers the same name.
+     */
+    public Builder workerId(String id) {
+      if (id == null || id.isBlank() || id.length() > 160) {
+        throw new VaultConfigurationException("A worker id must be 1-160 characters, not "
+            + (id == null ? "null" : "'" + id + "'"));
+      }
+      this.workerId = id;
+      return this;
+    }
+
+    /** How long a claimed range stays ours without a committed batch: 1 s to 1 h (default 60 s). */
+    public Builder lease(Duration lease) {
+      if (lease == null || lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(Duration.ofHours(1)) > 0) {
+        throw new VaultConfigurationException("The lease must be between 1 second and 1 hour, not " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /** Where the rotation work tables are (default prefix {@code fieldvault_}). */
+    public Builder vaultTables(VaultTables vaultTables) {
+      this.vaultTables = Objects.requireNonNull(vaultTables, "vaultTables");
+      return this;
+    }
+
+    /** Whether to count values per key version at the end (default true). */
+    public Builder finalInventory(boolean take) {
+      this.finalInventory = take;
+      return this;
+    }
+
+    public Rewrapper build() {
+      if (tables.isEmpty()) {
+        throw new VaultConfigurationException("The rewrapper has no table: declare them with table()");
+      }
+      Set<String> names = new HashSet<>();
+      for (EncryptedTable t : tables) {
+        if (!names.add(t.table().toLowerCase(java.util.Locale.ROOT))) {
+          throw new VaultConfigurationException("Table " + t.table() + " is declared twice: merge its columns");
+        }
+      }
+      return new Rewrapper(this);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Rewrapper{" + rotationId + ", worker " + workerId + (dryRun ? ", dry run" : "") + ", tables "
+        + tables.stream().map(EncryptedTable::table).toList() + "}";
+  }
+}

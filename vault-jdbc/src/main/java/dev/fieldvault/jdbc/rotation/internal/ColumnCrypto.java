@@ -1,0 +1,101 @@
+package dev.fieldvault.jdbc.rotation.internal;
+
+import dev.fieldvault.jdbc.rotation.ColumnStorage;
+import dev.fieldvault.jdbc.rotation.EncryptedColumn;
+import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.FieldEncryptor;
+import dev.fieldvault.keys.FieldSpec;
+import dev.fieldvault.keys.FieldVaultException;
+import java.util.Base64;
+
+/**
+ * Decides from the header whether one stored value (and its blind index) is off the primary key,
+ * and re-encrypts it. Internal.
+ */
+final class ColumnCrypto<T> {
+
+  enum Verdict { CURRENT, STALE, FAILED }
+
+  /** New stored forms of a value and its blind index (null when the column has none). */
+  record Rewrapped(Object value, Object blindIndex) {}
+
+  private final FieldCipher cipher;
+  private final EncryptedColumn column;
+  private final FieldEncryptor<T> encryptor;
+  private final boolean hasBlindIndex;
+
+  private ColumnCrypto(FieldCipher cipher, EncryptedColumn column, FieldSpec<T> spec) {
+    this.cipher = cipher;
+    this.column = column;
+    this.encryptor = cipher.field(spec);
+    this.hasBlindIndex = column.blindIndexColumn() != null;
+  }
+
+  static ColumnCrypto<?> of(FieldCipher cipher, EncryptedColumn column) {
+    return create(cipher, column, column.spec());
+  }
+
+  private static <T> ColumnCrypto<T> create(FieldCipher cipher, EncryptedColumn column, FieldSpec<T> spec) {
+    return new ColumnCrypto<>(cipher, column, spec);
+  }
+
+  EncryptedColumn column() {
+    return column;
+  }
+
+  /** Reads the header (and blind-index prefix) only: never decrypts. {@code raw} is non-null. */
+  Verdict classify(Object raw, Object rawBlindIndex) {
+    byte[] ct = bytes(raw, column.storage());
+    if (ct == null || !CiphertextHeader.looksLikeCiphertext(ct)) {
+      return Verdict.FAILED;
+    }
+    if (!cipher.isOnPrimaryKey(ct)) {
+      return Verdict.STALE;
+    }
+    if (hasBlindIndex) {
+      byte[] bi = bytes(rawBlindIndex, column.blindIndexStorage());
+      try {
+        if (bi == null || !cipher.isBlindIndexOnPrimaryKey(bi)) {
+          return Verdict.STALE;
+        }
+      } catch (FieldVaultException notABlindIndex) {
+        return Verdict.STALE;
+      }
+    }
+    return Verdict.CURRENT;
+  }
+
+  /** Re-encrypts a stale value under the primary key and recomputes its blind index. */
+  Rewrapped rewrap(Object raw, String tenant, Object rowId) {
+    byte[] ct = bytes(raw, column.storage());
+    byte[] next;
+    byte[] bi = null;
+    if (hasBlindIndex) {
+      T value = encryptor.decrypt(ct, tenant, rowId);
+      next = cipher.isOnPrimaryKey(ct) ? ct : encryptor.encrypt(value, tenant, rowId);
+      bi = encryptor.blindIndex(value, tenant);
+    } else {
+      next = cipher.rewrap(ct, encryptor.context(tenant, rowId));
+    }
+    return new Rewrapped(stored(next, column.storage()), bi == null ? null : stored(bi, column.blindIndexStorage()));
+  }
+
+  private static byte[] bytes(Object raw, ColumnStorage storage) {
+    if (raw == null) {
+      return null;
+    }
+    if (storage == ColumnStorage.BINARY) {
+      return (byte[]) raw;
+    }
+    try {
+      return Base64.getDecoder().decode((String) raw);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Object stored(byte[] value, ColumnStorage storage) {
+    return storage == ColumnStorage.BINARY ? value : Base64.getEncoder().encodeToString(value);
+  }
+}

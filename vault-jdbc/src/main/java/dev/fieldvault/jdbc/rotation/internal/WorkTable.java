@@ -1,0 +1,323 @@
+package dev.fieldvault.jdbc.rotation.internal;
+
+import dev.fieldvault.jdbc.keystore.VaultStorageException;
+import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.jdbc.keystore.internal.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rotation work tables: the key ranges of each table of a rotation, claimed by workers with
+ * leases through {@code SELECT ... FOR UPDATE SKIP LOCKED}, and their checkpoints. Internal.
+ */
+public final class WorkTable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkTable.class);
+
+  /** A claimed range: (lower, upper], resuming after checkpoint when there is one. */
+  public record Claim(String table, int rangeNo, int claimCount, String lowerKey, String upperKey,
+      String checkpointKey) {
+    /** The key to continue after (exclusive), or null to start at the beginning of the table. */
+    public String resumeAfter() {
+      return checkpointKey != null ? checkpointKey : lowerKey;
+    }
+  }
+
+  /** Totals over all ranges of a table. */
+  public record Totals(long totalRows, long scanned, long rewrapped, long conflicted, int ranges, int done,
+      long earliestLease) {}
+
+  private final DataSource dataSource;
+  private final VaultTables names;
+  private final Dialect dialect;
+  private final String rotationId;
+  private final String workerId;
+  private final long leaseMillis;
+
+  public WorkTable(DataSource dataSource, VaultTables names, Dialect dialect, String rotationId, String workerId,
+      long leaseMillis) {
+    this.dataSource = dataSource;
+    this.names = names;
+    this.dialect = dialect;
+    this.rotationId = rotationId;
+    this.workerId = workerId;
+    this.leaseMillis = leaseMillis;
+  }
+
+  /**
+   * Splits the table into ranges of about {@code rangeSize} keys, once per rotation: the worker
+   * whose insert of the rotation row succeeds plans, the others wait for its commit.
+   */
+  public void ensurePlanned(String table, String pk, KeyCodec codec, int rangeSize) {
+    try (Connection c = dataSource.getConnection()) {
+      if (planned(c, table)) {
+        return;
+      }
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + names.rotation()
+            + " (rotation_id, table_name, range_count, total_rows, created_at) VALUES (?, ?, 0, 0, ?)")) {
+          ps.setString(1, rotationId);
+          ps.setString(2, table);
+          ps.setLong(3, System.currentTimeMillis());
+          ps.executeUpdate();
+        }
+      } catch (SQLException duplicate) {
+        c.rollback();
+        c.setAutoCommit(true);
+        if (planned(c, table)) {
+          return; // another worker planned it meanwhile
+        }
+        throw duplicate;
+      }
+      long total = count(c, table);
+      List<String> bounds = boundaries(c, table, pk, codec, rangeSize);
+      try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + names.rotationRange()
+          + " (rotation_id, table_name, range_no, lower_key, upper_key, state, owner, claim_count, lease_until,"
+          + " checkpoint_key, rows_scanned, rows_rewrapped, rows_conflicted)"
+          + " VALUES (?, ?, ?, ?, ?, 'PENDING', NULL, 0, 0, NULL, 0, 0, 0)")) {
+        String lower = null;
+        for (int i = 0; i <= bounds.size(); i++) {
+          String upper = i < bounds.size() ? bounds.get(i) : null;
+          ins.setString(1, rotationId);
+          ins.setString(2, table);
+          ins.setInt(3, i);
+          ins.setString(4, lower);
+          ins.setString(5, upper);
+          ins.addBatch();
+          lower = upper;
+        }
+        ins.executeBatch();
+      }
+      try (PreparedStatement upd = c.prepareStatement("UPDATE " + names.rotation()
+          + " SET range_count = ?, total_rows = ? WHERE rotation_id = ? AND table_name = ?")) {
+        upd.setInt(1, bounds.size() + 1);
+        upd.setLong(2, total);
+        upd.setString(3, rotationId);
+        upd.setString(4, table);
+        upd.executeUpdate();
+      }
+      c.commit();
+      LOG.info("Rotation {}: planned {} ranges over {} rows of {}", rotationId, bounds.size() + 1, total, table);
+    } catch (SQLException e) {
+      throw fail("plan the key ranges of " + table + " in", e);
+    }
+  }
+
+  private boolean planned(Connection c, String table) throws SQLException {
+    // a planning worker commits the rotation row and its ranges together; wait for it briefly
+    for (int attempt = 0; ; attempt++) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT range_count FROM " + names.rotation()
+          + " WHERE rotation_id = ? AND table_name = ?")) {
+        ps.setString(1, rotationId);
+        ps.setString(2, table);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return false;
+          }
+          if (rs.getInt(1) > 0) {
+            return true;
+          }
+        }
+      }
+      if (attempt > 600) {
+        throw new SQLException("the rotation row of " + table + " exists but has no ranges");
+      }
+      sleep(100);
+    }
+  }
+
+  private static long count(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static List<String> boundaries(Connection c, String table, String pk, KeyCodec codec, int rangeSize)
+      throws SQLException {
+    List<String> out = new ArrayList<>();
+    String first = "SELECT " + pk + " FROM " + table + " ORDER BY " + pk + " LIMIT 1 OFFSET " + (rangeSize - 1);
+    String next = "SELECT " + pk + " FROM " + table + " WHERE " + pk + " > ? ORDER BY " + pk + " LIMIT 1 OFFSET "
+        + (rangeSize - 1);
+    Object after = null;
+    while (true) {
+      try (PreparedStatement ps = c.prepareStatement(after == null ? first : next)) {
+        if (after != null) {
+          codec.bind(ps, 1, after);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return out;
+          }
+          after = codec.read(rs, 1);
+          out.add(codec.toText(after));
+        }
+      }
+    }
+  }
+
+  /** Claims a pending range, or one whose lease expired (or that this worker held before a restart). */
+  public Optional<Claim> claim(String table) {
+    long now = System.currentTimeMillis();
+    String select = "SELECT range_no, claim_count, lower_key, upper_key, checkpoint_key FROM " + names.rotationRange()
+        + " WHERE rotation_id = ? AND table_name = ? AND (state = 'PENDING' OR (state = 'CLAIMED'"
+        + " AND (lease_until < ? OR owner = ?))) ORDER BY range_no LIMIT 1" + dialect.lockSkipLocked();
+    String update = "UPDATE " + names.rotationRange() + " SET state = 'CLAIMED', owner = ?, lease_until = ?,"
+        + " claim_count = claim_count + 1 WHERE rotation_id = ? AND table_name = ? AND range_no = ? AND claim_count = ?";
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Claim claim = null;
+        try (PreparedStatement ps = c.prepareStatement(select)) {
+          ps.setString(1, rotationId);
+          ps.setString(2, table);
+          ps.setLong(3, now);
+          ps.setString(4, workerId);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              claim = new Claim(table, rs.getInt(1), rs.getInt(2) + 1, rs.getString(3), rs.getString(4),
+                  rs.getString(5));
+            }
+          }
+        }
+        if (claim == null) {
+          c.commit();
+          return Optional.empty();
+        }
+        try (PreparedStatement ps = c.prepareStatement(update)) {
+          ps.setString(1, workerId);
+          ps.setLong(2, now + leaseMillis);
+          ps.setString(3, rotationId);
+          ps.setString(4, table);
+          ps.setInt(5, claim.rangeNo());
+          ps.setInt(6, claim.claimCount() - 1);
+          int n = ps.executeUpdate();
+          c.commit();
+          if (n != 1) {
+            return claim(table); // another worker took it between our read and write: try the next
+          }
+        }
+        LOG.debug("Rotation {}: worker {} claimed range {} of {} (resuming after {})", rotationId, workerId,
+            claim.rangeNo(), table, claim.resumeAfter());
+        return Optional.of(claim);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw fail("claim a key range of " + table + " in", e);
+    }
+  }
+
+  /**
+   * Records the progress of a batch in the caller's transaction (the one that wrote the batch),
+   * extending the lease; false if this worker no longer holds the range (lease lost).
+   */
+  public boolean checkpoint(Connection tx, Claim claim, String lastKey, long scanned, long rewrapped,
+      long conflicted) throws SQLException {
+    try (PreparedStatement ps = tx.prepareStatement("UPDATE " + names.rotationRange() + " SET checkpoint_key = ?,"
+        + " lease_until = ?, rows_scanned = rows_scanned + ?, rows_rewrapped = rows_rewrapped + ?,"
+        + " rows_conflicted = rows_conflicted + ? WHERE rotation_id = ? AND table_name = ? AND range_no = ?"
+        + " AND owner = ? AND claim_count = ? AND state = 'CLAIMED'")) {
+      ps.setString(1, lastKey);
+      ps.setLong(2, System.currentTimeMillis() + leaseMillis);
+      ps.setLong(3, scanned);
+      ps.setLong(4, rewrapped);
+      ps.setLong(5, conflicted);
+      ps.setString(6, rotationId);
+      ps.setString(7, claim.table());
+      ps.setInt(8, claim.rangeNo());
+      ps.setString(9, workerId);
+      ps.setInt(10, claim.claimCount());
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** Extends the lease of a held range (while paused or throttled). */
+  public boolean renew(Claim claim) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE "
+        + names.rotationRange() + " SET lease_until = ? WHERE rotation_id = ? AND table_name = ? AND range_no = ?"
+        + " AND owner = ? AND claim_count = ? AND state = 'CLAIMED'")) {
+      ps.setLong(1, System.currentTimeMillis() + leaseMillis);
+      ps.setString(2, rotationId);
+      ps.setString(3, claim.table());
+      ps.setInt(4, claim.rangeNo());
+      ps.setString(5, workerId);
+      ps.setInt(6, claim.claimCount());
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw fail("renew the lease of a range of " + claim.table() + " in", e);
+    }
+  }
+
+  /** Marks a held range done. */
+  public boolean finish(Claim claim) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE "
+        + names.rotationRange() + " SET state = 'DONE', lease_until = 0 WHERE rotation_id = ? AND table_name = ?"
+        + " AND range_no = ? AND owner = ? AND claim_count = ? AND state = 'CLAIMED'")) {
+      ps.setString(1, rotationId);
+      ps.setString(2, claim.table());
+      ps.setInt(3, claim.rangeNo());
+      ps.setString(4, workerId);
+      ps.setInt(5, claim.claimCount());
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw fail("finish a range of " + claim.table() + " in", e);
+    }
+  }
+
+  /** Totals of all ranges of a table in this rotation. */
+  public Totals totals(String table) {
+    try (Connection c = dataSource.getConnection()) {
+      long total = 0;
+      try (PreparedStatement ps = c.prepareStatement("SELECT total_rows FROM " + names.rotation()
+          + " WHERE rotation_id = ? AND table_name = ?")) {
+        ps.setString(1, rotationId);
+        ps.setString(2, table);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            total = rs.getLong(1);
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(rows_scanned), 0),"
+          + " COALESCE(SUM(rows_rewrapped), 0), COALESCE(SUM(rows_conflicted), 0), COUNT(*),"
+          + " COALESCE(SUM(CASE WHEN state = 'DONE' THEN 1 ELSE 0 END), 0),"
+          + " COALESCE(MIN(CASE WHEN state = 'CLAIMED' THEN lease_until END), 0)"
+          + " FROM " + names.rotationRange() + " WHERE rotation_id = ? AND table_name = ?")) {
+        ps.setString(1, rotationId);
+        ps.setString(2, table);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return new Totals(total, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
+              rs.getLong(6));
+        }
+      }
+    } catch (SQLException e) {
+      throw fail("read the progress of " + table + " from", e);
+    }
+  }
+
+  private VaultStorageException fail(String what, SQLException e) {
+    return new VaultStorageException("Rotation " + rotationId + ": could not " + what + " " + names.rotationRange()
+        + ": " + e.getMessage() + " (create the rotation tables with the shipped changelog or VaultTables.install)", e);
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

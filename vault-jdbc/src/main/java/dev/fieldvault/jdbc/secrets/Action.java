@@ -1,0 +1,4 @@
+package dev.fieldvault.jdbc.secrets;
+
+/** What a caller asks to do, as seen by an {@link AccessPolicy}. */
+public enum Action { READ, WRITE, DELETE }

@@ -1,0 +1,811 @@
+package dev.fieldvault.jdbc.secrets;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.fieldvault.jdbc.secrets.internal.AuditLog;
+import dev.fieldvault.jdbc.secrets.internal.Jdbc;
+import dev.fieldvault.jdbc.secrets.internal.Json;
+import dev.fieldvault.jdbc.secrets.internal.ReadCache;
+import dev.fieldvault.jdbc.secrets.internal.Tables;
+import dev.fieldvault.keys.DecryptionFailedException;
+import dev.fieldvault.keys.EncryptionMode;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.FieldVaultException;
+import dev.fieldvault.keys.KeyUnavailableException;
+import dev.fieldvault.keys.VaultConfigurationException;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A namespaced, versioned, audited key/value store for secrets, in the application's own database
+ * and encrypted with its {@link FieldCipher}. Tables come from the shipped Liquibase changelog
+ * {@code db/changelog/fieldvault/secrets-changelog.xml} (or its plain-SQL equivalent).
+ *
+ * <pre>{@code
+ * SecretsVault vault = SecretsVault.builder(dataSource, cipher).build();
+ * SecretStore tokens = vault.createStore("oauth-tokens", "acme", StoreOptions.DEFAULT).as("alice");
+ * tokens.put("github", SecretValue.ofString(refreshToken), PutOptions.builder().ttl(Duration.ofDays(30)).build());
+ * SecretResult r = tokens.get("github");   // r.status(): OK, NOT_FOUND, EXPIRED, KEY_UNAVAILABLE, ACCESS_DENIED
+ * }</pre>
+ *
+ * <p>Thread-safe. Every value is bound to its namespace, tenant, name and version (copying a
+ * ciphertext anywhere else fails to decrypt). Maintenance ({@link #cleanupExpired},
+ * {@link #runDueRotations}, {@link #rewrapAll}, {@link #purgeAuditEvents}) runs when the
+ * application calls it, for example from its scheduler.
+ */
+public final class SecretsVault {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SecretsVault.class);
+  static final String SYSTEM = "fieldvault-system";
+  private static final String EXPORT_FORMAT = "fieldvault-secrets-export/1";
+
+  private final DataSource dataSource;
+  private final FieldCipher cipher;
+  private final Tables tables;
+  private final Clock clock;
+  private final AccessPolicy policy;
+  private final boolean auditReads;
+  private final ReadCache<String, SecretResult> cache;
+  private final Map<String, Rotation> rotations;
+  private final Map<String, DynamicSecretGenerator> generators;
+  private final AuditLog audit;
+  private final Json json = new Json();
+  private final Map<String, StoreMeta> stores = new ConcurrentHashMap<>();
+
+  private record Rotation(String namespace, String tenant, Duration period, RotationHandler handler) {}
+
+  private SecretsVault(Builder b) {
+    this.dataSource = b.dataSource;
+    this.cipher = b.cipher;
+    this.tables = new Tables(b.prefix);
+    this.clock = b.clock;
+    this.policy = b.policy;
+    this.auditReads = b.auditReads;
+    this.cache = b.cacheTtl == null ? null : new ReadCache<>(b.cacheTtl.toMillis(), b.cacheMax, clock::millis);
+    this.rotations = Map.copyOf(b.rotations);
+    this.generators = Map.copyOf(b.generators);
+    this.audit = new AuditLog(tables);
+  }
+
+  /** A builder over the application's DataSource (pooled, ideally) and cipher. */
+  public static Builder builder(DataSource dataSource, FieldCipher cipher) {
+    return new Builder(dataSource, cipher);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Stores
+
+  /**
+   * Creates a store (a namespace, optionally of a tenant; {@code tenant} null for none) and returns
+   * it acting as the system principal.
+   *
+   * @throws VaultConfigurationException if it already exists
+   */
+  public SecretStore createStore(String namespace, String tenant, StoreOptions options) {
+    requireName(namespace, "namespace");
+    if (tenant != null) {
+      requireName(tenant, "tenant");
+    }
+    Objects.requireNonNull(options, "options");
+    long now = now().toEpochMilli();
+    try {
+      tx("create store", c -> {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + tables.store
+            + " (tenant, name, sealed, max_versions, created_ms) VALUES (?, ?, ?, ?, ?)")) {
+          ps.setString(1, tenant == null ? "" : tenant);
+          ps.setString(2, namespace);
+          ps.setBoolean(3, options.sealed());
+          ps.setInt(4, options.maxVersions());
+          ps.setLong(5, now);
+          ps.executeUpdate();
+        }
+        audit.append(c, now, List.of(new AuditLog.Draft(SYSTEM, tenant, namespace, null, AuditAction.STORE_CREATED,
+            Status.OK.name(), options.sealed() ? "sealed" : null)));
+        return null;
+      });
+    } catch (SecretsStorageException e) {
+      if (e.getCause() instanceof SQLException && Jdbc.isDuplicateKey((SQLException) e.getCause())) {
+        throw new VaultConfigurationException("The store '" + namespace + "'" + (tenant == null ? "" : " of tenant '"
+            + tenant + "'") + " already exists: use store(namespace, tenant)");
+      }
+      throw e;
+    }
+    return store(namespace, tenant).as(SYSTEM);
+  }
+
+  /** An existing store without a tenant. */
+  public SecretStore store(String namespace) {
+    return store(namespace, null);
+  }
+
+  /**
+   * An existing store, acting as the principal {@code anonymous} until {@link SecretStore#as(String)}.
+   *
+   * @throws SecretStoreNotFoundException if it was not created
+   */
+  public SecretStore store(String namespace, String tenant) {
+    return new SecretStore(this, meta(namespace, tenant), "anonymous", null);
+  }
+
+  private StoreMeta meta(String namespace, String tenant) {
+    String k = (tenant == null ? "" : tenant) + "\u0000" + namespace;
+    StoreMeta m = stores.get(k);
+    if (m != null) {
+      return m;
+    }
+    m = call("find store", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, sealed, max_versions FROM " + tables.store
+          + " WHERE tenant = ? AND name = ?")) {
+        ps.setString(1, tenant == null ? "" : tenant);
+        ps.setString(2, namespace);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? new StoreMeta(rs.getLong(1), namespace, tenant, rs.getBoolean(2), rs.getInt(3)) : null;
+        }
+      }
+    });
+    if (m == null) {
+      throw new SecretStoreNotFoundException("There is no secrets store '" + namespace + "'"
+          + (tenant == null ? "" : " for tenant '" + tenant + "'") + ": create it with createStore(...) first");
+    }
+    stores.put(k, m);
+    return m;
+  }
+
+  private Map<Long, StoreMeta> allStores(Connection c) throws SQLException {
+    Map<Long, StoreMeta> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, tenant, name, sealed, max_versions FROM " + tables.store);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        String t = rs.getString(2);
+        out.put(rs.getLong(1), new StoreMeta(rs.getLong(1), rs.getString(3), t.isEmpty() ? null : t, rs.getBoolean(4),
+            rs.getInt(5)));
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Maintenance
+
+  /**
+   * Deletes entries that expired more than {@code retention} ago, and revokes and deletes expired
+   * dynamic secrets right away (calling their generator's revoke first). Audited as EXPIRED_CLEANUP
+   * and DYNAMIC_REVOKED.
+   */
+  public MaintenanceReport cleanupExpired(Duration retention) {
+    long now = now().toEpochMilli();
+    long cutoff = now - retention.toMillis();
+    List<Object[]> due = call("find expired", c -> {
+      List<Object[]> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT store_id, name_key, version, value_ct, generator, expires_ms"
+          + " FROM " + tables.entry + " WHERE expires_ms <= ? ORDER BY store_id, name_key")) {
+        ps.setLong(1, now);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBytes(4), rs.getString(5),
+                rs.getLong(6)});
+          }
+        }
+      }
+      return out;
+    });
+    Map<Long, StoreMeta> metas = call("stores", this::allStores);
+    long changed = 0;
+    long skipped = 0;
+    for (Object[] row : due) {
+      StoreMeta m = metas.get((Long) row[0]);
+      String key = (String) row[1];
+      String gen = (String) row[4];
+      boolean dynamic = gen != null;
+      if (!dynamic && (Long) row[5] > cutoff) {
+        continue;
+      }
+      if (dynamic) {
+        try {
+          byte[] plain = cipher.decrypt((byte[]) row[3], m.context(key, (Long) row[2]), EncryptionMode.RANDOMIZED);
+          generator(gen).revoke(key, SecretValue.decode(plain));
+        } catch (RuntimeException e) {
+          LOG.warn("Revoking the expired dynamic secret of generator '{}' in {} failed ({}); retrying at the next cleanup",
+              gen, m.describe(), e.getClass().getSimpleName());
+          skipped++;
+          continue;
+        }
+      }
+      int n = tx("cleanup", x -> {
+        int d;
+        try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.entry
+            + " WHERE store_id = ? AND name_key = ? AND version = ?")) {
+          ps.setLong(1, m.id());
+          ps.setString(2, key);
+          ps.setLong(3, (Long) row[2]);
+          d = ps.executeUpdate();
+        }
+        if (d > 0) {
+          try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.version
+              + " WHERE store_id = ? AND name_key = ?")) {
+            ps.setLong(1, m.id());
+            ps.setString(2, key);
+            ps.executeUpdate();
+          }
+          audit.append(x, now, List.of(new AuditLog.Draft(SYSTEM, m.tenant(), m.namespace(), key,
+              dynamic ? AuditAction.DYNAMIC_REVOKED : AuditAction.EXPIRED_CLEANUP, Status.OK.name(), null)));
+        }
+        return d;
+      });
+      invalidate(m, key);
+      if (n > 0) {
+        changed++;
+      } else {
+        skipped++;
+      }
+    }
+    return new MaintenanceReport(due.size(), changed, skipped);
+  }
+
+  /**
+   * Runs the registered rotation policies: every entry of a policy's store whose value is older than
+   * the policy's period gets a new value from its handler (compare-and-set; an entry written
+   * concurrently is skipped and picked up by the next run). Sealed stores cannot have policies.
+   */
+  public MaintenanceReport runDueRotations() {
+    long scanned = 0;
+    long changed = 0;
+    long skipped = 0;
+    for (Rotation r : rotations.values()) {
+      StoreMeta m = meta(r.namespace, r.tenant);
+      SecretStore store = new SecretStore(this, m, "fieldvault-rotation", null);
+      long dueBefore = now().minus(r.period).toEpochMilli();
+      long nowMs = now().toEpochMilli();
+      List<String> names = call("find due rotations", c -> {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name_key FROM " + tables.entry
+            + " WHERE store_id = ? AND value_ms <= ? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY name_key")) {
+          ps.setLong(1, m.id());
+          ps.setLong(2, dueBefore);
+          ps.setLong(3, nowMs);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
+          }
+        }
+        return out;
+      });
+      for (String name : names) {
+        scanned++;
+        SecretResult cur = store.get(name);
+        if (!cur.isFound()) {
+          skipped++;
+          continue;
+        }
+        SecretValue next;
+        try {
+          next = r.handler.rotate(name, cur.value());
+        } catch (RuntimeException e) {
+          LOG.warn("The rotation handler of {} failed for an entry ({}); it stays due", m.describe(),
+              e.getClass().getSimpleName());
+          skipped++;
+          continue;
+        }
+        if (store.rotate(name, next, cur.version()).isWritten()) {
+          changed++;
+        } else {
+          skipped++;
+        }
+      }
+    }
+    return new MaintenanceReport(scanned, changed, skipped);
+  }
+
+  /**
+   * Key rotation of stored values: walks the entry and version tables in key order with a cursor,
+   * in batches, and re-encrypts (rewraps) every value not on the cipher's primary AEAD key, deciding
+   * from the header alone. Entries are written with compare-and-set on their version, so a
+   * concurrent put is never overwritten (the entry is skipped; a later run picks it up). Works for
+   * sealed stores without their secrets (only the vault's outer layer is rewrapped). Idempotent.
+   */
+  public MaintenanceReport rewrapAll(int batchSize) {
+    if (batchSize < 1 || batchSize > 10_000) {
+      throw new VaultConfigurationException("A batch size must be 1 to 10000, not " + batchSize);
+    }
+    Map<Long, StoreMeta> metas = call("stores", this::allStores);
+    long[] counts = new long[3];
+    Map<Long, Long> perStore = new HashMap<>();
+    for (String table : List.of(tables.entry, tables.version)) {
+      long lastStore = -1;
+      String lastKey = "";
+      long lastVersion = -1;
+      while (true) {
+        List<Object[]> batch = readBatch(table, lastStore, lastKey, lastVersion, batchSize);
+        if (batch.isEmpty()) {
+          break;
+        }
+        List<Object[]> changes = new ArrayList<>();
+        for (Object[] row : batch) {
+          counts[0]++;
+          byte[] ct = (byte[]) row[3];
+          if (cipher.isOnPrimaryKey(ct)) {
+            continue;
+          }
+          StoreMeta m = metas.get((Long) row[0]);
+          try {
+            changes.add(new Object[] {row[0], row[1], row[2], cipher.rewrap(ct, m.context((String) row[1], (Long) row[2]))});
+          } catch (KeyUnavailableException | DecryptionFailedException e) {
+            LOG.warn("A value in {} cannot be rewrapped ({}): it stays on its old key", m.describe(),
+                e.getClass().getSimpleName());
+            counts[2]++;
+          }
+        }
+        if (!changes.isEmpty()) {
+          int[] written = tx("rewrap", x -> {
+            try (PreparedStatement ps = x.prepareStatement("UPDATE " + table + " SET value_ct = ?"
+                + " WHERE store_id = ? AND name_key = ? AND version = ?")) {
+              for (Object[] ch : changes) {
+                ps.setBytes(1, (byte[]) ch[3]);
+                ps.setLong(2, (Long) ch[0]);
+                ps.setString(3, (String) ch[1]);
+                ps.setLong(4, (Long) ch[2]);
+                ps.addBatch();
+              }
+              return ps.executeBatch();
+            }
+          });
+          for (int i = 0; i < written.length; i++) {
+            if (written[i] == 0) {
+              counts[2]++;
+            } else {
+              counts[1]++;
+              perStore.merge((Long) changes.get(i)[0], 1L, Long::sum);
+            }
+          }
+        }
+        Object[] last = batch.get(batch.size() - 1);
+        lastStore = (Long) last[0];
+        lastKey = (String) last[1];
+        lastVersion = (Long) last[2];
+        if (batch.size() < batchSize) {
+          break;
+        }
+      }
+    }
+    if (!perStore.isEmpty()) {
+      long now = now().toEpochMilli();
+      List<AuditLog.Draft> drafts = new ArrayList<>();
+      perStore.forEach((id, n) -> drafts.add(new AuditLog.Draft(SYSTEM, metas.get(id).tenant(),
+          metas.get(id).namespace(), null, AuditAction.KEY_ROTATED, Status.OK.name(), n + " values rewrapped")));
+      tx("audit", x -> {
+        audit.append(x, now, drafts);
+        return null;
+      });
+    }
+    if (cache != null) {
+      cache.clear();
+    }
+    return new MaintenanceReport(counts[0], counts[1], counts[2]);
+  }
+
+  /** Rows after (store, key, version) in key order: the version column is part of the key only for versions. */
+  private List<Object[]> readBatch(String table, long lastStore, String lastKey, long lastVersion, int n) {
+    boolean versions = table.equals(tables.version);
+    String after = versions
+        ? "(store_id > ? OR (store_id = ? AND (name_key > ? OR (name_key = ? AND version > ?))))"
+        : "(store_id > ? OR (store_id = ? AND name_key > ?))";
+    String order = versions ? "store_id, name_key, version" : "store_id, name_key";
+    return call("rewrap scan", c -> {
+      List<Object[]> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT store_id, name_key, version, value_ct FROM " + table
+          + " WHERE " + after + " ORDER BY " + order + " LIMIT " + n)) {
+        ps.setLong(1, lastStore);
+        ps.setLong(2, lastStore);
+        ps.setString(3, lastKey);
+        if (versions) {
+          ps.setString(4, lastKey);
+          ps.setLong(5, lastVersion);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBytes(4)});
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Backup and restore
+
+  /**
+   * Writes a store (entries and kept versions) to a JSON-lines file. Values stay encrypted exactly as
+   * stored (and sealed names stay hashed), so the file is as safe as the database; it can be imported
+   * only where the same keys are loaded.
+   */
+  public BackupReport exportStore(String namespace, String tenant, Path file) {
+    StoreMeta m = meta(namespace, tenant);
+    long[] counts = new long[2];
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      JsonObject head = new JsonObject();
+      head.addProperty("format", EXPORT_FORMAT);
+      head.addProperty("namespace", namespace);
+      head.addProperty("tenant", tenant);
+      head.addProperty("sealed", m.sealed());
+      head.addProperty("maxVersions", m.maxVersions());
+      w.write(head.toString());
+      w.newLine();
+      call("export", c -> {
+        exportRows(c, w, m, tables.entry, "entry", counts, 0);
+        exportRows(c, w, m, tables.version, "version", counts, 1);
+        return null;
+      });
+    } catch (IOException e) {
+      throw new FieldVaultException("Writing the export file failed: " + e.getMessage(), e);
+    }
+    tx("audit", x -> {
+      audit.append(x, now().toEpochMilli(), List.of(new AuditLog.Draft(SYSTEM, tenant, namespace, null,
+          AuditAction.EXPORTED, Status.OK.name(), counts[0] + " entries, " + counts[1] + " versions")));
+      return null;
+    });
+    return new BackupReport(counts[0], counts[1], 0, 0, false);
+  }
+
+  private void exportRows(Connection c, BufferedWriter w, StoreMeta m, String table, String kind, long[] counts, int slot)
+      throws SQLException {
+    boolean entry = kind.equals("entry");
+    String cols = entry
+        ? "name_key, version, value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator"
+        : "name_key, version, value_ct, metadata, created_ms, created_by";
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + table
+        + " WHERE store_id = ? ORDER BY name_key, version")) {
+      ps.setLong(1, m.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          JsonObject o = new JsonObject();
+          o.addProperty("kind", kind);
+          o.addProperty("nameKey", rs.getString(1));
+          o.addProperty("version", rs.getLong(2));
+          o.addProperty("ct", Base64.getEncoder().encodeToString(rs.getBytes(3)));
+          o.addProperty("metadata", rs.getString(4));
+          if (entry) {
+            long exp = rs.getLong(5);
+            o.addProperty("expiresMs", rs.wasNull() ? null : exp);
+            o.addProperty("createdMs", rs.getLong(6));
+            o.addProperty("updatedMs", rs.getLong(7));
+            o.addProperty("valueMs", rs.getLong(8));
+            o.addProperty("by", rs.getString(9));
+            o.addProperty("generator", rs.getString(10));
+          } else {
+            o.addProperty("createdMs", rs.getLong(5));
+            o.addProperty("by", rs.getString(6));
+          }
+          w.write(o.toString());
+          w.newLine();
+          counts[slot]++;
+        }
+      }
+    } catch (IOException e) {
+      throw new FieldVaultException("Writing the export file failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Imports an export file into this vault's database, creating the store if it does not exist
+   * (an entry that already exists there fails the whole import, which is one transaction). Every
+   * ciphertext is first checked to decrypt with this vault's keys in its original context. With
+   * {@code dryRun} nothing is written: the report says what an import would do.
+   */
+  public BackupReport importStore(Path file, boolean dryRun) {
+    List<JsonObject> rows = new ArrayList<>();
+    JsonObject head;
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      head = JsonParser.parseString(r.readLine()).getAsJsonObject();
+      if (!EXPORT_FORMAT.equals(head.get("format").getAsString())) {
+        throw new VaultConfigurationException("Not a FieldVault secrets export (format " + head.get("format") + ")");
+      }
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (!line.isBlank()) {
+          rows.add(JsonParser.parseString(line).getAsJsonObject());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof FieldVaultException) {
+        throw (FieldVaultException) e;
+      }
+      throw new VaultConfigurationException("The export file cannot be read: " + e.getClass().getSimpleName(), e);
+    }
+    String ns = head.get("namespace").getAsString();
+    String tenant = head.get("tenant") == null || head.get("tenant").isJsonNull() ? null : head.get("tenant").getAsString();
+    StoreMeta probe = new StoreMeta(0, ns, tenant, head.get("sealed").getAsBoolean(), head.get("maxVersions").getAsInt());
+    long entries = 0;
+    long versions = 0;
+    long verified = 0;
+    long failed = 0;
+    for (JsonObject o : rows) {
+      boolean entry = o.get("kind").getAsString().equals("entry");
+      if (entry) {
+        entries++;
+      } else {
+        versions++;
+      }
+      try {
+        cipher.decrypt(Base64.getDecoder().decode(o.get("ct").getAsString()),
+            probe.context(o.get("nameKey").getAsString(), o.get("version").getAsLong()), EncryptionMode.RANDOMIZED);
+        verified++;
+      } catch (FieldVaultException e) {
+        failed++;
+      }
+    }
+    BackupReport report = new BackupReport(entries, versions, verified, failed, dryRun);
+    if (dryRun) {
+      return report;
+    }
+    if (failed > 0) {
+      throw new DecryptionFailedException(failed + " values of the export do not decrypt with this vault's keys:"
+          + " load the keysets of the source vault before importing (nothing was imported)");
+    }
+    StoreMeta m;
+    try {
+      m = meta(ns, tenant);
+    } catch (SecretStoreNotFoundException e) {
+      createStore(ns, tenant, new StoreOptions(probe.sealed(), probe.maxVersions()));
+      m = meta(ns, tenant);
+    }
+    StoreMeta target = m;
+    tx("import", x -> {
+      try (PreparedStatement pe = x.prepareStatement("INSERT INTO " + tables.entry + " (store_id, name_key, version,"
+          + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          PreparedStatement pv = x.prepareStatement("INSERT INTO " + tables.version + " (store_id, name_key, version,"
+              + " value_ct, metadata, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        for (JsonObject o : rows) {
+          boolean entry = o.get("kind").getAsString().equals("entry");
+          PreparedStatement ps = entry ? pe : pv;
+          ps.setLong(1, target.id());
+          ps.setString(2, o.get("nameKey").getAsString());
+          ps.setLong(3, o.get("version").getAsLong());
+          ps.setBytes(4, Base64.getDecoder().decode(o.get("ct").getAsString()));
+          ps.setString(5, str(o, "metadata"));
+          if (entry) {
+            if (o.get("expiresMs") == null || o.get("expiresMs").isJsonNull()) {
+              ps.setNull(6, java.sql.Types.BIGINT);
+            } else {
+              ps.setLong(6, o.get("expiresMs").getAsLong());
+            }
+            ps.setLong(7, o.get("createdMs").getAsLong());
+            ps.setLong(8, o.get("updatedMs").getAsLong());
+            ps.setLong(9, o.get("valueMs").getAsLong());
+            ps.setString(10, str(o, "by"));
+            ps.setString(11, str(o, "generator"));
+          } else {
+            ps.setLong(6, o.get("createdMs").getAsLong());
+            ps.setString(7, str(o, "by"));
+          }
+          ps.addBatch();
+        }
+        pe.executeBatch();
+        pv.executeBatch();
+      }
+      audit.append(x, now().toEpochMilli(), List.of(new AuditLog.Draft(SYSTEM, tenant, ns, null, AuditAction.IMPORTED,
+          Status.OK.name(), report.entries() + " entries, " + report.versions() + " versions")));
+      return null;
+    });
+    return report;
+  }
+
+  private static String str(JsonObject o, String k) {
+    return o.get(k) == null || o.get(k).isJsonNull() ? null : o.get(k).getAsString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Audit
+
+  /** One page of audit events matching the query, oldest first. */
+  public Page<AuditEvent> auditEvents(AuditQuery query) {
+    return call("list audit events", c -> audit.list(c, query));
+  }
+
+  /** Checks the whole audit hash chain: every event unchanged, none removed or inserted. */
+  public ChainCheck verifyAuditChain() {
+    return call("verify audit chain", audit::verify);
+  }
+
+  /** Deletes audit events older than {@code retention}; the remaining chain still verifies. */
+  public long purgeAuditEvents(Duration retention) {
+    long cutoff = now().minus(retention).toEpochMilli();
+    return tx("purge audit", x -> audit.purgeBefore(x, cutoff));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shared with SecretStore
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  FieldCipher cipher() {
+    return cipher;
+  }
+
+  Tables tables() {
+    return tables;
+  }
+
+  AccessPolicy policy() {
+    return policy;
+  }
+
+  boolean auditReads() {
+    return auditReads;
+  }
+
+  AuditLog audit() {
+    return audit;
+  }
+
+  Json json() {
+    return json;
+  }
+
+  DynamicSecretGenerator generator(String name) {
+    DynamicSecretGenerator g = generators.get(name);
+    if (g == null) {
+      throw new VaultConfigurationException("No dynamic secret generator named '" + name + "' is registered:"
+          + " register it with SecretsVault.Builder#dynamicSecrets");
+    }
+    return g;
+  }
+
+  SecretResult cached(StoreMeta m, String key) {
+    return cache == null ? null : cache.get(m.id() + "\u0000" + key);
+  }
+
+  void cache(StoreMeta m, String key, SecretResult r) {
+    if (cache != null) {
+      cache.put(m.id() + "\u0000" + key, r);
+    }
+  }
+
+  void invalidate(StoreMeta m, String key) {
+    if (cache != null) {
+      cache.invalidate(m.id() + "\u0000" + key);
+    }
+  }
+
+  /** Runs work on one auto-commit connection; database failures become {@link SecretsStorageException}. */
+  <T> T call(String operation, Jdbc.Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw storage(operation, e);
+    }
+  }
+
+  /** Runs work in one transaction (transient conflicts retried). */
+  <T> T tx(String operation, Jdbc.Work<T> work) {
+    try {
+      return Jdbc.inTransaction(dataSource, work);
+    } catch (SQLException e) {
+      throw storage(operation, e);
+    }
+  }
+
+  private SecretsStorageException storage(String operation, SQLException e) {
+    return new SecretsStorageException("The secrets vault could not " + operation + " (tables " + tables.entry
+        + ", " + tables.audit + "...; SQLState " + e.getSQLState() + "): check the database and that the secrets"
+        + " changelog was applied", e);
+  }
+
+  private static void requireName(String v, String what) {
+    if (v == null || v.isBlank() || v.length() > 200) {
+      throw new VaultConfigurationException("A store " + what + " must be a non-blank name of at most 200 characters");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SecretsVault{tables=" + tables.entry + ", cache=" + (cache != null) + ", auditReads=" + auditReads + "}";
+  }
+
+  /** Configures a {@link SecretsVault}; every setter validates its argument. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private final FieldCipher cipher;
+    private String prefix = "fv_secret_";
+    private Clock clock = Clock.systemUTC();
+    private AccessPolicy policy = AccessPolicy.ALLOW_ALL;
+    private boolean auditReads = true;
+    private Duration cacheTtl;
+    private int cacheMax;
+    private final Map<String, Rotation> rotations = new HashMap<>();
+    private final Map<String, DynamicSecretGenerator> generators = new HashMap<>();
+
+    private Builder(DataSource dataSource, FieldCipher cipher) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      this.cipher = Objects.requireNonNull(cipher, "cipher");
+    }
+
+    /** The table name prefix (default {@code fv_secret_}), the same as the changelog parameter. */
+    public Builder tablePrefix(String p) {
+      new Tables(p);
+      this.prefix = p;
+      return this;
+    }
+
+    /** The clock for expiry, versions and audit times (default: system UTC). */
+    public Builder clock(Clock c) {
+      this.clock = Objects.requireNonNull(c, "clock");
+      return this;
+    }
+
+    public Builder accessPolicy(AccessPolicy p) {
+      this.policy = Objects.requireNonNull(p, "policy");
+      return this;
+    }
+
+    /** Whether successful reads are audited (default true; refusals and failures always are). */
+    public Builder auditReads(boolean on) {
+      this.auditReads = on;
+      return this;
+    }
+
+    /**
+     * Keeps decrypted reads in memory for {@code ttl} (at most 10 minutes), at most {@code maxEntries}
+     * (at most 100,000). Off by default. Writes through this vault invalidate; writes by other
+     * instances are seen after the TTL.
+     */
+    public Builder readCache(Duration ttl, int maxEntries) {
+      if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new VaultConfigurationException("A read cache TTL must be positive and at most 10 minutes, not " + ttl);
+      }
+      if (maxEntries < 1 || maxEntries > 100_000) {
+        throw new VaultConfigurationException("A read cache holds 1 to 100000 entries, not " + maxEntries);
+      }
+      this.cacheTtl = ttl;
+      this.cacheMax = maxEntries;
+      return this;
+    }
+
+    /** Rotates every entry of a (non-sealed) store whose value is older than {@code period}; see {@link #runDueRotations}. */
+    public Builder rotationPolicy(String namespace, String tenant, Duration period, RotationHandler handler) {
+      if (period == null || period.isNegative() || period.isZero()) {
+        throw new VaultConfigurationException("A rotation period must be positive, not " + period);
+      }
+      rotations.put((tenant == null ? "" : tenant) + "\u0000" + namespace,
+          new Rotation(namespace, tenant, period, Objects.requireNonNull(handler, "handler")));
+      return this;
+    }
+
+    /** Registers a generator of dynamic secrets, used by {@link SecretStore#issue(String, Duration)}. */
+    public Builder dynamicSecrets(String name, DynamicSecretGenerator generator) {
+      if (name == null || !name.matches("[A-Za-z0-9_.-]{1,60}")) {
+        throw new VaultConfigurationException("A generator name must be 1 to 60 letters, digits, '.', '_' or '-'");
+      }
+      generators.put(name, Objects.requireNonNull(generator, "generator"));
+      return this;
+    }
+
+    public SecretsVault build() {
+      return new SecretsVault(this);
+    }
+  }
+}

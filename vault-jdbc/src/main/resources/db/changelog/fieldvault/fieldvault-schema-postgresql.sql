@@ -1,0 +1,43 @@
+-- FieldVault key store and rotation work tables for postgresql (equivalent to fieldvault-changelog.xml).
+-- Run it once per database, as is or with the prefix "fieldvault_" replaced by your own.
+-- The application account needs SELECT, INSERT, UPDATE on these tables.
+
+-- Data keysets, each encrypted under the KEK. version grows by one per change (optimistic locking).
+CREATE TABLE IF NOT EXISTS fieldvault_keyset (
+  name        VARCHAR(128) NOT NULL,
+  purpose     VARCHAR(32)  NOT NULL,
+  kek_id      VARCHAR(512) NOT NULL,
+  version     BIGINT       NOT NULL,
+  status      VARCHAR(16)  NOT NULL,
+  document    TEXT         NOT NULL,
+  updated_at  BIGINT       NOT NULL,
+  CONSTRAINT fieldvault_keyset_pk PRIMARY KEY (name)
+);
+
+-- One row per rotation and table: its key ranges have been planned.
+CREATE TABLE IF NOT EXISTS fieldvault_rotation (
+  rotation_id  VARCHAR(160) NOT NULL,
+  table_name   VARCHAR(160) NOT NULL,
+  range_count  INT          NOT NULL,
+  total_rows   BIGINT       NOT NULL,
+  created_at   BIGINT       NOT NULL,
+  CONSTRAINT fieldvault_rotation_pk PRIMARY KEY (rotation_id, table_name)
+);
+
+-- The key ranges of a rotation, claimed by workers with leases; the checkpoint of each range.
+CREATE TABLE IF NOT EXISTS fieldvault_rotation_range (
+  rotation_id     VARCHAR(160) NOT NULL,
+  table_name      VARCHAR(160) NOT NULL,
+  range_no        INT          NOT NULL,
+  lower_key       VARCHAR(255),
+  upper_key       VARCHAR(255),
+  state           VARCHAR(16)  NOT NULL,
+  owner           VARCHAR(160),
+  claim_count     INT          NOT NULL,
+  lease_until     BIGINT       NOT NULL,
+  checkpoint_key  VARCHAR(255),
+  rows_scanned    BIGINT       NOT NULL,
+  rows_rewrapped  BIGINT       NOT NULL,
+  rows_conflicted BIGINT       NOT NULL,
+  CONSTRAINT fieldvault_rotation_range_pk PRIMARY KEY (rotation_id, table_name, range_no)
+);
