@@ -1,0 +1,62 @@
+package dev.fieldvault.hibernate;
+
+import dev.fieldvault.hibernate.internal.AttributeSpecs;
+import dev.fieldvault.jdbc.rotation.EncryptedColumn;
+import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.keys.FieldSpec;
+import dev.fieldvault.keys.VaultConfigurationException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Hands every {@code @Encrypted} attribute a SessionFactory knows (entities, embeddables, secondary
+ * tables) to the rewrapper, so a key rotation of a Hibernate application needs one call:
+ *
+ * <pre>{@code
+ * HibernateVault vault = HibernateVault.of(sessionFactory);
+ * RotationResult result = HibernateRotation.rewrapper(vault, dataSource).build().run();
+ * }</pre>
+ */
+public final class HibernateRotation {
+
+  private HibernateRotation() {}
+
+  /** The tables and encrypted columns of every {@code @Encrypted} attribute, grouped by table. */
+  public static List<EncryptedTable> tables(HibernateVault vault) {
+    Map<String, List<EncryptedAttribute>> byTable = new LinkedHashMap<>();
+    for (EncryptedAttribute a : vault.attributes()) {
+      if (a.table() == null || a.column() == null || a.idColumn() == null) {
+        throw new VaultConfigurationException("Cannot rotate " + a.entityName() + "." + a.attributePath()
+            + ": its table, column or id column is unknown to the mapping");
+      }
+      byTable.computeIfAbsent(a.table().toLowerCase(Locale.ROOT) + "\u0000" + a.idColumn().toLowerCase(Locale.ROOT),
+          k -> new ArrayList<>()).add(a);
+    }
+    List<EncryptedTable> tables = new ArrayList<>();
+    for (List<EncryptedAttribute> attrs : byTable.values()) {
+      EncryptedTable.Builder b = EncryptedTable.builder(attrs.get(0).table()).primaryKey(attrs.get(0).idColumn());
+      for (EncryptedAttribute a : attrs) {
+        b.column(column(vault, a));
+      }
+      tables.add(b.build());
+    }
+    return tables;
+  }
+
+  /** A rewrapper builder over every discovered table, with the vault's cipher. */
+  public static Rewrapper.Builder rewrapper(HibernateVault vault, DataSource dataSource) {
+    return Rewrapper.builder(dataSource, vault.cipher()).tables(tables(vault));
+  }
+
+  private static EncryptedColumn column(HibernateVault vault, EncryptedAttribute a) {
+    FieldSpec<?> spec = AttributeSpecs.of(vault, a);
+    EncryptedColumn c = a.storage() == Encrypted.Storage.TEXT ? EncryptedColumn.text(a.column(), spec)
+        : EncryptedColumn.binary(a.column(), spec);
+    return a.blindIndexColumn() == null ? c : c.withBlindIndex(a.blindIndexColumn());
+  }
+}
