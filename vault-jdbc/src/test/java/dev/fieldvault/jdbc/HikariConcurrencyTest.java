@@ -40,18 +40,18 @@ class HikariConcurrencyTest {
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void wrappedHikariPool_underEightThreadsOfMixedReadsAndWrites_readsWhatWasWritten(TestDatabases.Kind kind)
       throws Exception {
-    TestDatabase db = TestDatabases.get(kind);
-    db.dropTables("jw_conc");
+    TestDatabase db = JdbcFixtures.used(TestDatabases.get(kind));
+    db.dropTables(JdbcFixtures.t("jw_conc"));
     String bin = JdbcFixtures.binary(kind);
     try (Connection c = db.connect(); Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE jw_conc (id BIGINT PRIMARY KEY, email " + bin + ", ssn " + bin + ", phone " + bin
+      st.execute(JdbcFixtures.t("CREATE TABLE jw_conc (id BIGINT PRIMARY KEY, email ") + bin + ", ssn " + bin + ", phone " + bin
           + ", phone_bidx " + bin + ", amount " + bin + ")");
     }
     EncryptedColumns columns = EncryptedColumns.builder()
-        .add(EncryptedColumn.builder("jw_conc", "email", String.class).mode(EncryptionMode.DETERMINISTIC).build())
-        .add(EncryptedColumn.builder("jw_conc", "ssn", String.class).rowIdColumn("id").build())
-        .add(EncryptedColumn.builder("jw_conc", "phone", String.class).blindIndexColumn("phone_bidx").build())
-        .add(EncryptedColumn.builder("jw_conc", "amount", Long.class).build())
+        .add(EncryptedColumn.builder(JdbcFixtures.t("jw_conc"), "email", String.class).mode(EncryptionMode.DETERMINISTIC).build())
+        .add(EncryptedColumn.builder(JdbcFixtures.t("jw_conc"), "ssn", String.class).rowIdColumn("id").build())
+        .add(EncryptedColumn.builder(JdbcFixtures.t("jw_conc"), "phone", String.class).blindIndexColumn("phone_bidx").build())
+        .add(EncryptedColumn.builder(JdbcFixtures.t("jw_conc"), "amount", Long.class).build())
         .build();
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(db.url());
@@ -92,7 +92,7 @@ class HikariConcurrencyTest {
           long id = next++;
           long amount = rnd.nextLong();
           try (PreparedStatement ps = c.prepareStatement(
-              "INSERT INTO jw_conc (id, email, ssn, phone, phone_bidx, amount) VALUES (?, ?, ?, ?, ?, ?)")) {
+              JdbcFixtures.t("INSERT INTO jw_conc (id, email, ssn, phone, phone_bidx, amount) VALUES (?, ?, ?, ?, ?, ?)"))) {
             ps.setLong(1, id);
             ps.setString(2, "u" + id + "@x");
             ps.setString(3, "ssn-" + id);
@@ -106,7 +106,7 @@ class HikariConcurrencyTest {
           long id = base + rnd.nextLong(next - base);
           if (op == 1) {
             long amount = rnd.nextLong();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE jw_conc SET amount = ?, ssn = ? WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("UPDATE jw_conc SET amount = ?, ssn = ? WHERE id = ?"))) {
               ps.setLong(1, amount);
               ps.setString(2, "ssn-" + id + "-" + amount);
               ps.setLong(3, id);
@@ -114,8 +114,8 @@ class HikariConcurrencyTest {
             }
             amounts.put(id, amount);
           } else {
-            String sql = op == 2 ? "SELECT id, amount, ssn, email FROM jw_conc WHERE email = ?"
-                : "SELECT id, amount, ssn, email FROM jw_conc WHERE phone_bidx = ?";
+            String sql = op == 2 ? JdbcFixtures.t("SELECT id, amount, ssn, email FROM jw_conc WHERE email = ?")
+                : JdbcFixtures.t("SELECT id, amount, ssn, email FROM jw_conc WHERE phone_bidx = ?");
             try (PreparedStatement ps = c.prepareStatement(sql)) {
               ps.setString(1, op == 2 ? "u" + id + "@x" : "ph-" + id);
               try (ResultSet rs = ps.executeQuery()) {

@@ -24,7 +24,7 @@ class UpsertAndReturningTest {
           ps.executeUpdate();
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT note FROM jw_customer WHERE id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("SELECT note FROM jw_customer WHERE id = ?"))) {
         ps.setLong(1, 1);
         try (ResultSet rs = ps.executeQuery()) {
           assertThat(rs.next()).isTrue();
@@ -33,7 +33,7 @@ class UpsertAndReturningTest {
       }
     }
     try (Connection raw = db.connect(); var st = raw.createStatement();
-        ResultSet rs = st.executeQuery("SELECT note FROM jw_customer")) {
+        ResultSet rs = st.executeQuery(JdbcFixtures.t("SELECT note FROM jw_customer"))) {
       rs.next();
       assertThat(CiphertextHeader.looksLikeCiphertext(CiphertextHeader.decodeText(rs.getString(1)))).isTrue();
     }
@@ -42,13 +42,13 @@ class UpsertAndReturningTest {
   @Test
   void postgresOnConflictDoUpdate_withExcludedValue_isEncrypted() throws Exception {
     upsertAndRead(TestDatabases.get(TestDatabases.Kind.POSTGRES),
-        "INSERT INTO jw_customer (id, note) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET note = excluded.note");
+        JdbcFixtures.t("INSERT INTO jw_customer (id, note) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET note = excluded.note"));
   }
 
   @Test
   void mariadbOnDuplicateKeyUpdate_withValuesFunction_isEncrypted() throws Exception {
     upsertAndRead(TestDatabases.get(TestDatabases.Kind.MARIADB),
-        "INSERT INTO jw_customer (id, note) VALUES (?, ?) ON DUPLICATE KEY UPDATE note = VALUES(note)");
+        JdbcFixtures.t("INSERT INTO jw_customer (id, note) VALUES (?, ?) ON DUPLICATE KEY UPDATE note = VALUES(note)"));
   }
 
   @Test
@@ -58,7 +58,7 @@ class UpsertAndReturningTest {
     EncryptingDataSource ds = EncryptingDataSource.wrap(db.dataSource(), JdbcFixtures.CIPHER, JdbcFixtures.columns());
     try (Connection c = ds.getConnection()) {
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO jw_customer (id, email, ssn) VALUES (?, ?, ?) RETURNING id, email, ssn AS s")) {
+          JdbcFixtures.t("INSERT INTO jw_customer (id, email, ssn) VALUES (?, ?, ?) RETURNING id, email, ssn AS s"))) {
         ps.setLong(1, 4);
         ps.setString(2, "ret@x");
         ps.setString(3, "444");
@@ -68,7 +68,7 @@ class UpsertAndReturningTest {
           assertThat(rs.getString("s")).isEqualTo("444");
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE jw_customer SET ssn = ? WHERE id = ? RETURNING id, ssn")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("UPDATE jw_customer SET ssn = ? WHERE id = ? RETURNING id, ssn"))) {
         ps.setString(1, "555");
         ps.setLong(2, 4);
         try (ResultSet rs = ps.executeQuery()) {
