@@ -160,7 +160,7 @@ public class GenerateDelegates {
         b.append("        throw refuseUpdate(i);\n");
       } else {
         String wanted = n.equals("getObject") && p.length == 2 && p[1] == Class.class ? "a1" : box(m.getReturnType()) + ".class";
-        String cast = generic ? "(T) " : "(" + box(m.getReturnType()) + ") ";
+        String cast = generic ? "(T) " : m.getReturnType() == Object.class ? "" : "(" + box(m.getReturnType()) + ") ";
         b.append("        return ").append(cast).append("readEncrypted(i, ").append(wanted).append(", \"")
             .append(n).append("\");\n");
       }

@@ -136,9 +136,15 @@ public final class EncryptingDataSource implements DataSource, AutoCloseable {
 
   /** Closes the wrapped data source when it can be closed (a pool), else does nothing. */
   @Override
-  public void close() throws Exception {
+  public void close() throws SQLException {
     if (delegate instanceof AutoCloseable) {
-      ((AutoCloseable) delegate).close();
+      try {
+        ((AutoCloseable) delegate).close();
+      } catch (SQLException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new SQLException("Closing the wrapped data source failed", e);
+      }
     }
   }
 

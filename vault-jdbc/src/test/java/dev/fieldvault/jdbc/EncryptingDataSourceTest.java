@@ -41,7 +41,7 @@ class EncryptingDataSourceTest {
   private void insertCustomer(Connection c, long id, String name, String email, String ssn, String phone,
       String note) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO jw_customer (id, name, email, ssn, phone, phone_bidx, note) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        JdbcFixtures.t("INSERT INTO jw_customer (id, name, email, ssn, phone, phone_bidx, note) VALUES (?, ?, ?, ?, ?, ?, ?)"))) {
       ps.setLong(1, id);
       ps.setString(2, name);
       ps.setString(3, email);
@@ -68,7 +68,7 @@ class EncryptingDataSourceTest {
   @MethodSource(DBS)
   void everyCodecType_roundTripsThroughTheWrapper_andRawReadsSeeCiphertext(TestDatabases.Kind kind) throws Exception {
     setUp(kind);
-    StringBuilder sql = new StringBuilder("INSERT INTO jw_types (id");
+    StringBuilder sql = new StringBuilder(JdbcFixtures.t("INSERT INTO jw_types (id"));
     StringBuilder marks = new StringBuilder("?");
     for (String col : TYPE_SAMPLES.keySet()) {
       sql.append(", ").append(col);
@@ -84,7 +84,7 @@ class EncryptingDataSourceTest {
         }
         ps.executeUpdate();
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jw_types WHERE id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("SELECT * FROM jw_types WHERE id = ?"))) {
         ps.setLong(1, 1);
         try (ResultSet rs = ps.executeQuery()) {
           assertThat(rs.next()).isTrue();
@@ -110,11 +110,11 @@ class EncryptingDataSourceTest {
       }
     }
     for (Map.Entry<String, Object> e : TYPE_SAMPLES.entrySet()) {
-      byte[] raw = JdbcFixtures.rawBytes(db, "jw_types", e.getKey(), 1);
+      byte[] raw = JdbcFixtures.rawBytes(db, JdbcFixtures.t("jw_types"), e.getKey(), 1);
       assertThat(CiphertextHeader.looksLikeCiphertext(raw)).as(e.getKey()).isTrue();
       assertThat(CiphertextHeader.parse(raw).mode()).isEqualTo(EncryptionMode.RANDOMIZED);
     }
-    assertThat(new String(JdbcFixtures.rawBytes(db, "jw_types", "c_string", 1), StandardCharsets.ISO_8859_1))
+    assertThat(new String(JdbcFixtures.rawBytes(db, JdbcFixtures.t("jw_types"), "c_string", 1), StandardCharsets.ISO_8859_1))
         .doesNotContain("Brien");
   }
 
@@ -125,7 +125,7 @@ class EncryptingDataSourceTest {
     try (Connection c = ds.getConnection()) {
       insertCustomer(c, 7, "Ann", "ann@example.com", "123-45-6789", "+1 555 0100", "likes tea");
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT c.id AS ident, c.email AS mail, c.ssn, c.note AS n, c.name FROM jw_customer c WHERE c.id = ?")) {
+          JdbcFixtures.t("SELECT c.id AS ident, c.email AS mail, c.ssn, c.note AS n, c.name FROM jw_customer c WHERE c.id = ?"))) {
         ps.setLong(1, 7);
         try (ResultSet rs = ps.executeQuery()) {
           assertThat(rs.next()).isTrue();
@@ -137,13 +137,13 @@ class EncryptingDataSourceTest {
           assertThat(rs.getStatement()).isSameAs(ps);
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE jw_customer SET ssn = ?, note = ? WHERE id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("UPDATE jw_customer SET ssn = ?, note = ? WHERE id = ?"))) {
         ps.setString(1, "987-65-4321");
         ps.setString(2, null);
         ps.setLong(3, 7);
         assertThat(ps.executeUpdate()).isEqualTo(1);
       }
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM jw_customer")) {
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(JdbcFixtures.t("SELECT * FROM jw_customer"))) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString("ssn")).isEqualTo("987-65-4321");
         assertThat(rs.getString("note")).isNull();
@@ -152,7 +152,7 @@ class EncryptingDataSourceTest {
     }
     String rawNote;
     try (Connection raw = db.connect(); Statement st = raw.createStatement();
-        ResultSet rs = st.executeQuery("SELECT email, note FROM jw_customer")) {
+        ResultSet rs = st.executeQuery(JdbcFixtures.t("SELECT email, note FROM jw_customer"))) {
       rs.next();
       assertThat(CiphertextHeader.parse(rs.getBytes(1)).mode()).isEqualTo(EncryptionMode.DETERMINISTIC);
       rawNote = rs.getString(2);
@@ -169,11 +169,11 @@ class EncryptingDataSourceTest {
       insertCustomer(c, 2, "B", "b@x", "222", "p2", null);
     }
     try (Connection raw = db.connect(); Statement st = raw.createStatement()) {
-      st.executeUpdate("UPDATE jw_customer SET ssn = (SELECT ssn FROM (SELECT ssn FROM jw_customer WHERE id = 1) x)"
+      st.executeUpdate(JdbcFixtures.t("UPDATE jw_customer SET ssn = (SELECT ssn FROM (SELECT ssn FROM jw_customer WHERE id = 1) x)")
           + " WHERE id = 2");
     }
     try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT id, ssn FROM jw_customer WHERE id = 2")) {
+        ResultSet rs = st.executeQuery(JdbcFixtures.t("SELECT id, ssn FROM jw_customer WHERE id = 2"))) {
       rs.next();
       assertThatThrownBy(() -> rs.getString("ssn")).isInstanceOf(DecryptionFailedException.class)
           .hasMessageContaining("ssn").hasMessageNotContaining("111");
@@ -186,10 +186,10 @@ class EncryptingDataSourceTest {
     setUp(kind);
     try (Connection c = ds.getConnection()) {
       insertCustomer(c, 1, "A", "a@x", "111", "p1", null);
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT ssn FROM jw_customer")) {
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(JdbcFixtures.t("SELECT ssn FROM jw_customer"))) {
         rs.next();
         assertThatThrownBy(() -> rs.getString(1)).isInstanceOf(SQLException.class)
-            .hasMessageContaining("jw_customer.ssn").hasMessageContaining("select id");
+            .hasMessageContaining(JdbcFixtures.t("jw_customer.ssn")).hasMessageContaining("select id");
       }
     }
   }
@@ -205,14 +205,14 @@ class EncryptingDataSourceTest {
       insertCustomer(c, 1, "Ann", "ann@x", "1", "555-0100", null);
       insertCustomer(c, 2, "Bob", "bob@x", "2", "555-0200", null);
       insertCustomer(c, 3, "Cy", "cy@x", "3", "555-0300", null);
-      try (PreparedStatement ps = c.prepareStatement("SELECT name FROM jw_customer WHERE email = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("SELECT name FROM jw_customer WHERE email = ?"))) {
         ps.setString(1, "bob@x");
         try (ResultSet rs = ps.executeQuery()) {
           assertThat(names(rs)).containsExactly("Bob");
         }
       }
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT name FROM jw_customer WHERE email IN (?, ?) AND id > ? ORDER BY id")) {
+          JdbcFixtures.t("SELECT name FROM jw_customer WHERE email IN (?, ?) AND id > ? ORDER BY id"))) {
         ps.setString(1, "cy@x");
         ps.setString(2, "ann@x");
         ps.setInt(3, 0);
@@ -220,7 +220,7 @@ class EncryptingDataSourceTest {
           assertThat(names(rs)).containsExactly("Ann", "Cy");
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT name, phone FROM jw_customer WHERE phone_bidx = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("SELECT name, phone FROM jw_customer WHERE phone_bidx = ?"))) {
         ps.setString(1, "555-0200");
         try (ResultSet rs = ps.executeQuery()) {
           assertThat(rs.next()).isTrue();
@@ -228,7 +228,7 @@ class EncryptingDataSourceTest {
           assertThat(rs.next()).isFalse();
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM jw_customer WHERE email = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("DELETE FROM jw_customer WHERE email = ?"))) {
         ps.setString(1, "ann@x");
         assertThat(ps.executeUpdate()).isEqualTo(1);
       }
@@ -242,7 +242,7 @@ class EncryptingDataSourceTest {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO jw_customer (id, name, email, ssn, phone, phone_bidx) VALUES (?, ?, ?, ?, ?, ?)")) {
+          JdbcFixtures.t("INSERT INTO jw_customer (id, name, email, ssn, phone, phone_bidx) VALUES (?, ?, ?, ?, ?, ?)"))) {
         for (int i = 1; i <= 20; i++) {
           ps.setLong(1, i);
           ps.setString(2, "n" + i);
@@ -257,7 +257,7 @@ class EncryptingDataSourceTest {
       c.commit();
       c.setAutoCommit(true);
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO jw_customer (id, name, email, ssn) VALUES (?, ?, ?, ?), (?, ?, ?, ?)")) {
+          JdbcFixtures.t("INSERT INTO jw_customer (id, name, email, ssn) VALUES (?, ?, ?, ?), (?, ?, ?, ?)"))) {
         ps.setLong(1, 101);
         ps.setString(2, "m1");
         ps.setString(3, "m1@x");
@@ -269,17 +269,17 @@ class EncryptingDataSourceTest {
         assertThat(ps.executeUpdate()).isEqualTo(2);
       }
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO jw_customer_copy (id, name, email) SELECT id, name, ? FROM jw_customer WHERE email = ?")) {
+          JdbcFixtures.t("INSERT INTO jw_customer_copy (id, name, email) SELECT id, name, ? FROM jw_customer WHERE email = ?"))) {
         ps.setString(1, "copied@x");
         ps.setString(2, "user5@x");
         assertThat(ps.executeUpdate()).isEqualTo(1);
       }
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO jw_customer_copy (id, name, email) SELECT id, name, email FROM jw_customer WHERE id = ?")) {
+          JdbcFixtures.t("INSERT INTO jw_customer_copy (id, name, email) SELECT id, name, email FROM jw_customer WHERE id = ?"))) {
         ps.setLong(1, 6);
         assertThat(ps.executeUpdate()).isEqualTo(1);
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT email FROM jw_customer_copy WHERE id IN (?, ?) ORDER BY id")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("SELECT email FROM jw_customer_copy WHERE id IN (?, ?) ORDER BY id"))) {
         ps.setLong(1, 5);
         ps.setLong(2, 6);
         try (ResultSet rs = ps.executeQuery()) {
@@ -290,7 +290,7 @@ class EncryptingDataSourceTest {
         }
       }
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT id, email, ssn, phone FROM jw_customer ORDER BY id")) {
+          ResultSet rs = st.executeQuery(JdbcFixtures.t("SELECT id, email, ssn, phone FROM jw_customer ORDER BY id"))) {
         int n = 0;
         while (rs.next()) {
           long id = rs.getLong("id");
@@ -302,7 +302,7 @@ class EncryptingDataSourceTest {
         assertThat(n).isEqualTo(22);
       }
     }
-    assertThat(CiphertextHeader.looksLikeCiphertext(JdbcFixtures.rawBytes(db, "jw_customer_copy", "email", 5)))
+    assertThat(CiphertextHeader.looksLikeCiphertext(JdbcFixtures.rawBytes(db, JdbcFixtures.t("jw_customer_copy"), "email", 5)))
         .isTrue();
   }
 
@@ -312,7 +312,7 @@ class EncryptingDataSourceTest {
     setUp(kind);
     long id;
     try (Connection c = ds.getConnection()) {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO jw_auto (label, secret) VALUES (?, ?)",
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("INSERT INTO jw_auto (label, secret) VALUES (?, ?)"),
           new String[] {"id"})) {
         ps.setString(1, "first");
         ps.setString(2, "top secret");
@@ -323,7 +323,7 @@ class EncryptingDataSourceTest {
           assertThat(keys.getStatement()).isSameAs(ps);
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT secret FROM jw_auto WHERE id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("SELECT secret FROM jw_auto WHERE id = ?"))) {
         ps.setLong(1, id);
         try (ResultSet rs = ps.executeQuery()) {
           assertThat(rs.next()).isTrue();
@@ -331,7 +331,7 @@ class EncryptingDataSourceTest {
         }
       }
     }
-    assertThat(CiphertextHeader.looksLikeCiphertext(JdbcFixtures.rawBytes(db, "jw_auto", "secret", id))).isTrue();
+    assertThat(CiphertextHeader.looksLikeCiphertext(JdbcFixtures.rawBytes(db, JdbcFixtures.t("jw_auto"), "secret", id))).isTrue();
   }
 
   // --------------------------------------------------------------------------------------------
@@ -344,22 +344,22 @@ class EncryptingDataSourceTest {
     try (Connection c = ds.getConnection()) {
       insertCustomer(c, 1, "Ann", "ann@x", "1", "p", "n");
     }
-    List<List<Object>> before = JdbcFixtures.rawRows(db, "jw_customer");
+    List<List<Object>> before = JdbcFixtures.rawRows(db, JdbcFixtures.t("jw_customer"));
     String[] prepared = {
-        "INSERT INTO jw_customer (id, name, email) VALUES (2, 'Eve', 'eve@plaintext.example')",
-        "INSERT INTO jw_customer (id, email) VALUES (?, UPPER(?))",
-        "INSERT INTO jw_customer VALUES (?, ?, ?, ?, ?, ?, ?)",
-        "UPDATE jw_customer SET email = 'eve@plaintext.example' WHERE id = 1",
-        "UPDATE jw_customer SET note = CONCAT(note, ?) WHERE id = 1",
-        "UPDATE jw_customer SET ssn = ? WHERE name = ?",
-        "UPDATE jw_customer SET phone = ? WHERE id = ?",
-        "DELETE FROM jw_customer WHERE email = 'ann@x'",
-        "SELECT * FROM jw_customer WHERE email LIKE ?",
-        "SELECT * FROM jw_customer WHERE ssn = ?",
-        "INSERT INTO jw_customer_copy (id, email) SELECT id, name FROM jw_customer",
-        "INSERT INTO jw_customer (id, email) VALUES (?, ?) ))) this is not SQL",
-        "MERGE INTO jw_customer USING jw_plain ON (jw_customer.id = jw_plain.id) WHEN MATCHED THEN UPDATE SET"
-            + " email = jw_plain.v",
+        JdbcFixtures.t("INSERT INTO jw_customer (id, name, email) VALUES (2, 'Eve', 'eve@plaintext.example')"),
+        JdbcFixtures.t("INSERT INTO jw_customer (id, email) VALUES (?, UPPER(?))"),
+        JdbcFixtures.t("INSERT INTO jw_customer VALUES (?, ?, ?, ?, ?, ?, ?)"),
+        JdbcFixtures.t("UPDATE jw_customer SET email = 'eve@plaintext.example' WHERE id = 1"),
+        JdbcFixtures.t("UPDATE jw_customer SET note = CONCAT(note, ?) WHERE id = 1"),
+        JdbcFixtures.t("UPDATE jw_customer SET ssn = ? WHERE name = ?"),
+        JdbcFixtures.t("UPDATE jw_customer SET phone = ? WHERE id = ?"),
+        JdbcFixtures.t("DELETE FROM jw_customer WHERE email = 'ann@x'"),
+        JdbcFixtures.t("SELECT * FROM jw_customer WHERE email LIKE ?"),
+        JdbcFixtures.t("SELECT * FROM jw_customer WHERE ssn = ?"),
+        JdbcFixtures.t("INSERT INTO jw_customer_copy (id, email) SELECT id, name FROM jw_customer"),
+        JdbcFixtures.t("INSERT INTO jw_customer (id, email) VALUES (?, ?) ))) this is not SQL"),
+        JdbcFixtures.t("MERGE INTO jw_customer USING jw_plain ON (jw_customer.id = jw_plain.id) WHEN MATCHED THEN UPDATE SET")
+            + JdbcFixtures.t(" email = jw_plain.v"),
     };
     try (Connection c = ds.getConnection()) {
       for (String sql : prepared) {
@@ -371,19 +371,19 @@ class EncryptingDataSourceTest {
             ps.executeUpdate();
           }
         }).as(sql).isInstanceOf(StatementRefusedException.class)
-            .hasMessageNotContaining("plaintext.example").hasMessageContaining("jw_customer");
+            .hasMessageNotContaining("plaintext.example").hasMessageContaining(JdbcFixtures.t("jw_customer"));
       }
       try (Statement st = c.createStatement()) {
         assertThatThrownBy(() -> st.executeUpdate(
-            "INSERT INTO jw_customer (id, name, email) VALUES (3, 'Eve', 'eve@plaintext.example')"))
-            .isInstanceOf(StatementRefusedException.class).hasMessageContaining("jw_customer.email");
-        assertThatThrownBy(() -> st.executeQuery("SELECT * FROM jw_customer WHERE email = 'eve@plaintext.example'"))
-            .isInstanceOf(StatementRefusedException.class).hasMessageContaining("jw_customer.email")
+            JdbcFixtures.t("INSERT INTO jw_customer (id, name, email) VALUES (3, 'Eve', 'eve@plaintext.example')")))
+            .isInstanceOf(StatementRefusedException.class).hasMessageContaining(JdbcFixtures.t("jw_customer.email"));
+        assertThatThrownBy(() -> st.executeQuery(JdbcFixtures.t("SELECT * FROM jw_customer WHERE email = 'eve@plaintext.example'")))
+            .isInstanceOf(StatementRefusedException.class).hasMessageContaining(JdbcFixtures.t("jw_customer.email"))
             .hasMessageContaining("?");
       }
     }
-    assertThat(JdbcFixtures.rawRows(db, "jw_customer")).isEqualTo(before);
-    assertThat(JdbcFixtures.rawRows(db, "jw_customer_copy")).isEmpty();
+    assertThat(JdbcFixtures.rawRows(db, JdbcFixtures.t("jw_customer"))).isEqualTo(before);
+    assertThat(JdbcFixtures.rawRows(db, JdbcFixtures.t("jw_customer_copy"))).isEmpty();
   }
 
   @ParameterizedTest
@@ -391,14 +391,14 @@ class EncryptingDataSourceTest {
   void refusal_namesTheColumn_andSaysHowToWriteIt(TestDatabases.Kind kind) throws Exception {
     setUp(kind);
     try (Connection c = ds.getConnection()) {
-      assertThatThrownBy(() -> c.prepareStatement("INSERT INTO jw_customer (id, email) VALUES (1, 'x@y')"))
+      assertThatThrownBy(() -> c.prepareStatement(JdbcFixtures.t("INSERT INTO jw_customer (id, email) VALUES (1, 'x@y')")))
           .isInstanceOf(StatementRefusedException.class)
-          .hasMessageContaining("jw_customer.email")
+          .hasMessageContaining(JdbcFixtures.t("jw_customer.email"))
           .hasMessageContaining("bind it as a ? parameter")
           .hasMessageContaining("PreEncrypted")
           .hasMessageNotContaining("x@y")
           .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo(StatementRefusedException.SQL_STATE));
-      assertThatThrownBy(() -> c.prepareStatement("UPDATE jw_customer SET phone = ? WHERE id = ?"))
+      assertThatThrownBy(() -> c.prepareStatement(JdbcFixtures.t("UPDATE jw_customer SET phone = ? WHERE id = ?")))
           .hasMessageContaining("phone_bidx");
     }
   }
@@ -409,21 +409,21 @@ class EncryptingDataSourceTest {
     setUp(kind);
     @SuppressWarnings("unchecked")
     dev.fieldvault.keys.FieldSpec<String> spec = (dev.fieldvault.keys.FieldSpec<String>)
-        JdbcFixtures.columns().find("jw_customer", "note").get().spec();
+        JdbcFixtures.columns().find(JdbcFixtures.t("jw_customer"), "note").get().spec();
     byte[] ct = JdbcFixtures.CIPHER.field(spec).encrypt("from a backup");
     try (Connection c = ds.getConnection()) {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO jw_customer (id, note) VALUES (?, ?)")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("INSERT INTO jw_customer (id, note) VALUES (?, ?)"))) {
         ps.setLong(1, 9);
         ps.setObject(2, PreEncrypted.of(ct));
         ps.executeUpdate();
       }
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT note FROM jw_customer")) {
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(JdbcFixtures.t("SELECT note FROM jw_customer"))) {
         rs.next();
         assertThat(rs.getString(1)).isEqualTo("from a backup");
       }
     }
     try (Connection raw = db.connect(); Statement st = raw.createStatement();
-        ResultSet rs = st.executeQuery("SELECT note FROM jw_customer")) {
+        ResultSet rs = st.executeQuery(JdbcFixtures.t("SELECT note FROM jw_customer"))) {
       rs.next();
       assertThat(Base64.getDecoder().decode(rs.getString(1))).isEqualTo(ct);
     }
@@ -438,18 +438,18 @@ class EncryptingDataSourceTest {
     setUp(kind);
     try (Connection c = ds.getConnection()) {
       try (Statement st = c.createStatement()) {
-        st.executeUpdate("INSERT INTO jw_plain (id, v) VALUES (1, 'literal is fine here')");
+        st.executeUpdate(JdbcFixtures.t("INSERT INTO jw_plain (id, v) VALUES (1, 'literal is fine here')"));
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO jw_plain (id, v) VALUES (?, ?)")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("INSERT INTO jw_plain (id, v) VALUES (?, ?)"))) {
         ps.setInt(1, 2);
         ps.setString(2, "bound");
         ps.executeUpdate();
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT c.name FROM jw_customer c WHERE c.id = 1 AND c.name = 'x'")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("SELECT c.name FROM jw_customer c WHERE c.id = 1 AND c.name = 'x'"))) {
         assertThat(ps.executeQuery().next()).isFalse();
       }
     }
-    assertThat(JdbcFixtures.rawRows(db, "jw_plain"))
+    assertThat(JdbcFixtures.rawRows(db, JdbcFixtures.t("jw_plain")))
         .containsExactly(List.of(1L, "literal is fine here"), List.of(2L, "bound"));
   }
 
@@ -470,12 +470,12 @@ class EncryptingDataSourceTest {
       try (Statement st = c.createStatement()) {
         assertThat(st.getConnection()).isSameAs(c);
         assertThat(st.unwrap(Statement.class)).isNotSameAs(st);
-        try (ResultSet rs = st.executeQuery("SELECT id FROM jw_plain")) {
+        try (ResultSet rs = st.executeQuery(JdbcFixtures.t("SELECT id FROM jw_plain"))) {
           assertThat(rs.getStatement()).isSameAs(st);
           assertThat(rs.unwrap(ResultSet.class)).isNotSameAs(rs);
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jw_plain WHERE id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("SELECT id FROM jw_plain WHERE id = ?"))) {
         assertThat(ps.getConnection()).isSameAs(c);
       }
     }

@@ -55,23 +55,61 @@ final class JdbcFixtures {
     TYPE_SAMPLES.put("c_enum", Color.GREEN);
   }
 
+  /**
+   * Table names carry the test JVM's process id ({@code jw_<pid>_customer}): the server databases
+   * are shared, and the same suite may run at the same time from another checkout.
+   */
+  static final String RUN = "jw_" + Long.toString(ProcessHandle.current().pid(), 36) + "_";
+
+  private static final java.util.Set<TestDatabase> USED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final String[] TABLES = {"customer", "customer_copy", "types", "auto", "plain", "conc"};
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (TestDatabase db : USED) {
+        try {
+          String[] names = new String[TABLES.length];
+          for (int i = 0; i < TABLES.length; i++) {
+            names[i] = RUN + TABLES[i];
+          }
+          db.dropTables(names);
+        } catch (SQLException | RuntimeException e) {
+          // best effort: the next run of this process id drops them first anyway
+        }
+      }
+    }));
+  }
+
+  /** The SQL (or name) with this run's table names: {@code jw_x} becomes {@code jw_<pid>_x}. */
+  static String t(String sql) {
+    return sql.replace("jw_", RUN);
+  }
+
+  /** Remembers a server database whose tables are dropped when the JVM exits. */
+  static TestDatabase used(TestDatabase db) {
+    if (db.kind() != TestDatabases.Kind.H2) {
+      USED.add(db);
+    }
+    return db;
+  }
+
   private JdbcFixtures() {}
 
   static EncryptedColumns columns() {
     EncryptedColumns.Builder b = EncryptedColumns.builder()
-        .add(EncryptedColumn.builder("jw_customer", "email", String.class)
+        .add(EncryptedColumn.builder(t("jw_customer"), "email", String.class)
             .mode(EncryptionMode.DETERMINISTIC).context("Customer", "email").build())
-        .add(EncryptedColumn.builder("jw_customer", "ssn", String.class)
+        .add(EncryptedColumn.builder(t("jw_customer"), "ssn", String.class)
             .context("Customer", "ssn").rowIdColumn("id").build())
-        .add(EncryptedColumn.builder("jw_customer", "phone", String.class)
+        .add(EncryptedColumn.builder(t("jw_customer"), "phone", String.class)
             .context("Customer", "phone").blindIndexColumn("phone_bidx", 16, Normalizers.caseInsensitive()).build())
-        .add(EncryptedColumn.builder("jw_customer", "note", String.class)
+        .add(EncryptedColumn.builder(t("jw_customer"), "note", String.class)
             .context("Customer", "note").storage(ColumnStorage.TEXT).build())
-        .add(EncryptedColumn.builder("jw_customer_copy", "email", String.class)
+        .add(EncryptedColumn.builder(t("jw_customer_copy"), "email", String.class)
             .mode(EncryptionMode.DETERMINISTIC).context("Customer", "email").build())
-        .add(EncryptedColumn.builder("jw_auto", "secret", String.class).build());
+        .add(EncryptedColumn.builder(t("jw_auto"), "secret", String.class).build());
     for (Map.Entry<String, Object> e : TYPE_SAMPLES.entrySet()) {
-      b.add(EncryptedColumn.builder("jw_types", e.getKey(), typeOf(e.getValue())).build());
+      b.add(EncryptedColumn.builder(t("jw_types"), e.getKey(), typeOf(e.getValue())).build());
     }
     return b.build();
   }
@@ -92,19 +130,20 @@ final class JdbcFixtures {
 
   /** Drops and creates the test tables. */
   static void createTables(TestDatabase db) throws SQLException {
-    db.dropTables("jw_customer", "jw_customer_copy", "jw_types", "jw_auto", "jw_plain");
+    used(db);
+    db.dropTables(t("jw_customer"), t("jw_customer_copy"), t("jw_types"), t("jw_auto"), t("jw_plain"));
     String bin = binary(db.kind());
     try (Connection c = db.connect(); Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE jw_customer (id BIGINT PRIMARY KEY, name VARCHAR(100), email " + bin + ", ssn "
+      st.execute(t("CREATE TABLE jw_customer (id BIGINT PRIMARY KEY, name VARCHAR(100), email ") + bin + ", ssn "
           + bin + ", phone " + bin + ", phone_bidx " + bin + ", note VARCHAR(2048))");
-      st.execute("CREATE TABLE jw_customer_copy (id BIGINT PRIMARY KEY, name VARCHAR(100), email " + bin + ")");
-      StringBuilder types = new StringBuilder("CREATE TABLE jw_types (id BIGINT PRIMARY KEY");
+      st.execute(t("CREATE TABLE jw_customer_copy (id BIGINT PRIMARY KEY, name VARCHAR(100), email ") + bin + ")");
+      StringBuilder types = new StringBuilder(t("CREATE TABLE jw_types (id BIGINT PRIMARY KEY"));
       for (String col : TYPE_SAMPLES.keySet()) {
         types.append(", ").append(col).append(' ').append(bin);
       }
       st.execute(types.append(')').toString());
-      st.execute("CREATE TABLE jw_auto (id " + identity(db.kind()) + ", label VARCHAR(50), secret " + bin + ")");
-      st.execute("CREATE TABLE jw_plain (id BIGINT PRIMARY KEY, v VARCHAR(100))");
+      st.execute(t("CREATE TABLE jw_auto (id ") + identity(db.kind()) + ", label VARCHAR(50), secret " + bin + ")");
+      st.execute(t("CREATE TABLE jw_plain (id BIGINT PRIMARY KEY, v VARCHAR(100))"));
     }
   }
 

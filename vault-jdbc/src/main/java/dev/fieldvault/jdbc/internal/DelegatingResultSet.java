@@ -583,7 +583,7 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
     if (decrypting) {
       int i = encryptedIndex(a0);
       if (i > 0) {
-        return (java.lang.Object) readEncrypted(i, java.lang.Object.class, "getObject");
+        return readEncrypted(i, java.lang.Object.class, "getObject");
       }
     }
     return delegate.getObject(a0, a1);
@@ -594,7 +594,7 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
     if (decrypting) {
       int i = encryptedIndex(a0);
       if (i > 0) {
-        return (java.lang.Object) readEncrypted(i, java.lang.Object.class, "getObject");
+        return readEncrypted(i, java.lang.Object.class, "getObject");
       }
     }
     return delegate.getObject(a0);
@@ -616,7 +616,7 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
     if (decrypting) {
       int i = encryptedIndex(a0);
       if (i > 0) {
-        return (java.lang.Object) readEncrypted(i, java.lang.Object.class, "getObject");
+        return readEncrypted(i, java.lang.Object.class, "getObject");
       }
     }
     return delegate.getObject(a0, a1);
@@ -627,7 +627,7 @@ abstract class DelegatingResultSet implements java.sql.ResultSet {
     if (decrypting) {
       int i = encryptedIndex(a0);
       if (i > 0) {
-        return (java.lang.Object) readEncrypted(i, java.lang.Object.class, "getObject");
+        return readEncrypted(i, java.lang.Object.class, "getObject");
       }
     }
     return delegate.getObject(a0);

@@ -1,6 +1,5 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.PreEncrypted;
 import dev.fieldvault.jdbc.StatementRefusedException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -185,9 +184,5 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   @Override
   public String toString() {
     return "EncryptingPreparedStatement{" + delegate + "}";
-  }
-
-  static boolean isPreEncrypted(Object v) {
-    return v instanceof PreEncrypted;
   }
 }

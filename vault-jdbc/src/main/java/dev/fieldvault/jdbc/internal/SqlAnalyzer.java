@@ -18,7 +18,6 @@ import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NullValue;
-import net.sf.jsqlparser.expression.Parenthesis;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.relational.Between;
@@ -31,6 +30,7 @@ import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.operators.relational.MinorThan;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
@@ -143,6 +143,14 @@ final class SqlAnalyzer {
       n = n.substring(1, n.length() - 1);
     }
     return key(n);
+  }
+
+  /** The expression inside single parentheses ({@code (x)}), or the expression itself. */
+  static Expression unparen(Expression e) {
+    while (e instanceof ParenthesedExpressionList && ((ParenthesedExpressionList<?>) e).size() == 1) {
+      e = ((ParenthesedExpressionList<?>) e).get(0);
+    }
+    return e;
   }
 
   private static String tableName(Table t) {
@@ -491,7 +499,7 @@ final class SqlAnalyzer {
       scope.add(new Source(table, exposed(table)), table,
           up.getTable().getAlias() == null ? null : unquote(up.getTable().getAlias().getName()));
       if (up.getStartJoins() != null) {
-        up.getStartJoins().forEach(j -> fromItem(scope, j.getRightItem()));
+        up.getStartJoins().forEach(j -> fromItem(scope, j.getFromItem()));
       }
       fromItem(scope, up.getFromItem());
       joins(scope, up.getJoins());
@@ -592,9 +600,7 @@ final class SqlAnalyzer {
     }
 
     Expression rowIdEquality(Expression where, String rowIdColumn) {
-      while (where instanceof Parenthesis) {
-        where = ((Parenthesis) where).getExpression();
-      }
+      where = unparen(where);
       if (where instanceof AndExpression) {
         Expression l = rowIdEquality(((AndExpression) where).getLeftExpression(), rowIdColumn);
         return l != null ? l : rowIdEquality(((AndExpression) where).getRightExpression(), rowIdColumn);
@@ -662,7 +668,7 @@ final class SqlAnalyzer {
       }
       if (s instanceof Values) {
         Scope scope = new Scope(outer, ctes);
-        ((Values) s).getExpressions().forEach(e -> condition((Expression) e, scope));
+        ((Values) s).getExpressions().forEach(e -> condition(e, scope));
       }
       return Map.of();
     }
@@ -683,7 +689,7 @@ final class SqlAnalyzer {
     void joins(Scope scope, List<Join> joins) {
       if (joins != null) {
         for (Join j : joins) {
-          fromItem(scope, j.getRightItem());
+          fromItem(scope, j.getFromItem());
         }
       }
     }
@@ -837,9 +843,7 @@ final class SqlAnalyzer {
       }
 
       Resolved direct(Expression e) {
-        while (e instanceof Parenthesis) {
-          e = ((Parenthesis) e).getExpression();
-        }
+        e = unparen(e);
         return e instanceof Column ? resolve((Column) e, scope) : null;
       }
 
@@ -857,9 +861,7 @@ final class SqlAnalyzer {
       }
 
       void operand(Resolved col, Expression other) {
-        while (other instanceof Parenthesis) {
-          other = ((Parenthesis) other).getExpression();
-        }
+        other = unparen(other);
         if (other instanceof JdbcParameter) {
           if (col.blindIndex) {
             target((JdbcParameter) other, ParamTarget.of(ParamTarget.Kind.BLIND_INDEX, col.column));
