@@ -13,9 +13,9 @@ mvn -q -B -pl benchmarks -am -DskipTests package
 jar=benchmarks/target/benchmarks.jar
 out="benchmarks/target/results-$mode.json"
 case "$mode" in
-  smoke) opts=(-f 1 -wi 0 -i 1 -r 200ms -p size=64) ;;
-  quick) opts=(-f 1 -wi 3 -w 1s -i 5 -r 1s) ;;
-  full)  opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s) ;;
+  smoke) opts=(-f 1 -wi 0 -i 1 -r 200ms -p size=64); rot=(-Drows=2000 -Drounds=1) ;;
+  quick) opts=(-f 1 -wi 2 -w 500ms -i 3 -r 1s); rot=(-Drows=100000 -Drounds=2) ;;
+  full)  opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s); rot=(-Drows=100000 -Drounds=3) ;;
   *) echo "usage: $0 [smoke|quick|full] [regex]" >&2; exit 2 ;;
 esac
 java -jar "$jar" "$filter" "${opts[@]}" -rf json -rff "$out"
@@ -25,3 +25,9 @@ java -cp "$jar" dev.fieldvault.benchmarks.report.RatioReport "$out"
 echo
 echo "## Storage per value"
 java -cp "$jar" dev.fieldvault.benchmarks.report.StorageOverheadReport
+if [[ "$filter" == ".*" || "$filter" == *otation* ]]; then
+  echo
+  echo "## Rewrapper vs plain batched UPDATE vs naive loop (PostgreSQL, one table, same JVM)"
+  java -Xmx64m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "${rot[@]}" \
+    -cp "$jar" dev.fieldvault.benchmarks.rotation.RotationBenchmark
+fi

@@ -75,8 +75,19 @@ public final class RatioReport {
    */
   private static Score baseline(Score s, List<Score> group) {
     String impl = impl(s);
+    String m = simple(s.method);
     for (Score b : group) {
-      if (simple(b.method).equals(impl + "_singleKey")) {
+      String bm = simple(b.method);
+      // <impl>_singleKey is the baseline of <impl>_* (key-switching suite)
+      if (bm.equals(impl + "_singleKey")) {
+        return b;
+      }
+      // <op>_..._raw* is the baseline of <op>_* (JDBC wrapper suite)
+      if (bm.startsWith(impl + "_") && bm.substring(bm.lastIndexOf('_') + 1).startsWith("raw")) {
+        return b;
+      }
+      // secrets vault suite: plain JDBC select/upsert of the same row
+      if ((m.startsWith("vaultGet") && bm.equals("plainSelect")) || (m.startsWith("vaultPut") && bm.equals("plainUpsert"))) {
         return b;
       }
     }
