@@ -91,7 +91,7 @@ class SampleAppTest {
     Run wrong = run(Map.of("FIELDVAULT_MASTER_SECRET", "another-master-secret-that-is-long-enough-000"), args);
 
     assertThat(wrong.code).isEqualTo(1);
-    assertThat(wrong.err).startsWith("error: ").containsIgnoringCase("key-encryption key");
+    assertThat(wrong.err).startsWith("error: ").contains("was encrypted under KEK", "configure the master secret");
   }
 
   @Test
@@ -118,7 +118,7 @@ class SampleAppTest {
     String rotation = section(out, "6. ", "7. ");
     assertThat(rotation).contains("inventory before", "app_customer.email: demo-daead#", "[blind index]",
         "is refused:", "\r   app_customer", "100%", "inventory after", "values not on a primary key: 0");
-    assertThat(rotation).containsPattern("rewrapped " + CUSTOMERS + " of " + CUSTOMERS + " rows");
+    assertThat(rotation).containsPattern("rewrapped " + (CUSTOMERS + CUSTOMERS / 10) + " of " + (CUSTOMERS + CUSTOMERS / 10) + " rows");
     // tampering fails closed, naming the attribute
     String tamper = section(out, "7. ", "Done.");
     assertThat(tamper).contains("load customer 1 -> AttributeDecryptionException", "Customer.name",
