@@ -229,7 +229,7 @@ final class SecretsCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Option(names = "--version", paramLabel = "N", description = "A kept older version.")
+    @Option(names = "--at-version", paramLabel = "N", description = "A kept older version.")
     Long version;
 
     @Option(names = "--reveal", description = "Print the value (base64 for BYTES) on the last line.")
