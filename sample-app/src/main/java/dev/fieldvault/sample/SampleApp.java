@@ -146,7 +146,10 @@ public final class SampleApp implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "--customers must be 10 to 1,000,000");
     }
     out.println("FieldVault sample: a SaaS back end keeping customer PII and users' OAuth tokens");
-    boolean reused = Files.isDirectory(home);
+    boolean reused;
+    try (var entries = Files.isDirectory(home) ? Files.list(home) : java.util.stream.Stream.<Path>empty()) {
+      reused = entries.findAny().isPresent();
+    }
     Files.createDirectories(home);
     out.println("Data directory: " + home.toAbsolutePath() + (reused
         ? " (reused from a previous run; delete it to start over)" : " (new)"));
