@@ -20,6 +20,12 @@ import liquibase.ui.LoggerUIService;
 final class DemoDatabase implements AutoCloseable {
 
   static final String CHANGELOG = "db/changelog/sample/sample-changelog.xml";
+  /** Liquibase logs through java.util.logging: only its warnings interrupt the demo (held: JUL keeps weak references). */
+  private static final java.util.logging.Logger LIQUIBASE_LOG = java.util.logging.Logger.getLogger("liquibase");
+
+  static {
+    LIQUIBASE_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
 
   private final HikariDataSource pool;
   private final String description;
