@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Runs the sample application's main entry point and checks what it prints and what it stores. */
 class SampleAppTest {
@@ -64,9 +66,10 @@ class SampleAppTest {
     assertThat(second.out).contains("put customer-2/github -> OK, version 2");
   }
 
-  @Test
-  void defaultRunOnPostgres_tellsTheStory_andStoresOnlyCiphertext() throws Exception {
-    TestDatabase db = TestDatabases.get(Kind.POSTGRES);
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#servers")
+  void runOnAServer_withAJdbcUrl_tellsTheStory_andStoresOnlyCiphertext(Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
     db.dropTables(TABLES);
     Map<String, String> env = new HashMap<>();
     env.put("SAMPLE_DB_PASSWORD", db.password());
