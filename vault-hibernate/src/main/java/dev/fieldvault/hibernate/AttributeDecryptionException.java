@@ -1,19 +1,28 @@
 package dev.fieldvault.hibernate;
 
 import dev.fieldvault.keys.DecryptionFailedException;
+import dev.fieldvault.keys.FieldVaultException;
+import jakarta.persistence.PersistenceException;
 
 /**
  * A stored value of an {@link Encrypted} attribute could not be decrypted: it was modified, copied
  * from another column or row, written under another context name, or it is a plaintext value while
  * the attribute's {@link PlaintextPolicy} is {@code CIPHERTEXT_ONLY}. The message names the entity,
- * attribute and column, never the value.
+ * attribute and column, never the value; the cause is the core's typed error: a
+ * {@link DecryptionFailedException} (or its {@code MalformedCiphertextException}), or a
+ * {@code KeyUnavailableException} when the value's key is unknown, disabled or destroyed.
+ *
+ * <p>It is a JPA {@link PersistenceException}, like every error Hibernate raises while loading, so
+ * that Hibernate passes it through unwrapped on both 6.6 and 7.
  */
-public final class AttributeDecryptionException extends DecryptionFailedException {
+public final class AttributeDecryptionException extends PersistenceException {
+
+  private static final long serialVersionUID = 1L;
 
   private final String entityName;
   private final String attributePath;
 
-  public AttributeDecryptionException(EncryptedAttribute attribute, DecryptionFailedException cause) {
+  public AttributeDecryptionException(EncryptedAttribute attribute, FieldVaultException cause) {
     super("Cannot decrypt " + attribute.entityName() + "." + attribute.attributePath() + " (column "
         + attribute.table() + "." + attribute.column() + "): " + cause.getMessage(), cause);
     this.entityName = attribute.entityName();
@@ -28,5 +37,10 @@ public final class AttributeDecryptionException extends DecryptionFailedExceptio
   /** The attribute's path in the entity ({@code address.street} for an embeddable's attribute). */
   public String attributePath() {
     return attributePath;
+  }
+
+  @Override
+  public synchronized FieldVaultException getCause() {
+    return (FieldVaultException) super.getCause();
   }
 }

@@ -25,12 +25,15 @@ public final class EncryptedAttribute {
   private final int compressAbove;
   private final Encrypted.Storage storage;
   private final PlaintextPolicy plaintextPolicy;
+  private final String blindIndexAttribute;
+  private final String blindIndexColumn;
+  private final int blindIndexLength;
 
   /** Built by the integrator; public only so other FieldVault modules can build models in tests. */
   public EncryptedAttribute(String entityName, Class<?> entityClass, String attributePath, Class<?> javaType,
       String table, String column, String idColumn, EncryptionMode mode, String contextDomain,
       String contextField, boolean rowBound, int compressAbove, Encrypted.Storage storage,
-      PlaintextPolicy plaintextPolicy) {
+      PlaintextPolicy plaintextPolicy, String blindIndexAttribute, String blindIndexColumn, int blindIndexLength) {
     this.entityName = Objects.requireNonNull(entityName);
     this.entityClass = entityClass;
     this.attributePath = Objects.requireNonNull(attributePath);
@@ -45,6 +48,9 @@ public final class EncryptedAttribute {
     this.compressAbove = compressAbove;
     this.storage = Objects.requireNonNull(storage);
     this.plaintextPolicy = Objects.requireNonNull(plaintextPolicy);
+    this.blindIndexAttribute = blindIndexAttribute;
+    this.blindIndexColumn = blindIndexColumn;
+    this.blindIndexLength = blindIndexLength;
   }
 
   /** The JPA entity name (e.g. {@code Customer}). */
@@ -110,10 +116,25 @@ public final class EncryptedAttribute {
     return plaintextPolicy;
   }
 
+  /** The {@link BlindIndex} companion attribute filled from this one, or null. */
+  public String blindIndexAttribute() {
+    return blindIndexAttribute;
+  }
+
+  /** The column of the blind index companion (same table), or null. */
+  public String blindIndexColumn() {
+    return blindIndexColumn;
+  }
+
+  /** Bytes of PRF output in the blind index, or 0 when there is none. */
+  public int blindIndexLength() {
+    return blindIndexLength;
+  }
+
   @Override
   public String toString() {
     return "EncryptedAttribute{" + entityName + "." + attributePath + " -> " + table + "." + column + ", "
         + mode + ", context=" + contextDomain + "." + contextField + (rowBound ? ", row-bound by " + idColumn : "")
-        + ", " + storage + "}";
+        + ", " + storage + (blindIndexColumn != null ? ", blind index in " + blindIndexColumn : "") + "}";
   }
 }

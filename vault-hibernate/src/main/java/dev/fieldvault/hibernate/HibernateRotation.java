@@ -1,10 +1,10 @@
 package dev.fieldvault.hibernate;
 
+import dev.fieldvault.hibernate.internal.AttributeSpecs;
 import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.keys.FieldSpec;
-import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +41,7 @@ public final class HibernateRotation {
     for (List<EncryptedAttribute> attrs : byTable.values()) {
       EncryptedTable.Builder b = EncryptedTable.builder(attrs.get(0).table()).primaryKey(attrs.get(0).idColumn());
       for (EncryptedAttribute a : attrs) {
-        b.column(column(a));
+        b.column(column(vault, a));
       }
       tables.add(b.build());
     }
@@ -53,15 +53,10 @@ public final class HibernateRotation {
     return Rewrapper.builder(dataSource, vault.cipher()).tables(tables(vault));
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static EncryptedColumn column(EncryptedAttribute a) {
-    FieldSpec.Builder spec = FieldSpec.builder(a.context().domain(), a.context().field(),
-        ValueCodecs.forType((Class) a.javaType())).mode(a.mode()).rowBound(a.rowBound());
-    if (a.compressAbove() >= 0) {
-      spec.compressAbove(a.compressAbove());
-    }
-    FieldSpec<?> built = spec.build();
-    return a.storage() == Encrypted.Storage.TEXT ? EncryptedColumn.text(a.column(), built)
-        : EncryptedColumn.binary(a.column(), built);
+  private static EncryptedColumn column(HibernateVault vault, EncryptedAttribute a) {
+    FieldSpec<?> spec = AttributeSpecs.of(vault, a);
+    EncryptedColumn c = a.storage() == Encrypted.Storage.TEXT ? EncryptedColumn.text(a.column(), spec)
+        : EncryptedColumn.binary(a.column(), spec);
+    return a.blindIndexColumn() == null ? c : c.withBlindIndex(a.blindIndexColumn());
   }
 }

@@ -49,6 +49,14 @@ public interface HibernateVault {
    */
   void reload(Keyring keyring);
 
+  /**
+   * The blind indexes of a value for an attribute with a {@link BlindIndex} companion, one per readable
+   * PRF key (the primary's first): query the companion with {@code in :indexes}.
+   *
+   * @throws IllegalArgumentException if the attribute has no blind index
+   */
+  java.util.List<byte[]> blindIndexes(Class<?> entity, String attributePath, Object value);
+
   /** How many plaintext values of an attribute were read (under a migrating {@link PlaintextPolicy}). */
   long plaintextReads(EncryptedAttribute attribute);
 

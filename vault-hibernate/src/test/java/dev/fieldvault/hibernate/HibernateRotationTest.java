@@ -47,10 +47,13 @@ class HibernateRotationTest {
       assertThat(tables.get(0).table()).isEqualToIgnoringCase("hibrot_account");
       assertThat(tables.get(0).primaryKey()).isEqualToIgnoringCase("id");
       assertThat(tables.get(0).columns()).extracting(c -> c.column().toLowerCase())
-          .containsExactlyInAnyOrder("holder", "email", "iban", "street");
+          .containsExactlyInAnyOrder("holder", "email", "iban", "phone", "street");
+      assertThat(tables.get(0).columns()).filteredOn(c -> c.column().equalsIgnoreCase("phone"))
+          .extracting(c -> c.blindIndexColumn().toLowerCase()).containsExactly("phone_bidx");
 
       Keyring rotated = keyring.with(keyring.aead().orElseThrow().rotate())
-          .with(keyring.deterministic().orElseThrow().rotate());
+          .with(keyring.deterministic().orElseThrow().rotate())
+          .with(keyring.prf().orElseThrow().rotate());
       vault.reload(rotated);
       RotationResult result = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables).batchSize(64).build().run();
       assertThat(result.complete()).isTrue();
@@ -62,6 +65,7 @@ class HibernateRotationTest {
       assertThat(keyIds(db, "iban")).containsExactly(aeadPrimary);
       assertThat(keyIds(db, "street")).containsExactly(aeadPrimary);
       assertThat(keyIds(db, "email")).containsExactly(daeadPrimary);
+      assertThat(blindIndexKeyIds(db)).containsExactly(rotated.prf().orElseThrow().primary().keyId());
 
       // every entity still loads with its original values (row binding included), and search still works
       Jpa.tx(sf, s -> {
@@ -73,11 +77,25 @@ class HibernateRotationTest {
         }
         assertThat(s.createSelectionQuery("from RotatedAccount a where a.email = :e", RotatedAccount.class)
             .setParameter("e", "h42@example.com").getSingleResult().id).isEqualTo(42L);
+        assertThat(s.createSelectionQuery("from RotatedAccount a where a.phoneIndex in :bis", RotatedAccount.class)
+            .setParameter("bis", vault.blindIndexes(RotatedAccount.class, "phone", "+49 30 77"))
+            .getSingleResult().id).isEqualTo(77L);
       });
       // a second run is a no-op
       RotationResult again = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables).build().run();
       assertThat(again.rowsRewrapped()).isZero();
     }
+  }
+
+  private static Set<Integer> blindIndexKeyIds(TestDatabase db) throws Exception {
+    Set<Integer> ids = new HashSet<>();
+    try (Connection c = db.connect(); var st = c.createStatement();
+        ResultSet rs = st.executeQuery("select phone_bidx from hibrot_account")) {
+      while (rs.next()) {
+        ids.add(dev.fieldvault.keys.FieldCipher.blindIndexKeyId(rs.getBytes(1)));
+      }
+    }
+    return ids;
   }
 
   private static Set<Integer> keyIds(TestDatabase db, String column) throws Exception {

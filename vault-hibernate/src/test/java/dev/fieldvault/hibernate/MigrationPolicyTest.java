@@ -66,8 +66,8 @@ class MigrationPolicyTest {
     try (SessionFactory sf = Jpa.build(db, Keyring.generate("strict"), Legacy.class)) {
       insertLegacyRows(db);
       assertThatThrownBy(() -> Jpa.call(sf, s -> s.find(Legacy.class, 1L)))
-          .hasRootCauseInstanceOf(dev.fieldvault.keys.MalformedCiphertextException.class)
-          .satisfies(t -> assertThat(t).isInstanceOf(AttributeDecryptionException.class))
+          .isInstanceOf(AttributeDecryptionException.class)
+          .hasCauseInstanceOf(dev.fieldvault.keys.MalformedCiphertextException.class)
           .hasMessageContaining("Legacy.")
           .hasMessageContaining("MIGRATE")
           .hasMessageNotContaining("old@example.com");

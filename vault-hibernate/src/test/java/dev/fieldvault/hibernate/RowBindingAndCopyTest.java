@@ -16,12 +16,28 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RowBindingAndCopyTest {
 
   private static AttributeDecryptionException decryptionError(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof AttributeDecryptionException) {
-        return (AttributeDecryptionException) c;
-      }
+    assertThat(t).isInstanceOf(AttributeDecryptionException.class)
+        .hasCauseInstanceOf(dev.fieldvault.keys.DecryptionFailedException.class);
+    return (AttributeDecryptionException) t;
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void aValueUnderAKeyTheKeyringDoesNotHold_failsNamingTheAttribute(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables("hib_customer");
+    Customer c = new Customer("ann", "ann@example.com", "111", "555");
+    try (SessionFactory sf = Jpa.build(db, Keyring.generate("first"), Customer.class)) {
+      Jpa.tx(sf, s -> s.persist(c));
     }
-    throw new AssertionError("no AttributeDecryptionException in the chain", t);
+    Map<String, Object> other = Map.of(FieldVaultSettings.KEYRING, Keyring.generate("other"),
+        "hibernate.hbm2ddl.auto", "none");
+    try (SessionFactory sf = Jpa.build(db, other, Customer.class)) {
+      assertThatThrownBy(() -> Jpa.call(sf, s -> s.find(Customer.class, c.id)))
+          .isInstanceOf(AttributeDecryptionException.class)
+          .hasCauseInstanceOf(dev.fieldvault.keys.KeyUnavailableException.class)
+          .hasMessageContaining("Customer.");
+    }
   }
 
   @ParameterizedTest

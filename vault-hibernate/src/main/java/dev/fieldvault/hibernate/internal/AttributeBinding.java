@@ -7,6 +7,7 @@ import dev.fieldvault.hibernate.PlaintextPolicy;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.FieldEncryptor;
+import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.MalformedCiphertextException;
 import java.util.Base64;
 import java.util.List;
@@ -77,9 +78,7 @@ final class AttributeBinding {
     }
     try {
       return encryptor.decrypt(ct, null, rowId);
-    } catch (AttributeDecryptionException e) {
-      throw e;
-    } catch (DecryptionFailedException e) {
+    } catch (DecryptionFailedException | KeyUnavailableException e) {
       throw new AttributeDecryptionException(model, e);
     }
   }

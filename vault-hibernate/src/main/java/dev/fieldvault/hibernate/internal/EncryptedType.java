@@ -1,7 +1,6 @@
 package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.Encrypted;
-import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.io.Serializable;
@@ -11,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import org.hibernate.dialect.Dialect;
@@ -19,6 +17,8 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.type.descriptor.WrapperOptions;
 import org.hibernate.type.descriptor.jdbc.JdbcType;
 import org.hibernate.usertype.DynamicParameterizedType;
+import org.hibernate.usertype.LoggableUserType;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.usertype.UserType;
 
 /**
@@ -34,13 +34,14 @@ import org.hibernate.usertype.UserType;
  * {@code nullSafeGet}/{@code nullSafeSet} are the ones Hibernate 7 calls, the session variants the
  * ones 6.6 calls.
  */
-public final class EncryptedType implements UserType<Object>, DynamicParameterizedType {
+public final class EncryptedType implements UserType<Object>, DynamicParameterizedType, LoggableUserType {
 
   private Encrypted annotation;
   private Class<?> javaType = Object.class;
   private String entity;
   private String property;
   private volatile AttributeBinding binding;
+  private volatile StorageConverter<?> converter;
   /** The plaintext length the column declared before the integrator widened it (-1: not yet). */
   long declaredLength = -1;
 
@@ -112,6 +113,11 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     return Sizes.columnLength(javaType, Sizes.DEFAULT_LENGTH, storage());
   }
 
+  /** Hibernate 7's variant of the above. */
+  public long getDefaultSqlLength() {
+    return Sizes.columnLength(javaType, Sizes.DEFAULT_LENGTH, storage());
+  }
+
   @Override
   public Class<Object> returnedClass() {
     @SuppressWarnings("unchecked")
@@ -144,13 +150,45 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
   }
 
   private Object read(ResultSet rs, int position) throws SQLException {
+    Object stored = storage() == Encrypted.Storage.TEXT ? rs.getString(position) : rs.getBytes(position);
+    return fromStored(stored);
+  }
+
+  private void write(PreparedStatement st, Object value, int index) throws SQLException {
+    Object stored = toStored(value);
+    if (stored == null) {
+      st.setNull(index, getSqlType());
+    } else {
+      setStored(st, index, stored);
+    }
+  }
+
+  /** The column value (ciphertext bytes or base64) of a domain value. */
+  Object toStored(Object value) {
+    if (value == null) {
+      return null;
+    }
     AttributeBinding b = binding();
-    Object stored = b.text() ? rs.getString(position) : rs.getBytes(position);
+    if (value instanceof Sealed) {
+      return ((Sealed) value).stored;
+    }
+    if (b.model.rowBound()) {
+      throw new VaultConfigurationException("Row-bound attribute " + b.model.entityName() + "."
+          + b.model.attributePath() + " cannot be written or compared without its row id: it is written only"
+          + " through a stateful session's entity flush (not a StatelessSession, a bulk update or a query"
+          + " parameter); search randomized attributes through a deterministic attribute instead");
+    }
+    return b.encrypt(value, null);
+  }
+
+  /** The domain value of a column value: decrypted, or {@link Sealed} for row-bound attributes. */
+  Object fromStored(Object stored) {
     if (stored == null) {
       return null;
     }
+    AttributeBinding b = binding();
     if (b.model.rowBound()) {
-      return new Sealed(stored, null); // decrypted by RowBindingListener with the row's id
+      return new Sealed(stored, null); // decrypted by VaultEventListener with the row's id
     }
     boolean[] plaintext = new boolean[1];
     Object value = b.decrypt(stored, null, plaintext);
@@ -160,35 +198,21 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     return value;
   }
 
-  private void write(PreparedStatement st, Object value, int index) throws SQLException {
-    AttributeBinding b = binding();
-    if (value == null) {
-      st.setNull(index, getSqlType());
-      return;
+  /** Hibernate 7 (a JPA AttributeConverter) and 6.6 (a BasicValueConverter): one object is both. */
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public StorageConverter getValueConverter() {
+    StorageConverter<?> c = converter;
+    if (c == null) {
+      c = storage() == Encrypted.Storage.TEXT ? new StorageConverter.Text(this) : new StorageConverter.Binary(this);
+      converter = c;
     }
-    if (value instanceof Sealed) {
-      setStored(st, index, ((Sealed) value).stored);
-      return;
-    }
-    if (b.model.rowBound()) {
-      throw new VaultConfigurationException("Row-bound attribute " + b.model.entityName() + "."
-          + b.model.attributePath() + " cannot be written or compared without its row id: it is written only"
-          + " through a stateful session's entity flush (not a StatelessSession, a bulk update or a query"
-          + " parameter); search randomized attributes through a deterministic attribute instead");
-    }
-    if (b.model.mode() == EncryptionMode.DETERMINISTIC) {
-      SearchExpansion expansion = SearchExpansion.of(st);
-      if (expansion != null && expansion.isSearchSlot(index)) {
-        List<byte[]> all = b.searchCiphertexts(value);
-        Object[] stored = new Object[all.size()];
-        for (int i = 0; i < stored.length; i++) {
-          stored[i] = b.toColumn(all.get(i));
-        }
-        expansion.bindSearch(index, stored, getSqlType());
-        return;
-      }
-    }
-    setStored(st, index, b.encrypt(value, null));
+    return c;
+  }
+
+  @Override
+  public String toLoggableString(Object value, SessionFactoryImplementor factory) {
+    return value == null ? "null" : "<encrypted>";
   }
 
   private static void setStored(PreparedStatement st, int index, Object stored) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.fieldvault.hibernate.internal;
 
+import dev.fieldvault.hibernate.BlindIndex;
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.FieldVaultSettings;
@@ -9,16 +10,21 @@ import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.keys.Normalizers;
+import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.spi.BootstrapContext;
@@ -90,9 +96,10 @@ public final class FieldVaultIntegrator implements Integrator {
     FieldCipher cipher = cipher(settings.get(FieldVaultSettings.KEYRING), found);
     PlaintextPolicy global = globalPolicy(settings.get(FieldVaultSettings.PLAINTEXT_POLICY));
 
+    Map<String, Companion> companions = companions(metadata, found);
     List<AttributeBinding> bindings = new ArrayList<>();
     for (Found f : found) {
-      AttributeBinding b = bind(f, cipher, global);
+      AttributeBinding b = bind(f, cipher, global, companions.get(f.name()));
       f.type.bind(b);
       bindings.add(b);
     }
@@ -152,7 +159,7 @@ public final class FieldVaultIntegrator implements Integrator {
     return null;
   }
 
-  private static AttributeBinding bind(Found f, FieldCipher cipher, PlaintextPolicy global) {
+  private static AttributeBinding bind(Found f, FieldCipher cipher, PlaintextPolicy global, Companion companion) {
     Encrypted ann = f.type.annotation();
     if (ann == null) {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": Hibernate did not pass the"
@@ -186,6 +193,9 @@ public final class FieldVaultIntegrator implements Integrator {
       if (ann.compressAbove() >= 0) {
         spec.compressAbove(ann.compressAbove());
       }
+      if (companion != null) {
+        spec.blindIndex(companion.annotation.length(), normalizer(companion.annotation, type));
+      }
       encryptor = cipher.field(spec.build());
     } catch (VaultConfigurationException e) {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": " + e.getMessage(), e);
@@ -199,8 +209,34 @@ public final class FieldVaultIntegrator implements Integrator {
     Class<?> mapped = f.entity.getMappedClass();
     EncryptedAttribute model = new EncryptedAttribute(entityName, mapped, f.path, f.type.javaType(),
         f.value.getTable() == null ? null : f.value.getTable().getName(), column == null ? null : column.getName(),
-        idColumn, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy);
+        idColumn, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
+        companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
+        companion == null ? 0 : companion.annotation.length());
     return new AttributeBinding(model, encryptor);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Function<Object, byte[]> normalizer(BlindIndex bi, Class<Object> type) {
+    if (bi.normalization() == BlindIndex.Normalization.CASE_INSENSITIVE) {
+      Function<String, byte[]> f = Normalizers.caseInsensitive();
+      return v -> f.apply((String) v);
+    }
+    return Normalizers.exact(ValueCodecs.forType(type));
+  }
+
+  /** Sizes the companion's column for the index and returns its name. */
+  private static String indexColumn(Companion c) {
+    Column column = null;
+    for (Selectable s : c.value.getSelectables()) {
+      if (s instanceof Column) {
+        column = (Column) s;
+      }
+    }
+    if (column == null) {
+      return null;
+    }
+    column.setLength((long) FieldCipher.BLIND_INDEX_HEADER + c.annotation.length());
+    return column.getName();
   }
 
   private static void checkRowBindable(Found f, Encrypted ann) {
@@ -228,26 +264,89 @@ public final class FieldVaultIntegrator implements Integrator {
   }
 
   private static GeneratedValue generatedValue(Class<?> type, String property) {
-    String getter = "get" + property.substring(0, 1).toUpperCase(Locale.ROOT) + property.substring(1);
+    AnnotatedElement m = member(type, property, GeneratedValue.class);
+    return m == null ? null : m.getAnnotation(GeneratedValue.class);
+  }
+
+  /** The field or getter of a property that carries an annotation, searching superclasses. */
+  private static AnnotatedElement member(Class<?> type, String property, Class<? extends Annotation> annotation) {
+    String suffix = property.substring(0, 1).toUpperCase(Locale.ROOT) + property.substring(1);
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
       for (Field field : c.getDeclaredFields()) {
-        if (field.getName().equals(property)) {
-          GeneratedValue gv = field.getAnnotation(GeneratedValue.class);
-          if (gv != null) {
-            return gv;
-          }
+        if (field.getName().equals(property) && field.isAnnotationPresent(annotation)) {
+          return field;
         }
       }
       for (Method m : c.getDeclaredMethods()) {
-        if (m.getName().equals(getter) && m.getParameterCount() == 0) {
-          GeneratedValue gv = ((AnnotatedElement) m).getAnnotation(GeneratedValue.class);
-          if (gv != null) {
-            return gv;
-          }
+        if ((m.getName().equals("get" + suffix) || m.getName().equals("is" + suffix)) && m.getParameterCount() == 0
+            && m.isAnnotationPresent(annotation)) {
+          return m;
         }
       }
     }
     return null;
+  }
+
+  private static Class<?> memberType(AnnotatedElement member) {
+    return member instanceof Field ? ((Field) member).getType() : ((Method) member).getReturnType();
+  }
+
+  /** A {@link BlindIndex} companion attribute. */
+  private static final class Companion {
+    final String property;
+    final BasicValue value;
+    final BlindIndex annotation;
+
+    Companion(String property, BasicValue value, BlindIndex annotation) {
+      this.property = property;
+      this.value = value;
+      this.annotation = annotation;
+    }
+  }
+
+  /** The blind-index companions of the found attributes, keyed by "Entity.attribute" of the source. */
+  private static Map<String, Companion> companions(Metadata metadata, List<Found> found) {
+    Map<String, Companion> out = new HashMap<>();
+    for (PersistentClass pc : metadata.getEntityBindings()) {
+      Class<?> mapped = pc.getMappedClass();
+      if (mapped == null) {
+        continue;
+      }
+      for (Property p : pc.getProperties()) {
+        AnnotatedElement m = member(mapped, p.getName(), BlindIndex.class);
+        if (m == null) {
+          continue;
+        }
+        BlindIndex bi = m.getAnnotation(BlindIndex.class);
+        String name = entityName(pc) + "." + p.getName();
+        Found source = null;
+        for (Found f : found) {
+          if (f.entity == pc && f.path.equals(bi.of()) && !f.inEmbeddable) {
+            source = f;
+          }
+        }
+        if (source == null) {
+          throw new VaultConfigurationException("@BlindIndex attribute " + name + " indexes '" + bi.of()
+              + "', which is not an @Encrypted attribute of " + entityName(pc) + ": name an encrypted attribute"
+              + " of the same entity (not of an embeddable)");
+        }
+        if (memberType(m) != byte[].class || !(p.getValue() instanceof BasicValue) || typeOf(p.getValue()) != null) {
+          throw new VaultConfigurationException("@BlindIndex attribute " + name + " must be a plain byte[]"
+              + " attribute (not @Encrypted): it stores the index bytes");
+        }
+        if (pc.useDynamicUpdate()) {
+          throw new VaultConfigurationException("@BlindIndex attribute " + name + " is in an entity with"
+              + " @DynamicUpdate, which would not write the index when only " + bi.of() + " changes: remove"
+              + " @DynamicUpdate from " + entityName(pc));
+        }
+        if (bi.normalization() == BlindIndex.Normalization.CASE_INSENSITIVE && source.type.javaType() != String.class) {
+          throw new VaultConfigurationException("@BlindIndex attribute " + name + " is CASE_INSENSITIVE but "
+              + source.name() + " is not a String: use EXACT");
+        }
+        out.put(source.name(), new Companion(p.getName(), (BasicValue) p.getValue(), bi));
+      }
+    }
+    return out;
   }
 
   /** Makes the column fit the ciphertext of the declared plaintext length; returns the column. */

@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * Keeps equality queries on deterministic columns working during a key rotation. While the
  * deterministic keyset has more than one readable key, each {@code col = ?} and {@code col in (?, ...)}
  * on a deterministic column (outside an UPDATE's SET clause) is prepared as {@code col in (?, ?, ...)}
- * with one placeholder per readable key; {@link EncryptedType} binds the value's ciphertext under each
- * key there, and any other binding to such a slot is repeated, so the predicate keeps its meaning.
+ * with one placeholder per readable key. When Hibernate binds the value's ciphertext (under the
+ * primary key) to such a slot, the statement binds the same value's ciphertext under each readable
+ * key; any other value bound there is repeated, so the predicate keeps its meaning.
  * With one readable key (the normal state) statements are not touched.
  */
 final class SearchingStatements {
@@ -80,7 +81,7 @@ final class SearchingStatements {
             a[0] = rw.sql;
             PreparedStatement real = (PreparedStatement) SearchingStatements.invoke(target, m, a);
             return Proxy.newProxyInstance(SearchingStatements.class.getClassLoader(),
-                new Class<?>[] {PreparedStatement.class}, new StatementHandler(real, rw, (Connection) proxy));
+                new Class<?>[] {PreparedStatement.class}, new StatementHandler(real, rw, (Connection) proxy, runtime));
           }
         }
       }
@@ -93,11 +94,13 @@ final class SearchingStatements {
     final String sql;
     final int[] start; // 1-based original index -> first new index
     final int[] count; // 1-based original index -> number of new placeholders
+    final String[] column; // 1-based original index -> compared deterministic column (lower case), or null
 
-    private Rewrite(String sql, int[] start, int[] count) {
+    private Rewrite(String sql, int[] start, int[] count, String[] column) {
       this.sql = sql;
       this.start = start;
       this.count = count;
+      this.column = column;
     }
 
     private static final Pattern EQ = Pattern.compile("(?:[A-Za-z0-9_$]+\\.)?([A-Za-z0-9_$]+)\\s*=\\s*$");
@@ -113,6 +116,7 @@ final class SearchingStatements {
       }
       StringBuilder out = new StringBuilder(sql.length() + 16);
       List<int[]> slots = new ArrayList<>();
+      List<String> slotColumns = new ArrayList<>();
       boolean any = false;
       int next = 1;
       char quote = 0;
@@ -137,6 +141,7 @@ final class SearchingStatements {
         String context = sql.substring(Math.max(0, i - 200), i);
         boolean search = false;
         String eqCol = null;
+        String column = null;
         if (i >= whereFrom) {
           Matcher eq = EQ.matcher(context);
           Matcher in = IN.matcher(context);
@@ -145,8 +150,10 @@ final class SearchingStatements {
               && !context.substring(0, eq.end()).matches("(?s).*[<>!]\\s*=\\s*$")) {
             search = true;
             eqCol = eq.group(0);
+            column = eq.group(1).toLowerCase(Locale.ROOT);
           } else if (in.find() && columns.contains(in.group(1).toLowerCase(Locale.ROOT))) {
             search = true;
+            column = in.group(1).toLowerCase(Locale.ROOT);
           }
         }
         if (search) {
@@ -162,10 +169,12 @@ final class SearchingStatements {
             appendPlaceholders(out, keys);
           }
           slots.add(new int[] {next, keys});
+          slotColumns.add(column);
           next += keys;
         } else {
           out.append('?');
           slots.add(new int[] {next, 1});
+          slotColumns.add(null);
           next++;
         }
         last = i + 1;
@@ -176,11 +185,13 @@ final class SearchingStatements {
       out.append(sql, last, sql.length());
       int[] start = new int[slots.size() + 1];
       int[] count = new int[slots.size() + 1];
+      String[] cols = new String[slots.size() + 1];
       for (int i = 0; i < slots.size(); i++) {
         start[i + 1] = slots.get(i)[0];
         count[i + 1] = slots.get(i)[1];
+        cols[i + 1] = slotColumns.get(i);
       }
-      return new Rewrite(out.toString(), start, count);
+      return new Rewrite(out.toString(), start, count, cols);
     }
 
     private static void appendPlaceholders(StringBuilder out, int n) {
@@ -190,43 +201,22 @@ final class SearchingStatements {
     }
   }
 
-  private static final class StatementHandler implements InvocationHandler, SearchExpansion {
+  private static final class StatementHandler implements InvocationHandler {
     final PreparedStatement target;
     final Rewrite rw;
     final Connection connection;
+    final VaultRuntime runtime;
 
-    StatementHandler(PreparedStatement target, Rewrite rw, Connection connection) {
+    StatementHandler(PreparedStatement target, Rewrite rw, Connection connection, VaultRuntime runtime) {
       this.target = target;
       this.rw = rw;
       this.connection = connection;
-    }
-
-    @Override
-    public boolean isSearchSlot(int index) {
-      return index < rw.count.length && rw.count[index] > 1;
-    }
-
-    @Override
-    public void bindSearch(int index, Object[] stored, int sqlType) throws SQLException {
-      for (int k = 0; k < rw.count[index]; k++) {
-        Object v = stored[Math.min(k, stored.length - 1)];
-        if (v instanceof String) {
-          target.setString(rw.start[index] + k, (String) v);
-        } else {
-          target.setBytes(rw.start[index] + k, (byte[]) v);
-        }
-      }
+      this.runtime = runtime;
     }
 
     @Override
     public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
       String name = m.getName();
-      if (name.equals("isWrapperFor") && args[0] == SearchExpansion.class) {
-        return true;
-      }
-      if (name.equals("unwrap") && args[0] == SearchExpansion.class) {
-        return this;
-      }
       if (name.equals("getConnection")) {
         return connection;
       }
@@ -241,9 +231,18 @@ final class SearchingStatements {
         if (index >= rw.count.length) {
           return SearchingStatements.invoke(target, m, args);
         }
+        int n = rw.count[index];
+        Object[] values = null;
+        if (n > 1 && (args[1] instanceof byte[] || args[1] instanceof String)) {
+          // the ciphertext under the primary key: add the same value's ciphertexts under the other keys
+          values = runtime.searchForms(rw.column[index], args[1]);
+        }
         Object[] a = args.clone();
-        for (int k = 0; k < rw.count[index]; k++) {
+        for (int k = 0; k < n; k++) {
           a[0] = rw.start[index] + k;
+          if (values != null) {
+            a[1] = values[Math.min(k, values.length - 1)];
+          }
           SearchingStatements.invoke(target, m, a);
         }
         return null;

@@ -56,14 +56,22 @@ final class VaultConnectionProvider
     return delegate.getDatabaseConnectionInfo(dialect);
   }
 
-  /** Hibernate 7. */
+  /** Hibernate 7 (absent from 6.6, hence forwarded by name). */
   public boolean handlesConnectionSchema() {
-    return delegate.handlesConnectionSchema();
+    return delegateFlag("handlesConnectionSchema");
   }
 
-  /** Hibernate 7. */
+  /** Hibernate 7 (absent from 6.6, hence forwarded by name). */
   public boolean handlesConnectionReadOnly() {
-    return delegate.handlesConnectionReadOnly();
+    return delegateFlag("handlesConnectionReadOnly");
+  }
+
+  private boolean delegateFlag(String method) {
+    try {
+      return (Boolean) delegate.getClass().getMethod(method).invoke(delegate);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      return false;
+    }
   }
 
   @Override

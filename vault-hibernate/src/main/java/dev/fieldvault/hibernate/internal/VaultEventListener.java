@@ -39,6 +39,37 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
   private static final AttributeBinding[] NONE = new AttributeBinding[0];
 
   private final transient Map<EntityPersister, AttributeBinding[]> plans = new ConcurrentHashMap<>();
+  /** Per entity: for each state index of an attribute with a blind index, the index of its companion (else -1). */
+  private final transient Map<EntityPersister, int[]> companions = new ConcurrentHashMap<>();
+
+  private int[] companions(EntityPersister persister) {
+    return companions.computeIfAbsent(persister, p -> {
+      AttributeBinding[] plan = plan(p);
+      int[] out = new int[plan.length];
+      java.util.Arrays.fill(out, -1);
+      String[] names = p.getPropertyNames();
+      for (int i = 0; i < plan.length; i++) {
+        if (plan[i] != null && plan[i].model.blindIndexAttribute() != null) {
+          out[i] = java.util.Arrays.asList(names).indexOf(plan[i].model.blindIndexAttribute());
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Fills the blind-index companions from the plaintexts (before they are sealed). */
+  private void index(EntityPersister persister, Object entity, Object[] state) {
+    int[] comp = companions(persister);
+    AttributeBinding[] plan = plan(persister);
+    for (int i = 0; i < comp.length; i++) {
+      if (comp[i] >= 0) {
+        Object value = state[i] instanceof Sealed ? ((Sealed) state[i]).plaintext : state[i];
+        byte[] bi = value == null ? null : plan[i].encryptor.blindIndex(value, null);
+        state[comp[i]] = bi;
+        persister.setValue(entity, comp[i], bi == null ? null : bi.clone());
+      }
+    }
+  }
 
   /** The binding of each state index of an entity (null where the attribute is not encrypted). */
   private AttributeBinding[] plan(EntityPersister persister) {
@@ -82,6 +113,7 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
 
   @Override
   public boolean onPreInsert(PreInsertEvent event) {
+    index(event.getPersister(), event.getEntity(), event.getState());
     seal(event.getPersister(), event.getId(), event.getState());
     return false;
   }
@@ -93,6 +125,7 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
 
   @Override
   public boolean onPreUpdate(PreUpdateEvent event) {
+    index(event.getPersister(), event.getEntity(), event.getState());
     seal(event.getPersister(), event.getId(), event.getState());
     return false;
   }

@@ -2,7 +2,9 @@ package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.HibernateVault;
+import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.EncryptionMode;
+import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyInfo;
 import dev.fieldvault.keys.VaultKeyset;
@@ -96,6 +98,35 @@ public final class VaultRuntime implements HibernateVault {
     return n;
   }
 
+  /**
+   * The stored forms of a searched deterministic value under every readable key, from its stored form
+   * under the primary key, for the attribute(s) mapped to {@code column}; null if it is none of theirs.
+   */
+  Object[] searchForms(String column, Object stored) {
+    for (AttributeBinding b : bindings) {
+      if (b.model.mode() != EncryptionMode.DETERMINISTIC || b.model.column() == null
+          || !b.model.column().equalsIgnoreCase(column) || (stored instanceof String) != b.text()) {
+        continue;
+      }
+      try {
+        byte[] ct = stored instanceof String ? CiphertextHeader.decodeText((String) stored) : (byte[]) stored;
+        if (!CiphertextHeader.looksLikeCiphertext(ct)) {
+          continue;
+        }
+        Object plaintext = b.encryptor.decrypt(ct);
+        List<byte[]> all = b.searchCiphertexts(plaintext);
+        Object[] out = new Object[all.size()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = b.toColumn(all.get(i));
+        }
+        return out;
+      } catch (FieldVaultException e) {
+        // another attribute with the same column name: try the next one
+      }
+    }
+    return null;
+  }
+
   @Override
   public List<EncryptedAttribute> attributes() {
     return attributes;
@@ -110,6 +141,31 @@ public final class VaultRuntime implements HibernateVault {
       }
     }
     throw new IllegalArgumentException(entity.getSimpleName() + "." + attributePath + " is not an @Encrypted attribute");
+  }
+
+  @Override
+  public List<byte[]> blindIndexes(Class<?> entity, String attributePath, Object value) {
+    EncryptedAttribute a = attribute(entity, attributePath);
+    if (a.blindIndexAttribute() == null) {
+      throw new IllegalArgumentException(entity.getSimpleName() + "." + attributePath + " has no @BlindIndex"
+          + " companion attribute");
+    }
+    for (AttributeBinding b : bindings) {
+      if (b.model == a) {
+        return b.encryptor.blindIndexesForSearch(value, null);
+      }
+    }
+    throw new IllegalStateException("no binding for " + a);
+  }
+
+  /** The spec the integration encrypts an attribute with (normaliser included), or null if unknown. */
+  public dev.fieldvault.keys.FieldSpec<?> spec(EncryptedAttribute attribute) {
+    for (AttributeBinding b : bindings) {
+      if (b.model == attribute) {
+        return b.encryptor.spec();
+      }
+    }
+    return null;
   }
 
   @Override

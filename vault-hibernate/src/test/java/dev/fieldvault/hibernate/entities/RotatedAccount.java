@@ -1,5 +1,6 @@
 package dev.fieldvault.hibernate.entities;
 
+import dev.fieldvault.hibernate.BlindIndex;
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.keys.EncryptionMode;
 import jakarta.persistence.Column;
@@ -23,6 +24,12 @@ public class RotatedAccount {
   @Encrypted(rowBound = true)
   @Column(length = 40)
   public String iban;
+  @Encrypted
+  @Column(length = 40)
+  public String phone;
+  @BlindIndex(of = "phone", normalization = BlindIndex.Normalization.CASE_INSENSITIVE)
+  @Column(name = "phone_bidx")
+  public byte[] phoneIndex;
   @Embedded
   public Address address;
 
@@ -33,6 +40,7 @@ public class RotatedAccount {
     this.holder = holder;
     this.email = email;
     this.iban = iban;
+    this.phone = "+49 30 " + id;
     this.address = address;
   }
 }

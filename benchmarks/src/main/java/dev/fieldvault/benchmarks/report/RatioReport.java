@@ -1,0 +1,129 @@
+package dev.fieldvault.benchmarks.report;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads a JMH JSON result file and prints, per benchmark class and parameter set, each benchmark's
+ * score and its ratio to the baseline in the same run, with the ratio's error (99.9% confidence
+ * half-widths, propagated as relative errors). Baselines: the method whose name starts with
+ * {@code rawTink}, {@code plain}, {@code raw} or {@code baseline}, or the PLAIN variant parameter.
+ *
+ * <pre>java -cp benchmarks.jar dev.fieldvault.benchmarks.report.RatioReport results.json</pre>
+ */
+public final class RatioReport {
+
+  record Score(String method, Map<String, String> params, double score, double error, String unit) {}
+
+  public static void main(String[] args) throws Exception {
+    JsonArray results = JsonParser.parseString(Files.readString(Path.of(args[0]))).getAsJsonArray();
+    List<Score> scores = new ArrayList<>();
+    for (JsonElement el : results) {
+      JsonObject r = el.getAsJsonObject();
+      String bench = r.get("benchmark").getAsString();
+      Map<String, String> params = new TreeMap<>();
+      if (r.has("params")) {
+        for (var p : r.getAsJsonObject("params").entrySet()) {
+          params.put(p.getKey(), p.getValue().getAsString());
+        }
+      }
+      JsonObject m = r.getAsJsonObject("primaryMetric");
+      double err = m.get("scoreError").isJsonPrimitive() && !m.get("scoreError").getAsString().equals("NaN")
+          ? m.get("scoreError").getAsDouble() : Double.NaN;
+      scores.add(new Score(bench, params, m.get("score").getAsDouble(), err, m.get("scoreUnit").getAsString()));
+    }
+    Map<String, List<Score>> groups = new LinkedHashMap<>();
+    for (Score s : scores) {
+      String cls = s.method.substring(0, s.method.lastIndexOf('.'));
+      Map<String, String> groupParams = new TreeMap<>(s.params);
+      groupParams.remove("variant");
+      groups.computeIfAbsent(simple(cls) + " " + groupParams, k -> new ArrayList<>()).add(s);
+    }
+    for (var g : groups.entrySet()) {
+      System.out.println();
+      System.out.println("### " + g.getKey());
+      System.out.println("| benchmark | score | unit | ratio to baseline |");
+      System.out.println("|---|---:|---|---:|");
+      for (Score s : g.getValue()) {
+        Score base = baseline(s, g.getValue());
+        String ratio = "-";
+        if (base != null && base != s) {
+          double q = s.score / base.score;
+          double rel = Math.sqrt(sq(s.error / s.score) + sq(base.error / base.score));
+          ratio = Double.isNaN(rel) ? String.format("%.2fx", q) : String.format("%.2fx ± %.2f", q, q * rel);
+        } else if (base == s) {
+          ratio = "baseline";
+        }
+        System.out.printf("| %s | %.3f ± %.3f | %s | %s |%n", label(s), s.score, s.error, s.unit, ratio);
+      }
+    }
+  }
+
+  /**
+   * The baseline of a benchmark in its group: for {@code <impl>_singleKey}-style suites the
+   * {@code _singleKey} method of the same implementation; otherwise the baseline implementation
+   * (rawTink, raw, plain*, baseline, or the PLAIN variant) measuring the same operation.
+   */
+  private static Score baseline(Score s, List<Score> group) {
+    String impl = impl(s);
+    for (Score b : group) {
+      if (simple(b.method).equals(impl + "_singleKey")) {
+        return b;
+      }
+    }
+    String op = operation(s);
+    for (Score b : group) {
+      if (operation(b).equals(op) && isBaseline(b)) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isBaseline(Score s) {
+    String impl = impl(s);
+    return "PLAIN".equals(s.params.get("variant")) || impl.equals("rawTink") || impl.equals("rawTinkDeterministic")
+        || impl.equals("raw") || impl.startsWith("plain") || impl.equals("baseline");
+  }
+
+  private static String impl(Score s) {
+    String m = simple(s.method);
+    int us = m.indexOf('_');
+    return us < 0 ? m : m.substring(0, us);
+  }
+
+  /** What a benchmark measures: the part after the first underscore, "det-" for deterministic variants. */
+  private static String operation(Score s) {
+    String m = simple(s.method);
+    if (s.params.containsKey("variant")) {
+      return m; // suites with a variant parameter: the method is the operation
+    }
+    int us = m.indexOf('_');
+    String op = us < 0 ? m : m.substring(us + 1);
+    return impl(s).endsWith("Deterministic") ? "det-" + op : op;
+  }
+
+  private static String label(Score s) {
+    String v = s.params.get("variant");
+    return simple(s.method) + (v == null ? "" : " [" + v + "]");
+  }
+
+  private static String simple(String name) {
+    return name.substring(name.lastIndexOf('.') + 1);
+  }
+
+  private static double sq(double x) {
+    return x * x;
+  }
+
+  private RatioReport() {}
+}

@@ -1,0 +1,37 @@
+package dev.fieldvault.hibernate;
+
+import dev.fieldvault.hibernate.internal.AttributeSpecs;
+import dev.fieldvault.jdbc.ColumnStorage;
+import dev.fieldvault.jdbc.EncryptedColumn;
+import dev.fieldvault.jdbc.EncryptedColumns;
+import dev.fieldvault.jdbc.EncryptingDataSource;
+import javax.sql.DataSource;
+
+/**
+ * The JDBC wrapper configured from the Hibernate mapping: the same columns, contexts and modes, so a
+ * value written through plain JDBC (JdbcTemplate, jOOQ, MyBatis) is read through Hibernate and back.
+ *
+ * <pre>{@code
+ * DataSource jdbc = HibernateJdbc.wrap(hikari, HibernateVault.of(sessionFactory));
+ * }</pre>
+ */
+public final class HibernateJdbc {
+
+  private HibernateJdbc() {}
+
+  /** Every {@code @Encrypted} attribute as a column of the JDBC wrapper (row-bound ones keyed by their id column). */
+  public static EncryptedColumns encryptedColumns(HibernateVault vault) {
+    EncryptedColumns.Builder b = EncryptedColumns.builder();
+    for (EncryptedAttribute a : vault.attributes()) {
+      EncryptedColumn c = EncryptedColumn.of(a.table(), a.column(), AttributeSpecs.of(vault, a),
+          a.rowBound() ? a.idColumn() : null, a.blindIndexColumn());
+      b.add(a.storage() == Encrypted.Storage.TEXT ? c.withStorage(ColumnStorage.TEXT) : c);
+    }
+    return b.build();
+  }
+
+  /** Wraps a data source with the vault's cipher and every discovered column. */
+  public static EncryptingDataSource wrap(DataSource dataSource, HibernateVault vault) {
+    return EncryptingDataSource.wrap(dataSource, vault.cipher(), encryptedColumns(vault));
+  }
+}

@@ -1,0 +1,191 @@
+package dev.fieldvault.hibernate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fieldvault.hibernate.entities.Address;
+import dev.fieldvault.hibernate.entities.Customer;
+import dev.fieldvault.keys.EncryptionMode;
+import dev.fieldvault.keys.KeyPurpose;
+import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.keys.VaultConfigurationException;
+import dev.fieldvault.keys.VaultKeyset;
+import dev.fieldvault.testsupport.TestDatabases;
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.Embedded;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.util.Date;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.hibernate.SessionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Misconfigurations fail when the session factory starts, naming the entity and attribute (on H2: no database is needed to fail). */
+class StartupFailureTest {
+
+  @Entity(name = "IdentityRowBound")
+  @Table(name = "hib_bad_identity")
+  public static class IdentityRowBound {
+    @Id @GeneratedValue(strategy = GenerationType.IDENTITY) public Long id;
+    @Encrypted(rowBound = true) public String secret;
+  }
+
+  @Entity(name = "DeterministicRowBound")
+  @Table(name = "hib_bad_det")
+  public static class DeterministicRowBound {
+    @Id public Long id;
+    @Encrypted(mode = EncryptionMode.DETERMINISTIC, rowBound = true) public String email;
+  }
+
+  @Entity(name = "UnsupportedType")
+  @Table(name = "hib_bad_type")
+  public static class UnsupportedType {
+    @Id public Long id;
+    @Encrypted public Date when;
+  }
+
+  @Embeddable
+  public static class RowBoundPart {
+    @Encrypted(rowBound = true) @Column(name = "part_secret") public String secret;
+  }
+
+  @Entity(name = "RowBoundInEmbeddable")
+  @Table(name = "hib_bad_embedded")
+  public static class RowBoundInEmbeddable {
+    @Id public Long id;
+    @Embedded public RowBoundPart part;
+  }
+
+  @Entity(name = "EncryptedId")
+  @Table(name = "hib_bad_id")
+  public static class EncryptedId {
+    @Id @Encrypted public String id;
+  }
+
+  @Entity(name = "BadContext")
+  @Table(name = "hib_bad_context")
+  public static class BadContext {
+    @Id public Long id;
+    @Encrypted(context = "Domain.") public String value;
+  }
+
+  @Entity(name = "BadBlindIndex")
+  @Table(name = "hib_bad_bidx")
+  public static class BadBlindIndex {
+    @Id public Long id;
+    @Encrypted public String email;
+    @BlindIndex(of = "mail") public byte[] emailIndex;
+  }
+
+  /** A supplier named by class in the settings, as a container would register it. */
+  public static class KeyringSupplier implements Supplier<Keyring> {
+    @Override
+    public Keyring get() {
+      return Keyring.generate("supplied");
+    }
+  }
+
+  private static String failure(Executable build) {
+    Throwable t = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class, build);
+    StringBuilder all = new StringBuilder();
+    boolean typed = false;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      all.append(c.getMessage()).append('\n');
+      typed |= c instanceof VaultConfigurationException;
+    }
+    assertThat(typed).as("a VaultConfigurationException in the chain of " + t).isTrue();
+    return all.toString();
+  }
+
+  private static void build(Keyring keyring, Class<?>... entities) {
+    Jpa.build(TestDatabases.h2(), keyring, entities).close();
+  }
+
+  @Test
+  void rowBindingWithAnIdentityId_failsNamingEntityAttributeAndTheFix() {
+    assertThat(failure(() -> build(Keyring.generate("k"), IdentityRowBound.class)))
+        .contains("IdentityRowBound.secret").contains("IDENTITY").contains("SEQUENCE");
+  }
+
+  @Test
+  void deterministicAndRowBound_fails() {
+    assertThat(failure(() -> build(Keyring.generate("k"), DeterministicRowBound.class)))
+        .contains("DeterministicRowBound.email").contains("deterministic and row-bound");
+  }
+
+  @Test
+  void anUnsupportedType_failsNamingTheAttributeAndType() {
+    assertThat(failure(() -> build(Keyring.generate("k"), UnsupportedType.class)))
+        .contains("UnsupportedType.when").contains("java.util.Date").contains("supported are");
+  }
+
+  @Test
+  void rowBindingInsideAnEmbeddable_fails() {
+    assertThat(failure(() -> build(Keyring.generate("k"), RowBoundInEmbeddable.class)))
+        .contains("RowBoundInEmbeddable.part.secret").contains("embeddable");
+  }
+
+  @Test
+  void anEncryptedId_fails() {
+    assertThat(failure(() -> build(Keyring.generate("k"), EncryptedId.class))).contains("EncryptedId");
+  }
+
+  @Test
+  void aMalformedPinnedContext_fails() {
+    assertThat(failure(() -> build(Keyring.generate("k"), BadContext.class)))
+        .contains("BadContext.value").contains("Domain.");
+  }
+
+  @Test
+  void aBlindIndexOfAnUnknownAttribute_fails() {
+    assertThat(failure(() -> build(Keyring.generate("k"), BadBlindIndex.class)))
+        .contains("BadBlindIndex.emailIndex").contains("'mail'");
+  }
+
+  @Test
+  void missingKeys_failNamingTheSetting() {
+    assertThat(failure(() -> build(null, Customer.class)))
+        .contains("no keys are configured").contains(FieldVaultSettings.KEYRING).contains("Customer.");
+  }
+
+  @Test
+  void aKeyringWithoutTheKeysetAModeNeeds_failsNamingTheAttribute() {
+    Keyring aeadOnly = Keyring.of(VaultKeyset.generate("only-aead", KeyPurpose.AEAD), null, null);
+    assertThat(failure(() -> build(aeadOnly, Customer.class)))
+        .contains("Customer.email").contains("deterministic");
+  }
+
+  @Test
+  void anUnknownPlaintextPolicy_fails() {
+    assertThat(failure(() -> Jpa.build(TestDatabases.h2(), Map.of(FieldVaultSettings.KEYRING, Keyring.generate("k"),
+        FieldVaultSettings.PLAINTEXT_POLICY, "SOMETIMES"), Customer.class).close()))
+        .contains(FieldVaultSettings.PLAINTEXT_POLICY).contains("MIGRATE");
+  }
+
+  @Test
+  void keysFromASupplierClassName_areUsed() {
+    try (SessionFactory sf = Jpa.build(TestDatabases.h2(), Map.of(FieldVaultSettings.KEYRING,
+        KeyringSupplier.class.getName()), Customer.class)) {
+      assertThat(HibernateVault.of(sf).cipher().keyring().aead().orElseThrow().name()).isEqualTo("supplied-aead");
+    }
+  }
+
+  @Test
+  void embeddablesAreDiscoveredWithTheirPath() {
+    try (SessionFactory sf = Jpa.build(TestDatabases.h2(), Keyring.generate("k"),
+        dev.fieldvault.hibernate.entities.AllTypes.class)) {
+      EncryptedAttribute street = HibernateVault.of(sf).attribute(dev.fieldvault.hibernate.entities.AllTypes.class,
+          "address.street");
+      assertThat(street.context().domain()).isEqualTo("AllTypes");
+      assertThat(street.context().field()).isEqualTo("address.street");
+      assertThat(street.column()).isEqualTo("street");
+      assertThat(Address.class).isNotNull();
+    }
+  }
+}
