@@ -1,5 +1,6 @@
 package dev.fieldvault.sample;
 
+import dev.fieldvault.hibernate.AttributeDecryptionException;
 import dev.fieldvault.hibernate.FieldVaultSettings;
 import dev.fieldvault.hibernate.HibernateRotation;
 import dev.fieldvault.hibernate.HibernateVault;
@@ -8,7 +9,6 @@ import dev.fieldvault.jdbc.keystore.KeyInventory;
 import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.StoredKeyring;
 import dev.fieldvault.jdbc.keystore.VaultTables;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
@@ -29,7 +29,6 @@ import dev.fieldvault.keys.KeyPurpose;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.keys.VaultKeyset;
 import dev.fieldvault.sample.entity.Customer;
-import dev.fieldvault.sample.entity.CustomerIndexes;
 import dev.fieldvault.sample.entity.SupportTicket;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,7 +42,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,15 +194,13 @@ public final class SampleApp implements Callable<Integer> {
         SessionFactory sf = sessionFactory(ds, keys)) {
       out.println("   keys: KEK " + keyStore.kek().id() + "; " + describeKeys(keys.keyring()));
       HibernateVault vault = HibernateVault.of(sf);
-      CustomerIndexes indexes = new CustomerIndexes(keys.cipher());
-
-      saveEntities(db, sf, indexes);
+      saveEntities(db, sf);
       showRawRows(ds);
-      lookups(sf, indexes, false);
+      lookups(sf, vault, false);
       SecretsVault secrets = SecretsVault.builder(ds, keys.cipher()).tablePrefix(SECRETS_PREFIX).build();
       storeAndReadSecret(ds, secrets);
       rotate(ds, keyStore, keys, vault, secrets);
-      lookups(sf, indexes, true);
+      lookups(sf, vault, true);
       tamper(ds, sf);
     }
     out.println();
@@ -225,7 +221,7 @@ public final class SampleApp implements Callable<Integer> {
   // ---------------------------------------------------------------------------------------------
   // The steps
 
-  private void saveEntities(DemoDatabase db, SessionFactory sf, CustomerIndexes indexes) throws SQLException {
+  private void saveEntities(DemoDatabase db, SessionFactory sf) throws SQLException {
     step(2, "Save " + customers + " customers and " + customers / 10 + " support tickets with Hibernate");
     db.execute("DELETE FROM app_support_ticket");
     db.execute("DELETE FROM app_customer");
@@ -240,7 +236,6 @@ public final class SampleApp implements Callable<Integer> {
             k != null ? k[0] : "Customer " + i, k != null ? k[1] : "customer" + i + "@example.com",
             String.format(Locale.ROOT, "+44 20 7946 %04d", i),
             k != null ? LocalDate.parse(k[2]) : LocalDate.of(1950 + i % 50, 1 + i % 12, 1 + i % 28));
-        indexes.index(c);
         s.persist(c);
         if (i % 10 == 0) {
           s.persist(new SupportTicket(i / 10, i, "Cannot export invoices",
@@ -280,9 +275,9 @@ public final class SampleApp implements Callable<Integer> {
     }
   }
 
-  private void lookups(SessionFactory sf, CustomerIndexes indexes, boolean afterRotation) {
+  private void lookups(SessionFactory sf, HibernateVault vault, boolean afterRotation) {
     String email = "grace@example.com";
-    String phone = "+44-20-7946-0002";
+    String phone = "+44 20 7946 0002";
     if (afterRotation) {
       out.println("   lookups after the rotation:");
     } else {
@@ -293,7 +288,7 @@ public final class SampleApp implements Callable<Integer> {
           .setParameter("email", email).getResultList();
       out.println("   where c.email = '" + email + "'  -> " + describe(byEmail));
       List<Customer> byPhone = s.createSelectionQuery("from Customer c where c.phoneIndex in (:indexes)", Customer.class)
-          .setParameterList("indexes", indexes.phoneIndexesForSearch(phone)).getResultList();
+          .setParameterList("indexes", vault.blindIndexes(Customer.class, "phone", phone)).getResultList();
       out.println("   phone '" + phone + "' by blind index  -> " + describe(byPhone));
     });
   }
@@ -331,7 +326,7 @@ public final class SampleApp implements Callable<Integer> {
 
   private void rotate(DataSource ds, KeyStore keyStore, StoredKeyring keys, HibernateVault vault, SecretsVault secrets) {
     step(6, "Key rotation: promote new keys, rewrap every stored value in place, while the app runs");
-    List<EncryptedTable> tables = rotationTables(vault);
+    List<EncryptedTable> tables = HibernateRotation.tables(vault);
     out.println("   tables from the Hibernate mapping: " + tables.stream().map(EncryptedTable::table).toList());
     out.println("   inventory before (values per key version per column):");
     printInventory(KeyInventory.scan(ds, tables), keys.keyring());
@@ -378,11 +373,15 @@ public final class SampleApp implements Callable<Integer> {
         tx(sf, s -> s.find(Customer.class, id).name());
         out.println("   UNEXPECTED: customer " + id + " loaded after tampering");
       } catch (RuntimeException e) {
-        FieldVaultException fv = cause(e, FieldVaultException.class);
-        if (fv == null) {
+        // the integration's error names the entity and attribute; its cause is FieldVault's typed error
+        RuntimeException failure = cause(e, AttributeDecryptionException.class);
+        if (failure == null) {
+          failure = cause(e, FieldVaultException.class);
+        }
+        if (failure == null) {
           throw e;
         }
-        out.println("   load customer " + id + " -> " + fv.getClass().getSimpleName() + ": " + fv.getMessage());
+        out.println("   load customer " + id + " -> " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
       }
     }
     out.println("   (nothing was decrypted wrongly and no plaintext leaked: the read fails, naming the attribute)");
@@ -390,20 +389,6 @@ public final class SampleApp implements Callable<Integer> {
 
   // ---------------------------------------------------------------------------------------------
   // Helpers
-
-  /** Hibernate's discovered columns, with the phone column's blind index (kept by the app) added. */
-  static List<EncryptedTable> rotationTables(HibernateVault vault) {
-    List<EncryptedTable> tables = new ArrayList<>();
-    for (EncryptedTable t : HibernateRotation.tables(vault)) {
-      EncryptedTable.Builder b = EncryptedTable.builder(t.table()).primaryKey(t.primaryKey());
-      for (EncryptedColumn col : t.columns()) {
-        b.column(t.table().equalsIgnoreCase("app_customer") && col.column().equalsIgnoreCase("phone")
-            ? EncryptedColumn.binary(col.column(), CustomerIndexes.PHONE).withBlindIndex("phone_bi") : col);
-      }
-      tables.add(b.build());
-    }
-    return tables;
-  }
 
   private void printInventory(KeyInventory inventory, Keyring keyring) {
     inventory.describe(keyring).lines().skip(1).forEach(l -> out.println("   " + l));

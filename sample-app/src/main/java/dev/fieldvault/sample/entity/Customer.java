@@ -1,5 +1,6 @@
 package dev.fieldvault.sample.entity;
 
+import dev.fieldvault.hibernate.BlindIndex;
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.keys.EncryptionMode;
 import jakarta.persistence.Column;
@@ -27,10 +28,12 @@ public class Customer {
   @Encrypted(mode = EncryptionMode.DETERMINISTIC)
   private String email;
 
-  /** Randomized; searchable by its blind index {@link #phoneIndex} (kept by {@code CustomerService}). */
+  /** Randomized; searchable by its blind index {@link #phoneIndex}. */
   @Encrypted
   private String phone;
 
+  /** An HMAC of the normalised phone number under the PRF key, filled by FieldVault on insert and update. */
+  @BlindIndex(of = "phone", normalization = BlindIndex.Normalization.CASE_INSENSITIVE)
   @Column(name = "phone_bi")
   private byte[] phoneIndex;
 
@@ -71,10 +74,6 @@ public class Customer {
 
   public byte[] phoneIndex() {
     return phoneIndex == null ? null : phoneIndex.clone();
-  }
-
-  void phoneIndex(byte[] index) {
-    this.phoneIndex = index == null ? null : index.clone();
   }
 
   public LocalDate birthday() {
