@@ -24,6 +24,10 @@ import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.jdbc.rotation.RotationResult;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.cfg.Configuration;
@@ -151,6 +155,29 @@ class RotateAndInventoryCommandTest extends CliTestSupport {
         .as(err).isZero();
     assertThat(run(keysDb("keys", "list", "--keyset", "cli-aead"))).isZero();
     assertThat(out).containsPattern("(?m)^1\\s+\\d+\\s+DISABLED").containsPattern("(?m)^2\\s+\\d+\\s+ENABLED\\s+yes");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
+  void aStoppedRotation_isResumedByTheSameCommand(Kind kind) throws Exception {
+    setUp(kind);
+    assertThat(run(keysDb("keys", "add", "--keyset", "cli-aead", "--promote"))).isZero();
+    Keyring rotated = KeyStore.create(db.dataSource(), KeyEncryptionKeys.fromMasterSecret(SECRET), VAULT)
+        .loadKeyring("cli-aead", "cli-daead", "cli-prf");
+    // an earlier worker (same keys, so the same rotation) stops after its first batch, as a killed run would;
+    // its claimed range stays leased until the lease runs out (1 s here, 60 s by default)
+    AtomicReference<Rewrapper> first = new AtomicReference<>();
+    first.set(Rewrapper.builder(db.dataSource(), FieldCipher.create(rotated)).tables(TablesFile.read(tables))
+        .vaultTables(VAULT).batchSize(50).lease(Duration.ofSeconds(1)).finalInventory(false).listener(p -> first.get().stop()).build());
+    RotationResult stopped = first.get().run();
+    assertThat(stopped.complete()).isFalse();
+    long done = stopped.rowsRewrapped();
+    assertThat(done).isPositive().isLessThan(ROWS);
+
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString()))).as(err).isZero();
+    assertThat(out).contains("rotation " + Rewrapper.defaultRotationId(rotated),
+        (ROWS - done) + " of " + (ROWS - done) + " rows re-encrypted", "values not on a primary key: 0");
+    assertEveryRowDecrypts(FieldCipher.create(rotated));
   }
 
   @ParameterizedTest
