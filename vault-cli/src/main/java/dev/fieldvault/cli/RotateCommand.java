@@ -81,6 +81,11 @@ final class RotateCommand implements Callable<Integer> {
     out.printf("%s%d of %d rows %s, %d skipped (changed concurrently: a later run picks them up)%n",
         dryRun ? "[dry run] " : "", r.rowsRewrapped(), r.rowsScanned(), dryRun ? "need re-encryption" : "re-encrypted",
         r.rowsConflicted());
+    long failed = r.tables().stream().mapToLong(p -> p.rowsFailed()).sum();
+    if (failed > 0) {
+      out.println(failed + " row(s) hold a value that does not decrypt (tampered, moved, or not a FieldVault"
+          + " ciphertext): left as they are, named in the log; their keys cannot be disabled until they are fixed");
+    }
     if (r.inventory() != null) {
       out.println(r.inventory().describe(keyring));
       out.println("values not on a primary key: " + r.valuesOffPrimary());
