@@ -321,10 +321,22 @@ public final class FieldCipher {
     return table != null && table.primaryId == h.keyId();
   }
 
-  /** Whether a blind index is under the current primary PRF key. */
+  /** Whether a blind index is under the current primary PRF key of the default keyring. */
   public boolean isBlindIndexOnPrimaryKey(byte[] blindIndex) {
-    Tables t = tables;
+    return isBlindIndexOnPrimaryKey(blindIndex, null);
+  }
+
+  /** As {@link #isBlindIndexOnPrimaryKey(byte[])}, with the keyring of {@code context}'s tenant (null: default). */
+  public boolean isBlindIndexOnPrimaryKey(byte[] blindIndex, EncryptionContext context) {
+    Tables t = context == null ? tables : tablesFor(context);
     return t.prf != null && t.prf.primaryId == blindIndexKeyId(blindIndex);
+  }
+
+  /** How many keys of a purpose can decrypt (or, for PRF, compute search indexes) in the default keyring. */
+  public int readableKeyCount(KeyPurpose purpose) {
+    Tables t = tables;
+    KeyTable<?> table = purpose == KeyPurpose.AEAD ? t.aead : purpose == KeyPurpose.DETERMINISTIC_AEAD ? t.daead : t.prf;
+    return table == null ? 0 : table.readableCount();
   }
 
   /**

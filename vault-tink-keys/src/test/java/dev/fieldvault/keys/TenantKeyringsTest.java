@@ -37,6 +37,19 @@ class TenantKeyringsTest {
   }
 
   @Test
+  void primaryKeyChecks_useTheTenantsKeyring() {
+    FieldEncryptor<String> phone = cipher.field(FieldSpec.builder("User", "phone", String.class).blindIndex().build());
+    byte[] ct = phone.encrypt("+1 555", "acme", null);
+    byte[] bi = phone.blindIndex("+1 555", "acme");
+    EncryptionContext acme = phone.context("acme", null);
+    assertThat(cipher.isOnPrimaryKey(ct, acme)).isTrue();
+    assertThat(cipher.isOnPrimaryKey(ct)).isFalse();
+    assertThat(cipher.isBlindIndexOnPrimaryKey(bi, acme)).isTrue();
+    assertThat(cipher.isBlindIndexOnPrimaryKey(bi)).isFalse();
+    assertThat(cipher.readableKeyCount(KeyPurpose.AEAD)).isEqualTo(1);
+  }
+
+  @Test
   void tenantKeys_areLookedUpOnce_andCached() {
     for (int i = 0; i < 50; i++) {
       email.decrypt(email.encrypt("x", "acme", null), "acme", null);

@@ -69,7 +69,7 @@ public final class KeyInventory {
       while (rs.next()) {
         long n = rs.getLong(2);
         byte[] head = storage == ColumnStorage.TEXT ? decode(rs.getString(1)) : rs.getBytes(1);
-        if (rs.wasNull() || (storage == ColumnStorage.TEXT && head == null && rs.getString(1) == null)) {
+        if (head == null) {
           nulls += n;
           continue;
         }

@@ -316,16 +316,12 @@ public final class Rewrapper {
     @Override
     public void afterBatch(long rows) {
       scanned += rows;
-      if (rowsPerSecond > 0) {
-        long dueMillis = (long) (scanned * 1000 / rowsPerSecond);
-        long elapsed = (System.nanoTime() - start) / 1_000_000;
-        if (dueMillis > elapsed) {
-          sleep(dueMillis - elapsed);
-        }
-      }
+      long dueNanos = rowsPerSecond > 0 ? start + (long) (scanned * 1e9 / rowsPerSecond) : 0;
       long lastRenew = System.currentTimeMillis();
-      while (paused && !stopRequested) {
-        sleep(50);
+      // sleep in short slices, keeping the lease of the held range alive while throttled or paused
+      while (!stopRequested && (paused || System.nanoTime() < dueNanos)) {
+        long left = (dueNanos - System.nanoTime()) / 1_000_000;
+        sleep(paused ? 50 : Math.max(1, Math.min(250, left)));
         WorkTable.Claim c = current;
         if (c != null && work != null && System.currentTimeMillis() - lastRenew > lease.toMillis() / 3) {
           work.renew(c);

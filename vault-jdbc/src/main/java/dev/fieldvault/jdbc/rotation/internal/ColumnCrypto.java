@@ -7,7 +7,9 @@ import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.FieldVaultException;
+import dev.fieldvault.keys.EncryptionContext;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * Decides from the header whether one stored value (and its blind index) is off the primary key,
@@ -44,19 +46,23 @@ final class ColumnCrypto<T> {
     return column;
   }
 
-  /** Reads the header (and blind-index prefix) only: never decrypts. {@code raw} is non-null. */
-  Verdict classify(Object raw, Object rawBlindIndex) {
+  /**
+   * Reads the header (and blind-index prefix) only: never decrypts. {@code raw} is non-null.
+   * {@code prfPrimaries} caches, per tenant, the primary PRF key id (within one batch).
+   */
+  Verdict classify(Object raw, Object rawBlindIndex, String tenant, Object rowId, Map<String, Integer> prfPrimaries) {
     byte[] ct = bytes(raw, column.storage());
     if (ct == null || !CiphertextHeader.looksLikeCiphertext(ct)) {
       return Verdict.FAILED;
     }
-    if (!cipher.isOnPrimaryKey(ct)) {
+    EncryptionContext context = encryptor.context(tenant, rowId);
+    if (!cipher.isOnPrimaryKey(ct, context)) {
       return Verdict.STALE;
     }
     if (hasBlindIndex) {
       byte[] bi = bytes(rawBlindIndex, column.blindIndexStorage());
       try {
-        if (bi == null || !cipher.isBlindIndexOnPrimaryKey(bi)) {
+        if (bi == null || FieldCipher.blindIndexKeyId(bi) != primaryPrfKeyId(tenant, prfPrimaries)) {
           return Verdict.STALE;
         }
       } catch (FieldVaultException notABlindIndex) {
@@ -66,6 +72,22 @@ final class ColumnCrypto<T> {
     return Verdict.CURRENT;
   }
 
+  /**
+   * The primary PRF key id for a tenant's blind indexes, read once per batch and tenant from a blind
+   * index of an empty input computed in the tenant's context (cheaper per row than building a context
+   * for {@code FieldCipher.isBlindIndexOnPrimaryKey(bi, context)} on every value).
+   */
+  private int primaryPrfKeyId(String tenant, Map<String, Integer> cache) {
+    String key = tenant == null ? "" : "t:" + tenant;
+    Integer id = cache.get(key);
+    if (id == null) {
+      EncryptionContext ctx = EncryptionContext.of(column.spec().domain(), column.spec().field(), tenant, null);
+      id = FieldCipher.blindIndexKeyId(cipher.blindIndex(new byte[0], ctx, FieldCipher.MIN_BLIND_INDEX_LENGTH));
+      cache.put(key, id);
+    }
+    return id;
+  }
+
   /** Re-encrypts a stale value under the primary key and recomputes its blind index. */
   Rewrapped rewrap(Object raw, String tenant, Object rowId) {
     byte[] ct = bytes(raw, column.storage());
@@ -73,7 +95,7 @@ final class ColumnCrypto<T> {
     byte[] bi = null;
     if (hasBlindIndex) {
       T value = encryptor.decrypt(ct, tenant, rowId);
-      next = cipher.isOnPrimaryKey(ct) ? ct : encryptor.encrypt(value, tenant, rowId);
+      next = cipher.isOnPrimaryKey(ct, encryptor.context(tenant, rowId)) ? ct : encryptor.encrypt(value, tenant, rowId);
       bi = encryptor.blindIndex(value, tenant);
     } else {
       next = cipher.rewrap(ct, encryptor.context(tenant, rowId));

@@ -206,18 +206,7 @@ public final class RangeRewrapper {
       List<Row> rows = new ArrayList<>(batchSize);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          int col = 1;
-          Object key = codec.read(rs, col++);
-          String tenant = table.tenantColumn() == null ? null : rs.getString(col++);
-          Object[] raw = new Object[columns.size() * 2];
-          for (int k = 0; k < columns.size(); k++) {
-            EncryptedColumn ec = columns.get(k).column();
-            raw[2 * k] = get(rs, col++, ec.storage());
-            if (ec.blindIndexColumn() != null) {
-              raw[2 * k + 1] = get(rs, col++, ec.blindIndexStorage());
-            }
-          }
-          rows.add(new Row(key, tenant, raw));
+          rows.add(row(rs));
         }
       }
       return new Batch(rows, rows.size() == batchSize);
@@ -226,15 +215,31 @@ public final class RangeRewrapper {
     }
   }
 
+  private Row row(ResultSet rs) throws SQLException {
+    int col = 1;
+    Object key = codec.read(rs, col++);
+    String tenant = table.tenantColumn() == null ? null : rs.getString(col++);
+    Object[] raw = new Object[columns.size() * 2];
+    for (int k = 0; k < columns.size(); k++) {
+      EncryptedColumn ec = columns.get(k).column();
+      raw[2 * k] = get(rs, col++, ec.storage());
+      if (ec.blindIndexColumn() != null) {
+        raw[2 * k + 1] = get(rs, col++, ec.blindIndexStorage());
+      }
+    }
+    return new Row(key, tenant, raw);
+  }
+
   private static Object get(ResultSet rs, int index, ColumnStorage storage) throws SQLException {
     return storage == ColumnStorage.BINARY ? rs.getBytes(index) : rs.getString(index);
   }
 
   private Prepared prepare(Batch batch) {
     Prepared p = new Prepared();
-    p.lastKey = batch.lastKey();
+    p.lastKey = batch.rows().isEmpty() ? null : batch.lastKey();
     p.stats.scanned = batch.rows().size();
     int n = columns.size();
+    Map<String, Integer> prfPrimaries = new java.util.HashMap<>();
     for (Row row : batch.rows()) {
       int mask = 0;
       Object[] values = null;
@@ -246,7 +251,7 @@ public final class RangeRewrapper {
           continue;
         }
         ColumnCrypto<?> cc = columns.get(k);
-        ColumnCrypto.Verdict v = cc.classify(raw, row.raw[2 * k + 1]);
+        ColumnCrypto.Verdict v = cc.classify(raw, row.raw[2 * k + 1], row.tenant, row.key, prfPrimaries);
         if (v == ColumnCrypto.Verdict.FAILED) {
           failed = true;
           continue;
@@ -291,17 +296,20 @@ public final class RangeRewrapper {
       java.util.function.Consumer<Stats> observer, Stats total) throws SQLException {
     if (!dryRun) {
       try {
-        long updated = 0;
-        Map<Integer, List<Update>> byMask = new LinkedHashMap<>();
-        for (Update u : p.updates) {
-          byMask.computeIfAbsent(u.mask(), m -> new ArrayList<>()).add(u);
-        }
-        for (Map.Entry<Integer, List<Update>> e : byMask.entrySet()) {
-          updated += dialect.setBasedUpdate() ? writeSetBased(writer, e.getKey(), e.getValue())
-              : writeBatched(writer, e.getKey(), e.getValue());
+        List<Update> conflicts = new ArrayList<>();
+        long updated = apply(writer, p.updates, conflicts);
+        long conflicted = conflicts.size();
+        if (!conflicts.isEmpty()) {
+          // the application changed these rows since they were read: lock them, read them again and
+          // rewrap what is still stale, so that a skipped row is picked up now, not by another pass
+          List<Update> again = new ArrayList<>();
+          updated += apply(writer, prepare(new Batch(lockAndRead(writer, conflicts), false)).updates, again);
+          if (!again.isEmpty()) {
+            LOG.warn("{}: {} rows changed again while locked and are left for a later pass", table.table(), again.size());
+          }
         }
         p.stats.rewrapped = updated;
-        p.stats.conflicted = p.updates.size() - updated;
+        p.stats.conflicted = conflicted;
         if (!checkpointer.record(writer, codec.toText(p.lastKey), p.stats.scanned, p.stats.rewrapped,
             p.stats.conflicted)) {
           writer.rollback();
@@ -321,8 +329,40 @@ public final class RangeRewrapper {
     return true;
   }
 
+  private long apply(Connection writer, List<Update> updates, List<Update> conflicts) throws SQLException {
+    long updated = 0;
+    Map<Integer, List<Update>> byMask = new LinkedHashMap<>();
+    for (Update u : updates) {
+      byMask.computeIfAbsent(u.mask(), m -> new ArrayList<>()).add(u);
+    }
+    for (Map.Entry<Integer, List<Update>> e : byMask.entrySet()) {
+      updated += dialect.setBasedUpdate() ? writeSetBased(writer, e.getKey(), e.getValue(), conflicts)
+          : writeBatched(writer, e.getKey(), e.getValue(), conflicts);
+    }
+    return updated;
+  }
+
+  /** The current content of these rows, locked until the batch commits. */
+  private List<Row> lockAndRead(Connection c, List<Update> stale) throws SQLException {
+    String marks = String.join(", ", java.util.Collections.nCopies(stale.size(), "?"));
+    try (PreparedStatement ps = c.prepareStatement(selectSql + " WHERE " + table.primaryKey() + " IN (" + marks
+        + ") ORDER BY " + table.primaryKey() + " FOR UPDATE")) {
+      int i = 1;
+      for (Update u : stale) {
+        codec.bind(ps, i++, u.key());
+      }
+      List<Row> rows = new ArrayList<>(stale.size());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(row(rs));
+        }
+      }
+      return rows;
+    }
+  }
+
   /** {@code UPDATE t SET c = v.n ... FROM (VALUES ...) v WHERE t.pk = v.k AND t.c = v.o}: one statement per chunk. */
-  private long writeSetBased(Connection c, int mask, List<Update> updates) throws SQLException {
+  private long writeSetBased(Connection c, int mask, List<Update> updates, List<Update> conflicts) throws SQLException {
     List<Integer> cols = columnsOf(mask);
     StringBuilder set = new StringBuilder();
     StringBuilder alias = new StringBuilder("k");
@@ -347,7 +387,7 @@ public final class RangeRewrapper {
       List<Update> part = updates.subList(from, Math.min(updates.size(), from + chunk));
       String sql = "UPDATE " + table.table() + " AS fv_t SET " + set + " FROM (VALUES "
           + String.join(", ", java.util.Collections.nCopies(part.size(), row)) + ") AS fv_v(" + alias + ") WHERE "
-          + where;
+          + where + " RETURNING fv_t." + table.primaryKey();
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
         for (Update u : part) {
@@ -361,14 +401,25 @@ public final class RangeRewrapper {
             }
           }
         }
-        updated += ps.executeUpdate();
+        java.util.Set<Object> done = new java.util.HashSet<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            done.add(codec.read(rs, 1));
+          }
+        }
+        updated += done.size();
+        for (Update u : part) {
+          if (!done.contains(u.key())) {
+            conflicts.add(u);
+          }
+        }
       }
     }
     return updated;
   }
 
   /** {@code UPDATE t SET c = ? WHERE pk = ? AND c = ?} as a JDBC batch. */
-  private long writeBatched(Connection c, int mask, List<Update> updates) throws SQLException {
+  private long writeBatched(Connection c, int mask, List<Update> updates, List<Update> conflicts) throws SQLException {
     List<Integer> cols = columnsOf(mask);
     StringBuilder set = new StringBuilder();
     StringBuilder where = new StringBuilder(table.primaryKey() + " = ?");
@@ -397,7 +448,12 @@ public final class RangeRewrapper {
         ps.addBatch();
       }
       long updated = 0;
-      for (int n : ps.executeBatch()) {
+      int[] counts = ps.executeBatch();
+      for (int r = 0; r < counts.length; r++) {
+        int n = counts[r];
+        if (n == 0) {
+          conflicts.add(updates.get(r));
+        }
         if (n == Statement.SUCCESS_NO_INFO) {
           throw new SQLException("the driver does not report per-row update counts for batches, which"
               + " compare-and-set needs (MariaDB: do not set useBulkStmts=true on the rewrapper's DataSource)");

@@ -1,0 +1,82 @@
+package dev.fieldvault.jdbc.keystore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fieldvault.keys.KeyEncryptionKeys;
+import dev.fieldvault.keys.KeyPurpose;
+import dev.fieldvault.keys.VaultKeyset;
+import dev.fieldvault.testsupport.TestDatabase;
+import dev.fieldvault.testsupport.TestDatabases;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import liquibase.Contexts;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The Liquibase changelog shipped in the jar and the plain-SQL scripts create the same, working tables. */
+class ShippedSchemaTest {
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void liquibaseChangelog_andPlainSqlScript_createTheSameTables_andTheKeyStoreWorksOnThem(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    VaultTables viaLiquibase = VaultTables.withPrefix("rot_lb_");
+    VaultTables viaScript = VaultTables.withPrefix("rot_sql_");
+    String changelogTable = "rot_lb_databasechangelog";
+    String lockTable = "rot_lb_databasechangeloglock";
+    db.dropTables(viaLiquibase.keyset(), viaLiquibase.rotation(), viaLiquibase.rotationRange(), viaScript.keyset(),
+        viaScript.rotation(), viaScript.rotationRange(), changelogTable, lockTable);
+    try {
+      try (Connection c = db.connect()) {
+        Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+        database.setDatabaseChangeLogTableName(changelogTable);
+        database.setDatabaseChangeLogLockTableName(lockTable);
+        @SuppressWarnings("deprecation")
+        Liquibase liquibase = new Liquibase("db/changelog/fieldvault/fieldvault-changelog.xml",
+            new ClassLoaderResourceAccessor(), database);
+        liquibase.setChangeLogParameter("fieldvault.tablePrefix", "rot_lb_");
+        liquibase.update(new Contexts());
+      }
+      viaScript.install(db.dataSource());
+      viaScript.install(db.dataSource()); // idempotent
+
+      for (String suffix : new String[] {"keyset", "rotation", "rotation_range"}) {
+        assertThat(columns(db, "rot_lb_" + suffix)).as(suffix).isNotEmpty().isEqualTo(columns(db, "rot_sql_" + suffix));
+      }
+      for (VaultTables tables : new VaultTables[] {viaLiquibase, viaScript}) {
+        KeyStore store = KeyStore.create(db.dataSource(),
+            KeyEncryptionKeys.fromMasterSecret("schema-test-master-secret-0123456789"), tables);
+        store.insert(VaultKeyset.generate("rot-schema", KeyPurpose.PRF));
+        assertThat(store.update("rot-schema", VaultKeyset::rotate).version()).isEqualTo(2);
+      }
+    } finally {
+      db.dropTables(viaLiquibase.keyset(), viaLiquibase.rotation(), viaLiquibase.rotationRange(), viaScript.keyset(),
+          viaScript.rotation(), viaScript.rotationRange(), changelogTable, lockTable);
+    }
+  }
+
+  /** Column name to "nullable" flag, as the driver reports them. */
+  private static Map<String, String> columns(TestDatabase db, String table) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    try (Connection c = db.connect()) {
+      DatabaseMetaData md = c.getMetaData();
+      String name = db.kind() == TestDatabases.Kind.H2 ? table.toUpperCase(Locale.ROOT) : table;
+      try (ResultSet rs = md.getColumns(c.getCatalog(), null, name, null)) {
+        while (rs.next()) {
+          out.put(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getString("IS_NULLABLE"));
+        }
+      }
+    }
+    return out;
+  }
+}
