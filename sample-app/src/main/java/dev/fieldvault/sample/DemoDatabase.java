@@ -10,6 +10,7 @@ import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.Scope;
+import liquibase.UpdateSummaryOutputEnum;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -68,7 +69,8 @@ final class DemoDatabase implements AutoCloseable {
       database.setDatabaseChangeLogLockTableName("app_databasechangeloglock");
       @SuppressWarnings("deprecation")
       Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database);
-      // Liquibase's console summary goes to its log (quiet) instead of interleaving with the demo's story
+      // Liquibase's console output and update summary go to its log (quiet), not into the demo's story
+      liquibase.setShowSummaryOutput(UpdateSummaryOutputEnum.LOG);
       Scope.child(Scope.Attr.ui.name(), new LoggerUIService(),
           () -> liquibase.update(new Contexts(), new LabelExpression()));
     }
