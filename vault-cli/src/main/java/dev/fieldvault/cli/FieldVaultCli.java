@@ -1,6 +1,7 @@
 package dev.fieldvault.cli;
 
 import dev.fieldvault.keys.FieldVaultException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,13 +15,22 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fieldvault", mixinStandardHelpOptions = true, version = "FieldVault 0.1.0",
     description = "Manage FieldVault keys, rotations and secrets.",
-    subcommands = {KeysCommand.class})
+    subcommands = {KeysCommand.class, RotateCommand.class, InventoryCommand.class, SecretsCommand.class})
 public final class FieldVaultCli implements Runnable {
 
-  final Function<String, String> env;
+  static {
+    // Hibernate (entity discovery) logs through slf4j like the rest, quiet unless something is wrong
+    if (System.getProperty("org.jboss.logging.provider") == null) {
+      System.setProperty("org.jboss.logging.provider", "slf4j");
+    }
+  }
 
-  FieldVaultCli(Function<String, String> env) {
+  final Function<String, String> env;
+  final InputStream in;
+
+  FieldVaultCli(Function<String, String> env, InputStream in) {
     this.env = env;
+    this.in = in;
   }
 
   @CommandLine.Spec
@@ -37,7 +47,12 @@ public final class FieldVaultCli implements Runnable {
 
   /** Runs the tool; returns the exit code (0 ok, 1 operation failed, 2 bad usage). */
   static int execute(Function<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new FieldVaultCli(env));
+    return execute(env, System.in, out, err, args);
+  }
+
+  /** Runs the tool with this standard input (secrets put reads values from it). */
+  static int execute(Function<String, String> env, InputStream in, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new FieldVaultCli(env, in));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -45,7 +60,9 @@ public final class FieldVaultCli implements Runnable {
         commandLine.getErr().println("error: " + ex.getMessage());
         return 1;
       }
-      throw ex;
+      // a bug or an unforeseen failure: still a message and exit 1, not a stack trace
+      commandLine.getErr().println("error: unexpected " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+      return 1;
     });
     return cl.execute(args);
   }

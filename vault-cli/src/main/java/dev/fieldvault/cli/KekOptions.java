@@ -14,7 +14,7 @@ final class KekOptions {
 
   @Option(names = "--master-secret-env", paramLabel = "VAR", defaultValue = "FIELDVAULT_MASTER_SECRET",
       description = "Environment variable holding the master secret (default: ${DEFAULT-VALUE}).")
-  String masterSecretEnv;
+  String masterSecretEnv = "FIELDVAULT_MASTER_SECRET";
 
   @Option(names = "--master-secret-file", paramLabel = "FILE",
       description = "File holding the master secret (instead of the environment variable).")

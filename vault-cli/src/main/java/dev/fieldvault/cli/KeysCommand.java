@@ -9,7 +9,12 @@ import dev.fieldvault.keys.VaultKeyset;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import dev.fieldvault.jdbc.keystore.KeyInventory;
+import dev.fieldvault.jdbc.keystore.KeyStore;
+import dev.fieldvault.jdbc.keystore.StoredKeyset;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +25,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldvault keys ...}: keysets stored in files, encrypted under a KEK. */
 @Command(name = "keys", mixinStandardHelpOptions = true,
-    description = "Generate and manage keysets (files encrypted under a key-encryption key).",
+    description = {"Generate and manage keysets, encrypted under a key-encryption key: in a file (-f FILE) or in"
+        + " the database's key store table (--jdbc-url URL --keyset NAME).",
+        "disable refuses a key that stored values still use when the encrypted columns are given"
+        + " (--tables FILE or --entities CLASS,...; required with --jdbc-url)."},
     subcommands = {KeysCommand.Generate.class, KeysCommand.ListKeys.class, KeysCommand.Add.class,
         KeysCommand.Promote.class, KeysCommand.Disable.class, KeysCommand.Enable.class,
         KeysCommand.Destroy.class, KeysCommand.RotateKek.class})
@@ -37,7 +45,7 @@ final class KeysCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Options every keys subcommand shares. */
+  /** Options every keys subcommand shares: where the keyset is (a file or the key store table) and the KEK. */
   abstract static class KeysetFileCommand implements Callable<Integer> {
     @ParentCommand
     KeysCommand keys;
@@ -45,17 +53,80 @@ final class KeysCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The keyset file.")
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The keyset file.")
     Path file;
+
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+        description = "The database: its key store table holds the keyset (unless -f), its tables the values.")
+    String jdbcUrl;
+
+    @Option(names = "--user", paramLabel = "USER", defaultValue = "", description = "Database user.")
+    String user;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the database password.")
+    String passwordEnv;
+
+    @Option(names = "--vault-prefix", paramLabel = "PREFIX", defaultValue = "fieldvault_",
+        description = "Prefix of FieldVault's key store table (default: ${DEFAULT-VALUE}).")
+    String vaultPrefix;
+
+    @Option(names = "--keyset", paramLabel = "NAME", description = "The stored keyset's name (with --jdbc-url).")
+    String keyset;
 
     @ArgGroup(exclusive = false, heading = "Key-encryption key:%n")
     KekOptions kek = new KekOptions();
+
+    private DataSource dataSource;
+    private KeyStore store;
+    private StoredKeyset loaded;
 
     KeyEncryptionKey kek() {
       return (kek == null ? new KekOptions() : kek).resolve(keys.root.env);
     }
 
+    /** Whether the keyset lives in the database's key store table. */
+    boolean inDatabase() {
+      if (file == null && jdbcUrl == null) {
+        throw new CliException("where is the keyset? give -f FILE, or --jdbc-url URL with --keyset NAME");
+      }
+      return file == null;
+    }
+
+    DataSource dataSource() {
+      if (jdbcUrl == null) {
+        throw new CliException("--jdbc-url is needed to read the stored values");
+      }
+      if (dataSource == null) {
+        DbOptions db = new DbOptions();
+        db.url = jdbcUrl;
+        db.user = user;
+        db.passwordEnv = passwordEnv;
+        dataSource = db.dataSource(keys.root.env);
+      }
+      return dataSource;
+    }
+
+    KeyStore store() {
+      if (store == null) {
+        KeyringOptions k = new KeyringOptions();
+        k.vaultPrefix = vaultPrefix;
+        store = k.store(dataSource(), kek());
+      }
+      return store;
+    }
+
+    String keysetName() {
+      if (keyset == null) {
+        throw new CliException("name the stored keyset: --keyset NAME");
+      }
+      return keyset;
+    }
+
     VaultKeyset load() {
+      if (inDatabase()) {
+        loaded = store().load(keysetName());
+        return loaded.keyset();
+      }
       if (!Files.exists(file)) {
         throw new CliException("no keyset file " + file + ": create one with `fieldvault keys generate`");
       }
@@ -63,7 +134,17 @@ final class KeysCommand implements Runnable {
     }
 
     void save(VaultKeyset ks) {
-      KeysetSources.encryptedFile(file, kek()).store(ks);
+      if (!inDatabase()) {
+        KeysetSources.encryptedFile(file, kek()).store(ks);
+      } else if (loaded == null) {
+        store().insert(ks);
+      } else {
+        loaded = store().replace(loaded, ks);
+      }
+    }
+
+    String where() {
+      return inDatabase() ? "table " + store().tables().keyset() : file.toString();
     }
 
     PrintWriter out() {
@@ -98,13 +179,18 @@ final class KeysCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (Files.exists(file) && !force) {
+      if (inDatabase()) {
+        if (store().find(name).isPresent()) {
+          throw new CliException("keyset " + name + " already exists in " + where() + ": refusing to replace it"
+              + " (values under it would become unreadable); add a key with `keys add` instead");
+        }
+      } else if (Files.exists(file) && !force) {
         throw new CliException(file + " exists: refusing to overwrite a keyset (values under it would become"
             + " unreadable); use another file, or --force if you are sure");
       }
       VaultKeyset ks = algorithm == null ? VaultKeyset.generate(name, purpose) : VaultKeyset.generate(name, algorithm);
       save(ks);
-      out().println("generated " + file + " under KEK " + kek().id());
+      out().println("generated " + (inDatabase() ? "keyset " + name + " in " : "") + where() + " under KEK " + kek().id());
       print(ks);
       return 0;
     }
@@ -114,6 +200,16 @@ final class KeysCommand implements Runnable {
   static final class ListKeys extends KeysetFileCommand {
     @Override
     public Integer call() {
+      if (inDatabase() && keyset == null) {
+        List<String> names = store().names();
+        if (names.isEmpty()) {
+          out().println("no keyset in " + where() + ": create one with `fieldvault keys generate`");
+        }
+        for (String n : names) {
+          print(store().load(n).keyset());
+        }
+        return 0;
+      }
       print(load());
       return 0;
     }
@@ -160,9 +256,33 @@ final class KeysCommand implements Runnable {
     @Option(names = "--ordinal", required = true)
     int ordinal;
 
+    @Mixin
+    TablesOptions tables;
+
     @Override
     public Integer call() {
-      VaultKeyset ks = load().disable(ordinal);
+      boolean check = tables.given();
+      if (inDatabase() && !check) {
+        throw new CliException("disable needs the encrypted columns (--tables FILE or --entities CLASS,...) to prove"
+            + " that no stored value still uses key " + ordinal);
+      }
+      if (inDatabase()) {
+        VaultKeyset ks = store().disableKey(keysetName(), ordinal,
+            KeyInventory.scan(dataSource(), tables.resolve(dataSource()))).keyset();
+        print(ks);
+        return 0;
+      }
+      VaultKeyset current = load();
+      if (check) {
+        KeyInventory usage = KeyInventory.scan(dataSource(), tables.resolve(dataSource()));
+        int keyId = current.byOrdinal(ordinal).keyId();
+        long count = usage.valuesUsing(keyId);
+        if (count > 0) {
+          throw new CliException("key " + ordinal + " of " + current.name() + " is still used by " + count
+              + " stored values (" + usage.describeUsage(keyId) + "): run `fieldvault rotate` first");
+        }
+      }
+      VaultKeyset ks = current.disable(ordinal);
       save(ks);
       print(ks);
       return 0;
@@ -213,12 +333,18 @@ final class KeysCommand implements Runnable {
 
     @Override
     public Integer call() {
-      VaultKeyset ks = load();
       String secret = keys.root.env.apply(newSecretEnv);
       if (secret == null || secret.isBlank()) {
         throw new CliException(newSecretEnv + " is not set: it must hold the new master secret");
       }
       KeyEncryptionKey newKek = dev.fieldvault.keys.KeyEncryptionKeys.fromMasterSecret(secret);
+      if (inDatabase()) {
+        int n = store().rotateKek(newKek);
+        out().println("re-encrypted " + n + " keyset(s) in " + where() + " from KEK " + kek().id() + " to "
+            + newKek.id());
+        return 0;
+      }
+      VaultKeyset ks = load();
       KeysetSources.encryptedFile(file, newKek).store(ks);
       out().println("re-encrypted " + file + " from KEK " + kek().id() + " to " + newKek.id());
       return 0;
