@@ -1,6 +1,6 @@
 package dev.fieldvault.jdbc.keystore;
 
-import dev.fieldvault.jdbc.rotation.ColumnStorage;
+import dev.fieldvault.jdbc.ColumnStorage;
 import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.CiphertextHeader;

@@ -2,6 +2,7 @@ package dev.fieldvault.jdbc.rotation;
 
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.VaultConfigurationException;
+import dev.fieldvault.jdbc.ColumnStorage;
 import java.util.Objects;
 
 /**

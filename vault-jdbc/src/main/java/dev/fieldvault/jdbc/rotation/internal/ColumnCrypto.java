@@ -1,6 +1,6 @@
 package dev.fieldvault.jdbc.rotation.internal;
 
-import dev.fieldvault.jdbc.rotation.ColumnStorage;
+import dev.fieldvault.jdbc.ColumnStorage;
 import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.FieldCipher;

@@ -1,7 +1,7 @@
 package dev.fieldvault.jdbc.rotation.internal;
 
 import dev.fieldvault.jdbc.keystore.internal.Dialect;
-import dev.fieldvault.jdbc.rotation.ColumnStorage;
+import dev.fieldvault.jdbc.ColumnStorage;
 import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.FieldCipher;
