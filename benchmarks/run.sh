@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # FieldVault benchmarks: bash benchmarks/run.sh [smoke|quick|full] [JMH regex]
 #   smoke  one very short iteration of every suite (CI: proves they run, figures meaningless)
-#   quick  the figures quoted in BENCHMARKS.md, under 10 minutes on 2 cores
-#   full   longer warm-up and measurement, more forks
+#   quick  the figures quoted in BENCHMARKS.md (cipher sizes 64 B and 4 KiB), about 10 minutes on 2 cores
+#   full   every size (16 B to 4 KiB), longer warm-up and measurement, two forks
 # PostgreSQL suites read FIELDVAULT_BENCH_POSTGRES_URL/_USER/_PASSWORD (default: the local service).
 # Results: benchmarks/target/results-<mode>.json and a ratio table on stdout.
 set -euo pipefail
@@ -14,7 +14,7 @@ jar=benchmarks/target/benchmarks.jar
 out="benchmarks/target/results-$mode.json"
 case "$mode" in
   smoke) opts=(-f 1 -wi 0 -i 1 -r 200ms -p size=64); rot=(-Drows=2000 -Drounds=1) ;;
-  quick) opts=(-f 1 -wi 2 -w 500ms -i 3 -r 1s); rot=(-Drows=100000 -Drounds=2) ;;
+  quick) opts=(-f 1 -wi 3 -w 1s -i 5 -r 500ms -p size=64,4096); rot=(-Drows=100000 -Drounds=2) ;;
   full)  opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s); rot=(-Drows=100000 -Drounds=3) ;;
   *) echo "usage: $0 [smoke|quick|full] [regex]" >&2; exit 2 ;;
 esac

@@ -31,6 +31,7 @@ public final class RatioReport {
       JsonObject r = el.getAsJsonObject();
       String bench = r.get("benchmark").getAsString();
       Map<String, String> params = new TreeMap<>();
+      params.put("mode", r.get("mode").getAsString());
       if (r.has("params")) {
         for (var p : r.getAsJsonObject("params").entrySet()) {
           params.put(p.getKey(), p.getValue().getAsString());
