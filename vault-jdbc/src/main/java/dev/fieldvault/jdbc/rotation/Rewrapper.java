@@ -236,6 +236,8 @@ public final class Rewrapper {
               control, tr::add);
           if (!s.leaseLost && !s.stopped && !stopRequested) {
             work.finish(cl);
+          } else if (!s.leaseLost) {
+            work.release(cl); // stopped cleanly: another worker may resume the range at once
           }
           current = null;
         }

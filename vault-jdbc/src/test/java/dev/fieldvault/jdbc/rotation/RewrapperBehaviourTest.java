@@ -209,7 +209,9 @@ class RewrapperBehaviourTest {
       assertThat(stopped.complete()).isFalse();
       assertThat(stopped.rowsRewrapped()).isEqualTo(300);
       var middle = fx.snapshot();
-      RotationResult resumed = fx.rewrapper(cipher).rotationId("stop").workerId("w1").batchSize(100).build().run();
+      // a clean stop gives the range back: its lease has ended, so any worker can resume it now
+      assertThat(fx.latestLeaseUntil("stop")).isLessThanOrEqualTo(System.currentTimeMillis());
+      RotationResult resumed = fx.rewrapper(cipher).rotationId("stop").workerId("w2").batchSize(100).build().run();
       assertThat(resumed.complete()).isTrue();
       assertThat(resumed.rowsScanned()).as("resumes after the checkpoint").isEqualTo(ROWS - 300);
       assertThat(resumed.rowsRewrapped()).isEqualTo(ROWS - 300);

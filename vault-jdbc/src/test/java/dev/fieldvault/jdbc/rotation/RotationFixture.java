@@ -188,6 +188,17 @@ final class RotationFixture {
     }
   }
 
+  long latestLeaseUntil(String rotationId) throws SQLException {
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+        "SELECT MAX(lease_until) FROM " + vaultTables.rotationRange() + " WHERE rotation_id = ? AND state = 'CLAIMED'")) {
+      ps.setString(1, rotationId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   void drop() throws SQLException {
     db.dropTables(table, vaultTables.keyset(), vaultTables.rotation(), vaultTables.rotationRange());
   }

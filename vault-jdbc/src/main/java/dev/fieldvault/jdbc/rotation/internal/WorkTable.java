@@ -242,6 +242,25 @@ public final class WorkTable {
     }
   }
 
+  /**
+   * Gives a held range back after a clean stop: its lease ends now, so any worker resumes it at once
+   * from its checkpoint (a crashed worker's range is taken over when its lease expires instead).
+   */
+  public void release(Claim claim) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE "
+        + names.rotationRange() + " SET lease_until = 0 WHERE rotation_id = ? AND table_name = ? AND range_no = ?"
+        + " AND owner = ? AND claim_count = ? AND state = 'CLAIMED'")) {
+      ps.setString(1, rotationId);
+      ps.setString(2, claim.table());
+      ps.setInt(3, claim.rangeNo());
+      ps.setString(4, workerId);
+      ps.setInt(5, claim.claimCount());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw fail("release a range of " + claim.table() + " in", e);
+    }
+  }
+
   /** Extends the lease of a held range (while paused or throttled). */
   public boolean renew(Claim claim) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE "
