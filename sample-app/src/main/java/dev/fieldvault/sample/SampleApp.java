@@ -10,6 +10,7 @@ import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.StoredKeyring;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.rotation.ProgressBar;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
 import dev.fieldvault.jdbc.secrets.MaintenanceReport;
@@ -345,7 +346,7 @@ public final class SampleApp implements Callable<Integer> {
       out.println("   disabling " + AEAD + "#" + oldAead + " now is refused: " + e.getMessage());
     }
 
-    ProgressBar bar = new ProgressBar(out);
+    ProgressBar bar = new ProgressBar(new java.io.PrintWriter(out, true), "   ");
     int batch = Math.max(20, customers / 25);
     RotationResult result = Rewrapper.builder(ds, keys.cipher()).tables(tables).vaultTables(VAULT_TABLES)
         .batchSize(batch).listener(bar).build().run();

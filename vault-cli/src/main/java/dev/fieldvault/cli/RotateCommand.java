@@ -1,6 +1,7 @@
 package dev.fieldvault.cli;
 
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.rotation.ProgressBar;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
 import dev.fieldvault.keys.Keyring;
@@ -62,7 +63,7 @@ final class RotateCommand implements Callable<Integer> {
     DataSource ds = db.dataSource(root.env);
     Keyring keyring = keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(root.env));
     List<EncryptedTable> declared = tables.resolve(ds);
-    ProgressBar bar = new ProgressBar(out);
+    ProgressBar bar = new ProgressBar(out, "");
     Rewrapper.Builder b;
     try {
       b = Rewrapper.builder(ds, dev.fieldvault.keys.FieldCipher.create(keyring)).tables(declared)

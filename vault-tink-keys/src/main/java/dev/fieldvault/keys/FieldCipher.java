@@ -138,16 +138,8 @@ public final class FieldCipher {
       throw new VaultConfigurationException("A deterministic value cannot be row-bound (" + context.describe()
           + "): equal values must encrypt equally across rows");
     }
-    byte[] body = plaintext;
-    boolean compressed = false;
-    if (compressAbove >= 0 && plaintext.length >= compressAbove) {
-      byte[] c = Compression.compressIfSmaller(plaintext);
-      if (c != null) {
-        body = c;
-        compressed = true;
-      }
-    }
-    byte header = CiphertextHeader.headerByte(deterministic, compressed);
+    byte[] body = maybeCompress(plaintext, compressAbove);
+    byte header = CiphertextHeader.headerByte(deterministic, body != plaintext);
     byte[] ad = context.associatedData(header);
     Tables t = tablesFor(context);
     try {
@@ -220,16 +212,8 @@ public final class FieldCipher {
     if (table.readableCount() == 1) {
       return out;
     }
-    byte[] body = plaintext;
-    boolean compressed = false;
-    if (compressAbove >= 0 && plaintext.length >= compressAbove) {
-      byte[] c = Compression.compressIfSmaller(plaintext);
-      if (c != null) {
-        body = c;
-        compressed = true;
-      }
-    }
-    byte header = CiphertextHeader.headerByte(true, compressed);
+    byte[] body = maybeCompress(plaintext, compressAbove);
+    byte header = CiphertextHeader.headerByte(true, body != plaintext);
     byte[] ad = context.associatedData(header);
     for (int i = 0; i < table.readableCount(); i++) {
       if (table.readableIdAt(i) == table.primaryId) {
@@ -246,6 +230,15 @@ public final class FieldCipher {
       }
     }
     return out;
+  }
+
+  /** The compressed plaintext when compression applies and helps, else {@code plaintext} itself. */
+  private static byte[] maybeCompress(byte[] plaintext, int compressAbove) {
+    if (compressAbove < 0 || plaintext.length < compressAbove) {
+      return plaintext;
+    }
+    byte[] c = Compression.compressIfSmaller(plaintext);
+    return c == null ? plaintext : c;
   }
 
   // ---------------------------------------------------------------------------------------------

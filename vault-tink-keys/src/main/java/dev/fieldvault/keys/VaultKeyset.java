@@ -7,9 +7,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.fieldvault.keys.internal.AssociatedData;
 import dev.fieldvault.keys.internal.TinkSetup;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -364,16 +363,7 @@ public final class VaultKeyset {
   }
 
   static byte[] documentAssociatedData(String name, KeyPurpose purpose, String metadata) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (String s : new String[] {DOCUMENT_FORMAT, name, purpose.name(), metadata}) {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      out.write(b.length >>> 24);
-      out.write(b.length >>> 16);
-      out.write(b.length >>> 8);
-      out.write(b.length);
-      out.write(b, 0, b.length);
-    }
-    return out.toByteArray();
+    return AssociatedData.lengthPrefixed(DOCUMENT_FORMAT, name, purpose.name(), metadata);
   }
 
   private static JsonObject parseDocument(String json) {

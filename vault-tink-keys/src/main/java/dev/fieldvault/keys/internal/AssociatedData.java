@@ -30,6 +30,15 @@ public final class AssociatedData {
     return out.toByteArray();
   }
 
+  /** {@code lp(part1) || lp(part2) || ...}: unambiguous, never plain concatenation. */
+  public static byte[] lengthPrefixed(String... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (String p : parts) {
+      lp(out, p);
+    }
+    return out.toByteArray();
+  }
+
   public static byte[] withHeader(byte header, byte[] context) {
     byte[] ad = new byte[context.length + 1];
     ad[0] = header;

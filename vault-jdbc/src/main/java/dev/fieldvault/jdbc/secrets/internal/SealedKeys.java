@@ -6,7 +6,7 @@ import com.google.crypto.tink.subtle.Hkdf;
 import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.WeakSecretException;
-import java.io.ByteArrayOutputStream;
+import dev.fieldvault.keys.internal.AssociatedData;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -86,18 +86,9 @@ public final class SealedKeys {
     }
   }
 
-  /** Length-prefixed UTF-8 parts: unambiguous, never plain concatenation. */
+  /** Length-prefixed UTF-8 parts: unambiguous, never plain concatenation (the core's one encoding). */
   static byte[] encode(String... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (String p : parts) {
-      byte[] b = p.getBytes(StandardCharsets.UTF_8);
-      out.write(b.length >>> 24);
-      out.write(b.length >>> 16);
-      out.write(b.length >>> 8);
-      out.write(b.length);
-      out.write(b, 0, b.length);
-    }
-    return out.toByteArray();
+    return AssociatedData.lengthPrefixed(parts);
   }
 
   @Override

@@ -1,22 +1,27 @@
-package dev.fieldvault.cli;
+package dev.fieldvault.jdbc.rotation;
 
-import dev.fieldvault.jdbc.rotation.RotationListener;
-import dev.fieldvault.jdbc.rotation.RotationProgress;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** One live line per table: {@code customer [#####-----]  50%  500/1000 rows, 480 rewrapped, 2100 rows/s}. */
-final class ProgressBar implements RotationListener {
+/**
+ * A {@link RotationListener} that draws one live line per table on a terminal:
+ * {@code customer [#####-----]  50%  500/1000 rows, 480 rewrapped, 0 conflicts, 2100 rows/s, ~3 s left}.
+ * It prints counts and names only, never values. Call {@link #end()} after the run to close an open line.
+ */
+public final class ProgressBar implements RotationListener {
 
   private static final int WIDTH = 30;
   private final PrintWriter out;
+  private final String indent;
   private final Set<String> finished = new HashSet<>();
   private boolean lineOpen;
 
-  ProgressBar(PrintWriter out) {
+  /** A bar on {@code out}, each line starting with {@code indent}. */
+  public ProgressBar(PrintWriter out, String indent) {
     this.out = out;
+    this.indent = indent;
   }
 
   @Override
@@ -28,7 +33,7 @@ final class ProgressBar implements RotationListener {
     long done = total == 0 || p.dryRun() ? p.rowsScanned() : Math.min(p.tableRowsDone(), total);
     int pct = total <= 0 ? 100 : (int) (Math.min(done, total) * 100 / total);
     int filled = pct * WIDTH / 100;
-    out.printf(Locale.ROOT, "\r%-24s [%s%s] %3d%%  %d/%s rows, %d %s, %d conflicts, %.0f rows/s%s", p.table(),
+    out.printf(Locale.ROOT, "\r%s%-24s [%s%s] %3d%%  %d/%s rows, %d %s, %d conflicts, %.0f rows/s%s", indent, p.table(),
         "#".repeat(filled), "-".repeat(WIDTH - filled), pct, done, total <= 0 ? "?" : String.valueOf(total),
         p.rowsRewrapped(), p.dryRun() ? "to rewrap" : "rewrapped", p.rowsConflicted(), p.rowsPerSecond(),
         p.estimatedRemaining() == null ? "" : ", ~" + p.estimatedRemaining().toSeconds() + " s left");
@@ -40,7 +45,8 @@ final class ProgressBar implements RotationListener {
     out.flush();
   }
 
-  synchronized void end() {
+  /** Ends the current line, if a bar is still open on it. */
+  public synchronized void end() {
     if (lineOpen) {
       out.println();
       lineOpen = false;
