@@ -41,3 +41,9 @@ CREATE TABLE IF NOT EXISTS fieldvault_rotation_range (
   rows_conflicted BIGINT       NOT NULL,
   CONSTRAINT fieldvault_rotation_range_pk PRIMARY KEY (rotation_id, table_name, range_no)
 );
+
+-- Composite primary keys (changeset fieldvault-rotation-2): range bounds and checkpoints are JSON
+-- arrays of up to four key values. Widens tables created by an earlier version; running it again is harmless.
+ALTER TABLE fieldvault_rotation_range ALTER COLUMN lower_key SET DATA TYPE VARCHAR(4000);
+ALTER TABLE fieldvault_rotation_range ALTER COLUMN upper_key SET DATA TYPE VARCHAR(4000);
+ALTER TABLE fieldvault_rotation_range ALTER COLUMN checkpoint_key SET DATA TYPE VARCHAR(4000);

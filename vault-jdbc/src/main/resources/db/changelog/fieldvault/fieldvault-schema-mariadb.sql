@@ -41,3 +41,8 @@ CREATE TABLE IF NOT EXISTS fieldvault_rotation_range (
   rows_conflicted BIGINT       NOT NULL,
   CONSTRAINT fieldvault_rotation_range_pk PRIMARY KEY (rotation_id, table_name, range_no)
 );
+
+-- Composite primary keys (changeset fieldvault-rotation-2): range bounds and checkpoints are JSON
+-- arrays of up to four key values. Widens tables created by an earlier version; running it again is harmless.
+ALTER TABLE fieldvault_rotation_range MODIFY lower_key VARCHAR(4000) NULL,
+  MODIFY upper_key VARCHAR(4000) NULL, MODIFY checkpoint_key VARCHAR(4000) NULL;

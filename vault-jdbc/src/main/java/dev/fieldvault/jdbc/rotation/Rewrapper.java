@@ -4,8 +4,8 @@ import dev.fieldvault.jdbc.keystore.KeyInventory;
 import dev.fieldvault.jdbc.keystore.VaultStorageException;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.keystore.internal.Dialect;
-import dev.fieldvault.jdbc.rotation.internal.KeyCodec;
 import dev.fieldvault.jdbc.rotation.internal.RangeRewrapper;
+import dev.fieldvault.jdbc.rotation.internal.TableKey;
 import dev.fieldvault.jdbc.rotation.internal.WorkTable;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
@@ -158,11 +158,11 @@ public final class Rewrapper {
     });
     try {
       Dialect dialect;
-      Map<EncryptedTable, KeyCodec> codecs = new LinkedHashMap<>();
+      Map<EncryptedTable, TableKey> keys = new LinkedHashMap<>();
       try (Connection c = dataSource.getConnection()) {
         dialect = Dialect.of(c);
         for (EncryptedTable t : tables) {
-          codecs.put(t, KeyCodec.detect(c, t.table(), t.primaryKey()));
+          keys.put(t, TableKey.detect(c, t.table(), t.primaryKeys()));
           validateColumns(c, t);
         }
       } catch (SQLException e) {
@@ -183,12 +183,12 @@ public final class Rewrapper {
           }
           Tracker tr = trackers.get(t.table());
           tr.tableRows = -1;
-          RangeRewrapper range = new RangeRewrapper(dataSource, dialect, cipher, t, codecs.get(t), batchSize, true, executor);
+          RangeRewrapper range = new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, true, executor);
           range.process(null, null, (tx, k, s, r, cf) -> true, control, tr::add);
         }
         complete = !stopRequested;
       } else {
-        complete = runClaimed(dialect, codecs, trackers, control, executor);
+        complete = runClaimed(dialect, keys, trackers, control, executor);
       }
       List<RotationProgress> finals = new ArrayList<>();
       for (Tracker tr : trackers.values()) {
@@ -210,19 +210,19 @@ public final class Rewrapper {
     }
   }
 
-  private boolean runClaimed(Dialect dialect, Map<EncryptedTable, KeyCodec> codecs, Map<String, Tracker> trackers,
+  private boolean runClaimed(Dialect dialect, Map<EncryptedTable, TableKey> keys, Map<String, Tracker> trackers,
       Control control, ExecutorService executor) {
     work = new WorkTable(dataSource, vaultTables, dialect, rotationId, workerId, lease.toMillis());
     for (EncryptedTable t : tables) {
-      work.ensurePlanned(t.table(), t.primaryKey(), codecs.get(t), rangeSize);
+      work.ensurePlanned(t.table(), keys.get(t), rangeSize);
     }
     Map<String, RangeRewrapper> rangers = new HashMap<>();
     for (EncryptedTable t : tables) {
-      rangers.put(t.table(), new RangeRewrapper(dataSource, dialect, cipher, t, codecs.get(t), batchSize, false, executor));
+      rangers.put(t.table(), new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, false, executor));
     }
     while (!stopRequested) {
       for (EncryptedTable t : tables) {
-        KeyCodec codec = codecs.get(t);
+        TableKey key = keys.get(t);
         Tracker tr = trackers.get(t.table());
         Optional<WorkTable.Claim> claim;
         while (!stopRequested && (claim = work.claim(t.table())).isPresent()) {
@@ -230,8 +230,8 @@ public final class Rewrapper {
           current = cl;
           WorkTable.Totals totals = work.totals(t.table());
           tr.rebase(totals.totalRows(), totals.scanned());
-          RangeRewrapper.Stats s = rangers.get(t.table()).process(codec.fromText(cl.resumeAfter()),
-              codec.fromText(cl.upperKey()),
+          RangeRewrapper.Stats s = rangers.get(t.table()).process(key.fromText(cl.resumeAfter()),
+              key.fromText(cl.upperKey()),
               (tx, lastKey, scanned, rewrapped, conflicted) -> work.checkpoint(tx, cl, lastKey, scanned, rewrapped, conflicted),
               control, tr::add);
           if (!s.leaseLost && !s.stopped && !stopRequested) {
@@ -265,9 +265,12 @@ public final class Rewrapper {
   }
 
   private void validateColumns(Connection c, EncryptedTable t) throws SQLException {
-    StringBuilder cols = new StringBuilder(t.primaryKey());
+    StringBuilder cols = new StringBuilder(String.join(", ", t.primaryKeys()));
     if (t.tenantColumn() != null) {
       cols.append(", ").append(t.tenantColumn());
+    }
+    for (String col : t.contextColumns()) {
+      cols.append(", ").append(col);
     }
     for (EncryptedColumn col : t.columns()) {
       cols.append(", ").append(col.column());

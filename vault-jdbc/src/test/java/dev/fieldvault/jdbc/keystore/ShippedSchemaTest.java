@@ -53,6 +53,9 @@ class ShippedSchemaTest {
       for (String suffix : new String[] {"keyset", "rotation", "rotation_range"}) {
         assertThat(columns(db, "rot_lb_" + suffix)).as(suffix).isNotEmpty().isEqualTo(columns(db, "rot_sql_" + suffix));
       }
+      // composite keys: range bounds and checkpoints hold JSON arrays of up to four key values
+      assertThat(columns(db, "rot_sql_rotation_range")).containsEntry("lower_key", "YES 4000")
+          .containsEntry("upper_key", "YES 4000").containsEntry("checkpoint_key", "YES 4000");
       for (VaultTables tables : new VaultTables[] {viaLiquibase, viaScript}) {
         KeyStore store = KeyStore.create(db.dataSource(),
             KeyEncryptionKeys.fromMasterSecret("schema-test-master-secret-0123456789"), tables);
@@ -65,7 +68,7 @@ class ShippedSchemaTest {
     }
   }
 
-  /** Column name to "nullable" flag, as the driver reports them. */
+  /** Column name to "nullable" flag and size (characters of a VARCHAR), as the driver reports them. */
   private static Map<String, String> columns(TestDatabase db, String table) throws Exception {
     Map<String, String> out = new TreeMap<>();
     try (Connection c = db.connect()) {
@@ -73,7 +76,8 @@ class ShippedSchemaTest {
       String name = db.kind() == TestDatabases.Kind.H2 ? table.toUpperCase(Locale.ROOT) : table;
       try (ResultSet rs = md.getColumns(c.getCatalog(), null, name, null)) {
         while (rs.next()) {
-          out.put(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getString("IS_NULLABLE"));
+          out.put(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getString("IS_NULLABLE")
+              + (rs.getInt("DATA_TYPE") == java.sql.Types.VARCHAR ? " " + rs.getInt("COLUMN_SIZE") : ""));
         }
       }
     }

@@ -2,6 +2,7 @@ package dev.fieldvault.jdbc.rotation.internal;
 
 import dev.fieldvault.jdbc.ColumnStorage;
 import dev.fieldvault.jdbc.rotation.EncryptedColumn;
+import dev.fieldvault.jdbc.rotation.RowContext;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
@@ -10,6 +11,7 @@ import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.EncryptionContext;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Decides from the header whether one stored value (and its blind index) is off the primary key,
@@ -47,15 +49,27 @@ final class ColumnCrypto<T> {
   }
 
   /**
+   * The context of this column's value in a row: from the column's {@link RowContext} if it has
+   * one, else the spec's with the row's tenant and row id ({@code row} is then not read).
+   */
+  EncryptionContext context(String tenant, Object rowId, RowContext.Row row) {
+    RowContext rc = column.rowContext();
+    if (rc == null) {
+      return encryptor.context(tenant, rowId);
+    }
+    return Objects.requireNonNull(rc.context(row), "the row context of " + column.column() + " returned null");
+  }
+
+  /**
    * Reads the header (and blind-index prefix) only: never decrypts. {@code raw} is non-null.
    * {@code prfPrimaries} caches, per tenant, the primary PRF key id (within one batch).
    */
-  Verdict classify(Object raw, Object rawBlindIndex, String tenant, Object rowId, Map<String, Integer> prfPrimaries) {
+  Verdict classify(Object raw, Object rawBlindIndex, EncryptionContext context, String tenant,
+      Map<String, Integer> prfPrimaries) {
     byte[] ct = bytes(raw, column.storage());
     if (ct == null || !CiphertextHeader.looksLikeCiphertext(ct)) {
       return Verdict.FAILED;
     }
-    EncryptionContext context = encryptor.context(tenant, rowId);
     if (!cipher.isOnPrimaryKey(ct, context)) {
       return Verdict.STALE;
     }
@@ -88,17 +102,20 @@ final class ColumnCrypto<T> {
     return id;
   }
 
-  /** Re-encrypts a stale value under the primary key and recomputes its blind index. */
-  Rewrapped rewrap(Object raw, String tenant, Object rowId) {
+  /**
+   * Re-encrypts a stale value under the primary key and recomputes its blind index; {@code context}
+   * is {@link #context} of the row (a column with a blind index has no row context).
+   */
+  Rewrapped rewrap(Object raw, EncryptionContext context, String tenant, Object rowId) {
     byte[] ct = bytes(raw, column.storage());
     byte[] next;
     byte[] bi = null;
     if (hasBlindIndex) {
       T value = encryptor.decrypt(ct, tenant, rowId);
-      next = cipher.isOnPrimaryKey(ct, encryptor.context(tenant, rowId)) ? ct : encryptor.encrypt(value, tenant, rowId);
+      next = cipher.isOnPrimaryKey(ct, context) ? ct : encryptor.encrypt(value, tenant, rowId);
       bi = encryptor.blindIndex(value, tenant);
     } else {
-      next = cipher.rewrap(ct, encryptor.context(tenant, rowId));
+      next = cipher.rewrap(ct, context);
     }
     return new Rewrapped(stored(next, column.storage()), bi == null ? null : stored(bi, column.blindIndexStorage()));
   }

@@ -4,16 +4,21 @@ import dev.fieldvault.jdbc.keystore.internal.Dialect;
 import dev.fieldvault.jdbc.ColumnStorage;
 import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.rotation.RowContext;
+import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldVaultException;
+import dev.fieldvault.keys.VaultConfigurationException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -67,36 +72,56 @@ public final class RangeRewrapper {
     }
   }
 
-  private static final class Row {
-    final Object key;
+  /** One row as read; also the read-only view a {@link RowContext} gets. */
+  private final class Row implements RowContext.Row {
+    final List<Object> key;
     final String tenant;
+    final Object[] plain; // key, tenant and context columns, in the order of rowColumns
     final Object[] raw; // per column: value, then blind index (null if none)
 
-    Row(Object key, String tenant, Object[] raw) {
+    Row(List<Object> key, String tenant, Object[] plain, Object[] raw) {
       this.key = key;
       this.tenant = tenant;
+      this.plain = plain;
       this.raw = raw;
+    }
+
+    /** The row id of row-bound fields without a row context: the value of a single-column key. */
+    Object rowId() {
+      return key.size() == 1 ? key.get(0) : null;
+    }
+
+    @Override
+    public Object get(String column) {
+      Integer i = rowColumns.get(column.toLowerCase(Locale.ROOT));
+      if (i == null) {
+        throw new VaultConfigurationException("A row context of " + table.table() + " reads column " + column
+            + ", which the table does not declare: add it with contextColumns(...)");
+      }
+      return plain[i];
     }
   }
 
   private record Batch(List<Row> rows, boolean full) {
-    Object lastKey() {
+    List<Object> lastKey() {
       return rows.get(rows.size() - 1).key;
     }
   }
 
-  private record Update(Object key, int mask, Object[] old, Object[] values, Object[] blindIndexes) {}
+  private record Update(List<Object> key, int mask, Object[] old, Object[] values, Object[] blindIndexes) {}
 
   private static final class Prepared {
     final List<Update> updates = new ArrayList<>();
     final Stats stats = new Stats();
-    Object lastKey;
+    List<Object> lastKey;
   }
 
   private final DataSource dataSource;
   private final Dialect dialect;
   private final EncryptedTable table;
-  private final KeyCodec codec;
+  private final TableKey key;
+  /** Lower-case name to position of the columns a row context may read: key, tenant, context columns. */
+  private final Map<String, Integer> rowColumns = new HashMap<>();
   private final List<ColumnCrypto<?>> columns = new ArrayList<>();
   private final int batchSize;
   private final boolean dryRun;
@@ -104,18 +129,23 @@ public final class RangeRewrapper {
   private final String selectSql;
 
   public RangeRewrapper(DataSource dataSource, Dialect dialect, FieldCipher cipher, EncryptedTable table,
-      KeyCodec codec, int batchSize, boolean dryRun, ExecutorService executor) {
+      TableKey key, int batchSize, boolean dryRun, ExecutorService executor) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.table = table;
-    this.codec = codec;
+    this.key = key;
     this.batchSize = batchSize;
     this.dryRun = dryRun;
     this.executor = executor;
-    StringBuilder cols = new StringBuilder(table.primaryKey());
+    List<String> plain = new ArrayList<>(key.columns());
     if (table.tenantColumn() != null) {
-      cols.append(", ").append(table.tenantColumn());
+      plain.add(table.tenantColumn());
     }
+    plain.addAll(table.contextColumns());
+    for (String c : plain) {
+      rowColumns.put(c.toLowerCase(Locale.ROOT), rowColumns.size());
+    }
+    StringBuilder cols = new StringBuilder(String.join(", ", plain));
     for (EncryptedColumn c : table.columns()) {
       columns.add(ColumnCrypto.of(cipher, c));
       cols.append(", ").append(c.column());
@@ -131,7 +161,7 @@ public final class RangeRewrapper {
    *
    * @param observer called after each committed batch with that batch's counts
    */
-  public Stats process(Object after, Object upper, Checkpointer checkpointer, Control control,
+  public Stats process(List<Object> after, List<Object> upper, Checkpointer checkpointer, Control control,
       java.util.function.Consumer<Stats> observer) {
     Stats total = new Stats();
     try (Connection reader = dataSource.getConnection(); Connection writer = dryRun ? null : dataSource.getConnection()) {
@@ -148,7 +178,7 @@ public final class RangeRewrapper {
             break;
           }
           if (batch.full()) {
-            Object next = batch.lastKey();
+            List<Object> next = batch.lastKey();
             read = CompletableFuture.supplyAsync(() -> read(reader, next, upper), executor);
           }
           CompletableFuture<Prepared> crypto = CompletableFuture.supplyAsync(() -> prepare(batch), executor);
@@ -182,26 +212,25 @@ public final class RangeRewrapper {
     return total;
   }
 
-  private Batch read(Connection c, Object after, Object upper) {
+  private Batch read(Connection c, List<Object> after, List<Object> upper) {
     StringBuilder sql = new StringBuilder(selectSql);
-    String pk = table.primaryKey();
     if (after != null || upper != null) {
       sql.append(" WHERE ");
       if (after != null) {
-        sql.append(pk).append(" > ?");
+        sql.append('(').append(key.after()).append(')');
       }
       if (upper != null) {
-        sql.append(after != null ? " AND " : "").append(pk).append(" <= ?");
+        sql.append(after != null ? " AND " : "").append('(').append(key.atMost()).append(')');
       }
     }
-    sql.append(" ORDER BY ").append(pk).append(" LIMIT ").append(batchSize);
+    sql.append(" ORDER BY ").append(key.columnList()).append(" LIMIT ").append(batchSize);
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
       int i = 1;
       if (after != null) {
-        codec.bind(ps, i++, after);
+        i = key.bindBound(ps, i, after);
       }
       if (upper != null) {
-        codec.bind(ps, i, upper);
+        key.bindBound(ps, i, upper);
       }
       List<Row> rows = new ArrayList<>(batchSize);
       try (ResultSet rs = ps.executeQuery()) {
@@ -216,9 +245,21 @@ public final class RangeRewrapper {
   }
 
   private Row row(ResultSet rs) throws SQLException {
-    int col = 1;
-    Object key = codec.read(rs, col++);
-    String tenant = table.tenantColumn() == null ? null : rs.getString(col++);
+    List<Object> rowKey = key.read(rs, 1);
+    Object[] plain = new Object[rowColumns.size()];
+    for (int i = 0; i < rowKey.size(); i++) {
+      plain[i] = rowKey.get(i);
+    }
+    int col = 1 + rowKey.size();
+    String tenant = null;
+    if (table.tenantColumn() != null) {
+      tenant = rs.getString(col);
+      plain[col++ - 1] = tenant;
+    }
+    while (col <= plain.length) {
+      plain[col - 1] = normalized(rs.getObject(col));
+      col++;
+    }
     Object[] raw = new Object[columns.size() * 2];
     for (int k = 0; k < columns.size(); k++) {
       EncryptedColumn ec = columns.get(k).column();
@@ -227,7 +268,21 @@ public final class RangeRewrapper {
         raw[2 * k + 1] = get(rs, col++, ec.blindIndexStorage());
       }
     }
-    return new Row(key, tenant, raw);
+    return new Row(rowKey, tenant, plain, raw);
+  }
+
+  /** Integral numbers as Long, character values as String (what {@link RowContext.Row} promises). */
+  private static Object normalized(Object v) {
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof java.math.BigInteger && ((java.math.BigInteger) v).bitLength() < 64) {
+      return ((java.math.BigInteger) v).longValue();
+    }
+    if (v instanceof CharSequence) {
+      return v.toString();
+    }
+    return v;
   }
 
   private static Object get(ResultSet rs, int index, ColumnStorage storage) throws SQLException {
@@ -239,7 +294,7 @@ public final class RangeRewrapper {
     p.lastKey = batch.rows().isEmpty() ? null : batch.lastKey();
     p.stats.scanned = batch.rows().size();
     int n = columns.size();
-    Map<String, Integer> prfPrimaries = new java.util.HashMap<>();
+    Map<String, Integer> prfPrimaries = new HashMap<>();
     for (Row row : batch.rows()) {
       int mask = 0;
       Object[] values = null;
@@ -251,7 +306,16 @@ public final class RangeRewrapper {
           continue;
         }
         ColumnCrypto<?> cc = columns.get(k);
-        ColumnCrypto.Verdict v = cc.classify(raw, row.raw[2 * k + 1], row.tenant, row.key, prfPrimaries);
+        EncryptionContext context;
+        try {
+          context = cc.context(row.tenant, row.rowId(), row);
+        } catch (RuntimeException e) {
+          LOG.warn("{}.{} of key {}: its context cannot be computed, so it is left as is: {}", table.table(),
+              cc.column().column(), row.key, e.toString());
+          failed = true;
+          continue;
+        }
+        ColumnCrypto.Verdict v = cc.classify(raw, row.raw[2 * k + 1], context, row.tenant, prfPrimaries);
         if (v == ColumnCrypto.Verdict.FAILED) {
           failed = true;
           continue;
@@ -261,7 +325,7 @@ public final class RangeRewrapper {
         }
         if (!dryRun) {
           try {
-            ColumnCrypto.Rewrapped r = cc.rewrap(raw, row.tenant, row.key);
+            ColumnCrypto.Rewrapped r = cc.rewrap(raw, context, row.tenant, row.rowId());
             if (values == null) {
               values = new Object[n];
               bis = new Object[n];
@@ -310,7 +374,7 @@ public final class RangeRewrapper {
         }
         p.stats.rewrapped = updated;
         p.stats.conflicted = conflicted;
-        if (!checkpointer.record(writer, codec.toText(p.lastKey), p.stats.scanned, p.stats.rewrapped,
+        if (!checkpointer.record(writer, key.toText(p.lastKey), p.stats.scanned, p.stats.rewrapped,
             p.stats.conflicted)) {
           writer.rollback();
           total.leaseLost = true;
@@ -344,12 +408,14 @@ public final class RangeRewrapper {
 
   /** The current content of these rows, locked until the batch commits. */
   private List<Row> lockAndRead(Connection c, List<Update> stale) throws SQLException {
-    String marks = String.join(", ", java.util.Collections.nCopies(stale.size(), "?"));
-    try (PreparedStatement ps = c.prepareStatement(selectSql + " WHERE " + table.primaryKey() + " IN (" + marks
-        + ") ORDER BY " + table.primaryKey() + " FOR UPDATE")) {
+    String where = key.size() == 1
+        ? key.columnList() + " IN (" + String.join(", ", java.util.Collections.nCopies(stale.size(), "?")) + ")"
+        : String.join(" OR ", java.util.Collections.nCopies(stale.size(), "(" + key.equalTo("") + ")"));
+    try (PreparedStatement ps = c.prepareStatement(selectSql + " WHERE " + where + " ORDER BY " + key.columnList()
+        + " FOR UPDATE")) {
       int i = 1;
       for (Update u : stale) {
-        codec.bind(ps, i++, u.key());
+        i = key.bind(ps, i, u.key());
       }
       List<Row> rows = new ArrayList<>(stale.size());
       try (ResultSet rs = ps.executeQuery()) {
@@ -361,13 +427,24 @@ public final class RangeRewrapper {
     }
   }
 
-  /** {@code UPDATE t SET c = v.n ... FROM (VALUES ...) v WHERE t.pk = v.k AND t.c = v.o}: one statement per chunk. */
+  /**
+   * {@code UPDATE t SET c = v.n ... FROM (VALUES ...) v WHERE t.pk1 = v.k0 AND t.pk2 = v.k1 ... AND t.c = v.o}:
+   * one statement per chunk.
+   */
   private long writeSetBased(Connection c, int mask, List<Update> updates, List<Update> conflicts) throws SQLException {
     List<Integer> cols = columnsOf(mask);
     StringBuilder set = new StringBuilder();
-    StringBuilder alias = new StringBuilder("k");
-    StringBuilder where = new StringBuilder("fv_t." + table.primaryKey() + " = fv_v.k");
-    int perRow = 1;
+    List<String> keyAliases = new ArrayList<>();
+    List<String> keyMatch = new ArrayList<>();
+    List<String> returning = new ArrayList<>();
+    for (int i = 0; i < key.size(); i++) {
+      keyAliases.add("k" + i);
+      keyMatch.add("fv_t." + key.columns().get(i) + " = fv_v.k" + i);
+      returning.add("fv_t." + key.columns().get(i));
+    }
+    StringBuilder alias = new StringBuilder(String.join(", ", keyAliases));
+    StringBuilder where = new StringBuilder(String.join(" AND ", keyMatch));
+    int perRow = key.size();
     for (int k : cols) {
       EncryptedColumn ec = columns.get(k).column();
       set.append(set.length() == 0 ? "" : ", ").append(ec.column()).append(" = fv_v.n").append(k);
@@ -387,11 +464,11 @@ public final class RangeRewrapper {
       List<Update> part = updates.subList(from, Math.min(updates.size(), from + chunk));
       String sql = "UPDATE " + table.table() + " AS fv_t SET " + set + " FROM (VALUES "
           + String.join(", ", java.util.Collections.nCopies(part.size(), row)) + ") AS fv_v(" + alias + ") WHERE "
-          + where + " RETURNING fv_t." + table.primaryKey();
+          + where + " RETURNING " + String.join(", ", returning);
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
         for (Update u : part) {
-          codec.bind(ps, i++, u.key());
+          i = key.bind(ps, i, u.key());
           for (int k : cols) {
             EncryptedColumn ec = columns.get(k).column();
             bind(ps, i++, u.old()[2 * k], ec.storage());
@@ -401,10 +478,10 @@ public final class RangeRewrapper {
             }
           }
         }
-        java.util.Set<Object> done = new java.util.HashSet<>();
+        java.util.Set<List<Object>> done = new java.util.HashSet<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            done.add(codec.read(rs, 1));
+            done.add(key.read(rs, 1));
           }
         }
         updated += done.size();
@@ -418,11 +495,11 @@ public final class RangeRewrapper {
     return updated;
   }
 
-  /** {@code UPDATE t SET c = ? WHERE pk = ? AND c = ?} as a JDBC batch. */
+  /** {@code UPDATE t SET c = ? WHERE pk1 = ? AND pk2 = ? ... AND c = ?} as a JDBC batch. */
   private long writeBatched(Connection c, int mask, List<Update> updates, List<Update> conflicts) throws SQLException {
     List<Integer> cols = columnsOf(mask);
     StringBuilder set = new StringBuilder();
-    StringBuilder where = new StringBuilder(table.primaryKey() + " = ?");
+    StringBuilder where = new StringBuilder(key.equalTo(""));
     for (int k : cols) {
       EncryptedColumn ec = columns.get(k).column();
       set.append(set.length() == 0 ? "" : ", ").append(ec.column()).append(" = ?");
@@ -441,7 +518,7 @@ public final class RangeRewrapper {
             bind(ps, i++, u.blindIndexes()[k], ec.blindIndexStorage());
           }
         }
-        codec.bind(ps, i++, u.key());
+        i = key.bind(ps, i, u.key());
         for (int k : cols) {
           bind(ps, i++, u.old()[2 * k], columns.get(k).column().storage());
         }

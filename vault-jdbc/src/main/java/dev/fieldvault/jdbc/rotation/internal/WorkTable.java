@@ -56,7 +56,7 @@ public final class WorkTable {
    * Splits the table into ranges of about {@code rangeSize} keys, once per rotation: the worker
    * whose insert of the rotation row succeeds plans, the others wait for its commit.
    */
-  public void ensurePlanned(String table, String pk, KeyCodec codec, int rangeSize) {
+  public void ensurePlanned(String table, TableKey key, int rangeSize) {
     try (Connection c = dataSource.getConnection()) {
       if (planned(c, table)) {
         return;
@@ -79,7 +79,7 @@ public final class WorkTable {
         throw duplicate;
       }
       long total = count(c, table);
-      List<String> bounds = boundaries(c, table, pk, codec, rangeSize);
+      List<String> bounds = boundaries(c, table, key, rangeSize);
       try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + names.rotationRange()
           + " (rotation_id, table_name, range_no, lower_key, upper_key, state, owner, claim_count, lease_until,"
           + " checkpoint_key, rows_scanned, rows_rewrapped, rows_conflicted)"
@@ -142,24 +142,25 @@ public final class WorkTable {
     }
   }
 
-  private static List<String> boundaries(Connection c, String table, String pk, KeyCodec codec, int rangeSize)
+  private static List<String> boundaries(Connection c, String table, TableKey key, int rangeSize)
       throws SQLException {
     List<String> out = new ArrayList<>();
-    String first = "SELECT " + pk + " FROM " + table + " ORDER BY " + pk + " LIMIT 1 OFFSET " + (rangeSize - 1);
-    String next = "SELECT " + pk + " FROM " + table + " WHERE " + pk + " > ? ORDER BY " + pk + " LIMIT 1 OFFSET "
-        + (rangeSize - 1);
-    Object after = null;
+    String cols = key.columnList();
+    String tail = " ORDER BY " + cols + " LIMIT 1 OFFSET " + (rangeSize - 1);
+    String first = "SELECT " + cols + " FROM " + table + tail;
+    String next = "SELECT " + cols + " FROM " + table + " WHERE " + key.after() + tail;
+    List<Object> after = null;
     while (true) {
       try (PreparedStatement ps = c.prepareStatement(after == null ? first : next)) {
         if (after != null) {
-          codec.bind(ps, 1, after);
+          key.bindBound(ps, 1, after);
         }
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             return out;
           }
-          after = codec.read(rs, 1);
-          out.add(codec.toText(after));
+          after = key.read(rs, 1);
+          out.add(key.toText(after));
         }
       }
     }
