@@ -2,6 +2,13 @@ package dev.fieldvault.jdbc.secrets;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.jdbc.rotation.EncryptedColumn;
+import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.jdbc.rotation.RotationProgress;
+import dev.fieldvault.jdbc.rotation.RotationResult;
+import dev.fieldvault.jdbc.rotation.RowContext;
 import dev.fieldvault.jdbc.secrets.internal.AuditBatcher;
 import dev.fieldvault.jdbc.secrets.internal.AuditLog;
 import dev.fieldvault.jdbc.secrets.internal.Jdbc;
@@ -9,10 +16,11 @@ import dev.fieldvault.jdbc.secrets.internal.Json;
 import dev.fieldvault.jdbc.secrets.internal.ReadCache;
 import dev.fieldvault.jdbc.secrets.internal.Tables;
 import dev.fieldvault.keys.DecryptionFailedException;
+import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.FieldVaultException;
-import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -75,6 +83,12 @@ public final class SecretsVault implements AutoCloseable {
   private final AuditLog audit;
   private final Json json = new Json();
   private final Map<String, StoreMeta> stores = new ConcurrentHashMap<>();
+  private final Map<Long, StoreMeta> storesById = new ConcurrentHashMap<>();
+  private final VaultTables rotationTables;
+
+  /** The keyset every stored value uses: randomized AEAD; its context is computed per row. */
+  private static final FieldSpec<byte[]> VALUE_SPEC = FieldSpec.builder("fieldvault.secrets", "value", byte[].class)
+      .build();
 
   private record Rotation(String namespace, String tenant, Duration period, RotationHandler handler) {}
 
@@ -89,6 +103,7 @@ public final class SecretsVault implements AutoCloseable {
     this.rotations = Map.copyOf(b.rotations);
     this.generators = Map.copyOf(b.generators);
     this.audit = new AuditLog(tables);
+    this.rotationTables = b.rotationTables;
     this.batcher = readAudit == ReadAudit.BATCHED ? new AuditBatcher(events -> tx("append audit events", c -> {
       audit.appendTimed(c, events);
       return null;
@@ -326,118 +341,115 @@ public final class SecretsVault implements AutoCloseable {
   }
 
   /**
-   * Key rotation of stored values: walks the entry and version tables in key order with a cursor,
-   * in batches, and re-encrypts (rewraps) every value not on the cipher's primary AEAD key, deciding
-   * from the header alone. Entries are written with compare-and-set on their version, so a
-   * concurrent put is never overwritten (the entry is skipped; a later run picks it up). Works for
-   * sealed stores without their secrets (only the vault's outer layer is rewrapped). Idempotent.
+   * Key rotation of stored values, by the shared {@link Rewrapper} (see vault-jdbc's
+   * README-rotation.md): the entry and version tables are walked in key order in batches, each
+   * value not on its keyring's primary key (read from the header) is re-encrypted in its own
+   * context, and written with compare-and-set, so a concurrent put is never overwritten. Every
+   * batch commits with its checkpoint in the rotation work tables ({@link Builder#rotationTables}),
+   * so a failed run resumes where it stopped, and every instance calling it after the same key
+   * promotion joins the same rotation (the default rotation id names the primary keys), each taking
+   * its own key ranges. Sealed stores are rewrapped without their secrets (only the vault's outer
+   * layer). Records one {@link AuditAction#KEY_ROTATED} event and clears the read cache.
+   *
+   * <p>For a listener, a throttle, a rotation id, or one rotation over the application's encrypted
+   * columns and the vault together, use {@link #rewrap(Rewrapper.Builder)}.
+   *
+   * @param batchSize rows per batch and transaction, 1 to 10,000
+   * @return rows scanned, values rewrapped, and values skipped because they cannot be rewrapped
+   *     (not a ciphertext, or no key to decrypt them: they stay as they are)
    */
   public MaintenanceReport rewrapAll(int batchSize) {
     if (batchSize < 1 || batchSize > 10_000) {
       throw new VaultConfigurationException("A batch size must be 1 to 10000, not " + batchSize);
     }
-    Map<Long, StoreMeta> metas = call("stores", this::allStores);
-    long[] counts = new long[3];
-    Map<Long, Long> perStore = new HashMap<>();
-    for (String table : List.of(tables.entry, tables.version)) {
-      long lastStore = -1;
-      String lastKey = "";
-      long lastVersion = -1;
-      while (true) {
-        List<Object[]> batch = readBatch(table, lastStore, lastKey, lastVersion, batchSize);
-        if (batch.isEmpty()) {
-          break;
-        }
-        List<Object[]> changes = new ArrayList<>();
-        for (Object[] row : batch) {
-          counts[0]++;
-          byte[] ct = (byte[]) row[3];
-          if (cipher.isOnPrimaryKey(ct)) {
-            continue;
-          }
-          StoreMeta m = metas.get((Long) row[0]);
-          try {
-            changes.add(new Object[] {row[0], row[1], row[2], cipher.rewrap(ct, m.context((String) row[1], (Long) row[2]))});
-          } catch (KeyUnavailableException | DecryptionFailedException e) {
-            LOG.warn("A value in {} cannot be rewrapped ({}): it stays on its old key", m.describe(),
-                e.getClass().getSimpleName());
-            counts[2]++;
-          }
-        }
-        if (!changes.isEmpty()) {
-          int[] written = tx("rewrap", x -> {
-            try (PreparedStatement ps = x.prepareStatement("UPDATE " + table + " SET value_ct = ?"
-                + " WHERE store_id = ? AND name_key = ? AND version = ?")) {
-              for (Object[] ch : changes) {
-                ps.setBytes(1, (byte[]) ch[3]);
-                ps.setLong(2, (Long) ch[0]);
-                ps.setString(3, (String) ch[1]);
-                ps.setLong(4, (Long) ch[2]);
-                ps.addBatch();
-              }
-              return ps.executeBatch();
-            }
-          });
-          for (int i = 0; i < written.length; i++) {
-            if (written[i] == 0) {
-              counts[2]++;
-            } else {
-              counts[1]++;
-              perStore.merge((Long) changes.get(i)[0], 1L, Long::sum);
-            }
-          }
-        }
-        Object[] last = batch.get(batch.size() - 1);
-        lastStore = (Long) last[0];
-        lastKey = (String) last[1];
-        lastVersion = (Long) last[2];
-        if (batch.size() < batchSize) {
-          break;
-        }
+    RotationResult r = rewrap(Rewrapper.builder(dataSource, cipher).vaultTables(rotationTables).batchSize(batchSize)
+        .finalInventory(false));
+    return new MaintenanceReport(r.rowsScanned(), r.rowsRewrapped(),
+        r.tables().stream().mapToLong(RotationProgress::rowsFailed).sum());
+  }
+
+  /**
+   * Runs {@code rewrapper} with this vault's {@link #encryptedTables()} added to the tables it
+   * already has, then records one {@link AuditAction#KEY_ROTATED} event (with the rotation id and
+   * this worker's counts on the vault's tables) and clears the read cache. One rotation over an
+   * application's encrypted columns and its secrets:
+   *
+   * <pre>{@code
+   * RotationResult r = vault.rewrap(Rewrapper.builder(dataSource, cipher)
+   *     .tables(HibernateRotation.tables(hibernateVault))   // or tables declared by hand
+   *     .throttle(2_000)
+   *     .listener(p -> log.info("{}", p)));
+   * }</pre>
+   */
+  public RotationResult rewrap(Rewrapper.Builder rewrapper) {
+    RotationResult r = rewrapper.tables(encryptedTables()).build().run();
+    long scanned = 0;
+    long rewrapped = 0;
+    long failed = 0;
+    for (RotationProgress p : r.tables()) {
+      if (p.table().equals(tables.entry) || p.table().equals(tables.version)) {
+        scanned += p.rowsScanned();
+        rewrapped += p.rowsRewrapped();
+        failed += p.rowsFailed();
       }
     }
-    if (!perStore.isEmpty()) {
-      long now = now().toEpochMilli();
-      List<AuditLog.Draft> drafts = new ArrayList<>();
-      perStore.forEach((id, n) -> drafts.add(new AuditLog.Draft(SYSTEM, metas.get(id).tenant(),
-          metas.get(id).namespace(), null, AuditAction.KEY_ROTATED, Status.OK.name(), n + " values rewrapped")));
+    if (rewrapped > 0 && !r.tables().get(0).dryRun()) {
+      String detail = "rotation " + r.rotationId() + ": " + rewrapped + " values rewrapped of " + scanned + " scanned"
+          + (failed > 0 ? ", " + failed + " cannot be rewrapped" : "");
       tx("audit", x -> {
-        audit.append(x, now, drafts);
+        audit.append(x, now().toEpochMilli(), List.of(new AuditLog.Draft(SYSTEM, null, null, null,
+            AuditAction.KEY_ROTATED, Status.OK.name(), detail)));
         return null;
       });
     }
     if (cache != null) {
       cache.clear();
     }
-    return new MaintenanceReport(counts[0], counts[1], counts[2]);
+    return r;
   }
 
-  /** Rows after (store, key, version) in key order: the version column is part of the key only for versions. */
-  private List<Object[]> readBatch(String table, long lastStore, String lastKey, long lastVersion, int n) {
-    boolean versions = table.equals(tables.version);
-    String after = versions
-        ? "(store_id > ? OR (store_id = ? AND (name_key > ? OR (name_key = ? AND version > ?))))"
-        : "(store_id > ? OR (store_id = ? AND name_key > ?))";
-    String order = versions ? "store_id, name_key, version" : "store_id, name_key";
-    return call("rewrap scan", c -> {
-      List<Object[]> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT store_id, name_key, version, value_ct FROM " + table
-          + " WHERE " + after + " ORDER BY " + order + " LIMIT " + n)) {
-        ps.setLong(1, lastStore);
-        ps.setLong(2, lastStore);
-        ps.setString(3, lastKey);
-        if (versions) {
-          ps.setString(4, lastKey);
-          ps.setLong(5, lastVersion);
-        }
+  /**
+   * The vault's entry and version tables as the rewrapper and the key inventory see them: composite
+   * primary keys ({@code store_id, name_key} and {@code store_id, name_key, version}) and the binary
+   * {@code value_ct} column, whose context is computed per row from its store (namespace and tenant),
+   * name key and version. Hand them to {@link Rewrapper.Builder#tables} together with the
+   * application's tables for one rotation over both (prefer {@link #rewrap(Rewrapper.Builder)},
+   * which also audits it), or to {@code KeyInventory.scan} before disabling a key.
+   */
+  public List<EncryptedTable> encryptedTables() {
+    EncryptedColumn value = EncryptedColumn.binary("value_ct", VALUE_SPEC).withRowContext(this::valueContext);
+    return List.of(
+        EncryptedTable.builder(tables.entry).primaryKey("store_id", "name_key").contextColumns("version")
+            .column(value).build(),
+        EncryptedTable.builder(tables.version).primaryKey("store_id", "name_key", "version").column(value).build());
+  }
+
+  private EncryptionContext valueContext(RowContext.Row row) {
+    return storeById(row.getLong("store_id")).context(row.getString("name_key"), row.getLong("version"));
+  }
+
+  /** A store by id, cached (stores are never renamed); looked up when created after startup. */
+  private StoreMeta storeById(long id) {
+    StoreMeta m = storesById.get(id);
+    if (m != null) {
+      return m;
+    }
+    m = call("find store", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT tenant, name, sealed, max_versions FROM " + tables.store
+          + " WHERE id = ?")) {
+        ps.setLong(1, id);
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBytes(4)});
-          }
+          return rs.next() ? new StoreMeta(id, rs.getString(2), rs.getString(1).isEmpty() ? null : rs.getString(1),
+              rs.getBoolean(3), rs.getInt(4)) : null;
         }
       }
-      return out;
     });
+    if (m == null) {
+      throw new SecretStoreNotFoundException("There is no secrets store with id " + id + " in " + tables.store
+          + " for a stored value: its values cannot be rewrapped");
+    }
+    storesById.put(id, m);
+    return m;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -805,6 +817,7 @@ public final class SecretsVault implements AutoCloseable {
     private int cacheMax;
     private final Map<String, Rotation> rotations = new HashMap<>();
     private final Map<String, DynamicSecretGenerator> generators = new HashMap<>();
+    private VaultTables rotationTables = VaultTables.defaults();
 
     private Builder(DataSource dataSource, FieldCipher cipher) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -815,6 +828,16 @@ public final class SecretsVault implements AutoCloseable {
     public Builder tablePrefix(String p) {
       new Tables(p);
       this.prefix = p;
+      return this;
+    }
+
+    /**
+     * Where {@link SecretsVault#rewrapAll} keeps the rotation work tables (default
+     * {@link VaultTables#defaults()}; create them with the shipped fieldvault-changelog.xml or
+     * {@link VaultTables#install}).
+     */
+    public Builder rotationTables(VaultTables rotationTables) {
+      this.rotationTables = Objects.requireNonNull(rotationTables, "rotationTables");
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.fieldvault.jdbc.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.testsupport.TestDatabase;
@@ -82,6 +83,7 @@ class ReadmeExamplesTest {
     assertThat(codes.value().asJson()).containsKey("codes");
 
     // --- snippet: maintenance
+    VaultTables.defaults().install(dataSource);    // once: rewrapAll's rotation work tables (or fieldvault-changelog.xml)
     vault.cleanupExpired(Duration.ofDays(7));      // expired entries, after a retention window
     vault.runDueRotations();                       // rotation policies registered on the builder
     vault.rewrapAll(500);                          // after a key rotation: old-key values to the primary key

@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc.secrets;
 
+import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.testsupport.TestDatabase;
@@ -72,6 +73,14 @@ final class SecretsTestSupport {
       lb.setChangeLogParameter("fieldvault.secrets.prefix", prefix);
       lb.update(new Contexts(), new LabelExpression());
     }
+  }
+
+  /** Fresh rotation work tables (for rewrapAll) under {@code prefix}. */
+  static VaultTables rotationTables(TestDatabase db, String prefix) throws Exception {
+    VaultTables t = VaultTables.withPrefix(prefix);
+    db.dropTables(t.keyset(), t.rotation(), t.rotationRange());
+    t.install(db.dataSource());
+    return t;
   }
 
   static FieldCipher cipher() {
