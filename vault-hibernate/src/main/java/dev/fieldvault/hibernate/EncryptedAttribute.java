@@ -2,6 +2,7 @@ package dev.fieldvault.hibernate;
 
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.EncryptionMode;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,7 +18,7 @@ public final class EncryptedAttribute {
   private final Class<?> javaType;
   private final String table;
   private final String column;
-  private final String idColumn;
+  private final List<String> idColumns;
   private final EncryptionMode mode;
   private final String contextDomain;
   private final String contextField;
@@ -31,7 +32,7 @@ public final class EncryptedAttribute {
 
   /** Built by the integrator; public only so other FieldVault modules can build models in tests. */
   public EncryptedAttribute(String entityName, Class<?> entityClass, String attributePath, Class<?> javaType,
-      String table, String column, String idColumn, EncryptionMode mode, String contextDomain,
+      String table, String column, List<String> idColumns, EncryptionMode mode, String contextDomain,
       String contextField, boolean rowBound, int compressAbove, Encrypted.Storage storage,
       PlaintextPolicy plaintextPolicy, String blindIndexAttribute, String blindIndexColumn, int blindIndexLength) {
     this.entityName = Objects.requireNonNull(entityName);
@@ -40,7 +41,7 @@ public final class EncryptedAttribute {
     this.javaType = Objects.requireNonNull(javaType);
     this.table = table;
     this.column = column;
-    this.idColumn = idColumn;
+    this.idColumns = List.copyOf(idColumns);
     this.mode = Objects.requireNonNull(mode);
     this.contextDomain = Objects.requireNonNull(contextDomain);
     this.contextField = Objects.requireNonNull(contextField);
@@ -85,7 +86,15 @@ public final class EncryptedAttribute {
 
   /** The id column of the table, which row-bound values are bound to (null if the id is composite). */
   public String idColumn() {
-    return idColumn;
+    return idColumns.size() == 1 ? idColumns.get(0) : null;
+  }
+
+  /**
+   * The id columns of the table in the mapping's order: one for a simple id, several for an
+   * {@code @EmbeddedId} or {@code @IdClass} (empty if the mapping has none).
+   */
+  public List<String> idColumns() {
+    return idColumns;
   }
 
   public EncryptionMode mode() {
@@ -134,7 +143,7 @@ public final class EncryptedAttribute {
   @Override
   public String toString() {
     return "EncryptedAttribute{" + entityName + "." + attributePath + " -> " + table + "." + column + ", "
-        + mode + ", context=" + contextDomain + "." + contextField + (rowBound ? ", row-bound by " + idColumn : "")
+        + mode + ", context=" + contextDomain + "." + contextField + (rowBound ? ", row-bound by " + idColumn() : "")
         + ", " + storage + (blindIndexColumn != null ? ", blind index in " + blindIndexColumn : "") + "}";
   }
 }

@@ -15,7 +15,9 @@ import javax.sql.DataSource;
 
 /**
  * Hands every {@code @Encrypted} attribute a SessionFactory knows (entities, embeddables, secondary
- * tables) to the rewrapper, so a key rotation of a Hibernate application needs one call:
+ * tables) to the rewrapper, so a key rotation of a Hibernate application needs one call. Entities
+ * with a composite id ({@code @EmbeddedId} or {@code @IdClass}) are walked by all their id columns
+ * (up to four); their {@code @Encrypted} attributes cannot be row-bound.
  *
  * <pre>{@code
  * HibernateVault vault = HibernateVault.of(sessionFactory);
@@ -30,16 +32,17 @@ public final class HibernateRotation {
   public static List<EncryptedTable> tables(HibernateVault vault) {
     Map<String, List<EncryptedAttribute>> byTable = new LinkedHashMap<>();
     for (EncryptedAttribute a : vault.attributes()) {
-      if (a.table() == null || a.column() == null || a.idColumn() == null) {
+      if (a.table() == null || a.column() == null || a.idColumns().isEmpty()) {
         throw new VaultConfigurationException("Cannot rotate " + a.entityName() + "." + a.attributePath()
             + ": its table, column or id column is unknown to the mapping");
       }
-      byTable.computeIfAbsent(a.table().toLowerCase(Locale.ROOT) + "\u0000" + a.idColumn().toLowerCase(Locale.ROOT),
+      byTable.computeIfAbsent((a.table() + "\u0000" + String.join(",", a.idColumns())).toLowerCase(Locale.ROOT),
           k -> new ArrayList<>()).add(a);
     }
     List<EncryptedTable> tables = new ArrayList<>();
     for (List<EncryptedAttribute> attrs : byTable.values()) {
-      EncryptedTable.Builder b = EncryptedTable.builder(attrs.get(0).table()).primaryKey(attrs.get(0).idColumn());
+      EncryptedTable.Builder b = EncryptedTable.builder(attrs.get(0).table())
+          .primaryKey(attrs.get(0).idColumns().toArray(String[]::new));
       for (EncryptedAttribute a : attrs) {
         b.column(column(vault, a));
       }

@@ -3,6 +3,7 @@ package dev.fieldvault.hibernate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.hibernate.entities.Address;
+import dev.fieldvault.hibernate.entities.CompositeAccount;
 import dev.fieldvault.hibernate.entities.RotatedAccount;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
@@ -45,7 +46,7 @@ class HibernateRotationTest {
       List<EncryptedTable> tables = HibernateRotation.tables(vault);
       assertThat(tables).hasSize(1);
       assertThat(tables.get(0).table()).isEqualToIgnoringCase("hibrot_account");
-      assertThat(tables.get(0).primaryKey()).isEqualToIgnoringCase("id");
+      assertThat(tables.get(0).primaryKeys()).singleElement().asString().isEqualToIgnoringCase("id");
       assertThat(tables.get(0).columns()).extracting(c -> c.column().toLowerCase())
           .containsExactlyInAnyOrder("holder", "email", "iban", "phone", "street");
       assertThat(tables.get(0).columns()).filteredOn(c -> c.column().equalsIgnoreCase("phone"))
@@ -87,6 +88,54 @@ class HibernateRotationTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void embeddedIdEntity_isWalkedByItsIdColumns_andRewrapped(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    VaultTables vaultTables = VaultTables.withPrefix("hibrck_fv_");
+    db.dropTables("hibrck_account", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
+    vaultTables.install(db.dataSource());
+    Keyring keyring = Keyring.generate("hibrck");
+    int rows = 3 * 40;
+    try (SessionFactory sf = Jpa.build(db, keyring, CompositeAccount.class)) {
+      Jpa.tx(sf, s -> {
+        for (long t = 1; t <= 3; t++) {
+          for (int i = 0; i < 40; i++) {
+            s.persist(new CompositeAccount(t, "c," + i, "secret " + t + "/" + i, "u" + t + "." + i + "@example.com"));
+          }
+        }
+      });
+      HibernateVault vault = HibernateVault.of(sf);
+
+      List<EncryptedTable> tables = HibernateRotation.tables(vault);
+      assertThat(tables).singleElement().satisfies(t -> assertThat(t.primaryKeys()).extracting(String::toLowerCase)
+          .containsExactlyInAnyOrder("tenant_id", "code"));
+      assertThat(vault.attributes()).allSatisfy(a -> assertThat(a.idColumn()).as("no single id column").isNull());
+
+      Keyring rotated = keyring.with(keyring.aead().orElseThrow().rotate())
+          .with(keyring.deterministic().orElseThrow().rotate());
+      vault.reload(rotated);
+      RotationResult result = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables)
+          .rangeSize(100).batchSize(16).build().run();
+
+      assertThat(result.complete()).isTrue();
+      assertThat(result.rowsRewrapped()).isEqualTo(rows);
+      assertThat(keyIds(db, "hibrck_account", "secret")).containsExactly(rotated.aead().orElseThrow().primary().keyId());
+      assertThat(keyIds(db, "hibrck_account", "email"))
+          .containsExactly(rotated.deterministic().orElseThrow().primary().keyId());
+      Jpa.tx(sf, s -> {
+        CompositeAccount a = s.find(CompositeAccount.class, new CompositeAccount.Key(2, "c,7"));
+        assertThat(a.secret).isEqualTo("secret 2/7");
+        assertThat(s.createSelectionQuery("from CompositeAccount a where a.email = :e", CompositeAccount.class)
+            .setParameter("e", "u3.39@example.com").getSingleResult().secret).isEqualTo("secret 3/39");
+      });
+      assertThat(HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables).rotationId("again")
+          .build().run().rowsRewrapped()).isZero();
+    } finally {
+      db.dropTables("hibrck_account", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
+    }
+  }
+
   private static Set<Integer> blindIndexKeyIds(TestDatabase db) throws Exception {
     Set<Integer> ids = new HashSet<>();
     try (Connection c = db.connect(); var st = c.createStatement();
@@ -99,9 +148,13 @@ class HibernateRotationTest {
   }
 
   private static Set<Integer> keyIds(TestDatabase db, String column) throws Exception {
+    return keyIds(db, "hibrot_account", column);
+  }
+
+  private static Set<Integer> keyIds(TestDatabase db, String table, String column) throws Exception {
     Set<Integer> ids = new HashSet<>();
     try (Connection c = db.connect(); var st = c.createStatement();
-        ResultSet rs = st.executeQuery("select " + column + " from hibrot_account")) {
+        ResultSet rs = st.executeQuery("select " + column + " from " + table)) {
       while (rs.next()) {
         ids.add(CiphertextHeader.parse(rs.getBytes(1)).keyId());
       }

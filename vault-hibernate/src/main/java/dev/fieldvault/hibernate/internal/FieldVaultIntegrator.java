@@ -201,15 +201,16 @@ public final class FieldVaultIntegrator implements Integrator {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": " + e.getMessage(), e);
     }
     Column column = widen(f);
-    String idColumn = null;
-    List<Column> idColumns = f.entity.getIdentifier() == null ? List.of() : f.entity.getIdentifier().getColumns();
-    if (idColumns.size() == 1) {
-      idColumn = idColumns.get(0).getName();
+    List<String> idColumns = new ArrayList<>();
+    if (f.entity.getIdentifier() != null) {
+      for (Column c : f.entity.getIdentifier().getColumns()) {
+        idColumns.add(c.getName());
+      }
     }
     Class<?> mapped = f.entity.getMappedClass();
     EncryptedAttribute model = new EncryptedAttribute(entityName, mapped, f.path, f.type.javaType(),
         f.value.getTable() == null ? null : f.value.getTable().getName(), column == null ? null : column.getName(),
-        idColumn, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
+        idColumns, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
         companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
         companion == null ? 0 : companion.annotation.length());
     return new AttributeBinding(model, encryptor);
