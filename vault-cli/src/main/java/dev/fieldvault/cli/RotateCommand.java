@@ -4,8 +4,12 @@ import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.ProgressBar;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
+import dev.fieldvault.jdbc.secrets.ReadAudit;
+import dev.fieldvault.jdbc.secrets.SecretsVault;
+import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
@@ -53,6 +57,11 @@ final class RotateCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Only count what would be re-encrypted; write nothing.")
   boolean dryRun;
 
+  @Option(names = "--secrets-prefix", paramLabel = "PREFIX",
+      description = "Also rotate the values of the secrets vault with these tables (e.g. fv_secret_), in the same"
+          + " rotation; audited as KEY_ROTATED in the vault.")
+  String secretsPrefix;
+
   @Option(names = "--rotation-id", paramLabel = "ID",
       description = "Resume or join this rotation (default: derived from the primary keys, so a rerun resumes).")
   String rotationId;
@@ -62,11 +71,14 @@ final class RotateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     DataSource ds = db.dataSource(root.env);
     Keyring keyring = keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(root.env));
-    List<EncryptedTable> declared = tables.resolve(ds);
+    List<EncryptedTable> declared = secretsPrefix != null && !tables.given() ? List.of() : tables.resolve(ds);
+    FieldCipher cipher = FieldCipher.create(keyring);
+    SecretsVault secrets = secretsPrefix == null ? null
+        : SecretsVault.builder(ds, cipher).tablePrefix(secretsPrefix).readAudit(ReadAudit.OFF).build();
     ProgressBar bar = new ProgressBar(out, "");
     Rewrapper.Builder b;
     try {
-      b = Rewrapper.builder(ds, dev.fieldvault.keys.FieldCipher.create(keyring)).tables(declared)
+      b = Rewrapper.builder(ds, cipher).tables(declared)
           .vaultTables(keys.vaultTables()).batchSize(batchSize).throttle(throttle).dryRun(dryRun).listener(bar);
       if (rotationId != null) {
         b.rotationId(rotationId);
@@ -74,10 +86,13 @@ final class RotateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
-    Rewrapper rewrapper = b.build();
-    out.printf("%srotation %s over %d table(s): %s%n", dryRun ? "[dry run] " : "", rewrapper.rotationId(),
-        declared.size(), declared.stream().map(EncryptedTable::table).toList());
-    RotationResult r = rewrapper.run();
+    List<String> names = new ArrayList<>(declared.stream().map(EncryptedTable::table).toList());
+    if (secrets != null) {
+      secrets.encryptedTables().forEach(t -> names.add(t.table()));
+    }
+    out.printf("%srotation %s over %d table(s): %s%n", dryRun ? "[dry run] " : "",
+        rotationId != null ? rotationId : Rewrapper.defaultRotationId(keyring), names.size(), names);
+    RotationResult r = secrets != null ? secrets.rewrap(b) : b.build().run();
     bar.end();
     out.printf("%s%d of %d rows %s, %d skipped (changed concurrently: a later run picks them up)%n",
         dryRun ? "[dry run] " : "", r.rowsRewrapped(), r.rowsScanned(), dryRun ? "need re-encryption" : "re-encrypted",

@@ -100,7 +100,9 @@ final class TablesFile {
   private static EncryptedTable table(JsonObject t) {
     unknownKeys(t, TABLE_KEYS, "table");
     String name = required(t, "table", "a table");
-    EncryptedTable.Builder b = EncryptedTable.builder(name).primaryKey(required(t, "primaryKey", "table " + name));
+    // "id", or a composite key in index order: "tenant_id, id"
+    EncryptedTable.Builder b = EncryptedTable.builder(name)
+        .primaryKey(required(t, "primaryKey", "table " + name).trim().split("\\s*,\\s*"));
     if (t.has("tenantColumn")) {
       b.tenantColumn(t.get("tenantColumn").getAsString());
     }

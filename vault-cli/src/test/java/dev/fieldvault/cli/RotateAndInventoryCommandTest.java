@@ -6,6 +6,11 @@ import dev.fieldvault.cli.testapp.CliAccount;
 import dev.fieldvault.hibernate.FieldVaultSettings;
 import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.jdbc.secrets.AuditAction;
+import dev.fieldvault.jdbc.secrets.AuditQuery;
+import dev.fieldvault.jdbc.secrets.SecretValue;
+import dev.fieldvault.jdbc.secrets.SecretsVault;
+import dev.fieldvault.jdbc.secrets.StoreOptions;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
@@ -178,6 +183,62 @@ class RotateAndInventoryCommandTest extends CliTestSupport {
     assertThat(out).contains("rotation " + Rewrapper.defaultRotationId(rotated),
         (ROWS - done) + " of " + (ROWS - done) + " rows re-encrypted", "values not on a primary key: 0");
     assertEveryRowDecrypts(FieldCipher.create(rotated));
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
+  void compositeKeyTable_andTheSecretsVault_areRotatedInOneRun(Kind kind) throws Exception {
+    setUp(kind);
+    String sv = "app_cli_sv_";
+    CliTestSupport.migrateSecrets(db, sv);
+    db.dropTables("app_cli_pair");
+    FieldEncryptor<String> email = FieldCipher.create(keyring).field(EMAIL);
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE app_cli_pair (tenant_id BIGINT NOT NULL, code VARCHAR(20) NOT NULL, email "
+          + (kind == Kind.POSTGRES ? "BYTEA" : "VARBINARY(600)") + ", PRIMARY KEY (tenant_id, code))");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO app_cli_pair VALUES (?, ?, ?)")) {
+        for (long t = 1; t <= 3; t++) {
+          for (int i = 0; i < 30; i++) {
+            ps.setLong(1, t);
+            ps.setString(2, "c," + i);
+            ps.setBytes(3, email.encrypt(t + "." + i + "@example.com"));
+            ps.addBatch();
+          }
+        }
+        ps.executeBatch();
+      }
+    }
+    Path pairs = dir.resolve("pairs.json");
+    Files.writeString(pairs, """
+        {"tables": [{"table": "app_cli_pair", "primaryKey": "tenant_id, code",
+          "columns": [{"column": "email", "domain": "Customer", "field": "email", "mode": "DETERMINISTIC"}]}]}
+        """);
+    SecretsVault before = SecretsVault.builder(db.dataSource(), FieldCipher.create(keyring)).tablePrefix(sv).build();
+    before.createStore("tokens", "acme", StoreOptions.DEFAULT).put("github", SecretValue.ofString("gho_1"));
+    before.store("tokens", "acme").put("github", SecretValue.ofString("gho_2"));
+    assertThat(run(keysDb("keys", "add", "--keyset", "cli-aead", "--promote"))).as(err).isZero();
+    assertThat(run(keysDb("keys", "add", "--keyset", "cli-daead", "--promote"))).as(err).isZero();
+
+    assertThat(run(keyArgs("rotate", "--tables", pairs.toString(), "--secrets-prefix", sv, "--batch-size", "7")))
+        .as(err).isZero();
+
+    assertThat(out).contains("over 3 table(s): [app_cli_pair, app_cli_sv_entry, app_cli_sv_version]",
+        (90 + 3) + " of " + (90 + 3) + " rows re-encrypted", "values not on a primary key: 0");
+    Keyring rotated = KeyStore.create(db.dataSource(), KeyEncryptionKeys.fromMasterSecret(SECRET), VAULT)
+        .loadKeyring("cli-aead", "cli-daead", "cli-prf");
+    SecretsVault after = SecretsVault.builder(db.dataSource(), FieldCipher.create(rotated)).tablePrefix(sv).build();
+    assertThat(after.store("tokens", "acme").get("github").value().asString()).isEqualTo("gho_2");
+    assertThat(after.store("tokens", "acme").getVersion("github", 1).value().asString()).isEqualTo("gho_1");
+    assertThat(after.auditEvents(AuditQuery.all().action(AuditAction.KEY_ROTATED)).items()).hasSize(1);
+    Set<Integer> ids = new HashSet<>();
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT email FROM app_cli_pair")) {
+      while (rs.next()) {
+        ids.add(CiphertextHeader.parse(rs.getBytes(1)).keyId());
+      }
+    }
+    assertThat(ids).containsExactly(rotated.deterministic().orElseThrow().primary().keyId());
+    db.dropTables("app_cli_pair");
   }
 
   @ParameterizedTest
