@@ -12,8 +12,8 @@ import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.ProgressBar;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.jdbc.rotation.RotationProgress;
 import dev.fieldvault.jdbc.rotation.RotationResult;
-import dev.fieldvault.jdbc.secrets.MaintenanceReport;
 import dev.fieldvault.jdbc.secrets.PutOptions;
 import dev.fieldvault.jdbc.secrets.SecretResult;
 import dev.fieldvault.jdbc.secrets.SecretStore;
@@ -348,13 +348,20 @@ public final class SampleApp implements Callable<Integer> {
 
     ProgressBar bar = new ProgressBar(new java.io.PrintWriter(out, true), "   ");
     int batch = Math.max(20, customers / 25);
-    RotationResult result = Rewrapper.builder(ds, keys.cipher()).tables(tables).vaultTables(VAULT_TABLES)
-        .batchSize(batch).listener(bar).build().run();
+    // one rotation over the entities' columns and the secrets vault's values (audited in the vault)
+    RotationResult result = secrets.rewrap(Rewrapper.builder(ds, keys.cipher()).tables(tables)
+        .vaultTables(VAULT_TABLES).batchSize(batch).listener(bar));
     bar.end();
-    MaintenanceReport secretsReport = secrets.rewrapAll(500);
-    out.println("   rewrapped " + result.rowsRewrapped() + " of " + result.rowsScanned() + " rows (rotation "
-        + result.rotationId() + ", complete: " + result.complete() + "); secrets vault: " + secretsReport.changed() + " of "
-        + secretsReport.scanned() + " values rewrapped");
+    List<String> secretTables = secrets.encryptedTables().stream().map(EncryptedTable::table).toList();
+    long[] app = new long[2];
+    long[] vaultValues = new long[2];
+    for (RotationProgress p : result.tables()) {
+      long[] into = secretTables.contains(p.table()) ? vaultValues : app;
+      into[0] += p.rowsRewrapped();
+      into[1] += p.rowsScanned();
+    }
+    out.println("   rewrapped " + app[0] + " of " + app[1] + " rows (rotation " + result.rotationId() + ", complete: "
+        + result.complete() + "); secrets vault: " + vaultValues[0] + " of " + vaultValues[1] + " values rewrapped");
     out.println("   inventory after:");
     printInventory(result.inventory(), keys.keyring());
     out.println("   values not on a primary key: " + result.valuesOffPrimary());
