@@ -30,9 +30,7 @@ class HibernateRotationTest {
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void discoveredColumns_areRewrappedToTheNewKeys_andEntitiesStillLoad(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    VaultTables vaultTables = VaultTables.withPrefix("hibrot_fv_");
-    db.dropTables("hibrot_account", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
-    vaultTables.install(db.dataSource());
+    VaultTables vaultTables = freshWorkTables(db, "hibrot");
     Keyring keyring = Keyring.generate("hibrot");
     try (SessionFactory sf = Jpa.build(db, keyring, RotatedAccount.class)) {
       Jpa.tx(sf, s -> {
@@ -92,9 +90,7 @@ class HibernateRotationTest {
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void embeddedIdEntity_isWalkedByItsIdColumns_andRewrapped(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    VaultTables vaultTables = VaultTables.withPrefix("hibrck_fv_");
-    db.dropTables("hibrck_account", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
-    vaultTables.install(db.dataSource());
+    VaultTables vaultTables = freshWorkTables(db, "hibrck");
     Keyring keyring = Keyring.generate("hibrck");
     int rows = 3 * 40;
     try (SessionFactory sf = Jpa.build(db, keyring, CompositeAccount.class)) {
@@ -134,6 +130,14 @@ class HibernateRotationTest {
     } finally {
       db.dropTables("hibrck_account", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
     }
+  }
+
+  /** Drops {@code <prefix>_account} and creates fresh work tables {@code <prefix>_fv_...}. */
+  private static VaultTables freshWorkTables(TestDatabase db, String prefix) throws Exception {
+    VaultTables vaultTables = VaultTables.withPrefix(prefix + "_fv_");
+    db.dropTables(prefix + "_account", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
+    vaultTables.install(db.dataSource());
+    return vaultTables;
   }
 
   private static Set<Integer> blindIndexKeyIds(TestDatabase db) throws Exception {

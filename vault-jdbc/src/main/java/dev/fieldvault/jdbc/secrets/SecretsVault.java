@@ -194,17 +194,22 @@ public final class SecretsVault implements AutoCloseable {
     return m;
   }
 
+  private static final String STORE_COLUMNS = "SELECT id, tenant, name, sealed, max_versions FROM ";
+
   private Map<Long, StoreMeta> allStores(Connection c) throws SQLException {
     Map<Long, StoreMeta> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, tenant, name, sealed, max_versions FROM " + tables.store);
-        ResultSet rs = ps.executeQuery()) {
+    try (PreparedStatement ps = c.prepareStatement(STORE_COLUMNS + tables.store); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        String t = rs.getString(2);
-        out.put(rs.getLong(1), new StoreMeta(rs.getLong(1), rs.getString(3), t.isEmpty() ? null : t, rs.getBoolean(4),
-            rs.getInt(5)));
+        out.put(rs.getLong(1), storeMeta(rs));
       }
     }
     return out;
+  }
+
+  /** The store of the current row of a {@link #STORE_COLUMNS} query. */
+  private static StoreMeta storeMeta(ResultSet rs) throws SQLException {
+    String t = rs.getString(2);
+    return new StoreMeta(rs.getLong(1), rs.getString(3), t.isEmpty() ? null : t, rs.getBoolean(4), rs.getInt(5));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -435,12 +440,10 @@ public final class SecretsVault implements AutoCloseable {
       return m;
     }
     m = call("find store", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT tenant, name, sealed, max_versions FROM " + tables.store
-          + " WHERE id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(STORE_COLUMNS + tables.store + " WHERE id = ?")) {
         ps.setLong(1, id);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new StoreMeta(id, rs.getString(2), rs.getString(1).isEmpty() ? null : rs.getString(1),
-              rs.getBoolean(3), rs.getInt(4)) : null;
+          return rs.next() ? storeMeta(rs) : null;
         }
       }
     });

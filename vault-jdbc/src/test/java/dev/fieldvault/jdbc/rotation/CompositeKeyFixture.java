@@ -228,25 +228,11 @@ final class CompositeKeyFixture {
   }
 
   long sumRewrappedInWorkTable(String rotationId) throws SQLException {
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-        "SELECT COALESCE(SUM(rows_rewrapped), 0) FROM " + vaultTables.rotationRange() + " WHERE rotation_id = ?")) {
-      ps.setString(1, rotationId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return RotationFixture.rangeAggregate(db, vaultTables, "COALESCE(SUM(rows_rewrapped), 0)", rotationId, "");
   }
 
-  int rangeCount(String rotationId) throws SQLException {
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-        "SELECT COUNT(*) FROM " + vaultTables.rotationRange() + " WHERE rotation_id = ?")) {
-      ps.setString(1, rotationId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+  long rangeCount(String rotationId) throws SQLException {
+    return RotationFixture.rangeAggregate(db, vaultTables, "COUNT(*)", rotationId, "");
   }
 
   void drop() throws SQLException {

@@ -66,7 +66,7 @@ class CompositeKeyRewrapperTest {
       assertThat(first.valuesOffPrimary()).isZero();
       assertThat(fx.sumRewrappedInWorkTable("full")).isEqualTo(ROWS);
       assertThat(fx.rangeCount("full")).as("ranges of 100 keys per table, and the open last ones")
-          .isEqualTo(CompositeKeyFixture.accountRows() / 100 + 1 + CompositeKeyFixture.ledgerRows() / 100 + 1);
+          .isEqualTo(CompositeKeyFixture.accountRows() / 100 + 1 + CompositeKeyFixture.ledgerRows() / 100 + 1L);
       assertThat(fx.checkpoints("full")).isNotEmpty().allSatisfy(k -> assertThat(JsonParser.parseString(k).isJsonArray())
           .as("checkpoint %s is a JSON array", k).isTrue());
 

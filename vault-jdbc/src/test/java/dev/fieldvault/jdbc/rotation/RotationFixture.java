@@ -178,19 +178,18 @@ final class RotationFixture {
   }
 
   long sumRewrappedInWorkTable(String rotationId) throws SQLException {
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-        "SELECT COALESCE(SUM(rows_rewrapped), 0) FROM " + vaultTables.rotationRange() + " WHERE rotation_id = ?")) {
-      ps.setString(1, rotationId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return rangeAggregate(db, vaultTables, "COALESCE(SUM(rows_rewrapped), 0)", rotationId, "");
   }
 
   long latestLeaseUntil(String rotationId) throws SQLException {
+    return rangeAggregate(db, vaultTables, "MAX(lease_until)", rotationId, " AND state = 'CLAIMED'");
+  }
+
+  /** {@code SELECT aggregate FROM <rotation_range> WHERE rotation_id = ? <and>}. */
+  static long rangeAggregate(TestDatabase db, VaultTables vaultTables, String aggregate, String rotationId, String and)
+      throws SQLException {
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-        "SELECT MAX(lease_until) FROM " + vaultTables.rotationRange() + " WHERE rotation_id = ? AND state = 'CLAIMED'")) {
+        "SELECT " + aggregate + " FROM " + vaultTables.rotationRange() + " WHERE rotation_id = ?" + and)) {
       ps.setString(1, rotationId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
