@@ -136,7 +136,8 @@ public final class EncryptedTable {
 
   @Override
   public String toString() {
-    return table + "(pk " + String.join(", ", primaryKeys) + (tenantColumn == null ? "" : ", tenant " + tenantColumn) + ", " + columns + ")";
+    return table + "(pk " + String.join(", ", primaryKeys) + (tenantColumn == null ? "" : ", tenant " + tenantColumn)
+        + (contextColumns.isEmpty() ? "" : ", context " + String.join(", ", contextColumns)) + ", " + columns + ")";
   }
 
   /** Builds an {@link EncryptedTable}; each setting is validated. */
