@@ -87,21 +87,17 @@ public final class AuditAppender implements AutoCloseable {
       InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
     Request request = new Request(List.copyOf(events), new CompletableFuture<>(), false);
-    waiting.incrementAndGet();
+    closing.readLock().lock();
     try {
-      closing.readLock().lock();
-      try {
-        checkOpen();
-        if (!queue.offer(request, timeoutNanos, TimeUnit.NANOSECONDS)) {
-          throw new TimeoutException("the audit queue stayed full");
-        }
-      } finally {
-        closing.readLock().unlock();
+      checkOpen();
+      if (!queue.offer(request, timeoutNanos, TimeUnit.NANOSECONDS)) {
+        throw new TimeoutException("the audit queue stayed full");
       }
-      await(request.done, deadline);
+      waiting.incrementAndGet();
     } finally {
-      waiting.decrementAndGet();
+      closing.readLock().unlock();
     }
+    await(request.done, deadline);
   }
 
   /** Queues events without waiting; a full queue makes the caller append them itself. */
@@ -129,7 +125,7 @@ public final class AuditAppender implements AutoCloseable {
     return transactions.get();
   }
 
-  /** The callers waiting in {@link #appendAndWait} right now. */
+  /** Queued or in-flight requests someone waits for (readers, flush, close); counted once queued. */
   public int waiting() {
     return waiting.get();
   }
@@ -148,6 +144,7 @@ public final class AuditAppender implements AutoCloseable {
         return;
       }
       queue.put(stop);
+      waiting.incrementAndGet();
     } finally {
       closing.writeLock().unlock();
     }
@@ -246,14 +243,17 @@ public final class AuditAppender implements AutoCloseable {
       }
     }
     for (Request r : batch) {
-      if (failure == null) {
-        if (r.waits()) {
-          r.done.complete(null);
+      if (!r.waits()) {
+        if (failure != null) {
+          retained.addAll(r.events);
         }
-      } else if (r.waits()) {
-        r.done.completeExceptionally(failure);
+        continue;
+      }
+      waiting.decrementAndGet();
+      if (failure == null) {
+        r.done.complete(null);
       } else {
-        retained.addAll(r.events);
+        r.done.completeExceptionally(failure);
       }
     }
     if (failure != null && !retained.isEmpty()) {
