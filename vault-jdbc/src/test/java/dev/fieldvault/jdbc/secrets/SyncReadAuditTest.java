@@ -74,7 +74,7 @@ class SyncReadAuditTest {
 
       int events = threads * perThread;
       assertThat(seen).as("events visible when their get returned").isEqualTo(events);
-      assertThat(count(db, "SELECT COUNT(*) FROM " + P + "audit WHERE namespace = '" + ns + "' AND action = 'READ'"))
+      assertThat(readEvents(db, ns))
           .isEqualTo(events);
       assertThat(vault.auditTransactions()).as("audit transactions for %d reads", events).isPositive()
           .isLessThan(events);
@@ -116,7 +116,7 @@ class SyncReadAuditTest {
 
       assertThat(statuses).containsOnly(Status.OK);
       assertThat(vault.auditTransactions()).as("transactions for 8 reads").isBetween(1L, 2L);
-      assertThat(count(db, "SELECT COUNT(*) FROM " + P + "audit WHERE namespace = '" + ns + "' AND action = 'READ'"))
+      assertThat(readEvents(db, ns))
           .isEqualTo(8);
       assertThat(vault.verifyAuditChain().intact()).isTrue();
     }
@@ -286,7 +286,7 @@ class SyncReadAuditTest {
       pool.shutdownNow();
     }
 
-    assertThat(count(db, "SELECT COUNT(*) FROM " + P + "audit WHERE namespace = '" + ns + "' AND action = 'READ'"))
+    assertThat(readEvents(db, ns))
         .isEqualTo(4);
     assertThatThrownBy(() -> s.get("k")).isInstanceOf(IllegalStateException.class);
   }
@@ -358,6 +358,10 @@ class SyncReadAuditTest {
         return rs.getInt(1);
       }
     }
+  }
+
+  private static long readEvents(TestDatabase db, String ns) throws SQLException {
+    return count(db, "SELECT COUNT(*) FROM " + P + "audit WHERE namespace = '" + ns + "' AND action = 'READ'");
   }
 
   private static long count(TestDatabase db, String sql) throws SQLException {
