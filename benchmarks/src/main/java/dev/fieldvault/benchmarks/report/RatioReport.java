@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads a JMH JSON result file and prints, per benchmark class and parameter set, each benchmark's
- * score and its ratio to the baseline in the same run, with the ratio's error (99.9% confidence
- * half-widths, propagated as relative errors). Baselines: the method whose name starts with
+ * Reads a JMH JSON result file and prints, per benchmark class, parameter set and thread count (shown
+ * when not 1), each benchmark's score and its ratio to the baseline in the same run, with the ratio's
+ * error (99.9% confidence half-widths, propagated as relative errors). Baselines: the method whose name starts with
  * {@code rawTink}, {@code plain}, {@code raw} or {@code baseline}, or the PLAIN variant parameter.
  *
  * <pre>java -cp benchmarks.jar dev.fieldvault.benchmarks.report.RatioReport results.json</pre>
@@ -32,6 +32,11 @@ public final class RatioReport {
       String bench = r.get("benchmark").getAsString();
       Map<String, String> params = new TreeMap<>();
       params.put("mode", r.get("mode").getAsString());
+      // benchmarks run with several threads (@Threads) are compared only with those of the same count
+      int threads = r.has("threads") ? r.get("threads").getAsInt() : 1;
+      if (threads != 1) {
+        params.put("threads", Integer.toString(threads));
+      }
       if (r.has("params")) {
         for (var p : r.getAsJsonObject("params").entrySet()) {
           params.put(p.getKey(), p.getValue().getAsString());
@@ -87,8 +92,9 @@ public final class RatioReport {
       if (bm.startsWith(impl + "_") && bm.substring(bm.lastIndexOf('_') + 1).startsWith("raw")) {
         return b;
       }
-      // secrets vault suite: plain JDBC select/upsert of the same row
-      if ((m.startsWith("vaultGet") && bm.equals("plainSelect")) || (m.startsWith("vaultPut") && bm.equals("plainUpsert"))) {
+      // secrets vault suite: plain JDBC select/upsert of the same row (groups hold one thread count)
+      if ((m.startsWith("vaultGet") && bm.startsWith("plainSelect"))
+          || (m.startsWith("vaultPut") && bm.startsWith("plainUpsert"))) {
         return b;
       }
     }

@@ -19,7 +19,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,6 +34,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -39,19 +42,24 @@ import org.openjdk.jmh.annotations.Warmup;
  * row (a name and a bytea value, through the same HikariCP pool), in one run.
  *
  * <ul>
- *   <li>{@code vaultGet}: get with the default audited reads (select + audit append in one transaction);
+ *   <li>{@code vaultGet}: get with the default {@link ReadAudit#SYNC} (one select, decrypt, then wait
+ *       for the commit of the read event, group-committed with the events of concurrent reads);
  *   <li>{@code vaultGetBatchedAudit}: get with {@link ReadAudit#BATCHED} (one select, decrypt; read
- *       events appended by a background thread in batches);
+ *       events appended by a background thread in batches, not waited for);
  *   <li>{@code vaultGetUnaudited}: get with {@link ReadAudit#OFF} (one select, decrypt);
  *   <li>{@code vaultGetCached}: batched audit and a 1 s read cache (the select is skipped while cached);
- *   <li>{@code vaultPut}: put of a new version (CAS update, version insert, prune, audit append);
- *   <li>{@code plainSelect} / {@code plainUpsert}: the plain JDBC baseline.
+ *   <li>{@code vaultPut}: put of a new version (CAS update, version insert, prune, audit append, in one
+ *       transaction);
+ *   <li>{@code plainSelect} / {@code plainUpsert}: the plain JDBC baseline;
+ *   <li>{@code *Concurrent}: the same with 8 threads (gets of one hot row; puts and upserts of a row per
+ *       thread), which the ratio report groups apart ({@code threads=8}) against the concurrent baseline.
  * </ul>
  *
- * <p>Connection (system properties of the forked JVM, so pass them with {@code -jvmArgsAppend}):
- * {@code fieldvault.bench.pg.url} (default {@code jdbc:postgresql://127.0.0.1:5432/test}),
- * {@code fieldvault.bench.pg.user} (postgres), {@code fieldvault.bench.pg.password} (empty). Tables are prefixed {@code sv_bench_} and
- * re-created from the shipped plain-SQL schema at setup. See BENCHMARKS-secrets.md for the command and figures.
+ * <p>Connection: {@code FIELDVAULT_BENCH_POSTGRES_URL} / {@code _USER} / {@code _PASSWORD} (or the system
+ * properties {@code fieldvault.bench.pg.url} / {@code .user} / {@code .password} of the forked JVM, passed
+ * with {@code -jvmArgsAppend}); default {@code jdbc:postgresql://127.0.0.1:5432/test}, {@code postgres}.
+ * Tables are prefixed {@code sv_bench_} and re-created from the shipped plain-SQL schema at setup. See
+ * BENCHMARKS.md for the command and figures.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
@@ -62,6 +70,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SecretsVaultBenchmark {
 
   private static final String PREFIX = "sv_bench_";
+  private static final String NAME = "oauth/github/user-42";
+  private static final int THREADS = 8;
 
   @Param({"64"})
   public int valueBytes;
@@ -78,10 +88,11 @@ public class SecretsVaultBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     HikariConfig cfg = new HikariConfig();
-    cfg.setJdbcUrl(System.getProperty("fieldvault.bench.pg.url", "jdbc:postgresql://127.0.0.1:5432/test"));
-    cfg.setUsername(System.getProperty("fieldvault.bench.pg.user", "postgres"));
-    cfg.setPassword(System.getProperty("fieldvault.bench.pg.password", ""));
-    cfg.setMaximumPoolSize(8);
+    cfg.setJdbcUrl(setting("url", "jdbc:postgresql://127.0.0.1:5432/test"));
+    cfg.setUsername(setting("user", "postgres"));
+    cfg.setPassword(setting("password", ""));
+    // the benchmark threads plus the audit threads of the three auditing vaults
+    cfg.setMaximumPoolSize(THREADS + 4);
     pool = new HikariDataSource(cfg);
     createTables();
 
@@ -104,10 +115,10 @@ public class SecretsVaultBenchmark {
     }
     value = SecretValue.ofBytes(raw);
     plainValue = raw;
-    audited.put("oauth/github/user-42", value, PutOptions.none());
+    audited.put(NAME, value, PutOptions.none());
     try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
         "INSERT INTO " + PREFIX + "plain (name, value) VALUES (?, ?)")) {
-      ps.setString(1, "oauth/github/user-42");
+      ps.setString(1, NAME);
       ps.setBytes(2, plainValue);
       ps.executeUpdate();
     }
@@ -123,34 +134,34 @@ public class SecretsVaultBenchmark {
 
   @Benchmark
   public SecretResult vaultGet() {
-    return audited.get("oauth/github/user-42");
+    return audited.get(NAME);
   }
 
   @Benchmark
   public SecretResult vaultGetUnaudited() {
-    return unaudited.get("oauth/github/user-42");
+    return unaudited.get(NAME);
   }
 
   @Benchmark
   public SecretResult vaultGetBatchedAudit() {
-    return batched.get("oauth/github/user-42");
+    return batched.get(NAME);
   }
 
   @Benchmark
   public SecretResult vaultGetCached() {
-    return cached.get("oauth/github/user-42");
+    return cached.get(NAME);
   }
 
   @Benchmark
   public WriteResult vaultPut() {
-    return audited.put("oauth/github/user-42", value);
+    return audited.put(NAME, value);
   }
 
   @Benchmark
   public byte[] plainSelect() throws SQLException {
     try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
         "SELECT value FROM " + PREFIX + "plain WHERE name = ?")) {
-      ps.setString(1, "oauth/github/user-42");
+      ps.setString(1, NAME);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getBytes(1) : null;
       }
@@ -159,13 +170,62 @@ public class SecretsVaultBenchmark {
 
   @Benchmark
   public int plainUpsert() throws SQLException {
+    return upsert(NAME);
+  }
+
+  private int upsert(String name) throws SQLException {
     try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
         "INSERT INTO " + PREFIX + "plain (name, value) VALUES (?, ?)"
             + " ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value")) {
-      ps.setString(1, "oauth/github/user-42");
+      ps.setString(1, name);
       ps.setBytes(2, plainValue);
       return ps.executeUpdate();
     }
+  }
+
+  private static String setting(String what, String fallback) {
+    String v = System.getProperty("fieldvault.bench.pg." + what);
+    if (v == null) {
+      v = System.getenv("FIELDVAULT_BENCH_POSTGRES_" + what.toUpperCase(Locale.ROOT));
+    }
+    return v == null ? fallback : v;
+  }
+
+  /** A row per benchmark thread, for concurrent writes that do not contend on one row. */
+  @State(Scope.Thread)
+  public static class ThreadRow {
+    private static final AtomicInteger NEXT = new AtomicInteger();
+    final String name = "oauth/github/thread-" + NEXT.incrementAndGet();
+  }
+
+  @Benchmark
+  @Threads(THREADS)
+  public SecretResult vaultGetConcurrent() {
+    return audited.get(NAME);
+  }
+
+  @Benchmark
+  @Threads(THREADS)
+  public SecretResult vaultGetBatchedAuditConcurrent() {
+    return batched.get(NAME);
+  }
+
+  @Benchmark
+  @Threads(THREADS)
+  public byte[] plainSelectConcurrent() throws SQLException {
+    return plainSelect();
+  }
+
+  @Benchmark
+  @Threads(THREADS)
+  public WriteResult vaultPutConcurrent(ThreadRow row) {
+    return audited.put(row.name, value);
+  }
+
+  @Benchmark
+  @Threads(THREADS)
+  public int plainUpsertConcurrent(ThreadRow row) throws SQLException {
+    return upsert(row.name);
   }
 
   private void createTables() throws Exception {

@@ -248,28 +248,19 @@ public final class SecretStore {
       recordRead(key, Status.OK, "cache");
       return cached;
     }
+    SecretResult r;
     try {
-      if (vault.readAudit() != ReadAudit.SYNC) {
-        // one auto-commit select; the read event is queued (BATCHED) or, when OFF, kept only for misses
-        SecretResult r = vault.call("get", c -> readCurrent(c, name, key));
-        if (r.status() == Status.OK) {
-          vault.cache(meta, key, r);
-        }
-        recordRead(key, r.status(), null);
-        return r;
-      }
-      return vault.tx("get", x -> {
-        SecretResult r = readCurrent(x, name, key);
-        vault.audit().append(x, vault.now().toEpochMilli(), List.of(draft(key, AuditAction.READ, r.status().name(), null)));
-        if (r.status() == Status.OK) {
-          vault.cache(meta, key, r);
-        }
-        return r;
-      });
+      r = vault.call("get", c -> readCurrent(c, name, key));
     } catch (DecryptionFailedException e) {
       audit(key, AuditAction.READ, "FAILED", "decryption failed");
       throw e;
     }
+    // SYNC: returns once the event is committed (else throws, and the value is neither returned nor cached)
+    recordRead(key, r.status(), null);
+    if (r.status() == Status.OK) {
+      vault.cache(meta, key, r);
+    }
+    return r;
   }
 
   /** A kept version of {@code name} (OK, NOT_FOUND when not kept, KEY_UNAVAILABLE or ACCESS_DENIED). */

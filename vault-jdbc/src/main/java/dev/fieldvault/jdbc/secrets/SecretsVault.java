@@ -9,7 +9,7 @@ import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationProgress;
 import dev.fieldvault.jdbc.rotation.RotationResult;
 import dev.fieldvault.jdbc.rotation.RowContext;
-import dev.fieldvault.jdbc.secrets.internal.AuditBatcher;
+import dev.fieldvault.jdbc.secrets.internal.AuditAppender;
 import dev.fieldvault.jdbc.secrets.internal.AuditLog;
 import dev.fieldvault.jdbc.secrets.internal.Jdbc;
 import dev.fieldvault.jdbc.secrets.internal.Json;
@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,8 @@ public final class SecretsVault implements AutoCloseable {
   private final Clock clock;
   private final AccessPolicy policy;
   private final ReadAudit readAudit;
-  private final AuditBatcher batcher;
+  private final Duration readAuditTimeout;
+  private final AuditAppender appender;
   private final ReadCache<String, SecretResult> cache;
   private final Map<String, Rotation> rotations;
   private final Map<String, DynamicSecretGenerator> generators;
@@ -99,15 +101,17 @@ public final class SecretsVault implements AutoCloseable {
     this.clock = b.clock;
     this.policy = b.policy;
     this.readAudit = b.readAudit;
+    this.readAuditTimeout = b.readAuditTimeout;
     this.cache = b.cacheTtl == null ? null : new ReadCache<>(b.cacheTtl.toMillis(), b.cacheMax, clock::millis);
     this.rotations = Map.copyOf(b.rotations);
     this.generators = Map.copyOf(b.generators);
     this.audit = new AuditLog(tables);
     this.rotationTables = b.rotationTables;
-    this.batcher = readAudit == ReadAudit.BATCHED ? new AuditBatcher(events -> tx("append audit events", c -> {
-      audit.appendTimed(c, events);
-      return null;
-    }), 50) : null;
+    this.appender = readAudit == ReadAudit.OFF ? null : new AuditAppender(events -> Jdbc.inTransaction(dataSource,
+        c -> {
+          audit.appendTimed(c, events);
+          return null;
+        }), readAudit == ReadAudit.BATCHED ? 50 : 0, b.readAuditTimeout.toMillis());
   }
 
   /** A builder over the application's DataSource (pooled, ideally) and cipher. */
@@ -686,58 +690,98 @@ public final class SecretsVault implements AutoCloseable {
     return readAudit;
   }
 
-  /** Records read events: in the batcher when batching, else in a transaction of their own. */
+  /**
+   * Records read events: with {@link ReadAudit#SYNC} through the audit thread, returning once they are
+   * committed; queued when batching; in a transaction of their own when reads are not audited.
+   *
+   * @throws SecretsAuditException when they could not be committed (the read must not return its value)
+   */
   void recordReads(List<AuditLog.Draft> drafts) {
     if (drafts.isEmpty()) {
       return;
     }
     long at = now().toEpochMilli();
-    if (batcher != null) {
-      try {
-        for (AuditLog.Draft d : drafts) {
-          batcher.submit(new AuditLog.Timed(at, d));
-        }
-      } catch (SecretsStorageException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new FieldVaultException("Appending audit events failed: " + e.getClass().getSimpleName(), e);
-      }
+    if (appender == null) {
+      tx("audit", c -> {
+        audit.append(c, at, drafts);
+        return null;
+      });
       return;
     }
-    tx("audit", c -> {
-      audit.append(c, at, drafts);
-      return null;
-    });
+    List<AuditLog.Timed> events = new ArrayList<>(drafts.size());
+    for (AuditLog.Draft d : drafts) {
+      events.add(new AuditLog.Timed(at, d));
+    }
+    try {
+      if (readAudit == ReadAudit.SYNC) {
+        appender.appendAndWait(events);
+      } else {
+        appender.submit(events);
+      }
+    } catch (SQLException | TimeoutException | InterruptedException e) {
+      throw auditFailure("the read's result was withheld", e);
+    }
   }
 
   /**
-   * Appends the read events queued by {@link ReadAudit#BATCHED} now (a no-op otherwise), so that
+   * Appends the read events queued by {@link ReadAudit#BATCHED} now (a no-op otherwise: with
+   * {@link ReadAudit#SYNC} a read's event is committed before the read returns), so that
    * {@link #auditEvents} and {@link #verifyAuditChain} see them.
+   *
+   * @throws SecretsAuditException when they could not be appended (they stay queued for a retry)
    */
   public void flushAudit() {
-    if (batcher != null) {
+    if (readAudit == ReadAudit.BATCHED) {
       try {
-        batcher.flush();
-      } catch (SecretsStorageException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new FieldVaultException("Appending audit events failed: " + e.getClass().getSimpleName(), e);
+        appender.flush();
+      } catch (SQLException | TimeoutException | InterruptedException e) {
+        throw auditFailure("they stay queued and are retried", e);
       }
     }
   }
 
-  /** Flushes queued read events and stops the batching thread; the vault must not be used afterwards. */
+  private SecretsAuditException auditFailure(String consequence, Exception e) {
+    String why;
+    if (e instanceof SQLException) {
+      why = "Appending read events to the audit log " + tables.audit + " failed (SQLState "
+          + ((SQLException) e).getSQLState() + ")";
+    } else if (e instanceof TimeoutException) {
+      why = "Read events were not committed to the audit log " + tables.audit + " within "
+          + readAuditTimeout.toMillis() + " ms (is its head row " + tables.auditHead + " locked, or the database"
+          + " overloaded? they may still be recorded)";
+    } else {
+      Thread.currentThread().interrupt();
+      why = "Interrupted while waiting for read events to be committed to the audit log " + tables.audit;
+    }
+    return new SecretsAuditException(why + ": " + consequence + "; check the database and that the secrets"
+        + " changelog was applied", e);
+  }
+
+  /**
+   * Appends queued read events and stops the audit thread; the vault must not be used afterwards
+   * (audited reads then throw {@link IllegalStateException}).
+   */
   @Override
   public void close() {
-    if (batcher != null) {
+    if (appender != null) {
       try {
-        batcher.close();
+        appender.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        LOG.warn("Flushing batched audit events at close failed ({})", e.getClass().getSimpleName());
+      } catch (SQLException | TimeoutException e) {
+        LOG.warn("Appending queued audit events at close failed ({})", e.getClass().getSimpleName());
       }
     }
+  }
+
+  /** Audit transactions committed by the audit thread (tests: reads share them). */
+  long auditTransactions() {
+    return appender == null ? 0 : appender.transactions();
+  }
+
+  /** Readers waiting for their audit events to commit (tests). */
+  int auditWaiters() {
+    return appender == null ? 0 : appender.waiting();
   }
 
   AuditLog audit() {
@@ -816,6 +860,7 @@ public final class SecretsVault implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private AccessPolicy policy = AccessPolicy.ALLOW_ALL;
     private ReadAudit readAudit = ReadAudit.SYNC;
+    private Duration readAuditTimeout = Duration.ofSeconds(30);
     private Duration cacheTtl;
     private int cacheMax;
     private final Map<String, Rotation> rotations = new HashMap<>();
@@ -858,6 +903,12 @@ public final class SecretsVault implements AutoCloseable {
     /** How successful reads are audited (default {@link ReadAudit#SYNC}); see {@link ReadAudit}. */
     public Builder readAudit(ReadAudit mode) {
       this.readAudit = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** How long a {@link ReadAudit#SYNC} read waits for its event's commit (default 30 s; tests shorten it). */
+    Builder readAuditTimeout(Duration timeout) {
+      this.readAuditTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
