@@ -22,7 +22,9 @@ import java.util.TreeMap;
  */
 public final class RatioReport {
 
-  record Score(String method, Map<String, String> params, double score, double error, String unit) {}
+  /** One result; {@code p50}/{@code p99} are NaN except in sample-time mode. */
+  record Score(String method, Map<String, String> params, double score, double error, String unit, double p50,
+      double p99) {}
 
   public static void main(String[] args) throws Exception {
     JsonArray results = JsonParser.parseString(Files.readString(Path.of(args[0]))).getAsJsonArray();
@@ -45,7 +47,8 @@ public final class RatioReport {
       JsonObject m = r.getAsJsonObject("primaryMetric");
       double err = m.get("scoreError").isJsonPrimitive() && !m.get("scoreError").getAsString().equals("NaN")
           ? m.get("scoreError").getAsDouble() : Double.NaN;
-      scores.add(new Score(bench, params, m.get("score").getAsDouble(), err, m.get("scoreUnit").getAsString()));
+      scores.add(new Score(bench, params, m.get("score").getAsDouble(), err, m.get("scoreUnit").getAsString(),
+          percentile(r, m, "50.0"), percentile(r, m, "99.0")));
     }
     Map<String, List<Score>> groups = new LinkedHashMap<>();
     for (Score s : scores) {
@@ -57,8 +60,10 @@ public final class RatioReport {
     for (var g : groups.entrySet()) {
       System.out.println();
       System.out.println("### " + g.getKey());
-      System.out.println("| benchmark | score | unit | ratio to baseline |");
-      System.out.println("|---|---:|---|---:|");
+      boolean sampled = g.getValue().stream().anyMatch(s -> !Double.isNaN(s.p50));
+      System.out.println(sampled ? "| benchmark | mean | p50 | p99 | unit | ratio to baseline (mean) |"
+          : "| benchmark | score | unit | ratio to baseline |");
+      System.out.println(sampled ? "|---|---:|---:|---:|---|---:|" : "|---|---:|---|---:|");
       for (Score s : g.getValue()) {
         Score base = baseline(s, g.getValue());
         String ratio = "-";
@@ -69,7 +74,12 @@ public final class RatioReport {
         } else if (base == s) {
           ratio = "baseline";
         }
-        System.out.printf("| %s | %.3f ± %.3f | %s | %s |%n", label(s), s.score, s.error, s.unit, ratio);
+        if (sampled) {
+          System.out.printf("| %s | %.3f ± %.3f | %.3f | %.3f | %s | %s |%n", label(s), s.score, s.error, s.p50, s.p99,
+              s.unit, ratio);
+        } else {
+          System.out.printf("| %s | %.3f ± %.3f | %s | %s |%n", label(s), s.score, s.error, s.unit, ratio);
+        }
       }
     }
   }
@@ -137,6 +147,13 @@ public final class RatioReport {
 
   private static String simple(String name) {
     return name.substring(name.lastIndexOf('.') + 1);
+  }
+
+  /** A percentile of a sample-time result ({@code scorePercentiles}), NaN for other modes. */
+  private static double percentile(JsonObject result, JsonObject metric, String key) {
+    JsonObject p = metric.has("scorePercentiles") ? metric.getAsJsonObject("scorePercentiles") : null;
+    boolean sample = "sample".equals(result.get("mode").getAsString());
+    return !sample || p == null || !p.has(key) ? Double.NaN : p.get(key).getAsDouble();
   }
 
   private static double sq(double x) {
