@@ -22,11 +22,13 @@ import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.CosineSimilarity;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.operators.relational.MinorThan;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
@@ -332,7 +334,11 @@ final class SqlAnalyzer {
       int[] whole = span(e, searched);
       int[] col = span(column, searched);
       int[] param = span(e.getLeftExpression() == column ? e.getRightExpression() : e.getLeftExpression(), searched);
-      if (whole[0] != Math.min(col[0], param[0]) || whole[1] != Math.max(col[1], param[1])) {
+      int[] first = col[0] < param[0] ? col : param;
+      int[] second = first == col ? param : col;
+      // only the operator between the two sides, nothing around them (an outer-join mark, a PRIOR, ...)
+      if (whole[0] != first[0] || whole[1] != second[1]
+          || !sql.substring(first[1], second[0]).strip().equals(e.getStringExpression())) {
         throw cannotRewrite(searched.qualifiedName());
       }
       edits.add(new SearchExpansion.Edit(whole[0], whole[1], sql.substring(col[0], col[1])
@@ -1090,6 +1096,21 @@ final class SqlAnalyzer {
       @Override
       public <S> Void visit(Between e, S context) {
         refuseRange(e.getLeftExpression(), "BETWEEN");
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(IsDistinctExpression e, S context) {
+        refuseRange(e.getLeftExpression(), "IS [NOT] DISTINCT FROM");
+        refuseRange(e.getRightExpression(), "IS [NOT] DISTINCT FROM");
+        return super.visit(e, context);
+      }
+
+      /** {@code <=>}: MySQL's null-safe equality (JSqlParser 5.4 parses it as a cosine similarity). */
+      @Override
+      public <S> Void visit(CosineSimilarity e, S context) {
+        refuseRange(e.getLeftExpression(), "<=>");
+        refuseRange(e.getRightExpression(), "<=>");
         return super.visit(e, context);
       }
 

@@ -124,6 +124,8 @@ class SqlAnalyzerTest {
     assertThat(refusal("SELECT * FROM customer WHERE LOWER(email) = ?")).contains("computes on");
     assertThat(refusal("SELECT * FROM customer WHERE email > ?")).contains("range");
     assertThat(refusal("SELECT * FROM customer WHERE note LIKE ?")).contains("LIKE");
+    assertThat(refusal("SELECT * FROM customer WHERE email IS NOT DISTINCT FROM ?")).contains("DISTINCT");
+    assertThat(refusal("SELECT * FROM customer WHERE ? <=> email")).contains("<=>");
     assertThat(refusal("MERGE INTO customer USING t ON (customer.id = t.id) WHEN MATCHED THEN UPDATE SET note = t.v"))
         .contains("MERGE");
     assertThat(refusal("INSERT INTO customer (id, note) VALUES (?, ?) ,,, garbage")).contains("cannot parse");
@@ -171,6 +173,13 @@ class SqlAnalyzerTest {
         "SELECT id FROM customer WHERE id > ? AND email = ? AND name = ? AND phone_bidx IN (?, ?) AND id < ?", 3);
     assertThat(new int[] {e.first(1), e.first(2), e.first(3), e.first(4), e.first(5), e.first(6), e.first(9)})
         .containsExactly(1, 2, 5, 6, 9, 12, 15);
+  }
+
+  @Test
+  void aSearchThatCannotBeRewrittenSafely_isRefused_neverLeftToMatchThePrimaryKeyOnly() {
+    assertThat(refusal("SELECT * FROM customer c, orders o WHERE c.email(+) = ?"))
+        .contains("cannot rewrite the search on customer.email").contains("older keys");
+    assertThat(refusal("SELECT * FROM customer WHERE email = ?(+)")).contains("cannot rewrite");
   }
 
   @Test
