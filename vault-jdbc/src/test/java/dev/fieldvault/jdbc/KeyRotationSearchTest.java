@@ -169,6 +169,7 @@ class KeyRotationSearchTest {
       assertThat(ids(q)).as("prepared again for two keys, parameters kept").containsExactly(1L, 3L);
       assertThat(sent).contains(sql.replace(searched.column + " = ?", searched.column + " IN (?, ?)"));
       assertThat(q.unwrap(PreparedStatement.class).getMaxRows()).isEqualTo(10);
+      assertThat(q.getParameterMetaData().getParameterCount()).as("the application's parameters").isEqualTo(2);
       q.setLong(2, 1);
       assertThat(ids(q)).containsExactly(3L);
 

@@ -340,6 +340,12 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
     return connection;
   }
 
+  @Override
+  public java.sql.ParameterMetaData getParameterMetaData() throws SQLException {
+    java.sql.ParameterMetaData md = delegate.getParameterMetaData();
+    return expanded == null || expanded.slots == 1 || md == null ? md : new RemappedParameterMetaData(md, expanded);
+  }
+
   // SQL given to a prepared statement's Statement methods is checked like a plain statement's.
 
   @Override

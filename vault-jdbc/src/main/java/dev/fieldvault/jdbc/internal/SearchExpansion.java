@@ -49,6 +49,12 @@ final class SearchExpansion {
       int searched = parameterIndex < before.length ? before[parameterIndex] : before[before.length - 1];
       return parameterIndex + (slots - 1) * searched;
     }
+
+    /** How many parameters the application's SQL has, from the driver's count for this SQL. */
+    int applicationCount(int driverCount) {
+      int[] before = expansion.searchedBefore;
+      return driverCount - (slots - 1) * before[before.length - 1];
+    }
   }
 
   private final String sql;
