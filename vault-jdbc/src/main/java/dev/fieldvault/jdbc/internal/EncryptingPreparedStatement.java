@@ -296,9 +296,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
 
   @Override
   public void clearBatch() throws SQLException {
-    if (batch != null) {
-      batch.clear();
-    }
+    forgetBatch();
     delegate.clearBatch();
   }
 
@@ -307,9 +305,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
     try {
       return delegate.executeBatch();
     } finally {
-      if (batch != null) {
-        batch.clear();
-      }
+      forgetBatch();
     }
   }
 
@@ -318,9 +314,13 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
     try {
       return delegate.executeLargeBatch();
     } finally {
-      if (batch != null) {
-        batch.clear();
-      }
+      forgetBatch();
+    }
+  }
+
+  private void forgetBatch() {
+    if (batch != null) {
+      batch.clear();
     }
   }
 

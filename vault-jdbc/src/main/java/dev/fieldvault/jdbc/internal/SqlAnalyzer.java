@@ -4,11 +4,14 @@ import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.keys.EncryptionMode;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.AnalyticExpression;
@@ -138,7 +141,7 @@ final class SqlAnalyzer {
         same = same && u != null && u.kind == t.kind && u.column == t.column;
       }
     }
-    if (same && java.util.Arrays.stream(again.params).filter(java.util.Objects::nonNull).count() == expected) {
+    if (same && Arrays.stream(again.params).filter(Objects::nonNull).count() == expected) {
       return plan;
     }
     return StatementPlan.refused(cannotRewrite("an encrypted column").getMessage());
@@ -294,7 +297,7 @@ final class SqlAnalyzer {
       if (sql == null || edits.isEmpty()) {
         return null;
       }
-      edits.sort(java.util.Comparator.comparingInt(e -> e.start));
+      edits.sort(Comparator.comparingInt(e -> e.start));
       for (int i = 1; i < edits.size(); i++) {
         if (edits.get(i).start < edits.get(i - 1).end || edits.get(i).parameter <= edits.get(i - 1).parameter) {
           throw cannotRewrite(params.get(edits.get(i).parameter).column.qualifiedName());
@@ -1019,6 +1022,11 @@ final class SqlAnalyzer {
         }
       }
 
+      void refuseRanges(BinaryExpression e, String what) {
+        refuseRange(e.getLeftExpression(), what);
+        refuseRange(e.getRightExpression(), what);
+      }
+
       void refuseRange(Expression left, String what) {
         Resolved r = direct(left);
         EncryptedColumn c = r != null ? r.column : encryptedInside(left, scope);
@@ -1067,29 +1075,25 @@ final class SqlAnalyzer {
 
       @Override
       public <S> Void visit(GreaterThan e, S context) {
-        refuseRange(e.getLeftExpression(), "A range comparison");
-        refuseRange(e.getRightExpression(), "A range comparison");
+        refuseRanges(e, "A range comparison");
         return super.visit(e, context);
       }
 
       @Override
       public <S> Void visit(GreaterThanEquals e, S context) {
-        refuseRange(e.getLeftExpression(), "A range comparison");
-        refuseRange(e.getRightExpression(), "A range comparison");
+        refuseRanges(e, "A range comparison");
         return super.visit(e, context);
       }
 
       @Override
       public <S> Void visit(MinorThan e, S context) {
-        refuseRange(e.getLeftExpression(), "A range comparison");
-        refuseRange(e.getRightExpression(), "A range comparison");
+        refuseRanges(e, "A range comparison");
         return super.visit(e, context);
       }
 
       @Override
       public <S> Void visit(MinorThanEquals e, S context) {
-        refuseRange(e.getLeftExpression(), "A range comparison");
-        refuseRange(e.getRightExpression(), "A range comparison");
+        refuseRanges(e, "A range comparison");
         return super.visit(e, context);
       }
 
@@ -1101,16 +1105,14 @@ final class SqlAnalyzer {
 
       @Override
       public <S> Void visit(IsDistinctExpression e, S context) {
-        refuseRange(e.getLeftExpression(), "IS [NOT] DISTINCT FROM");
-        refuseRange(e.getRightExpression(), "IS [NOT] DISTINCT FROM");
+        refuseRanges(e, "IS [NOT] DISTINCT FROM");
         return super.visit(e, context);
       }
 
       /** {@code <=>}: MySQL's null-safe equality (JSqlParser 5.4 parses it as a cosine similarity). */
       @Override
       public <S> Void visit(CosineSimilarity e, S context) {
-        refuseRange(e.getLeftExpression(), "<=>");
-        refuseRange(e.getRightExpression(), "<=>");
+        refuseRanges(e, "<=>");
         return super.visit(e, context);
       }
 
