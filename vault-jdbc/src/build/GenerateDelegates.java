@@ -23,7 +23,8 @@ import java.util.Map;
  *
  * <p>Hooks, so that the hand-written wrappers override only what changes:
  * <ul>
- *   <li>PreparedStatement setters: {@code if (intercepting && intercept(index, value)) return;}
+ *   <li>PreparedStatement setters: {@code if (intercepting) { if (intercept(index, value)) return;
+ *       if (rebinding) { bind(index, setter, binder); return; } }}
  *   <li>ResultSet getters/updaters: {@code if (decrypting) ...readEncrypted(...)/refuseUpdate(...)}
  *   <li>any method returning a ResultSet: {@code wrapResultSet(...)}
  * </ul>
@@ -50,16 +51,26 @@ public class GenerateDelegates {
     b.append("@SuppressWarnings({\"deprecation\", \"unchecked\"})\n");
     b.append("abstract class ").append(name).append(" implements java.sql.").append(iface.getSimpleName())
         .append(" {\n\n");
-    b.append("  protected final java.sql.").append(iface.getSimpleName()).append(" delegate;\n");
+    if (iface == PreparedStatement.class) {
+      b.append("  /** The driver's statement; replaced when the statement is prepared again with other SQL. */\n");
+      b.append("  protected java.sql.PreparedStatement delegate;\n");
+    } else {
+      b.append("  protected final java.sql.").append(iface.getSimpleName()).append(" delegate;\n");
+    }
     if (iface == PreparedStatement.class || iface == CallableStatement.class) {
       b.append("  /** Whether parameter setters go through {@link #intercept} first. */\n");
-      b.append("  protected final boolean intercepting;\n\n");
+      b.append("  protected final boolean intercepting;\n");
+      b.append("  /** Whether setters that {@link #intercept} leaves go through {@link #bind} (only when intercepting). */\n");
+      b.append("  protected boolean rebinding;\n\n");
       b.append("  protected ").append(name).append("(java.sql.").append(iface.getSimpleName())
           .append(" delegate, boolean intercepting) {\n    this.delegate = delegate;\n")
           .append("    this.intercepting = intercepting;\n  }\n\n");
       b.append("  /** Takes over a parameter; true when the delegate must not see the value. */\n");
       b.append("  protected boolean intercept(int parameterIndex, Object value, String setter)"
           + " throws java.sql.SQLException {\n    return false;\n  }\n\n");
+      b.append("  /** Binds a parameter that {@link #intercept} left, when {@link #rebinding}: by default at the same index. */\n");
+      b.append("  protected void bind(int parameterIndex, String setter, ParameterBinder binder)"
+          + " throws java.sql.SQLException {\n    binder.bind(delegate, parameterIndex);\n  }\n\n");
     } else if (iface == ResultSet.class) {
       b.append("  /** Whether getters of encrypted columns go through {@link #readEncrypted}. */\n");
       b.append("  protected final boolean decrypting;\n\n");
@@ -147,8 +158,11 @@ public class GenerateDelegates {
         && m.getDeclaringClass() == PreparedStatement.class && n.startsWith("set") && p.length >= 2 && p[0] == int.class;
     if (psSetter) {
       String value = n.equals("setNull") ? "null" : "a1";
-      b.append("    if (intercepting && intercept(a0, ").append(value).append(", \"").append(n).append("\")) {\n")
-          .append("      return;\n    }\n");
+      String rest = call.substring(call.indexOf(",") + 1).trim();
+      b.append("    if (intercepting) {\n      if (intercept(a0, ").append(value).append(", \"").append(n).append("\")) {\n")
+          .append("        return;\n      }\n")
+          .append("      if (rebinding) {\n        bind(a0, \"").append(n).append("\", (ps, i) -> ps.").append(n)
+          .append("(i, ").append(rest).append("));\n        return;\n      }\n    }\n");
     }
     boolean rsColumn = iface == ResultSet.class && p.length >= 1 && (p[0] == int.class || p[0] == String.class)
         && (n.startsWith("get") || n.startsWith("update"));

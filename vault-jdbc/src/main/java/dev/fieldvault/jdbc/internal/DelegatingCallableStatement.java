@@ -8,6 +8,8 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
   protected final java.sql.CallableStatement delegate;
   /** Whether parameter setters go through {@link #intercept} first. */
   protected final boolean intercepting;
+  /** Whether setters that {@link #intercept} leaves go through {@link #bind} (only when intercepting). */
+  protected boolean rebinding;
 
   protected DelegatingCallableStatement(java.sql.CallableStatement delegate, boolean intercepting) {
     this.delegate = delegate;
@@ -17,6 +19,11 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
   /** Takes over a parameter; true when the delegate must not see the value. */
   protected boolean intercept(int parameterIndex, Object value, String setter) throws java.sql.SQLException {
     return false;
+  }
+
+  /** Binds a parameter that {@link #intercept} left, when {@link #rebinding}: by default at the same index. */
+  protected void bind(int parameterIndex, String setter, ParameterBinder binder) throws java.sql.SQLException {
+    binder.bind(delegate, parameterIndex);
   }
 
   /** Wraps a result set handed out by the delegate. */
@@ -673,8 +680,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setArray(int a0, java.sql.Array a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setArray")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setArray")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setArray", (ps, i) -> ps.setArray(i, a1));
+        return;
+      }
     }
     delegate.setArray(a0, a1);
   }
@@ -696,24 +709,42 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setAsciiStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setAsciiStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setAsciiStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setAsciiStream", (ps, i) -> ps.setAsciiStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setAsciiStream(a0, a1, a2);
   }
 
   @Override
   public void setAsciiStream(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setAsciiStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setAsciiStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setAsciiStream", (ps, i) -> ps.setAsciiStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setAsciiStream(a0, a1, a2);
   }
 
   @Override
   public void setAsciiStream(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setAsciiStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setAsciiStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setAsciiStream", (ps, i) -> ps.setAsciiStream(i, a1));
+        return;
+      }
     }
     delegate.setAsciiStream(a0, a1);
   }
@@ -725,8 +756,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBigDecimal(int a0, java.math.BigDecimal a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBigDecimal")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBigDecimal")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBigDecimal", (ps, i) -> ps.setBigDecimal(i, a1));
+        return;
+      }
     }
     delegate.setBigDecimal(a0, a1);
   }
@@ -748,24 +785,42 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBinaryStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBinaryStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBinaryStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBinaryStream", (ps, i) -> ps.setBinaryStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setBinaryStream(a0, a1, a2);
   }
 
   @Override
   public void setBinaryStream(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBinaryStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBinaryStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBinaryStream", (ps, i) -> ps.setBinaryStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setBinaryStream(a0, a1, a2);
   }
 
   @Override
   public void setBinaryStream(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBinaryStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBinaryStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBinaryStream", (ps, i) -> ps.setBinaryStream(i, a1));
+        return;
+      }
     }
     delegate.setBinaryStream(a0, a1);
   }
@@ -787,24 +842,42 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBlob(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBlob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBlob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBlob", (ps, i) -> ps.setBlob(i, a1, a2));
+        return;
+      }
     }
     delegate.setBlob(a0, a1, a2);
   }
 
   @Override
   public void setBlob(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBlob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBlob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBlob", (ps, i) -> ps.setBlob(i, a1));
+        return;
+      }
     }
     delegate.setBlob(a0, a1);
   }
 
   @Override
   public void setBlob(int a0, java.sql.Blob a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBlob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBlob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBlob", (ps, i) -> ps.setBlob(i, a1));
+        return;
+      }
     }
     delegate.setBlob(a0, a1);
   }
@@ -816,8 +889,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBoolean(int a0, boolean a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBoolean")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBoolean")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBoolean", (ps, i) -> ps.setBoolean(i, a1));
+        return;
+      }
     }
     delegate.setBoolean(a0, a1);
   }
@@ -829,8 +908,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setByte(int a0, byte a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setByte")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setByte")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setByte", (ps, i) -> ps.setByte(i, a1));
+        return;
+      }
     }
     delegate.setByte(a0, a1);
   }
@@ -842,8 +927,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBytes(int a0, byte[] a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBytes")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBytes")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBytes", (ps, i) -> ps.setBytes(i, a1));
+        return;
+      }
     }
     delegate.setBytes(a0, a1);
   }
@@ -865,24 +956,42 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setCharacterStream(int a0, java.io.Reader a1, int a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setCharacterStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setCharacterStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setCharacterStream", (ps, i) -> ps.setCharacterStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setCharacterStream(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setCharacterStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setCharacterStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setCharacterStream", (ps, i) -> ps.setCharacterStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setCharacterStream(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setCharacterStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setCharacterStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setCharacterStream", (ps, i) -> ps.setCharacterStream(i, a1));
+        return;
+      }
     }
     delegate.setCharacterStream(a0, a1);
   }
@@ -904,24 +1013,42 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setClob(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setClob", (ps, i) -> ps.setClob(i, a1, a2));
+        return;
+      }
     }
     delegate.setClob(a0, a1, a2);
   }
 
   @Override
   public void setClob(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setClob", (ps, i) -> ps.setClob(i, a1));
+        return;
+      }
     }
     delegate.setClob(a0, a1);
   }
 
   @Override
   public void setClob(int a0, java.sql.Clob a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setClob", (ps, i) -> ps.setClob(i, a1));
+        return;
+      }
     }
     delegate.setClob(a0, a1);
   }
@@ -943,16 +1070,28 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setDate(int a0, java.sql.Date a1, java.util.Calendar a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setDate")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setDate")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setDate", (ps, i) -> ps.setDate(i, a1, a2));
+        return;
+      }
     }
     delegate.setDate(a0, a1, a2);
   }
 
   @Override
   public void setDate(int a0, java.sql.Date a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setDate")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setDate")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setDate", (ps, i) -> ps.setDate(i, a1));
+        return;
+      }
     }
     delegate.setDate(a0, a1);
   }
@@ -964,8 +1103,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setDouble(int a0, double a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setDouble")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setDouble")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setDouble", (ps, i) -> ps.setDouble(i, a1));
+        return;
+      }
     }
     delegate.setDouble(a0, a1);
   }
@@ -992,8 +1137,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setFloat(int a0, float a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setFloat")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setFloat")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setFloat", (ps, i) -> ps.setFloat(i, a1));
+        return;
+      }
     }
     delegate.setFloat(a0, a1);
   }
@@ -1005,8 +1156,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setInt(int a0, int a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setInt")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setInt")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setInt", (ps, i) -> ps.setInt(i, a1));
+        return;
+      }
     }
     delegate.setInt(a0, a1);
   }
@@ -1023,8 +1180,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setLong(int a0, long a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setLong")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setLong")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setLong", (ps, i) -> ps.setLong(i, a1));
+        return;
+      }
     }
     delegate.setLong(a0, a1);
   }
@@ -1051,16 +1214,28 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNCharacterStream(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNCharacterStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNCharacterStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNCharacterStream", (ps, i) -> ps.setNCharacterStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setNCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setNCharacterStream(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNCharacterStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNCharacterStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNCharacterStream", (ps, i) -> ps.setNCharacterStream(i, a1));
+        return;
+      }
     }
     delegate.setNCharacterStream(a0, a1);
   }
@@ -1082,24 +1257,42 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNClob(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNClob", (ps, i) -> ps.setNClob(i, a1, a2));
+        return;
+      }
     }
     delegate.setNClob(a0, a1, a2);
   }
 
   @Override
   public void setNClob(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNClob", (ps, i) -> ps.setNClob(i, a1));
+        return;
+      }
     }
     delegate.setNClob(a0, a1);
   }
 
   @Override
   public void setNClob(int a0, java.sql.NClob a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNClob", (ps, i) -> ps.setNClob(i, a1));
+        return;
+      }
     }
     delegate.setNClob(a0, a1);
   }
@@ -1111,8 +1304,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNString(int a0, java.lang.String a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNString")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNString")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNString", (ps, i) -> ps.setNString(i, a1));
+        return;
+      }
     }
     delegate.setNString(a0, a1);
   }
@@ -1129,16 +1328,28 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNull(int a0, int a1, java.lang.String a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, null, "setNull")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, null, "setNull")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNull", (ps, i) -> ps.setNull(i, a1, a2));
+        return;
+      }
     }
     delegate.setNull(a0, a1, a2);
   }
 
   @Override
   public void setNull(int a0, int a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, null, "setNull")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, null, "setNull")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNull", (ps, i) -> ps.setNull(i, a1));
+        return;
+      }
     }
     delegate.setNull(a0, a1);
   }
@@ -1170,40 +1381,70 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setObject(int a0, java.lang.Object a1, int a2, int a3) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setObject")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setObject")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2, a3));
+        return;
+      }
     }
     delegate.setObject(a0, a1, a2, a3);
   }
 
   @Override
   public void setObject(int a0, java.lang.Object a1, int a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setObject")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setObject")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2));
+        return;
+      }
     }
     delegate.setObject(a0, a1, a2);
   }
 
   @Override
   public void setObject(int a0, java.lang.Object a1, java.sql.SQLType a2, int a3) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setObject")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setObject")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2, a3));
+        return;
+      }
     }
     delegate.setObject(a0, a1, a2, a3);
   }
 
   @Override
   public void setObject(int a0, java.lang.Object a1, java.sql.SQLType a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setObject")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setObject")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2));
+        return;
+      }
     }
     delegate.setObject(a0, a1, a2);
   }
 
   @Override
   public void setObject(int a0, java.lang.Object a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setObject")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setObject")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1));
+        return;
+      }
     }
     delegate.setObject(a0, a1);
   }
@@ -1220,8 +1461,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setRef(int a0, java.sql.Ref a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setRef")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setRef")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setRef", (ps, i) -> ps.setRef(i, a1));
+        return;
+      }
     }
     delegate.setRef(a0, a1);
   }
@@ -1233,8 +1480,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setRowId(int a0, java.sql.RowId a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setRowId")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setRowId")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setRowId", (ps, i) -> ps.setRowId(i, a1));
+        return;
+      }
     }
     delegate.setRowId(a0, a1);
   }
@@ -1246,8 +1499,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setSQLXML(int a0, java.sql.SQLXML a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setSQLXML")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setSQLXML")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setSQLXML", (ps, i) -> ps.setSQLXML(i, a1));
+        return;
+      }
     }
     delegate.setSQLXML(a0, a1);
   }
@@ -1259,8 +1518,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setShort(int a0, short a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setShort")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setShort")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setShort", (ps, i) -> ps.setShort(i, a1));
+        return;
+      }
     }
     delegate.setShort(a0, a1);
   }
@@ -1272,8 +1537,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setString(int a0, java.lang.String a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setString")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setString")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setString", (ps, i) -> ps.setString(i, a1));
+        return;
+      }
     }
     delegate.setString(a0, a1);
   }
@@ -1290,16 +1561,28 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setTime(int a0, java.sql.Time a1, java.util.Calendar a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setTime")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setTime")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setTime", (ps, i) -> ps.setTime(i, a1, a2));
+        return;
+      }
     }
     delegate.setTime(a0, a1, a2);
   }
 
   @Override
   public void setTime(int a0, java.sql.Time a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setTime")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setTime")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setTime", (ps, i) -> ps.setTime(i, a1));
+        return;
+      }
     }
     delegate.setTime(a0, a1);
   }
@@ -1316,16 +1599,28 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setTimestamp(int a0, java.sql.Timestamp a1, java.util.Calendar a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setTimestamp")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setTimestamp")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setTimestamp", (ps, i) -> ps.setTimestamp(i, a1, a2));
+        return;
+      }
     }
     delegate.setTimestamp(a0, a1, a2);
   }
 
   @Override
   public void setTimestamp(int a0, java.sql.Timestamp a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setTimestamp")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setTimestamp")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setTimestamp", (ps, i) -> ps.setTimestamp(i, a1));
+        return;
+      }
     }
     delegate.setTimestamp(a0, a1);
   }
@@ -1337,8 +1632,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setURL(int a0, java.net.URL a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setURL")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setURL")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setURL", (ps, i) -> ps.setURL(i, a1));
+        return;
+      }
     }
     delegate.setURL(a0, a1);
   }
@@ -1346,8 +1647,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
   @Deprecated
   @Override
   public void setUnicodeStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setUnicodeStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setUnicodeStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setUnicodeStream", (ps, i) -> ps.setUnicodeStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setUnicodeStream(a0, a1, a2);
   }

@@ -5,9 +5,12 @@ package dev.fieldvault.jdbc.internal;
 @SuppressWarnings({"deprecation", "unchecked"})
 abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement {
 
-  protected final java.sql.PreparedStatement delegate;
+  /** The driver's statement; replaced when the statement is prepared again with other SQL. */
+  protected java.sql.PreparedStatement delegate;
   /** Whether parameter setters go through {@link #intercept} first. */
   protected final boolean intercepting;
+  /** Whether setters that {@link #intercept} leaves go through {@link #bind} (only when intercepting). */
+  protected boolean rebinding;
 
   protected DelegatingPreparedStatement(java.sql.PreparedStatement delegate, boolean intercepting) {
     this.delegate = delegate;
@@ -17,6 +20,11 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
   /** Takes over a parameter; true when the delegate must not see the value. */
   protected boolean intercept(int parameterIndex, Object value, String setter) throws java.sql.SQLException {
     return false;
+  }
+
+  /** Binds a parameter that {@link #intercept} left, when {@link #rebinding}: by default at the same index. */
+  protected void bind(int parameterIndex, String setter, ParameterBinder binder) throws java.sql.SQLException {
+    binder.bind(delegate, parameterIndex);
   }
 
   /** Wraps a result set handed out by the delegate. */
@@ -307,160 +315,280 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public void setArray(int a0, java.sql.Array a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setArray")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setArray")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setArray", (ps, i) -> ps.setArray(i, a1));
+        return;
+      }
     }
     delegate.setArray(a0, a1);
   }
 
   @Override
   public void setAsciiStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setAsciiStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setAsciiStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setAsciiStream", (ps, i) -> ps.setAsciiStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setAsciiStream(a0, a1, a2);
   }
 
   @Override
   public void setAsciiStream(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setAsciiStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setAsciiStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setAsciiStream", (ps, i) -> ps.setAsciiStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setAsciiStream(a0, a1, a2);
   }
 
   @Override
   public void setAsciiStream(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setAsciiStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setAsciiStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setAsciiStream", (ps, i) -> ps.setAsciiStream(i, a1));
+        return;
+      }
     }
     delegate.setAsciiStream(a0, a1);
   }
 
   @Override
   public void setBigDecimal(int a0, java.math.BigDecimal a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBigDecimal")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBigDecimal")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBigDecimal", (ps, i) -> ps.setBigDecimal(i, a1));
+        return;
+      }
     }
     delegate.setBigDecimal(a0, a1);
   }
 
   @Override
   public void setBinaryStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBinaryStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBinaryStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBinaryStream", (ps, i) -> ps.setBinaryStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setBinaryStream(a0, a1, a2);
   }
 
   @Override
   public void setBinaryStream(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBinaryStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBinaryStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBinaryStream", (ps, i) -> ps.setBinaryStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setBinaryStream(a0, a1, a2);
   }
 
   @Override
   public void setBinaryStream(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBinaryStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBinaryStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBinaryStream", (ps, i) -> ps.setBinaryStream(i, a1));
+        return;
+      }
     }
     delegate.setBinaryStream(a0, a1);
   }
 
   @Override
   public void setBlob(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBlob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBlob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBlob", (ps, i) -> ps.setBlob(i, a1, a2));
+        return;
+      }
     }
     delegate.setBlob(a0, a1, a2);
   }
 
   @Override
   public void setBlob(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBlob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBlob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBlob", (ps, i) -> ps.setBlob(i, a1));
+        return;
+      }
     }
     delegate.setBlob(a0, a1);
   }
 
   @Override
   public void setBlob(int a0, java.sql.Blob a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBlob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBlob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBlob", (ps, i) -> ps.setBlob(i, a1));
+        return;
+      }
     }
     delegate.setBlob(a0, a1);
   }
 
   @Override
   public void setBoolean(int a0, boolean a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBoolean")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBoolean")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBoolean", (ps, i) -> ps.setBoolean(i, a1));
+        return;
+      }
     }
     delegate.setBoolean(a0, a1);
   }
 
   @Override
   public void setByte(int a0, byte a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setByte")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setByte")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setByte", (ps, i) -> ps.setByte(i, a1));
+        return;
+      }
     }
     delegate.setByte(a0, a1);
   }
 
   @Override
   public void setBytes(int a0, byte[] a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setBytes")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setBytes")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setBytes", (ps, i) -> ps.setBytes(i, a1));
+        return;
+      }
     }
     delegate.setBytes(a0, a1);
   }
 
   @Override
   public void setCharacterStream(int a0, java.io.Reader a1, int a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setCharacterStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setCharacterStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setCharacterStream", (ps, i) -> ps.setCharacterStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setCharacterStream(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setCharacterStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setCharacterStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setCharacterStream", (ps, i) -> ps.setCharacterStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setCharacterStream(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setCharacterStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setCharacterStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setCharacterStream", (ps, i) -> ps.setCharacterStream(i, a1));
+        return;
+      }
     }
     delegate.setCharacterStream(a0, a1);
   }
 
   @Override
   public void setClob(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setClob", (ps, i) -> ps.setClob(i, a1, a2));
+        return;
+      }
     }
     delegate.setClob(a0, a1, a2);
   }
 
   @Override
   public void setClob(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setClob", (ps, i) -> ps.setClob(i, a1));
+        return;
+      }
     }
     delegate.setClob(a0, a1);
   }
 
   @Override
   public void setClob(int a0, java.sql.Clob a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setClob", (ps, i) -> ps.setClob(i, a1));
+        return;
+      }
     }
     delegate.setClob(a0, a1);
   }
@@ -472,24 +600,42 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public void setDate(int a0, java.sql.Date a1, java.util.Calendar a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setDate")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setDate")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setDate", (ps, i) -> ps.setDate(i, a1, a2));
+        return;
+      }
     }
     delegate.setDate(a0, a1, a2);
   }
 
   @Override
   public void setDate(int a0, java.sql.Date a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setDate")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setDate")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setDate", (ps, i) -> ps.setDate(i, a1));
+        return;
+      }
     }
     delegate.setDate(a0, a1);
   }
 
   @Override
   public void setDouble(int a0, double a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setDouble")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setDouble")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setDouble", (ps, i) -> ps.setDouble(i, a1));
+        return;
+      }
     }
     delegate.setDouble(a0, a1);
   }
@@ -511,16 +657,28 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public void setFloat(int a0, float a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setFloat")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setFloat")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setFloat", (ps, i) -> ps.setFloat(i, a1));
+        return;
+      }
     }
     delegate.setFloat(a0, a1);
   }
 
   @Override
   public void setInt(int a0, int a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setInt")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setInt")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setInt", (ps, i) -> ps.setInt(i, a1));
+        return;
+      }
     }
     delegate.setInt(a0, a1);
   }
@@ -532,8 +690,14 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public void setLong(int a0, long a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setLong")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setLong")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setLong", (ps, i) -> ps.setLong(i, a1));
+        return;
+      }
     }
     delegate.setLong(a0, a1);
   }
@@ -550,104 +714,182 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public void setNCharacterStream(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNCharacterStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNCharacterStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNCharacterStream", (ps, i) -> ps.setNCharacterStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setNCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setNCharacterStream(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNCharacterStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNCharacterStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNCharacterStream", (ps, i) -> ps.setNCharacterStream(i, a1));
+        return;
+      }
     }
     delegate.setNCharacterStream(a0, a1);
   }
 
   @Override
   public void setNClob(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNClob", (ps, i) -> ps.setNClob(i, a1, a2));
+        return;
+      }
     }
     delegate.setNClob(a0, a1, a2);
   }
 
   @Override
   public void setNClob(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNClob", (ps, i) -> ps.setNClob(i, a1));
+        return;
+      }
     }
     delegate.setNClob(a0, a1);
   }
 
   @Override
   public void setNClob(int a0, java.sql.NClob a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNClob")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNClob")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNClob", (ps, i) -> ps.setNClob(i, a1));
+        return;
+      }
     }
     delegate.setNClob(a0, a1);
   }
 
   @Override
   public void setNString(int a0, java.lang.String a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setNString")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setNString")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNString", (ps, i) -> ps.setNString(i, a1));
+        return;
+      }
     }
     delegate.setNString(a0, a1);
   }
 
   @Override
   public void setNull(int a0, int a1, java.lang.String a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, null, "setNull")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, null, "setNull")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNull", (ps, i) -> ps.setNull(i, a1, a2));
+        return;
+      }
     }
     delegate.setNull(a0, a1, a2);
   }
 
   @Override
   public void setNull(int a0, int a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, null, "setNull")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, null, "setNull")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setNull", (ps, i) -> ps.setNull(i, a1));
+        return;
+      }
     }
     delegate.setNull(a0, a1);
   }
 
   @Override
   public void setObject(int a0, java.lang.Object a1, int a2, int a3) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setObject")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setObject")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2, a3));
+        return;
+      }
     }
     delegate.setObject(a0, a1, a2, a3);
   }
 
   @Override
   public void setObject(int a0, java.lang.Object a1, int a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setObject")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setObject")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2));
+        return;
+      }
     }
     delegate.setObject(a0, a1, a2);
   }
 
   @Override
   public void setObject(int a0, java.lang.Object a1, java.sql.SQLType a2, int a3) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setObject")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setObject")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2, a3));
+        return;
+      }
     }
     delegate.setObject(a0, a1, a2, a3);
   }
 
   @Override
   public void setObject(int a0, java.lang.Object a1, java.sql.SQLType a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setObject")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setObject")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2));
+        return;
+      }
     }
     delegate.setObject(a0, a1, a2);
   }
 
   @Override
   public void setObject(int a0, java.lang.Object a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setObject")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setObject")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1));
+        return;
+      }
     }
     delegate.setObject(a0, a1);
   }
@@ -664,80 +906,140 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public void setRef(int a0, java.sql.Ref a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setRef")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setRef")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setRef", (ps, i) -> ps.setRef(i, a1));
+        return;
+      }
     }
     delegate.setRef(a0, a1);
   }
 
   @Override
   public void setRowId(int a0, java.sql.RowId a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setRowId")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setRowId")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setRowId", (ps, i) -> ps.setRowId(i, a1));
+        return;
+      }
     }
     delegate.setRowId(a0, a1);
   }
 
   @Override
   public void setSQLXML(int a0, java.sql.SQLXML a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setSQLXML")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setSQLXML")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setSQLXML", (ps, i) -> ps.setSQLXML(i, a1));
+        return;
+      }
     }
     delegate.setSQLXML(a0, a1);
   }
 
   @Override
   public void setShort(int a0, short a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setShort")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setShort")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setShort", (ps, i) -> ps.setShort(i, a1));
+        return;
+      }
     }
     delegate.setShort(a0, a1);
   }
 
   @Override
   public void setString(int a0, java.lang.String a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setString")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setString")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setString", (ps, i) -> ps.setString(i, a1));
+        return;
+      }
     }
     delegate.setString(a0, a1);
   }
 
   @Override
   public void setTime(int a0, java.sql.Time a1, java.util.Calendar a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setTime")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setTime")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setTime", (ps, i) -> ps.setTime(i, a1, a2));
+        return;
+      }
     }
     delegate.setTime(a0, a1, a2);
   }
 
   @Override
   public void setTime(int a0, java.sql.Time a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setTime")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setTime")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setTime", (ps, i) -> ps.setTime(i, a1));
+        return;
+      }
     }
     delegate.setTime(a0, a1);
   }
 
   @Override
   public void setTimestamp(int a0, java.sql.Timestamp a1, java.util.Calendar a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setTimestamp")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setTimestamp")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setTimestamp", (ps, i) -> ps.setTimestamp(i, a1, a2));
+        return;
+      }
     }
     delegate.setTimestamp(a0, a1, a2);
   }
 
   @Override
   public void setTimestamp(int a0, java.sql.Timestamp a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setTimestamp")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setTimestamp")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setTimestamp", (ps, i) -> ps.setTimestamp(i, a1));
+        return;
+      }
     }
     delegate.setTimestamp(a0, a1);
   }
 
   @Override
   public void setURL(int a0, java.net.URL a1) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setURL")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setURL")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setURL", (ps, i) -> ps.setURL(i, a1));
+        return;
+      }
     }
     delegate.setURL(a0, a1);
   }
@@ -745,8 +1047,14 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
   @Deprecated
   @Override
   public void setUnicodeStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-    if (intercepting && intercept(a0, a1, "setUnicodeStream")) {
-      return;
+    if (intercepting) {
+      if (intercept(a0, a1, "setUnicodeStream")) {
+        return;
+      }
+      if (rebinding) {
+        bind(a0, "setUnicodeStream", (ps, i) -> ps.setUnicodeStream(i, a1, a2));
+        return;
+      }
     }
     delegate.setUnicodeStream(a0, a1, a2);
   }

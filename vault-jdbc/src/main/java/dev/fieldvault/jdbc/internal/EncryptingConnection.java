@@ -35,36 +35,54 @@ final class EncryptingConnection extends DelegatingConnection {
   @Override
   public PreparedStatement prepareStatement(String sql) throws SQLException {
     StatementPlan plan = checked(sql);
+    if (plan.search != null) {
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s), sql, this, encryption, plan);
+    }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql), this, encryption, plan);
   }
 
   @Override
   public PreparedStatement prepareStatement(String sql, int a1) throws SQLException {
     StatementPlan plan = checked(sql);
+    if (plan.search != null) {
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1), sql, this, encryption, plan);
+    }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1), this, encryption, plan);
   }
 
   @Override
   public PreparedStatement prepareStatement(String sql, int[] a1) throws SQLException {
     StatementPlan plan = checked(sql);
+    if (plan.search != null) {
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1), sql, this, encryption, plan);
+    }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1), this, encryption, plan);
   }
 
   @Override
   public PreparedStatement prepareStatement(String sql, String[] a1) throws SQLException {
     StatementPlan plan = checked(sql);
+    if (plan.search != null) {
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1), sql, this, encryption, plan);
+    }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1), this, encryption, plan);
   }
 
   @Override
   public PreparedStatement prepareStatement(String sql, int a1, int a2) throws SQLException {
     StatementPlan plan = checked(sql);
+    if (plan.search != null) {
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1, a2), sql, this, encryption, plan);
+    }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1, a2), this, encryption, plan);
   }
 
   @Override
   public PreparedStatement prepareStatement(String sql, int a1, int a2, int a3) throws SQLException {
     StatementPlan plan = checked(sql);
+    if (plan.search != null) {
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1, a2, a3), sql, this, encryption, plan);
+    }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1, a2, a3), this, encryption, plan);
   }
 

@@ -6,14 +6,28 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A prepared statement whose parameters bound to encrypted columns are held back, and encrypted
  * (for their row, when row-bound) just before the statement runs or joins a batch. Other
  * parameters go straight to the driver.
+ *
+ * <p>A statement that searches encrypted columns runs as its {@link SearchExpansion} for the number
+ * of readable keys when it was prepared: each searched parameter takes that many values (the
+ * search values of fewer keys are repeated), and the application's parameter indexes are mapped to
+ * the driver's. When more keys have become readable by the time it runs, the driver's statement is
+ * prepared again with more values, and the parameters (and rows of a pending batch) are bound again.
  */
 final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
+
+  /** Prepares the driver's statement for an SQL text, with the options the application chose. */
+  @FunctionalInterface
+  interface Preparer {
+    PreparedStatement prepare(String sql) throws SQLException;
+  }
 
   private static final Object UNSET = new Object();
 
@@ -21,9 +35,21 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   private final JdbcEncryption encryption;
   private final StatementPlan plan;
   private final Object[] values;
+  // Only for a statement that searches (plan.search != null):
+  private final Preparer preparer;
+  private SearchExpansion.Expanded expanded;
+  /** The setter calls of the parameters that are not held back, by index, to bind them again. */
+  private ParameterBinder[] others;
+  /** The rows of the pending batch, to add them again to a statement prepared again. */
+  private final List<Object[][]> batch;
 
   EncryptingPreparedStatement(PreparedStatement delegate, Connection connection, JdbcEncryption encryption,
       StatementPlan plan) {
+    this(delegate, connection, encryption, plan, null, null);
+  }
+
+  private EncryptingPreparedStatement(PreparedStatement delegate, Connection connection, JdbcEncryption encryption,
+      StatementPlan plan, Preparer preparer, SearchExpansion.Expanded expanded) {
     super(delegate, plan.intercepts());
     this.connection = connection;
     this.encryption = encryption;
@@ -32,6 +58,19 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
     if (values != null) {
       Arrays.fill(values, UNSET);
     }
+    this.preparer = preparer;
+    this.expanded = expanded;
+    this.others = expanded == null ? null : new ParameterBinder[plan.params.length];
+    this.batch = expanded == null ? null : new ArrayList<>();
+    this.rebinding = expanded != null;
+  }
+
+  /** A statement whose plan searches: prepared for the number of keys readable now. */
+  static EncryptingPreparedStatement searching(Preparer preparer, String sql, Connection connection,
+      JdbcEncryption encryption, StatementPlan plan) throws SQLException {
+    SearchExpansion.Expanded expanded = plan.search.expand(encryption.searchSlots(plan.search));
+    return new EncryptingPreparedStatement(preparer.prepare(expanded.sql), connection, encryption, plan, preparer,
+        expanded);
   }
 
   @Override
@@ -64,11 +103,24 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
         values[index] = value;
         return true;
       default:
-        throw new StatementRefusedException("Parameter " + index + " is bound to " + (t.kind
-            == ParamTarget.Kind.BLIND_INDEX ? "the blind index of " : "") + "encrypted column "
+        throw new StatementRefusedException("Parameter " + index + " is bound to " + (t.blindIndex()
+            ? "the blind index of " : "") + "encrypted column "
             + t.column.qualifiedName() + ", which cannot take a value through " + setter
             + ": bind it with setObject, setString or setBytes");
     }
+  }
+
+  @Override
+  protected void bind(int index, String setter, ParameterBinder binder) throws SQLException {
+    if (index >= others.length) {
+      others = Arrays.copyOf(others, index + 1);
+    }
+    boolean oneShot = setter.contains("Stream") || setter.endsWith("Blob") || setter.endsWith("Clob");
+    others[index] = !oneShot ? binder : (ps, i) -> {
+      throw new SQLException("Parameter " + index + " was set with " + setter + ", which cannot be bound again"
+          + " now that the statement is prepared again for a changed keyring: set it again and execute");
+    };
+    binder.bind(delegate, expanded.first(index));
   }
 
   /** Encrypts the held-back values and binds them to the driver's statement. */
@@ -76,27 +128,124 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
     if (values == null) {
       return;
     }
-    for (int i = 1; i < values.length; i++) {
+    Object[] stored = encrypted(values);
+    int needed = slotsNeeded(stored);
+    if (expanded != null && needed > expanded.slots) {
+      prepareAgain(needed);
+    }
+    bindStored(stored);
+  }
+
+  /** The stored form of each held-back value (a list, for a searched one), by index; UNSET if not set. */
+  private Object[] encrypted(Object[] held) throws SQLException {
+    Object[] out = new Object[held.length];
+    for (int i = 1; i < held.length; i++) {
       ParamTarget t = plan.params[i];
-      if (t == null || t.kind == ParamTarget.Kind.ROW_ID || values[i] == UNSET) {
+      if (t == null || t.kind == ParamTarget.Kind.ROW_ID || held[i] == UNSET) {
+        out[i] = UNSET;
+      } else if (t.searches()) {
+        out[i] = encryption.searched(t, held[i]);
+      } else {
+        out[i] = encryption.stored(t, held[i], rowId(t, held, i));
+      }
+    }
+    return out;
+  }
+
+  private static Object rowId(ParamTarget t, Object[] held, int i) throws SQLException {
+    if (t.kind != ParamTarget.Kind.VALUE || t.column.rowIdColumn() == null || held[i] == null) {
+      return null;
+    }
+    Object rowId = t.rowIdParameter > 0 ? held[t.rowIdParameter] : t.rowIdLiteral;
+    if (rowId == UNSET || rowId == null) {
+      throw new SQLException("Encrypted column " + t.column.qualifiedName() + " is bound to its row's id:"
+          + " bind parameter " + t.rowIdParameter + " (" + t.column.rowIdColumn() + ") before executing");
+    }
+    return rowId;
+  }
+
+  /** The most values a searched parameter has (1 when none is searched). */
+  private static int slotsNeeded(Object[] stored) {
+    int needed = 1;
+    for (Object s : stored) {
+      if (s instanceof List) {
+        needed = Math.max(needed, ((List<?>) s).size());
+      }
+    }
+    return needed;
+  }
+
+  private void bindStored(Object[] stored) throws SQLException {
+    int slots = expanded == null ? 1 : expanded.slots;
+    for (int i = 1; i < stored.length; i++) {
+      if (stored[i] == UNSET) {
         continue;
       }
-      Object rowId = null;
-      if (t.kind == ParamTarget.Kind.VALUE && t.column.rowIdColumn() != null && values[i] != null) {
-        rowId = t.rowIdParameter > 0 ? values[t.rowIdParameter] : t.rowIdLiteral;
-        if (rowId == UNSET || rowId == null) {
-          throw new SQLException("Encrypted column " + t.column.qualifiedName() + " is bound to its row's id:"
-              + " bind parameter " + t.rowIdParameter + " (" + t.column.rowIdColumn() + ") before executing");
+      int at = expanded == null ? i : expanded.first(i);
+      if (stored[i] instanceof List) {
+        List<?> all = (List<?>) stored[i];
+        for (int slot = 0; slot < slots; slot++) {
+          setStored(at + slot, plan.params[i], all.get(slot < all.size() ? slot : 0));
         }
-      }
-      Object stored = encryption.stored(t, values[i], rowId);
-      if (stored == null) {
-        delegate.setNull(i, t.column.storage() == dev.fieldvault.jdbc.ColumnStorage.TEXT ? Types.VARCHAR
-            : Types.VARBINARY);
-      } else if (stored instanceof String) {
-        delegate.setString(i, (String) stored);
       } else {
-        delegate.setBytes(i, (byte[]) stored);
+        setStored(at, plan.params[i], stored[i]);
+      }
+    }
+  }
+
+  private void setStored(int at, ParamTarget t, Object stored) throws SQLException {
+    if (stored == null) {
+      delegate.setNull(at, t.column.storage() == dev.fieldvault.jdbc.ColumnStorage.TEXT ? Types.VARCHAR
+          : Types.VARBINARY);
+    } else if (stored instanceof String) {
+      delegate.setString(at, (String) stored);
+    } else {
+      delegate.setBytes(at, (byte[]) stored);
+    }
+  }
+
+  /**
+   * Prepares the driver's statement again with {@code slots} values per searched parameter (more keys
+   * became readable), keeps its settings, and binds the pending batch rows and the parameters again.
+   */
+  private void prepareAgain(int slots) throws SQLException {
+    PreparedStatement old = delegate;
+    SearchExpansion.Expanded next = plan.search.expand(slots);
+    PreparedStatement fresh = preparer.prepare(next.sql);
+    try {
+      fresh.setFetchSize(old.getFetchSize());
+      fresh.setMaxRows(old.getMaxRows());
+      fresh.setQueryTimeout(old.getQueryTimeout());
+      fresh.setMaxFieldSize(old.getMaxFieldSize());
+      fresh.setPoolable(old.isPoolable());
+      if (old.isCloseOnCompletion()) {
+        fresh.closeOnCompletion();
+      }
+    } catch (SQLException | RuntimeException e) {
+      fresh.close();
+      throw e;
+    }
+    delegate = fresh;
+    expanded = next;
+    old.close();
+    for (Object[][] row : batch) {
+      delegate.clearParameters();
+      bindOthers(row[1]);
+      Object[] stored = encrypted(row[0]);
+      if (slotsNeeded(stored) > slots) {
+        prepareAgain(slotsNeeded(stored));
+        return;
+      }
+      bindStored(stored);
+      delegate.addBatch();
+    }
+    bindOthers(others);
+  }
+
+  private void bindOthers(Object[] binders) throws SQLException {
+    for (int i = 1; i < binders.length; i++) {
+      if (binders[i] != null) {
+        ((ParameterBinder) binders[i]).bind(delegate, expanded.first(i));
       }
     }
   }
@@ -105,6 +254,9 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   public void clearParameters() throws SQLException {
     if (values != null) {
       Arrays.fill(values, UNSET);
+    }
+    if (others != null) {
+      Arrays.fill(others, null);
     }
     delegate.clearParameters();
   }
@@ -137,6 +289,39 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   public void addBatch() throws SQLException {
     bindEncrypted();
     delegate.addBatch();
+    if (batch != null) {
+      batch.add(new Object[][] {values.clone(), others.clone()});
+    }
+  }
+
+  @Override
+  public void clearBatch() throws SQLException {
+    forgetBatch();
+    delegate.clearBatch();
+  }
+
+  @Override
+  public int[] executeBatch() throws SQLException {
+    try {
+      return delegate.executeBatch();
+    } finally {
+      forgetBatch();
+    }
+  }
+
+  @Override
+  public long[] executeLargeBatch() throws SQLException {
+    try {
+      return delegate.executeLargeBatch();
+    } finally {
+      forgetBatch();
+    }
+  }
+
+  private void forgetBatch() {
+    if (batch != null) {
+      batch.clear();
+    }
   }
 
   @Override
@@ -153,6 +338,12 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   @Override
   public Connection getConnection() {
     return connection;
+  }
+
+  @Override
+  public java.sql.ParameterMetaData getParameterMetaData() throws SQLException {
+    java.sql.ParameterMetaData md = delegate.getParameterMetaData();
+    return expanded == null || expanded.slots == 1 || md == null ? md : new RemappedParameterMetaData(md, expanded);
   }
 
   // SQL given to a prepared statement's Statement methods is checked like a plain statement's.

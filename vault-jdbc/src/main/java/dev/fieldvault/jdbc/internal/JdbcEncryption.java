@@ -6,10 +6,14 @@ import dev.fieldvault.jdbc.PreEncrypted;
 import dev.fieldvault.jdbc.StatementRefusedException;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
+import dev.fieldvault.keys.KeyPurpose;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +27,7 @@ public final class JdbcEncryption {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcEncryption.class);
 
+  private final FieldCipher cipher;
   private final EncryptedColumns columns;
   private final Map<EncryptedColumn, FieldEncryptor<Object>> encryptors = new IdentityHashMap<>();
   private final PlanCache plans;
@@ -30,6 +35,7 @@ public final class JdbcEncryption {
 
   @SuppressWarnings("unchecked")
   public JdbcEncryption(FieldCipher cipher, EncryptedColumns columns, int planCacheSize) {
+    this.cipher = cipher;
     this.columns = columns;
     for (EncryptedColumn c : columns.all()) {
       encryptors.put(c, (FieldEncryptor<Object>) cipher.field(c.spec()));
@@ -66,35 +72,73 @@ public final class JdbcEncryption {
     return encryptors.get(column);
   }
 
-  /** What is bound to the database for a parameter target: ciphertext or blind index, in storage form. */
+  /**
+   * How many values each searched parameter of a statement takes now: the number of readable keys of
+   * the keysets it searches (deterministic AEAD, PRF), at least 1.
+   */
+  int searchSlots(SearchExpansion search) {
+    int slots = 1;
+    if (search.deterministic) {
+      slots = Math.max(slots, cipher.readableKeyCount(KeyPurpose.DETERMINISTIC_AEAD));
+    }
+    if (search.blindIndex) {
+      slots = Math.max(slots, cipher.readableKeyCount(KeyPurpose.PRF));
+    }
+    return slots;
+  }
+
+  /** What is bound to the database for a written parameter: ciphertext or blind index, in storage form. */
   Object stored(ParamTarget t, Object value, Object rowId) throws SQLException {
     if (value == null) {
       return null;
     }
-    byte[] bytes;
     if (value instanceof PreEncrypted) {
-      if (t.kind == ParamTarget.Kind.BLIND_INDEX) {
-        throw new StatementRefusedException("A blind-index column of " + t.column.qualifiedName() + " cannot take"
-            + " a PreEncrypted value: bind the plaintext and FieldVault computes the blind index");
-      }
-      bytes = ((PreEncrypted) value).ciphertext();
-    } else {
-      Object v = Conversions.toColumnType(value, t.column);
-      FieldEncryptor<Object> enc = encryptors.get(t.column);
-      switch (t.kind) {
-        case VALUE:
-          bytes = enc.encrypt(v, null, rowId);
-          break;
-        case SEARCH:
-          bytes = enc.encrypt(v);
-          break;
-        case BLIND_INDEX:
-          bytes = enc.blindIndex(v, null);
-          break;
-        default:
-          throw new IllegalStateException(String.valueOf(t.kind));
-      }
+      return storage(t, preEncrypted(t, (PreEncrypted) value));
     }
+    Object v = Conversions.toColumnType(value, t.column);
+    FieldEncryptor<Object> enc = encryptors.get(t.column);
+    switch (t.kind) {
+      case VALUE:
+        return storage(t, enc.encrypt(v, null, rowId));
+      case BLIND_INDEX:
+        return storage(t, enc.blindIndex(v, null));
+      default:
+        throw new IllegalStateException(String.valueOf(t.kind));
+    }
+  }
+
+  /**
+   * What a searched parameter is compared with, in storage form: its ciphertext or blind index under
+   * every readable key, the primary's first ({@code [null]} for null). A {@link PreEncrypted} value
+   * is searched as it is.
+   */
+  List<Object> searched(ParamTarget t, Object value) throws SQLException {
+    if (value == null) {
+      return Collections.singletonList(null);
+    }
+    if (value instanceof PreEncrypted) {
+      return List.of(storage(t, preEncrypted(t, (PreEncrypted) value)));
+    }
+    Object v = Conversions.toColumnType(value, t.column);
+    FieldEncryptor<Object> enc = encryptors.get(t.column);
+    List<byte[]> all = t.kind == ParamTarget.Kind.SEARCH ? enc.searchCiphertexts(v, null)
+        : enc.blindIndexesForSearch(v, null);
+    List<Object> out = new ArrayList<>(all.size());
+    for (byte[] b : all) {
+      out.add(storage(t, b));
+    }
+    return out;
+  }
+
+  private static byte[] preEncrypted(ParamTarget t, PreEncrypted value) throws StatementRefusedException {
+    if (t.blindIndex()) {
+      throw new StatementRefusedException("A blind-index column of " + t.column.qualifiedName() + " cannot take"
+          + " a PreEncrypted value: bind the plaintext and FieldVault computes the blind index");
+    }
+    return value.ciphertext();
+  }
+
+  private static Object storage(ParamTarget t, byte[] bytes) {
     return t.column.storage() == dev.fieldvault.jdbc.ColumnStorage.TEXT
         ? Base64.getEncoder().encodeToString(bytes) : bytes;
   }

@@ -9,10 +9,12 @@ final class ParamTarget {
   enum Kind {
     /** A value written to an encrypted column: encrypted for its context (and row). */
     VALUE,
-    /** A value compared with a deterministic column: encrypted deterministically. */
+    /** A value compared with a deterministic column: its ciphertext under every readable key. */
     SEARCH,
-    /** A value written to or compared with a blind-index column: its blind index. */
+    /** A value written to a blind-index column: its blind index. */
     BLIND_INDEX,
+    /** A value compared with a blind-index column: its blind index under every readable PRF key. */
+    BLIND_INDEX_SEARCH,
     /** The row id of a row-bound value: passed through, and remembered to bind that value. */
     ROW_ID
   }
@@ -33,6 +35,16 @@ final class ParamTarget {
 
   static ParamTarget of(Kind kind, EncryptedColumn column) {
     return new ParamTarget(kind, column, 0, null);
+  }
+
+  /** Whether the parameter searches, and so takes one value per readable key. */
+  boolean searches() {
+    return kind == Kind.SEARCH || kind == Kind.BLIND_INDEX_SEARCH;
+  }
+
+  /** Whether the parameter is bound to a blind-index column (written or searched). */
+  boolean blindIndex() {
+    return kind == Kind.BLIND_INDEX || kind == Kind.BLIND_INDEX_SEARCH;
   }
 
   @Override

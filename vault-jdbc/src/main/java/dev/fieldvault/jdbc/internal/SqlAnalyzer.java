@@ -4,14 +4,18 @@ import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.keys.EncryptionMode;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
@@ -21,17 +25,22 @@ import net.sf.jsqlparser.expression.NullValue;
 import net.sf.jsqlparser.expression.StringValue;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.CosineSimilarity;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.operators.relational.MinorThan;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.parser.ASTNodeAccess;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.parser.Node;
+import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
@@ -60,6 +69,11 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
  * encrypted values, and whether the statement must be refused because it would put an encrypted
  * column's value in the SQL text or in a place the wrapper cannot map. Thread-safe (stateless).
  *
+ * <p>Searches ({@code =}, {@code <>}, {@code IN}, {@code NOT IN} on deterministic and blind-index
+ * columns) also get a {@link SearchExpansion}, so that during a key rotation they match a value
+ * under every readable key; the expansion is checked by analysing the rewritten SQL again, and a
+ * search that cannot be rewritten safely is refused.
+ *
  * <p>Refusal messages name tables and columns only, never a value from the SQL.
  */
 final class SqlAnalyzer {
@@ -82,6 +96,11 @@ final class SqlAnalyzer {
   }
 
   StatementPlan analyze(String sql) {
+    StatementPlan plan = analyze(sql, true);
+    return plan.search == null ? plan : checkedExpansion(plan);
+  }
+
+  private StatementPlan analyze(String sql, boolean expandSearches) {
     String mentioned = mentionedTable(sql);
     if (mentioned == null) {
       return StatementPlan.PASS_THROUGH;
@@ -95,13 +114,43 @@ final class SqlAnalyzer {
           + " Write it as a plain SELECT/INSERT/UPDATE/DELETE with ? parameters, or run it on the unwrapped"
           + " connection (connection.unwrap(Connection.class)) with values encrypted by FieldEncryptor");
     }
-    Analysis a = new Analysis();
+    Analysis a = new Analysis(expandSearches ? sql : null);
     try {
       a.statement(statement);
+      return a.toPlan();
     } catch (Refusal r) {
       return StatementPlan.refused(r.getMessage());
     }
-    return a.toPlan();
+  }
+
+  /**
+   * The plan, if its SQL rewritten for two key versions analyses to the same targets at the
+   * rewritten parameter positions (each searched parameter twice); else a refusal: a search must
+   * never silently match the primary key's value only.
+   */
+  private StatementPlan checkedExpansion(StatementPlan plan) {
+    SearchExpansion.Expanded two = plan.search.expand(2);
+    StatementPlan again = analyze(two.sql, false);
+    boolean same = again.refusal == null;
+    int expected = 0;
+    for (int i = 1; same && i < plan.params.length; i++) {
+      ParamTarget t = plan.params[i];
+      for (int slot = 0; t != null && slot < (t.searches() ? 2 : 1); slot++, expected++) {
+        int at = two.first(i) + slot;
+        ParamTarget u = at < again.params.length ? again.params[at] : null;
+        same = same && u != null && u.kind == t.kind && u.column == t.column;
+      }
+    }
+    if (same && Arrays.stream(again.params).filter(Objects::nonNull).count() == expected) {
+      return plan;
+    }
+    return StatementPlan.refused(cannotRewrite("an encrypted column").getMessage());
+  }
+
+  private static Refusal cannotRewrite(String column) {
+    return new Refusal("FieldVault cannot rewrite the search on " + column + " so that it also matches values"
+        + " under older keys during a key rotation; it was not sent. Compare the column itself with = ?, <> ?,"
+        + " IN (?, ...) or NOT IN (?, ...)");
   }
 
   /** The first table with encrypted columns whose name appears in the SQL as a word, or null. */
@@ -224,9 +273,16 @@ final class SqlAnalyzer {
 
   /** The state of one analysis. */
   private final class Analysis {
+    /** The SQL text, to rewrite searches in; null when they are not rewritten. */
+    final String sql;
     final TreeMap<Integer, ParamTarget> params = new TreeMap<>();
+    final List<SearchExpansion.Edit> edits = new ArrayList<>();
     Map<String, ReadColumn> read = Map.of();
     Map<String, ReadColumn> generatedKeys = Map.of();
+
+    Analysis(String sql) {
+      this.sql = sql;
+    }
 
     StatementPlan toPlan() {
       if (params.isEmpty() && read.isEmpty() && generatedKeys.isEmpty()) {
@@ -234,7 +290,70 @@ final class SqlAnalyzer {
       }
       ParamTarget[] array = new ParamTarget[params.isEmpty() ? 0 : params.lastKey() + 1];
       params.forEach((i, t) -> array[i] = t);
-      return new StatementPlan(null, array, Map.copyOf(read), Map.copyOf(generatedKeys));
+      return new StatementPlan(null, array, Map.copyOf(read), Map.copyOf(generatedKeys), searchExpansion());
+    }
+
+    SearchExpansion searchExpansion() {
+      if (sql == null || edits.isEmpty()) {
+        return null;
+      }
+      edits.sort(Comparator.comparingInt(e -> e.start));
+      for (int i = 1; i < edits.size(); i++) {
+        if (edits.get(i).start < edits.get(i - 1).end || edits.get(i).parameter <= edits.get(i - 1).parameter) {
+          throw cannotRewrite(params.get(edits.get(i).parameter).column.qualifiedName());
+        }
+      }
+      boolean deterministic = false;
+      boolean blindIndex = false;
+      for (SearchExpansion.Edit e : edits) {
+        deterministic |= params.get(e.parameter).kind == ParamTarget.Kind.SEARCH;
+        blindIndex |= params.get(e.parameter).kind == ParamTarget.Kind.BLIND_INDEX_SEARCH;
+      }
+      return new SearchExpansion(sql, edits, deterministic, blindIndex);
+    }
+
+    /** The text range {@code [start, end)} of a parsed node, checked against the SQL text. */
+    int[] span(Object node, EncryptedColumn searched) {
+      Node n = node instanceof ASTNodeAccess ? ((ASTNodeAccess) node).getASTNode() : null;
+      Token first = n == null ? null : n.jjtGetFirstToken();
+      Token last = n == null ? null : n.jjtGetLastToken();
+      if (first != null && last != null) {
+        int start = first.absoluteBegin - 1;
+        int end = last.absoluteEnd - 1;
+        if (start >= 0 && start < end && end <= sql.length() && sql.startsWith(first.image, start)
+            && sql.startsWith(last.image, end - last.image.length())) {
+          return new int[] {start, end};
+        }
+      }
+      throw cannotRewrite(searched.qualifiedName());
+    }
+
+    /** {@code col = ?} (either side) becomes {@code col IN (group)}, {@code col <> ?} {@code col NOT IN (group)}. */
+    void searchComparison(BinaryExpression e, Expression column, JdbcParameter p, boolean negated,
+        EncryptedColumn searched) {
+      if (sql == null) {
+        return;
+      }
+      int[] whole = span(e, searched);
+      int[] col = span(column, searched);
+      int[] param = span(e.getLeftExpression() == column ? e.getRightExpression() : e.getLeftExpression(), searched);
+      int[] first = col[0] < param[0] ? col : param;
+      int[] second = first == col ? param : col;
+      // only the operator between the two sides, nothing around them (an outer-join mark, a PRIOR, ...)
+      if (whole[0] != first[0] || whole[1] != second[1]
+          || !sql.substring(first[1], second[0]).strip().equals(e.getStringExpression())) {
+        throw cannotRewrite(searched.qualifiedName());
+      }
+      edits.add(new SearchExpansion.Edit(whole[0], whole[1], sql.substring(col[0], col[1])
+          + (negated ? " NOT IN (" : " IN ("), ")", p.getIndex()));
+    }
+
+    /** A searched {@code ?} (perhaps in parentheses) of an IN list becomes the group; a bare one {@code (group)}. */
+    void searchListElement(Expression element, JdbcParameter p, boolean bare, EncryptedColumn searched) {
+      if (sql != null) {
+        int[] at = span(element, searched);
+        edits.add(new SearchExpansion.Edit(at[0], at[1], bare ? "(" : "", bare ? ")" : "", p.getIndex()));
+      }
     }
 
     void target(JdbcParameter p, ParamTarget t) {
@@ -847,24 +966,33 @@ final class SqlAnalyzer {
         return e instanceof Column ? resolve((Column) e, scope) : null;
       }
 
-      void equality(Expression left, Expression right) {
+      void equality(BinaryExpression e, boolean negated) {
+        Expression left = e.getLeftExpression();
+        Expression right = e.getRightExpression();
         Resolved l = direct(left);
         Resolved r = direct(right);
         if (l != null && r == null) {
-          operand(l, right);
+          JdbcParameter p = operand(l, right);
+          if (p != null) {
+            searchComparison(e, left, p, negated, l.column);
+          }
         } else if (r != null && l == null) {
-          operand(r, left);
+          JdbcParameter p = operand(r, left);
+          if (p != null) {
+            searchComparison(e, right, p, negated, r.column);
+          }
         } else if (l == null) {
           refuseComputed(left);
           refuseComputed(right);
         }
       }
 
-      void operand(Resolved col, Expression other) {
+      /** Maps the other side of a comparison with an encrypted column; returns it when it is a searched {@code ?}. */
+      JdbcParameter operand(Resolved col, Expression other) {
         other = unparen(other);
         if (other instanceof JdbcParameter) {
           if (col.blindIndex) {
-            target((JdbcParameter) other, ParamTarget.of(ParamTarget.Kind.BLIND_INDEX, col.column));
+            target((JdbcParameter) other, ParamTarget.of(ParamTarget.Kind.BLIND_INDEX_SEARCH, col.column));
           } else if (col.column.mode() == EncryptionMode.DETERMINISTIC) {
             target((JdbcParameter) other, ParamTarget.of(ParamTarget.Kind.SEARCH, col.column));
           } else {
@@ -879,6 +1007,7 @@ final class SqlAnalyzer {
               + col.column.qualifiedName()) + " with an inline value or expression, which would put a"
               + " plaintext in the SQL: " + HOW_TO_WRITE);
         }
+        return other instanceof JdbcParameter ? (JdbcParameter) other : null;
       }
 
       void refuseComputed(Expression e) {
@@ -893,6 +1022,11 @@ final class SqlAnalyzer {
         }
       }
 
+      void refuseRanges(BinaryExpression e, String what) {
+        refuseRange(e.getLeftExpression(), what);
+        refuseRange(e.getRightExpression(), what);
+      }
+
       void refuseRange(Expression left, String what) {
         Resolved r = direct(left);
         EncryptedColumn c = r != null ? r.column : encryptedInside(left, scope);
@@ -905,13 +1039,13 @@ final class SqlAnalyzer {
 
       @Override
       public <S> Void visit(EqualsTo e, S context) {
-        equality(e.getLeftExpression(), e.getRightExpression());
+        equality(e, false);
         return super.visit(e, context);
       }
 
       @Override
       public <S> Void visit(NotEqualsTo e, S context) {
-        equality(e.getLeftExpression(), e.getRightExpression());
+        equality(e, true);
         return super.visit(e, context);
       }
 
@@ -922,10 +1056,16 @@ final class SqlAnalyzer {
         if (col != null) {
           if (right instanceof ExpressionList) {
             for (Object o : (ExpressionList<?>) right) {
-              operand(col, (Expression) o);
+              JdbcParameter p = operand(col, (Expression) o);
+              if (p != null) {
+                searchListElement((Expression) o, p, false, col.column);
+              }
             }
           } else if (!(right instanceof ParenthesedSelect)) {
-            operand(col, right);
+            JdbcParameter p = operand(col, right);
+            if (p != null) {
+              searchListElement(right, p, true, col.column);
+            }
           }
         } else {
           refuseComputed(e.getLeftExpression());
@@ -935,35 +1075,44 @@ final class SqlAnalyzer {
 
       @Override
       public <S> Void visit(GreaterThan e, S context) {
-        refuseRange(e.getLeftExpression(), "A range comparison");
-        refuseRange(e.getRightExpression(), "A range comparison");
+        refuseRanges(e, "A range comparison");
         return super.visit(e, context);
       }
 
       @Override
       public <S> Void visit(GreaterThanEquals e, S context) {
-        refuseRange(e.getLeftExpression(), "A range comparison");
-        refuseRange(e.getRightExpression(), "A range comparison");
+        refuseRanges(e, "A range comparison");
         return super.visit(e, context);
       }
 
       @Override
       public <S> Void visit(MinorThan e, S context) {
-        refuseRange(e.getLeftExpression(), "A range comparison");
-        refuseRange(e.getRightExpression(), "A range comparison");
+        refuseRanges(e, "A range comparison");
         return super.visit(e, context);
       }
 
       @Override
       public <S> Void visit(MinorThanEquals e, S context) {
-        refuseRange(e.getLeftExpression(), "A range comparison");
-        refuseRange(e.getRightExpression(), "A range comparison");
+        refuseRanges(e, "A range comparison");
         return super.visit(e, context);
       }
 
       @Override
       public <S> Void visit(Between e, S context) {
         refuseRange(e.getLeftExpression(), "BETWEEN");
+        return super.visit(e, context);
+      }
+
+      @Override
+      public <S> Void visit(IsDistinctExpression e, S context) {
+        refuseRanges(e, "IS [NOT] DISTINCT FROM");
+        return super.visit(e, context);
+      }
+
+      /** {@code <=>}: MySQL's null-safe equality (JSqlParser 5.4 parses it as a cosine similarity). */
+      @Override
+      public <S> Void visit(CosineSimilarity e, S context) {
+        refuseRanges(e, "<=>");
         return super.visit(e, context);
       }
 

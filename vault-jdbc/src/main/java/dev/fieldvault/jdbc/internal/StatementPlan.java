@@ -10,7 +10,7 @@ import java.util.Map;
 final class StatementPlan {
 
   /** A statement that touches no encrypted column. */
-  static final StatementPlan PASS_THROUGH = new StatementPlan(null, new ParamTarget[0], Map.of(), Map.of());
+  static final StatementPlan PASS_THROUGH = new StatementPlan(null, new ParamTarget[0], Map.of(), Map.of(), null);
 
   /** Why the statement is refused, or null when it may run. */
   final String refusal;
@@ -20,17 +20,20 @@ final class StatementPlan {
   final Map<String, ReadColumn> read;
   /** Encrypted columns of the generated keys / RETURNING result, by lower-case label. */
   final Map<String, ReadColumn> generatedKeys;
+  /** How the SQL is rewritten to search under every readable key, or null when it searches nothing. */
+  final SearchExpansion search;
 
   StatementPlan(String refusal, ParamTarget[] params, Map<String, ReadColumn> read,
-      Map<String, ReadColumn> generatedKeys) {
+      Map<String, ReadColumn> generatedKeys, SearchExpansion search) {
     this.refusal = refusal;
     this.params = params;
     this.read = read;
     this.generatedKeys = generatedKeys;
+    this.search = search;
   }
 
   static StatementPlan refused(String why) {
-    return new StatementPlan(why, new ParamTarget[0], Map.of(), Map.of());
+    return new StatementPlan(why, new ParamTarget[0], Map.of(), Map.of(), null);
   }
 
   /** Whether some parameter must be intercepted. */
@@ -59,6 +62,6 @@ final class StatementPlan {
   @Override
   public String toString() {
     return refusal != null ? "StatementPlan{refused}" : "StatementPlan{params=" + java.util.Arrays.toString(params)
-        + ", read=" + read + ", generatedKeys=" + generatedKeys + "}";
+        + ", read=" + read + ", generatedKeys=" + generatedKeys + (search == null ? "" : ", " + search) + "}";
   }
 }

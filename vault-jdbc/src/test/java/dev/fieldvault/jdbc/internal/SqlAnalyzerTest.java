@@ -66,7 +66,8 @@ class SqlAnalyzerTest {
     assertThat(params("UPDATE customer SET ssn = ?, note = ? WHERE id = ? AND email = ?"))
         .containsExactly("1:VALUE(ssn@3)", "2:VALUE(note)", "3:ROW_ID(ssn)", "4:SEARCH(email)");
     assertThat(params("UPDATE customer c SET phone = ?, phone_bidx = ? WHERE c.phone_bidx IN (?, ?)"))
-        .containsExactly("1:VALUE(phone)", "2:BLIND_INDEX(phone)", "3:BLIND_INDEX(phone)", "4:BLIND_INDEX(phone)");
+        .containsExactly("1:VALUE(phone)", "2:BLIND_INDEX(phone)", "3:BLIND_INDEX_SEARCH(phone)",
+            "4:BLIND_INDEX_SEARCH(phone)");
   }
 
   @Test
@@ -76,7 +77,7 @@ class SqlAnalyzerTest {
         + " WHERE x.id IN (SELECT id FROM customer WHERE phone_bidx = ?)");
     assertThat(plan.refusal).isNull();
     assertThat(plan.params[1].kind).isEqualTo(ParamTarget.Kind.SEARCH);
-    assertThat(plan.params[2].kind).isEqualTo(ParamTarget.Kind.BLIND_INDEX);
+    assertThat(plan.params[2].kind).isEqualTo(ParamTarget.Kind.BLIND_INDEX_SEARCH);
     assertThat(plan.read.keySet()).containsExactlyInAnyOrder("mail", "note", "ssn");
     assertThat(plan.read.get("mail").column.column()).isEqualTo("email");
     assertThat(plan.read.get("ssn").rowIdLabel).isEqualTo("id");
@@ -123,6 +124,8 @@ class SqlAnalyzerTest {
     assertThat(refusal("SELECT * FROM customer WHERE LOWER(email) = ?")).contains("computes on");
     assertThat(refusal("SELECT * FROM customer WHERE email > ?")).contains("range");
     assertThat(refusal("SELECT * FROM customer WHERE note LIKE ?")).contains("LIKE");
+    assertThat(refusal("SELECT * FROM customer WHERE email IS NOT DISTINCT FROM ?")).contains("DISTINCT");
+    assertThat(refusal("SELECT * FROM customer WHERE ? <=> email")).contains("<=>");
     assertThat(refusal("MERGE INTO customer USING t ON (customer.id = t.id) WHEN MATCHED THEN UPDATE SET note = t.v"))
         .contains("MERGE");
     assertThat(refusal("INSERT INTO customer (id, note) VALUES (?, ?) ,,, garbage")).contains("cannot parse");
@@ -133,6 +136,56 @@ class SqlAnalyzerTest {
     assertThat(analyzer.analyze("CREATE TABLE customer (id BIGINT PRIMARY KEY, email BYTEA)").refusal).isNull();
     assertThat(analyzer.analyze("DROP TABLE customer").refusal).isNull();
     assertThat(params("DELETE FROM customer WHERE id = ?")).isEmpty();
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // Searches during a key rotation: the SQL for several key versions
+
+  private SearchExpansion.Expanded expanded(String sql, int slots) {
+    StatementPlan plan = analyzer.analyze(sql);
+    assertThat(plan.refusal).as(sql).isNull();
+    assertThat(plan.search).as(sql).isNotNull();
+    return plan.search.expand(slots);
+  }
+
+  @Test
+  void searches_expandEveryShape_inTheApplicationsOwnText() {
+    assertThat(expanded("SELECT id FROM customer WHERE email = ? AND id > ?", 2).sql)
+        .isEqualTo("SELECT id FROM customer WHERE email IN (?, ?) AND id > ?");
+    assertThat(expanded("SELECT id FROM customer c\n\tWHERE ? = c.email /* keep me */ OR (c.email) <>  (?)", 3).sql)
+        .isEqualTo("SELECT id FROM customer c\n\tWHERE c.email IN (?, ?, ?) /* keep me */ OR (c.email) NOT IN (?, ?, ?)");
+    assertThat(expanded("DELETE FROM customer WHERE phone_bidx NOT IN (?, (?), id) AND email != ?", 2).sql)
+        .isEqualTo("DELETE FROM customer WHERE phone_bidx NOT IN (?, ?, ?, ?, id) AND email NOT IN (?, ?)");
+    assertThat(expanded("UPDATE customer SET note = ? WHERE name = 'it''s ?' AND email = ?", 2).sql)
+        .isEqualTo("UPDATE customer SET note = ? WHERE name = 'it''s ?' AND email IN (?, ?)");
+  }
+
+  @Test
+  void oneReadableKey_keepsTheSqlExactlyAsWritten() {
+    String sql = "SELECT id FROM customer WHERE email = ? AND phone_bidx IN (?, ?)";
+    assertThat(expanded(sql, 1).sql).isSameAs(sql);
+    assertThat(expanded(sql, 1).first(3)).isEqualTo(3);
+  }
+
+  @Test
+  void parameterIndexes_afterAnExpandedOne_moveBySlotsMinusOne() {
+    SearchExpansion.Expanded e = expanded(
+        "SELECT id FROM customer WHERE id > ? AND email = ? AND name = ? AND phone_bidx IN (?, ?) AND id < ?", 3);
+    assertThat(new int[] {e.first(1), e.first(2), e.first(3), e.first(4), e.first(5), e.first(6), e.first(9)})
+        .containsExactly(1, 2, 5, 6, 9, 12, 15);
+  }
+
+  @Test
+  void aSearchThatCannotBeRewrittenSafely_isRefused_neverLeftToMatchThePrimaryKeyOnly() {
+    assertThat(refusal("SELECT * FROM customer c, orders o WHERE c.email(+) = ?"))
+        .contains("cannot rewrite the search on customer.email").contains("older keys");
+    assertThat(refusal("SELECT * FROM customer WHERE email = ?(+)")).contains("cannot rewrite");
+  }
+
+  @Test
+  void statementsThatSearchNothing_haveNoExpansion() {
+    assertThat(analyzer.analyze("UPDATE customer SET email = ?, note = ? WHERE id = ?").search).isNull();
+    assertThat(analyzer.analyze("INSERT INTO customer (id, phone, phone_bidx) VALUES (?, ?, ?)").search).isNull();
   }
 
   @Test
