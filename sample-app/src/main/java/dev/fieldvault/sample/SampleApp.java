@@ -43,6 +43,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -329,8 +330,11 @@ public final class SampleApp implements Callable<Integer> {
     step(6, "Key rotation: promote new keys, rewrap every stored value in place, while the app runs");
     List<EncryptedTable> tables = HibernateRotation.tables(vault);
     out.println("   tables from the Hibernate mapping: " + tables.stream().map(EncryptedTable::table).toList());
+    // every column the keys protect: the entities' and the secrets vault's (checked before disabling a key)
+    List<EncryptedTable> everything = new ArrayList<>(tables);
+    everything.addAll(secrets.encryptedTables());
     out.println("   inventory before (values per key version per column):");
-    printInventory(KeyInventory.scan(ds, tables), keys.keyring());
+    printInventory(KeyInventory.scan(ds, everything), keys.keyring());
 
     int oldAead = keys.keyring().aead().orElseThrow().primary().ordinal();
     for (String name : List.of(AEAD, DAEAD, PRF)) {
@@ -340,7 +344,7 @@ public final class SampleApp implements Callable<Integer> {
     vault.reload(keys.keyring());
     out.println("   promoted new keys: " + describeKeys(keys.keyring()));
     try {
-      keyStore.disableKey(AEAD, oldAead, KeyInventory.scan(ds, tables));
+      keyStore.disableKey(AEAD, oldAead, KeyInventory.scan(ds, everything));
       out.println("   UNEXPECTED: the old key was disabled while values still use it");
     } catch (KeyInUseException e) {
       out.println("   disabling " + AEAD + "#" + oldAead + " now is refused: " + e.getMessage());

@@ -263,7 +263,7 @@ final class KeysCommand implements Runnable {
     public Integer call() {
       boolean check = tables.given();
       if (inDatabase() && !check) {
-        throw new CliException("disable needs the encrypted columns (--tables FILE or --entities CLASS,...) to prove"
+        throw new CliException("disable needs the encrypted columns (--tables FILE or --entities CLASS,..., and --secrets-prefix PREFIX for the secrets vault) to prove"
             + " that no stored value still uses key " + ordinal);
       }
       if (inDatabase()) {

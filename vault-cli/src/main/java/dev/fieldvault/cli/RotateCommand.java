@@ -4,7 +4,6 @@ import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.ProgressBar;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
-import dev.fieldvault.jdbc.secrets.ReadAudit;
 import dev.fieldvault.jdbc.secrets.SecretsVault;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
@@ -57,11 +56,6 @@ final class RotateCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Only count what would be re-encrypted; write nothing.")
   boolean dryRun;
 
-  @Option(names = "--secrets-prefix", paramLabel = "PREFIX",
-      description = "Also rotate the values of the secrets vault with these tables (e.g. fv_secret_), in the same"
-          + " rotation; audited as KEY_ROTATED in the vault.")
-  String secretsPrefix;
-
   @Option(names = "--rotation-id", paramLabel = "ID",
       description = "Resume or join this rotation (default: derived from the primary keys, so a rerun resumes).")
   String rotationId;
@@ -71,10 +65,10 @@ final class RotateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     DataSource ds = db.dataSource(root.env);
     Keyring keyring = keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(root.env));
-    List<EncryptedTable> declared = secretsPrefix != null && !tables.given() ? List.of() : tables.resolve(ds);
+    List<EncryptedTable> declared = tables.declared(ds);
     FieldCipher cipher = FieldCipher.create(keyring);
-    SecretsVault secrets = secretsPrefix == null ? null
-        : SecretsVault.builder(ds, cipher).tablePrefix(secretsPrefix).readAudit(ReadAudit.OFF).build();
+    // with --secrets-prefix, the vault adds its tables to the same rotation and audits it as KEY_ROTATED
+    SecretsVault secrets = tables.secretsVault(ds, cipher);
     ProgressBar bar = new ProgressBar(out, "");
     Rewrapper.Builder b;
     try {

@@ -4,6 +4,9 @@ import dev.fieldvault.hibernate.FieldVaultSettings;
 import dev.fieldvault.hibernate.HibernateRotation;
 import dev.fieldvault.hibernate.HibernateVault;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.secrets.ReadAudit;
+import dev.fieldvault.jdbc.secrets.SecretsVault;
+import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Which encrypted columns a command works on: declared in a tables file (JSON, see
- * {@link TablesFile}), or discovered from an application's {@code @Encrypted} entity classes.
+ * {@link TablesFile}) or discovered from an application's {@code @Encrypted} entity classes, and
+ * the secrets vault's stored values when its table prefix is given.
  */
 final class TablesOptions {
 
@@ -35,15 +39,48 @@ final class TablesOptions {
       description = "Jars or directories holding the entity classes (separated by ':').")
   List<Path> classpath;
 
+  @Option(names = "--secrets-prefix", paramLabel = "PREFIX",
+      description = "Also the values of the secrets vault with these tables (e.g. fv_secret_).")
+  String secretsPrefix;
+
   boolean given() {
+    return declaresColumns() || secretsPrefix != null;
+  }
+
+  private boolean declaresColumns() {
     return tablesFile != null || (entities != null && !entities.isEmpty());
   }
 
+  /** The declared or discovered tables and, with --secrets-prefix, the secrets vault's tables. */
   List<EncryptedTable> resolve(DataSource ds) {
-    if ((tablesFile == null) == (entities == null || entities.isEmpty())) {
-      throw new CliException("declare the encrypted columns: either --tables FILE or --entities CLASS[,CLASS...]");
+    List<EncryptedTable> all = new ArrayList<>(declared(ds));
+    if (secretsPrefix != null) {
+      // the vault's tables read their contexts from the store rows, not from keys: any keyring will do
+      all.addAll(secretsVault(ds, FieldCipher.create(Keyring.generate("cli-inventory"))).encryptedTables());
+    }
+    return all;
+  }
+
+  /** The declared or discovered tables only (empty when only --secrets-prefix is given). */
+  List<EncryptedTable> declared(DataSource ds) {
+    if (tablesFile != null && entities != null && !entities.isEmpty()) {
+      throw new CliException("declare the encrypted columns with either --tables FILE or --entities CLASS[,CLASS...],"
+          + " not both");
+    }
+    if (!declaresColumns()) {
+      if (secretsPrefix != null) {
+        return List.of();
+      }
+      throw new CliException("declare the encrypted columns: either --tables FILE or --entities CLASS[,CLASS...],"
+          + " and/or --secrets-prefix PREFIX for the secrets vault's values");
     }
     return tablesFile != null ? TablesFile.read(tablesFile) : discover(ds);
+  }
+
+  /** The secrets vault of --secrets-prefix (null without it); its reads are not audited (operators' tool). */
+  SecretsVault secretsVault(DataSource ds, FieldCipher cipher) {
+    return secretsPrefix == null ? null
+        : SecretsVault.builder(ds, cipher).tablePrefix(secretsPrefix).readAudit(ReadAudit.OFF).build();
   }
 
   private List<EncryptedTable> discover(DataSource ds) {
