@@ -91,6 +91,7 @@ class SecondLevelCacheTest {
     settings.put("hibernate.cache.region.factory_class", "jcache");
     settings.put("hibernate.javax.cache.provider", "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider");
     settings.put("hibernate.javax.cache.missing_cache_strategy", "create");
+    settings.put("hibernate.cache.use_query_cache", "true");
     settings.put("hibernate.generate_statistics", "true");
     return Jpa.build(db, settings, CachedPatient.class);
   }
@@ -180,6 +181,33 @@ class SecondLevelCacheTest {
         for (String plaintext : List.of(EMAIL, SSN, NOTE)) {
           assertThat(contains(c, plaintext.getBytes(StandardCharsets.UTF_8))).as(plaintext).isFalse();
           assertThat(contains(c, plaintext.getBytes(StandardCharsets.UTF_16BE))).as(plaintext).isFalse();
+        }
+        assertThat(contains(c, ValueCodecs.LONG.encode(BALANCE))).as("balance").isFalse();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void theQueryCache_holdsNoPlaintext_ofSelectedEncryptedAttributes(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    try (SessionFactory sf = cached(db, Keyring.generate("hibc"))) {
+      Jpa.tx(sf, s -> s.persist(new CachedPatient(4L, "dan")));
+      sf.getCache().evictAllRegions();
+      Statistics stats = sf.getStatistics();
+      stats.clear();
+      for (int i = 0; i < 2; i++) {
+        Object[] row = Jpa.call(sf, s -> s.createQuery("select p.note, p.balance, p.email, p from CachedPatient p"
+            + " where p.name = :n", Object[].class).setParameter("n", "dan").setCacheable(true).getSingleResult());
+        assertThat(row[0]).isEqualTo(NOTE);
+        assertThat(row[1]).isEqualTo(BALANCE);
+        assertThat(row[2]).isEqualTo(EMAIL);
+        assertThat(((CachedPatient) row[3]).ssn).isEqualTo(SSN);
+      }
+      assertThat(stats.getQueryCacheHitCount()).isEqualTo(1);
+      for (byte[] c : serializedCacheContents(sf)) {
+        for (String plaintext : List.of(EMAIL, SSN, NOTE)) {
+          assertThat(contains(c, plaintext.getBytes(StandardCharsets.UTF_8))).as(plaintext).isFalse();
         }
         assertThat(contains(c, ValueCodecs.LONG.encode(BALANCE))).as("balance").isFalse();
       }
