@@ -100,10 +100,14 @@ class SecondLevelCacheTest {
     return Jpa.call(sf, s -> s.find(CachedPatient.class, id));
   }
 
+  private static CacheManager cacheManager(SessionFactory sf) {
+    return ((JCacheRegionFactory) sf.unwrap(SessionFactoryImplementor.class).getCache().getRegionFactory())
+        .getCacheManager();
+  }
+
   /** Every cache of the session factory's JCache manager, entries serialized as a shared cache would. */
   private static List<byte[]> serializedCacheContents(SessionFactory sf) throws IOException {
-    CacheManager manager = ((JCacheRegionFactory) sf.unwrap(SessionFactoryImplementor.class).getCache()
-        .getRegionFactory()).getCacheManager();
+    CacheManager manager = cacheManager(sf);
     List<byte[]> out = new ArrayList<>();
     for (String name : manager.getCacheNames()) {
       Cache<Object, Object> cache = manager.getCache(name);
@@ -119,10 +123,9 @@ class SecondLevelCacheTest {
     return out;
   }
 
-  /** The patient's cache entry (the JCache of its region holds CacheEntry values under this strategy). */
+  /** The JCache of the patient's region (it holds CacheEntry values under NONSTRICT_READ_WRITE). */
   private static Cache<Object, Object> patientCache(SessionFactory sf) {
-    CacheManager manager = ((JCacheRegionFactory) sf.unwrap(SessionFactoryImplementor.class).getCache()
-        .getRegionFactory()).getCacheManager();
+    CacheManager manager = cacheManager(sf);
     for (String name : manager.getCacheNames()) {
       Cache<Object, Object> cache = manager.getCache(name);
       for (Cache.Entry<Object, Object> e : cache) {
