@@ -75,6 +75,13 @@ class StartupFailureTest {
     @Encrypted(context = "Domain.") public String value;
   }
 
+  @Entity(name = "CacheContext")
+  @Table(name = "hibc_bad_cache_context")
+  public static class CacheContext {
+    @Id public Long id;
+    @Encrypted(context = "Patient.note#l2cache") public String value;
+  }
+
   @Entity(name = "BadBlindIndex")
   @Table(name = "hib_bad_bidx")
   public static class BadBlindIndex {
@@ -140,6 +147,12 @@ class StartupFailureTest {
   void aMalformedPinnedContext_fails() {
     assertThat(failure(() -> build(Keyring.generate("k"), BadContext.class)))
         .contains("BadContext.value").contains("Domain.");
+  }
+
+  @Test
+  void aPinnedContextNamedLikeACacheEntry_fails() {
+    assertThat(failure(() -> build(Keyring.generate("k"), CacheContext.class)))
+        .contains("CacheContext.value").contains("#l2cache").contains("second-level cache");
   }
 
   @Test

@@ -15,18 +15,49 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The runtime of one encrypted attribute: its model, its encryptor and its plaintext-read counter. */
+/**
+ * The runtime of one encrypted attribute: its model, its encryptor, the encryptor of its second-level
+ * cache form and its plaintext-read counter.
+ */
 final class AttributeBinding {
+
+  /**
+   * Appended to the context's field name for the second-level cache form, so a cache entry and a
+   * column value never decrypt in each other's place. A pinned context may not end with it.
+   */
+  static final String CACHE_FIELD_SUFFIX = "#l2cache";
 
   private static final Logger LOG = LoggerFactory.getLogger(AttributeBinding.class);
 
   final EncryptedAttribute model;
   final FieldEncryptor<Object> encryptor;
+  /** Same keys and value codec as {@link #encryptor}, context field {@code field + CACHE_FIELD_SUFFIX}. */
+  private final FieldEncryptor<Object> cacheEncryptor;
   final LongAdder plaintextReads = new LongAdder();
 
-  AttributeBinding(EncryptedAttribute model, FieldEncryptor<Object> encryptor) {
+  AttributeBinding(EncryptedAttribute model, FieldEncryptor<Object> encryptor, FieldEncryptor<Object> cacheEncryptor) {
     this.model = model;
     this.encryptor = encryptor;
+    this.cacheEncryptor = cacheEncryptor;
+  }
+
+  /** The second-level cache form of a non-null plaintext: a ciphertext bound to the attribute's cache context. */
+  byte[] toCache(Object value) {
+    return cacheEncryptor.encrypt(value);
+  }
+
+  /** The plaintext of a second-level cache entry written by {@link #toCache} (non-null). */
+  Object fromCache(Object cached) {
+    if (!(cached instanceof byte[]) || !CiphertextHeader.looksLikeCiphertext((byte[]) cached)) {
+      throw new AttributeDecryptionException(model, new MalformedCiphertextException("the second-level cache"
+          + " entry is not a FieldVault ciphertext (an entry written by a FieldVault version that cached"
+          + " plaintext?): evict the entity's cache region"));
+    }
+    try {
+      return cacheEncryptor.decrypt((byte[]) cached);
+    } catch (DecryptionFailedException | KeyUnavailableException e) {
+      throw new AttributeDecryptionException(model, e);
+    }
   }
 
   boolean text() {

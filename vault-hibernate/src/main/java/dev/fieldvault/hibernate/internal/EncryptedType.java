@@ -246,14 +246,30 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     return javaType == byte[].class;
   }
 
+  /**
+   * The second-level (and query) cache form: the value encrypted for the attribute's cache context
+   * (never the plaintext, so a shared or serializing cache holds ciphertext only).
+   */
   @Override
   public Serializable disassemble(Object value) {
-    return (Serializable) deepCopy(value);
+    if (value == null) {
+      return null;
+    }
+    Object plaintext = value;
+    if (value instanceof Sealed) {
+      plaintext = ((Sealed) value).plaintext;
+      if (plaintext == null) {
+        throw new IllegalStateException("Row-bound attribute " + describe() + " reached the cache before it was"
+            + " decrypted; load the entity to cache it");
+      }
+    }
+    return binding().toCache(plaintext);
   }
 
+  /** Decrypts a cache entry written by {@link #disassemble}; fails with {@code AttributeDecryptionException}. */
   @Override
   public Object assemble(Serializable cached, Object owner) {
-    return deepCopy(cached);
+    return cached == null ? null : binding().fromCache(cached);
   }
 
   private static Class<?> boxed(Class<?> type) {

@@ -36,7 +36,9 @@ import org.hibernate.event.spi.EventType;
 import org.hibernate.integrator.spi.Integrator;
 import org.hibernate.mapping.BasicValue;
 import org.hibernate.mapping.Column;
+import org.hibernate.mapping.Collection;
 import org.hibernate.mapping.Component;
+import org.hibernate.mapping.IndexedCollection;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;
 import org.hibernate.mapping.Selectable;
@@ -89,6 +91,7 @@ public final class FieldVaultIntegrator implements Integrator {
         collect(pc, p, "", false, found);
       }
     }
+    refuseElementCollections(metadata);
     if (found.isEmpty()) {
       return;
     }
@@ -146,6 +149,44 @@ public final class FieldVaultIntegrator implements Integrator {
     }
   }
 
+  /**
+   * Refuses {@code @Encrypted} values inside an {@code @ElementCollection} (as elements, in an
+   * embeddable element, or as map keys). Hibernate deletes and updates single elements by matching
+   * their column values, which a randomized ciphertext never matches; and a collection table has no
+   * row id for row binding or rotation.
+   */
+  private static void refuseElementCollections(Metadata metadata) {
+    for (Collection c : metadata.getCollectionBindings()) {
+      String attribute = c.getOwner() == null ? c.getRole()
+          : entityName(c.getOwner()) + c.getRole().substring(c.getOwnerEntityName().length());
+      String where = encryptedPart(c.getElement(), "");
+      if (where == null && c instanceof IndexedCollection) {
+        where = encryptedPart(((IndexedCollection) c).getIndex(), "");
+      }
+      if (where != null) {
+        throw new VaultConfigurationException("@Encrypted " + (where.isEmpty() ? "elements" : "attribute '"
+            + where + "' of the elements") + " in collection " + attribute + " (table "
+            + c.getCollectionTable().getName() + "): FieldVault does not encrypt @ElementCollection values."
+            + " Map the values as an entity with its own id and @Encrypted attributes (a @OneToMany), or"
+            + " remove @Encrypted");
+      }
+    }
+  }
+
+  /** "" if the value is @Encrypted, the path of an @Encrypted attribute if it is an embeddable holding one, else null. */
+  private static String encryptedPart(Value v, String path) {
+    if (v instanceof Component) {
+      for (Property p : ((Component) v).getProperties()) {
+        String inner = encryptedPart(p.getValue(), path.isEmpty() ? p.getName() : path + "." + p.getName());
+        if (inner != null) {
+          return inner;
+        }
+      }
+      return null;
+    }
+    return typeOf(v) != null ? path : null;
+  }
+
   private static EncryptedType typeOf(Value v) {
     if (!(v instanceof BasicValue)) {
       return null;
@@ -180,12 +221,18 @@ public final class FieldVaultIntegrator implements Integrator {
         domain = pinned.substring(0, dot);
         field = pinned.substring(dot + 1);
       }
+      if (field.endsWith(AttributeBinding.CACHE_FIELD_SUFFIX)) {
+        throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": context '" + pinned
+            + "' ends with '" + AttributeBinding.CACHE_FIELD_SUFFIX + "', which marks second-level cache"
+            + " entries; choose another name");
+      }
     }
     if (ann.rowBound()) {
       checkRowBindable(f, ann);
     }
     PlaintextPolicy policy = ann.plaintext() == PlaintextPolicy.DEFAULT ? global : ann.plaintext();
     FieldEncryptor<Object> encryptor;
+    FieldEncryptor<Object> cacheEncryptor;
     try {
       @SuppressWarnings("unchecked")
       Class<Object> type = (Class<Object>) f.type.javaType();
@@ -197,6 +244,7 @@ public final class FieldVaultIntegrator implements Integrator {
         spec.blindIndex(companion.annotation.length(), normalizer(companion.annotation, type));
       }
       encryptor = cipher.field(spec.build());
+      cacheEncryptor = cipher.field(cacheSpec(cipher, domain, field, type, ann));
     } catch (VaultConfigurationException e) {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": " + e.getMessage(), e);
     }
@@ -213,7 +261,22 @@ public final class FieldVaultIntegrator implements Integrator {
         idColumns, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
         companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
         companion == null ? 0 : companion.annotation.length());
-    return new AttributeBinding(model, encryptor);
+    return new AttributeBinding(model, encryptor, cacheEncryptor);
+  }
+
+  /**
+   * The spec of an attribute's second-level cache form: its context field with the cache suffix,
+   * randomized when the keyring has an AEAD keyset (else the attribute's own deterministic mode).
+   */
+  private static FieldSpec<Object> cacheSpec(FieldCipher cipher, String domain, String field, Class<Object> type,
+      Encrypted ann) {
+    EncryptionMode mode = cipher.keyring().aead().isPresent() ? EncryptionMode.RANDOMIZED : ann.mode();
+    FieldSpec.Builder<Object> spec = FieldSpec.builder(domain, field + AttributeBinding.CACHE_FIELD_SUFFIX, type)
+        .mode(mode);
+    if (ann.compressAbove() >= 0) {
+      spec.compressAbove(ann.compressAbove());
+    }
+    return spec.build();
   }
 
   @SuppressWarnings("unchecked")
