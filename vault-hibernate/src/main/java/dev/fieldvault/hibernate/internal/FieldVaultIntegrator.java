@@ -248,6 +248,7 @@ public final class FieldVaultIntegrator implements Integrator {
     } catch (VaultConfigurationException e) {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": " + e.getMessage(), e);
     }
+    String tenantColumn = tenantColumn(f);
     Column column = widen(f);
     List<String> idColumns = new ArrayList<>();
     if (f.entity.getIdentifier() != null) {
@@ -260,8 +261,42 @@ public final class FieldVaultIntegrator implements Integrator {
         f.value.getTable() == null ? null : f.value.getTable().getName(), column == null ? null : column.getName(),
         idColumns, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
         companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
-        companion == null ? 0 : companion.annotation.length());
+        companion == null ? 0 : companion.annotation.length(), tenantColumn);
     return new AttributeBinding(model, encryptor, cacheEncryptor);
+  }
+
+  /**
+   * The column of the {@code @TenantId} attribute of the attribute's entity, or null; fails when the
+   * type did not see the same (its entity class was not loadable, or the attribute is in an embeddable
+   * whose type Hibernate shares with another entity).
+   */
+  private static String tenantColumn(Found f) {
+    Class<?> mapped = f.entity.getMappedClass();
+    String name = mapped == null ? null : Tenants.tenantIdMember(mapped);
+    String column = null;
+    if (name != null) {
+      for (Property p : f.entity.getPropertyClosure()) {
+        if (p.getName().equals(name)) {
+          for (Selectable s : p.getValue().getSelectables()) {
+            if (s instanceof Column) {
+              column = ((Column) s).getName();
+            }
+          }
+        }
+      }
+      if (column == null) {
+        throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": the column of "
+            + entityName(f.entity) + "'s @TenantId attribute '" + name + "' is not in the mapping; map it as a"
+            + " basic attribute of the entity");
+      }
+    }
+    if ((column != null) != f.type.tenantBound()) {
+      throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": FieldVault could not tell"
+          + " whether its entity has a @TenantId when Hibernate built its type (" + (column != null ? "it has"
+          + " one" : "it has none") + "); map tenant-bound @Encrypted attributes directly in the entity class,"
+          + " not in an embeddable");
+    }
+    return column;
   }
 
   /**
