@@ -162,6 +162,11 @@ class TenantBindingTest {
           .with(keyring.deterministic().orElseThrow().rotate())
           .with(keyring.prf().orElseThrow().rotate());
       vault.reload(rotated);
+      // before the rewrap, equality search in a tenant's session still finds rows under the old key
+      List<TenantCustomer> duringRotation = Jpa.call(sf, "acme", s -> byEmail(s, "acme3@example.com"));
+      assertThat(duringRotation).singleElement().satisfies(c -> assertThat(c.ssn).isEqualTo("ssn 3"));
+      List<TenantCustomer> otherTenant = Jpa.call(sf, "globex", s -> byEmail(s, "acme3@example.com"));
+      assertThat(otherTenant).isEmpty();
       RotationResult result = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(work).batchSize(8)
           .build().run();
       assertThat(result.complete()).isTrue();
