@@ -159,6 +159,7 @@ public final class EncryptedAttribute {
   public String toString() {
     return "EncryptedAttribute{" + entityName + "." + attributePath + " -> " + table + "." + column + ", "
         + mode + ", context=" + contextDomain + "." + contextField + (rowBound ? ", row-bound by " + idColumn() : "")
-        + (tenantColumn != null ? ", tenant in " + tenantColumn : "") + ", " + storage + (blindIndexColumn != null ? ", blind index in " + blindIndexColumn : "") + "}";
+        + (tenantColumn != null ? ", tenant in " + tenantColumn : "") + ", " + storage
+        + (blindIndexColumn != null ? ", blind index in " + blindIndexColumn : "") + "}";
   }
 }
