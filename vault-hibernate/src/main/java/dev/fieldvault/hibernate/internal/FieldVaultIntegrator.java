@@ -124,6 +124,11 @@ public final class FieldVaultIntegrator implements Integrator {
     events.appendListeners(EventType.POST_UPDATE, listener);
     events.appendListeners(EventType.PRE_LOAD, listener);
     events.appendListeners(EventType.POST_LOAD, listener);
+    if (bindings.stream().anyMatch(b -> b.model.tenantColumn() != null)
+        && org.jboss.logging.Logger.getLogger("org.hibernate.orm.jdbc.bind").isTraceEnabled()) {
+      LOG.warn("Hibernate's bind logging (org.hibernate.orm.jdbc.bind) is at TRACE: it shows the plaintext of"
+          + " query parameters compared with @Encrypted attributes of @TenantId entities; set it below TRACE");
+    }
     LOG.info("FieldVault: {} encrypted attributes in {} entities", bindings.size(),
         found.stream().map(f -> f.entity).distinct().count());
   }
