@@ -124,13 +124,24 @@ public final class FieldVaultIntegrator implements Integrator {
     events.appendListeners(EventType.POST_UPDATE, listener);
     events.appendListeners(EventType.PRE_LOAD, listener);
     events.appendListeners(EventType.POST_LOAD, listener);
-    if (bindings.stream().anyMatch(b -> b.model.tenantColumn() != null)
-        && org.jboss.logging.Logger.getLogger("org.hibernate.orm.jdbc.bind").isTraceEnabled()) {
-      LOG.warn("Hibernate's bind logging (org.hibernate.orm.jdbc.bind) is at TRACE: it shows the plaintext of"
-          + " query parameters compared with @Encrypted attributes of @TenantId entities; set it below TRACE");
-    }
+    refusePlaintextBindLogging(bindings);
     LOG.info("FieldVault: {} encrypted attributes in {} entities", bindings.size(),
         found.stream().map(f -> f.entity).distinct().count());
+  }
+
+  /**
+   * Tenant-bound attributes are encrypted in the user type, after Hibernate's bind logging has seen
+   * the value: at TRACE that logger would print the plaintext of their query parameters. Fail closed.
+   */
+  private static void refusePlaintextBindLogging(List<AttributeBinding> bindings) {
+    List<String> tenantBound = bindings.stream().filter(b -> b.model.tenantColumn() != null)
+        .map(b -> b.model.entityName() + "." + b.model.attributePath()).toList();
+    if (!tenantBound.isEmpty() && org.jboss.logging.Logger.getLogger("org.hibernate.orm.jdbc.bind").isTraceEnabled()) {
+      throw new VaultConfigurationException("Hibernate's bind logging (logger org.hibernate.orm.jdbc.bind) is at"
+          + " TRACE, where it would log the plaintext of query parameters compared with the @Encrypted attributes"
+          + " of @TenantId entities " + tenantBound + ": set that logger to DEBUG or above (org.hibernate.SQL"
+          + " still logs the statements)");
+    }
   }
 
   @Override
