@@ -29,12 +29,14 @@ public final class EncryptedAttribute {
   private final String blindIndexAttribute;
   private final String blindIndexColumn;
   private final int blindIndexLength;
+  private final String tenantColumn;
 
   /** Built by the integrator; public only so other FieldVault modules can build models in tests. */
   public EncryptedAttribute(String entityName, Class<?> entityClass, String attributePath, Class<?> javaType,
       String table, String column, List<String> idColumns, EncryptionMode mode, String contextDomain,
       String contextField, boolean rowBound, int compressAbove, Encrypted.Storage storage,
-      PlaintextPolicy plaintextPolicy, String blindIndexAttribute, String blindIndexColumn, int blindIndexLength) {
+      PlaintextPolicy plaintextPolicy, String blindIndexAttribute, String blindIndexColumn, int blindIndexLength,
+      String tenantColumn) {
     this.entityName = Objects.requireNonNull(entityName);
     this.entityClass = entityClass;
     this.attributePath = Objects.requireNonNull(attributePath);
@@ -52,6 +54,7 @@ public final class EncryptedAttribute {
     this.blindIndexAttribute = blindIndexAttribute;
     this.blindIndexColumn = blindIndexColumn;
     this.blindIndexLength = blindIndexLength;
+    this.tenantColumn = tenantColumn;
   }
 
   /** The JPA entity name (e.g. {@code Customer}). */
@@ -101,7 +104,10 @@ public final class EncryptedAttribute {
     return mode;
   }
 
-  /** The context (domain and field; tenant and row id are per value) every ciphertext is bound to. */
+  /**
+   * The context (domain and field; tenant and row id are per value) every ciphertext is bound to. The
+   * tenant is the session's tenant identifier (as text) when {@link #tenantColumn()} is not null.
+   */
   public EncryptionContext context() {
     return EncryptionContext.of(contextDomain, contextField);
   }
@@ -140,10 +146,20 @@ public final class EncryptedAttribute {
     return blindIndexLength;
   }
 
+  /**
+   * The column of the entity's {@code @TenantId} attribute, or null when the entity has none. When set,
+   * every value (and blind index) is bound to the tenant: the session's tenant identifier as text, which
+   * is also the column's value as text.
+   */
+  public String tenantColumn() {
+    return tenantColumn;
+  }
+
   @Override
   public String toString() {
     return "EncryptedAttribute{" + entityName + "." + attributePath + " -> " + table + "." + column + ", "
         + mode + ", context=" + contextDomain + "." + contextField + (rowBound ? ", row-bound by " + idColumn() : "")
-        + ", " + storage + (blindIndexColumn != null ? ", blind index in " + blindIndexColumn : "") + "}";
+        + (tenantColumn != null ? ", tenant in " + tenantColumn : "") + ", " + storage
+        + (blindIndexColumn != null ? ", blind index in " + blindIndexColumn : "") + "}";
   }
 }

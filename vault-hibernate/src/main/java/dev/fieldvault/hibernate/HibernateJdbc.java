@@ -5,6 +5,7 @@ import dev.fieldvault.jdbc.ColumnStorage;
 import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptingDataSource;
+import dev.fieldvault.keys.VaultConfigurationException;
 import javax.sql.DataSource;
 
 /**
@@ -14,15 +15,28 @@ import javax.sql.DataSource;
  * <pre>{@code
  * DataSource jdbc = HibernateJdbc.wrap(hikari, HibernateVault.of(sessionFactory));
  * }</pre>
+ *
+ * <p>The JDBC wrapper has no notion of a tenant: a factory with an {@code @Encrypted} attribute of an
+ * entity with a {@code @TenantId} is refused (its values are bound to their tenant).
  */
 public final class HibernateJdbc {
 
   private HibernateJdbc() {}
 
-  /** Every {@code @Encrypted} attribute as a column of the JDBC wrapper (row-bound ones keyed by their id column). */
+  /**
+   * Every {@code @Encrypted} attribute as a column of the JDBC wrapper (row-bound ones keyed by their id column).
+   *
+   * @throws VaultConfigurationException if an attribute belongs to an entity with a {@code @TenantId}
+   */
   public static EncryptedColumns encryptedColumns(HibernateVault vault) {
     EncryptedColumns.Builder b = EncryptedColumns.builder();
     for (EncryptedAttribute a : vault.attributes()) {
+      if (a.tenantColumn() != null) {
+        throw new VaultConfigurationException("The JDBC wrapper cannot serve " + a.entityName() + "."
+            + a.attributePath() + ": its entity has a @TenantId, so its values are bound to their tenant, and"
+            + " the wrapper has no tenant; read and write tenant entities through Hibernate (rotate them with"
+            + " HibernateRotation)");
+      }
       EncryptedColumn c = EncryptedColumn.of(a.table(), a.column(), AttributeSpecs.of(vault, a),
           a.rowBound() ? a.idColumn() : null, a.blindIndexColumn());
       b.add(a.storage() == Encrypted.Storage.TEXT ? c.withStorage(ColumnStorage.TEXT) : c);

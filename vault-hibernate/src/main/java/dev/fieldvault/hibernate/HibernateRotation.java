@@ -11,13 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
  * Hands every {@code @Encrypted} attribute a SessionFactory knows (entities, embeddables, secondary
  * tables) to the rewrapper, so a key rotation of a Hibernate application needs one call. Entities
  * with a composite id ({@code @EmbeddedId} or {@code @IdClass}) are walked by all their id columns
- * (up to four); their {@code @Encrypted} attributes cannot be row-bound.
+ * (up to four); their {@code @Encrypted} attributes cannot be row-bound. Entities with a
+ * {@code @TenantId} are rotated with their tenant column, so each row is re-encrypted in its tenant's
+ * context (and with its tenant's keyring when the cipher has per-tenant keyrings).
  *
  * <pre>{@code
  * HibernateVault vault = HibernateVault.of(sessionFactory);
@@ -43,8 +46,18 @@ public final class HibernateRotation {
     for (List<EncryptedAttribute> attrs : byTable.values()) {
       EncryptedTable.Builder b = EncryptedTable.builder(attrs.get(0).table())
           .primaryKey(attrs.get(0).idColumns().toArray(String[]::new));
+      String tenantColumn = attrs.get(0).tenantColumn();
       for (EncryptedAttribute a : attrs) {
+        if (!Objects.equals(a.tenantColumn(), tenantColumn)) {
+          throw new VaultConfigurationException("Cannot rotate table " + a.table() + ": " + a.entityName() + "."
+              + a.attributePath() + " has tenant column " + a.tenantColumn() + " but "
+              + attrs.get(0).entityName() + "." + attrs.get(0).attributePath() + " has " + tenantColumn
+              + "; map the table's entities with the same @TenantId");
+        }
         b.column(column(vault, a));
+      }
+      if (tenantColumn != null) {
+        b.tenantColumn(tenantColumn);
       }
       tables.add(b.build());
     }

@@ -5,6 +5,7 @@ import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.SharedSessionContract;
 
 /**
  * FieldVault's view of one Hibernate {@code SessionFactory} (or JPA {@code EntityManagerFactory}):
@@ -53,9 +54,21 @@ public interface HibernateVault {
    * The blind indexes of a value for an attribute with a {@link BlindIndex} companion, one per readable
    * PRF key (the primary's first): query the companion with {@code in :indexes}.
    *
-   * @throws IllegalArgumentException if the attribute has no blind index
+   * @throws IllegalArgumentException if the attribute has no blind index, or its entity has a
+   *     {@code @TenantId} (use {@link #blindIndexes(SharedSessionContract, Class, String, Object)})
    */
   java.util.List<byte[]> blindIndexes(Class<?> entity, String attributePath, Object value);
+
+  /**
+   * As {@link #blindIndexes(Class, String, Object)}, for a query run by {@code session}: the indexes of
+   * an attribute of an entity with a {@code @TenantId} are those of the session's tenant.
+   *
+   * @throws IllegalArgumentException if the attribute has no blind index
+   * @throws dev.fieldvault.keys.VaultConfigurationException if the entity has a {@code @TenantId} and the
+   *     session has no tenant
+   */
+  java.util.List<byte[]> blindIndexes(SharedSessionContract session, Class<?> entity, String attributePath,
+      Object value);
 
   /** How many plaintext values of an attribute were read (under a migrating {@link PlaintextPolicy}). */
   long plaintextReads(EncryptedAttribute attribute);

@@ -49,7 +49,16 @@ final class Jpa {
   }
 
   static <T> T call(SessionFactory sf, Function<Session, T> work) {
-    try (Session s = sf.openSession()) {
+    return call(sf.openSession(), work);
+  }
+
+  /** Runs work in a transaction of a session of a tenant (discriminator multi-tenancy). */
+  static <T> T call(SessionFactory sf, String tenant, Function<Session, T> work) {
+    return call(sf.withOptions().tenantIdentifier(tenant).openSession(), work);
+  }
+
+  private static <T> T call(Session session, Function<Session, T> work) {
+    try (Session s = session) {
       s.getTransaction().begin();
       try {
         T result = work.apply(s);

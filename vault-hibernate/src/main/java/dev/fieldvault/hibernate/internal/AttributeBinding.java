@@ -10,7 +10,6 @@ import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.MalformedCiphertextException;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,15 +63,10 @@ final class AttributeBinding {
     return model.storage() == Encrypted.Storage.TEXT;
   }
 
-  /** The column value (bytes or base64 text) of a non-null plaintext. */
-  Object encrypt(Object value, Object rowId) {
-    byte[] ct = encryptor.encrypt(value, null, rowId);
+  /** The column value (bytes or base64 text) of a non-null plaintext, for a tenant and row (either may be null). */
+  Object encrypt(Object value, String tenant, Object rowId) {
+    byte[] ct = encryptor.encrypt(value, tenant, rowId);
     return text() ? Base64.getEncoder().encodeToString(ct) : ct;
-  }
-
-  /** The column values that an equal deterministic value may have, one per readable key. */
-  List<byte[]> searchCiphertexts(Object value) {
-    return encryptor.searchCiphertexts(value, null);
   }
 
   Object toColumn(byte[] ct) {
@@ -83,7 +77,7 @@ final class AttributeBinding {
    * The plaintext of a stored column value (non-null). Under a migrating policy a value that is not a
    * ciphertext is read as a legacy plaintext and counted; {@code plaintextSeen} is then set.
    */
-  Object decrypt(Object stored, Object rowId, boolean[] plaintextSeen) {
+  Object decrypt(Object stored, String tenant, Object rowId, boolean[] plaintextSeen) {
     byte[] ct = null;
     try {
       ct = stored instanceof String ? CiphertextHeader.decodeText((String) stored) : (byte[]) stored;
@@ -108,7 +102,7 @@ final class AttributeBinding {
           + " MIGRATE (@Encrypted(plaintext = ...) or the setting fieldvault.plaintext_policy)"));
     }
     try {
-      return encryptor.decrypt(ct, null, rowId);
+      return encryptor.decrypt(ct, tenant, rowId);
     } catch (DecryptionFailedException | KeyUnavailableException e) {
       throw new AttributeDecryptionException(model, e);
     }

@@ -30,9 +30,15 @@ import org.hibernate.usertype.UserType;
  * encrypts them in the state array before the write (as {@link Sealed}) and decrypts them before the
  * entity is filled.
  *
+ * <p>Attributes of an entity with a {@code @TenantId} are bound to the session's tenant, which a value
+ * converter never sees: such a type has no value converter, so Hibernate (6.6 and 7) calls its
+ * session variants of {@code nullSafeGet}/{@code nullSafeSet}. Entity writes and loads go through
+ * {@link VaultEventListener} (as {@link Sealed}, like row-bound values); a query parameter is
+ * encrypted in {@code nullSafeSet} with the session's tenant (see {@link Tenants}).
+ *
  * <p>Compiled against Hibernate 7 and run on 6.6 too: the {@code WrapperOptions} variants of
  * {@code nullSafeGet}/{@code nullSafeSet} are the ones Hibernate 7 calls, the session variants the
- * ones 6.6 calls.
+ * ones 6.6 calls (and both call for tenant-bound types).
  */
 public final class EncryptedType implements UserType<Object>, DynamicParameterizedType, LoggableUserType {
 
@@ -42,6 +48,8 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
   private String property;
   private volatile AttributeBinding binding;
   private volatile StorageConverter<?> converter;
+  /** Whether the owning entity has a {@code @TenantId} (values bound to the session's tenant). */
+  private boolean tenantBound;
   /** The plaintext length the column declared before the integrator widened it (-1: not yet). */
   long declaredLength = -1;
 
@@ -50,6 +58,7 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     ParameterType reader = (ParameterType) parameters.get(PARAMETER_TYPE);
     entity = parameters.getProperty(ENTITY);
     property = parameters.getProperty(PROPERTY);
+    tenantBound = Tenants.hasTenantId(entity);
     if (reader != null) {
       for (Annotation a : reader.getAnnotationsMethod()) {
         if (a instanceof Encrypted) {
@@ -80,6 +89,10 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
 
   Class<?> javaType() {
     return javaType;
+  }
+
+  boolean tenantBound() {
+    return tenantBound;
   }
 
   Encrypted.Storage storage() {
@@ -139,14 +152,14 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
 
   /** Hibernate 7. */
   public void nullSafeSet(PreparedStatement st, Object value, int index, WrapperOptions options) throws SQLException {
-    write(st, value, index);
+    write(st, value, index, options.getSession());
   }
 
   /** Hibernate 6.6. */
   @Override
   public void nullSafeSet(PreparedStatement st, Object value, int index, SharedSessionContractImplementor session)
       throws SQLException {
-    write(st, value, index);
+    write(st, value, index, session);
   }
 
   private Object read(ResultSet rs, int position) throws SQLException {
@@ -154,17 +167,27 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     return fromStored(stored);
   }
 
-  private void write(PreparedStatement st, Object value, int index) throws SQLException {
-    Object stored = toStored(value);
+  private void write(PreparedStatement st, Object value, int index, SharedSessionContractImplementor session)
+      throws SQLException {
+    String tenant = tenantBound && value != null && !(value instanceof Sealed)
+        ? Tenants.of(session, binding().model) : null;
+    Object stored = toStored(value, tenant);
     if (stored == null) {
       st.setNull(index, getSqlType());
+    } else if (tenant != null) {
+      SearchingStatements.withTenant(tenant, () -> setStored(st, index, stored));
     } else {
       setStored(st, index, stored);
     }
   }
 
-  /** The column value (ciphertext bytes or base64) of a domain value. */
+  /** The column value (ciphertext bytes or base64) of a domain value that is not tenant-bound. */
   Object toStored(Object value) {
+    return toStored(value, null);
+  }
+
+  /** The column value of a domain value for a tenant (null: none; required when tenant-bound). */
+  private Object toStored(Object value, String tenant) {
     if (value == null) {
       return null;
     }
@@ -178,7 +201,11 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
           + " through a stateful session's entity flush (not a StatelessSession, a bulk update or a query"
           + " parameter); search randomized attributes through a deterministic attribute instead");
     }
-    return b.encrypt(value, null);
+    if (tenantBound && tenant == null) {
+      throw new IllegalStateException("Tenant-bound attribute " + describe() + " reached a value converter"
+          + " without its session");
+    }
+    return b.encrypt(value, tenant, null);
   }
 
   /** The domain value of a column value: decrypted, or {@link Sealed} for row-bound attributes. */
@@ -187,11 +214,11 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
       return null;
     }
     AttributeBinding b = binding();
-    if (b.model.rowBound()) {
-      return new Sealed(stored, null); // decrypted by VaultEventListener with the row's id
+    if (b.model.rowBound() || tenantBound) {
+      return new Sealed(stored, null); // decrypted by VaultEventListener with the row's id and tenant
     }
     boolean[] plaintext = new boolean[1];
-    Object value = b.decrypt(stored, null, plaintext);
+    Object value = b.decrypt(stored, null, null, plaintext);
     if (plaintext[0]) {
       MigrationTracker.record(b, value);
     }
@@ -202,6 +229,9 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   public StorageConverter getValueConverter() {
+    if (tenantBound) {
+      return null; // Hibernate then calls nullSafeSet/nullSafeGet with the session (and its tenant)
+    }
     StorageConverter<?> c = converter;
     if (c == null) {
       c = storage() == Encrypted.Storage.TEXT ? new StorageConverter.Text(this) : new StorageConverter.Binary(this);

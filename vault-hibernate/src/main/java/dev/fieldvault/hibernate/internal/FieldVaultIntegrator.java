@@ -124,8 +124,24 @@ public final class FieldVaultIntegrator implements Integrator {
     events.appendListeners(EventType.POST_UPDATE, listener);
     events.appendListeners(EventType.PRE_LOAD, listener);
     events.appendListeners(EventType.POST_LOAD, listener);
+    refusePlaintextBindLogging(bindings);
     LOG.info("FieldVault: {} encrypted attributes in {} entities", bindings.size(),
         found.stream().map(f -> f.entity).distinct().count());
+  }
+
+  /**
+   * Tenant-bound attributes are encrypted in the user type, after Hibernate's bind logging has seen
+   * the value: at TRACE that logger would print the plaintext of their query parameters. Fail closed.
+   */
+  private static void refusePlaintextBindLogging(List<AttributeBinding> bindings) {
+    List<String> tenantBound = bindings.stream().filter(b -> b.model.tenantColumn() != null)
+        .map(b -> b.model.entityName() + "." + b.model.attributePath()).toList();
+    if (!tenantBound.isEmpty() && org.jboss.logging.Logger.getLogger("org.hibernate.orm.jdbc.bind").isTraceEnabled()) {
+      throw new VaultConfigurationException("Hibernate's bind logging (logger org.hibernate.orm.jdbc.bind) is at"
+          + " TRACE, where it would log the plaintext of query parameters compared with the @Encrypted attributes"
+          + " of @TenantId entities " + tenantBound + ": set that logger to DEBUG or above (org.hibernate.SQL"
+          + " still logs the statements)");
+    }
   }
 
   @Override
@@ -248,6 +264,7 @@ public final class FieldVaultIntegrator implements Integrator {
     } catch (VaultConfigurationException e) {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": " + e.getMessage(), e);
     }
+    String tenantColumn = tenantColumn(f);
     Column column = widen(f);
     List<String> idColumns = new ArrayList<>();
     if (f.entity.getIdentifier() != null) {
@@ -260,8 +277,42 @@ public final class FieldVaultIntegrator implements Integrator {
         f.value.getTable() == null ? null : f.value.getTable().getName(), column == null ? null : column.getName(),
         idColumns, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
         companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
-        companion == null ? 0 : companion.annotation.length());
+        companion == null ? 0 : companion.annotation.length(), tenantColumn);
     return new AttributeBinding(model, encryptor, cacheEncryptor);
+  }
+
+  /**
+   * The column of the {@code @TenantId} attribute of the attribute's entity, or null; fails when the
+   * type did not see the same (its entity class was not loadable, or the attribute is in an embeddable
+   * whose type Hibernate shares with another entity).
+   */
+  private static String tenantColumn(Found f) {
+    Class<?> mapped = f.entity.getMappedClass();
+    String name = mapped == null ? null : Tenants.tenantIdMember(mapped);
+    String column = null;
+    if (name != null) {
+      for (Property p : f.entity.getPropertyClosure()) {
+        if (p.getName().equals(name)) {
+          for (Selectable s : p.getValue().getSelectables()) {
+            if (s instanceof Column) {
+              column = ((Column) s).getName();
+            }
+          }
+        }
+      }
+      if (column == null) {
+        throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": the column of "
+            + entityName(f.entity) + "'s @TenantId attribute '" + name + "' is not in the mapping; map it as a"
+            + " basic attribute of the entity");
+      }
+    }
+    if ((column != null) != f.type.tenantBound()) {
+      throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": FieldVault could not tell"
+          + " whether its entity has a @TenantId when Hibernate built its type (" + (column != null ? "it has"
+          + " one" : "it has none") + "); map tenant-bound @Encrypted attributes directly in the entity class,"
+          + " not in an embeddable");
+    }
+    return column;
   }
 
   /**

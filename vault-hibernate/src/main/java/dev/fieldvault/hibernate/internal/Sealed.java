@@ -1,7 +1,7 @@
 package dev.fieldvault.hibernate.internal;
 
 /**
- * The value of a row-bound attribute while it crosses the JDBC layer: the stored form (ciphertext
+ * The value of a row-bound or tenant-bound attribute while it crosses the JDBC layer: the stored form (ciphertext
  * bytes, or base64 text, or a legacy plaintext as read) and, on writes, the plaintext it replaces in
  * Hibernate's state array until the write is done. Never shows either in {@link #toString()}.
  */
@@ -17,6 +17,6 @@ final class Sealed {
 
   @Override
   public String toString() {
-    return "<row-bound FieldVault value: load the entity to decrypt it>";
+    return "<sealed FieldVault value: load the entity to decrypt it>";
   }
 }

@@ -27,6 +27,27 @@ final class SearchingStatements {
 
   private SearchingStatements() {}
 
+  /** The tenant of the deterministic value being bound on this thread (tenant entities), else null. */
+  private static final ThreadLocal<String> BINDING_TENANT = new ThreadLocal<>();
+
+  /** A bind call that may fail. */
+  interface Bind {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Runs a bind of a tenant entity's value: a rewritten search slot then derives the value's forms
+   * under the other keys in that tenant's context.
+   */
+  static void withTenant(String tenant, Bind bind) throws SQLException {
+    BINDING_TENANT.set(tenant);
+    try {
+      bind.run();
+    } finally {
+      BINDING_TENANT.remove();
+    }
+  }
+
   /** A connection that prepares rewritten statements when needed. */
   static Connection wrap(Connection connection, VaultRuntime runtime) {
     return (Connection) Proxy.newProxyInstance(SearchingStatements.class.getClassLoader(),
@@ -235,7 +256,7 @@ final class SearchingStatements {
         Object[] values = null;
         if (n > 1 && (args[1] instanceof byte[] || args[1] instanceof String)) {
           // the ciphertext under the primary key: add the same value's ciphertexts under the other keys
-          values = runtime.searchForms(rw.column[index], args[1]);
+          values = runtime.searchForms(rw.column[index], args[1], BINDING_TENANT.get());
         }
         Object[] a = args.clone();
         for (int k = 0; k < n; k++) {

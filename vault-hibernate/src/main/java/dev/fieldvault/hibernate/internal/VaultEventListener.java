@@ -4,6 +4,7 @@ import dev.fieldvault.hibernate.PlaintextPolicy;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.hibernate.SharedSessionContract;
 import org.hibernate.engine.spi.EntityEntry;
 import org.hibernate.event.spi.PostInsertEvent;
 import org.hibernate.event.spi.PostInsertEventListener;
@@ -28,7 +29,10 @@ import org.hibernate.type.Type;
  *   <li>Before an insert or update, each row-bound value in the state array is replaced by its
  *       ciphertext for the entity's id ({@link Sealed}); after the write the plaintext is put back, so
  *       Hibernate's snapshot (the same array) holds the plaintext and dirty checking stays exact.
- *   <li>Before a loaded entity is filled, each row-bound ciphertext is decrypted with the id.
+ *   <li>Values of an entity with a {@code @TenantId} are sealed the same way, bound to the session's
+ *       tenant (and to the id too when row-bound); blind indexes are computed in the tenant's context.
+ *   <li>Before a loaded entity is filled, each row-bound or tenant-bound ciphertext is decrypted with
+ *       the id and the session's tenant.
  *   <li>After a load, attributes read as plaintext under a migrating policy are marked dirty.
  * </ul>
  */
@@ -58,13 +62,13 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
   }
 
   /** Fills the blind-index companions from the plaintexts (before they are sealed). */
-  private void index(EntityPersister persister, Object entity, Object[] state) {
+  private void index(EntityPersister persister, Object entity, Object[] state, SharedSessionContract session) {
     int[] comp = companions(persister);
     AttributeBinding[] plan = plan(persister);
     for (int i = 0; i < comp.length; i++) {
       if (comp[i] >= 0) {
         Object value = state[i] instanceof Sealed ? ((Sealed) state[i]).plaintext : state[i];
-        byte[] bi = value == null ? null : plan[i].encryptor.blindIndex(value, null);
+        byte[] bi = value == null ? null : plan[i].encryptor.blindIndex(value, tenant(plan[i], session));
         state[comp[i]] = bi;
         persister.setValue(entity, comp[i], bi == null ? null : bi.clone());
       }
@@ -87,17 +91,24 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
     });
   }
 
-  private void seal(EntityPersister persister, Object id, Object[] state) {
+  /** The tenant of an attribute's values in a session: null unless its entity has a {@code @TenantId}. */
+  private static String tenant(AttributeBinding b, SharedSessionContract session) {
+    return b.model.tenantColumn() == null ? null : Tenants.of(session, b.model);
+  }
+
+  /** Replaces row-bound and tenant-bound plaintexts by their ciphertexts ({@link Sealed}). */
+  private void seal(EntityPersister persister, Object id, Object[] state, SharedSessionContract session) {
     AttributeBinding[] plan = plan(persister);
     for (int i = 0; i < plan.length; i++) {
       AttributeBinding b = plan[i];
-      if (b != null && b.model.rowBound() && state[i] != null && !(state[i] instanceof Sealed)) {
-        if (id == null) {
+      boolean tenantBound = b != null && b.model.tenantColumn() != null;
+      if (b != null && (b.model.rowBound() || tenantBound) && state[i] != null && !(state[i] instanceof Sealed)) {
+        if (b.model.rowBound() && id == null) {
           throw new VaultConfigurationException("Row-bound attribute " + b.model.entityName() + "."
               + b.model.attributePath() + " needs the entity's id before the insert: use a sequence, UUID or"
               + " assigned id instead of IDENTITY, or drop rowBound");
         }
-        state[i] = new Sealed(b.encrypt(state[i], id), state[i]);
+        state[i] = new Sealed(b.encrypt(state[i], tenant(b, session), b.model.rowBound() ? id : null), state[i]);
       }
     }
   }
@@ -113,8 +124,8 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
 
   @Override
   public boolean onPreInsert(PreInsertEvent event) {
-    index(event.getPersister(), event.getEntity(), event.getState());
-    seal(event.getPersister(), event.getId(), event.getState());
+    index(event.getPersister(), event.getEntity(), event.getState(), event.getSession());
+    seal(event.getPersister(), event.getId(), event.getState(), event.getSession());
     return false;
   }
 
@@ -125,8 +136,8 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
 
   @Override
   public boolean onPreUpdate(PreUpdateEvent event) {
-    index(event.getPersister(), event.getEntity(), event.getState());
-    seal(event.getPersister(), event.getId(), event.getState());
+    index(event.getPersister(), event.getEntity(), event.getState(), event.getSession());
+    seal(event.getPersister(), event.getId(), event.getState(), event.getSession());
     return false;
   }
 
@@ -151,7 +162,8 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
       AttributeBinding b = plan[i];
       if (b != null && state[i] instanceof Sealed) {
         boolean[] plaintext = new boolean[1];
-        state[i] = b.decrypt(((Sealed) state[i]).stored, event.getId(), plaintext);
+        state[i] = b.decrypt(((Sealed) state[i]).stored, tenant(b, event.getSession()),
+            b.model.rowBound() ? event.getId() : null, plaintext);
         if (plaintext[0]) {
           MigrationTracker.record(b, state[i]);
         }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.hibernate.SharedSessionContract;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 
 /** The {@link HibernateVault} of one session factory, registered by the integrator. */
@@ -101,8 +102,9 @@ public final class VaultRuntime implements HibernateVault {
   /**
    * The stored forms of a searched deterministic value under every readable key, from its stored form
    * under the primary key, for the attribute(s) mapped to {@code column}; null if it is none of theirs.
+   * {@code tenant} is the value's tenant (tenant entities), else null.
    */
-  Object[] searchForms(String column, Object stored) {
+  Object[] searchForms(String column, Object stored, String tenant) {
     for (AttributeBinding b : bindings) {
       if (b.model.mode() != EncryptionMode.DETERMINISTIC || b.model.column() == null
           || !b.model.column().equalsIgnoreCase(column) || (stored instanceof String) != b.text()) {
@@ -113,8 +115,8 @@ public final class VaultRuntime implements HibernateVault {
         if (!CiphertextHeader.looksLikeCiphertext(ct)) {
           continue;
         }
-        Object plaintext = b.encryptor.decrypt(ct);
-        List<byte[]> all = b.searchCiphertexts(plaintext);
+        Object plaintext = b.encryptor.decrypt(ct, tenant, null);
+        List<byte[]> all = b.encryptor.searchCiphertexts(plaintext, tenant);
         Object[] out = new Object[all.size()];
         for (int i = 0; i < out.length; i++) {
           out[i] = b.toColumn(all.get(i));
@@ -146,13 +148,29 @@ public final class VaultRuntime implements HibernateVault {
   @Override
   public List<byte[]> blindIndexes(Class<?> entity, String attributePath, Object value) {
     EncryptedAttribute a = attribute(entity, attributePath);
+    if (a.tenantColumn() != null) {
+      throw new IllegalArgumentException(entity.getSimpleName() + "." + attributePath + " belongs to an entity"
+          + " with a @TenantId, so its blind index is bound to the tenant: call blindIndexes(session, ...) with"
+          + " the session that runs the query");
+    }
+    return blindIndexes(a, value, null);
+  }
+
+  @Override
+  public List<byte[]> blindIndexes(SharedSessionContract session, Class<?> entity, String attributePath,
+      Object value) {
+    EncryptedAttribute a = attribute(entity, attributePath);
+    return blindIndexes(a, value, a.tenantColumn() == null ? null : Tenants.of(session, a));
+  }
+
+  private List<byte[]> blindIndexes(EncryptedAttribute a, Object value, String tenant) {
     if (a.blindIndexAttribute() == null) {
-      throw new IllegalArgumentException(entity.getSimpleName() + "." + attributePath + " has no @BlindIndex"
+      throw new IllegalArgumentException(a.entityName() + "." + a.attributePath() + " has no @BlindIndex"
           + " companion attribute");
     }
     for (AttributeBinding b : bindings) {
       if (b.model == a) {
-        return b.encryptor.blindIndexesForSearch(value, null);
+        return b.encryptor.blindIndexesForSearch(value, tenant);
       }
     }
     throw new IllegalStateException("no binding for " + a);

@@ -1,0 +1,320 @@
+package dev.fieldvault.hibernate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fieldvault.hibernate.entities.Customer;
+import dev.fieldvault.hibernate.entities.TenantCustomer;
+import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.rotation.RotationResult;
+import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.DecryptionFailedException;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.KeyUnavailableException;
+import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.keys.VaultConfigurationException;
+import dev.fieldvault.testsupport.TestDatabase;
+import dev.fieldvault.testsupport.TestDatabases;
+import jakarta.persistence.criteria.CriteriaBuilder;
+import jakarta.persistence.criteria.CriteriaQuery;
+import jakarta.persistence.criteria.Root;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hibernate.HibernateException;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Entities with a @TenantId bind every @Encrypted value (and blind index) to the session's tenant. */
+class TenantBindingTest {
+
+  private static final String TABLE = "htn_customer";
+  /**
+   * The test JVM logs binds at TRACE (src/test/resources/logging.properties, for HibernateLoggingTest);
+   * tenant entities refuse to start under it, so this class lowers it (held: JUL keeps loggers weakly).
+   */
+  private static final java.util.logging.Logger BIND = java.util.logging.Logger.getLogger("org.hibernate.orm.jdbc.bind");
+  private static java.util.logging.Level bindLevel;
+
+  @BeforeAll
+  static void bindLoggingBelowTrace() {
+    bindLevel = BIND.getLevel();
+    BIND.setLevel(java.util.logging.Level.INFO);
+  }
+
+  @AfterAll
+  static void restoreBindLogging() {
+    BIND.setLevel(bindLevel);
+  }
+
+  @Test
+  void traceBindLogging_withTenantEntities_failsAtStartup_namingTheAttributesAndTheLogger() {
+    BIND.setLevel(java.util.logging.Level.ALL);
+    try {
+      Throwable t = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
+          () -> Jpa.build(TestDatabases.h2(), Keyring.generate("htn-trace"), TenantCustomer.class).close());
+      StringBuilder all = new StringBuilder();
+      boolean typed = false;
+      for (Throwable c = t; c != null; c = c.getCause()) {
+        all.append(c.getMessage()).append('\n');
+        typed |= c instanceof VaultConfigurationException;
+      }
+      assertThat(typed).as("a VaultConfigurationException in the cause chain of %s", t).isTrue();
+      assertThat(all.toString()).contains("org.hibernate.orm.jdbc.bind", "TRACE", "TenantCustomer.email",
+          "DEBUG or above");
+      // entities without a tenant start under TRACE (their values are encrypted before the binder logs):
+      // HibernateLoggingTest shows it and that no plaintext is logged
+    } finally {
+      BIND.setLevel(java.util.logging.Level.INFO);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void twoTenants_sameValues_differentCiphertexts_eachFindsOnlyItsOwnRows_andCopiesFail(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables(TABLE);
+    try (SessionFactory sf = Jpa.build(db, Keyring.generate("htn"), TenantCustomer.class)) {
+      TenantCustomer a = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
+      TenantCustomer b = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
+      Jpa.call(sf, "acme", s -> {
+        s.persist(a);
+        return null;
+      });
+      Jpa.call(sf, "globex", s -> {
+        s.persist(b);
+        return null;
+      });
+      assertThat((byte[]) Jpa.raw(db, TABLE, "email", a.id)).as("deterministic, but per tenant")
+          .isNotEqualTo(Jpa.raw(db, TABLE, "email", b.id));
+      assertThat((byte[]) Jpa.raw(db, TABLE, "phone_bidx", a.id)).isNotEqualTo(Jpa.raw(db, TABLE, "phone_bidx", b.id));
+
+      HibernateVault vault = HibernateVault.of(sf);
+      for (TenantCustomer mine : List.of(a, b)) {
+        String tenant = mine == a ? "acme" : "globex";
+        Jpa.call(sf, tenant, s -> {
+          TenantCustomer loaded = s.find(TenantCustomer.class, mine.id);
+          assertThat(loaded.email).isEqualTo("ann@example.com");
+          assertThat(loaded.ssn).isEqualTo("111-11-1111");
+          assertThat(loaded.phone).isEqualTo("555-0101");
+          assertThat(byEmail(s, "ann@example.com")).extracting(c -> c.id).containsExactly(mine.id);
+          assertThat(byEmailCriteria(s, "ann@example.com")).extracting(c -> c.id).containsExactly(mine.id);
+          assertThat(s.createSelectionQuery("from TenantCustomer c where c.phoneIndex in :bis", TenantCustomer.class)
+              .setParameter("bis", vault.blindIndexes(s, TenantCustomer.class, "phone", "555-0101"))
+              .getResultList()).extracting(c -> c.id).containsExactly(mine.id);
+          return null;
+        });
+      }
+      // the other tenant's search values do not match these rows, even without Hibernate's tenant filter
+      List<byte[]> acmeIndexes = Jpa.call(sf, "acme", s -> vault.blindIndexes(s, TenantCustomer.class, "phone", "555-0101"));
+      assertThat(acmeIndexes).noneSatisfy(bi -> assertThat(bi).isEqualTo(rawBytes(db, "phone_bidx", b.id)));
+      assertThatThrownBy(() -> vault.blindIndexes(TenantCustomer.class, "phone", "555-0101"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blindIndexes(session");
+
+      // a ciphertext copied from acme's row into globex's row fails in globex's session
+      for (String column : List.of("email", "phone")) {
+        Object original = Jpa.raw(db, TABLE, column, b.id);
+        Jpa.update(db, "update " + TABLE + " set " + column + " = ? where id = ?", Jpa.raw(db, TABLE, column, a.id), b.id);
+        assertThatThrownBy(() -> Jpa.call(sf, "globex", s -> s.find(TenantCustomer.class, b.id)))
+            .isInstanceOf(AttributeDecryptionException.class)
+            .hasCauseInstanceOf(DecryptionFailedException.class)
+            .hasMessageContaining("TenantCustomer." + column)
+            .hasMessageNotContaining("ann@example.com").hasMessageNotContaining("555-0101");
+        Jpa.update(db, "update " + TABLE + " set " + column + " = ? where id = ?", original, b.id);
+      }
+      assertThat(Jpa.call(sf, "globex", s -> s.find(TenantCustomer.class, b.id)).phone).isEqualTo("555-0101");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void perTenantKeyrings_areUsed_andForgettingATenantShredsOnlyItsRows(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables(TABLE);
+    Keyring defaults = Keyring.generate("htn-default");
+    Map<String, Keyring> tenantKeys = new ConcurrentHashMap<>(Map.of(
+        "acme", Keyring.generate("htn-acme"), "globex", Keyring.generate("htn-globex")));
+    FieldCipher cipher = FieldCipher.create(defaults, t -> Optional.ofNullable(tenantKeys.get(t)));
+    try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, cipher), TenantCustomer.class)) {
+      TenantCustomer a = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
+      TenantCustomer b = new TenantCustomer("bob@example.com", "222-22-2222", "555-0102");
+      Jpa.call(sf, "acme", s -> {
+        s.persist(a);
+        return null;
+      });
+      Jpa.call(sf, "globex", s -> {
+        s.persist(b);
+        return null;
+      });
+      assertThat(keyIdOf(db, "phone", a.id)).isEqualTo(tenantKeys.get("acme").aead().orElseThrow().primary().keyId());
+      assertThat(keyIdOf(db, "email", b.id))
+          .isEqualTo(tenantKeys.get("globex").deterministic().orElseThrow().primary().keyId());
+
+      tenantKeys.remove("acme"); // erasure request: the tenant's keysets are deleted
+      cipher.forgetTenant("acme");
+
+      assertThatThrownBy(() -> Jpa.call(sf, "acme", s -> s.find(TenantCustomer.class, a.id)))
+          .isInstanceOf(AttributeDecryptionException.class)
+          .hasCauseInstanceOf(KeyUnavailableException.class)
+          .hasMessageContaining("acme");
+      Jpa.call(sf, "globex", s -> {
+        TenantCustomer loaded = s.find(TenantCustomer.class, b.id);
+        assertThat(loaded.ssn).isEqualTo("222-22-2222");
+        assertThat(byEmail(s, "bob@example.com")).extracting(c -> c.id).containsExactly(b.id);
+        return null;
+      });
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void rotation_rewrapsEachRowInItsTenantsContext(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    VaultTables work = VaultTables.withPrefix("htn_fv_");
+    db.dropTables(TABLE, work.rotationRange(), work.rotation(), work.keyset());
+    work.install(db.dataSource());
+    Keyring keyring = Keyring.generate("htn-rot");
+    try (SessionFactory sf = Jpa.build(db, keyring, TenantCustomer.class)) {
+      for (String tenant : List.of("acme", "globex")) {
+        Jpa.call(sf, tenant, s -> {
+          for (int i = 0; i < 20; i++) {
+            s.persist(new TenantCustomer(tenant + i + "@example.com", "ssn " + i, "phone " + i));
+          }
+          return null;
+        });
+      }
+      HibernateVault vault = HibernateVault.of(sf);
+      assertThat(vault.attribute(TenantCustomer.class, "email").tenantColumn()).isEqualToIgnoringCase("tenant_id");
+      List<EncryptedTable> tables = HibernateRotation.tables(vault);
+      assertThat(tables).singleElement().satisfies(t -> assertThat(t.tenantColumn()).isEqualToIgnoringCase("tenant_id"));
+
+      Keyring rotated = keyring.with(keyring.aead().orElseThrow().rotate())
+          .with(keyring.deterministic().orElseThrow().rotate())
+          .with(keyring.prf().orElseThrow().rotate());
+      vault.reload(rotated);
+      // before the rewrap, equality search in a tenant's session still finds rows under the old key
+      List<TenantCustomer> duringRotation = Jpa.call(sf, "acme", s -> byEmail(s, "acme3@example.com"));
+      assertThat(duringRotation).singleElement().satisfies(c -> assertThat(c.ssn).isEqualTo("ssn 3"));
+      List<TenantCustomer> otherTenant = Jpa.call(sf, "globex", s -> byEmail(s, "acme3@example.com"));
+      assertThat(otherTenant).isEmpty();
+      RotationResult result = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(work).batchSize(8)
+          .build().run();
+      assertThat(result.complete()).isTrue();
+      assertThat(result.rowsRewrapped()).isEqualTo(40);
+      int aead = rotated.aead().orElseThrow().primary().keyId();
+      assertThat(keyIds(db, "ssn")).containsExactly(aead);
+      assertThat(keyIds(db, "phone")).containsExactly(aead);
+      assertThat(keyIds(db, "email")).containsExactly(rotated.deterministic().orElseThrow().primary().keyId());
+
+      for (String tenant : List.of("acme", "globex")) {
+        Jpa.call(sf, tenant, s -> {
+          List<TenantCustomer> found = byEmail(s, tenant + "7@example.com");
+          assertThat(found).singleElement().satisfies(c -> {
+            assertThat(c.ssn).isEqualTo("ssn 7");
+            assertThat(c.phone).isEqualTo("phone 7");
+          });
+          assertThat(s.createSelectionQuery("from TenantCustomer c where c.phoneIndex in :bis", TenantCustomer.class)
+              .setParameter("bis", vault.blindIndexes(s, TenantCustomer.class, "phone", "phone 7"))
+              .getResultList()).extracting(c -> c.email).containsExactly(tenant + "7@example.com");
+          return null;
+        });
+      }
+    } finally {
+      db.dropTables(work.rotationRange(), work.rotation(), work.keyset());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void aSessionWithoutTenant_isRefusedWithAClearError(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables(TABLE);
+    try (SessionFactory sf = Jpa.build(db, Keyring.generate("htn-none"), TenantCustomer.class)) {
+      TenantCustomer a = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
+      Jpa.call(sf, "acme", s -> {
+        s.persist(a);
+        return null;
+      });
+      // Hibernate itself refuses a session without a tenant once an entity has a @TenantId ...
+      assertThatThrownBy(() -> Jpa.call(sf, s -> s.find(TenantCustomer.class, a.id)))
+          .isInstanceOf(HibernateException.class).hasMessageContaining("no tenant identifier");
+      // ... and FieldVault refuses to compute a tenant entity's search values without a tenant
+      try (SessionFactory plain = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, Keyring.generate("htn-plain"),
+          "hibernate.hbm2ddl.auto", "none"), Customer.class); Session untenanted = plain.openSession()) {
+        HibernateVault vault = HibernateVault.of(sf);
+        assertThatThrownBy(() -> vault.blindIndexes(untenanted, TenantCustomer.class, "phone", "555-0101"))
+            .isInstanceOf(VaultConfigurationException.class)
+            .hasMessageContaining("TenantCustomer.phone").hasMessageContaining("@TenantId")
+            .hasMessageContaining("tenantIdentifier");
+      }
+      assertThat(count(db)).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void jdbcWrapperBridge_refusesTenantEntities_andOtherEntitiesHaveNoTenantColumn(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables(TABLE, "hib_customer");
+    try (SessionFactory sf = Jpa.build(db, Keyring.generate("htn-jdbc"), TenantCustomer.class, Customer.class)) {
+      HibernateVault vault = HibernateVault.of(sf);
+      assertThat(vault.attribute(Customer.class, "email").tenantColumn()).isNull();
+      assertThatThrownBy(() -> HibernateJdbc.encryptedColumns(vault))
+          .isInstanceOf(VaultConfigurationException.class)
+          .hasMessageContaining("TenantCustomer.").hasMessageContaining("@TenantId");
+    }
+  }
+
+  private static List<TenantCustomer> byEmail(Session s, String email) {
+    return s.createSelectionQuery("from TenantCustomer c where c.email = :e", TenantCustomer.class)
+        .setParameter("e", email).getResultList();
+  }
+
+  private static List<TenantCustomer> byEmailCriteria(Session s, String email) {
+    CriteriaBuilder cb = s.getCriteriaBuilder();
+    CriteriaQuery<TenantCustomer> q = cb.createQuery(TenantCustomer.class);
+    Root<TenantCustomer> root = q.from(TenantCustomer.class);
+    q.where(cb.equal(root.get("email"), email));
+    return s.createQuery(q).getResultList();
+  }
+
+  private static byte[] rawBytes(TestDatabase db, String column, Object id) throws Exception {
+    return (byte[]) Jpa.raw(db, TABLE, column, id);
+  }
+
+  private static int keyIdOf(TestDatabase db, String column, Object id) throws Exception {
+    return CiphertextHeader.parse(rawBytes(db, column, id)).keyId();
+  }
+
+  private static Set<Integer> keyIds(TestDatabase db, String column) throws Exception {
+    Set<Integer> ids = new HashSet<>();
+    try (Connection c = db.connect(); var st = c.createStatement();
+        ResultSet rs = st.executeQuery("select " + column + " from " + TABLE)) {
+      while (rs.next()) {
+        ids.add(CiphertextHeader.parse(rs.getBytes(1)).keyId());
+      }
+    }
+    return ids;
+  }
+
+  private static long count(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); var st = c.createStatement();
+        ResultSet rs = st.executeQuery("select count(*) from " + TABLE)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
