@@ -109,10 +109,7 @@ final class SqlAnalyzer {
     try {
       statement = CCJSqlParserUtil.parse(sql);
     } catch (JSQLParserException | RuntimeException e) {
-      return StatementPlan.refused("FieldVault cannot parse a statement that mentions table " + mentioned
-          + ", which has encrypted columns, so it cannot tell which values to encrypt; it was not sent."
-          + " Write it as a plain SELECT/INSERT/UPDATE/DELETE with ? parameters, or run it on the unwrapped"
-          + " connection (connection.unwrap(Connection.class)) with values encrypted by FieldEncryptor");
+      return cannotParse(mentioned);
     }
     Analysis a = new Analysis(expandSearches ? sql : null);
     try {
@@ -120,7 +117,18 @@ final class SqlAnalyzer {
       return a.toPlan();
     } catch (Refusal r) {
       return StatementPlan.refused(r.getMessage());
+    } catch (RuntimeException e) {
+      // a tree the walk does not expect (JSqlParser 5.4 reads "DELETE FROM WHERE ..." as a DELETE of no
+      // table): what it would do with the values is unknown, so it is refused like unparseable SQL
+      return cannotParse(mentioned);
     }
+  }
+
+  private static StatementPlan cannotParse(String mentioned) {
+    return StatementPlan.refused("FieldVault cannot parse a statement that mentions table " + mentioned
+        + ", which has encrypted columns, so it cannot tell which values to encrypt; it was not sent."
+        + " Write it as a plain SELECT/INSERT/UPDATE/DELETE with ? parameters, or run it on the unwrapped"
+        + " connection (connection.unwrap(Connection.class)) with values encrypted by FieldEncryptor");
   }
 
   /**
