@@ -11,7 +11,7 @@ final class Mutant {
   /** How a mutant fared on the plain table and through the wrapper. */
   enum Outcome {
     SAME_RESULT, REFUSED, BOTH_FAIL, ONLY_PLAIN_FAILS, ONLY_ENCRYPTED_FAILS,
-    /** LIMIT / OFFSET without ORDER BY id: which rows it keeps depends on the order of ciphertexts. */
+    /** Reads a blind index, or LIMIT / OFFSET without ORDER BY id (it depends on the order of ciphertexts). */
     NOT_COMPARABLE
   }
 
@@ -53,11 +53,17 @@ final class Mutant {
   }
 
   /**
-   * Whether the rows a statement returns are defined by the plain values: true unless it has LIMIT or
-   * OFFSET without ORDER BY id (ORDER BY an encrypted column sorts by ciphertext).
+   * Whether the rows a statement returns are defined by the plain values: true unless it reads a
+   * blind index, or has LIMIT or OFFSET without ORDER BY id (ORDER BY an encrypted column sorts by
+   * ciphertext).
    */
   static boolean comparable(String sql) {
     List<String> t = tokens(sql.toLowerCase(java.util.Locale.ROOT));
+    int from = t.indexOf("from");
+    if (t.get(0).equals("select") && from > 0
+        && (t.subList(0, from).contains("bi_bi") || t.subList(0, from).contains("e.bi_bi"))) {
+      return false; // a blind index is read as it is stored, never decrypted
+    }
     if (!t.contains("limit") && !t.contains("offset")) {
       return true;
     }

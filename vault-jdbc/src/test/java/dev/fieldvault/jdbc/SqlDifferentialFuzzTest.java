@@ -152,21 +152,22 @@ class SqlDifferentialFuzzTest {
   // The properties, for one statement
 
   private void differential(Case c, Random r, String where) throws SQLException {
-    List<List<Object>> values = c.values(r, c.batch() ? 2 + r.nextInt(3) : 1);
-    boolean setString = r.nextBoolean();
+    // a batch of 2 to 4 rows, or the statement run once or twice (reused) with new values
+    List<List<Object>> values = c.values(r, c.batch() ? 2 + r.nextInt(3) : 1 + r.nextInt(2));
+    Binding binding = Binding.values()[r.nextInt(Binding.values().length)];
     String what = where + describe(c.sql(), values);
     int mark = recorder.mark();
     String expected;
     String actual;
     try {
-      expected = run(plain, c.on(PLAIN), c.batch(), c.ordered(), values, setString, PLAIN);
+      expected = run(plain, c.on(PLAIN), c.batch(), c.ordered(), values, binding, PLAIN);
     } catch (SQLException e) {
       throw new AssertionError("the generator wrote SQL the plain table rejects: " + e + what, e);
     } finally {
       plain.rollback();
     }
     try {
-      actual = run(enc, c.on(ENC), c.batch(), c.ordered(), values, setString, ENC);
+      actual = run(enc, c.on(ENC), c.batch(), c.ordered(), values, binding, ENC);
     } catch (SQLException e) {
       throw new AssertionError("the wrapper failed: " + e + what, e);
     } finally {
@@ -182,7 +183,7 @@ class SqlDifferentialFuzzTest {
     String what = where + describe(c.sql(), values);
     int mark = recorder.mark();
     try {
-      run(enc, c.on(ENC), false, false, values, r.nextBoolean(), ENC);
+      run(enc, c.on(ENC), false, false, values, Binding.SET_OBJECT, ENC);
       fail("not refused" + what);
     } catch (StatementRefusedException expected) {
       assertThat(expected.getMessage()).as(what).doesNotContain(SqlFuzzGenerator.ENCRYPTED_PLAINTEXTS);
@@ -198,19 +199,19 @@ class SqlDifferentialFuzzTest {
     String sql = Mutant.mutate(base.sql(), r);
     List<List<Object>> values = List.of(Mutant.values(base.values(r, 1).get(0), Mutant.parameters(sql), r));
     String what = where + " (mutant of: " + base.sql() + ")" + describe(sql, values);
-    boolean setString = r.nextBoolean();
+    Binding binding = Binding.values()[r.nextInt(Binding.values().length)];
     int mark = recorder.mark();
     String expected = null;
     String actual = null;
     try {
-      expected = run(plain, sql.replace(SqlFuzzGenerator.TABLE, PLAIN), false, false, values, setString, PLAIN);
+      expected = run(plain, sql.replace(SqlFuzzGenerator.TABLE, PLAIN), false, false, values, binding, PLAIN);
     } catch (SQLException | RuntimeException e) {
       // the database rejects it: the wrapper may refuse it, or the database reject it too
     } finally {
       plain.rollback();
     }
     try {
-      actual = run(enc, sql.replace(SqlFuzzGenerator.TABLE, ENC), false, false, values, setString, ENC);
+      actual = run(enc, sql.replace(SqlFuzzGenerator.TABLE, ENC), false, false, values, binding, ENC);
     } catch (StatementRefusedException e) {
       assertThat(recorder.since(mark)).as("a refused statement reached the driver" + what).isEmpty();
       return Mutant.Outcome.REFUSED;
@@ -242,33 +243,48 @@ class SqlDifferentialFuzzTest {
   // --------------------------------------------------------------------------------------------
   // Running a statement
 
-  /** Runs a statement: its rows, or its update counts and the table's rows afterwards, as text. */
+  /** How parameters are bound: setObject, or setString for strings, or setObject from the last to the first. */
+  enum Binding {
+    SET_OBJECT, SET_STRING, LAST_FIRST
+  }
+
+  /**
+   * Runs a statement: its rows, or its update counts and the table's rows afterwards, as text. A batch
+   * adds every row of values; otherwise the statement runs once per row of values.
+   */
   private static String run(Connection c, String sql, boolean batch, boolean ordered, List<List<Object>> values,
-      boolean setString, String table) throws SQLException {
+      Binding binding, String table) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       if (batch) {
         for (List<Object> row : values) {
-          bind(ps, row, setString);
+          bind(ps, row, binding);
           ps.addBatch();
         }
         return Arrays.toString(ps.executeBatch()) + "\n" + snapshot(c, table);
       }
-      bind(ps, values.get(0), setString);
-      if (ps.execute()) {
-        try (ResultSet rs = ps.getResultSet()) {
-          return rows(rs, ordered);
+      StringBuilder out = new StringBuilder();
+      for (List<Object> row : values) {
+        bind(ps, row, binding);
+        if (ps.execute()) {
+          try (ResultSet rs = ps.getResultSet()) {
+            out.append(rows(rs, ordered));
+          }
+        } else {
+          out.append(ps.getUpdateCount()).append('\n').append(snapshot(c, table));
         }
+        out.append("\n--\n");
       }
-      return ps.getUpdateCount() + "\n" + snapshot(c, table);
+      return out.toString();
     }
   }
 
-  private static void bind(PreparedStatement ps, List<Object> row, boolean setString) throws SQLException {
-    for (int i = 0; i < row.size(); i++) {
+  private static void bind(PreparedStatement ps, List<Object> row, Binding binding) throws SQLException {
+    for (int k = 0; k < row.size(); k++) {
+      int i = binding == Binding.LAST_FIRST ? row.size() - 1 - k : k;
       Object v = row.get(i);
       if (v == null) {
         ps.setNull(i + 1, Types.VARCHAR);
-      } else if (v instanceof String && setString) {
+      } else if (v instanceof String && binding == Binding.SET_STRING) {
         ps.setString(i + 1, (String) v);
       } else {
         ps.setObject(i + 1, v);
@@ -345,7 +361,7 @@ class SqlDifferentialFuzzTest {
   private static void write(Connection c, String sql, List<List<Object>> values) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (List<Object> row : values) {
-        bind(ps, row, false);
+        bind(ps, row, Binding.SET_OBJECT);
         ps.addBatch();
       }
       ps.executeBatch();

@@ -165,9 +165,7 @@ final class SqlFuzzGenerator {
       first = false;
       assign(c);
     }
-    if (unsafeSet) {
-      unsafeAssignment(rowBound);
-    }
+    boolean rowBoundWithoutId = unsafeSet && unsafeAssignment(rowBound);
     if (rowBound) {
       sql.append(" WHERE id = ");
       param(Role.ID);
@@ -178,6 +176,13 @@ final class SqlFuzzGenerator {
         sql.append(" AND ");
         unsafeAtom();
       }
+    } else if (rowBoundWithoutId) {
+      // a row-bound column needs WHERE id = ? at the top (an OR hides it)
+      sql.append(" WHERE id > ");
+      param(Role.ID);
+      sql.append(" OR (");
+      condition(2, false);
+      sql.append(')');
     } else {
       where(unsafe && !unsafeSet, false, !unsafe || unsafeSet ? r.nextInt(20) != 0 : true);
     }
@@ -566,8 +571,11 @@ final class SqlFuzzGenerator {
     }
   }
 
-  /** Appends {@code , col = <something the wrapper cannot encrypt>} to a SET list. */
-  private void unsafeAssignment(boolean rowBound) {
+  /**
+   * Appends {@code , col = <something the wrapper cannot encrypt>} to a SET list; true when that is the
+   * row-bound column, which is unsafe only without {@code WHERE id = ?}.
+   */
+  private boolean unsafeAssignment(boolean rowBound) {
     switch (r.nextInt(rowBound ? 5 : 6)) {
       case 0:
         sql.append(", det = '").append(DET.get(0)).append('\'');
@@ -589,10 +597,11 @@ final class SqlFuzzGenerator {
         sql.append(", det = t");
         break;
       default:
-        // a row-bound column without WHERE id = ?
         sql.append(", rnd = ");
         param(Role.RND);
+        return true;
     }
+    return false;
   }
 
   // ----------------------------------------------------------------------------------------------
