@@ -860,6 +860,8 @@ final class SqlAnalyzer {
       Map<Source, Map<String, String>> labelOf = new HashMap<>();
       List<Source> starred = new ArrayList<>();
       Map<String, Map.Entry<Source, ReadColumn>> found = new LinkedHashMap<>();
+      // labels of result columns that are not decrypted: a plain or blind-index column, an aliased expression
+      List<String> others = new ArrayList<>();
       for (SelectItem<?> it : items) {
         Expression e = it.getExpression();
         if (e instanceof AllTableColumns) {
@@ -883,10 +885,24 @@ final class SqlAnalyzer {
           Resolved r = resolve(c, scope);
           if (r != null && !r.blindIndex) {
             ReadColumn rc = r.source.exposed.get(unquote(c.getColumnName()));
-            found.put(label, Map.entry(r.source, rc));
+            Map.Entry<Source, ReadColumn> before = found.put(label, Map.entry(r.source, rc));
+            if (before != null && before.getValue().column != rc.column) {
+              throw ambiguousLabel(label, rc.column);
+            }
+          } else {
+            others.add(label);
           }
         } else {
+          if (it.getAlias() != null) {
+            others.add(unquote(it.getAlias().getName()));
+          }
           condition(e, scope);
+        }
+      }
+      for (String label : others) {
+        ReadColumn rc = found.containsKey(label) ? found.get(label).getValue() : labels.get(label);
+        if (rc != null) {
+          throw ambiguousLabel(label, rc.column);
         }
       }
       for (Map.Entry<String, Map.Entry<Source, ReadColumn>> f : found.entrySet()) {
@@ -902,6 +918,13 @@ final class SqlAnalyzer {
         labels.put(f.getKey(), new ReadColumn(rc.column, rowIdLabel));
       }
       return labels;
+    }
+
+    /** Result columns are matched by label: one label for two columns would decrypt the wrong one. */
+    Refusal ambiguousLabel(String label, EncryptedColumn column) {
+      return new Refusal("The result column label " + label + " is used for encrypted column "
+          + column.qualifiedName() + " and for another column of the same query, so FieldVault cannot tell which"
+          + " one to decrypt; it was not sent. Give them different aliases (AS ...)");
     }
 
     Source sourceOf(Column c, Scope scope) {

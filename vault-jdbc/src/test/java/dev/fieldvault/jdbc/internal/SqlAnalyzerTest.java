@@ -190,6 +190,20 @@ class SqlAnalyzerTest {
   }
 
   @Test
+  void aResultLabelOfAnEncryptedColumnAndOfAnotherColumn_isRefused_sinceTheWrongOneWouldBeDecrypted() {
+    // found by SqlDifferentialFuzzTest: "SELECT id, det, rnd AS t, t" decrypted the plain column t
+    assertThat(refusal("SELECT id, ssn AS name, name FROM customer")).contains("label name")
+        .contains("customer.ssn").contains("different aliases");
+    assertThat(refusal("SELECT id, email, note AS email FROM customer")).contains("label email");
+    assertThat(refusal("SELECT *, name AS note FROM customer")).contains("label note");
+    assertThat(analyzer.analyze("SELECT email, email AS email FROM customer").refusal).isNull();
+    assertThat(analyzer.analyze("SELECT c.email, d.email FROM customer c JOIN customer d ON d.id = c.id").refusal)
+        .isNull();
+    assertThat(analyzer.analyze("SELECT id, ssn AS name, name AS n2, phone_bidx FROM customer").read)
+        .containsOnlyKeys("name");
+  }
+
+  @Test
   void statementsThatSearchNothing_haveNoExpansion() {
     assertThat(analyzer.analyze("UPDATE customer SET email = ?, note = ? WHERE id = ?").search).isNull();
     assertThat(analyzer.analyze("INSERT INTO customer (id, phone, phone_bidx) VALUES (?, ?, ?)").search).isNull();
