@@ -11,7 +11,7 @@ final class Mutant {
   /** How a mutant fared on the plain table and through the wrapper. */
   enum Outcome {
     SAME_RESULT, REFUSED, BOTH_FAIL, ONLY_PLAIN_FAILS, ONLY_ENCRYPTED_FAILS,
-    /** Reads a blind index, or LIMIT / OFFSET without ORDER BY id (it depends on the order of ciphertexts). */
+    /** Depends on stored forms: see {@link Mutant#comparable(String)}. */
     NOT_COMPARABLE
   }
 
@@ -54,8 +54,8 @@ final class Mutant {
 
   /**
    * Whether the rows a statement returns are defined by the plain values: true unless it reads a
-   * blind index, or has LIMIT or OFFSET without ORDER BY id (ORDER BY an encrypted column sorts by
-   * ciphertext).
+   * blind index, compares an encrypted column with another column, or has LIMIT or OFFSET without
+   * ORDER BY id (ORDER BY an encrypted column sorts by ciphertext).
    */
   static boolean comparable(String sql) {
     List<String> t = tokens(sql.toLowerCase(java.util.Locale.ROOT));
@@ -63,6 +63,9 @@ final class Mutant {
     if (t.get(0).equals("select") && from > 0
         && (t.subList(0, from).contains("bi_bi") || t.subList(0, from).contains("e.bi_bi"))) {
       return false; // a blind index is read as it is stored, never decrypted
+    }
+    if (comparesEncryptedColumnWithColumn(t)) {
+      return false; // stored forms are compared (as in a join), not plaintexts
     }
     if (!t.contains("limit") && !t.contains("offset")) {
       return true;
@@ -73,6 +76,45 @@ final class Mutant {
       }
     }
     return false;
+  }
+
+  private static final List<String> COLUMNS = List.of("id", "det", "rnd", "bi", "bi_bi", "n", "t");
+  private static final List<String> ENCRYPTED = List.of("det", "rnd", "bi", "bi_bi");
+
+  /** Whether some {@code =, <>, !=} or IN list has two column operands, one of them encrypted. */
+  private static boolean comparesEncryptedColumnWithColumn(List<String> t) {
+    for (int i = 0; i < t.size(); i++) {
+      List<String> operands = new ArrayList<>();
+      String op = t.get(i);
+      if (op.equals("=") || op.equals("<>") || op.equals("!=")) {
+        operands.add(operand(t, i, -1));
+        operands.add(operand(t, i, +1));
+      } else if (op.equals("in") && i + 1 < t.size() && t.get(i + 1).equals("(")) {
+        operands.add(operand(t, i > 0 && t.get(i - 1).equals("not") ? i - 1 : i, -1));
+        for (int j = i + 2; j < t.size() && !t.get(j).equals(")"); j++) {
+          operands.add(column(t.get(j)));
+        }
+      }
+      long columns = operands.stream().filter(o -> o != null).count();
+      if (columns >= 2 && operands.stream().anyMatch(o -> o != null && ENCRYPTED.contains(o))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The column next to token {@code i} in direction {@code step}, past parentheses, or null. */
+  private static String operand(List<String> t, int i, int step) {
+    int j = i + step;
+    while (j >= 0 && j < t.size() && (t.get(j).equals("(") || t.get(j).equals(")"))) {
+      j += step;
+    }
+    return j >= 0 && j < t.size() ? column(t.get(j)) : null;
+  }
+
+  private static String column(String token) {
+    String name = token.startsWith("e.") || token.startsWith("s.") ? token.substring(2) : token;
+    return COLUMNS.contains(name) ? name : null;
   }
 
   /** The base statement's values, cut or extended with numbers to {@code count}. */

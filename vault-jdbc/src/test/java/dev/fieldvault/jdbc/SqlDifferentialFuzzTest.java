@@ -88,14 +88,31 @@ class SqlDifferentialFuzzTest {
       throws Exception {
     setUp(kind);
     for (KeyState state : KeyState.values()) {
+      List<PreparedStatement> carried = new ArrayList<>();
+      List<Case> carriedCases = new ArrayList<>();
+      if (state != KeyState.ONE_KEY) {
+        // prepared before the keyring changes: with one key and run with two (prepared again), or with
+        // two and run with one (the extra parameters kept, a value repeated)
+        for (int i = 0; i < cases(kind) / 10; i++) {
+          Case c = new SqlFuzzGenerator(random(kind, state, 4, i)).safe();
+          carriedCases.add(c);
+          carried.add(enc.prepareStatement(c.on(ENC)));
+        }
+      }
       enter(state);
+      for (int i = 0; i < carried.size(); i++) {
+        Random r = random(kind, state, 5, i);
+        try (PreparedStatement ps = carried.get(i)) {
+          differential(carriedCases.get(i), r, where(kind, state, i) + " (prepared before the keyring changed)", ps);
+        }
+      }
       int n = cases(kind);
       int rewritten = 0;
       for (int i = 0; i < n; i++) {
         Random r = random(kind, state, 1, i);
         Case c = new SqlFuzzGenerator(r).safe();
         int mark = recorder.mark();
-        differential(c, r, where(kind, state, i));
+        differential(c, r, where(kind, state, i), null);
         Object sent = recorder.since(mark).get(0).toString();
         if (state != KeyState.SPLIT_ACROSS_TWO_KEYS) {
           assertThat(sent).as("one readable key: the SQL as written" + where(kind, state, i)).isEqualTo(c.on(ENC));
@@ -106,7 +123,9 @@ class SqlDifferentialFuzzTest {
       if (state == KeyState.SPLIT_ACROSS_TWO_KEYS) {
         assertThat(rewritten).as("searches rewritten for two keys").isGreaterThan(n / 4);
       }
-      System.out.println("SqlDifferentialFuzzTest " + kind + " " + state + ": " + n + " statements, seed " + SEED
+      System.out.println("SqlDifferentialFuzzTest " + kind + " " + state + ": " + n + " statements"
+          + (carried.isEmpty() ? "" : " and " + carried.size() + " prepared before the keyring changed")
+          + ", seed " + SEED
           + (state == KeyState.SPLIT_ACROSS_TWO_KEYS ? ", " + rewritten + " rewritten for two keys" : ""));
     }
     assertThat(recorder.plaintextSince(0, SqlFuzzGenerator.ENCRYPTED_PLAINTEXTS))
@@ -151,7 +170,8 @@ class SqlDifferentialFuzzTest {
   // --------------------------------------------------------------------------------------------
   // The properties, for one statement
 
-  private void differential(Case c, Random r, String where) throws SQLException {
+  /** Runs a statement on both tables; through {@code prepared} on the encrypted one when not null. */
+  private void differential(Case c, Random r, String where, PreparedStatement prepared) throws SQLException {
     // a batch of 2 to 4 rows, or the statement run once or twice (reused) with new values
     List<List<Object>> values = c.values(r, c.batch() ? 2 + r.nextInt(3) : 1 + r.nextInt(2));
     Binding binding = Binding.values()[r.nextInt(Binding.values().length)];
@@ -167,7 +187,8 @@ class SqlDifferentialFuzzTest {
       plain.rollback();
     }
     try {
-      actual = run(enc, c.on(ENC), c.batch(), c.ordered(), values, binding, ENC);
+      actual = prepared != null ? run(prepared, enc, c.batch(), c.ordered(), values, binding, ENC)
+          : run(enc, c.on(ENC), c.batch(), c.ordered(), values, binding, ENC);
     } catch (SQLException e) {
       throw new AssertionError("the wrapper failed: " + e + what, e);
     } finally {
@@ -255,27 +276,32 @@ class SqlDifferentialFuzzTest {
   private static String run(Connection c, String sql, boolean batch, boolean ordered, List<List<Object>> values,
       Binding binding, String table) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      if (batch) {
-        for (List<Object> row : values) {
-          bind(ps, row, binding);
-          ps.addBatch();
-        }
-        return Arrays.toString(ps.executeBatch()) + "\n" + snapshot(c, table);
-      }
-      StringBuilder out = new StringBuilder();
+      return run(ps, c, batch, ordered, values, binding, table);
+    }
+  }
+
+  private static String run(PreparedStatement ps, Connection c, boolean batch, boolean ordered,
+      List<List<Object>> values, Binding binding, String table) throws SQLException {
+    if (batch) {
       for (List<Object> row : values) {
         bind(ps, row, binding);
-        if (ps.execute()) {
-          try (ResultSet rs = ps.getResultSet()) {
-            out.append(rows(rs, ordered));
-          }
-        } else {
-          out.append(ps.getUpdateCount()).append('\n').append(snapshot(c, table));
-        }
-        out.append("\n--\n");
+        ps.addBatch();
       }
-      return out.toString();
+      return Arrays.toString(ps.executeBatch()) + "\n" + snapshot(c, table);
     }
+    StringBuilder out = new StringBuilder();
+    for (List<Object> row : values) {
+      bind(ps, row, binding);
+      if (ps.execute()) {
+        try (ResultSet rs = ps.getResultSet()) {
+          out.append(rows(rs, ordered));
+        }
+      } else {
+        out.append(ps.getUpdateCount()).append('\n').append(snapshot(c, table));
+      }
+      out.append("\n--\n");
+    }
+    return out.toString();
   }
 
   private static void bind(PreparedStatement ps, List<Object> row, Binding binding) throws SQLException {
