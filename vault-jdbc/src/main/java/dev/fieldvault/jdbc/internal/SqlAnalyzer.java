@@ -1100,8 +1100,32 @@ final class SqlAnalyzer {
           }
         } else {
           refuseComputed(e.getLeftExpression());
+          if (right instanceof ExpressionList) {
+            inListOfAnotherExpression(e.getLeftExpression(), (ExpressionList<?>) right);
+          }
         }
         return super.visit(e, context);
+      }
+
+      /**
+       * {@code x IN (..., col, ...)}: a column x is compared with the stored form (as in a join); a
+       * value or expression x would reach the database as it is, so it is refused, as is an expression
+       * of an encrypted column in the list.
+       */
+      void inListOfAnotherExpression(Expression left, ExpressionList<?> list) {
+        boolean columnLeft = unparen(left) instanceof Column;
+        for (Object o : list) {
+          Resolved col = direct((Expression) o);
+          if (col == null) {
+            refuseComputed((Expression) o);
+          } else if (!columnLeft) {
+            throw new Refusal("An IN list holds " + (col.blindIndex ? "blind-index column " + col.column.table()
+                + "." + col.column.blindIndexColumn() + " of " + col.column.qualifiedName() : "encrypted column "
+                + col.column.qualifiedName()) + " and compares it with a value or expression, which would reach"
+                + " the database as a plaintext; it was not sent. Compare the column itself: column = ? or"
+                + " column IN (?, ...)");
+          }
+        }
       }
 
       @Override
@@ -1131,6 +1155,8 @@ final class SqlAnalyzer {
       @Override
       public <S> Void visit(Between e, S context) {
         refuseRange(e.getLeftExpression(), "BETWEEN");
+        refuseRange(e.getBetweenExpressionStart(), "BETWEEN");
+        refuseRange(e.getBetweenExpressionEnd(), "BETWEEN");
         return super.visit(e, context);
       }
 
@@ -1149,7 +1175,7 @@ final class SqlAnalyzer {
 
       @Override
       public <S> Void visit(LikeExpression e, S context) {
-        refuseRange(e.getLeftExpression(), "LIKE");
+        refuseRanges(e, "LIKE");
         return super.visit(e, context);
       }
 

@@ -204,6 +204,19 @@ class SqlAnalyzerTest {
   }
 
   @Test
+  void anEncryptedColumnOnTheRightOfInBetweenOrLike_isRefused_elseTheValueWouldBeSentAsPlaintext() {
+    // found by SqlDifferentialFuzzTest: "? NOT IN (bi_bi)" sent its value as it is and deleted the wrong rows
+    assertThat(refusal("SELECT id FROM customer WHERE ? IN (email)")).contains("customer.email");
+    assertThat(refusal("DELETE FROM customer WHERE ? NOT IN (phone_bidx, ?)")).contains("phone_bidx");
+    assertThat(refusal("SELECT id FROM customer WHERE 'a@b' IN (name, email)")).contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE ? IN (LOWER(email))")).contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE ? BETWEEN email AND ?")).contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE ? LIKE phone_bidx")).contains("customer.phone");
+    assertThat(analyzer.analyze("SELECT id FROM customer WHERE name IN (email) AND ? IN (name, 'x')").refusal)
+        .as("a column compared with the stored form, a value with plain columns").isNull();
+  }
+
+  @Test
   void statementsThatSearchNothing_haveNoExpansion() {
     assertThat(analyzer.analyze("UPDATE customer SET email = ?, note = ? WHERE id = ?").search).isNull();
     assertThat(analyzer.analyze("INSERT INTO customer (id, phone, phone_bidx) VALUES (?, ?, ?)").search).isNull();
