@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnyComparisonExpression;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
@@ -1013,6 +1014,8 @@ final class SqlAnalyzer {
             searchComparison(e, right, p, negated, r.column);
           }
         } else if (l == null) {
+          refuseValueAgainstSubquery(left, right);
+          refuseValueAgainstSubquery(right, left);
           refuseComputed(left);
           refuseComputed(right);
         }
@@ -1102,6 +1105,8 @@ final class SqlAnalyzer {
           refuseComputed(e.getLeftExpression());
           if (right instanceof ExpressionList) {
             inListOfAnotherExpression(e.getLeftExpression(), (ExpressionList<?>) right);
+          } else {
+            refuseValueAgainstSubquery(right, e.getLeftExpression());
           }
         }
         return super.visit(e, context);
@@ -1119,13 +1124,78 @@ final class SqlAnalyzer {
           if (col == null) {
             refuseComputed((Expression) o);
           } else if (!columnLeft) {
-            throw new Refusal("An IN list holds " + (col.blindIndex ? "blind-index column " + col.column.table()
-                + "." + col.column.blindIndexColumn() + " of " + col.column.qualifiedName() : "encrypted column "
-                + col.column.qualifiedName()) + " and compares it with a value or expression, which would reach"
-                + " the database as a plaintext; it was not sent. Compare the column itself: column = ? or"
-                + " column IN (?, ...)");
+            throw comparedWithValue(col, "An IN list holds");
           }
         }
+      }
+
+      /** A value or expression compared with an encrypted column a subquery selects would be sent as it is. */
+      void refuseValueAgainstSubquery(Expression subquery, Expression other) {
+        Resolved col = selectedBySubquery(subquery);
+        if (col != null && !(unparen(other) instanceof Column)) {
+          throw comparedWithValue(col, "A subquery selects");
+        }
+      }
+
+      Refusal comparedWithValue(Resolved col, String what) {
+        return new Refusal(what + " " + (col.blindIndex ? "blind-index column " + col.column.table() + "."
+            + col.column.blindIndexColumn() + " of " + col.column.qualifiedName() : "encrypted column "
+            + col.column.qualifiedName()) + " and compares it with a value or expression, which would reach the"
+            + " database as a plaintext; it was not sent. Compare the column itself: column = ? or"
+            + " column IN (?, ...)");
+      }
+
+      /** The encrypted or blind-index column {@code (SELECT ...)} or {@code ANY/ALL (SELECT ...)} selects, or null. */
+      Resolved selectedBySubquery(Expression e) {
+        e = unparen(e);
+        Select s = e instanceof Select ? (Select) e
+            : e instanceof AnyComparisonExpression ? ((AnyComparisonExpression) e).getSelect() : null;
+        return s == null ? null : selectedBy(s);
+      }
+
+      Resolved selectedBy(Select s) {
+        if (s instanceof ParenthesedSelect) {
+          return selectedBy(((ParenthesedSelect) s).getSelect());
+        }
+        if (s instanceof SetOperationList) {
+          for (Select part : ((SetOperationList) s).getSelects()) {
+            Resolved r = selectedBy(part);
+            if (r != null) {
+              return r;
+            }
+          }
+          return null;
+        }
+        if (!(s instanceof PlainSelect)) {
+          return null;
+        }
+        PlainSelect ps = (PlainSelect) s;
+        List<String> tables = new ArrayList<>();
+        List<FromItem> from = new ArrayList<>();
+        from.add(ps.getFromItem());
+        if (ps.getJoins() != null) {
+          ps.getJoins().forEach(j -> from.add(j.getFromItem()));
+        }
+        for (FromItem fi : from) {
+          if (fi instanceof Table && columns.hasTable(tableName((Table) fi))) {
+            tables.add(tableName((Table) fi));
+          }
+        }
+        for (SelectItem<?> it : ps.getSelectItems()) {
+          Expression x = unparen(it.getExpression());
+          for (String t : tables) {
+            if (x instanceof AllColumns || x instanceof AllTableColumns) {
+              return new Resolved(columns.ofTable(t).values().iterator().next(), false, null);
+            }
+            String name = x instanceof Column ? unquote(((Column) x).getColumnName()) : null;
+            EncryptedColumn enc = name == null ? null : columns.find(t, name).orElse(null);
+            EncryptedColumn owner = name == null ? null : columns.findByBlindIndexColumn(t, name).orElse(null);
+            if (enc != null || owner != null) {
+              return new Resolved(enc != null ? enc : owner, enc == null, null);
+            }
+          }
+        }
+        return null;
       }
 
       @Override

@@ -217,6 +217,21 @@ class SqlAnalyzerTest {
   }
 
   @Test
+  void aValueComparedWithASubqueryThatSelectsAnEncryptedColumn_isRefused_elseItWouldBeSentAsPlaintext() {
+    assertThat(refusal("SELECT id FROM customer WHERE ? IN (SELECT email FROM customer)")).contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE ? = (SELECT c.email FROM customer c WHERE c.id = 1)"))
+        .contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE ? <> ANY (SELECT phone_bidx FROM customer)"))
+        .contains("phone_bidx");
+    assertThat(refusal("SELECT id FROM customer WHERE (SELECT email FROM customer WHERE id = 1) = 'a@b'"))
+        .contains("customer.email");
+    assertThat(refusal("SELECT id FROM orders WHERE ? NOT IN (SELECT name FROM customer UNION SELECT email FROM"
+        + " customer)")).contains("customer.email");
+    assertThat(analyzer.analyze("SELECT id FROM customer c WHERE c.email IN (SELECT email FROM customer)"
+        + " AND ? IN (SELECT name FROM customer)").refusal).as("a column; a plain column").isNull();
+  }
+
+  @Test
   void statementsThatSearchNothing_haveNoExpansion() {
     assertThat(analyzer.analyze("UPDATE customer SET email = ?, note = ? WHERE id = ?").search).isNull();
     assertThat(analyzer.analyze("INSERT INTO customer (id, phone, phone_bidx) VALUES (?, ?, ?)").search).isNull();
