@@ -499,9 +499,36 @@ final class SqlFuzzGenerator {
   // What the wrapper must refuse
 
   private void unsafeAtom() {
-    String c = q + pick("det", "det", "bi_bi", "rnd", "bi");
+    String name = pick("det", "det", "bi_bi", "rnd", "bi");
+    String c = q + name;
     String lit = "'" + pick(DET.get(0), DET.get(1), BI.get(0), RND.get(0)) + "'";
-    switch (r.nextInt(15)) {
+    switch (r.nextInt(19)) {
+      case 15:
+        // the encrypted column on the right: an element of the IN list of a value
+        param(Role.DET);
+        sql.append(pick(" IN (", " NOT IN (", " IN (n, ")).append(c).append(')');
+        break;
+      case 16:
+        sql.append(lit).append(" IN (").append(c).append(", ");
+        param(Role.DET);
+        sql.append(')');
+        break;
+      case 17:
+        param(Role.DET);
+        if (r.nextBoolean()) {
+          sql.append(" BETWEEN ").append(c).append(" AND ");
+          param(Role.DET);
+        } else {
+          sql.append(" LIKE ").append(c);
+        }
+        break;
+      case 18:
+        // a value compared with what a subquery selects
+        param(Role.DET);
+        String op = pick(" IN (", " NOT IN (", " = (", " <> ALL (");
+        sql.append(op).append("SELECT ").append(name).append(" FROM ").append(TABLE)
+            .append(op.equals(" = (") ? " WHERE id = 1)" : ")");
+        break;
       case 0:
         sql.append(c).append(pick(" = ", " <> ", " != ")).append(lit);
         break;
