@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnyComparisonExpression;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
@@ -109,10 +110,7 @@ final class SqlAnalyzer {
     try {
       statement = CCJSqlParserUtil.parse(sql);
     } catch (JSQLParserException | RuntimeException e) {
-      return StatementPlan.refused("FieldVault cannot parse a statement that mentions table " + mentioned
-          + ", which has encrypted columns, so it cannot tell which values to encrypt; it was not sent."
-          + " Write it as a plain SELECT/INSERT/UPDATE/DELETE with ? parameters, or run it on the unwrapped"
-          + " connection (connection.unwrap(Connection.class)) with values encrypted by FieldEncryptor");
+      return cannotParse(mentioned);
     }
     Analysis a = new Analysis(expandSearches ? sql : null);
     try {
@@ -120,7 +118,18 @@ final class SqlAnalyzer {
       return a.toPlan();
     } catch (Refusal r) {
       return StatementPlan.refused(r.getMessage());
+    } catch (RuntimeException e) {
+      // a tree the walk does not expect (JSqlParser 5.4 reads "DELETE FROM WHERE ..." as a DELETE of no
+      // table): what it would do with the values is unknown, so it is refused like unparseable SQL
+      return cannotParse(mentioned);
     }
+  }
+
+  private static StatementPlan cannotParse(String mentioned) {
+    return StatementPlan.refused("FieldVault cannot parse a statement that mentions table " + mentioned
+        + ", which has encrypted columns, so it cannot tell which values to encrypt; it was not sent."
+        + " Write it as a plain SELECT/INSERT/UPDATE/DELETE with ? parameters, or run it on the unwrapped"
+        + " connection (connection.unwrap(Connection.class)) with values encrypted by FieldEncryptor");
   }
 
   /**
@@ -852,6 +861,8 @@ final class SqlAnalyzer {
       Map<Source, Map<String, String>> labelOf = new HashMap<>();
       List<Source> starred = new ArrayList<>();
       Map<String, Map.Entry<Source, ReadColumn>> found = new LinkedHashMap<>();
+      // labels of result columns that are not decrypted: a plain or blind-index column, an aliased expression
+      List<String> others = new ArrayList<>();
       for (SelectItem<?> it : items) {
         Expression e = it.getExpression();
         if (e instanceof AllTableColumns) {
@@ -875,10 +886,24 @@ final class SqlAnalyzer {
           Resolved r = resolve(c, scope);
           if (r != null && !r.blindIndex) {
             ReadColumn rc = r.source.exposed.get(unquote(c.getColumnName()));
-            found.put(label, Map.entry(r.source, rc));
+            Map.Entry<Source, ReadColumn> before = found.put(label, Map.entry(r.source, rc));
+            if (before != null && before.getValue().column != rc.column) {
+              throw ambiguousLabel(label, rc.column);
+            }
+          } else {
+            others.add(label);
           }
         } else {
+          if (it.getAlias() != null) {
+            others.add(unquote(it.getAlias().getName()));
+          }
           condition(e, scope);
+        }
+      }
+      for (String label : others) {
+        ReadColumn rc = found.containsKey(label) ? found.get(label).getValue() : labels.get(label);
+        if (rc != null) {
+          throw ambiguousLabel(label, rc.column);
         }
       }
       for (Map.Entry<String, Map.Entry<Source, ReadColumn>> f : found.entrySet()) {
@@ -894,6 +919,13 @@ final class SqlAnalyzer {
         labels.put(f.getKey(), new ReadColumn(rc.column, rowIdLabel));
       }
       return labels;
+    }
+
+    /** Result columns are matched by label: one label for two columns would decrypt the wrong one. */
+    Refusal ambiguousLabel(String label, EncryptedColumn column) {
+      return new Refusal("The result column label " + label + " is used for encrypted column "
+          + column.qualifiedName() + " and for another column of the same query, so FieldVault cannot tell which"
+          + " one to decrypt; it was not sent. Give them different aliases (AS ...)");
     }
 
     Source sourceOf(Column c, Scope scope) {
@@ -982,6 +1014,8 @@ final class SqlAnalyzer {
             searchComparison(e, right, p, negated, r.column);
           }
         } else if (l == null) {
+          refuseValueAgainstSubquery(left, right);
+          refuseValueAgainstSubquery(right, left);
           refuseComputed(left);
           refuseComputed(right);
         }
@@ -1069,8 +1103,99 @@ final class SqlAnalyzer {
           }
         } else {
           refuseComputed(e.getLeftExpression());
+          if (right instanceof ExpressionList) {
+            inListOfAnotherExpression(e.getLeftExpression(), (ExpressionList<?>) right);
+          } else {
+            refuseValueAgainstSubquery(right, e.getLeftExpression());
+          }
         }
         return super.visit(e, context);
+      }
+
+      /**
+       * {@code x IN (..., col, ...)}: a column x is compared with the stored form (as in a join); a
+       * value or expression x would reach the database as it is, so it is refused, as is an expression
+       * of an encrypted column in the list.
+       */
+      void inListOfAnotherExpression(Expression left, ExpressionList<?> list) {
+        boolean columnLeft = unparen(left) instanceof Column;
+        for (Object o : list) {
+          Resolved col = direct((Expression) o);
+          if (col == null) {
+            refuseComputed((Expression) o);
+          } else if (!columnLeft) {
+            throw comparedWithValue(col, "An IN list holds");
+          }
+        }
+      }
+
+      /** A value or expression compared with an encrypted column a subquery selects would be sent as it is. */
+      void refuseValueAgainstSubquery(Expression subquery, Expression other) {
+        Resolved col = selectedBySubquery(subquery);
+        if (col != null && !(unparen(other) instanceof Column)) {
+          throw comparedWithValue(col, "A subquery selects");
+        }
+      }
+
+      Refusal comparedWithValue(Resolved col, String what) {
+        return new Refusal(what + " " + (col.blindIndex ? "blind-index column " + col.column.table() + "."
+            + col.column.blindIndexColumn() + " of " + col.column.qualifiedName() : "encrypted column "
+            + col.column.qualifiedName()) + " and compares it with a value or expression, which would reach the"
+            + " database as a plaintext; it was not sent. Compare the column itself: column = ? or"
+            + " column IN (?, ...)");
+      }
+
+      /** The encrypted or blind-index column {@code (SELECT ...)} or {@code ANY/ALL (SELECT ...)} selects, or null. */
+      Resolved selectedBySubquery(Expression e) {
+        e = unparen(e);
+        Select s = e instanceof Select ? (Select) e
+            : e instanceof AnyComparisonExpression ? ((AnyComparisonExpression) e).getSelect() : null;
+        return s == null ? null : selectedBy(s);
+      }
+
+      Resolved selectedBy(Select s) {
+        if (s instanceof ParenthesedSelect) {
+          return selectedBy(((ParenthesedSelect) s).getSelect());
+        }
+        if (s instanceof SetOperationList) {
+          for (Select part : ((SetOperationList) s).getSelects()) {
+            Resolved r = selectedBy(part);
+            if (r != null) {
+              return r;
+            }
+          }
+          return null;
+        }
+        if (!(s instanceof PlainSelect)) {
+          return null;
+        }
+        PlainSelect ps = (PlainSelect) s;
+        List<String> tables = new ArrayList<>();
+        List<FromItem> from = new ArrayList<>();
+        from.add(ps.getFromItem());
+        if (ps.getJoins() != null) {
+          ps.getJoins().forEach(j -> from.add(j.getFromItem()));
+        }
+        for (FromItem fi : from) {
+          if (fi instanceof Table && columns.hasTable(tableName((Table) fi))) {
+            tables.add(tableName((Table) fi));
+          }
+        }
+        for (SelectItem<?> it : ps.getSelectItems()) {
+          Expression x = unparen(it.getExpression());
+          for (String t : tables) {
+            if (x instanceof AllColumns || x instanceof AllTableColumns) {
+              return new Resolved(columns.ofTable(t).values().iterator().next(), false, null);
+            }
+            String name = x instanceof Column ? unquote(((Column) x).getColumnName()) : null;
+            EncryptedColumn enc = name == null ? null : columns.find(t, name).orElse(null);
+            EncryptedColumn owner = name == null ? null : columns.findByBlindIndexColumn(t, name).orElse(null);
+            if (enc != null || owner != null) {
+              return new Resolved(enc != null ? enc : owner, enc == null, null);
+            }
+          }
+        }
+        return null;
       }
 
       @Override
@@ -1100,6 +1225,8 @@ final class SqlAnalyzer {
       @Override
       public <S> Void visit(Between e, S context) {
         refuseRange(e.getLeftExpression(), "BETWEEN");
+        refuseRange(e.getBetweenExpressionStart(), "BETWEEN");
+        refuseRange(e.getBetweenExpressionEnd(), "BETWEEN");
         return super.visit(e, context);
       }
 
@@ -1118,7 +1245,7 @@ final class SqlAnalyzer {
 
       @Override
       public <S> Void visit(LikeExpression e, S context) {
-        refuseRange(e.getLeftExpression(), "LIKE");
+        refuseRanges(e, "LIKE");
         return super.visit(e, context);
       }
 

@@ -183,6 +183,55 @@ class SqlAnalyzerTest {
   }
 
   @Test
+  void aParseTreeTheWalkDoesNotExpect_isRefused_notAnException() {
+    // found by SqlDifferentialFuzzTest: JSqlParser 5.4 reads these as a DELETE of no table
+    assertThat(refusal("DELETE FROM WHERE email = ? -- customer")).contains("cannot parse").contains("customer");
+    assertThat(refusal("DELETE FROM /* customer */")).contains("cannot parse");
+  }
+
+  @Test
+  void aResultLabelOfAnEncryptedColumnAndOfAnotherColumn_isRefused_sinceTheWrongOneWouldBeDecrypted() {
+    // found by SqlDifferentialFuzzTest: "SELECT id, det, rnd AS t, t" decrypted the plain column t
+    assertThat(refusal("SELECT id, ssn AS name, name FROM customer")).contains("label name")
+        .contains("customer.ssn").contains("different aliases");
+    assertThat(refusal("SELECT id, email, note AS email FROM customer")).contains("label email");
+    assertThat(refusal("SELECT *, name AS note FROM customer")).contains("label note");
+    assertThat(analyzer.analyze("SELECT email, email AS email FROM customer").refusal).isNull();
+    assertThat(analyzer.analyze("SELECT c.email, d.email FROM customer c JOIN customer d ON d.id = c.id").refusal)
+        .isNull();
+    assertThat(analyzer.analyze("SELECT id, ssn AS name, name AS n2, phone_bidx FROM customer").read)
+        .containsOnlyKeys("name");
+  }
+
+  @Test
+  void anEncryptedColumnOnTheRightOfInBetweenOrLike_isRefused_elseTheValueWouldBeSentAsPlaintext() {
+    // found by SqlDifferentialFuzzTest: "? NOT IN (bi_bi)" sent its value as it is and deleted the wrong rows
+    assertThat(refusal("SELECT id FROM customer WHERE ? IN (email)")).contains("customer.email");
+    assertThat(refusal("DELETE FROM customer WHERE ? NOT IN (phone_bidx, ?)")).contains("phone_bidx");
+    assertThat(refusal("SELECT id FROM customer WHERE 'a@b' IN (name, email)")).contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE ? IN (LOWER(email))")).contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE ? BETWEEN email AND ?")).contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE ? LIKE phone_bidx")).contains("customer.phone");
+    assertThat(analyzer.analyze("SELECT id FROM customer WHERE name IN (email) AND ? IN (name, 'x')").refusal)
+        .as("a column compared with the stored form, a value with plain columns").isNull();
+  }
+
+  @Test
+  void aValueComparedWithASubqueryThatSelectsAnEncryptedColumn_isRefused_elseItWouldBeSentAsPlaintext() {
+    assertThat(refusal("SELECT id FROM customer WHERE ? IN (SELECT email FROM customer)")).contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE ? = (SELECT c.email FROM customer c WHERE c.id = 1)"))
+        .contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE ? <> ANY (SELECT phone_bidx FROM customer)"))
+        .contains("phone_bidx");
+    assertThat(refusal("SELECT id FROM customer WHERE (SELECT email FROM customer WHERE id = 1) = 'a@b'"))
+        .contains("customer.email");
+    assertThat(refusal("SELECT id FROM orders WHERE ? NOT IN (SELECT name FROM customer UNION SELECT email FROM"
+        + " customer)")).contains("customer.email");
+    assertThat(analyzer.analyze("SELECT id FROM customer c WHERE c.email IN (SELECT email FROM customer)"
+        + " AND ? IN (SELECT name FROM customer)").refusal).as("a column; a plain column").isNull();
+  }
+
+  @Test
   void statementsThatSearchNothing_haveNoExpansion() {
     assertThat(analyzer.analyze("UPDATE customer SET email = ?, note = ? WHERE id = ?").search).isNull();
     assertThat(analyzer.analyze("INSERT INTO customer (id, phone, phone_bidx) VALUES (?, ?, ?)").search).isNull();
