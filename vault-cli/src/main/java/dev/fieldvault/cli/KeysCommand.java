@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Generate and manage keysets, encrypted under a key-encryption key: in a file (-f FILE) or in"
         + " the database's key store table (--jdbc-url URL --keyset NAME).",
         "disable refuses a key that stored values still use when the encrypted columns are given"
-        + " (--tables FILE or --entities CLASS,...; required with --jdbc-url)."},
+        + " (--tables FILE or --entities CLASS,..., and --secrets-prefix PREFIX for the secrets vault; required"
+        + " with --jdbc-url)."},
     subcommands = {KeysCommand.Generate.class, KeysCommand.ListKeys.class, KeysCommand.Add.class,
         KeysCommand.Promote.class, KeysCommand.Disable.class, KeysCommand.Enable.class,
         KeysCommand.Destroy.class, KeysCommand.RotateKek.class})

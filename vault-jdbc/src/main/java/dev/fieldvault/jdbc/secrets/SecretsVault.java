@@ -175,18 +175,16 @@ public final class SecretsVault implements AutoCloseable {
   }
 
   private StoreMeta meta(String namespace, String tenant) {
-    String k = (tenant == null ? "" : tenant) + "\u0000" + namespace;
-    StoreMeta m = stores.get(k);
+    StoreMeta m = stores.get(storeKey(namespace, tenant));
     if (m != null) {
       return m;
     }
     m = call("find store", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, sealed, max_versions FROM " + tables.store
-          + " WHERE tenant = ? AND name = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(STORE_COLUMNS + tables.store + " WHERE tenant = ? AND name = ?")) {
         ps.setString(1, tenant == null ? "" : tenant);
         ps.setString(2, namespace);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new StoreMeta(rs.getLong(1), namespace, tenant, rs.getBoolean(2), rs.getInt(3)) : null;
+          return rs.next() ? storeMeta(rs) : null;
         }
       }
     });
@@ -194,7 +192,17 @@ public final class SecretsVault implements AutoCloseable {
       throw new SecretStoreNotFoundException("There is no secrets store '" + namespace + "'"
           + (tenant == null ? "" : " for tenant '" + tenant + "'") + ": create it with createStore(...) first");
     }
-    stores.put(k, m);
+    return remember(m);
+  }
+
+  private static String storeKey(String namespace, String tenant) {
+    return (tenant == null ? "" : tenant) + "\u0000" + namespace;
+  }
+
+  /** Caches a store by name and by id (stores are never renamed): both lookups fill both. */
+  private StoreMeta remember(StoreMeta m) {
+    stores.put(storeKey(m.namespace(), m.tenant()), m);
+    storesById.put(m.id(), m);
     return m;
   }
 
@@ -455,8 +463,7 @@ public final class SecretsVault implements AutoCloseable {
       throw new SecretStoreNotFoundException("There is no secrets store with id " + id + " in " + tables.store
           + " for a stored value: its values cannot be rewrapped");
     }
-    storesById.put(id, m);
-    return m;
+    return remember(m);
   }
 
   // ---------------------------------------------------------------------------------------------
