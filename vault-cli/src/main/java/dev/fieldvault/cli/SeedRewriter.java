@@ -36,6 +36,7 @@ import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.Statements;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 import net.sf.jsqlparser.statement.upsert.Upsert;
@@ -92,9 +93,9 @@ final class SeedRewriter {
       if (s instanceof Insert insert) {
         EncryptedTable t = declared(insert.getTable());
         if (t != null) {
-          int before = replacements.size();
-          rows += insert(insert, t, sql, where, replacements);
-          values += replacements.size() - before;
+          int[] done = insert(insert, t, sql, where, replacements);
+          rows += done[0];
+          values += done[1];
         }
       } else if (s instanceof Update update) {
         EncryptedTable t = declared(update.getTable());
@@ -128,9 +129,10 @@ final class SeedRewriter {
     return new Result(out.toString(), count, rows, values);
   }
 
-  private int insert(Insert insert, EncryptedTable t, String sql, String where, List<Replacement> replacements) {
+  /** Adds the replacements of one INSERT; returns its rows and the values it encrypts. */
+  private int[] insert(Insert insert, EncryptedTable t, String sql, String where, List<Replacement> replacements) {
     String table = t.table();
-    if (insert.getValues() == null) {
+    if (!(insert.getSelect() instanceof Values values)) {
       throw new CliException(where + ": INSERT INTO " + table + " without VALUES (e.g. INSERT ... SELECT) cannot be"
           + " rewritten: write the rows as INSERT INTO " + table + " (columns) VALUES (...)");
     }
@@ -147,7 +149,8 @@ final class SeedRewriter {
     for (Column c : insert.getColumns()) {
       columns.add(name(c.getColumnName()));
     }
-    List<List<Expression>> rows = rows(insert.getValues().getExpressions());
+    List<List<Expression>> rows = rows(values.getExpressions());
+    int encrypted = 0;
     for (int r = 0; r < rows.size(); r++) {
       List<Expression> row = rows.get(r);
       String at = where + ", row " + (r + 1);
@@ -190,13 +193,14 @@ final class SeedRewriter {
         }
         FieldEncryptor<Object> enc = cipher.field(spec);
         replacements.add(replace(e, literal(enc.encrypt(value, tenant, rowId), c.storage(), qualified), sql, at));
+        encrypted++;
         if (bi >= 0) {
           replacements.add(replace(row.get(bi), literal(enc.blindIndex(value, tenant), c.blindIndexStorage(),
               table + "." + c.blindIndexColumn()), sql, at));
         }
       }
     }
-    return rows.size();
+    return new int[] {rows.size(), encrypted};
   }
 
   /** The rows of VALUES: a list of parenthesized lists, or one row. */
