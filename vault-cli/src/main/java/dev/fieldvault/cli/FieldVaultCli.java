@@ -103,9 +103,16 @@ public final class FieldVaultCli implements Runnable {
     all.add(env.apply("FIELDVAULT_MASTER_SECRET"));
     for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
       for (CommandLine.Model.OptionSpec o : r.commandSpec().options()) {
-        Object value = o.getValue();
-        if (o.longestName().endsWith("-env") && value instanceof String) {
-          all.add(env.apply((String) value));
+        if (!o.longestName().endsWith("-env")) {
+          continue;
+        }
+        try {
+          Object value = o.getValue();
+          if (value instanceof String) {
+            all.add(env.apply((String) value));
+          }
+        } catch (RuntimeException e) {
+          // an option of an argument group that was not given has no value: nothing to mask
         }
       }
     }

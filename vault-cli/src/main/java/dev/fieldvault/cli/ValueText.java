@@ -67,7 +67,7 @@ final class ValueText {
         return UUID.fromString(t);
       }
     } catch (RuntimeException e) {
-      throw new CliException(what + " is not a " + typeName(type) + " (" + format(type) + ")");
+      throw new CliException(what + " is not of type " + typeName(type) + " (" + format(type) + ")");
     }
     throw new CliException(what + ": type " + type.getSimpleName() + " cannot be written as text");
   }

@@ -97,7 +97,7 @@ class NoSecretInOutputTest extends CliTestSupport {
     assertThat(runWithInput(ciphertext, args(keys, "decrypt", "--table", "customer", "--column", "email"))).isEqualTo(1);
     assertNoSecret();
     assertThat(runWithInput(VALUE, args(keys, "encrypt", column, "--type", "int"))).isEqualTo(1);
-    assertThat(err).contains("is not a Integer");
+    assertThat(err).contains("is not of type Integer");
     assertNoSecret();
     Path seed = dir.resolve("data.sql");
     Files.writeString(seed, "INSERT INTO customer (id, note) VALUES (1, '" + VALUE + "' '" + VALUE + "');");
