@@ -23,6 +23,10 @@ final class EncryptCommand extends ValueCommand {
       description = "Print a SQL literal for this database: POSTGRESQL, MARIADB, MYSQL or H2.")
   SqlDialect sql;
 
+  @Option(names = "--blind-index", description = "Also print the value's blind index, on a second line (columns"
+      + " declared with one in --tables or --entities).")
+  boolean blindIndex;
+
   @Override
   public Integer call() {
     String text = readText("value");
@@ -31,12 +35,21 @@ final class EncryptCommand extends ValueCommand {
     Object value = ValueText.parse(c.spec().codec().type(), text, "the value");
     FieldEncryptor<Object> enc = encryptor(FieldCipher.create(keys.load(ds, kek())), c);
     byte[] ct = enc.encrypt(value, tenant, canonicalRowId());
-    if (sql != null) {
-      out().println(sql.literal(ct, c.storage()));
-    } else {
-      out().println(c.storage() == ColumnStorage.TEXT ? Base64.getEncoder().encodeToString(ct)
-          : HexFormat.of().formatHex(ct));
+    if (blindIndex && (c.declared() == null || c.declared().blindIndexColumn() == null)) {
+      throw new CliException(c.table() + "." + c.column() + " has no blind index: declare it (with its normalizer)"
+          + " in the tables file, or use --entities");
+    }
+    out().println(stored(ct, c.storage()));
+    if (blindIndex) {
+      out().println(stored(enc.blindIndex(value, tenant), c.declared().blindIndexStorage()));
     }
     return 0;
+  }
+
+  private String stored(byte[] bytes, ColumnStorage storage) {
+    if (sql != null) {
+      return sql.literal(bytes, storage);
+    }
+    return storage == ColumnStorage.TEXT ? Base64.getEncoder().encodeToString(bytes) : HexFormat.of().formatHex(bytes);
   }
 }

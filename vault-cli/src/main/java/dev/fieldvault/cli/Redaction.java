@@ -46,13 +46,25 @@ final class Redaction {
     String s = JDBC_URL.matcher(text).replaceAll(m -> Matcher.quoteReplacement(jdbcUrl(m.group())));
     for (String secret : secrets) {
       if (secret != null && !secret.isEmpty()) {
-        s = s.replace(secret, MASK);
+        s = mask(s, secret);
         String trimmed = secret.strip();
         if (!trimmed.isEmpty() && !trimmed.equals(secret)) {
-          s = s.replace(trimmed, MASK);
+          s = mask(s, trimmed);
         }
       }
     }
     return s;
+  }
+
+  /**
+   * Masks a secret wherever it occurs; a short one (under 8 characters) only where it stands alone,
+   * not inside a longer word, so that a value like "x" does not garble every message it is in.
+   */
+  private static String mask(String text, String secret) {
+    if (secret.length() >= 8) {
+      return text.replace(secret, MASK);
+    }
+    return Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(secret) + "(?![\\p{L}\\p{N}])")
+        .matcher(text).replaceAll(Matcher.quoteReplacement(MASK));
   }
 }

@@ -51,6 +51,14 @@ class NoSecretInOutputTest extends CliTestSupport {
   }
 
   @Test
+  void messages_loseEverySecretTheRunRead_shortOnesWhereTheyStandAlone() {
+    assertThat(Redaction.scrub("connect jdbc:mariadb://app:" + URL_PASSWORD + "@db/app failed for " + DB_PASSWORD
+        + "; value 'x7' at index 3", List.of(DB_PASSWORD, "x7", "3")))
+        .isEqualTo("connect jdbc:mariadb://app:****@db/app failed for ****; value '****' at index ****");
+    assertThat(Redaction.scrub("the index of x", List.of("x"))).isEqualTo("the index of ****");
+  }
+
+  @Test
   void theDataSourceRecord_printsItsUrlRedacted_andNeverThePassword() {
     String text = new DbOptions.DriverDataSource("jdbc:postgresql://db/app?password=" + URL_PASSWORD, "app",
         DB_PASSWORD).toString();

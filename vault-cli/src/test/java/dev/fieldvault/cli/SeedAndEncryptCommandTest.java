@@ -213,6 +213,51 @@ class SeedAndEncryptCommandTest extends CliTestSupport {
     assertThat(err).contains("already a FieldVault ciphertext");
   }
 
+  @ParameterizedTest
+  @MethodSource("databases")
+  void seed_bindsValuesToTheirTenantAndRow_andFillsBlindIndexesAsEncryptPrintsThem(Kind kind) throws Exception {
+    setUp(kind);
+    Path tables = dir.resolve("tables.json");
+    Files.writeString(tables, """
+        {"tables": [{"table": "app_cli_tenant_note", "primaryKey": "id", "tenantColumn": "tenant_id", "columns": [
+          {"column": "note", "domain": "Note", "field": "text", "rowBound": true, "storage": "TEXT"},
+          {"column": "email", "storage": "TEXT",
+           "blindIndex": {"column": "email_bi", "normalizer": "case-insensitive", "storage": "TEXT"}}]}]}
+        """);
+    Path data = dir.resolve("data.sql");
+    Files.writeString(data, "INSERT INTO \"APP_CLI_TENANT_NOTE\" (id, tenant_id, note, email, email_bi)"
+        + " VALUES (5, 'acme', 'acme note', 'Ada@Example.com', NULL);\n");
+    assertThat(run(withKeys("seed", data.toString(), "--tables", tables.toString()))).as(err).isZero();
+    assertThat(err).contains("encrypted 2 value(s) in 1 row(s) of 1 statement(s)");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "VALUES \\(5, 'acme', '([^']+)', '([^']+)', '([^']+)'\\);").matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+
+    var columns = TablesFile.read(tables).get(0).columns();
+    var cipher = dev.fieldvault.keys.FieldCipher.create(keyring);
+    @SuppressWarnings("unchecked")
+    var note = cipher.field((dev.fieldvault.keys.FieldSpec<String>) columns.get(0).spec());
+    @SuppressWarnings("unchecked")
+    var email = cipher.field((dev.fieldvault.keys.FieldSpec<String>) columns.get(1).spec());
+    assertThat(note.decryptText(m.group(1), "acme", 5L)).isEqualTo("acme note");
+    assertThat(email.decryptText(m.group(2), "acme", null)).isEqualTo("Ada@Example.com");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> note.decryptText(m.group(1), "other", 5L))
+        .isInstanceOf(dev.fieldvault.keys.DecryptionFailedException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> note.decryptText(m.group(1), "acme", 6L))
+        .isInstanceOf(dev.fieldvault.keys.DecryptionFailedException.class);
+    String blindIndex = java.util.Base64.getEncoder().encodeToString(email.blindIndex("ada@example.com", "acme"));
+    assertThat(m.group(3)).isEqualTo(blindIndex);
+
+    // encrypt prints the same blind index for a fixture
+    assertThat(runWithInput("ADA@example.com", withKeys("encrypt", "--blind-index", "--tenant", "acme", "--tables",
+        tables.toString(), "--table", "app_cli_tenant_note", "--column", "email"))).as(err).isZero();
+    assertThat(out.lines().toList()).hasSize(2).last().isEqualTo(blindIndex);
+    assertThat(runWithInput("x", withKeys("encrypt", "--blind-index", "--tenant", "acme", "--row-id", "1", "--tables",
+        tables.toString(), "--table", "app_cli_tenant_note", "--column", "note"))).isEqualTo(1);
+    assertThat(err).contains("has no blind index");
+    assertThat(out).isEmpty();
+  }
+
   SessionFactory sessionFactory(String ddl) {
     Configuration cfg = new Configuration().addAnnotatedClass(CliSeedCustomer.class);
     cfg.setProperty("hibernate.connection.url", db.url());
