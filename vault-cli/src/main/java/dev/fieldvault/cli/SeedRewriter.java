@@ -131,8 +131,27 @@ final class SeedRewriter {
 
   /** Adds the replacements of one INSERT; returns its rows and the values it encrypts. */
   private int[] insert(Insert insert, EncryptedTable t, String sql, String where, List<Replacement> replacements) {
+    List<String> columns = columns(insert, t, where);
+    List<List<Expression>> rows = rows(((Values) insert.getSelect()).getExpressions());
+    int encrypted = 0;
+    for (int r = 0; r < rows.size(); r++) {
+      List<Expression> row = rows.get(r);
+      String at = where + ", row " + (r + 1);
+      if (row.size() != columns.size()) {
+        throw new CliException(at + ": " + row.size() + " values for " + columns.size() + " columns");
+      }
+      String tenant = t.tenantColumn() == null ? null : key(t, t.tenantColumn(), columns, row, at, "tenant");
+      for (EncryptedColumn c : t.columns()) {
+        encrypted += column(t, c, columns, row, tenant, sql, at, replacements);
+      }
+    }
+    return new int[] {rows.size(), encrypted};
+  }
+
+  /** The (lower-case) column names of an INSERT whose shape seed can rewrite. */
+  private static List<String> columns(Insert insert, EncryptedTable t, String where) {
     String table = t.table();
-    if (!(insert.getSelect() instanceof Values values)) {
+    if (!(insert.getSelect() instanceof Values)) {
       throw new CliException(where + ": INSERT INTO " + table + " without VALUES (e.g. INSERT ... SELECT) cannot be"
           + " rewritten: write the rows as INSERT INTO " + table + " (columns) VALUES (...)");
     }
@@ -149,58 +168,51 @@ final class SeedRewriter {
     for (Column c : insert.getColumns()) {
       columns.add(name(c.getColumnName()));
     }
-    List<List<Expression>> rows = rows(values.getExpressions());
-    int encrypted = 0;
-    for (int r = 0; r < rows.size(); r++) {
-      List<Expression> row = rows.get(r);
-      String at = where + ", row " + (r + 1);
-      if (row.size() != columns.size()) {
-        throw new CliException(at + ": " + row.size() + " values for " + columns.size() + " columns");
-      }
-      String tenant = t.tenantColumn() == null ? null : key(t, t.tenantColumn(), columns, row, at, "tenant");
-      for (EncryptedColumn c : t.columns()) {
-        int i = columns.indexOf(name(c.column()));
-        if (i < 0) {
-          continue;   // not written: NULL or the column's default
-        }
-        String qualified = table + "." + c.column();
-        if (c.rowContext() != null) {
-          throw new CliException(at + ": " + qualified + " computes its context from its row (a RowContext):"
-              + " seed it from the application's own code");
-        }
-        Expression e = row.get(i);
-        int bi = c.blindIndexColumn() == null ? -1 : columns.indexOf(name(c.blindIndexColumn()));
-        if (c.blindIndexColumn() != null && bi < 0) {
-          throw new CliException(at + ": " + qualified + " has the blind index column " + c.blindIndexColumn()
-              + ": add it to the INSERT's columns with the value NULL (seed computes it)");
-        }
-        if (bi >= 0 && !(row.get(bi) instanceof NullValue)) {
-          throw new CliException(at + ": give the blind index column " + table + "." + c.blindIndexColumn()
-              + " as NULL (seed computes it; was this file rewritten already?)");
-        }
-        if (e instanceof NullValue) {
-          continue;
-        }
-        @SuppressWarnings("unchecked")
-        FieldSpec<Object> spec = (FieldSpec<Object>) c.spec();
-        Object value = value(e, spec.codec().type(), c.storage(), sql, at + ", column " + c.column());
-        String rowId = null;
-        if (spec.rowBound()) {
-          if (t.primaryKeys().size() != 1) {
-            throw new CliException(at + ": " + qualified + " is row-bound but " + table + " has a composite key");
-          }
-          rowId = key(t, t.primaryKeys().get(0), columns, row, at, "primary key");
-        }
-        FieldEncryptor<Object> enc = cipher.field(spec);
-        replacements.add(replace(e, literal(enc.encrypt(value, tenant, rowId), c.storage(), qualified), sql, at));
-        encrypted++;
-        if (bi >= 0) {
-          replacements.add(replace(row.get(bi), literal(enc.blindIndex(value, tenant), c.blindIndexStorage(),
-              table + "." + c.blindIndexColumn()), sql, at));
-        }
-      }
+    return columns;
+  }
+
+  /** Adds the replacements of one encrypted column in one row (and its blind index); returns 1 if it encrypts a value. */
+  private int column(EncryptedTable t, EncryptedColumn c, List<String> columns, List<Expression> row, String tenant,
+      String sql, String at, List<Replacement> replacements) {
+    int i = columns.indexOf(name(c.column()));
+    if (i < 0) {
+      return 0;   // not written: NULL or the column's default
     }
-    return new int[] {rows.size(), encrypted};
+    String qualified = t.table() + "." + c.column();
+    if (c.rowContext() != null) {
+      throw new CliException(at + ": " + qualified + " computes its context from its row (a RowContext):"
+          + " seed it from the application's own code");
+    }
+    int bi = c.blindIndexColumn() == null ? -1 : columns.indexOf(name(c.blindIndexColumn()));
+    if (c.blindIndexColumn() != null && bi < 0) {
+      throw new CliException(at + ": " + qualified + " has the blind index column " + c.blindIndexColumn()
+          + ": add it to the INSERT's columns with the value NULL (seed computes it)");
+    }
+    if (bi >= 0 && !(row.get(bi) instanceof NullValue)) {
+      throw new CliException(at + ": give the blind index column " + t.table() + "." + c.blindIndexColumn()
+          + " as NULL (seed computes it; was this file rewritten already?)");
+    }
+    Expression e = row.get(i);
+    if (e instanceof NullValue) {
+      return 0;
+    }
+    @SuppressWarnings("unchecked")
+    FieldSpec<Object> spec = (FieldSpec<Object>) c.spec();
+    Object value = value(e, spec.codec().type(), c.storage(), sql, at + ", column " + c.column());
+    String rowId = null;
+    if (spec.rowBound()) {
+      if (t.primaryKeys().size() != 1) {
+        throw new CliException(at + ": " + qualified + " is row-bound but " + t.table() + " has a composite key");
+      }
+      rowId = key(t, t.primaryKeys().get(0), columns, row, at, "primary key");
+    }
+    FieldEncryptor<Object> enc = cipher.field(spec);
+    replacements.add(replace(e, literal(enc.encrypt(value, tenant, rowId), c.storage(), qualified), sql, at));
+    if (bi >= 0) {
+      replacements.add(replace(row.get(bi), literal(enc.blindIndex(value, tenant), c.blindIndexStorage(),
+          t.table() + "." + c.blindIndexColumn()), sql, at));
+    }
+    return 1;
   }
 
   /** The rows of VALUES: a list of parenthesized lists, or one row. */

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import picocli.CommandLine.ArgGroup;
@@ -38,15 +37,6 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 abstract class ValueCommand implements Callable<Integer> {
 
-  private static final Map<String, Class<?>> TYPES = Map.ofEntries(
-      Map.entry("string", String.class), Map.entry("bytes", byte[].class), Map.entry("boolean", Boolean.class),
-      Map.entry("byte", Byte.class), Map.entry("short", Short.class), Map.entry("int", Integer.class),
-      Map.entry("integer", Integer.class), Map.entry("long", Long.class), Map.entry("float", Float.class),
-      Map.entry("double", Double.class), Map.entry("biginteger", java.math.BigInteger.class),
-      Map.entry("bigdecimal", java.math.BigDecimal.class), Map.entry("localdate", java.time.LocalDate.class),
-      Map.entry("localtime", java.time.LocalTime.class), Map.entry("localdatetime", java.time.LocalDateTime.class),
-      Map.entry("instant", java.time.Instant.class), Map.entry("offsetdatetime", java.time.OffsetDateTime.class),
-      Map.entry("uuid", java.util.UUID.class));
 
   @ParentCommand
   FieldVaultCli root;
@@ -186,7 +176,7 @@ abstract class ValueCommand implements Callable<Integer> {
       }
     }
     String typeName = type == null ? "String" : type;
-    Class<?> javaType = TYPES.get(typeName.toLowerCase(Locale.ROOT));
+    Class<?> javaType = TablesFile.TYPES.get(typeName.toLowerCase(Locale.ROOT));
     if (javaType == null) {
       throw new CliException("unknown --type '" + typeName + "'; one of String, bytes, boolean, byte, short, int,"
           + " long, float, double, BigInteger, BigDecimal, LocalDate, LocalTime, LocalDateTime, Instant,"

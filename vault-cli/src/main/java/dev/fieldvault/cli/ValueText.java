@@ -9,7 +9,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -114,9 +113,5 @@ final class ValueText {
       };
     }
     return type == UUID.class ? "e.g. 123e4567-e89b-12d3-a456-426614174000" : "decimal";
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }
