@@ -39,19 +39,20 @@ cd "$work"
 
 # a clean start, and the key store and secrets tables the walk-through expects to exist
 changelogs="$root/vault-jdbc/src/main/resources/db/changelog/fieldvault"
-sql_client <<'SQL'
-DROP TABLE IF EXISTS customer;
-DROP TABLE IF EXISTS fieldvault_rotation_range;
-DROP TABLE IF EXISTS fieldvault_rotation;
-DROP TABLE IF EXISTS fieldvault_keyset;
-DROP TABLE IF EXISTS fv_secret_version;
-DROP TABLE IF EXISTS fv_secret_entry;
-DROP TABLE IF EXISTS fv_secret_store;
-DROP TABLE IF EXISTS fv_secret_audit;
-DROP TABLE IF EXISTS fv_secret_audit_head;
-SQL
+{
+  [[ "$kind" == mariadb ]] && echo "SET FOREIGN_KEY_CHECKS = 0;"
+  for t in customer fieldvault_rotation_range fieldvault_rotation fieldvault_keyset fv_secret_version \
+      fv_secret_entry fv_secret_store fv_secret_audit fv_secret_audit_head; do
+    echo "DROP TABLE IF EXISTS $t CASCADE;"
+  done
+} | sql_client
 sql_client < "$changelogs/$key_store_sql"
-secrets_sql "$changelogs/secrets-schema.sql" | sql_client
+# a secrets schema written for this database if the project ships one, else the PostgreSQL one converted
+if [[ -f "$changelogs/secrets-schema-$kind.sql" ]]; then
+  sql_client < "$changelogs/secrets-schema-$kind.sql"
+else
+  secrets_sql "$changelogs/secrets-schema.sql" | sql_client
+fi
 
 # what the walk-through takes from its reader
 DB="--jdbc-url $url --user $user --password-env DB_PASSWORD"
