@@ -76,10 +76,11 @@ public final class FieldVaultCli implements Runnable {
       return 1;
     });
     cl.setParameterExceptionHandler((ex, args2) -> {
+      // picocli's own output (the message, then suggestions or the usage), with any JDBC URL redacted
       CommandLine c = ex.getCommandLine();
-      c.getErr().println("error: " + Redaction.scrub(ex.getMessage(), root.secretsOf(c.getParseResult())));
+      c.getErr().println(Redaction.scrub(ex.getMessage(), root.secretsOf(c.getParseResult())));
       if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
-        c.getErr().println("see `" + c.getCommandSpec().qualifiedName() + " --help`");
+        c.usage(c.getErr());
       }
       return c.getCommandSpec().exitCodeOnInvalidInput();
     });

@@ -59,6 +59,18 @@ class NoSecretInOutputTest extends CliTestSupport {
   }
 
   @Test
+  void badUsage_echoesNoPasswordOfTheUrl() {
+    assertThat(run("inventory", "--jdbc-url", "jdbc:postgresql://db/app?password=" + URL_PASSWORD, "--batch-size",
+        "9")).isEqualTo(2);
+    assertThat(err).contains("Unknown option");
+    assertNoSecret();
+    assertThat(run("rotate", "--jdbc-url", "jdbc:postgresql://db/app?password=" + URL_PASSWORD,
+        "--throttle", "jdbc:x://u:" + URL_PASSWORD + "@h")).isEqualTo(2);
+    assertThat(err).contains("jdbc:x://u:****@h");
+    assertNoSecret();
+  }
+
+  @Test
   void theDataSourceRecord_printsItsUrlRedacted_andNeverThePassword() {
     String text = new DbOptions.DriverDataSource("jdbc:postgresql://db/app?password=" + URL_PASSWORD, "app",
         DB_PASSWORD).toString();
