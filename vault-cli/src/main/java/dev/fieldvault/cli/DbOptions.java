@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -37,13 +38,15 @@ final class DbOptions {
     try (Connection c = ds.getConnection()) {
       c.isValid(5);
     } catch (SQLException e) {
-      throw new CliException("cannot connect to " + url + ": " + e.getMessage());
+      // the driver's message may quote the URL (and so a password in it): both are redacted
+      throw new CliException("cannot connect to " + Redaction.jdbcUrl(url) + ": "
+          + Redaction.scrub(e.getMessage(), List.of(password, url)));
     }
     return ds;
   }
 
-  /** Connections from DriverManager. */
-  private record DriverDataSource(String url, String user, String password) implements DataSource {
+  /** Connections from DriverManager. Its {@code toString()} shows the URL redacted, never the password. */
+  record DriverDataSource(String url, String user, String password) implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
       return DriverManager.getConnection(url, user, password);
@@ -87,7 +90,8 @@ final class DbOptions {
 
     @Override
     public String toString() {
-      return "DriverDataSource(" + url + ")";   // never the password
+      return "DriverDataSource[url=" + Redaction.jdbcUrl(url) + ", user=" + user + ", password="
+          + (password == null || password.isEmpty() ? "<none>" : Redaction.MASK) + "]";
     }
   }
 }

@@ -3,7 +3,12 @@ package dev.fieldvault.cli;
 import dev.fieldvault.keys.FieldVaultException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,9 +18,10 @@ import picocli.CommandLine.Command;
  * environment variables or files, never from the command line, and no command prints a secret value
  * unless asked explicitly.
  */
-@Command(name = "fieldvault", mixinStandardHelpOptions = true, version = "FieldVault 0.1.0",
-    description = "Manage FieldVault keys, rotations and secrets.",
-    subcommands = {KeysCommand.class, RotateCommand.class, InventoryCommand.class, SecretsCommand.class})
+@Command(name = "fieldvault", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "Manage FieldVault keys, rotations and secrets; encrypt values and seed files.",
+    subcommands = {KeysCommand.class, RotateCommand.class, InventoryCommand.class, SecretsCommand.class,
+        EncryptCommand.class, DecryptCommand.class, SeedCommand.class, CompletionCommand.class})
 public final class FieldVaultCli implements Runnable {
 
   static {
@@ -27,6 +33,8 @@ public final class FieldVaultCli implements Runnable {
 
   final Function<String, String> env;
   final InputStream in;
+  /** Secrets this run has read (values, passwords): masked in every error message. */
+  final Set<String> secrets = ConcurrentHashMap.newKeySet();
 
   FieldVaultCli(Function<String, String> env, InputStream in) {
     this.env = env;
@@ -52,19 +60,67 @@ public final class FieldVaultCli implements Runnable {
 
   /** Runs the tool with this standard input (secrets put reads values from it). */
   static int execute(Function<String, String> env, InputStream in, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new FieldVaultCli(env, in));
+    FieldVaultCli root = new FieldVaultCli(env, in);
+    CommandLine cl = new CommandLine(root);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      // messages of drivers and libraries may quote a JDBC URL or a value: redact before printing
+      String message = Redaction.scrub(ex.getMessage(), root.secretsOf(parseResult));
       if (ex instanceof FieldVaultException || ex instanceof CliException) {
-        commandLine.getErr().println("error: " + ex.getMessage());
+        commandLine.getErr().println("error: " + message);
         return 1;
       }
       // a bug or an unforeseen failure: still a message and exit 1, not a stack trace
-      commandLine.getErr().println("error: unexpected " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+      commandLine.getErr().println("error: unexpected " + ex.getClass().getSimpleName() + ": " + message);
       return 1;
     });
+    cl.setParameterExceptionHandler((ex, args2) -> {
+      // picocli's own output (the message, then suggestions or the usage), with any JDBC URL redacted
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println(Redaction.scrub(ex.getMessage(), root.secretsOf(c.getParseResult())));
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+        c.usage(c.getErr());
+      }
+      return c.getCommandSpec().exitCodeOnInvalidInput();
+    });
     return cl.execute(args);
+  }
+
+  /** Remembers a secret this run read (a value, a password), so that no error message carries it. */
+  <T extends CharSequence> T secret(T value) {
+    if (value != null && value.length() > 0) {
+      secrets.add(value.toString());
+    }
+    return value;
+  }
+
+  /**
+   * Every secret this run may hold: those remembered, and the values of the environment variables
+   * that its {@code --...-env} options name (master secrets, database passwords, secret values).
+   */
+  List<String> secretsOf(CommandLine.ParseResult parseResult) {
+    List<String> all = new ArrayList<>(secrets);
+    all.add(env.apply("FIELDVAULT_MASTER_SECRET"));
+    for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+      for (CommandLine.Model.OptionSpec o : r.commandSpec().options()) {
+        if (!o.longestName().endsWith("-env")) {
+          continue;
+        }
+        try {
+          Object value = o.getValue();
+          if (value instanceof String) {
+            all.add(env.apply((String) value));
+          }
+        } catch (RuntimeException e) {
+          // an option of an argument group that was not given has no value: nothing to mask
+        }
+      }
+    }
+    all.removeIf(s -> s == null || s.isEmpty());
+    // longest first, so a secret containing another is masked whole
+    all.sort(Comparator.comparingInt(String::length).reversed());
+    return all;
   }
 
   /** For tests: an environment from a map. */

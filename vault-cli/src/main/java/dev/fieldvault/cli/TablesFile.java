@@ -54,7 +54,8 @@ import java.util.function.Function;
  */
 final class TablesFile {
 
-  private static final Map<String, Class<?>> TYPES = Map.ofEntries(
+  /** The value types by their lower-case names (as the tables file and --type write them). */
+  static final Map<String, Class<?>> TYPES = Map.ofEntries(
       Map.entry("string", String.class), Map.entry("bytes", byte[].class), Map.entry("boolean", Boolean.class),
       Map.entry("byte", Byte.class), Map.entry("short", Short.class), Map.entry("int", Integer.class),
       Map.entry("long", Long.class), Map.entry("float", Float.class), Map.entry("double", Double.class),
