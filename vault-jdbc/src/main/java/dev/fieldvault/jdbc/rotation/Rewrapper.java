@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc.rotation;
 
+import dev.fieldvault.jdbc.keystore.ColumnInventory;
 import dev.fieldvault.jdbc.keystore.KeyInventory;
 import dev.fieldvault.jdbc.keystore.VaultStorageException;
 import dev.fieldvault.jdbc.keystore.VaultTables;
@@ -182,7 +183,7 @@ public final class Rewrapper {
             break;
           }
           Tracker tr = trackers.get(t.table());
-          tr.tableRows = -1;
+          tr.tableRows = WorkTable.rowCount(dataSource, t.table()); // the whole table, for the progress bar
           RangeRewrapper range = new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, true, executor);
           range.process(null, null, (tx, k, s, r, cf) -> true, control, tr::add);
         }
@@ -199,12 +200,40 @@ public final class Rewrapper {
       }
       KeyInventory inventory = null;
       long offPrimary = 0;
+      Map<String, Long> left = new LinkedHashMap<>();
+      List<String> reopened = new ArrayList<>();
       if (finalInventory) {
         inventory = KeyInventory.scan(dataSource, tables);
-        offPrimary = inventory.valuesNotUsing(primaryKeyIds(cipher.keyring()));
+        Set<Integer> primaries = primaryKeyIds(cipher.keyring());
+        offPrimary = inventory.valuesNotUsing(primaries);
         LOG.info("{}", inventory.describe(cipher.keyring()));
+        for (ColumnInventory col : inventory.columns()) {
+          long n = col.encryptedValues() - col.valuesByKeyId().entrySet().stream()
+              .filter(e -> primaries.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+          if (n > 0) {
+            left.put(col.qualifiedName(), n);
+          }
+        }
+        if (complete && offPrimary > 0) {
+          // every range was scanned, yet values are still under old keys: written meanwhile by an
+          // instance that has not reloaded its keyring, skipped as changed concurrently, or not decryptable
+          complete = false;
+          if (!dryRun) {
+            for (EncryptedTable t : tables) {
+              boolean hasLeft = left.keySet().stream().anyMatch(k -> k.startsWith(t.table() + "."));
+              if (hasLeft && work.reopen(t.table())) {
+                reopened.add(t.table());
+              }
+            }
+          }
+        }
       }
-      return new RotationResult(rotationId, complete, stopRequested, finals, inventory, offPrimary);
+      RotationResult result = new RotationResult(rotationId, complete, stopRequested, finals, inventory, offPrimary,
+          left, reopened);
+      if (!left.isEmpty()) {
+        LOG.warn("{}", result.describeRemaining());
+      }
+      return result;
     } finally {
       executor.shutdownNow();
     }
@@ -375,7 +404,7 @@ public final class Rewrapper {
       double secs = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
       double rate = stats.scanned / secs;
       long done = dryRun ? stats.scanned : baseDone + sinceRebase;
-      long rows = dryRun ? stats.scanned : tableRows;
+      long rows = dryRun ? Math.max(tableRows, done) : tableRows;
       Duration eta = rate > 0 && rows >= done ? Duration.ofMillis((long) ((rows - done) / rate * 1000)) : null;
       return new RotationProgress(rotationId, table, stats.scanned, stats.rewrapped, stats.conflicted, stats.failed,
           stats.byColumn, rate, done, rows, eta, dryRun);
