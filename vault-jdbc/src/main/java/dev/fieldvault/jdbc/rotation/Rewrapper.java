@@ -8,12 +8,16 @@ import dev.fieldvault.jdbc.keystore.internal.Dialect;
 import dev.fieldvault.jdbc.rotation.internal.RangeRewrapper;
 import dev.fieldvault.jdbc.rotation.internal.TableKey;
 import dev.fieldvault.jdbc.rotation.internal.WorkTable;
+import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.keys.VaultKeyset;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,6 +210,10 @@ public final class Rewrapper {
         inventory = KeyInventory.scan(dataSource, tables);
         Set<Integer> primaries = primaryKeyIds(cipher.keyring());
         offPrimary = inventory.valuesNotUsing(primaries);
+        if (offPrimary > 0 && tables.stream().anyMatch(t -> t.tenantColumn() != null)) {
+          primaries.addAll(tenantPrimaryKeyIds()); // per-tenant keyrings have primaries of their own
+          offPrimary = inventory.valuesNotUsing(primaries);
+        }
         LOG.info("{}", inventory.describe(cipher.keyring()));
         for (ColumnInventory col : inventory.columns()) {
           long n = col.encryptedValues() - col.valuesByKeyId().entrySet().stream()
@@ -318,6 +326,44 @@ public final class Rewrapper {
       throw new VaultConfigurationException("Table " + t.table() + " declares more than 30 encrypted columns;"
           + " declare it as several tables of at most 30 columns each");
     }
+  }
+
+  /**
+   * The primary key ids of the keyrings of every tenant in the declared tenant columns, read from
+   * the header of an empty value encrypted in each tenant's context (a tenant without a keyring is
+   * left out: its values cannot be moved). Without per-tenant keyrings these are the default ones.
+   */
+  private Set<Integer> tenantPrimaryKeyIds() {
+    Set<Integer> ids = new HashSet<>();
+    try (Connection c = dataSource.getConnection()) {
+      for (EncryptedTable t : tables) {
+        if (t.tenantColumn() == null) {
+          continue;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT " + t.tenantColumn() + " FROM " + t.table()
+            + " WHERE " + t.tenantColumn() + " IS NOT NULL"); ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String tenant = rs.getString(1);
+            for (EncryptedColumn col : t.columns()) {
+              EncryptionContext ctx = EncryptionContext.of(col.spec().domain(), col.spec().field(), tenant, null);
+              try {
+                ids.add(CiphertextHeader.parse(cipher.encrypt(new byte[0], ctx, col.spec().mode())).keyId());
+                if (col.blindIndexColumn() != null) {
+                  ids.add(FieldCipher.blindIndexKeyId(cipher.blindIndex(new byte[0], ctx,
+                      FieldCipher.MIN_BLIND_INDEX_LENGTH)));
+                }
+              } catch (KeyUnavailableException noKeyring) {
+                break;
+              }
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new VaultStorageException("Rotation " + rotationId + ": cannot read the tenants of the declared tables: "
+          + e.getMessage(), e);
+    }
+    return ids;
   }
 
   static Set<Integer> primaryKeyIds(Keyring keyring) {

@@ -401,6 +401,8 @@ class RewrapperBehaviourTest {
       fx.assertEveryRowDecrypts(cipher, ROWS, Map.of());
       int t1Aead = keyrings.get("t1").aead().orElseThrow().primary().keyId();
       assertThat(result.inventory().column(fx.table, "email").orElseThrow().count(t1Aead)).isEqualTo(t1Rows);
+      assertThat(result.valuesOffPrimary()).as("each tenant's values are on its own keyring's primary").isZero();
+      assertThat(result.complete()).isTrue();
     } finally {
       fx.drop();
     }
