@@ -1,6 +1,7 @@
 package dev.fieldvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.cli.testapp.CliAccount;
 import dev.fieldvault.hibernate.FieldVaultSettings;
@@ -183,6 +184,64 @@ class RotateAndInventoryCommandTest extends CliTestSupport {
     assertThat(out).contains("rotation " + Rewrapper.defaultRotationId(rotated),
         (ROWS - done) + " of " + (ROWS - done) + " rows re-encrypted", "values not on a primary key: 0");
     assertEveryRowDecrypts(FieldCipher.create(rotated));
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
+  void aCrashedJobRestartedUnderItsWorkerId_takesItsRangeBackWithoutWaitingForTheLease(Kind kind) throws Exception {
+    setUp(kind);
+    assertThat(run(keysDb("keys", "add", "--keyset", "cli-aead", "--promote"))).isZero();
+    Keyring rotated = KeyStore.create(db.dataSource(), KeyEncryptionKeys.fromMasterSecret(SECRET), VAULT)
+        .loadKeyring("cli-aead", "cli-daead", "cli-prf");
+    // the job "job-1" dies after its first batch: its range stays claimed under a 10-minute lease
+    Rewrapper crashing = Rewrapper.builder(db.dataSource(), FieldCipher.create(rotated)).tables(TablesFile.read(tables))
+        .vaultTables(VAULT).batchSize(50).workerId("job-1").lease(Duration.ofMinutes(10)).listener(p -> {
+          throw new IllegalStateException("simulated crash");
+        }).build();
+    assertThatThrownBy(crashing::run).hasStackTraceContaining("simulated crash");
+
+    long start = System.nanoTime();
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString(), "--worker-id", "job-1", "--lease", "10m")))
+        .as(err).isZero();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(2));
+    assertThat(out).contains("values not on a primary key: 0");
+    assertEveryRowDecrypts(FieldCipher.create(rotated));
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString(), "--lease", "soon"))).isEqualTo(1);
+    assertThat(err).contains("--lease must be a number of seconds");
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString(), "--lease", "2h"))).isEqualTo(1);
+    assertThat(err).contains("between 1 second and 1 hour");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
+  void valuesWrittenUnderAnOldKeyAfterARotation_failTheRun_andTheSameCommandAgainMovesThem(Kind kind)
+      throws Exception {
+    setUp(kind);
+    for (String ks : List.of("cli-aead", "cli-daead", "cli-prf")) {
+      assertThat(run(keysDb("keys", "add", "--keyset", ks, "--promote"))).isZero();
+    }
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString()))).as(err).isZero();
+    // an instance that never reloaded its keys writes 7 more rows under the old keys
+    FieldCipher stale = FieldCipher.create(keyring);
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO app_cli_customer VALUES (?, ?, ?, ?, ?)")) {
+      for (long i = ROWS + 1; i <= ROWS + 7; i++) {
+        ps.setLong(1, i);
+        ps.setBytes(2, stale.field(EMAIL).encrypt("c" + i + "@example.com"));
+        ps.setBytes(3, stale.field(PHONE).encrypt("Phone-" + i));
+        ps.setBytes(4, stale.field(PHONE).blindIndex("Phone-" + i, null));
+        ps.setString(5, stale.field(NOTE).encryptToText("note " + i, null, i));
+        ps.executeUpdate();
+      }
+    }
+
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString()))).isEqualTo(1);
+    assertThat(out).contains("values not on a primary key: 28", "app_cli_customer.email: 7", "app_cli_customer.phone_bi: 7");
+    assertThat(err).contains("is not complete", "values are left under old keys", "run it again");
+
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString()))).as(err).isZero();
+    assertThat(out).contains("7 of " + (ROWS + 7) + " rows re-encrypted", "values not on a primary key: 0");
   }
 
   @ParameterizedTest
