@@ -215,6 +215,32 @@ class RotateAndInventoryCommandTest extends CliTestSupport {
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
+  void minimumDecrypt_isRefusedWhileValuesUseAnOlderKey_likeDisable_unlessForced(Kind kind) throws Exception {
+    setUp(kind);
+    for (String ks : List.of("cli-aead", "cli-daead", "cli-prf")) {
+      assertThat(run(keysDb("keys", "add", "--keyset", ks, "--promote"))).isZero();
+    }
+
+    assertThat(run(keysDb("keys", "minimum-decrypt", "--keyset", "cli-aead", "--ordinal", "2"))).isEqualTo(1);
+    assertThat(err).contains("needs the encrypted columns", "--force");
+    assertThat(run(keysDb("keys", "minimum-decrypt", "--keyset", "cli-aead", "--ordinal", "2", "--tables",
+        tables.toString()))).isEqualTo(1);
+    assertThat(err).contains("Cannot set the minimum decryption ordinal", "still use older keys",
+        "app_cli_customer.phone: " + ROWS);
+    assertThat(run(keysDb("keys", "list", "--keyset", "cli-aead"))).isZero();
+    assertThat(out).contains("minimum decryption ordinal 0");
+
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString()))).as(err).isZero();
+    assertThat(run(keysDb("keys", "minimum-decrypt", "--keyset", "cli-aead", "--ordinal", "2", "--tables",
+        tables.toString()))).as(err).isZero();
+    assertThat(out).contains("minimum decryption ordinal 2");
+    assertThat(run(keysDb("keys", "minimum-decrypt", "--keyset", "cli-daead", "--ordinal", "2", "--force")))
+        .as(err).isZero();
+    assertThat(out).contains("minimum decryption ordinal 2");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
   void valuesWrittenUnderAnOldKeyAfterARotation_failTheRun_andTheSameCommandAgainMovesThem(Kind kind)
       throws Exception {
     setUp(kind);
@@ -397,7 +423,7 @@ class RotateAndInventoryCommandTest extends CliTestSupport {
 
   @Test
   void everyCommand_hasHelp() {
-    for (String[] cmd : new String[][] {{"rotate"}, {"inventory"}, {"keys"}, {"keys", "disable"}, {"secrets"},
+    for (String[] cmd : new String[][] {{"rotate"}, {"inventory"}, {"keys"}, {"keys", "disable"}, {"keys", "minimum-decrypt"}, {"secrets"},
         {"secrets", "put"}, {"secrets", "get"}, {"secrets", "list"}, {"secrets", "versions"}, {"secrets", "rollback"},
         {"secrets", "remove"}, {"secrets", "export"}, {"secrets", "import"}}) {
       String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
