@@ -56,6 +56,13 @@ import org.slf4j.LoggerFactory;
  * killed run resumes where it was when run again with the same rotation id, and running a finished
  * rotation again does nothing.
  *
+ * <p>A run covers the rows that existed when its rotation was planned: the last key range ends at
+ * the greatest key the table held then, so rows the application inserts meanwhile (under the new
+ * primary keys) are not chased. Every run ends with an inventory of the declared columns; values it
+ * still finds off the primary keys (written under an old key by an instance that has not reloaded,
+ * for example) make the result not {@link RotationResult#complete() complete}, are reported per
+ * column and logged, and re-open their tables so that running the same rotation again scans them.
+ *
  * <p>Several workers (threads or application instances) can run one rotation: each table is split
  * into key ranges recorded in {@link VaultTables#rotationRange()}, claimed with
  * {@code SELECT ... FOR UPDATE SKIP LOCKED} and held with a lease that every batch extends; the
