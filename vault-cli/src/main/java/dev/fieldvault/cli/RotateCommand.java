@@ -122,10 +122,11 @@ final class RotateCommand implements Callable<Integer> {
       }
     }
     if (!r.complete() && !dryRun) {
-      String why = !r.reopenedTables().isEmpty()
-          ? "values are left under old keys (above); the same command scans " + String.join(", ", r.reopenedTables())
+      String why = r.stopped() ? "it was stopped: run the same command again to resume"
+          : !r.valuesOffPrimaryByColumn().isEmpty()
+          ? "values are left under old keys (above); the same command scans "
+              + (r.reopenedTables().isEmpty() ? "their tables" : String.join(", ", r.reopenedTables()))
               + " again: run it again (after every application instance has reloaded its keys)"
-          : r.stopped() ? "it was stopped: run the same command again to resume"
           : "another worker holds a range: run the same command again to resume or join it";
       spec.commandLine().getErr().println("error: rotation " + r.rotationId() + " is not complete: " + why);
       return 1;
