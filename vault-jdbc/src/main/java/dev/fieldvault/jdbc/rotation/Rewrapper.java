@@ -209,49 +209,59 @@ public final class Rewrapper {
         LOG.info("Finished: {}", p);
         listener.onProgress(p);
       }
-      KeyInventory inventory = null;
-      long offPrimary = 0;
-      Map<String, Long> left = new LinkedHashMap<>();
-      List<String> reopened = new ArrayList<>();
-      if (finalInventory) {
-        inventory = KeyInventory.scan(dataSource, tables);
-        Set<Integer> primaries = primaryKeyIds(cipher.keyring());
+      return conclude(complete, finals);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  /**
+   * Ends a run with the inventory: values still off the primary keys after every range was done
+   * make it not complete, are reported per column (and logged), and re-open their tables so that
+   * the next run of this rotation scans them again.
+   */
+  private RotationResult conclude(boolean rangesDone, List<RotationProgress> finals) {
+    boolean complete = rangesDone;
+    KeyInventory inventory = null;
+    long offPrimary = 0;
+    Map<String, Long> left = new LinkedHashMap<>();
+    List<String> reopened = new ArrayList<>();
+    if (finalInventory) {
+      inventory = KeyInventory.scan(dataSource, tables);
+      Set<Integer> primaries = primaryKeyIds(cipher.keyring());
+      offPrimary = inventory.valuesNotUsing(primaries);
+      if (offPrimary > 0 && tables.stream().anyMatch(t -> t.tenantColumn() != null)) {
+        primaries.addAll(tenantPrimaryKeyIds()); // per-tenant keyrings have primaries of their own
         offPrimary = inventory.valuesNotUsing(primaries);
-        if (offPrimary > 0 && tables.stream().anyMatch(t -> t.tenantColumn() != null)) {
-          primaries.addAll(tenantPrimaryKeyIds()); // per-tenant keyrings have primaries of their own
-          offPrimary = inventory.valuesNotUsing(primaries);
+      }
+      LOG.info("{}", inventory.describe(cipher.keyring()));
+      for (ColumnInventory col : inventory.columns()) {
+        long n = col.encryptedValues() - col.valuesByKeyId().entrySet().stream()
+            .filter(e -> primaries.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        if (n > 0) {
+          left.put(col.qualifiedName(), n);
         }
-        LOG.info("{}", inventory.describe(cipher.keyring()));
-        for (ColumnInventory col : inventory.columns()) {
-          long n = col.encryptedValues() - col.valuesByKeyId().entrySet().stream()
-              .filter(e -> primaries.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
-          if (n > 0) {
-            left.put(col.qualifiedName(), n);
-          }
-        }
-        if (complete && offPrimary > 0) {
-          // every range was scanned, yet values are still under old keys: written meanwhile by an
-          // instance that has not reloaded its keyring, skipped as changed concurrently, or not decryptable
-          complete = false;
-          if (!dryRun) {
-            for (EncryptedTable t : tables) {
-              boolean hasLeft = left.keySet().stream().anyMatch(k -> k.startsWith(t.table() + "."));
-              if (hasLeft && work.reopen(t.table())) {
-                reopened.add(t.table());
-              }
+      }
+      if (complete && offPrimary > 0) {
+        // every range was scanned, yet values are still under old keys: written meanwhile by an
+        // instance that has not reloaded its keyring, skipped as changed concurrently, or not decryptable
+        complete = false;
+        if (!dryRun) {
+          for (EncryptedTable t : tables) {
+            boolean hasLeft = left.keySet().stream().anyMatch(k -> k.startsWith(t.table() + "."));
+            if (hasLeft && work.reopen(t.table())) {
+              reopened.add(t.table());
             }
           }
         }
       }
-      RotationResult result = new RotationResult(rotationId, complete, stopRequested, finals, inventory, offPrimary,
-          left, reopened);
-      if (!left.isEmpty()) {
-        LOG.warn("{}", result.describeRemaining());
-      }
-      return result;
-    } finally {
-      executor.shutdownNow();
     }
+    RotationResult result = new RotationResult(rotationId, complete, stopRequested, finals, inventory, offPrimary,
+        left, reopened);
+    if (!left.isEmpty()) {
+      LOG.warn("{}", result.describeRemaining());
+    }
+    return result;
   }
 
   private boolean runClaimed(Dialect dialect, Map<EncryptedTable, TableKey> keys, Map<String, Tracker> trackers,
