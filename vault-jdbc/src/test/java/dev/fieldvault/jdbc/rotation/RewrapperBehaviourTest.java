@@ -125,6 +125,31 @@ class RewrapperBehaviourTest {
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void anEmptyTable_isPlannedAsOneFinishedRange_andLaterRowsAreNotScanned(TestDatabases.Kind kind) throws Exception {
+    RotationFixture fx = new RotationFixture(kind, "empty");
+    try {
+      Keyring original = Keyring.generate("rot-empty");
+      fx.create(FieldCipher.create(original), 0);
+      FieldCipher cipher = FieldCipher.create(RotationFixture.promoteAll(original));
+
+      RotationResult first = fx.rewrapper(cipher).rotationId("empty").build().run();
+      fx.insert(cipher, 1, 20); // written under the new keys after the plan
+      RotationResult again = fx.rewrapper(cipher).rotationId("empty").build().run();
+
+      assertThat(first.complete()).isTrue();
+      assertThat(first.rowsScanned()).isZero();
+      assertThat(RotationFixture.rangeAggregate(fx.db, fx.vaultTables, "COUNT(*)", "empty", " AND state = 'DONE'"))
+          .isEqualTo(1);
+      assertThat(again.complete()).isTrue();
+      assertThat(again.rowsScanned()).isZero();
+      assertThat(again.valuesOffPrimary()).isZero();
+    } finally {
+      fx.drop();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void valuesLeftUnderOldKeys_makeTheRunIncomplete_andTheSameRunAgainMovesThem(TestDatabases.Kind kind)
       throws Exception {
     RotationFixture fx = new RotationFixture(kind, "left");
