@@ -27,11 +27,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "keys", mixinStandardHelpOptions = true,
     description = {"Generate and manage keysets, encrypted under a key-encryption key: in a file (-f FILE) or in"
         + " the database's key store table (--jdbc-url URL --keyset NAME).",
-        "disable refuses a key that stored values still use when the encrypted columns are given"
+        "disable and minimum-decrypt refuse a key that stored values still use when the encrypted columns are given"
         + " (--tables FILE or --entities CLASS,..., and --secrets-prefix PREFIX for the secrets vault; required"
         + " with --jdbc-url)."},
     subcommands = {KeysCommand.Generate.class, KeysCommand.ListKeys.class, KeysCommand.Add.class,
-        KeysCommand.Promote.class, KeysCommand.Disable.class, KeysCommand.Enable.class,
+        KeysCommand.Promote.class, KeysCommand.Disable.class, KeysCommand.MinimumDecrypt.class, KeysCommand.Enable.class,
         KeysCommand.Destroy.class, KeysCommand.RotateKek.class})
 final class KeysCommand implements Runnable {
 
@@ -284,6 +284,55 @@ final class KeysCommand implements Runnable {
         }
       }
       VaultKeyset ks = current.disable(ordinal);
+      save(ks);
+      print(ks);
+      return 0;
+    }
+  }
+
+  @Command(name = "minimum-decrypt", mixinStandardHelpOptions = true,
+      description = {"Set the minimum key ordinal that may decrypt: values under older keys are then refused,"
+          + " even while those keys are enabled.",
+          "Refused while stored values still use an older key; like disable, it needs the encrypted columns to prove"
+          + " it (--tables FILE or --entities CLASS,..., and --secrets-prefix PREFIX), unless --force."})
+  static final class MinimumDecrypt extends KeysetFileCommand {
+    @Option(names = "--ordinal", required = true, description = "Keys with a lower ordinal stop decrypting.")
+    int ordinal;
+
+    @Option(names = "--force", description = "Skip the inventory check: values under older keys become unreadable.")
+    boolean force;
+
+    @Mixin
+    TablesOptions tables;
+
+    @Override
+    public Integer call() {
+      boolean check = tables.given();
+      if (!check && !force && (inDatabase() || jdbcUrl != null)) {
+        throw new CliException("minimum-decrypt needs the encrypted columns (--tables FILE or --entities CLASS,...,"
+            + " and --secrets-prefix PREFIX for the secrets vault) to prove that no stored value still uses a key"
+            + " older than " + ordinal + "; or --force if those values may become unreadable");
+      }
+      if (inDatabase()) {
+        StoredKeyset ks = force ? store().forceMinimumDecryptOrdinal(keysetName(), ordinal)
+            : store().setMinimumDecryptOrdinal(keysetName(), ordinal,
+                KeyInventory.scan(dataSource(), tables.resolve(dataSource())));
+        print(ks.keyset());
+        return 0;
+      }
+      VaultKeyset current = load();
+      if (check && !force) {
+        KeyInventory usage = KeyInventory.scan(dataSource(), tables.resolve(dataSource()));
+        for (KeyInfo k : current.keys()) {
+          long count = k.ordinal() < ordinal ? usage.valuesUsing(k.keyId()) : 0;
+          if (count > 0) {
+            throw new CliException("key " + k.ordinal() + " (id " + k.keyIdText() + ") of " + current.name()
+                + " is still used by " + count + " stored values (" + usage.describeUsage(k.keyId())
+                + "): run `fieldvault rotate` first, or --force if they may become unreadable");
+          }
+        }
+      }
+      VaultKeyset ks = current.withMinimumDecryptOrdinal(ordinal);
       save(ks);
       print(ks);
       return 0;

@@ -8,6 +8,7 @@ import dev.fieldvault.jdbc.secrets.SecretsVault;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Re-encrypt every value of the declared (or discovered) encrypted columns under the primary keys"
         + " of the stored keysets, in place, with compare-and-set writes (safe while the application runs).",
         "A stopped or killed run resumes where it stopped when started again with the same keys (or --rotation-id);"
-        + " a finished rotation run again does nothing."})
+        + " Each run covers the rows that existed when the rotation was planned (newer rows are written under the"
+        + " new keys) and ends with the inventory; values still under old keys then (written by an instance that had"
+        + " not reloaded its keys) make it exit 1, and the same command run again scans those tables again."})
 final class RotateCommand implements Callable<Integer> {
 
   @ParentCommand
@@ -60,6 +63,17 @@ final class RotateCommand implements Callable<Integer> {
       description = "Resume or join this rotation (default: derived from the primary keys, so a rerun resumes).")
   String rotationId;
 
+  @Option(names = "--worker-id", paramLabel = "ID",
+      description = "This worker's name in the rotation work table (default: random). A job restarted under the same"
+          + " name takes its own ranges back at once instead of waiting for their leases; never run two workers"
+          + " under one name.")
+  String workerId;
+
+  @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "60s",
+      description = "How long a claimed range stays this worker's without a committed batch, e.g. 30s, 5m"
+          + " (1 s to 1 h; default: ${DEFAULT-VALUE}); a crashed worker's ranges are taken over after it.")
+  String lease;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -77,6 +91,10 @@ final class RotateCommand implements Callable<Integer> {
       if (rotationId != null) {
         b.rotationId(rotationId);
       }
+      if (workerId != null) {
+        b.workerId(workerId);
+      }
+      b.lease(duration(lease));
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -99,12 +117,35 @@ final class RotateCommand implements Callable<Integer> {
     if (r.inventory() != null) {
       out.println(r.inventory().describe(keyring));
       out.println("values not on a primary key: " + r.valuesOffPrimary());
+      if (r.valuesOffPrimary() > 0) {
+        out.println(r.describeRemaining());
+      }
     }
     if (!r.complete() && !dryRun) {
-      spec.commandLine().getErr().println("error: rotation " + r.rotationId() + " is not complete (another worker"
-          + " holds a range, or it was stopped): run the same command again to resume");
+      String why = r.stopped() ? "it was stopped: run the same command again to resume"
+          : !r.valuesOffPrimaryByColumn().isEmpty()
+          ? "values are left under old keys (above); the same command scans "
+              + (r.reopenedTables().isEmpty() ? "their tables" : String.join(", ", r.reopenedTables()))
+              + " again: run it again (after every application instance has reloaded its keys)"
+          : "another worker holds a range: run the same command again to resume or join it";
+      spec.commandLine().getErr().println("error: rotation " + r.rotationId() + " is not complete: " + why);
       return 1;
     }
     return 0;
+  }
+
+  /** {@code 90}, {@code 90s}, {@code 5m} or {@code 1h}; the builder checks the range. */
+  static Duration duration(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,7})\\s*([smh]?)").matcher(text.trim());
+    if (!m.matches()) {
+      throw new CliException("--lease must be a number of seconds, or a number with s, m or h (e.g. 30s, 5m), not '"
+          + text + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofSeconds(n);
+    };
   }
 }

@@ -1,6 +1,7 @@
 package dev.fieldvault.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.cli.testapp.CliAccount;
 import dev.fieldvault.hibernate.FieldVaultSettings;
@@ -187,6 +188,90 @@ class RotateAndInventoryCommandTest extends CliTestSupport {
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
+  void aCrashedJobRestartedUnderItsWorkerId_takesItsRangeBackWithoutWaitingForTheLease(Kind kind) throws Exception {
+    setUp(kind);
+    assertThat(run(keysDb("keys", "add", "--keyset", "cli-aead", "--promote"))).isZero();
+    Keyring rotated = KeyStore.create(db.dataSource(), KeyEncryptionKeys.fromMasterSecret(SECRET), VAULT)
+        .loadKeyring("cli-aead", "cli-daead", "cli-prf");
+    // the job "job-1" dies after its first batch: its range stays claimed under a 10-minute lease
+    Rewrapper crashing = Rewrapper.builder(db.dataSource(), FieldCipher.create(rotated)).tables(TablesFile.read(tables))
+        .vaultTables(VAULT).batchSize(50).workerId("job-1").lease(Duration.ofMinutes(10)).listener(p -> {
+          throw new IllegalStateException("simulated crash");
+        }).build();
+    assertThatThrownBy(crashing::run).hasStackTraceContaining("simulated crash");
+
+    long start = System.nanoTime();
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString(), "--worker-id", "job-1", "--lease", "10m")))
+        .as(err).isZero();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(2));
+    assertThat(out).contains("values not on a primary key: 0");
+    assertEveryRowDecrypts(FieldCipher.create(rotated));
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString(), "--lease", "soon"))).isEqualTo(1);
+    assertThat(err).contains("--lease must be a number of seconds");
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString(), "--lease", "2h"))).isEqualTo(1);
+    assertThat(err).contains("between 1 second and 1 hour");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
+  void minimumDecrypt_isRefusedWhileValuesUseAnOlderKey_likeDisable_unlessForced(Kind kind) throws Exception {
+    setUp(kind);
+    for (String ks : List.of("cli-aead", "cli-daead", "cli-prf")) {
+      assertThat(run(keysDb("keys", "add", "--keyset", ks, "--promote"))).isZero();
+    }
+
+    assertThat(run(keysDb("keys", "minimum-decrypt", "--keyset", "cli-aead", "--ordinal", "2"))).isEqualTo(1);
+    assertThat(err).contains("needs the encrypted columns", "--force");
+    assertThat(run(keysDb("keys", "minimum-decrypt", "--keyset", "cli-aead", "--ordinal", "2", "--tables",
+        tables.toString()))).isEqualTo(1);
+    assertThat(err).contains("Cannot set the minimum decryption ordinal", "still use older keys",
+        "app_cli_customer.phone: " + ROWS);
+    assertThat(run(keysDb("keys", "list", "--keyset", "cli-aead"))).isZero();
+    assertThat(out).contains("minimum decryption ordinal 0");
+
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString()))).as(err).isZero();
+    assertThat(run(keysDb("keys", "minimum-decrypt", "--keyset", "cli-aead", "--ordinal", "2", "--tables",
+        tables.toString()))).as(err).isZero();
+    assertThat(out).contains("minimum decryption ordinal 2");
+    assertThat(run(keysDb("keys", "minimum-decrypt", "--keyset", "cli-daead", "--ordinal", "2", "--force")))
+        .as(err).isZero();
+    assertThat(out).contains("minimum decryption ordinal 2");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
+  void valuesWrittenUnderAnOldKeyAfterARotation_failTheRun_andTheSameCommandAgainMovesThem(Kind kind)
+      throws Exception {
+    setUp(kind);
+    for (String ks : List.of("cli-aead", "cli-daead", "cli-prf")) {
+      assertThat(run(keysDb("keys", "add", "--keyset", ks, "--promote"))).isZero();
+    }
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString()))).as(err).isZero();
+    // an instance that never reloaded its keys writes 7 more rows under the old keys
+    FieldCipher stale = FieldCipher.create(keyring);
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO app_cli_customer VALUES (?, ?, ?, ?, ?)")) {
+      for (long i = ROWS + 1; i <= ROWS + 7; i++) {
+        ps.setLong(1, i);
+        ps.setBytes(2, stale.field(EMAIL).encrypt("c" + i + "@example.com"));
+        ps.setBytes(3, stale.field(PHONE).encrypt("Phone-" + i));
+        ps.setBytes(4, stale.field(PHONE).blindIndex("Phone-" + i, null));
+        ps.setString(5, stale.field(NOTE).encryptToText("note " + i, null, i));
+        ps.executeUpdate();
+      }
+    }
+
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString()))).isEqualTo(1);
+    assertThat(out).contains("values not on a primary key: 28", "app_cli_customer.email: 7", "app_cli_customer.phone_bi: 7");
+    assertThat(err).contains("is not complete", "values are left under old keys", "run it again");
+
+    assertThat(run(keyArgs("rotate", "--tables", tables.toString()))).as(err).isZero();
+    assertThat(out).contains("7 of " + (ROWS + 7) + " rows re-encrypted", "values not on a primary key: 0");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
   void compositeKeyTable_andTheSecretsVault_areRotatedInOneRun(Kind kind) throws Exception {
     setUp(kind);
     String sv = "app_cli_sv_";
@@ -338,7 +423,7 @@ class RotateAndInventoryCommandTest extends CliTestSupport {
 
   @Test
   void everyCommand_hasHelp() {
-    for (String[] cmd : new String[][] {{"rotate"}, {"inventory"}, {"keys"}, {"keys", "disable"}, {"secrets"},
+    for (String[] cmd : new String[][] {{"rotate"}, {"inventory"}, {"keys"}, {"keys", "disable"}, {"keys", "minimum-decrypt"}, {"secrets"},
         {"secrets", "put"}, {"secrets", "get"}, {"secrets", "list"}, {"secrets", "versions"}, {"secrets", "rollback"},
         {"secrets", "remove"}, {"secrets", "export"}, {"secrets", "import"}}) {
       String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);

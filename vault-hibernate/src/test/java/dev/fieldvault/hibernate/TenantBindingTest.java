@@ -62,8 +62,9 @@ class TenantBindingTest {
   void traceBindLogging_withTenantEntities_failsAtStartup_namingTheAttributesAndTheLogger() {
     BIND.setLevel(java.util.logging.Level.ALL);
     try {
+      TestDatabase db = TestDatabases.h2();
       Throwable t = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
-          () -> Jpa.build(TestDatabases.h2(), Keyring.generate("htn-trace"), TenantCustomer.class).close());
+          () -> Jpa.build(db, Keyring.generate("htn-trace"), TenantCustomer.class).close());
       StringBuilder all = new StringBuilder();
       boolean typed = false;
       for (Throwable c = t; c != null; c = c.getCause()) {

@@ -11,6 +11,7 @@ import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.keys.VaultKeyset;
 import dev.fieldvault.testsupport.TestDatabases;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 class EncryptedColumnsTest {
@@ -64,8 +65,8 @@ class EncryptedColumnsTest {
     EncryptedColumns cols = EncryptedColumns.builder()
         .add(EncryptedColumn.builder("t", "email", String.class).mode(EncryptionMode.DETERMINISTIC).build())
         .build();
-    assertThatThrownBy(() -> EncryptingDataSource.wrap(TestDatabases.h2().dataSource(),
-        FieldCipher.create(aeadOnly), cols))
+    DataSource h2 = TestDatabases.h2().dataSource();
+    assertThatThrownBy(() -> EncryptingDataSource.wrap(h2, FieldCipher.create(aeadOnly), cols))
         .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("t.email")
         .hasMessageContaining("deterministic");
   }

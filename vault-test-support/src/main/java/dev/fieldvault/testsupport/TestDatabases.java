@@ -1,10 +1,18 @@
 package dev.fieldvault.testsupport;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -14,11 +22,19 @@ import org.junit.jupiter.api.Assumptions;
  * <ol>
  *   <li>Environment variables first: {@code FIELDVAULT_TEST_POSTGRES_URL} / {@code _USER} /
  *       {@code _PASSWORD} and {@code FIELDVAULT_TEST_MARIADB_URL} / {@code _USER} / {@code _PASSWORD}
- *       ({@code .ci/run} points them at the local services);
+ *       ({@code .ci/run} points them at the local services); a URL given here is used alone;
+ *   <li>else the local services on their default ports: PostgreSQL at
+ *       {@code jdbc:postgresql://127.0.0.1:5432/test} (user {@code postgres}, empty password) and
+ *       MariaDB at {@code jdbc:mariadb://127.0.0.1:3306/test} (user {@code root}, empty password),
+ *       unless {@code FIELDVAULT_TEST_DEFAULT_PORTS=off} (or {@code -Dfieldvault.test.defaultPorts=off})
+ *       turns this probe off;
  *   <li>else Testcontainers, when a Docker engine is available;
  *   <li>else the test is skipped with a message, except under {@code CI=true}, where a database that
  *       cannot be reached fails the test: CI never passes by skipping.
  * </ol>
+ *
+ * <p>Fetch the database before any {@code assertThrows}/{@code assertThatThrownBy}: inside one, the
+ * skip of an unavailable database would be caught as the expected exception (or reported as a failure).
  *
  * <p>H2 is always available: each call to {@link #h2()} gives a new private in-memory database.
  * The server databases are shared, so tests use table names of their own and drop them first.
@@ -31,6 +47,12 @@ public final class TestDatabases {
   public enum Kind {
     H2, POSTGRES, MARIADB
   }
+
+  /** The environment variable that turns the default-port probe off ({@code off}). */
+  public static final String DEFAULT_PORTS_ENV = "FIELDVAULT_TEST_DEFAULT_PORTS";
+
+  /** The system property that turns the default-port probe off ({@code off}); wins over the variable. */
+  public static final String DEFAULT_PORTS_PROPERTY = "fieldvault.test.defaultPorts";
 
   private static final Map<Kind, TestDatabase> SERVERS = new EnumMap<>(Kind.class);
 
@@ -75,31 +97,65 @@ public final class TestDatabases {
     if (db != null) {
       return db;
     }
-    String prefix = "FIELDVAULT_TEST_" + (kind == Kind.POSTGRES ? "POSTGRES" : "MARIADB");
-    String url = System.getenv(prefix + "_URL");
-    String why;
-    if (url != null && !url.isBlank()) {
-      db = new TestDatabase(kind, url, envOr(prefix + "_USER", ""), envOr(prefix + "_PASSWORD", ""));
-      why = checkReachable(db);
-    } else if (Containers.dockerAvailable()) {
-      db = Containers.start(kind);
-      why = checkReachable(db);
-    } else {
-      why = prefix + "_URL is not set and no Docker engine is available for Testcontainers";
-    }
-    if (why != null) {
-      String message = kind + " test database unavailable: " + why;
-      if (isCi()) {
-        throw new IllegalStateException(message + " (CI=true: a missing database is a failure, not a skip;"
-            + " start the service or set " + prefix + "_URL)");
+    List<String> tried = new ArrayList<>();
+    for (TestDatabase candidate : candidates(kind, System::getenv, System.getProperties())) {
+      String why = checkReachable(candidate);
+      if (why == null) {
+        SERVERS.put(kind, candidate);
+        return candidate;
       }
-      Assumptions.abort(message);
+      tried.add(why);
     }
-    SERVERS.put(kind, db);
-    return db;
+    if (Containers.dockerAvailable()) {
+      db = Containers.start(kind);
+      String why = checkReachable(db);
+      if (why == null) {
+        SERVERS.put(kind, db);
+        return db;
+      }
+      tried.add("Testcontainers: " + why);
+    } else {
+      tried.add("no Docker engine is available for Testcontainers");
+    }
+    String prefix = envPrefix(kind);
+    String message = kind + " test database unavailable: " + String.join("; ", tried);
+    if (isCi()) {
+      throw new IllegalStateException(message + " (CI=true: a missing database is a failure, not a skip;"
+          + " start the service or set " + prefix + "_URL)");
+    }
+    Assumptions.abort(message + " (set " + prefix + "_URL, start the local service, or Docker)");
+    throw new AssertionError("unreachable");
+  }
+
+  /**
+   * The databases to try for a server kind before Testcontainers, in order: the one the environment
+   * names (alone, if it names one), else the local service on its default port unless the probe is
+   * off. Package-private for the test of this order.
+   */
+  static List<TestDatabase> candidates(Kind kind, Function<String, String> env, Properties systemProperties) {
+    String prefix = envPrefix(kind);
+    String url = env.apply(prefix + "_URL");
+    if (url != null && !url.isBlank()) {
+      return List.of(new TestDatabase(kind, url, orEmpty(env.apply(prefix + "_USER")),
+          orEmpty(env.apply(prefix + "_PASSWORD"))));
+    }
+    String probe = systemProperties.getProperty(DEFAULT_PORTS_PROPERTY, env.apply(DEFAULT_PORTS_ENV));
+    if (probe != null && List.of("off", "false", "no", "0").contains(probe.trim().toLowerCase(Locale.ROOT))) {
+      return List.of();
+    }
+    return List.of(kind == Kind.POSTGRES
+        ? new TestDatabase(kind, "jdbc:postgresql://127.0.0.1:5432/test?connectTimeout=5", "postgres", "")
+        : new TestDatabase(kind, "jdbc:mariadb://127.0.0.1:3306/test?connectTimeout=5000", "root", ""));
+  }
+
+  private static String envPrefix(Kind kind) {
+    return "FIELDVAULT_TEST_" + (kind == Kind.POSTGRES ? "POSTGRES" : "MARIADB");
   }
 
   private static String checkReachable(TestDatabase db) {
+    if (!portOpen(db.url())) {
+      return "nothing listens at " + db.url();
+    }
     try (Connection c = db.connect()) {
       return c.isValid(5) ? null : "connection is not valid";
     } catch (SQLException e) {
@@ -107,9 +163,23 @@ public final class TestDatabases {
     }
   }
 
-  private static String envOr(String name, String fallback) {
-    String v = System.getenv(name);
-    return v == null ? fallback : v;
+  /** A quick TCP check of the URL's host and port, so an absent service costs a second, not a driver timeout. */
+  private static boolean portOpen(String url) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^jdbc:[a-z]+://([^/:?]+)(?::(\\d+))?").matcher(url);
+    if (!m.find()) {
+      return true; // a form we do not parse: let the driver decide
+    }
+    int port = m.group(2) != null ? Integer.parseInt(m.group(2)) : (url.startsWith("jdbc:postgresql") ? 5432 : 3306);
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(m.group(1), port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String orEmpty(String v) {
+    return v == null ? "" : v;
   }
 
   /** Testcontainers is touched only here, and only when the environment names no database. */

@@ -19,4 +19,11 @@ public record KeyInfo(int keyId, int ordinal, KeyStatus status, boolean primary,
   public String keyIdText() {
     return Integer.toUnsignedString(keyId);
   }
+
+  /** Names the key id unsigned, as every FieldVault message and listing does. */
+  @Override
+  public String toString() {
+    return "KeyInfo[keyId=" + keyIdText() + ", ordinal=" + ordinal + ", status=" + status + ", primary=" + primary
+        + ", created=" + created + ", algorithm=" + algorithm + "]";
+  }
 }

@@ -37,6 +37,14 @@ class KeyRotationTest {
   }
 
   @Test
+  void keyInfoToString_printsTheKeyIdUnsigned_asEveryOtherMessageDoes() {
+    KeyInfo key = new KeyInfo(-463123206, 1, KeyStatus.ENABLED, true, java.time.Instant.EPOCH, KeyAlgorithm.AES256_GCM);
+
+    assertThat(key.toString()).contains("keyId=3831844090").doesNotContain("-463123206");
+    assertThat(key.toString()).contains("keyId=" + key.keyIdText());
+  }
+
+  @Test
   void keyLifecycle_listsOrdinalsStatusesAndPrimary() {
     VaultKeyset ks = VaultKeyset.generate("life", KeyPurpose.AEAD).addKey().addKey().promote(3).disable(1);
     List<KeyInfo> keys = ks.keys();

@@ -35,4 +35,18 @@ public record ColumnInventory(String table, String column, boolean blindIndex, M
   public String qualifiedName() {
     return table + "." + column;
   }
+
+  /** The counts per key id, the ids unsigned as everywhere else: {@code {3831844090=120, 17=880}}. */
+  public String countsText() {
+    StringBuilder sb = new StringBuilder("{");
+    valuesByKeyId.forEach((id, n) -> sb.append(sb.length() == 1 ? "" : ", ").append(Integer.toUnsignedString(id))
+        .append('=').append(n));
+    return sb.append('}').toString();
+  }
+
+  @Override
+  public String toString() {
+    return "ColumnInventory[" + qualifiedName() + (blindIndex ? " (blind index)" : "") + ", valuesByKeyId="
+        + countsText() + ", nulls=" + nulls + ", unrecognized=" + unrecognized + "]";
+  }
 }

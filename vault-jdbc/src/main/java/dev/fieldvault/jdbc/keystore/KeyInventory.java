@@ -192,7 +192,7 @@ public final class KeyInventory {
   public String toString() {
     StringBuilder sb = new StringBuilder("KeyInventory{");
     for (ColumnInventory c : columns) {
-      sb.append(c.qualifiedName()).append('=').append(c.valuesByKeyId()).append(' ');
+      sb.append(c.qualifiedName()).append('=').append(c.countsText()).append(' ');
     }
     return sb.append('}').toString();
   }

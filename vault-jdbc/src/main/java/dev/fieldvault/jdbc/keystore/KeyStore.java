@@ -240,10 +240,43 @@ public final class KeyStore {
   }
 
   /**
-   * Sets the minimum key ordinal that may decrypt: values under older keys are rejected by every
-   * instance once it reloads, even while those keys are enabled.
+   * Sets the minimum key ordinal that may decrypt after checking that no stored value uses an older
+   * key: values under older keys are rejected by every instance once it reloads, even while those
+   * keys are enabled.
+   *
+   * @param usage a fresh inventory of every column encrypted with this keyset
+   * @throws KeyInUseException if {@code usage} counts values under a key older than {@code ordinal};
+   *     the message says how many under which key in which columns
    */
-  public StoredKeyset setMinimumDecryptOrdinal(String name, int ordinal) {
+  public StoredKeyset setMinimumDecryptOrdinal(String name, int ordinal, KeyInventory usage) {
+    Objects.requireNonNull(usage, "usage");
+    StoredKeyset current = load(name);
+    VaultKeyset next = current.keyset().withMinimumDecryptOrdinal(ordinal); // validates the range first
+    long count = 0;
+    StringBuilder which = new StringBuilder();
+    for (KeyInfo key : current.keyset().keys()) {
+      long n = key.ordinal() < ordinal ? usage.valuesUsing(key.keyId()) : 0;
+      if (n > 0) {
+        count += n;
+        which.append(which.length() == 0 ? "" : "; ").append("key ").append(key.ordinal()).append(" (id ")
+            .append(key.keyIdText()).append("): ").append(usage.describeUsage(key.keyId()));
+      }
+    }
+    if (count > 0) {
+      throw new KeyInUseException("Cannot set the minimum decryption ordinal of keyset '" + name + "' to " + ordinal
+          + ": " + count + " stored values still use older keys (" + which + ") and would become unreadable; run the"
+          + " rewrapper to move them to the primary key first, or use forceMinimumDecryptOrdinal if they may be lost");
+    }
+    return replace(current, next);
+  }
+
+  /**
+   * Sets the minimum decryption ordinal without checking the stored values: every value under an
+   * older key becomes unreadable once the instances reload. The explicit override of
+   * {@link #setMinimumDecryptOrdinal(String, int, KeyInventory)}, for values known to be disposable.
+   */
+  public StoredKeyset forceMinimumDecryptOrdinal(String name, int ordinal) {
+    LOG.warn("Keyset '{}': minimum decryption ordinal forced to {} without an inventory check", name, ordinal);
     return update(name, ks -> ks.withMinimumDecryptOrdinal(ordinal));
   }
 

@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc.rotation;
 
+import dev.fieldvault.jdbc.keystore.ColumnInventory;
 import dev.fieldvault.jdbc.keystore.KeyInventory;
 import dev.fieldvault.jdbc.keystore.VaultStorageException;
 import dev.fieldvault.jdbc.keystore.VaultTables;
@@ -7,12 +8,16 @@ import dev.fieldvault.jdbc.keystore.internal.Dialect;
 import dev.fieldvault.jdbc.rotation.internal.RangeRewrapper;
 import dev.fieldvault.jdbc.rotation.internal.TableKey;
 import dev.fieldvault.jdbc.rotation.internal.WorkTable;
+import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.keys.VaultKeyset;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +55,13 @@ import org.slf4j.LoggerFactory;
  * never overwritten. Every batch commits together with its checkpoint, so a stopped, failed or
  * killed run resumes where it was when run again with the same rotation id, and running a finished
  * rotation again does nothing.
+ *
+ * <p>A run covers the rows that existed when its rotation was planned: the last key range ends at
+ * the greatest key the table held then, so rows the application inserts meanwhile (under the new
+ * primary keys) are not chased. Every run ends with an inventory of the declared columns; values it
+ * still finds off the primary keys (written under an old key by an instance that has not reloaded,
+ * for example) make the result not {@link RotationResult#complete() complete}, are reported per
+ * column and logged, and re-open their tables so that running the same rotation again scans them.
  *
  * <p>Several workers (threads or application instances) can run one rotation: each table is split
  * into key ranges recorded in {@link VaultTables#rotationRange()}, claimed with
@@ -182,7 +194,7 @@ public final class Rewrapper {
             break;
           }
           Tracker tr = trackers.get(t.table());
-          tr.tableRows = -1;
+          tr.tableRows = WorkTable.rowCount(dataSource, t.table()); // the whole table, for the progress bar
           RangeRewrapper range = new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, true, executor);
           range.process(null, null, (tx, k, s, r, cf) -> true, control, tr::add);
         }
@@ -197,17 +209,59 @@ public final class Rewrapper {
         LOG.info("Finished: {}", p);
         listener.onProgress(p);
       }
-      KeyInventory inventory = null;
-      long offPrimary = 0;
-      if (finalInventory) {
-        inventory = KeyInventory.scan(dataSource, tables);
-        offPrimary = inventory.valuesNotUsing(primaryKeyIds(cipher.keyring()));
-        LOG.info("{}", inventory.describe(cipher.keyring()));
-      }
-      return new RotationResult(rotationId, complete, stopRequested, finals, inventory, offPrimary);
+      return conclude(complete, finals);
     } finally {
       executor.shutdownNow();
     }
+  }
+
+  /**
+   * Ends a run with the inventory: values still off the primary keys after every range was done
+   * make it not complete, are reported per column (and logged), and re-open their tables so that
+   * the next run of this rotation scans them again.
+   */
+  private RotationResult conclude(boolean rangesDone, List<RotationProgress> finals) {
+    boolean complete = rangesDone;
+    KeyInventory inventory = null;
+    long offPrimary = 0;
+    Map<String, Long> left = new LinkedHashMap<>();
+    List<String> reopened = new ArrayList<>();
+    if (finalInventory) {
+      inventory = KeyInventory.scan(dataSource, tables);
+      Set<Integer> primaries = primaryKeyIds(cipher.keyring());
+      offPrimary = inventory.valuesNotUsing(primaries);
+      if (offPrimary > 0 && tables.stream().anyMatch(t -> t.tenantColumn() != null)) {
+        primaries.addAll(tenantPrimaryKeyIds()); // per-tenant keyrings have primaries of their own
+        offPrimary = inventory.valuesNotUsing(primaries);
+      }
+      LOG.info("{}", inventory.describe(cipher.keyring()));
+      for (ColumnInventory col : inventory.columns()) {
+        long n = col.encryptedValues() - col.valuesByKeyId().entrySet().stream()
+            .filter(e -> primaries.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        if (n > 0) {
+          left.put(col.qualifiedName(), n);
+        }
+      }
+      if (complete && offPrimary > 0) {
+        // every range was scanned, yet values are still under old keys: written meanwhile by an
+        // instance that has not reloaded its keyring, skipped as changed concurrently, or not decryptable
+        complete = false;
+        if (!dryRun) {
+          for (EncryptedTable t : tables) {
+            boolean hasLeft = left.keySet().stream().anyMatch(k -> k.startsWith(t.table() + "."));
+            if (hasLeft && work.reopen(t.table())) {
+              reopened.add(t.table());
+            }
+          }
+        }
+      }
+    }
+    RotationResult result = new RotationResult(rotationId, complete, stopRequested, finals, inventory, offPrimary,
+        left, reopened);
+    if (!left.isEmpty()) {
+      LOG.warn("{}", result.describeRemaining());
+    }
+    return result;
   }
 
   private boolean runClaimed(Dialect dialect, Map<EncryptedTable, TableKey> keys, Map<String, Tracker> trackers,
@@ -289,6 +343,44 @@ public final class Rewrapper {
       throw new VaultConfigurationException("Table " + t.table() + " declares more than 30 encrypted columns;"
           + " declare it as several tables of at most 30 columns each");
     }
+  }
+
+  /**
+   * The primary key ids of the keyrings of every tenant in the declared tenant columns, read from
+   * the header of an empty value encrypted in each tenant's context (a tenant without a keyring is
+   * left out: its values cannot be moved). Without per-tenant keyrings these are the default ones.
+   */
+  private Set<Integer> tenantPrimaryKeyIds() {
+    Set<Integer> ids = new HashSet<>();
+    try (Connection c = dataSource.getConnection()) {
+      for (EncryptedTable t : tables) {
+        if (t.tenantColumn() == null) {
+          continue;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT " + t.tenantColumn() + " FROM " + t.table()
+            + " WHERE " + t.tenantColumn() + " IS NOT NULL"); ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String tenant = rs.getString(1);
+            for (EncryptedColumn col : t.columns()) {
+              EncryptionContext ctx = EncryptionContext.of(col.spec().domain(), col.spec().field(), tenant, null);
+              try {
+                ids.add(CiphertextHeader.parse(cipher.encrypt(new byte[0], ctx, col.spec().mode())).keyId());
+                if (col.blindIndexColumn() != null) {
+                  ids.add(FieldCipher.blindIndexKeyId(cipher.blindIndex(new byte[0], ctx,
+                      FieldCipher.MIN_BLIND_INDEX_LENGTH)));
+                }
+              } catch (KeyUnavailableException noKeyring) {
+                break;
+              }
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new VaultStorageException("Rotation " + rotationId + ": cannot read the tenants of the declared tables: "
+          + e.getMessage(), e);
+    }
+    return ids;
   }
 
   static Set<Integer> primaryKeyIds(Keyring keyring) {
@@ -375,7 +467,7 @@ public final class Rewrapper {
       double secs = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
       double rate = stats.scanned / secs;
       long done = dryRun ? stats.scanned : baseDone + sinceRebase;
-      long rows = dryRun ? stats.scanned : tableRows;
+      long rows = dryRun ? Math.max(tableRows, done) : tableRows;
       Duration eta = rate > 0 && rows >= done ? Duration.ofMillis((long) ((rows - done) / rate * 1000)) : null;
       return new RotationProgress(rotationId, table, stats.scanned, stats.rewrapped, stats.conflicted, stats.failed,
           stats.byColumn, rate, done, rows, eta, dryRun);

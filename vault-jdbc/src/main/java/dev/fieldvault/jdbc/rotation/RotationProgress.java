@@ -17,7 +17,7 @@ import java.util.Map;
  * @param rewrappedByColumn values re-encrypted per column (in a dry run: values that would be)
  * @param rowsPerSecond this worker's scan rate
  * @param tableRowsDone rows of the table scanned by all workers so far
- * @param tableRows rows in the table when the rotation was planned
+ * @param tableRows rows in the table when the rotation was planned (in a dry run: when it started)
  * @param estimatedRemaining time left at the current rate, or null if unknown
  * @param dryRun whether nothing is written
  */

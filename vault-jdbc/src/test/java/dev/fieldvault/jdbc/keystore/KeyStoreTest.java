@@ -3,11 +3,14 @@ package dev.fieldvault.jdbc.keystore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fieldvault.jdbc.rotation.EncryptedColumn;
+import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.KeyEncryptionKey;
 import dev.fieldvault.keys.KeyEncryptionKeys;
+import dev.fieldvault.keys.KeyInfo;
 import dev.fieldvault.keys.KeyPurpose;
 import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.VaultConfigurationException;
@@ -213,7 +216,7 @@ class KeyStoreTest {
         keyring.reload();
         assertThat(keyring.cipher().field(NOTE).decrypt(old)).isEqualTo("old secret");
 
-        store.setMinimumDecryptOrdinal("rot-min-aead", 2);
+        store.forceMinimumDecryptOrdinal("rot-min-aead", 2); // the value is not stored: no inventory can see it
         keyring.reload();
 
         assertThatThrownBy(() -> keyring.cipher().field(NOTE).decrypt(old)).isInstanceOf(KeyUnavailableException.class)
@@ -221,6 +224,85 @@ class KeyStoreTest {
       }
     } finally {
       drop(db, store);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void minimumDecryptOrdinal_isRefusedWhileStoredValuesUseAnOlderKey_andAllowedOnceTheyAreMoved(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    KeyStore store = fresh(db, "ks_minguard");
+    String table = "rot_ks_minguard_doc";
+    db.dropTables(table);
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE " + table + " (id BIGINT NOT NULL PRIMARY KEY, note "
+          + (kind == TestDatabases.Kind.POSTGRES ? "BYTEA" : "VARBINARY(200)") + ")");
+    }
+    EncryptedTable docs = EncryptedTable.builder(table).primaryKey("id").column(EncryptedColumn.binary("note", NOTE))
+        .build();
+    try {
+      store.insert(VaultKeyset.generate("rot-minguard-aead", KeyPurpose.AEAD));
+      try (StoredKeyring keyring = StoredKeyring.open(store, "rot-minguard-aead", null, null)) {
+        for (long id = 1; id <= 3; id++) {
+          writeNote(db, table, id, keyring.cipher().field(NOTE).encrypt("note " + id));
+        }
+        store.update("rot-minguard-aead", VaultKeyset::rotate);
+        keyring.reload();
+        writeNote(db, table, 3, keyring.cipher().field(NOTE).encrypt("note 3"));
+        KeyInfo first = store.load("rot-minguard-aead").keyset().byOrdinal(1);
+
+        KeyInventory before = KeyInventory.scan(db.dataSource(), List.of(docs));
+        assertThatThrownBy(() -> store.setMinimumDecryptOrdinal("rot-minguard-aead", 2, before))
+            .isInstanceOf(KeyInUseException.class)
+            .hasMessageContaining("2 stored values still use older keys")
+            .hasMessageContaining("key 1 (id " + first.keyIdText() + "): " + table + ".note: 2")
+            .hasMessageContaining("forceMinimumDecryptOrdinal");
+        assertThat(store.load("rot-minguard-aead").keyset().minimumDecryptOrdinal()).as("nothing written").isZero();
+
+        for (long id = 1; id <= 2; id++) {
+          writeNote(db, table, id, keyring.cipher().field(NOTE).encrypt("note " + id));
+        }
+        store.setMinimumDecryptOrdinal("rot-minguard-aead", 2, KeyInventory.scan(db.dataSource(), List.of(docs)));
+
+        assertThat(store.load("rot-minguard-aead").keyset().minimumDecryptOrdinal()).isEqualTo(2);
+      }
+    } finally {
+      db.dropTables(table);
+      drop(db, store);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void forceMinimumDecryptOrdinal_isTheExplicitOverride_ofTheInventoryCheck(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    KeyStore store = fresh(db, "ks_minforce");
+    try {
+      store.insert(VaultKeyset.generate("rot-minforce-aead", KeyPurpose.AEAD));
+      store.update("rot-minforce-aead", VaultKeyset::rotate);
+
+      store.forceMinimumDecryptOrdinal("rot-minforce-aead", 2);
+
+      assertThat(store.load("rot-minforce-aead").keyset().minimumDecryptOrdinal()).isEqualTo(2);
+      assertThatThrownBy(() -> store.forceMinimumDecryptOrdinal("rot-minforce-aead", 3))
+          .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("primary's ordinal 2");
+    } finally {
+      drop(db, store);
+    }
+  }
+
+  private static void writeNote(TestDatabase db, String table, long id, byte[] ciphertext) throws Exception {
+    try (Connection c = db.connect()) {
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+        del.setLong(1, id);
+        del.executeUpdate();
+      }
+      try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (id, note) VALUES (?, ?)")) {
+        ins.setLong(1, id);
+        ins.setBytes(2, ciphertext);
+        ins.executeUpdate();
+      }
     }
   }
 

@@ -8,6 +8,8 @@ import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.testsupport.TestDatabases;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -63,6 +65,143 @@ class RewrapperBehaviourTest {
       }
     } finally {
       fx.drop();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void dryRun_progressCountsTheWholeTable_andTheBarEndsOnlyAtTheLastRow(TestDatabases.Kind kind) throws Exception {
+    RotationFixture fx = new RotationFixture(kind, "drybar");
+    try {
+      FieldCipher cipher = promoted(fx, Keyring.generate("rot-drybar"));
+      List<RotationProgress> events = new CopyOnWriteArrayList<>();
+      StringWriter drawn = new StringWriter();
+      ProgressBar bar = new ProgressBar(new PrintWriter(drawn), "");
+
+      fx.rewrapper(cipher).dryRun(true).batchSize(300).listener(p -> {
+        events.add(p);
+        bar.onProgress(p);
+      }).build().run();
+      bar.end();
+
+      assertThat(events).allSatisfy(p -> assertThat(p.tableRows()).isEqualTo(ROWS));
+      assertThat(events.get(0).tableRowsDone()).isEqualTo(300);
+      assertThat(drawn.toString()).contains(" 300/" + ROWS + " rows").contains(" " + ROWS + "/" + ROWS + " rows");
+      assertThat(drawn.toString().split("100%", -1)).as("the bar is full once, at the end").hasSize(2);
+    } finally {
+      fx.drop();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void rowsInsertedDuringTheRun_areNotChased_theRunEndsAtTheGreatestKeyPlanned(TestDatabases.Kind kind)
+      throws Exception {
+    RotationFixture fx = new RotationFixture(kind, "chase");
+    try {
+      FieldCipher cipher = promoted(fx, Keyring.generate("rot-chase"));
+      AtomicInteger batches = new AtomicInteger();
+      AtomicInteger inserted = new AtomicInteger();
+
+      // the application keeps inserting (under the new keys) while the rotation runs
+      RotationResult result = fx.rewrapper(cipher).rotationId("chase").batchSize(100).rangeSize(500).listener(p -> {
+        if (batches.incrementAndGet() <= 10) { // during the first half of the table
+          insert(fx, cipher, ROWS + 1 + inserted.getAndAdd(50), 50);
+        }
+      }).build().run();
+
+      assertThat(inserted.get()).isEqualTo(500);
+      assertThat(result.complete()).isTrue();
+      assertThat(result.rowsScanned()).as("only the rows that existed when the run was planned").isEqualTo(ROWS);
+      assertThat(result.rowsRewrapped()).isEqualTo(ROWS);
+      assertThat(result.valuesOffPrimary()).as("the new rows were written under the new keys").isZero();
+      assertThat(RotationFixture.rangeAggregate(fx.db, fx.vaultTables, "COUNT(*)", "chase", " AND upper_key IS NULL"))
+          .as("no open-ended range").isZero();
+      fx.assertEveryRowDecrypts(cipher, ROWS + 500, Map.of());
+    } finally {
+      fx.drop();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void anEmptyTable_isPlannedAsOneFinishedRange_andLaterRowsAreNotScanned(TestDatabases.Kind kind) throws Exception {
+    RotationFixture fx = new RotationFixture(kind, "empty");
+    try {
+      Keyring original = Keyring.generate("rot-empty");
+      fx.create(FieldCipher.create(original), 0);
+      FieldCipher cipher = FieldCipher.create(RotationFixture.promoteAll(original));
+
+      RotationResult first = fx.rewrapper(cipher).rotationId("empty").build().run();
+      fx.insert(cipher, 1, 20); // written under the new keys after the plan
+      RotationResult again = fx.rewrapper(cipher).rotationId("empty").build().run();
+
+      assertThat(first.complete()).isTrue();
+      assertThat(first.rowsScanned()).isZero();
+      assertThat(RotationFixture.rangeAggregate(fx.db, fx.vaultTables, "COUNT(*)", "empty", " AND state = 'DONE'"))
+          .isEqualTo(1);
+      assertThat(again.complete()).isTrue();
+      assertThat(again.rowsScanned()).isZero();
+      assertThat(again.valuesOffPrimary()).isZero();
+    } finally {
+      fx.drop();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void valuesLeftUnderOldKeys_makeTheRunIncomplete_andTheSameRunAgainMovesThem(TestDatabases.Kind kind)
+      throws Exception {
+    RotationFixture fx = new RotationFixture(kind, "left");
+    try {
+      Keyring original = Keyring.generate("rot-left");
+      FieldCipher stale = FieldCipher.create(original); // an instance that never reloaded its keyring
+      fx.create(stale, ROWS);
+      FieldCipher cipher = FieldCipher.create(RotationFixture.promoteAll(original));
+      AtomicBoolean once = new AtomicBoolean();
+
+      RotationResult first = fx.rewrapper(cipher).batchSize(250).rangeSize(500).listener(p -> {
+        if (once.compareAndSet(false, true)) {
+          // after the first batch: the stale instance rewrites rows 1..50 (already scanned) and adds 100 rows
+          try (Connection c = fx.db.connect(); Statement st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM " + fx.table + " WHERE id <= 50");
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+          }
+          insert(fx, stale, 1, 50);
+          insert(fx, stale, ROWS + 1, 100);
+        }
+      }).build().run();
+
+      // 150 rows: email, its blind index, name and ssn each 150, salary 135 (every tenth salary is null)
+      assertThat(first.complete()).as("values are left under the old keys").isFalse();
+      assertThat(first.stopped()).isFalse();
+      assertThat(first.valuesOffPrimary()).isEqualTo(4 * 150 + 135);
+      assertThat(first.valuesOffPrimaryByColumn()).containsEntry(fx.table + ".email", 150L)
+          .containsEntry(fx.table + ".email_bi", 150L).containsEntry(fx.table + ".salary", 135L);
+      assertThat(first.reopenedTables()).containsExactly(fx.table);
+      assertThat(first.describeRemaining()).contains("735 values are still not under the primary keys")
+          .contains(fx.table + ".email: 150").contains("run the same rotation again");
+
+      RotationResult second = fx.rewrapper(cipher).batchSize(250).rangeSize(500).build().run();
+
+      assertThat(second.rotationId()).isEqualTo(first.rotationId());
+      assertThat(second.rowsScanned()).as("the re-opened table is scanned again").isEqualTo(ROWS + 100);
+      assertThat(second.rowsRewrapped()).isEqualTo(150);
+      assertThat(second.complete()).isTrue();
+      assertThat(second.valuesOffPrimary()).isZero();
+      assertThat(second.reopenedTables()).isEmpty();
+      fx.assertEveryRowDecrypts(cipher, ROWS + 100, Map.of());
+    } finally {
+      fx.drop();
+    }
+  }
+
+  private static void insert(RotationFixture fx, FieldCipher cipher, long fromId, int rows) {
+    try {
+      fx.insert(cipher, fromId, rows);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -179,7 +318,7 @@ class RewrapperBehaviourTest {
           assertThat(rs.getInt(2)).as("every range claimed once").isEqualTo(1);
           assertThat(rs.getString(3)).isIn("worker-a", "worker-b");
         }
-        assertThat(ranges).as("full ranges and the open last one").isEqualTo(ROWS / 200 + 1);
+        assertThat(ranges).as("full ranges, the last one ending at the greatest key at plan time").isEqualTo(ROWS / 200);
       }
       fx.assertEveryRowDecrypts(cipher, ROWS, Map.of());
     } finally {
@@ -287,6 +426,8 @@ class RewrapperBehaviourTest {
       fx.assertEveryRowDecrypts(cipher, ROWS, Map.of());
       int t1Aead = keyrings.get("t1").aead().orElseThrow().primary().keyId();
       assertThat(result.inventory().column(fx.table, "email").orElseThrow().count(t1Aead)).isEqualTo(t1Rows);
+      assertThat(result.valuesOffPrimary()).as("each tenant's values are on its own keyring's primary").isZero();
+      assertThat(result.complete()).isTrue();
     } finally {
       fx.drop();
     }

@@ -54,7 +54,11 @@ public final class WorkTable {
 
   /**
    * Splits the table into ranges of about {@code rangeSize} keys, once per rotation: the worker
-   * whose insert of the rotation row succeeds plans, the others wait for its commit.
+   * whose insert of the rotation row succeeds plans, the others wait for its commit. The last range
+   * ends at the greatest key the table holds at plan time (an empty table gets one range, already
+   * done): rows inserted later are written under the new primary keys and are not chased, so a run
+   * finishes under sustained inserts. A value written under an old key after planning is found by
+   * the final inventory, which re-opens the table for another pass ({@link #reopen}).
    */
   public void ensurePlanned(String table, TableKey key, int rangeSize) {
     try (Connection c = dataSource.getConnection()) {
@@ -80,18 +84,24 @@ public final class WorkTable {
       }
       long total = count(c, table);
       List<String> bounds = boundaries(c, table, key, rangeSize);
+      String last = greatestKey(c, table, key);
+      if (last != null && (bounds.isEmpty() || !bounds.get(bounds.size() - 1).equals(last))) {
+        bounds.add(last);
+      }
+      int ranges = Math.max(1, bounds.size());
       try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + names.rotationRange()
           + " (rotation_id, table_name, range_no, lower_key, upper_key, state, owner, claim_count, lease_until,"
           + " checkpoint_key, rows_scanned, rows_rewrapped, rows_conflicted)"
-          + " VALUES (?, ?, ?, ?, ?, 'PENDING', NULL, 0, 0, NULL, 0, 0, 0)")) {
+          + " VALUES (?, ?, ?, ?, ?, ?, NULL, 0, 0, NULL, 0, 0, 0)")) {
         String lower = null;
-        for (int i = 0; i <= bounds.size(); i++) {
-          String upper = i < bounds.size() ? bounds.get(i) : null;
+        for (int i = 0; i < ranges; i++) {
+          String upper = bounds.isEmpty() ? null : bounds.get(i);
           ins.setString(1, rotationId);
           ins.setString(2, table);
           ins.setInt(3, i);
           ins.setString(4, lower);
           ins.setString(5, upper);
+          ins.setString(6, bounds.isEmpty() ? "DONE" : "PENDING"); // an empty table has nothing to scan
           ins.addBatch();
           lower = upper;
         }
@@ -99,16 +109,68 @@ public final class WorkTable {
       }
       try (PreparedStatement upd = c.prepareStatement("UPDATE " + names.rotation()
           + " SET range_count = ?, total_rows = ? WHERE rotation_id = ? AND table_name = ?")) {
-        upd.setInt(1, bounds.size() + 1);
+        upd.setInt(1, ranges);
         upd.setLong(2, total);
         upd.setString(3, rotationId);
         upd.setString(4, table);
         upd.executeUpdate();
       }
       c.commit();
-      LOG.info("Rotation {}: planned {} ranges over {} rows of {}", rotationId, bounds.size() + 1, total, table);
+      LOG.info("Rotation {}: planned {} ranges over {} rows of {}, up to the key {} (rows inserted later are"
+          + " already under the new keys)", rotationId, ranges, total, table, last == null ? "(none: empty)" : last);
     } catch (SQLException e) {
       throw fail("plan the key ranges of " + table + " in", e);
+    }
+  }
+
+  /**
+   * Forgets the plan of a table whose ranges are all done, so the next run of this rotation plans
+   * and scans it again (values were found still off the primary keys after the scan). Does nothing
+   * (false) while a range of it is not done: the workers still on it finish first.
+   */
+  public boolean reopen(String table) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement lock = c.prepareStatement("SELECT range_count FROM " + names.rotation()
+            + " WHERE rotation_id = ? AND table_name = ? FOR UPDATE")) {
+          lock.setString(1, rotationId);
+          lock.setString(2, table);
+          try (ResultSet rs = lock.executeQuery()) {
+            if (!rs.next()) {
+              c.commit();
+              return false; // another worker re-opened it already
+            }
+          }
+        }
+        try (PreparedStatement open = c.prepareStatement("SELECT COUNT(*) FROM " + names.rotationRange()
+            + " WHERE rotation_id = ? AND table_name = ? AND state <> 'DONE'")) {
+          open.setString(1, rotationId);
+          open.setString(2, table);
+          try (ResultSet rs = open.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) > 0) {
+              c.commit();
+              return false;
+            }
+          }
+        }
+        for (String t : List.of(names.rotationRange(), names.rotation())) {
+          try (PreparedStatement del = c.prepareStatement("DELETE FROM " + t + " WHERE rotation_id = ? AND table_name = ?")) {
+            del.setString(1, rotationId);
+            del.setString(2, table);
+            del.executeUpdate();
+          }
+        }
+        c.commit();
+        LOG.info("Rotation {}: re-opened {} for another pass", rotationId, table);
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw fail("re-open " + table + " in", e);
     }
   }
 
@@ -139,6 +201,24 @@ public final class WorkTable {
     try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table); ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /** The text of the table's greatest key now, or null for an empty table. */
+  private static String greatestKey(Connection c, String table, TableKey key) throws SQLException {
+    String desc = String.join(" DESC, ", key.columns()) + " DESC";
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + key.columnList() + " FROM " + table + " ORDER BY " + desc
+        + " LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? key.toText(key.read(rs, 1)) : null;
+    }
+  }
+
+  /** The rows of a table now (a dry run sizes its progress with it). */
+  public static long rowCount(DataSource dataSource, String table) {
+    try (Connection c = dataSource.getConnection()) {
+      return count(c, table);
+    } catch (SQLException e) {
+      throw new VaultStorageException("Could not count the rows of " + table + ": " + e.getMessage(), e);
     }
   }
 
