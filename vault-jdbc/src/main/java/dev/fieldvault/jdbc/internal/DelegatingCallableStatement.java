@@ -21,6 +21,10 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     return false;
   }
 
+  /** Sees a parameter set by name before the delegate does; may refuse it. */
+  protected void interceptNamed(String parameterName, String setter) throws java.sql.SQLException {
+  }
+
   /** Binds a parameter that {@link #intercept} left, when {@link #rebinding}: by default at the same index. */
   protected void bind(int parameterIndex, String setter, ParameterBinder binder) throws java.sql.SQLException {
     binder.bind(delegate, parameterIndex);
@@ -31,20 +35,18 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     return rs;
   }
 
+  /**
+   * Receiver-first, as HikariCP's proxies: answers for this wrapper and never hands out the driver's
+   * object, through which values would pass unencrypted (see {@link Unwrapping}).
+   */
   @Override
   public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-    if (iface.isInstance(delegate)) {
-      return (T) delegate;
-    }
-    if (delegate.isWrapperFor(iface)) {
-      return delegate.unwrap(iface);
-    }
-    throw new java.sql.SQLException("Wrapped CallableStatement is not a wrapper for " + iface.getName());
+    return Unwrapping.unwrap(this, iface);
   }
 
   @Override
-  public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
-    return iface.isInstance(delegate) || delegate.isWrapperFor(iface);
+  public boolean isWrapperFor(Class<?> iface) {
+    return Unwrapping.isWrapperFor(this, iface);
   }
 
   @Override
@@ -694,16 +696,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setAsciiStream(java.lang.String a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setAsciiStream");
+    }
     delegate.setAsciiStream(a0, a1, a2);
   }
 
   @Override
   public void setAsciiStream(java.lang.String a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setAsciiStream");
+    }
     delegate.setAsciiStream(a0, a1, a2);
   }
 
   @Override
   public void setAsciiStream(java.lang.String a0, java.io.InputStream a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setAsciiStream");
+    }
     delegate.setAsciiStream(a0, a1);
   }
 
@@ -751,6 +762,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBigDecimal(java.lang.String a0, java.math.BigDecimal a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBigDecimal");
+    }
     delegate.setBigDecimal(a0, a1);
   }
 
@@ -770,16 +784,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBinaryStream(java.lang.String a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBinaryStream");
+    }
     delegate.setBinaryStream(a0, a1, a2);
   }
 
   @Override
   public void setBinaryStream(java.lang.String a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBinaryStream");
+    }
     delegate.setBinaryStream(a0, a1, a2);
   }
 
   @Override
   public void setBinaryStream(java.lang.String a0, java.io.InputStream a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBinaryStream");
+    }
     delegate.setBinaryStream(a0, a1);
   }
 
@@ -827,16 +850,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBlob(java.lang.String a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBlob");
+    }
     delegate.setBlob(a0, a1, a2);
   }
 
   @Override
   public void setBlob(java.lang.String a0, java.io.InputStream a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBlob");
+    }
     delegate.setBlob(a0, a1);
   }
 
   @Override
   public void setBlob(java.lang.String a0, java.sql.Blob a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBlob");
+    }
     delegate.setBlob(a0, a1);
   }
 
@@ -884,6 +916,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBoolean(java.lang.String a0, boolean a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBoolean");
+    }
     delegate.setBoolean(a0, a1);
   }
 
@@ -903,6 +938,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setByte(java.lang.String a0, byte a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setByte");
+    }
     delegate.setByte(a0, a1);
   }
 
@@ -922,6 +960,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBytes(java.lang.String a0, byte[] a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBytes");
+    }
     delegate.setBytes(a0, a1);
   }
 
@@ -941,16 +982,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setCharacterStream(java.lang.String a0, java.io.Reader a1, int a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setCharacterStream");
+    }
     delegate.setCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setCharacterStream(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setCharacterStream");
+    }
     delegate.setCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setCharacterStream(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setCharacterStream");
+    }
     delegate.setCharacterStream(a0, a1);
   }
 
@@ -998,16 +1048,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setClob(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setClob");
+    }
     delegate.setClob(a0, a1, a2);
   }
 
   @Override
   public void setClob(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setClob");
+    }
     delegate.setClob(a0, a1);
   }
 
   @Override
   public void setClob(java.lang.String a0, java.sql.Clob a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setClob");
+    }
     delegate.setClob(a0, a1);
   }
 
@@ -1060,11 +1119,17 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setDate(java.lang.String a0, java.sql.Date a1, java.util.Calendar a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setDate");
+    }
     delegate.setDate(a0, a1, a2);
   }
 
   @Override
   public void setDate(java.lang.String a0, java.sql.Date a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setDate");
+    }
     delegate.setDate(a0, a1);
   }
 
@@ -1098,6 +1163,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setDouble(java.lang.String a0, double a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setDouble");
+    }
     delegate.setDouble(a0, a1);
   }
 
@@ -1132,6 +1200,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setFloat(java.lang.String a0, float a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setFloat");
+    }
     delegate.setFloat(a0, a1);
   }
 
@@ -1151,6 +1222,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setInt(java.lang.String a0, int a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setInt");
+    }
     delegate.setInt(a0, a1);
   }
 
@@ -1175,6 +1249,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setLong(java.lang.String a0, long a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setLong");
+    }
     delegate.setLong(a0, a1);
   }
 
@@ -1204,11 +1281,17 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNCharacterStream(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNCharacterStream");
+    }
     delegate.setNCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setNCharacterStream(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNCharacterStream");
+    }
     delegate.setNCharacterStream(a0, a1);
   }
 
@@ -1242,16 +1325,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNClob(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNClob");
+    }
     delegate.setNClob(a0, a1, a2);
   }
 
   @Override
   public void setNClob(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNClob");
+    }
     delegate.setNClob(a0, a1);
   }
 
   @Override
   public void setNClob(java.lang.String a0, java.sql.NClob a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNClob");
+    }
     delegate.setNClob(a0, a1);
   }
 
@@ -1299,6 +1391,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNString(java.lang.String a0, java.lang.String a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNString");
+    }
     delegate.setNString(a0, a1);
   }
 
@@ -1318,11 +1413,17 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNull(java.lang.String a0, int a1, java.lang.String a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNull");
+    }
     delegate.setNull(a0, a1, a2);
   }
 
   @Override
   public void setNull(java.lang.String a0, int a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNull");
+    }
     delegate.setNull(a0, a1);
   }
 
@@ -1356,26 +1457,41 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setObject(java.lang.String a0, java.lang.Object a1, int a2, int a3) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setObject");
+    }
     delegate.setObject(a0, a1, a2, a3);
   }
 
   @Override
   public void setObject(java.lang.String a0, java.lang.Object a1, int a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setObject");
+    }
     delegate.setObject(a0, a1, a2);
   }
 
   @Override
   public void setObject(java.lang.String a0, java.lang.Object a1, java.sql.SQLType a2, int a3) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setObject");
+    }
     delegate.setObject(a0, a1, a2, a3);
   }
 
   @Override
   public void setObject(java.lang.String a0, java.lang.Object a1, java.sql.SQLType a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setObject");
+    }
     delegate.setObject(a0, a1, a2);
   }
 
   @Override
   public void setObject(java.lang.String a0, java.lang.Object a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setObject");
+    }
     delegate.setObject(a0, a1);
   }
 
@@ -1475,6 +1591,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setRowId(java.lang.String a0, java.sql.RowId a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setRowId");
+    }
     delegate.setRowId(a0, a1);
   }
 
@@ -1494,6 +1613,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setSQLXML(java.lang.String a0, java.sql.SQLXML a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setSQLXML");
+    }
     delegate.setSQLXML(a0, a1);
   }
 
@@ -1513,6 +1635,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setShort(java.lang.String a0, short a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setShort");
+    }
     delegate.setShort(a0, a1);
   }
 
@@ -1532,6 +1657,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setString(java.lang.String a0, java.lang.String a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setString");
+    }
     delegate.setString(a0, a1);
   }
 
@@ -1551,11 +1679,17 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setTime(java.lang.String a0, java.sql.Time a1, java.util.Calendar a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setTime");
+    }
     delegate.setTime(a0, a1, a2);
   }
 
   @Override
   public void setTime(java.lang.String a0, java.sql.Time a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setTime");
+    }
     delegate.setTime(a0, a1);
   }
 
@@ -1589,11 +1723,17 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setTimestamp(java.lang.String a0, java.sql.Timestamp a1, java.util.Calendar a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setTimestamp");
+    }
     delegate.setTimestamp(a0, a1, a2);
   }
 
   @Override
   public void setTimestamp(java.lang.String a0, java.sql.Timestamp a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setTimestamp");
+    }
     delegate.setTimestamp(a0, a1);
   }
 
@@ -1627,6 +1767,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setURL(java.lang.String a0, java.net.URL a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setURL");
+    }
     delegate.setURL(a0, a1);
   }
 
