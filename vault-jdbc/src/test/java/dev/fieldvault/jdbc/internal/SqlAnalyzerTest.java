@@ -330,6 +330,8 @@ class SqlAnalyzerTest {
     assertThat(refusal("{? = call archive(?)}")).contains("not declared");
     assertThat(analyzer.analyze("CALL refresh()").call).isTrue();
     assertThat(analyzer.analyze("{call refresh}").refusal).isNull();
+    assertThat(analyzer.analyze("CALL next value for seq").refusal).isNull();
+    assertThat(refusal("CALL p ?")).contains("p");
   }
 
   @Test
