@@ -137,6 +137,10 @@ final class SqlAnalyzer {
       }
       return StatementPlan.PASS_THROUGH;
     }
+    if (mentioned == null && SqlText.hasUnicodeEscapedName(sql)) {
+      return StatementPlan.refused("The statement spells a name with Unicode escapes (U&\"...\"), so FieldVault"
+          + " cannot tell whether it names a table with encrypted columns; it was not sent. Write names plainly");
+    }
     SqlText.Call call = SqlText.call(single);
     if (call != null) {
       return procedureCall(call, expandSearches);

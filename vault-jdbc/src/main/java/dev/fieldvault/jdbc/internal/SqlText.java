@@ -277,6 +277,18 @@ final class SqlText {
     return words.toArray(new String[0]);
   }
 
+  /** Whether the string holds a Unicode-escaped identifier or string ({@code U&"..."}, {@code U&'...'}: PostgreSQL, H2). */
+  static boolean hasUnicodeEscapedName(String sql) {
+    for (int i = sql.indexOf('&'); i > 0 && i + 1 < sql.length(); i = sql.indexOf('&', i + 1)) {
+      char before = sql.charAt(i - 1);
+      char after = sql.charAt(i + 1);
+      if ((before == 'u' || before == 'U') && (after == '"' || after == '\'')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether some statement of the string, under either dialect, is a procedure call. */
   static boolean hasCall(String sql) {
     for (Dialect d : Dialect.values()) {

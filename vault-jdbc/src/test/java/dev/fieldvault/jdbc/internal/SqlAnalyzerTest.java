@@ -367,4 +367,11 @@ class SqlAnalyzerTest {
     assertThat(params("INSERT INTO customer (note) VALUES (?), (?)")).containsExactly("1:VALUE(note)", "2:VALUE(note)");
     assertThat(refusal("INSERT INTO customer (id, note) VALUES ((?, ?))")).contains("customer");
   }
+
+  @Test
+  void unicodeEscapedName_isRefused_becauseItCouldNameAnEncryptedTable() {
+    assertThat(refusal("INSERT INTO U&\"cust\\006fmer\" (id, note) VALUES (1, 'x')")).contains("Unicode escapes");
+    assertThat(refusal("SELECT * FROM t WHERE a = U&'x'")).contains("Unicode escapes");
+    assertThat(analyzer.analyze("SELECT 'R&D' FROM t").refusal).isNull();
+  }
 }
