@@ -26,6 +26,7 @@ import java.util.Map;
  *   <li>PreparedStatement setters: {@code if (intercepting) { if (intercept(index, value)) return;
  *       if (rebinding) { bind(index, setter, binder); return; } }}
  *   <li>ResultSet getters/updaters: {@code if (decrypting) ...readEncrypted(...)/refuseUpdate(...)}
+ *   <li>Statement methods of a PreparedStatement/CallableStatement that take SQL: {@code checkSql(sql)}
  *   <li>CallableStatement setters by name: {@code if (intercepting) interceptNamed(name, setter)}
  *   <li>any method returning a ResultSet: {@code wrapResultSet(...)}
  *   <li>{@code unwrap}/{@code isWrapperFor}: receiver-first, through {@code Unwrapping}
@@ -70,6 +71,8 @@ public class GenerateDelegates {
       b.append("  /** Takes over a parameter; true when the delegate must not see the value. */\n");
       b.append("  protected boolean intercept(int parameterIndex, Object value, String setter)"
           + " throws java.sql.SQLException {\n    return false;\n  }\n\n");
+      b.append("  /** Sees SQL given to a Statement method (execute(String), addBatch(String), ...); may refuse it. */\n");
+      b.append("  protected void checkSql(String sql) throws java.sql.SQLException {\n  }\n\n");
       if (iface == CallableStatement.class) {
         b.append("  /** Sees a parameter set by name before the delegate does; may refuse it. */\n");
         b.append("  protected void interceptNamed(String parameterName, String setter) throws java.sql.SQLException {\n  }\n\n");
@@ -189,6 +192,12 @@ public class GenerateDelegates {
             .append(n).append("\");\n");
       }
       b.append("      }\n    }\n");
+    }
+    boolean statementSql = (iface == PreparedStatement.class || iface == CallableStatement.class)
+        && m.getDeclaringClass() == Statement.class && p.length >= 1 && p[0] == String.class
+        && (n.startsWith("execute") || n.equals("addBatch"));
+    if (statementSql) {
+      b.append("    checkSql(a0);\n");
     }
     String invoke = "delegate." + n + "(" + call + ")";
     if (m.getReturnType() == ResultSet.class && iface != ResultSet.class) {

@@ -56,7 +56,13 @@ class FailClosedTest {
       List<ThrowingRun> runs = List.of(
           () -> st.execute(sql), () -> st.executeUpdate(sql), () -> st.executeQuery(sql), () -> st.addBatch(sql),
           () -> st.execute(sql, Statement.RETURN_GENERATED_KEYS), () -> st.executeLargeUpdate(sql),
-          () -> bindAndRun(c.prepareStatement(sql)), () -> bindAndRun(c.prepareCall(sql)));
+          () -> bindAndRun(c.prepareStatement(sql)), () -> bindAndRun(c.prepareCall(sql)),
+          // the Statement methods of a prepared statement take SQL too
+          () -> onPrepared(c, ps -> ps.execute(sql, Statement.RETURN_GENERATED_KEYS)),
+          () -> onPrepared(c, ps -> ps.executeUpdate(sql, new int[] {1})),
+          () -> onPrepared(c, ps -> ps.executeLargeUpdate(sql)),
+          () -> onPrepared(c, ps -> ps.executeQuery(sql)),
+          () -> onPrepared(c, ps -> ps.addBatch(sql)));
       for (ThrowingRun run : runs) {
         assertThatThrownBy(run::run).as(sql).isInstanceOf(StatementRefusedException.class)
             .hasMessageNotContaining(PLAINTEXT).hasMessageContainingAll(messageParts);
@@ -75,6 +81,17 @@ class FailClosedTest {
       }
       ps.execute();
     }
+  }
+
+  private static void onPrepared(Connection c, PreparedUse use) throws Exception {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1")) {
+      use.accept(ps);
+    }
+  }
+
+  @FunctionalInterface
+  private interface PreparedUse {
+    void accept(PreparedStatement ps) throws Exception;
   }
 
   @FunctionalInterface

@@ -21,6 +21,10 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     return false;
   }
 
+  /** Sees SQL given to a Statement method (execute(String), addBatch(String), ...); may refuse it. */
+  protected void checkSql(String sql) throws java.sql.SQLException {
+  }
+
   /** Sees a parameter set by name before the delegate does; may refuse it. */
   protected void interceptNamed(String parameterName, String setter) throws java.sql.SQLException {
   }
@@ -56,6 +60,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void addBatch(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     delegate.addBatch(a0);
   }
 
@@ -111,21 +116,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public boolean execute(java.lang.String a0, int[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0, a1);
   }
 
   @Override
   public boolean execute(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0, a1);
   }
 
   @Override
   public boolean execute(java.lang.String a0, int a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0, a1);
   }
 
   @Override
   public boolean execute(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0);
   }
 
@@ -146,21 +155,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public long executeLargeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0, a1);
   }
 
   @Override
   public long executeLargeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0, a1);
   }
 
   @Override
   public long executeLargeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0, a1);
   }
 
   @Override
   public long executeLargeUpdate(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0);
   }
 
@@ -171,6 +184,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public java.sql.ResultSet executeQuery(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return wrapResultSet(delegate.executeQuery(a0));
   }
 
@@ -181,21 +195,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public int executeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0, a1);
   }
 
   @Override
   public int executeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0, a1);
   }
 
   @Override
   public int executeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0, a1);
   }
 
   @Override
   public int executeUpdate(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0);
   }
 

@@ -359,29 +359,16 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   // SQL given to a prepared statement's Statement methods is checked like a plain statement's.
 
   @Override
+  protected void checkSql(String sql) throws SQLException {
+    encryption.plan(sql).checkAllowedInline();
+  }
+
+  @Override
   public ResultSet executeQuery(String sql) throws SQLException {
     StatementPlan other = encryption.plan(sql);
     other.checkAllowedInline();
     ResultSet rs = delegate.executeQuery(sql);
     return rs == null ? null : new EncryptingResultSet(rs, this, encryption, other.read);
-  }
-
-  @Override
-  public boolean execute(String sql) throws SQLException {
-    encryption.plan(sql).checkAllowedInline();
-    return delegate.execute(sql);
-  }
-
-  @Override
-  public int executeUpdate(String sql) throws SQLException {
-    encryption.plan(sql).checkAllowedInline();
-    return delegate.executeUpdate(sql);
-  }
-
-  @Override
-  public void addBatch(String sql) throws SQLException {
-    encryption.plan(sql).checkAllowedInline();
-    delegate.addBatch(sql);
   }
 
   @Override
