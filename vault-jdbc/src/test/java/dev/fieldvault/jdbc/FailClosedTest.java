@@ -193,6 +193,9 @@ class FailClosedTest {
             + " INSERT INTO jw_customer (id, note) VALUES (p_id, p_note) $$"));
         st.execute(t("CREATE FUNCTION jw_get_note(p_id BIGINT) RETURNS TABLE (id BIGINT, note VARCHAR)"
             + " LANGUAGE SQL AS $$ SELECT c.id, c.note FROM jw_customer c WHERE c.id = p_id $$"));
+        st.execute(t("DROP FUNCTION IF EXISTS jw_note_len"));
+        st.execute(t("CREATE FUNCTION jw_note_len(p_note VARCHAR) RETURNS INT LANGUAGE SQL AS $$"
+            + " SELECT length(p_note) $$"));
       } else {
         st.execute(t("DROP PROCEDURE IF EXISTS jw_put_note"));
         st.execute(t("DROP PROCEDURE IF EXISTS jw_get_note"));
@@ -200,6 +203,9 @@ class FailClosedTest {
             + " INSERT INTO jw_customer (id, note) VALUES (p_id, p_note)"));
         st.execute(t("CREATE PROCEDURE jw_get_note(IN p_id BIGINT)"
             + " SELECT c.id, c.note FROM jw_customer c WHERE c.id = p_id"));
+        st.execute(t("DROP FUNCTION IF EXISTS jw_note_len"));
+        st.execute(t("CREATE FUNCTION jw_note_len(p_note VARCHAR(2048)) RETURNS INT DETERMINISTIC"
+            + " RETURN CHAR_LENGTH(p_note)"));
       }
     }
   }
@@ -210,6 +216,7 @@ class FailClosedTest {
     return EncryptedColumns.builder().addAll(plain.all())
         .procedure(EncryptedProcedure.builder(t("jw_put_note")).encryptedParameter(2, note).build())
         .procedure(EncryptedProcedure.builder(t("jw_get_note")).decryptedResult("note", note).build())
+        .procedure(EncryptedProcedure.builder(t("jw_note_len")).encryptedParameter(1, note).build())
         .build();
   }
 
@@ -252,6 +259,16 @@ class FailClosedTest {
         }
         assertThat(notes).containsExactly(PLAINTEXT);
       }
+      // {? = call f(?)}: the function's argument is JDBC parameter 2, and it receives the ciphertext
+      int mark = driver.mark();
+      try (CallableStatement call = c.prepareCall(t("{? = call jw_note_len(?)}"))) {
+        call.registerOutParameter(1, java.sql.Types.INTEGER);
+        call.setString(2, PLAINTEXT);
+        call.execute();
+        assertThat(call.getInt(1)).as("length of what the function received")
+            .isGreaterThan(PLAINTEXT.length() + 30);
+      }
+      assertThat(driver.plaintextSince(mark, List.of(PLAINTEXT))).isNull();
       // an encrypted argument given inline, or set by name, is refused
       assertThatThrownBy(() -> c.prepareCall(t("CALL jw_put_note(42, '" + PLAINTEXT + "')")))
           .isInstanceOf(StatementRefusedException.class).hasMessageContaining("Argument 2")
