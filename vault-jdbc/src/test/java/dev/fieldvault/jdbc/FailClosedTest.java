@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -185,6 +186,7 @@ class FailClosedTest {
   // 3. Stored procedures
 
   private void createProcedures() throws SQLException {
+    proceduresCreated = true;
     try (Connection c = db.connect(); Statement st = c.createStatement()) {
       if (db.kind() == TestDatabases.Kind.POSTGRES) {
         st.execute(t("DROP PROCEDURE IF EXISTS jw_put_note"));
@@ -207,6 +209,21 @@ class FailClosedTest {
         st.execute(t("CREATE FUNCTION jw_note_len(p_note VARCHAR(2048)) RETURNS INT DETERMINISTIC"
             + " RETURN CHAR_LENGTH(p_note)"));
       }
+    }
+  }
+
+  private boolean proceduresCreated;
+
+  @AfterEach
+  void dropProcedures() throws SQLException {
+    if (!proceduresCreated) {
+      return;
+    }
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      st.execute(t("DROP PROCEDURE IF EXISTS jw_put_note"));
+      st.execute(t(db.kind() == TestDatabases.Kind.POSTGRES ? "DROP FUNCTION IF EXISTS jw_get_note"
+          : "DROP PROCEDURE IF EXISTS jw_get_note"));
+      st.execute(t("DROP FUNCTION IF EXISTS jw_note_len"));
     }
   }
 
