@@ -47,17 +47,17 @@ import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Commit;
 import net.sf.jsqlparser.statement.CreateFunctionalStatement;
-import net.sf.jsqlparser.statement.ShowColumnsStatement;
-import net.sf.jsqlparser.statement.ShowStatement;
 import net.sf.jsqlparser.statement.DescribeStatement;
 import net.sf.jsqlparser.statement.RollbackStatement;
 import net.sf.jsqlparser.statement.SavepointStatement;
+import net.sf.jsqlparser.statement.ShowColumnsStatement;
+import net.sf.jsqlparser.statement.ShowStatement;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.create.view.AlterView;
 import net.sf.jsqlparser.statement.create.view.CreateView;
-import net.sf.jsqlparser.statement.execute.Execute;
 import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.execute.Execute;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.select.AllColumns;
@@ -143,7 +143,7 @@ final class SqlAnalyzer {
     }
     SqlText.Call call = SqlText.call(single);
     if (call != null) {
-      return procedureCall(call, expandSearches);
+      return procedureCall(call);
     }
     if (mentioned == null) {
       return StatementPlan.PASS_THROUGH;
@@ -178,7 +178,7 @@ final class SqlAnalyzer {
    * procedure's body is invisible, so a call that passes arguments runs only when the procedure is
    * declared; then its declared parameters are encrypted and its declared result columns decrypted.
    */
-  private StatementPlan procedureCall(SqlText.Call call, boolean expandSearches) {
+  private StatementPlan procedureCall(SqlText.Call call) {
     Statement statement;
     try {
       statement = CCJSqlParserUtil.parse(call.sql);

@@ -66,12 +66,12 @@ final class SqlText {
       } else if (c == '-' && next == '-' && (d == Dialect.STANDARD || i + 2 >= n
           || Character.isWhitespace(sql.charAt(i + 2)) || Character.isISOControl(sql.charAt(i + 2)))) {
         end = lineEnd(sql, i);
-        blank(cur, i, end);
+        cur.append(' ');
         i = end;
         continue;
       } else if (c == '#' && d == Dialect.MYSQL) {
         end = lineEnd(sql, i);
-        blank(cur, i, end);
+        cur.append(' ');
         i = end;
         continue;
       } else if (c == '/' && next == '*' && d == Dialect.MYSQL && executableComment(sql, i)) {
@@ -83,7 +83,7 @@ final class SqlText {
         if (end < 0) {
           return null;
         }
-        blank(cur, i, end);
+        cur.append(' ');
         i = end;
         continue;
       } else if (c == '$' && d == Dialect.STANDARD && (i == 0 || !identifierChar(sql.charAt(i - 1)))) {
@@ -113,11 +113,6 @@ final class SqlText {
     if (!s.isEmpty()) {
       out.add(s);
     }
-  }
-
-  /** A comment separates tokens like a space. */
-  private static void blank(StringBuilder cur, int from, int to) {
-    cur.append(' ');
   }
 
   /** The index after the closing quote of a literal or identifier starting at {@code start}, or -1. */
@@ -196,8 +191,9 @@ final class SqlText {
   }
 
   /**
-   * The statements of the string when both dialects split it the same way into exactly one, else
-   * null: more than one statement, or a string that cannot be split with certainty.
+   * The string's one statement (comments blanked out, {@code ""} when it has none) when both
+   * dialects find at most one, else null: more than one statement, or a string that cannot be split
+   * with certainty.
    */
   static String single(String sql) {
     List<String> standard = statements(sql, Dialect.STANDARD);
