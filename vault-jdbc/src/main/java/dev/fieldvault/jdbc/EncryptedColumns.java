@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The encrypted columns an {@link EncryptingDataSource} knows: immutable, validated when built.
- * Table and column names match case-insensitively and without schema qualification.
+ * The encrypted columns an {@link EncryptingDataSource} knows, and the stored procedures declared
+ * to it ({@link EncryptedProcedure}): immutable, validated when built. Table, column and procedure
+ * names match case-insensitively and without schema qualification.
  *
  * <pre>{@code
  * EncryptedColumns columns = EncryptedColumns.builder()

@@ -314,6 +314,15 @@ class FailClosedTest {
     assertThatThrownBy(() -> EncryptedColumns.builder().addAll(plain.all())
         .procedure(EncryptedProcedure.builder("p").encryptedParameter(1, stranger).build()).build())
         .hasMessageContaining("other.note").hasMessageContaining("not added");
+    assertThatThrownBy(() -> EncryptedProcedure.builder("p").encryptedParameter(1, note).encryptedParameter(1, note))
+        .hasMessageContaining("declared twice");
+    assertThatThrownBy(() -> EncryptedColumns.builder().addAll(plain.all())
+        .procedure(EncryptedProcedure.builder("P").build()).procedure(EncryptedProcedure.builder("p").build()))
+        .hasMessageContaining("Procedure p is declared twice");
+    EncryptedProcedure declared = EncryptedProcedure.builder("Put_Note").encryptedParameter(2, note).build();
+    assertThatThrownBy(() -> declared.parameters().put(1, null)).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(EncryptedColumns.builder().addAll(plain.all()).procedure(declared).build().procedure("PUT_NOTE"))
+        .containsSame(declared);
   }
 
   // --------------------------------------------------------------------------------------------
