@@ -30,8 +30,9 @@ final class SqlText {
       "query_to_xml_and_xmlschema", "dblink", "dblink_exec", "dblink_open", "dblink_send_query", "crosstab",
       "ts_stat", "csvwrite", "pg_background_launch");
 
+  /** A call of one of them: the name (perhaps quoted or schema-qualified) and an opening parenthesis. */
   private static final Pattern SQL_TEXT_FUNCTION = Pattern.compile("(?<![\\p{L}\\p{N}_$])("
-      + String.join("|", SQL_TEXT_FUNCTIONS) + ")(?![\\p{L}\\p{N}_$])", Pattern.CASE_INSENSITIVE);
+      + String.join("|", SQL_TEXT_FUNCTIONS) + ")(?![\\p{L}\\p{N}_$])[\"`]?\\s*\\(", Pattern.CASE_INSENSITIVE);
 
   /** {@code {call p(...)}} or {@code {? = call p(...)}}: the JDBC escape for a procedure call. */
   private static final Pattern CALL_ESCAPE = Pattern.compile(
@@ -47,6 +48,11 @@ final class SqlText {
    * or null when a literal, identifier or comment is not closed.
    */
   static List<String> statements(String sql, Dialect d) {
+    return statements(sql, d, false);
+  }
+
+  /** As {@link #statements(String, Dialect)}; with {@code blankLiterals}, each string literal reads {@code ''}. */
+  static List<String> statements(String sql, Dialect d, boolean blankLiterals) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     int n = sql.length();
@@ -55,14 +61,17 @@ final class SqlText {
       char c = sql.charAt(i);
       char next = i + 1 < n ? sql.charAt(i + 1) : '\0';
       int end;
+      boolean literal = true;
       if (c == '\'') {
         boolean backslash = d == Dialect.MYSQL || (i > 0 && (sql.charAt(i - 1) == 'e' || sql.charAt(i - 1) == 'E')
             && (i < 2 || !identifierChar(sql.charAt(i - 2))));
         end = quoted(sql, i, '\'', backslash);
       } else if (c == '"') {
         end = quoted(sql, i, '"', d == Dialect.MYSQL);
+        literal = d == Dialect.MYSQL;
       } else if (c == '`' && d == Dialect.MYSQL) {
         end = quoted(sql, i, '`', false);
+        literal = false;
       } else if (c == '-' && next == '-' && (d == Dialect.STANDARD || i + 2 >= n
           || Character.isWhitespace(sql.charAt(i + 2)) || Character.isISOControl(sql.charAt(i + 2)))) {
         end = lineEnd(sql, i);
@@ -88,6 +97,7 @@ final class SqlText {
         continue;
       } else if (c == '$' && d == Dialect.STANDARD && (i == 0 || !identifierChar(sql.charAt(i - 1)))) {
         end = dollarQuoted(sql, i);
+        literal = end != i + 1;
       } else if (c == ';') {
         add(out, cur);
         cur.setLength(0);
@@ -101,7 +111,11 @@ final class SqlText {
       if (end < 0) {
         return null;
       }
-      cur.append(sql, i, end);
+      if (blankLiterals && literal) {
+        cur.append("''");
+      } else {
+        cur.append(sql, i, end);
+      }
       i = end;
     }
     add(out, cur);
@@ -210,9 +224,13 @@ final class SqlText {
    * dialect, or a function that takes an SQL text; null when there is none.
    */
   static String dynamicSql(String sql) {
-    Matcher m = SQL_TEXT_FUNCTION.matcher(sql);
-    if (m.find()) {
-      return m.group(1).toLowerCase(Locale.ROOT) + "(...)";
+    for (Dialect d : Dialect.values()) {
+      // outside literals and comments; the whole text when a dialect cannot split it
+      List<String> code = statements(sql, d, true);
+      Matcher m = SQL_TEXT_FUNCTION.matcher(code == null ? sql : String.join(";", code));
+      if (m.find()) {
+        return m.group(1).toLowerCase(Locale.ROOT) + "(...)";
+      }
     }
     for (Dialect d : Dialect.values()) {
       List<String> all = statements(sql, d);

@@ -300,12 +300,15 @@ class SqlAnalyzerTest {
         "DECLARE c CURSOR FOR SELECT 1", "SELECT query_to_xml(CONCAT('sel', 'ect 1'), true, false, '')",
         "SELECT * FROM dblink('db', 'SELECT 1') AS t(a int)", "SELECT dblink_exec('x')",
         "SELECT * FROM crosstab('SELECT 1')", "SELECT ts_stat('SELECT 1')", "CALL CSVWRITE('f', 'SELECT 1')",
-        "SELECT 1; EXECUTE s")) {
+        "SELECT 1; EXECUTE s", "SELECT public.dblink ('db', 'SELECT 1')", "SELECT \"dblink\"('db', 'SELECT 1')",
+        "SELECT query_to_xml/* c */('SELECT 1', true, false, '')")) {
       assertThat(refusal(sql)).as(sql).contains("cannot see");
     }
     // transactions and plain words that only look alike pass
     for (String sql : List.of("BEGIN", "BEGIN TRANSACTION", "SELECT executed, prepared FROM jobs",
-        "UPDATE docs SET done = 1", "SELECT 'EXECUTE IMMEDIATE' FROM dual")) {
+        "UPDATE docs SET done = 1", "SELECT 'EXECUTE IMMEDIATE' FROM dual",
+        "INSERT INTO notes (v) VALUES ('see dblink(...) and query_to_xml( in the manual')",
+        "SELECT crosstab FROM reports -- crosstab(")) {
       assertThat(analyzer.analyze(sql).refusal).as(sql).isNull();
     }
   }
