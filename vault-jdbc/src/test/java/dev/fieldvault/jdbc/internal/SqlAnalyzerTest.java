@@ -377,4 +377,11 @@ class SqlAnalyzerTest {
     assertThat(refusal("SELECT * FROM t WHERE a = U&'x'")).contains("Unicode escapes");
     assertThat(analyzer.analyze("SELECT 'R&D' FROM t").refusal).isNull();
   }
+
+  @Test
+  void dataModifyingCte_onAnEncryptedTable_isRefused() {
+    assertThat(refusal("WITH x AS (INSERT INTO customer (id, note) VALUES (1, 'x') RETURNING id) SELECT 1"))
+        .contains("customer").doesNotContain("'x'");
+    assertThat(refusal("WITH x AS (UPDATE customer SET note = 'x' RETURNING id) SELECT * FROM x")).contains("customer");
+  }
 }
