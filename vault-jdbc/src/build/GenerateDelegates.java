@@ -26,7 +26,10 @@ import java.util.Map;
  *   <li>PreparedStatement setters: {@code if (intercepting) { if (intercept(index, value)) return;
  *       if (rebinding) { bind(index, setter, binder); return; } }}
  *   <li>ResultSet getters/updaters: {@code if (decrypting) ...readEncrypted(...)/refuseUpdate(...)}
+ *   <li>Statement methods of a PreparedStatement/CallableStatement that take SQL: {@code checkSql(sql)}
+ *   <li>CallableStatement setters by name: {@code if (intercepting) interceptNamed(name, setter)}
  *   <li>any method returning a ResultSet: {@code wrapResultSet(...)}
+ *   <li>{@code unwrap}/{@code isWrapperFor}: receiver-first, through {@code Unwrapping}
  * </ul>
  */
 public class GenerateDelegates {
@@ -68,6 +71,12 @@ public class GenerateDelegates {
       b.append("  /** Takes over a parameter; true when the delegate must not see the value. */\n");
       b.append("  protected boolean intercept(int parameterIndex, Object value, String setter)"
           + " throws java.sql.SQLException {\n    return false;\n  }\n\n");
+      b.append("  /** Sees SQL given to a Statement method (execute(String), addBatch(String), ...); may refuse it. */\n");
+      b.append("  protected void checkSql(String sql) throws java.sql.SQLException {\n  }\n\n");
+      if (iface == CallableStatement.class) {
+        b.append("  /** Sees a parameter set by name before the delegate does; may refuse it. */\n");
+        b.append("  protected void interceptNamed(String parameterName, String setter) throws java.sql.SQLException {\n  }\n\n");
+      }
       b.append("  /** Binds a parameter that {@link #intercept} left, when {@link #rebinding}: by default at the same index. */\n");
       b.append("  protected void bind(int parameterIndex, String setter, ParameterBinder binder)"
           + " throws java.sql.SQLException {\n    binder.bind(delegate, parameterIndex);\n  }\n\n");
@@ -95,13 +104,12 @@ public class GenerateDelegates {
       b.append("  protected java.sql.ResultSet wrapResultSet(java.sql.ResultSet rs) throws java.sql.SQLException {\n"
           + "    return rs;\n  }\n\n");
     }
+    b.append("  /**\n   * Receiver-first, as HikariCP's proxies: answers for this wrapper and never hands out the driver's\n"
+        + "   * object, through which values would pass unencrypted (see {@link Unwrapping}).\n   */\n");
     b.append("  @Override\n  public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {\n")
-        .append("    if (iface.isInstance(delegate)) {\n      return (T) delegate;\n    }\n")
-        .append("    if (delegate.isWrapperFor(iface)) {\n      return delegate.unwrap(iface);\n    }\n")
-        .append("    throw new java.sql.SQLException(\"Wrapped ").append(iface.getSimpleName())
-        .append(" is not a wrapper for \" + iface.getName());\n  }\n\n");
-    b.append("  @Override\n  public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {\n")
-        .append("    return iface.isInstance(delegate) || delegate.isWrapperFor(iface);\n  }\n\n");
+        .append("    return Unwrapping.unwrap(this, iface);\n  }\n\n");
+    b.append("  @Override\n  public boolean isWrapperFor(Class<?> iface) {\n")
+        .append("    return Unwrapping.isWrapperFor(this, iface);\n  }\n\n");
     Map<String, Method> methods = new LinkedHashMap<>();
     Method[] all = iface.getMethods();
     Arrays.sort(all, Comparator.comparing(Method::getName).thenComparing(m -> Arrays.toString(m.getParameterTypes())));
@@ -164,6 +172,11 @@ public class GenerateDelegates {
           .append("      if (rebinding) {\n        bind(a0, \"").append(n).append("\", (ps, i) -> ps.").append(n)
           .append("(i, ").append(rest).append("));\n        return;\n      }\n    }\n");
     }
+    boolean namedSetter = iface == CallableStatement.class && m.getDeclaringClass() == CallableStatement.class
+        && n.startsWith("set") && p.length >= 2 && p[0] == String.class;
+    if (namedSetter) {
+      b.append("    if (intercepting) {\n      interceptNamed(a0, \"").append(n).append("\");\n    }\n");
+    }
     boolean rsColumn = iface == ResultSet.class && p.length >= 1 && (p[0] == int.class || p[0] == String.class)
         && (n.startsWith("get") || n.startsWith("update"));
     if (rsColumn) {
@@ -179,6 +192,12 @@ public class GenerateDelegates {
             .append(n).append("\");\n");
       }
       b.append("      }\n    }\n");
+    }
+    boolean statementSql = (iface == PreparedStatement.class || iface == CallableStatement.class)
+        && m.getDeclaringClass() == Statement.class && p.length >= 1 && p[0] == String.class
+        && (n.startsWith("execute") || n.equals("addBatch"));
+    if (statementSql) {
+      b.append("    checkSql(a0);\n");
     }
     String invoke = "delegate." + n + "(" + call + ")";
     if (m.getReturnType() == ResultSet.class && iface != ResultSet.class) {

@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The encrypted columns an {@link EncryptingDataSource} knows: immutable, validated when built.
- * Table and column names match case-insensitively and without schema qualification.
+ * The encrypted columns an {@link EncryptingDataSource} knows, and the stored procedures declared
+ * to it ({@link EncryptedProcedure}): immutable, validated when built. Table, column and procedure
+ * names match case-insensitively and without schema qualification.
  *
  * <pre>{@code
  * EncryptedColumns columns = EncryptedColumns.builder()
@@ -27,8 +28,9 @@ public final class EncryptedColumns {
   private final Map<String, Map<String, EncryptedColumn>> byTable;
   private final Map<String, Map<String, EncryptedColumn>> byBlindIndexColumn;
   private final List<EncryptedColumn> all;
+  private final Map<String, EncryptedProcedure> procedures;
 
-  private EncryptedColumns(List<EncryptedColumn> columns) {
+  private EncryptedColumns(List<EncryptedColumn> columns, Map<String, EncryptedProcedure> procedures) {
     Map<String, Map<String, EncryptedColumn>> tables = new HashMap<>();
     Map<String, Map<String, EncryptedColumn>> blind = new HashMap<>();
     for (EncryptedColumn c : columns) {
@@ -57,6 +59,17 @@ public final class EncryptedColumns {
     this.byTable = Collections.unmodifiableMap(frozen);
     this.byBlindIndexColumn = Collections.unmodifiableMap(frozenBlind);
     this.all = List.copyOf(columns);
+    for (EncryptedProcedure p : procedures.values()) {
+      List<EncryptedColumn> used = new ArrayList<>(p.results().values());
+      p.parameters().values().forEach(x -> used.add(x.column()));
+      for (EncryptedColumn c : used) {
+        if (find(c.table(), c.column()).orElse(null) != c) {
+          throw new VaultConfigurationException("Procedure " + p.name() + " uses encrypted column "
+              + c.qualifiedName() + ", which is not added to these columns: add it with add(...)");
+        }
+      }
+    }
+    this.procedures = Collections.unmodifiableMap(new LinkedHashMap<>(procedures));
   }
 
   public static Builder builder() {
@@ -96,6 +109,16 @@ public final class EncryptedColumns {
     return t == null ? Map.of() : t;
   }
 
+  /** The declared procedure of a name (case-insensitive, without schema), if any. */
+  public Optional<EncryptedProcedure> procedure(String name) {
+    return Optional.ofNullable(procedures.get(EncryptedColumn.key(name)));
+  }
+
+  /** The declared procedures, by lower-case name. */
+  public Map<String, EncryptedProcedure> procedures() {
+    return procedures;
+  }
+
   /** The lower-case names of the tables that have encrypted columns. */
   public Set<String> tables() {
     return byTable.keySet();
@@ -109,6 +132,7 @@ public final class EncryptedColumns {
   /** Builds {@link EncryptedColumns}. */
   public static final class Builder {
     private final List<EncryptedColumn> columns = new ArrayList<>();
+    private final Map<String, EncryptedProcedure> procedures = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -122,9 +146,24 @@ public final class EncryptedColumns {
       return this;
     }
 
-    /** Validates (no column twice; row-id and blind-index columns not encrypted) and builds. */
+    /**
+     * Declares a stored procedure: calls of it that pass arguments are allowed, its declared
+     * parameters encrypted and its declared result columns decrypted (see {@link EncryptedProcedure}).
+     */
+    public Builder procedure(EncryptedProcedure procedure) {
+      java.util.Objects.requireNonNull(procedure, "procedure");
+      if (procedures.putIfAbsent(procedure.name(), procedure) != null) {
+        throw new VaultConfigurationException("Procedure " + procedure.name() + " is declared twice");
+      }
+      return this;
+    }
+
+    /**
+     * Validates (no column twice; row-id and blind-index columns not encrypted; procedures use
+     * added columns only) and builds.
+     */
     public EncryptedColumns build() {
-      return new EncryptedColumns(columns);
+      return new EncryptedColumns(columns, procedures);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.fieldvault.jdbc;
 
 import dev.fieldvault.jdbc.internal.JdbcEncryption;
+import dev.fieldvault.jdbc.internal.Unwrapping;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.io.PrintWriter;
@@ -30,10 +31,16 @@ import javax.sql.DataSource;
  *   <li><b>Fails closed</b>: a statement that would put an encrypted column's value in the SQL text
  *       or somewhere the wrapper cannot map (a literal, an expression, a plain {@code Statement}
  *       with inline values, SQL the parser does not understand) is refused with a
- *       {@link StatementRefusedException} naming the column, before it reaches the database.
+ *       {@link StatementRefusedException} naming the column, before it reaches the database. So is
+ *       an SQL string with more than one statement that mentions an encrypted table, dynamic SQL
+ *       ({@code EXECUTE IMMEDIATE}, {@code PREPARE}/{@code EXECUTE}, {@code DO}, functions taking
+ *       SQL text), and a procedure call with arguments unless the procedure is declared
+ *       ({@link EncryptedProcedure}).
  *   <li>Statements that touch no encrypted column pass through untouched.
- *   <li>Escape hatches: bind an already encrypted value with {@link PreEncrypted}; reach the raw
- *       driver objects with {@code unwrap} (for example {@code connection.unwrap(Connection.class)}).
+ *   <li>{@code unwrap}/{@code isWrapperFor} answer for the wrapper itself (on the data source,
+ *       connections, statements and result sets) and never hand out the driver's objects.
+ *   <li>Escape hatches: bind an already encrypted value with {@link PreEncrypted}; reach the
+ *       unencrypted pool with {@link #unencryptedDataSource()}.
  * </ul>
  *
  * <p>Thread-safe; the JDBC objects it hands out are as thread-safe as the driver's.
@@ -117,21 +124,36 @@ public final class EncryptingDataSource implements DataSource, AutoCloseable {
     return delegate.getParentLogger();
   }
 
-  /** The wrapped data source (or what it unwraps to): {@code unwrap(HikariDataSource.class)}. */
+  /**
+   * Receiver-first, as HikariCP: returns this data source for any interface it implements
+   * ({@code DataSource}, {@code EncryptingDataSource}, {@code AutoCloseable}), and refuses every
+   * other: the pool behind it would read and write plaintext. Use {@link #unencryptedDataSource()}
+   * to bypass encryption on purpose.
+   *
+   * @throws StatementRefusedException for an interface this data source does not implement
+   */
   @Override
   public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface.isInstance(delegate)) {
-      return iface.cast(delegate);
-    }
-    if (delegate.isWrapperFor(iface)) {
-      return delegate.unwrap(iface);
-    }
-    throw new SQLException("EncryptingDataSource does not wrap a " + iface.getName());
+    return Unwrapping.unwrap(this, iface);
   }
 
+  /** Whether this data source itself is an {@code iface} (the pool behind it is never unwrapped). */
   @Override
-  public boolean isWrapperFor(Class<?> iface) throws SQLException {
-    return iface.isInstance(delegate) || delegate.isWrapperFor(iface);
+  public boolean isWrapperFor(Class<?> iface) {
+    return Unwrapping.isWrapperFor(this, iface);
+  }
+
+  /**
+   * <b>Escape hatch</b>: the data source this one wraps, unencrypted. Nothing read or written
+   * through it, or through the connections and statements it hands out (also their
+   * {@code unwrap}), is encrypted or decrypted: values of encrypted columns go to the database as
+   * bound, and the database's ciphertext comes back. Use it for administration (migrations, the
+   * rewrapper, bulk copies with {@code FieldEncryptor}) and to reach the pool itself
+   * ({@code (HikariDataSource) ds.unencryptedDataSource()}); never hand it to code that writes
+   * plaintext values.
+   */
+  public DataSource unencryptedDataSource() {
+    return delegate;
   }
 
   /** Closes the wrapped data source when it can be closed (a pool), else does nothing. */

@@ -81,6 +81,11 @@ final class Mutant {
   private static final List<String> COLUMNS = List.of("id", "det", "rnd", "bi", "bi_bi", "n", "t");
   private static final List<String> ENCRYPTED = List.of("det", "rnd", "bi", "bi_bi");
 
+  /** Whether the SQL compares an encrypted column with another column (or a subquery's column). */
+  static boolean comparesEncryptedColumnWithColumn(String sql) {
+    return comparesEncryptedColumnWithColumn(tokens(sql.toLowerCase(java.util.Locale.ROOT)));
+  }
+
   /** Whether some {@code =, <>, !=} or IN list has two column operands, one of them encrypted. */
   private static boolean comparesEncryptedColumnWithColumn(List<String> t) {
     for (int i = 0; i < t.size(); i++) {

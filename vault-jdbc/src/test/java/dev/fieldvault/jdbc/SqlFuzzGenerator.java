@@ -109,13 +109,79 @@ final class SqlFuzzGenerator {
   /** A statement with one comparison or assignment the wrapper must refuse. */
   Case unsafe() {
     int k = r.nextInt(100);
-    if (k < 50) {
+    if (k < 40) {
       return select(true);
     }
-    if (k < 85) {
+    if (k < 65) {
       return update(true, false);
     }
-    return delete(true, false);
+    if (k < 75) {
+      return delete(true, false);
+    }
+    if (k < 85) {
+      return multiStatement();
+    }
+    if (k < 93) {
+      return dynamicSql();
+    }
+    return procedureCall();
+  }
+
+  /**
+   * Two statements in one SQL string (a safe one and another, or one with a plaintext written
+   * inline after a harmless first one): only the first would be analysed by a parser that stops there.
+   */
+  private Case multiStatement() {
+    Case first = r.nextInt(3) == 0 ? new Case(pick("SELECT 1", "SELECT id FROM " + TABLE + " WHERE id = 1"),
+        List.of(), true, true, false, false) : new SqlFuzzGenerator(r).safe();
+    Case second = r.nextInt(4) == 0
+        ? new Case("INSERT INTO " + TABLE + " (id, n, det) VALUES (" + (ROWS + 1) + ", 1, '"
+            + DET.get(r.nextInt(DET.size())).replace("'", "''") + "')", List.of(), false, false, false, true)
+        : new SqlFuzzGenerator(r).safe();
+    // a newline first, so that a trailing "-- comment" of the first statement cannot hide the separator
+    String text = first.sql() + pick("\n;", "\n; ", "\n;\n", "\n;;") + second.sql() + pick("", ";", " ;");
+    List<Param> all = new ArrayList<>(first.params());
+    for (Param p : second.params()) {
+      all.add(new Param(p.role(), p.sameAs() < 0 ? -1 : p.sameAs() + first.params().size()));
+    }
+    return new Case(text, List.copyOf(all), false, false, false, true);
+  }
+
+  /** A safe statement run as SQL text by a vendor's dynamic SQL: the wrapper cannot see what it does. */
+  private Case dynamicSql() {
+    Case inner = new SqlFuzzGenerator(r).safe();
+    String text = inner.sql().replace("'", "''");
+    String sqlText = pick(
+        "EXECUTE IMMEDIATE '" + text + "'",
+        "PREPARE fuzz_s FROM '" + text + "'",
+        "DO $$ BEGIN EXECUTE '" + text + "'; END $$",
+        "SELECT query_to_xml('" + text + "', true, false, '')",
+        "SELECT * FROM dblink('dbname=fuzz', '" + text + "') AS x(id BIGINT)",
+        "EXECUTE fuzz_s USING " + "'" + DET.get(r.nextInt(DET.size())).replace("'", "''") + "'");
+    return new Case(sqlText, inner.params(), false, false, false, true);
+  }
+
+  /** A call of a procedure the wrapper was not told about, with arguments: its body is invisible. */
+  private Case procedureCall() {
+    List<Role> roles = new ArrayList<>();
+    StringBuilder args = new StringBuilder();
+    int n = 1 + r.nextInt(3);
+    for (int i = 0; i < n; i++) {
+      args.append(i == 0 ? "" : ", ").append(r.nextInt(5) == 0 ? "'" + DET.get(0).replace("'", "''") + "'" : "?");
+      if (args.charAt(args.length() - 1) == '?') {
+        roles.add(List.of(Role.DET, Role.RND, Role.BI, Role.INT).get(r.nextInt(4)));
+      }
+    }
+    String name = TABLE + "_proc";
+    boolean returns = r.nextInt(3) == 0;
+    String text = returns ? "{? = call " + name + "(" + args + ")}"
+        : pick("CALL " + name + "(" + args + ")", "{call " + name + "(" + args + ")}", "call " + name + " (" + args + ")");
+    List<Param> all = new ArrayList<>();
+    if (returns) {
+      all.add(new Param(Role.INT, -1));
+    }
+    roles.forEach(role -> all.add(new Param(role, -1)));
+    return new Case(text, List.copyOf(all), false, false, false, true);
   }
 
   // ----------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.fieldvault.jdbc.internal;
 
 import dev.fieldvault.jdbc.EncryptedColumn;
+import dev.fieldvault.jdbc.StatementRefusedException;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -62,10 +63,10 @@ final class Conversions {
         return ((Number) v).intValue() != 0;
       }
     } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new SQLException("The value bound to encrypted column " + column.qualifiedName() + " cannot be"
-          + " converted to " + type.getSimpleName() + ": bind a " + type.getSimpleName());
+      throw new StatementRefusedException("The value bound to encrypted column " + column.qualifiedName()
+          + " cannot be converted to " + type.getSimpleName() + ": bind a " + type.getSimpleName());
     }
-    throw new SQLException("Encrypted column " + column.qualifiedName() + " holds " + type.getSimpleName()
+    throw new StatementRefusedException("Encrypted column " + column.qualifiedName() + " holds " + type.getSimpleName()
         + " values, not " + v.getClass().getSimpleName() + ": bind a " + type.getSimpleName()
         + " with setObject");
   }

@@ -21,6 +21,14 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     return false;
   }
 
+  /** Sees SQL given to a Statement method (execute(String), addBatch(String), ...); may refuse it. */
+  protected void checkSql(String sql) throws java.sql.SQLException {
+  }
+
+  /** Sees a parameter set by name before the delegate does; may refuse it. */
+  protected void interceptNamed(String parameterName, String setter) throws java.sql.SQLException {
+  }
+
   /** Binds a parameter that {@link #intercept} left, when {@link #rebinding}: by default at the same index. */
   protected void bind(int parameterIndex, String setter, ParameterBinder binder) throws java.sql.SQLException {
     binder.bind(delegate, parameterIndex);
@@ -31,20 +39,18 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     return rs;
   }
 
+  /**
+   * Receiver-first, as HikariCP's proxies: answers for this wrapper and never hands out the driver's
+   * object, through which values would pass unencrypted (see {@link Unwrapping}).
+   */
   @Override
   public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-    if (iface.isInstance(delegate)) {
-      return (T) delegate;
-    }
-    if (delegate.isWrapperFor(iface)) {
-      return delegate.unwrap(iface);
-    }
-    throw new java.sql.SQLException("Wrapped CallableStatement is not a wrapper for " + iface.getName());
+    return Unwrapping.unwrap(this, iface);
   }
 
   @Override
-  public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
-    return iface.isInstance(delegate) || delegate.isWrapperFor(iface);
+  public boolean isWrapperFor(Class<?> iface) {
+    return Unwrapping.isWrapperFor(this, iface);
   }
 
   @Override
@@ -54,6 +60,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void addBatch(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     delegate.addBatch(a0);
   }
 
@@ -109,21 +116,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public boolean execute(java.lang.String a0, int[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0, a1);
   }
 
   @Override
   public boolean execute(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0, a1);
   }
 
   @Override
   public boolean execute(java.lang.String a0, int a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0, a1);
   }
 
   @Override
   public boolean execute(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0);
   }
 
@@ -144,21 +155,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public long executeLargeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0, a1);
   }
 
   @Override
   public long executeLargeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0, a1);
   }
 
   @Override
   public long executeLargeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0, a1);
   }
 
   @Override
   public long executeLargeUpdate(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0);
   }
 
@@ -169,6 +184,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public java.sql.ResultSet executeQuery(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return wrapResultSet(delegate.executeQuery(a0));
   }
 
@@ -179,21 +195,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public int executeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0, a1);
   }
 
   @Override
   public int executeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0, a1);
   }
 
   @Override
   public int executeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0, a1);
   }
 
   @Override
   public int executeUpdate(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0);
   }
 
@@ -694,16 +714,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setAsciiStream(java.lang.String a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setAsciiStream");
+    }
     delegate.setAsciiStream(a0, a1, a2);
   }
 
   @Override
   public void setAsciiStream(java.lang.String a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setAsciiStream");
+    }
     delegate.setAsciiStream(a0, a1, a2);
   }
 
   @Override
   public void setAsciiStream(java.lang.String a0, java.io.InputStream a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setAsciiStream");
+    }
     delegate.setAsciiStream(a0, a1);
   }
 
@@ -751,6 +780,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBigDecimal(java.lang.String a0, java.math.BigDecimal a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBigDecimal");
+    }
     delegate.setBigDecimal(a0, a1);
   }
 
@@ -770,16 +802,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBinaryStream(java.lang.String a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBinaryStream");
+    }
     delegate.setBinaryStream(a0, a1, a2);
   }
 
   @Override
   public void setBinaryStream(java.lang.String a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBinaryStream");
+    }
     delegate.setBinaryStream(a0, a1, a2);
   }
 
   @Override
   public void setBinaryStream(java.lang.String a0, java.io.InputStream a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBinaryStream");
+    }
     delegate.setBinaryStream(a0, a1);
   }
 
@@ -827,16 +868,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBlob(java.lang.String a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBlob");
+    }
     delegate.setBlob(a0, a1, a2);
   }
 
   @Override
   public void setBlob(java.lang.String a0, java.io.InputStream a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBlob");
+    }
     delegate.setBlob(a0, a1);
   }
 
   @Override
   public void setBlob(java.lang.String a0, java.sql.Blob a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBlob");
+    }
     delegate.setBlob(a0, a1);
   }
 
@@ -884,6 +934,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBoolean(java.lang.String a0, boolean a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBoolean");
+    }
     delegate.setBoolean(a0, a1);
   }
 
@@ -903,6 +956,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setByte(java.lang.String a0, byte a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setByte");
+    }
     delegate.setByte(a0, a1);
   }
 
@@ -922,6 +978,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setBytes(java.lang.String a0, byte[] a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setBytes");
+    }
     delegate.setBytes(a0, a1);
   }
 
@@ -941,16 +1000,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setCharacterStream(java.lang.String a0, java.io.Reader a1, int a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setCharacterStream");
+    }
     delegate.setCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setCharacterStream(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setCharacterStream");
+    }
     delegate.setCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setCharacterStream(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setCharacterStream");
+    }
     delegate.setCharacterStream(a0, a1);
   }
 
@@ -998,16 +1066,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setClob(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setClob");
+    }
     delegate.setClob(a0, a1, a2);
   }
 
   @Override
   public void setClob(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setClob");
+    }
     delegate.setClob(a0, a1);
   }
 
   @Override
   public void setClob(java.lang.String a0, java.sql.Clob a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setClob");
+    }
     delegate.setClob(a0, a1);
   }
 
@@ -1060,11 +1137,17 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setDate(java.lang.String a0, java.sql.Date a1, java.util.Calendar a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setDate");
+    }
     delegate.setDate(a0, a1, a2);
   }
 
   @Override
   public void setDate(java.lang.String a0, java.sql.Date a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setDate");
+    }
     delegate.setDate(a0, a1);
   }
 
@@ -1098,6 +1181,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setDouble(java.lang.String a0, double a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setDouble");
+    }
     delegate.setDouble(a0, a1);
   }
 
@@ -1132,6 +1218,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setFloat(java.lang.String a0, float a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setFloat");
+    }
     delegate.setFloat(a0, a1);
   }
 
@@ -1151,6 +1240,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setInt(java.lang.String a0, int a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setInt");
+    }
     delegate.setInt(a0, a1);
   }
 
@@ -1175,6 +1267,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setLong(java.lang.String a0, long a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setLong");
+    }
     delegate.setLong(a0, a1);
   }
 
@@ -1204,11 +1299,17 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNCharacterStream(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNCharacterStream");
+    }
     delegate.setNCharacterStream(a0, a1, a2);
   }
 
   @Override
   public void setNCharacterStream(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNCharacterStream");
+    }
     delegate.setNCharacterStream(a0, a1);
   }
 
@@ -1242,16 +1343,25 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNClob(java.lang.String a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNClob");
+    }
     delegate.setNClob(a0, a1, a2);
   }
 
   @Override
   public void setNClob(java.lang.String a0, java.io.Reader a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNClob");
+    }
     delegate.setNClob(a0, a1);
   }
 
   @Override
   public void setNClob(java.lang.String a0, java.sql.NClob a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNClob");
+    }
     delegate.setNClob(a0, a1);
   }
 
@@ -1299,6 +1409,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNString(java.lang.String a0, java.lang.String a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNString");
+    }
     delegate.setNString(a0, a1);
   }
 
@@ -1318,11 +1431,17 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setNull(java.lang.String a0, int a1, java.lang.String a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNull");
+    }
     delegate.setNull(a0, a1, a2);
   }
 
   @Override
   public void setNull(java.lang.String a0, int a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setNull");
+    }
     delegate.setNull(a0, a1);
   }
 
@@ -1356,26 +1475,41 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setObject(java.lang.String a0, java.lang.Object a1, int a2, int a3) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setObject");
+    }
     delegate.setObject(a0, a1, a2, a3);
   }
 
   @Override
   public void setObject(java.lang.String a0, java.lang.Object a1, int a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setObject");
+    }
     delegate.setObject(a0, a1, a2);
   }
 
   @Override
   public void setObject(java.lang.String a0, java.lang.Object a1, java.sql.SQLType a2, int a3) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setObject");
+    }
     delegate.setObject(a0, a1, a2, a3);
   }
 
   @Override
   public void setObject(java.lang.String a0, java.lang.Object a1, java.sql.SQLType a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setObject");
+    }
     delegate.setObject(a0, a1, a2);
   }
 
   @Override
   public void setObject(java.lang.String a0, java.lang.Object a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setObject");
+    }
     delegate.setObject(a0, a1);
   }
 
@@ -1475,6 +1609,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setRowId(java.lang.String a0, java.sql.RowId a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setRowId");
+    }
     delegate.setRowId(a0, a1);
   }
 
@@ -1494,6 +1631,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setSQLXML(java.lang.String a0, java.sql.SQLXML a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setSQLXML");
+    }
     delegate.setSQLXML(a0, a1);
   }
 
@@ -1513,6 +1653,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setShort(java.lang.String a0, short a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setShort");
+    }
     delegate.setShort(a0, a1);
   }
 
@@ -1532,6 +1675,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setString(java.lang.String a0, java.lang.String a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setString");
+    }
     delegate.setString(a0, a1);
   }
 
@@ -1551,11 +1697,17 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setTime(java.lang.String a0, java.sql.Time a1, java.util.Calendar a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setTime");
+    }
     delegate.setTime(a0, a1, a2);
   }
 
   @Override
   public void setTime(java.lang.String a0, java.sql.Time a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setTime");
+    }
     delegate.setTime(a0, a1);
   }
 
@@ -1589,11 +1741,17 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setTimestamp(java.lang.String a0, java.sql.Timestamp a1, java.util.Calendar a2) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setTimestamp");
+    }
     delegate.setTimestamp(a0, a1, a2);
   }
 
   @Override
   public void setTimestamp(java.lang.String a0, java.sql.Timestamp a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setTimestamp");
+    }
     delegate.setTimestamp(a0, a1);
   }
 
@@ -1627,6 +1785,9 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
 
   @Override
   public void setURL(java.lang.String a0, java.net.URL a1) throws java.sql.SQLException {
+    if (intercepting) {
+      interceptNamed(a0, "setURL");
+    }
     delegate.setURL(a0, a1);
   }
 

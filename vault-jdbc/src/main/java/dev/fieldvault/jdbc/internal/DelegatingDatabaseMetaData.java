@@ -16,20 +16,18 @@ abstract class DelegatingDatabaseMetaData implements java.sql.DatabaseMetaData {
     return rs;
   }
 
+  /**
+   * Receiver-first, as HikariCP's proxies: answers for this wrapper and never hands out the driver's
+   * object, through which values would pass unencrypted (see {@link Unwrapping}).
+   */
   @Override
   public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-    if (iface.isInstance(delegate)) {
-      return (T) delegate;
-    }
-    if (delegate.isWrapperFor(iface)) {
-      return delegate.unwrap(iface);
-    }
-    throw new java.sql.SQLException("Wrapped DatabaseMetaData is not a wrapper for " + iface.getName());
+    return Unwrapping.unwrap(this, iface);
   }
 
   @Override
-  public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
-    return iface.isInstance(delegate) || delegate.isWrapperFor(iface);
+  public boolean isWrapperFor(Class<?> iface) {
+    return Unwrapping.isWrapperFor(this, iface);
   }
 
   @Override

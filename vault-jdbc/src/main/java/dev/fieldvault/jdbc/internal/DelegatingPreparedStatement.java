@@ -22,6 +22,10 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
     return false;
   }
 
+  /** Sees SQL given to a Statement method (execute(String), addBatch(String), ...); may refuse it. */
+  protected void checkSql(String sql) throws java.sql.SQLException {
+  }
+
   /** Binds a parameter that {@link #intercept} left, when {@link #rebinding}: by default at the same index. */
   protected void bind(int parameterIndex, String setter, ParameterBinder binder) throws java.sql.SQLException {
     binder.bind(delegate, parameterIndex);
@@ -32,20 +36,18 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
     return rs;
   }
 
+  /**
+   * Receiver-first, as HikariCP's proxies: answers for this wrapper and never hands out the driver's
+   * object, through which values would pass unencrypted (see {@link Unwrapping}).
+   */
   @Override
   public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-    if (iface.isInstance(delegate)) {
-      return (T) delegate;
-    }
-    if (delegate.isWrapperFor(iface)) {
-      return delegate.unwrap(iface);
-    }
-    throw new java.sql.SQLException("Wrapped PreparedStatement is not a wrapper for " + iface.getName());
+    return Unwrapping.unwrap(this, iface);
   }
 
   @Override
-  public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
-    return iface.isInstance(delegate) || delegate.isWrapperFor(iface);
+  public boolean isWrapperFor(Class<?> iface) {
+    return Unwrapping.isWrapperFor(this, iface);
   }
 
   @Override
@@ -55,6 +57,7 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public void addBatch(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     delegate.addBatch(a0);
   }
 
@@ -110,21 +113,25 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public boolean execute(java.lang.String a0, int[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0, a1);
   }
 
   @Override
   public boolean execute(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0, a1);
   }
 
   @Override
   public boolean execute(java.lang.String a0, int a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0, a1);
   }
 
   @Override
   public boolean execute(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.execute(a0);
   }
 
@@ -145,21 +152,25 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public long executeLargeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0, a1);
   }
 
   @Override
   public long executeLargeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0, a1);
   }
 
   @Override
   public long executeLargeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0, a1);
   }
 
   @Override
   public long executeLargeUpdate(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeLargeUpdate(a0);
   }
 
@@ -170,6 +181,7 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public java.sql.ResultSet executeQuery(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return wrapResultSet(delegate.executeQuery(a0));
   }
 
@@ -180,21 +192,25 @@ abstract class DelegatingPreparedStatement implements java.sql.PreparedStatement
 
   @Override
   public int executeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0, a1);
   }
 
   @Override
   public int executeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0, a1);
   }
 
   @Override
   public int executeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0, a1);
   }
 
   @Override
   public int executeUpdate(java.lang.String a0) throws java.sql.SQLException {
+    checkSql(a0);
     return delegate.executeUpdate(a0);
   }
 

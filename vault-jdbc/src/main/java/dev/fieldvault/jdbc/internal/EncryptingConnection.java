@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc.internal;
 
+import dev.fieldvault.jdbc.StatementRefusedException;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -88,20 +89,20 @@ final class EncryptingConnection extends DelegatingConnection {
 
   @Override
   public CallableStatement prepareCall(String sql) throws SQLException {
-    callable(sql);
-    return new PassThroughCallableStatement(delegate.prepareCall(sql), this);
+    StatementPlan plan = callable(sql);
+    return new EncryptingCallableStatement(delegate.prepareCall(sql), this, encryption, plan);
   }
 
   @Override
   public CallableStatement prepareCall(String sql, int a1, int a2) throws SQLException {
-    callable(sql);
-    return new PassThroughCallableStatement(delegate.prepareCall(sql, a1, a2), this);
+    StatementPlan plan = callable(sql);
+    return new EncryptingCallableStatement(delegate.prepareCall(sql, a1, a2), this, encryption, plan);
   }
 
   @Override
   public CallableStatement prepareCall(String sql, int a1, int a2, int a3) throws SQLException {
-    callable(sql);
-    return new PassThroughCallableStatement(delegate.prepareCall(sql, a1, a2, a3), this);
+    StatementPlan plan = callable(sql);
+    return new EncryptingCallableStatement(delegate.prepareCall(sql, a1, a2, a3), this, encryption, plan);
   }
 
   @Override
@@ -115,14 +116,20 @@ final class EncryptingConnection extends DelegatingConnection {
     return plan;
   }
 
-  /** A call runs code the wrapper cannot see: refused when it mentions an encrypted table, as a write might. */
-  private void callable(String sql) throws SQLException {
+  /**
+   * A call's plan: a procedure call is analysed as such (refused with arguments unless declared);
+   * any other statement with values of encrypted columns, or results to decrypt, belongs in
+   * prepareStatement.
+   */
+  private StatementPlan callable(String sql) throws SQLException {
     StatementPlan plan = encryption.plan(sql);
-    plan.checkAllowedInline();
-    if (!plan.read.isEmpty()) {
-      throw new dev.fieldvault.jdbc.StatementRefusedException("prepareCall cannot decrypt the results of a"
-          + " query on encrypted columns: use prepareStatement");
+    plan.checkAllowed();
+    if (!plan.call && (plan.intercepts() || !plan.read.isEmpty() || !plan.generatedKeys.isEmpty())) {
+      throw new StatementRefusedException("prepareCall is for procedure calls (CALL p(?, ...) or {call p(?, ...)});"
+          + " this statement writes, searches or reads encrypted columns, which only prepareStatement encrypts and"
+          + " decrypts: use prepareStatement");
     }
+    return plan;
   }
 
   @Override

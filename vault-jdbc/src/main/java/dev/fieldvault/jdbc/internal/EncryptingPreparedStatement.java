@@ -83,6 +83,12 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
       values[index] = value;
       return false;
     }
+    values[index] = checkedSetter(index, t, setter, value);
+    return true;
+  }
+
+  /** The value of a setter that can take an encrypted column's value; a refusal for the others. */
+  static Object checkedSetter(int index, ParamTarget t, String setter, Object value) throws SQLException {
     switch (setter) {
       case "setNull":
       case "setBoolean":
@@ -100,8 +106,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
       case "setTime":
       case "setTimestamp":
       case "setObject":
-        values[index] = value;
-        return true;
+        return value;
       default:
         throw new StatementRefusedException("Parameter " + index + " is bound to " + (t.blindIndex()
             ? "the blind index of " : "") + "encrypted column "
@@ -194,6 +199,11 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   }
 
   private void setStored(int at, ParamTarget t, Object stored) throws SQLException {
+    setStored(delegate, at, t, stored);
+  }
+
+  /** Binds the stored form (ciphertext, blind index, base64 text, or null) of a held-back value. */
+  static void setStored(PreparedStatement delegate, int at, ParamTarget t, Object stored) throws SQLException {
     if (stored == null) {
       delegate.setNull(at, t.column.storage() == dev.fieldvault.jdbc.ColumnStorage.TEXT ? Types.VARCHAR
           : Types.VARBINARY);
@@ -349,27 +359,16 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   // SQL given to a prepared statement's Statement methods is checked like a plain statement's.
 
   @Override
+  protected void checkSql(String sql) throws SQLException {
+    encryption.plan(sql).checkAllowedInline();
+  }
+
+  @Override
   public ResultSet executeQuery(String sql) throws SQLException {
-    encryption.plan(sql).checkAllowedInline();
-    return new EncryptingResultSet(delegate.executeQuery(sql), this, encryption, encryption.plan(sql).read);
-  }
-
-  @Override
-  public boolean execute(String sql) throws SQLException {
-    encryption.plan(sql).checkAllowedInline();
-    return delegate.execute(sql);
-  }
-
-  @Override
-  public int executeUpdate(String sql) throws SQLException {
-    encryption.plan(sql).checkAllowedInline();
-    return delegate.executeUpdate(sql);
-  }
-
-  @Override
-  public void addBatch(String sql) throws SQLException {
-    encryption.plan(sql).checkAllowedInline();
-    delegate.addBatch(sql);
+    StatementPlan other = encryption.plan(sql);
+    other.checkAllowedInline();
+    ResultSet rs = delegate.executeQuery(sql);
+    return rs == null ? null : new EncryptingResultSet(rs, this, encryption, other.read);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.fieldvault.jdbc.internal;
 import dev.fieldvault.jdbc.ColumnStorage;
 import dev.fieldvault.jdbc.StatementRefusedException;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.FieldVaultException;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -15,6 +16,9 @@ import java.util.Map;
  * the result's metadata) are decrypted by every getter, and cannot be updated in place.
  */
 final class EncryptingResultSet extends DelegatingResultSet {
+
+  /** SQLState of a value that cannot be decrypted: data exception. */
+  static final String DECRYPTION_FAILED = "22000";
 
   private final Statement statement;
   private final JdbcEncryption encryption;
@@ -83,14 +87,21 @@ final class EncryptingResultSet extends DelegatingResultSet {
       }
       rowId = delegate.getObject(rowIdIndex[i]);
     }
-    byte[] ciphertext;
-    if (rc.column.storage() == ColumnStorage.TEXT) {
-      String text = delegate.getString(i);
-      ciphertext = text == null ? null : CiphertextHeader.decodeText(text);
-    } else {
-      ciphertext = delegate.getBytes(i);
+    Object value;
+    try {
+      byte[] ciphertext;
+      if (rc.column.storage() == ColumnStorage.TEXT) {
+        String text = delegate.getString(i);
+        ciphertext = text == null ? null : CiphertextHeader.decodeText(text);
+      } else {
+        ciphertext = delegate.getBytes(i);
+      }
+      value = ciphertext == null ? null : encryption.encryptor(rc.column).decrypt(ciphertext, null, rowId);
+    } catch (FieldVaultException e) {
+      // JDBC callers handle SQLException; the typed FieldVault error stays the cause
+      throw new SQLException("Encrypted column " + rc.column.qualifiedName() + " could not be decrypted ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", DECRYPTION_FAILED, e);
     }
-    Object value = ciphertext == null ? null : encryption.encryptor(rc.column).decrypt(ciphertext, null, rowId);
     return Conversions.fromColumnType(value, type, rc.column, getter);
   }
 

@@ -2,6 +2,7 @@ package dev.fieldvault.jdbc.internal;
 
 import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
+import dev.fieldvault.jdbc.EncryptedProcedure;
 import dev.fieldvault.keys.EncryptionMode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,8 +45,19 @@ import net.sf.jsqlparser.parser.Node;
 import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Commit;
+import net.sf.jsqlparser.statement.CreateFunctionalStatement;
+import net.sf.jsqlparser.statement.DescribeStatement;
+import net.sf.jsqlparser.statement.RollbackStatement;
+import net.sf.jsqlparser.statement.SavepointStatement;
+import net.sf.jsqlparser.statement.ShowColumnsStatement;
+import net.sf.jsqlparser.statement.ShowStatement;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.view.AlterView;
+import net.sf.jsqlparser.statement.create.view.CreateView;
 import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.execute.Execute;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.select.AllColumns;
@@ -82,6 +94,11 @@ final class SqlAnalyzer {
   private static final String HOW_TO_WRITE = "bind it as a ? parameter (setObject/setString/...) of a"
       + " PreparedStatement, or bind an already encrypted value with PreEncrypted.of(...)";
 
+  /** Packages of JSqlParser statements that define or inspect schema objects and carry no row value. */
+  private static final List<String> DEFINITION_PACKAGES = List.of("create.table", "create.index", "create.view",
+      "create.sequence", "create.schema", "create.synonym", "create.function", "create.procedure", "alter",
+      "alter.sequence", "drop", "truncate", "comment", "grant", "analyze", "refresh", "lock");
+
   private final EncryptedColumns columns;
   private final Map<String, Map<String, ReadColumn>> exposedByTable = new HashMap<>();
 
@@ -102,9 +119,39 @@ final class SqlAnalyzer {
   }
 
   private StatementPlan analyze(String sql, boolean expandSearches) {
+    String dynamic = SqlText.dynamicSql(sql);
+    if (dynamic != null) {
+      return StatementPlan.refused("The statement runs SQL text or a procedural block that FieldVault cannot see ("
+          + dynamic + "), which could write or search an encrypted column in plaintext; it was not sent."
+          + " Write the statement itself with ? parameters, or run it on"
+          + " EncryptingDataSource.unencryptedDataSource() with values encrypted by FieldEncryptor");
+    }
+    String single = SqlText.single(sql);
     String mentioned = mentionedTable(sql);
+    if (single == null) {
+      if (mentioned != null || SqlText.hasCall(sql) || SqlText.hasExecutableComment(sql)) {
+        return StatementPlan.refused("The SQL string holds more than one statement (or cannot be split into"
+            + " statements with certainty) and mentions " + (mentioned != null ? "table " + mentioned
+            + ", which has encrypted columns" : "a procedure call") + "; it was not sent. Run one statement per"
+            + " execute/prepareStatement call");
+      }
+      return StatementPlan.PASS_THROUGH;
+    }
+    if (mentioned == null && SqlText.hasUnicodeEscapedName(sql)) {
+      return StatementPlan.refused("The statement spells a name with Unicode escapes (U&\"...\"), so FieldVault"
+          + " cannot tell whether it names a table with encrypted columns; it was not sent. Write names plainly");
+    }
+    SqlText.Call call = SqlText.call(single);
+    if (call != null) {
+      return procedureCall(call);
+    }
     if (mentioned == null) {
       return StatementPlan.PASS_THROUGH;
+    }
+    if (SqlText.hasExecutableComment(sql)) {
+      return StatementPlan.refused("The statement mentions table " + mentioned + ", which has encrypted columns,"
+          + " and holds a comment that MariaDB and MySQL execute (/*! ... */ or /*M! ... */), which FieldVault"
+          + " cannot analyse; it was not sent. Write the statement without it");
     }
     Statement statement;
     try {
@@ -113,6 +160,7 @@ final class SqlAnalyzer {
       return cannotParse(mentioned);
     }
     Analysis a = new Analysis(expandSearches ? sql : null);
+    a.mentioned = mentioned;
     try {
       a.statement(statement);
       return a.toPlan();
@@ -125,11 +173,61 @@ final class SqlAnalyzer {
     }
   }
 
+  /**
+   * A procedure call ({@code CALL p(...)}, {@code {call p(...)}}, {@code {? = call p(...)}}): the
+   * procedure's body is invisible, so a call that passes arguments runs only when the procedure is
+   * declared; then its declared parameters are encrypted and its declared result columns decrypted.
+   */
+  private StatementPlan procedureCall(SqlText.Call call) {
+    Statement statement;
+    try {
+      statement = CCJSqlParserUtil.parse(call.sql);
+    } catch (JSQLParserException | RuntimeException e) {
+      statement = null;
+    }
+    if (!(statement instanceof Execute) || ((Execute) statement).getName() == null) {
+      return StatementPlan.refused("FieldVault cannot parse this procedure call, so it cannot tell which of its"
+          + " arguments to encrypt; it was not sent. Write it as CALL procedure(?, ...) or {call procedure(?, ...)}");
+    }
+    Execute ex = (Execute) statement;
+    String name = unquote(ex.getName());
+    List<Expression> args = new ArrayList<>();
+    if (ex.getExprList() != null) {
+      for (Object o : ex.getExprList()) {
+        args.add((Expression) o);
+      }
+    }
+    if (name.equals("next value for") && args.size() == 1 && args.get(0) instanceof Column) {
+      return StatementPlan.CALL; // H2's CALL NEXT VALUE FOR sequence
+    }
+    EncryptedProcedure proc = columns.procedure(name).orElse(null);
+    if (proc == null) {
+      // no argument list the parser saw, and nothing that could be a value either
+      if (args.isEmpty() && call.sql.indexOf('?') < 0 && call.sql.indexOf('\'') < 0 && call.sql.indexOf('$') < 0) {
+        return StatementPlan.CALL;
+      }
+      return StatementPlan.refused("Procedure " + name + " is called with arguments, but it is not declared to"
+          + " FieldVault, which cannot see whether its body writes or searches an encrypted column; it was not sent."
+          + " Declare it with EncryptedColumns.builder().procedure(EncryptedProcedure.builder(\"" + name + "\")"
+          + "...), naming its encrypted parameters (none, if it takes no value of an encrypted column)");
+    }
+    Analysis a = new Analysis(null);
+    try {
+      a.call(proc, args, call.returnsParameter ? 1 : 0);
+      return a.toCallPlan();
+    } catch (Refusal r) {
+      return StatementPlan.refused(r.getMessage());
+    } catch (RuntimeException e) {
+      return StatementPlan.refused("FieldVault cannot analyse the arguments of the call of procedure " + name
+          + "; it was not sent. Pass each argument as a ? parameter");
+    }
+  }
+
   private static StatementPlan cannotParse(String mentioned) {
     return StatementPlan.refused("FieldVault cannot parse a statement that mentions table " + mentioned
         + ", which has encrypted columns, so it cannot tell which values to encrypt; it was not sent."
-        + " Write it as a plain SELECT/INSERT/UPDATE/DELETE with ? parameters, or run it on the unwrapped"
-        + " connection (connection.unwrap(Connection.class)) with values encrypted by FieldEncryptor");
+        + " Write it as a plain SELECT/INSERT/UPDATE/DELETE with ? parameters, or run it on"
+        + " EncryptingDataSource.unencryptedDataSource() with values encrypted by FieldEncryptor");
   }
 
   /**
@@ -284,6 +382,8 @@ final class SqlAnalyzer {
   private final class Analysis {
     /** The SQL text, to rewrite searches in; null when they are not rewritten. */
     final String sql;
+    /** A table with encrypted columns that the SQL mentions. */
+    String mentioned;
     final TreeMap<Integer, ParamTarget> params = new TreeMap<>();
     final List<SearchExpansion.Edit> edits = new ArrayList<>();
     Map<String, ReadColumn> read = Map.of();
@@ -291,6 +391,46 @@ final class SqlAnalyzer {
 
     Analysis(String sql) {
       this.sql = sql;
+    }
+
+    StatementPlan toCallPlan() {
+      if (!edits.isEmpty()) {
+        throw new Refusal("A procedure call searches an encrypted column in an argument; FieldVault cannot rewrite"
+            + " it for a key rotation; it was not sent. Pass the value as a ? parameter");
+      }
+      ParamTarget[] array = new ParamTarget[params.isEmpty() ? 0 : params.lastKey() + 1];
+      params.forEach((i, t) -> array[i] = t);
+      return new StatementPlan(null, array, Map.copyOf(read), Map.of(), null, true);
+    }
+
+    /** The arguments of a declared procedure: its encrypted parameters must be ? (or NULL). */
+    void call(EncryptedProcedure proc, List<Expression> args, int shift) {
+      Scope scope = new Scope(null, new HashMap<>());
+      for (int j = 0; j < args.size(); j++) {
+        Expression e = unparen(args.get(j));
+        EncryptedProcedure.Parameter declared = proc.parameter(j + 1).orElse(null);
+        if (declared == null) {
+          condition(e, scope);
+          continue;
+        }
+        if (e instanceof JdbcParameter) {
+          JdbcParameter p = (JdbcParameter) e;
+          if (p.isUseFixedIndex() || p.getIndex() == null) {
+            throw new Refusal("Numbered parameters (?1) in the call of procedure " + proc.name()
+                + " are not supported: use plain ? parameters");
+          }
+          params.put(p.getIndex() + shift, ParamTarget.of(declared.blindIndex() ? ParamTarget.Kind.BLIND_INDEX
+              : ParamTarget.Kind.VALUE, declared.column()));
+        } else if (!(e instanceof NullValue)) {
+          throw new Refusal("Argument " + (j + 1) + " of procedure " + proc.name() + " is declared encrypted ("
+              + (declared.blindIndex() ? "the blind index of " : "") + declared.column().qualifiedName()
+              + ") but is given as an inline value or expression, which would send a plaintext; it was not sent."
+              + " Pass it as a ? parameter");
+        }
+      }
+      Map<String, ReadColumn> results = new LinkedHashMap<>();
+      proc.results().forEach((label, column) -> results.put(label, new ReadColumn(column, null)));
+      read = results;
     }
 
     StatementPlan toPlan() {
@@ -389,8 +529,31 @@ final class SqlAnalyzer {
         refuseUpsert(tableName(((Merge) st).getTable()), "MERGE");
       } else if (st instanceof Upsert) {
         refuseUpsert(tableName(((Upsert) st).getTable()), "UPSERT/REPLACE");
+      } else if (st instanceof CreateTable && ((CreateTable) st).getSelect() != null) {
+        select(((CreateTable) st).getSelect(), null);
+      } else if (st instanceof CreateView) {
+        select(((CreateView) st).getSelect(), null);
+      } else if (st instanceof AlterView) {
+        select(((AlterView) st).getSelect(), null);
+      } else if (!isDefinition(st)) {
+        // EXPLAIN, SET, COPY, LOAD DATA, a vendor statement: what it does with a value is unknown
+        throw new Refusal("FieldVault does not analyse " + st.getClass().getSimpleName() + " statements, and this one"
+            + " mentions table " + mentioned + ", which has encrypted columns; it was not sent. Run it on"
+            + " EncryptingDataSource.unencryptedDataSource() if it carries no plaintext of an encrypted column");
       }
-      // anything else (DDL, SET, CALL, ...) carries no value of an encrypted column: it passes through
+    }
+
+    /** DDL and other statements that carry no row value: they pass through. */
+    boolean isDefinition(Statement st) {
+      String pkg = st.getClass().getPackageName();
+      for (String ddl : DEFINITION_PACKAGES) {
+        if (pkg.equals("net.sf.jsqlparser.statement." + ddl)) {
+          return true;
+        }
+      }
+      return st instanceof DescribeStatement || st instanceof ShowStatement || st instanceof ShowColumnsStatement
+          || st instanceof CreateFunctionalStatement || st instanceof Commit || st instanceof SavepointStatement
+          || st instanceof RollbackStatement;
     }
 
     void refuseUpsert(String table, String what) {
@@ -471,7 +634,8 @@ final class SqlAnalyzer {
       for (Expression e : list) {
         allLists &= e instanceof ExpressionList;
       }
-      if (allLists && !(list.size() == width && width > 1)) {
+      // VALUES (a, b), (c, d) parses as a list of rows; VALUES ((a, b)) as one parenthesised row
+      if (allLists && !(list instanceof ParenthesedExpressionList)) {
         for (Expression e : list) {
           rows.add(new ArrayList<>((ExpressionList<?>) e));
         }

@@ -12,6 +12,9 @@ final class StatementPlan {
   /** A statement that touches no encrypted column. */
   static final StatementPlan PASS_THROUGH = new StatementPlan(null, new ParamTarget[0], Map.of(), Map.of(), null);
 
+  /** A call of a procedure that takes no argument: its body is invisible, and nothing is bound. */
+  static final StatementPlan CALL = new StatementPlan(null, new ParamTarget[0], Map.of(), Map.of(), null, true);
+
   /** Why the statement is refused, or null when it may run. */
   final String refusal;
   /** Targets by 1-based parameter index (index 0 unused); null entries pass through. */
@@ -22,9 +25,17 @@ final class StatementPlan {
   final Map<String, ReadColumn> generatedKeys;
   /** How the SQL is rewritten to search under every readable key, or null when it searches nothing. */
   final SearchExpansion search;
+  /** Whether the statement calls a procedure (declared, or without arguments). */
+  final boolean call;
 
   StatementPlan(String refusal, ParamTarget[] params, Map<String, ReadColumn> read,
       Map<String, ReadColumn> generatedKeys, SearchExpansion search) {
+    this(refusal, params, read, generatedKeys, search, false);
+  }
+
+  StatementPlan(String refusal, ParamTarget[] params, Map<String, ReadColumn> read,
+      Map<String, ReadColumn> generatedKeys, SearchExpansion search, boolean call) {
+    this.call = call;
     this.refusal = refusal;
     this.params = params;
     this.read = read;
@@ -54,7 +65,8 @@ final class StatementPlan {
     for (ParamTarget t : params) {
       if (t != null && t.kind != ParamTarget.Kind.ROW_ID) {
         throw new StatementRefusedException("A plain Statement cannot bind the value of encrypted column "
-            + t.column.qualifiedName() + ": use a PreparedStatement and bind it with setObject/setString");
+            + t.column.qualifiedName() + ": use a PreparedStatement" + (call ? " or prepareCall" : "")
+            + " and bind it with setObject/setString");
       }
     }
   }

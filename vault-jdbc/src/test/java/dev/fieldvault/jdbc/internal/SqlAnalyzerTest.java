@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
+import dev.fieldvault.jdbc.EncryptedProcedure;
 import dev.fieldvault.keys.EncryptionMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +12,19 @@ import org.junit.jupiter.api.Test;
 
 class SqlAnalyzerTest {
 
+  private static final EncryptedColumn EMAIL =
+      EncryptedColumn.builder("customer", "email", String.class).mode(EncryptionMode.DETERMINISTIC).build();
+  private static final EncryptedColumn PHONE =
+      EncryptedColumn.builder("customer", "phone", String.class).blindIndexColumn("phone_bidx").build();
+  private static final EncryptedColumn NOTE = EncryptedColumn.builder("customer", "note", String.class).build();
   private static final EncryptedColumns COLUMNS = EncryptedColumns.builder()
-      .add(EncryptedColumn.builder("customer", "email", String.class).mode(EncryptionMode.DETERMINISTIC).build())
+      .add(EMAIL)
       .add(EncryptedColumn.builder("customer", "ssn", String.class).rowIdColumn("id").build())
-      .add(EncryptedColumn.builder("customer", "phone", String.class).blindIndexColumn("phone_bidx").build())
-      .add(EncryptedColumn.builder("customer", "note", String.class).build())
+      .add(PHONE)
+      .add(NOTE)
+      .procedure(EncryptedProcedure.builder("put_customer").encryptedParameter(2, EMAIL)
+          .blindIndexParameter(3, PHONE).encryptedParameter(4, PHONE).build())
+      .procedure(EncryptedProcedure.builder("Find_Note").decryptedResult("NOTE", NOTE).build())
       .build();
 
   private final SqlAnalyzer analyzer = new SqlAnalyzer(COLUMNS);
@@ -246,5 +255,133 @@ class SqlAnalyzerTest {
     assertThat(cache.size()).isLessThanOrEqualTo(16);
     StatementPlan p = cache.get("SELECT email FROM customer");
     assertThat(cache.get("SELECT email FROM customer")).isSameAs(p);
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // Statements in one string, dynamic SQL, calls
+
+  @Test
+  void multiStatementString_isRefusedWhenItMentionsAnEncryptedTable_andPassesWhenNot() {
+    assertThat(refusal("SELECT 1; INSERT INTO customer (id, note) VALUES (?, ?)")).contains("more than one statement");
+    assertThat(refusal("SELECT 1;\nSELECT id FROM customer WHERE email = ?")).contains("table customer");
+    assertThat(analyzer.analyze("SELECT 1; SELECT 2")).isSameAs(StatementPlan.PASS_THROUGH);
+    assertThat(refusal("SELECT 1; CALL refresh(1)")).contains("procedure call");
+    // one statement, whatever the semicolons, literals and comments around it
+    assertThat(params("INSERT INTO customer (id, note) VALUES (?, ?);")).containsExactly("1:-", "2:VALUE(note)");
+    assertThat(params("INSERT INTO customer (id, note) VALUES (?, ?) ; -- done;")).hasSize(2);
+    assertThat(params("UPDATE customer SET note = ? WHERE id = ? AND name = 'a;b' /* ; */"))
+        .containsExactly("1:VALUE(note)");
+    // one statement for PostgreSQL, two for MariaDB (no dollar quotes there): not split with certainty
+    assertThat(refusal("UPDATE customer SET note = ? WHERE name = $$a;b$$")).contains("with certainty");
+  }
+
+  @Test
+  void splitting_readsEachDialectsLiteralsAndComments() {
+    assertThat(SqlText.statements("SELECT 'a\\'; SELECT 2 -- '", SqlText.Dialect.STANDARD)).hasSize(2);
+    assertThat(SqlText.statements("SELECT 'a\\'; SELECT 2 -- '", SqlText.Dialect.MYSQL)).hasSize(1);
+    assertThat(SqlText.statements("SELECT E'a\\'; b'", SqlText.Dialect.STANDARD)).hasSize(1);
+    assertThat(SqlText.statements("SELECT 1 # ;\n", SqlText.Dialect.MYSQL)).hasSize(1);
+    assertThat(SqlText.statements("SELECT 1 --1; SELECT 2", SqlText.Dialect.MYSQL)).hasSize(2);
+    assertThat(SqlText.statements("SELECT 1 --1; SELECT 2", SqlText.Dialect.STANDARD)).hasSize(1);
+    assertThat(SqlText.statements("SELECT 1 /*! ; SELECT 2 */", SqlText.Dialect.MYSQL)).hasSize(2);
+    assertThat(SqlText.statements("SELECT $tag$ ; $x$ ; $tag$", SqlText.Dialect.STANDARD)).hasSize(1);
+    assertThat(SqlText.statements("SELECT /* /* ; */ ; */ 1", SqlText.Dialect.STANDARD)).hasSize(1);
+    assertThat(SqlText.statements("SELECT 'open", SqlText.Dialect.STANDARD)).isNull();
+    // cannot be split with certainty: refused when it mentions an encrypted table
+    assertThat(refusal("SELECT 'a\\'; UPDATE customer SET note = 'x' -- '")).contains("with certainty");
+    assertThat(refusal("SELECT id FROM customer WHERE id = ? /*! OR email = 'x' */")).contains("/*!");
+  }
+
+  @Test
+  void dynamicSql_isRefusedEvenWithoutAnEncryptedTableName() {
+    for (String sql : List.of("EXECUTE IMMEDIATE 'SELECT 1'", "execute immediate @q", "PREPARE s FROM @q",
+        "EXECUTE s USING @a", "EXECUTE p(1)", "DO $$ BEGIN PERFORM 1; END $$", "do 1",
+        "BEGIN NOT ATOMIC SELECT 1; END", "lbl: BEGIN NOT ATOMIC SELECT 1; END lbl", "IF 1 THEN SELECT 1; END IF",
+        "DECLARE c CURSOR FOR SELECT 1", "SELECT query_to_xml(CONCAT('sel', 'ect 1'), true, false, '')",
+        "SELECT * FROM dblink('db', 'SELECT 1') AS t(a int)", "SELECT dblink_exec('x')",
+        "SELECT * FROM crosstab('SELECT 1')", "SELECT ts_stat('SELECT 1')", "CALL CSVWRITE('f', 'SELECT 1')",
+        "SELECT 1; EXECUTE s", "SELECT public.dblink ('db', 'SELECT 1')", "SELECT \"dblink\"('db', 'SELECT 1')",
+        "SELECT query_to_xml/* c */('SELECT 1', true, false, '')")) {
+      assertThat(refusal(sql)).as(sql).contains("cannot see");
+    }
+    // transactions and plain words that only look alike pass
+    for (String sql : List.of("BEGIN", "BEGIN TRANSACTION", "SELECT executed, prepared FROM jobs",
+        "UPDATE docs SET done = 1", "SELECT 'EXECUTE IMMEDIATE' FROM dual",
+        "INSERT INTO notes (v) VALUES ('see dblink(...) and query_to_xml( in the manual')",
+        "SELECT crosstab FROM reports -- crosstab(")) {
+      assertThat(analyzer.analyze(sql).refusal).as(sql).isNull();
+    }
+  }
+
+  @Test
+  void statementKindsNotAnalysed_areRefusedWhenTheyMentionAnEncryptedTable_ddlPasses() {
+    assertThat(refusal("EXPLAIN SELECT * FROM customer WHERE email = 'x'")).contains("ExplainStatement");
+    assertThat(refusal("SET @x = (SELECT id FROM customer WHERE email = 'x')")).contains("table customer");
+    assertThat(refusal("CREATE VIEW v AS SELECT id FROM customer WHERE email = 'x'")).contains("customer.email");
+    assertThat(refusal("CREATE TABLE c2 AS SELECT id FROM customer WHERE email = 'x'")).contains("customer.email");
+    for (String ddl : List.of("CREATE TABLE customer (id BIGINT, email BYTEA)", "DROP TABLE customer",
+        "ALTER TABLE customer ADD COLUMN x INT", "TRUNCATE TABLE customer", "CREATE INDEX i ON customer (email)",
+        "CREATE VIEW v AS SELECT id, email FROM customer", "COMMENT ON TABLE customer IS 'x'")) {
+      assertThat(analyzer.analyze(ddl).refusal).as(ddl).isNull();
+    }
+  }
+
+  @Test
+  void procedureCall_withArguments_isRefusedUnlessDeclared_withoutArgumentsPasses() {
+    assertThat(refusal("CALL archive(?, ?)")).contains("archive").contains("not declared");
+    assertThat(refusal("{call archive(1, 'x')}")).contains("not declared");
+    assertThat(refusal("{? = call archive(?)}")).contains("not declared");
+    assertThat(analyzer.analyze("CALL refresh()").call).isTrue();
+    assertThat(analyzer.analyze("{call refresh}").refusal).isNull();
+    assertThat(analyzer.analyze("CALL next value for seq").refusal).isNull();
+    assertThat(refusal("CALL p ?")).contains("p");
+  }
+
+  @Test
+  void declaredProcedure_mapsItsParametersByPosition_shiftedByAReturnParameter() {
+    assertThat(params("CALL put_customer(?, ?, ?, ?)"))
+        .containsExactly("1:-", "2:VALUE(email)", "3:BLIND_INDEX(phone)", "4:VALUE(phone)");
+    assertThat(params("{call public.PUT_CUSTOMER(?, ?, ?, ?)}"))
+        .containsExactly("1:-", "2:VALUE(email)", "3:BLIND_INDEX(phone)", "4:VALUE(phone)");
+    assertThat(params("{? = call put_customer(?, ?, ?, ?)}"))
+        .containsExactly("1:-", "2:-", "3:VALUE(email)", "4:BLIND_INDEX(phone)", "5:VALUE(phone)");
+    assertThat(params("CALL put_customer(1, NULL, ?, ?)")).containsExactly("1:BLIND_INDEX(phone)", "2:VALUE(phone)");
+    assertThat(refusal("CALL put_customer(1, 'a@b', ?, ?)")).contains("Argument 2").doesNotContain("a@b");
+    assertThat(refusal("CALL put_customer(1, LOWER(?), ?, ?)")).contains("Argument 2");
+    StatementPlan find = analyzer.analyze("{call find_note(?)}");
+    assertThat(find.refusal).isNull();
+    assertThat(find.read).containsOnlyKeys("note");
+    assertThat(find.read.get("note").column).isSameAs(NOTE);
+  }
+
+  @Test
+  void plainStatementOfADeclaredCall_saysToUsePrepareCall() throws Exception {
+    StatementPlan plan = analyzer.analyze("CALL put_customer(?, ?, ?, ?)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(plan::checkAllowedInline)
+        .hasMessageContaining("prepareCall");
+  }
+
+  @Test
+  void multiRowValues_withAsManyRowsAsColumns_mapsEveryRow() {
+    assertThat(params("INSERT INTO customer (id, note) VALUES (?, ?), (?, ?)"))
+        .containsExactly("1:-", "2:VALUE(note)", "3:-", "4:VALUE(note)");
+    assertThat(params("INSERT INTO customer (id, name, note) VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?)"))
+        .containsExactly("1:-", "2:-", "3:VALUE(note)", "4:-", "5:-", "6:VALUE(note)", "7:-", "8:-", "9:VALUE(note)");
+    assertThat(params("INSERT INTO customer (note) VALUES (?), (?)")).containsExactly("1:VALUE(note)", "2:VALUE(note)");
+    assertThat(refusal("INSERT INTO customer (id, note) VALUES ((?, ?))")).contains("customer");
+  }
+
+  @Test
+  void unicodeEscapedName_isRefused_becauseItCouldNameAnEncryptedTable() {
+    assertThat(refusal("INSERT INTO U&\"cust\\006fmer\" (id, note) VALUES (1, 'x')")).contains("Unicode escapes");
+    assertThat(refusal("SELECT * FROM t WHERE a = U&'x'")).contains("Unicode escapes");
+    assertThat(analyzer.analyze("SELECT 'R&D' FROM t").refusal).isNull();
+  }
+
+  @Test
+  void dataModifyingCte_onAnEncryptedTable_isRefused() {
+    assertThat(refusal("WITH x AS (INSERT INTO customer (id, note) VALUES (1, 'x') RETURNING id) SELECT 1"))
+        .contains("customer").doesNotContain("'x'");
+    assertThat(refusal("WITH x AS (UPDATE customer SET note = 'x' RETURNING id) SELECT * FROM x")).contains("customer");
   }
 }
