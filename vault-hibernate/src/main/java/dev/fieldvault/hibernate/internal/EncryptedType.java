@@ -3,6 +3,8 @@ package dev.fieldvault.hibernate.internal;
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import java.io.Serializable;
 import java.lang.annotation.Annotation;
 import java.sql.PreparedStatement;
@@ -74,6 +76,23 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
               + " Instant, OffsetDateTime, UUID and enums; change the attribute's type or remove @Encrypted");
         }
         javaType = boxed(type);
+        refuseOrdinal(reader.getAnnotationsMethod(), type);
+      }
+    }
+  }
+
+  /**
+   * An {@code @Encrypted} enum is stored by the constant's name (inside the ciphertext), so reordering
+   * constants never changes a stored value; {@code @Enumerated(ORDINAL)} (JPA's default for a bare
+   * {@code @Enumerated}) would be silently ignored, so it fails the start-up instead.
+   */
+  private void refuseOrdinal(Annotation[] annotations, Class<?> type) {
+    for (Annotation a : annotations) {
+      if (a instanceof Enumerated && ((Enumerated) a).value() == EnumType.ORDINAL && type.isEnum()) {
+        throw new VaultConfigurationException("@Encrypted attribute " + describe() + " is @Enumerated(ORDINAL)"
+            + " (the default of a bare @Enumerated), but FieldVault stores an encrypted enum by its constant's"
+            + " name inside the ciphertext and cannot honour ORDINAL: use @Enumerated(EnumType.STRING) or remove"
+            + " @Enumerated");
       }
     }
   }
