@@ -117,13 +117,20 @@ class EncryptedQueryRulesTest {
         Root<Owner> o = q.from(Owner.class);
         q.select(cb.count(o)).where(cb.equal(cb.literal("555-0001"), o.get("telephone")));
         refused(() -> s.createQuery(q).getSingleResult(), "Owner.telephone", "literal");
-        // a parameter typed on its own would be bound as plaintext: refused, never sent
+        // a parameter typed on its own: Hibernate 7 would bind it as plaintext (refused, never sent), 6.6 types it
+        // from the attribute (the right rows)
         CriteriaQuery<Long> typed = cb.createQuery(Long.class);
         Root<Owner> r = typed.from(Owner.class);
         ParameterExpression<String> t = cb.parameter(String.class, "t");
         typed.select(cb.count(r)).where(cb.equal(t, r.get("telephone")));
-        refused(() -> s.createQuery(typed).setParameter("t", "555-0001").getSingleResult(), "Owner.telephone",
-            "cb.parameter(String.class)");
+        Long found;
+        try {
+          found = s.createQuery(typed).setParameter("t", "555-0001").getSingleResult();
+        } catch (UnsupportedEncryptedUseException e) {
+          assertThat(e).hasMessageContaining("Owner.telephone").hasMessageContaining("cb.parameter(String.class)");
+          found = null;
+        }
+        assertThat(found).isIn(null, 2L);
       });
     }
   }
@@ -209,8 +216,11 @@ class EncryptedQueryRulesTest {
           "Owner.ssn", "Select the entity", "Session"));
       Jpa.tx(sf, s -> refused(() -> s.createQuery("select o.name, o.ssn from Owner o", Object[].class).getResultList(),
           "Owner.ssn"));
+      // (a fresh StatelessSession for each: a session is not to be used after it threw)
       try (StatelessSession ss = sf.openStatelessSession()) {
         refused(() -> ss.get(Owner.class, 1L), "Owner.ssn", "StatelessSession", "session.find");
+      }
+      try (StatelessSession ss = sf.openStatelessSession()) {
         refused(() -> ss.createQuery("select o from Owner o", Owner.class).getResultList(), "Owner.ssn",
             "StatelessSession");
       }

@@ -135,11 +135,12 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     if (use == Use.COMPARED && a.mode() != EncryptionMode.DETERMINISTIC) {
       throw refused(a, "an equality comparison or 'in' list");
     }
-    if (use == Use.SELECTED && a.rowBound()) {
-      throw new UnsupportedEncryptedUseException(a, "Row-bound attribute " + name(a) + " cannot be selected as a"
-          + " scalar: its ciphertext is bound to its row's id, which FieldVault sees only when a Session loads the"
-          + " entity. Select the entity instead (select e from " + a.entityName() + " e ...) with a Session and read"
-          + " the attribute from it");
+    if (use == Use.SELECTED && (a.rowBound() || a.tenantColumn() != null)) {
+      throw new UnsupportedEncryptedUseException(a, (a.rowBound() ? "Row-bound" : "Tenant-bound") + " attribute "
+          + name(a) + " cannot be selected as a scalar: its ciphertext is bound to its row's id"
+          + (a.rowBound() ? "" : " or tenant") + ", which FieldVault applies only when a Session loads the entity"
+          + " (and a query cache would keep a decrypted scalar in plaintext). Select the entity instead (select e"
+          + " from " + a.entityName() + " e ...) with a Session and read the attribute from it");
     }
   }
 

@@ -187,13 +187,14 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
 
   private Object read(ResultSet rs, int position, SharedSessionContractImplementor session) throws SQLException {
     Object stored = storage() == Encrypted.Storage.TEXT ? rs.getString(position) : rs.getBytes(position);
-    if (stored != null && rowBound() && (session == null || !session.isEventSource())) {
-      // only a stateful session's load events know the row's id (a StatelessSession fires none)
+    if (stored != null && (rowBound() || tenantBound) && (session == null || !session.isEventSource())) {
+      // only a stateful session's load events decrypt these (a StatelessSession fires none)
       EncryptedAttribute a = binding().model;
-      throw new UnsupportedEncryptedUseException(a, "Row-bound attribute " + a.entityName() + "."
-          + a.attributePath() + " cannot be read through a StatelessSession: its ciphertext is bound to its row's"
-          + " id, which FieldVault sees only in a Session's load events. Read the entity with a Session"
-          + " (session.find(" + a.entityName() + ".class, id) or a query selecting the entity), or drop rowBound");
+      throw new UnsupportedEncryptedUseException(a, (rowBound() ? "Row-bound" : "Tenant-bound") + " attribute "
+          + a.entityName() + "." + a.attributePath() + " cannot be read through a StatelessSession: its ciphertext"
+          + " is bound to its row's id" + (rowBound() ? "" : " or tenant") + ", which FieldVault applies only in a"
+          + " Session's load events. Read the entity with a Session (session.find(" + a.entityName() + ".class, id)"
+          + " or a query selecting the entity)" + (rowBound() ? ", or drop rowBound" : ""));
     }
     return fromStored(stored);
   }
