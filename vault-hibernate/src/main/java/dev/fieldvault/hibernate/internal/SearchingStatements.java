@@ -18,10 +18,17 @@ import java.util.regex.Pattern;
  * Keeps equality queries on deterministic columns working during a key rotation. While the
  * deterministic keyset has more than one readable key, each {@code col = ?} and {@code col in (?, ...)}
  * on a deterministic column (outside an UPDATE's SET clause) is prepared as {@code col in (?, ?, ...)}
- * with one placeholder per readable key. When Hibernate binds the value's ciphertext (under the
- * primary key) to such a slot, the statement binds the same value's ciphertext under each readable
- * key; any other value bound there is repeated, so the predicate keeps its meaning.
- * With one readable key (the normal state) statements are not touched.
+ * with one placeholder per readable key, and each {@code col <> ?} / {@code col not in (?, ...)} as
+ * {@code col not in (?, ?, ...)}. When Hibernate binds the value's ciphertext (under the primary key) to
+ * such a slot, the statement binds the same value's ciphertext under each readable key; any other value
+ * bound there is repeated, so the predicate keeps its meaning. A placeholder compared with a
+ * deterministic column in any other form ({@code ? = col}, {@code col < ?}, {@code like}, ...) fails
+ * the prepare with an {@link SQLException} rather than miss rows under older keys.
+ *
+ * <p>HQL and Criteria queries reach this class only in the shapes above: {@link EncryptedQueryTranslator}
+ * puts every equality on an encrypted attribute into them (column first) and refuses the rest on the
+ * query's semantic model; the text matching here only has to recognise Hibernate's rendering of those
+ * shapes, and guards native SQL. With one readable key (the normal state) statements are not touched.
  */
 final class SearchingStatements {
 
