@@ -198,6 +198,14 @@ class StartupFailureTest {
   }
 
   @Test
+  void anApplicationSetQueryTranslator_failsTheStartUp_sinceQueriesOnCiphertextWouldGoUnchecked() {
+    assertThat(failure(() -> Jpa.build(TestDatabases.h2(), Map.of(FieldVaultSettings.KEYRING, Keyring.generate("k"),
+        "hibernate.query.sqm.translator", org.hibernate.query.sqm.sql.StandardSqmTranslatorFactory.class.getName()),
+        Customer.class).close()))
+        .contains("hibernate.query.sqm.translator").contains("Customer.");
+  }
+
+  @Test
   void missingKeys_failNamingTheSetting() {
     assertThat(failure(() -> build(null, Customer.class)))
         .contains("no keys are configured").contains(FieldVaultSettings.KEYRING).contains("Customer.");
