@@ -22,6 +22,7 @@ import org.hibernate.query.sqm.tree.domain.SqmBasicValuedSimplePath;
 import org.hibernate.query.sqm.tree.domain.SqmEmbeddedValuedSimplePath;
 import org.hibernate.query.sqm.tree.domain.SqmPath;
 import org.hibernate.query.sqm.tree.expression.SqmExpression;
+import org.hibernate.query.sqm.tree.expression.SqmFunction;
 import org.hibernate.query.sqm.tree.expression.SqmParameter;
 import org.hibernate.query.sqm.tree.insert.SqmInsertSelectStatement;
 import org.hibernate.query.sqm.tree.insert.SqmInsertValuesStatement;
@@ -186,6 +187,31 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
         }
       }
     }
+  }
+
+  /** Runs a translation step in which no encrypted attribute is allowed (a function's arguments, group by). */
+  private <R> R forbidding(String what, Supplier<R> step) {
+    Map<SqmExpression<?>, Use> saved = new IdentityHashMap<>(permitted);
+    permitted.clear();
+    String savedConstruct = construct;
+    construct = what;
+    try {
+      return step.get();
+    } finally {
+      construct = savedConstruct;
+      permitted.clear();
+      permitted.putAll(saved);
+    }
+  }
+
+  @Override
+  public Expression visitFunction(SqmFunction<?> function) {
+    return forbidding("the function '" + function.getFunctionName() + "'", () -> super.visitFunction(function));
+  }
+
+  @Override
+  public List<Expression> visitGroupByClause(List<SqmExpression<?>> groupBy) {
+    return forbidding("'group by'", () -> super.visitGroupByClause(groupBy));
   }
 
   // ---------------------------------------------------------------------------------------------
