@@ -218,6 +218,8 @@ class EncryptedQueryRulesTest {
           "Owner.ssn", "Select the entity", "Session"));
       Jpa.tx(sf, s -> refused(() -> s.createQuery("select o.name, o.ssn from Owner o", Object[].class).getResultList(),
           "Owner.ssn"));
+      Jpa.tx(sf, s -> refused(() -> s.createMutationQuery("update Owner o set o.ssn = :v where o.id = 1")
+          .setParameter("v", "ssn-new").executeUpdate(), "Owner.ssn", "update or insert query"));
       // (a fresh StatelessSession for each: a session is not to be used after it threw)
       try (StatelessSession ss = sf.openStatelessSession()) {
         refused(() -> ss.get(Owner.class, 1L), "Owner.ssn", "StatelessSession", "session.find");

@@ -136,6 +136,12 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     if (use == Use.COMPARED && a.mode() != EncryptionMode.DETERMINISTIC) {
       throw refused(a, "an equality comparison or 'in' list");
     }
+    if (use == Use.ASSIGNED && a.rowBound()) {
+      // refused here, before Hibernate's bind logging could see the plaintext parameter
+      throw new UnsupportedEncryptedUseException(a, "Row-bound attribute " + name(a) + " cannot be written by an"
+          + " update or insert query: its ciphertext is bound to its row's id, which FieldVault applies only when a"
+          + " Session flushes the entity. Load the entity with a Session and set the attribute");
+    }
     if (use == Use.SELECTED && (a.rowBound() || a.tenantColumn() != null)) {
       throw new UnsupportedEncryptedUseException(a, (a.rowBound() ? "Row-bound" : "Tenant-bound") + " attribute "
           + name(a) + " cannot be selected as a scalar: its ciphertext is bound to its row's id"
