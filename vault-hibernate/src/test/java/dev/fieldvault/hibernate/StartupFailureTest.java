@@ -15,6 +15,8 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -90,6 +92,27 @@ class StartupFailureTest {
     @BlindIndex(of = "mail") public byte[] emailIndex;
   }
 
+  @Entity(name = "OrdinalEnum")
+  @Table(name = "hib_bad_ordinal")
+  public static class OrdinalEnum {
+    @Id public Long id;
+    @Encrypted @Enumerated(EnumType.ORDINAL) public dev.fieldvault.hibernate.entities.Color color;
+  }
+
+  @Entity(name = "BareEnumerated")
+  @Table(name = "hib_bad_bare_enumerated")
+  public static class BareEnumerated {
+    @Id public Long id;
+    @Encrypted @Enumerated public dev.fieldvault.hibernate.entities.Color color;
+  }
+
+  @Entity(name = "StringEnum")
+  @Table(name = "hib_string_enum")
+  public static class StringEnum {
+    @Id public Long id;
+    @Encrypted @Enumerated(EnumType.STRING) public dev.fieldvault.hibernate.entities.Color color;
+  }
+
   /** A supplier named by class in the settings, as a container would register it. */
   public static class KeyringSupplier implements Supplier<Keyring> {
     @Override
@@ -159,6 +182,27 @@ class StartupFailureTest {
   void aBlindIndexOfAnUnknownAttribute_fails() {
     assertThat(failure(() -> build(Keyring.generate("k"), BadBlindIndex.class)))
         .contains("BadBlindIndex.emailIndex").contains("'mail'");
+  }
+
+  @Test
+  void anOrdinalEncryptedEnum_failsNamingTheAttributeAndTheFix() {
+    assertThat(failure(() -> build(Keyring.generate("k"), OrdinalEnum.class)))
+        .contains("OrdinalEnum.color").contains("ORDINAL").contains("EnumType.STRING");
+    assertThat(failure(() -> build(Keyring.generate("k"), BareEnumerated.class)))
+        .contains("BareEnumerated.color").contains("ORDINAL");
+  }
+
+  @Test
+  void aStringEncryptedEnum_starts() {
+    build(Keyring.generate("k"), StringEnum.class);
+  }
+
+  @Test
+  void anApplicationSetQueryTranslator_failsTheStartUp_sinceQueriesOnCiphertextWouldGoUnchecked() {
+    assertThat(failure(() -> Jpa.build(TestDatabases.h2(), Map.of(FieldVaultSettings.KEYRING, Keyring.generate("k"),
+        "hibernate.query.sqm.translator", org.hibernate.query.sqm.sql.StandardSqmTranslatorFactory.class.getName()),
+        Customer.class).close()))
+        .contains("hibernate.query.sqm.translator").contains("Customer.");
   }
 
   @Test

@@ -239,6 +239,39 @@ class TenantBindingTest {
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void aTenantBoundAttributeReadWithoutItsEntityLoad_failsSayingHowToReadIt_neverLeaksTheSealedValue(
+      TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables(TABLE);
+    try (SessionFactory sf = Jpa.build(db, Keyring.generate("htn-scalar"), TenantCustomer.class)) {
+      TenantCustomer a = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
+      Jpa.call(sf, "acme", s -> {
+        s.persist(a);
+        return null;
+      });
+      Jpa.call(sf, "acme", s -> {
+        assertThatThrownBy(() -> s.createQuery("select c.phone from TenantCustomer c", Object.class).getResultList())
+            .isInstanceOf(UnsupportedEncryptedUseException.class).hasMessageContaining("TenantCustomer.phone")
+            .hasMessageContaining("Select the entity").hasMessageNotContaining("555-0101");
+        assertThatThrownBy(() -> s.createQuery("select c.email from TenantCustomer c where c.email = :e",
+            Object.class).setParameter("e", "ann@example.com").getResultList())
+            .isInstanceOf(UnsupportedEncryptedUseException.class).hasMessageContaining("TenantCustomer.email");
+        // what works: the entity, found by its deterministic attribute
+        assertThat(s.createQuery("select c from TenantCustomer c where c.email = :e", TenantCustomer.class)
+            .setParameter("e", "ann@example.com").getSingleResult().phone).isEqualTo("555-0101");
+        return null;
+      });
+      try (org.hibernate.StatelessSession ss = sf.withStatelessOptions().tenantIdentifier("acme")
+          .openStatelessSession()) {
+        assertThatThrownBy(() -> ss.get(TenantCustomer.class, a.id))
+            .isInstanceOf(UnsupportedEncryptedUseException.class).hasMessageContaining("StatelessSession")
+            .hasMessageContaining("TenantCustomer.").hasMessageNotContaining("555-0101");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void aSessionWithoutTenant_isRefusedWithAClearError(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
     db.dropTables(TABLE);

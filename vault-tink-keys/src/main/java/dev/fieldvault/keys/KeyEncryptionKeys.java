@@ -49,12 +49,20 @@ public final class KeyEncryptionKeys {
    * slow down guessing as a password hash would): at least {@value #MIN_MASTER_SECRET_LENGTH}
    * characters, as {@code openssl rand -base64 48} prints.
    *
-   * @throws WeakSecretException if the secret is shorter or has too few distinct characters
+   * @throws WeakSecretException if the secret is not set (null, empty or only blanks, as when the
+   *     environment variable or secret it is read from is unset), shorter, or has too few distinct
+   *     characters
    */
   public static KeyEncryptionKey fromMasterSecret(CharSequence secret) {
-    if (secret == null || secret.length() < MIN_MASTER_SECRET_LENGTH) {
+    if (secret == null || secret.toString().isBlank()) {
+      throw new WeakSecretException("The master secret is not set (" + (secret == null ? "null" : secret.length() == 0
+          ? "empty" : "only blanks") + "): set the environment variable or secret you read it from (for example"
+          + " FIELDVAULT_MASTER_SECRET) to a random value of at least " + MIN_MASTER_SECRET_LENGTH + " characters,"
+          + " for example from `openssl rand -base64 48`, before the application starts");
+    }
+    if (secret.length() < MIN_MASTER_SECRET_LENGTH) {
       throw new WeakSecretException("The master secret must have at least " + MIN_MASTER_SECRET_LENGTH
-          + " characters (it has " + (secret == null ? 0 : secret.length()) + "): generate a random one,"
+          + " characters (it has " + secret.length() + "): generate a random one,"
           + " for example with `openssl rand -base64 48`, and keep it out of source control");
     }
     if (secret.chars().distinct().count() < 10) {

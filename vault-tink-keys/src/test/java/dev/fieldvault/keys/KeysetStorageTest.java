@@ -141,6 +141,20 @@ class KeysetStorageTest {
   }
 
   @Test
+  void masterSecretUnsetEmptyOrBlank_isRefused_sayingItIsNotSet() {
+    for (String unset : new String[] {null, "", "   \t "}) {
+      assertThatThrownBy(() -> KeyEncryptionKeys.fromMasterSecret(unset))
+          .isInstanceOf(WeakSecretException.class)
+          .hasMessageContaining("is not set")
+          .hasMessageContaining("environment variable")
+          .hasMessageNotContaining("it has 0");
+    }
+    String weak = "z".repeat(20);
+    assertThatThrownBy(() -> KeyEncryptionKeys.fromMasterSecret(weak))
+        .hasMessageContaining("it has 20").hasMessageNotContaining("not set").hasMessageNotContaining(weak);
+  }
+
+  @Test
   void environmentSource_readsJsonOrBase64_andExplainsAMissingVariable() {
     VaultKeyset ks = VaultKeyset.generate("env-aead", KeyPurpose.AEAD);
     KeyEncryptionKey kek = KeyEncryptionKeys.fromMasterSecret(SECRET);

@@ -1,8 +1,12 @@
 package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.hibernate.EncryptedAttribute;
+import dev.fieldvault.hibernate.UnsupportedEncryptedUseException;
 import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import java.io.Serializable;
 import java.lang.annotation.Annotation;
 import java.sql.PreparedStatement;
@@ -26,9 +30,11 @@ import org.hibernate.usertype.UserType;
  * value a ciphertext (bytes or base64 text). Not for direct use.
  *
  * <p>Non-row-bound values are encrypted when bound and decrypted when read, so they also work as query
- * parameters. Row-bound values need their row id, which a type never sees: {@link RowBindingListener}
+ * parameters. Row-bound values need their row id, which a type never sees: {@link VaultEventListener}
  * encrypts them in the state array before the write (as {@link Sealed}) and decrypts them before the
- * entity is filled.
+ * entity is filled. A row-bound type has no value converter either, so that its {@code nullSafeGet}
+ * sees the session: read through a {@code StatelessSession} (which fires no load events) it fails with
+ * an {@code UnsupportedEncryptedUseException} instead of handing Hibernate a {@link Sealed}.
  *
  * <p>Attributes of an entity with a {@code @TenantId} are bound to the session's tenant, which a value
  * converter never sees: such a type has no value converter, so Hibernate (6.6 and 7) calls its
@@ -74,6 +80,23 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
               + " Instant, OffsetDateTime, UUID and enums; change the attribute's type or remove @Encrypted");
         }
         javaType = boxed(type);
+        refuseOrdinal(reader.getAnnotationsMethod(), type);
+      }
+    }
+  }
+
+  /**
+   * An {@code @Encrypted} enum is stored by the constant's name (inside the ciphertext), so reordering
+   * constants never changes a stored value; {@code @Enumerated(ORDINAL)} (JPA's default for a bare
+   * {@code @Enumerated}) would be silently ignored, so it fails the start-up instead.
+   */
+  private void refuseOrdinal(Annotation[] annotations, Class<?> type) {
+    for (Annotation a : annotations) {
+      if (a instanceof Enumerated && ((Enumerated) a).value() == EnumType.ORDINAL && type.isEnum()) {
+        throw new VaultConfigurationException("@Encrypted attribute " + describe() + " is @Enumerated(ORDINAL)"
+            + " (the default of a bare @Enumerated), but FieldVault stores an encrypted enum by its constant's"
+            + " name inside the ciphertext and cannot honour ORDINAL: use @Enumerated(EnumType.STRING) or remove"
+            + " @Enumerated");
       }
     }
   }
@@ -140,14 +163,14 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
 
   /** Hibernate 7. */
   public Object nullSafeGet(ResultSet rs, int position, WrapperOptions options) throws SQLException {
-    return read(rs, position);
+    return read(rs, position, options.getSession());
   }
 
   /** Hibernate 6.6. */
   @Override
   public Object nullSafeGet(ResultSet rs, int position, SharedSessionContractImplementor session, Object owner)
       throws SQLException {
-    return read(rs, position);
+    return read(rs, position, session);
   }
 
   /** Hibernate 7. */
@@ -162,9 +185,22 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     write(st, value, index, session);
   }
 
-  private Object read(ResultSet rs, int position) throws SQLException {
+  private Object read(ResultSet rs, int position, SharedSessionContractImplementor session) throws SQLException {
     Object stored = storage() == Encrypted.Storage.TEXT ? rs.getString(position) : rs.getBytes(position);
+    if (stored != null && (rowBound() || tenantBound) && (session == null || !session.isEventSource())) {
+      // only a stateful session's load events decrypt these (a StatelessSession fires none)
+      EncryptedAttribute a = binding().model;
+      throw new UnsupportedEncryptedUseException(a, (rowBound() ? "Row-bound" : "Tenant-bound") + " attribute "
+          + a.entityName() + "." + a.attributePath() + " cannot be read through a StatelessSession: its ciphertext"
+          + " is bound to its row's id" + (rowBound() ? "" : " or tenant") + ", which FieldVault applies only in a"
+          + " Session's load events. Read the entity with a Session (session.find(" + a.entityName() + ".class, id)"
+          + " or a query selecting the entity)" + (rowBound() ? ", or drop rowBound" : ""));
+    }
     return fromStored(stored);
+  }
+
+  private boolean rowBound() {
+    return annotation != null && annotation.rowBound();
   }
 
   private void write(PreparedStatement st, Object value, int index, SharedSessionContractImplementor session)
@@ -229,8 +265,9 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   public StorageConverter getValueConverter() {
-    if (tenantBound) {
-      return null; // Hibernate then calls nullSafeSet/nullSafeGet with the session (and its tenant)
+    if (tenantBound || rowBound()) {
+      // Hibernate then calls nullSafeSet/nullSafeGet with the session: its tenant; whether it is stateful
+      return null;
     }
     StorageConverter<?> c = converter;
     if (c == null) {

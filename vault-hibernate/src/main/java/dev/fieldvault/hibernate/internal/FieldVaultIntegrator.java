@@ -95,6 +95,7 @@ public final class FieldVaultIntegrator implements Integrator {
     if (found.isEmpty()) {
       return;
     }
+    refuseForeignQueryTranslator(factory, found);
     Map<String, Object> settings = factory.getServiceRegistry().getService(ConfigurationService.class).getSettings();
     FieldCipher cipher = cipher(settings.get(FieldVaultSettings.KEYRING), found);
     PlaintextPolicy global = globalPolicy(settings.get(FieldVaultSettings.PLAINTEXT_POLICY));
@@ -141,6 +142,22 @@ public final class FieldVaultIntegrator implements Integrator {
           + " TRACE, where it would log the plaintext of query parameters compared with the @Encrypted attributes"
           + " of @TenantId entities " + tenantBound + ": set that logger to DEBUG or above (org.hibernate.SQL"
           + " still logs the statements)");
+    }
+  }
+
+  /**
+   * Queries on {@code @Encrypted} attributes are checked (and equality put in the shape rotation
+   * searches need) by {@link EncryptedQueryTranslatorFactory}; without it they would run unchecked.
+   */
+  private static void refuseForeignQueryTranslator(SessionFactoryImplementor factory, List<Found> found) {
+    Object translator = factory.getSessionFactoryOptions().getCustomSqmTranslatorFactory();
+    if (!(translator instanceof EncryptedQueryTranslatorFactory)) {
+      throw new VaultConfigurationException(found.size() + " attributes are @Encrypted (" + found.get(0).name()
+          + (found.size() > 1 ? ", ..." : "") + ") but Hibernate's SQM translator factory is "
+          + (translator == null ? "Hibernate's default" : translator.getClass().getName()) + " instead of FieldVault's,"
+          + " which refuses queries that would compare or sort ciphertext: remove the setting '"
+          + EncryptedQueryTranslatorFactory.SETTING + "' (FieldVault sets it), and make sure vault-hibernate's"
+          + " META-INF/services entries are on the class path");
     }
   }
 

@@ -18,10 +18,17 @@ import java.util.regex.Pattern;
  * Keeps equality queries on deterministic columns working during a key rotation. While the
  * deterministic keyset has more than one readable key, each {@code col = ?} and {@code col in (?, ...)}
  * on a deterministic column (outside an UPDATE's SET clause) is prepared as {@code col in (?, ?, ...)}
- * with one placeholder per readable key. When Hibernate binds the value's ciphertext (under the
- * primary key) to such a slot, the statement binds the same value's ciphertext under each readable
- * key; any other value bound there is repeated, so the predicate keeps its meaning.
- * With one readable key (the normal state) statements are not touched.
+ * with one placeholder per readable key, and each {@code col <> ?} / {@code col not in (?, ...)} as
+ * {@code col not in (?, ?, ...)}. When Hibernate binds the value's ciphertext (under the primary key) to
+ * such a slot, the statement binds the same value's ciphertext under each readable key; any other value
+ * bound there is repeated, so the predicate keeps its meaning. A placeholder compared with a
+ * deterministic column in any other form ({@code ? = col}, {@code col < ?}, {@code like}, ...) fails
+ * the prepare with an {@link SQLException} rather than miss rows under older keys.
+ *
+ * <p>HQL and Criteria queries reach this class only in the shapes above: {@link EncryptedQueryTranslator}
+ * puts every equality on an encrypted attribute into them (column first) and refuses the rest on the
+ * query's semantic model; the text matching here only has to recognise Hibernate's rendering of those
+ * shapes, and guards native SQL. With one readable key (the normal state) statements are not touched.
  */
 final class SearchingStatements {
 
@@ -125,11 +132,22 @@ final class SearchingStatements {
     }
 
     private static final Pattern EQ = Pattern.compile("(?:[A-Za-z0-9_$]+\\.)?([A-Za-z0-9_$]+)\\s*=\\s*$");
+    private static final Pattern NE = Pattern.compile("(?:[A-Za-z0-9_$]+\\.)?([A-Za-z0-9_$]+)\\s*(?:<>|!=)\\s*$");
     private static final Pattern IN = Pattern.compile(
-        "(?:[A-Za-z0-9_$]+\\.)?([A-Za-z0-9_$]+)\\s+in\\s*\\(\\s*(?:\\?\\s*,\\s*)*$", Pattern.CASE_INSENSITIVE);
+        "(?:[A-Za-z0-9_$]+\\.)?([A-Za-z0-9_$]+)\\s+(?:not\\s+)?in\\s*\\(\\s*(?:\\?\\s*,\\s*)*$",
+        Pattern.CASE_INSENSITIVE);
+    /** The end of the text before a "col = ?" or "col <> ?" placeholder: the operator. */
+    private static final Pattern OPERATOR = Pattern.compile("\\s*(?:=|<>|!=)\\s*$");
+    /** A placeholder compared with a column on its right ("? = col", "? < col", ...). */
+    private static final Pattern VALUE_FIRST = Pattern.compile(
+        "^\\s*(?:=|<>|!=|<=|>=|<|>)\\s*(?:[A-Za-z0-9_$]+\\.)?([A-Za-z0-9_$]+)");
+    /** A column in an ordering comparison, range or pattern before a placeholder. */
+    private static final Pattern UNORDERED = Pattern.compile(
+        "(?:[A-Za-z0-9_$]+\\.)?([A-Za-z0-9_$]+)\\s*(?:<=|>=|<|>|\\s(?:not\\s+)?like|\\s(?:not\\s+)?between)\\s*$",
+        Pattern.CASE_INSENSITIVE);
 
     /** Null when no placeholder compares a deterministic column. */
-    static Rewrite of(String sql, Set<String> columns, int keys) {
+    static Rewrite of(String sql, Set<String> columns, int keys) throws SQLException {
       String lower = sql.toLowerCase(Locale.ROOT);
       int whereFrom = lower.startsWith("update") ? Math.max(lower.indexOf(" where "), 0) : 0;
       if (lower.startsWith("update") && lower.indexOf(" where ") < 0 || lower.startsWith("insert")) {
@@ -161,29 +179,40 @@ final class SearchingStatements {
         out.append(before);
         String context = sql.substring(Math.max(0, i - 200), i);
         boolean search = false;
-        String eqCol = null;
+        String comparison = null; // " in (" for "col = ?", " not in (" for "col <> ?", null for a list
         String column = null;
         if (i >= whereFrom) {
           Matcher eq = EQ.matcher(context);
+          Matcher ne = NE.matcher(context);
           Matcher in = IN.matcher(context);
           if (eq.find() && columns.contains(eq.group(1).toLowerCase(Locale.ROOT))
               && !context.substring(0, eq.start()).stripTrailing().endsWith("!")
               && !context.substring(0, eq.end()).matches("(?s).*[<>!]\\s*=\\s*$")) {
             search = true;
-            eqCol = eq.group(0);
+            comparison = " in (";
             column = eq.group(1).toLowerCase(Locale.ROOT);
+          } else if (ne.find() && columns.contains(ne.group(1).toLowerCase(Locale.ROOT))) {
+            search = true;
+            comparison = " not in (";
+            column = ne.group(1).toLowerCase(Locale.ROOT);
           } else if (in.find() && columns.contains(in.group(1).toLowerCase(Locale.ROOT))) {
             search = true;
             column = in.group(1).toLowerCase(Locale.ROOT);
+          } else {
+            refuseUnwidened(context, sql.substring(i + 1, Math.min(sql.length(), i + 200)), columns);
           }
         }
         if (search) {
           any = true;
-          if (eqCol != null) {
-            // "col = ?" -> "col in (?, ?)": drop the "=" already copied
-            int eqAt = out.lastIndexOf("=");
-            out.setLength(eqAt);
-            out.append(" in (");
+          if (comparison != null) {
+            // "col = ?" -> "col in (?, ?)", "col <> ?" -> "col not in (?, ?)": drop the operator already copied
+            Matcher op = OPERATOR.matcher(out);
+            if (!op.find()) {
+              throw new SQLException("FieldVault could not rewrite a comparison of deterministic column " + column
+                  + " for a key rotation", "42000");
+            }
+            out.setLength(op.start());
+            out.append(comparison);
             appendPlaceholders(out, keys);
             out.append(')');
           } else {
@@ -213,6 +242,26 @@ final class SearchingStatements {
         cols[i + 1] = slotColumns.get(i);
       }
       return new Rewrite(out.toString(), start, count, cols);
+    }
+
+    /**
+     * Fails closed on a placeholder compared with a deterministic column in a form that is not widened
+     * to every readable key ("? = col", "col < ?", "col like ?", ...): during a rotation such a statement
+     * would miss rows under the older keys without an error. HQL and criteria queries never produce
+     * these forms (FieldVault's query translator refuses or rearranges them); native SQL can.
+     */
+    private static void refuseUnwidened(String before, String after, Set<String> columns) throws SQLException {
+      Matcher right = VALUE_FIRST.matcher(after);
+      Matcher left = UNORDERED.matcher(before);
+      String column = right.find() && columns.contains(right.group(1).toLowerCase(Locale.ROOT)) ? right.group(1)
+          : left.find() && columns.contains(left.group(1).toLowerCase(Locale.ROOT)) ? left.group(1) : null;
+      if (column != null) {
+        throw new SQLException("FieldVault refuses a statement that compares deterministic column " + column
+            + " with a parameter in a form it cannot widen to every readable key during a key rotation (it"
+            + " would miss rows still under an older key): write the column first and compare with =, <>, in or"
+            + " not in (col = ?, col in (?, ...)); ordering, range and pattern comparisons on encrypted columns are"
+            + " not possible", "42000");
+      }
     }
 
     private static void appendPlaceholders(StringBuilder out, int n) {

@@ -1,0 +1,435 @@
+package dev.fieldvault.hibernate.internal;
+
+import dev.fieldvault.hibernate.EncryptedAttribute;
+import dev.fieldvault.hibernate.UnsupportedEncryptedUseException;
+import dev.fieldvault.keys.EncryptionMode;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.hibernate.engine.spi.LoadQueryInfluencers;
+import org.hibernate.metamodel.mapping.JdbcMapping;
+import org.hibernate.metamodel.mapping.JdbcMappingContainer;
+import org.hibernate.query.spi.QueryOptions;
+import org.hibernate.query.spi.QueryParameterBindings;
+import org.hibernate.query.sqm.ComparisonOperator;
+import org.hibernate.query.sqm.internal.DomainParameterXref;
+import org.hibernate.query.sqm.sql.internal.BasicValuedPathInterpretation;
+import org.hibernate.query.sqm.sql.internal.StandardSqmTranslator;
+import org.hibernate.query.sqm.tree.SqmStatement;
+import org.hibernate.query.sqm.tree.domain.SqmBasicValuedSimplePath;
+import org.hibernate.query.sqm.tree.domain.SqmEmbeddedValuedSimplePath;
+import org.hibernate.query.sqm.tree.domain.SqmPath;
+import org.hibernate.query.sqm.tree.expression.SqmExpression;
+import org.hibernate.query.sqm.tree.expression.SqmFunction;
+import org.hibernate.query.sqm.tree.expression.SqmParameter;
+import org.hibernate.query.sqm.tree.insert.SqmInsertSelectStatement;
+import org.hibernate.query.sqm.tree.insert.SqmInsertValuesStatement;
+import org.hibernate.query.sqm.tree.predicate.SqmBetweenPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmComparisonPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmInListPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmLikePredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmNullnessPredicate;
+import org.hibernate.query.sqm.tree.select.SqmDynamicInstantiation;
+import org.hibernate.query.sqm.tree.select.SqmDynamicInstantiationArgument;
+import org.hibernate.query.sqm.tree.select.SqmJpaCompoundSelection;
+import org.hibernate.query.sqm.tree.select.SqmQuerySpec;
+import org.hibernate.query.sqm.tree.select.SqmSelectClause;
+import org.hibernate.query.sqm.tree.select.SqmSelectableNode;
+import org.hibernate.query.sqm.tree.select.SqmSelection;
+import org.hibernate.query.sqm.tree.select.SqmSortSpecification;
+import org.hibernate.query.sqm.tree.update.SqmAssignment;
+import org.hibernate.query.sqm.tree.update.SqmSetClause;
+import org.hibernate.sql.ast.spi.SqlAstCreationContext;
+import org.hibernate.sql.ast.tree.Statement;
+import org.hibernate.sql.ast.tree.expression.ColumnReference;
+import org.hibernate.sql.ast.tree.expression.Expression;
+import org.hibernate.sql.ast.tree.expression.SqlSelectionExpression;
+import org.hibernate.sql.ast.tree.insert.InsertStatement;
+import org.hibernate.sql.ast.tree.predicate.BetweenPredicate;
+import org.hibernate.sql.ast.tree.predicate.ComparisonPredicate;
+import org.hibernate.sql.ast.tree.predicate.InListPredicate;
+import org.hibernate.sql.ast.tree.predicate.LikePredicate;
+import org.hibernate.sql.ast.tree.predicate.NullnessPredicate;
+import org.hibernate.sql.ast.tree.predicate.Predicate;
+import org.hibernate.sql.ast.tree.select.QuerySpec;
+import org.hibernate.sql.ast.tree.select.SelectClause;
+import org.hibernate.sql.ast.tree.select.SortSpecification;
+import org.hibernate.sql.ast.tree.update.Assignment;
+import org.hibernate.type.CustomType;
+
+/**
+ * Hibernate's translation of a query (HQL or criteria, select or mutation) from its semantic model
+ * (SQM) to SQL, with FieldVault's rules for {@code @Encrypted} attributes. Every reference to an
+ * encrypted attribute is checked against where it stands:
+ *
+ * <ul>
+ *   <li>compared with {@code =}, {@code <>}, {@code in} or {@code not in} with query parameters only:
+ *       allowed on DETERMINISTIC attributes (the parameter is encrypted the same way); the attribute
+ *       is put on the left ({@code :v = e.a} is translated as {@code e.a = :v}) so that the SQL has
+ *       the one shape {@link SearchingStatements} widens to every readable key during a rotation;
+ *   <li>{@code is [not] null}; selected in the top-level select list (decrypted on read, except
+ *       row-bound attributes, whose row id a scalar select does not have); assigned in an update or
+ *       insert;
+ *   <li>anything else (a comparison of a RANDOMIZED attribute, ordering comparisons, {@code between},
+ *       {@code like}, {@code order by}, {@code group by}, functions, arithmetic, subquery selects,
+ *       comparisons with literals or other attributes) would be evaluated by the database on
+ *       ciphertext and give wrong rows without an error: it is refused with an
+ *       {@link UnsupportedEncryptedUseException} naming the attribute.
+ * </ul>
+ *
+ * <p>Created by {@link EncryptedQueryTranslatorFactory}. {@code StandardSqmTranslator} and the visit
+ * methods overridden here have the same signatures on Hibernate 6.6 and 7.
+ */
+final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTranslator<T> {
+
+  /** How an encrypted attribute's path is used where it is being translated. */
+  private enum Use { COMPARED, NULL_TEST, SELECTED, ASSIGNED }
+
+  private static final String EXPRESSION = "a function, arithmetic, group by, a subquery's select list, or a"
+      + " comparison with a literal, another attribute or a subquery";
+
+  /** The paths being translated in an allowed use (by identity: Hibernate reuses path nodes). */
+  private final Map<SqmExpression<?>, Use> permitted = new IdentityHashMap<>();
+  /** What the enclosing construct does with its operands, for messages. */
+  private String construct = EXPRESSION;
+  private int queryDepth;
+
+  EncryptedQueryTranslator(SqmStatement<?> statement, QueryOptions queryOptions, DomainParameterXref xref,
+      QueryParameterBindings bindings, LoadQueryInfluencers influencers, SqlAstCreationContext context,
+      boolean deduplicateSelectionItems) {
+    super(statement, queryOptions, xref, bindings, influencers, context, deduplicateSelectionItems);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Where an encrypted attribute is allowed
+
+  @Override
+  public Expression visitBasicValuedPath(SqmBasicValuedSimplePath<?> path) {
+    Expression e = super.visitBasicValuedPath(path);
+    AttributeBinding b = binding(e);
+    if (b != null) {
+      check(b, permitted.get(path));
+    }
+    return e;
+  }
+
+  @Override
+  public Expression visitEmbeddableValuedPath(SqmEmbeddedValuedSimplePath<?> path) {
+    Expression e = super.visitEmbeddableValuedPath(path);
+    Use use = permitted.get(path);
+    if (use != Use.SELECTED && use != Use.ASSIGNED) {
+      for (AttributeBinding b : bindings(e)) {
+        throw refused(b.model, "a comparison or expression on its embeddable '" + path.getNavigablePath().getLocalName()
+            + "' as a whole");
+      }
+    }
+    return e;
+  }
+
+  private void check(AttributeBinding b, Use use) {
+    EncryptedAttribute a = b.model;
+    if (use == null) {
+      throw refused(a, construct);
+    }
+    if (use == Use.COMPARED && a.mode() != EncryptionMode.DETERMINISTIC) {
+      throw refused(a, "an equality comparison or 'in' list");
+    }
+    if (use == Use.ASSIGNED && a.rowBound()) {
+      // refused here, before Hibernate's bind logging could see the plaintext parameter
+      throw new UnsupportedEncryptedUseException(a, "Row-bound attribute " + name(a) + " cannot be written by an"
+          + " update or insert query: its ciphertext is bound to its row's id, which FieldVault applies only when a"
+          + " Session flushes the entity. Load the entity with a Session and set the attribute");
+    }
+    if (use == Use.SELECTED && (a.rowBound() || a.tenantColumn() != null)) {
+      throw new UnsupportedEncryptedUseException(a, (a.rowBound() ? "Row-bound" : "Tenant-bound") + " attribute "
+          + name(a) + " cannot be selected as a scalar: its ciphertext is bound to its row's id"
+          + (a.rowBound() ? "" : " or tenant") + ", which FieldVault applies only when a Session loads the entity"
+          + " (and a query cache would keep a decrypted scalar in plaintext). Select the entity instead (select e"
+          + " from " + a.entityName() + " e ...) with a Session and read the attribute from it");
+    }
+  }
+
+  private static UnsupportedEncryptedUseException refused(EncryptedAttribute a, String construct) {
+    String supported = a.mode() == EncryptionMode.DETERMINISTIC
+        ? "on a DETERMINISTIC attribute FieldVault supports =, <>, in and not in with query parameters, is [not]"
+            + " null, and selecting it"
+        : "on a RANDOMIZED attribute FieldVault supports is [not] null and selecting it; to search it, give it a"
+            + " @BlindIndex companion and compare that with HibernateVault.blindIndexes(...), or make it"
+            + " DETERMINISTIC";
+    return new UnsupportedEncryptedUseException(a, "The query uses @Encrypted attribute " + name(a) + " ("
+        + a.mode() + ") in " + construct + ", which the database would evaluate on ciphertext and answer with"
+        + " wrong rows: " + supported + ". Range, prefix, pattern and ordering queries on encrypted attributes"
+        + " are not possible; sort or filter such values in the application");
+  }
+
+  private static String name(EncryptedAttribute a) {
+    return a.entityName() + "." + a.attributePath();
+  }
+
+  /** Runs a translation step with some paths permitted in a use, and a construct named for messages. */
+  private <R> R with(List<? extends SqmExpression<?>> paths, Use use, String what, Supplier<R> step) {
+    Map<SqmExpression<?>, Use> saved = new IdentityHashMap<>();
+    for (SqmExpression<?> p : paths) {
+      if (!saved.containsKey(p)) {
+        saved.put(p, permitted.get(p));
+      }
+      permitted.put(p, use);
+    }
+    String savedConstruct = construct;
+    if (what != null) {
+      construct = what;
+    }
+    try {
+      return step.get();
+    } finally {
+      construct = savedConstruct;
+      for (Map.Entry<SqmExpression<?>, Use> e : saved.entrySet()) {
+        if (e.getValue() == null) {
+          permitted.remove(e.getKey());
+        } else {
+          permitted.put(e.getKey(), e.getValue());
+        }
+      }
+    }
+  }
+
+  /** Runs a translation step in which no encrypted attribute is allowed (a function's arguments, group by). */
+  private <R> R forbidding(String what, Supplier<R> step) {
+    Map<SqmExpression<?>, Use> saved = new IdentityHashMap<>(permitted);
+    permitted.clear();
+    String savedConstruct = construct;
+    construct = what;
+    try {
+      return step.get();
+    } finally {
+      construct = savedConstruct;
+      permitted.clear();
+      permitted.putAll(saved);
+    }
+  }
+
+  @Override
+  public Expression visitFunction(SqmFunction<?> function) {
+    return forbidding("the function '" + function.getFunctionName() + "'", () -> super.visitFunction(function));
+  }
+
+  @Override
+  public List<Expression> visitGroupByClause(List<SqmExpression<?>> groupBy) {
+    return forbidding("'group by'", () -> super.visitGroupByClause(groupBy));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Predicates
+
+  @Override
+  public ComparisonPredicate visitComparisonPredicate(SqmComparisonPredicate p) {
+    SqmExpression<?> left = p.getLeftHandExpression();
+    SqmExpression<?> right = p.getRightHandExpression();
+    ComparisonOperator op = p.getSqmOperator();
+    boolean equality = op == ComparisonOperator.EQUAL || op == ComparisonOperator.NOT_EQUAL;
+    List<SqmExpression<?>> allowed = new ArrayList<>();
+    if (equality && right instanceof SqmParameter && isPath(left)) {
+      allowed.add(left);
+    } else if (equality && left instanceof SqmParameter && isPath(right)) {
+      allowed.add(right);
+    }
+    ComparisonPredicate cp = with(allowed, Use.COMPARED, equality ? null : "a '" + op.sqlText() + "' comparison",
+        () -> super.visitComparisonPredicate(p));
+    if (!allowed.isEmpty()) {
+      encryptedLike(cp.getLeftHandExpression(), cp.getRightHandExpression());
+      encryptedLike(cp.getRightHandExpression(), cp.getLeftHandExpression());
+    }
+    return canonical(cp);
+  }
+
+  /**
+   * A parameter compared with an encrypted column must have the column's type, so that Hibernate binds
+   * its ciphertext; a parameter typed on its own ({@code cb.parameter(String.class)}) would be bound as
+   * plaintext, sending the searched value to the database and matching nothing.
+   */
+  private static void encryptedLike(Expression column, Expression value) {
+    AttributeBinding b = isEncryptedColumn(column) ? binding(column) : null;
+    if (b != null && binding(value) != b) {
+      throw new UnsupportedEncryptedUseException(b.model, "The query compares @Encrypted attribute " + name(b.model)
+          + " with a parameter that has a type of its own (such as cb.parameter(String.class)), which Hibernate"
+          + " would bind unencrypted: let Hibernate take the parameter's type from the attribute (a named parameter"
+          + " in HQL, or the value itself in criteria: cb.equal(root.get(...), value))");
+    }
+  }
+
+  /**
+   * A comparison of a deterministic attribute with its parameter on the left, turned round so the
+   * attribute's column comes first ({@code col = ?} / {@code col <> ?}).
+   */
+  private static ComparisonPredicate canonical(ComparisonPredicate cp) {
+    if (!isEncryptedColumn(cp.getRightHandExpression()) || isEncryptedColumn(cp.getLeftHandExpression())) {
+      return cp;
+    }
+    ComparisonOperator op = cp.getOperator();
+    if (op != ComparisonOperator.EQUAL && op != ComparisonOperator.NOT_EQUAL) {
+      throw new IllegalStateException("FieldVault: an encrypted attribute reached a '" + op.sqlText() + "' comparison");
+    }
+    return new ComparisonPredicate(cp.getRightHandExpression(), op, cp.getLeftHandExpression());
+  }
+
+  @Override
+  public Predicate visitInListPredicate(SqmInListPredicate<?> p) {
+    List<SqmExpression<?>> allowed = new ArrayList<>();
+    boolean parameters = !p.getListExpressions().isEmpty();
+    for (SqmExpression<?> e : p.getListExpressions()) {
+      parameters &= e instanceof SqmParameter;
+    }
+    if (parameters && isPath(p.getTestExpression())) {
+      allowed.add(p.getTestExpression());
+    }
+    Predicate result = with(allowed, Use.COMPARED, "an 'in' list", () -> super.visitInListPredicate(p));
+    if (!allowed.isEmpty() && result instanceof InListPredicate) {
+      for (Expression e : ((InListPredicate) result).getListExpressions()) {
+        encryptedLike(((InListPredicate) result).getTestExpression(), e);
+      }
+    } else if (!allowed.isEmpty() && result instanceof ComparisonPredicate) {
+      encryptedLike(((ComparisonPredicate) result).getLeftHandExpression(),
+          ((ComparisonPredicate) result).getRightHandExpression());
+    }
+    return result instanceof ComparisonPredicate ? canonical((ComparisonPredicate) result) : result;
+  }
+
+  @Override
+  public NullnessPredicate visitIsNullPredicate(SqmNullnessPredicate p) {
+    return with(List.of(p.getExpression()), Use.NULL_TEST, null, () -> super.visitIsNullPredicate(p));
+  }
+
+  @Override
+  public BetweenPredicate visitBetweenPredicate(SqmBetweenPredicate p) {
+    return with(List.of(), null, "a 'between' range", () -> super.visitBetweenPredicate(p));
+  }
+
+  @Override
+  public LikePredicate visitLikePredicate(SqmLikePredicate p) {
+    return with(List.of(), null, "a 'like' pattern", () -> super.visitLikePredicate(p));
+  }
+
+  @Override
+  public SortSpecification visitSortSpecification(SqmSortSpecification s) {
+    SortSpecification out = with(List.of(), null, "'order by'", () -> super.visitSortSpecification(s));
+    AttributeBinding b = binding(out.getSortExpression());
+    if (b != null) {
+      throw refused(b.model, "'order by'");
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Select lists, assignments
+
+  @Override
+  public QuerySpec visitQuerySpec(SqmQuerySpec<?> spec) {
+    queryDepth++;
+    try {
+      return super.visitQuerySpec(spec);
+    } finally {
+      queryDepth--;
+    }
+  }
+
+  @Override
+  public SelectClause visitSelectClause(SqmSelectClause clause) {
+    List<SqmExpression<?>> selected = new ArrayList<>();
+    if (queryDepth <= 1) {
+      for (SqmSelection<?> s : clause.getSelections()) {
+        collectSelected(s.getSelectableNode(), selected);
+      }
+    }
+    return with(selected, Use.SELECTED, "a subquery's select list or a function in the select list",
+        () -> super.visitSelectClause(clause));
+  }
+
+  private static void collectSelected(SqmSelectableNode<?> node, List<SqmExpression<?>> out) {
+    if (node instanceof SqmDynamicInstantiation) {
+      for (SqmDynamicInstantiationArgument<?> a : ((SqmDynamicInstantiation<?>) node).getArguments()) {
+        collectSelected(a.getSelectableNode(), out);
+      }
+    } else if (node instanceof SqmJpaCompoundSelection) {
+      for (SqmSelectableNode<?> n : ((SqmJpaCompoundSelection<?>) node).getSelectionItems()) {
+        collectSelected(n, out);
+      }
+    } else if (isPath(node)) {
+      out.add((SqmExpression<?>) node);
+    }
+  }
+
+  @Override
+  public List<Assignment> visitSetClause(SqmSetClause clause) {
+    List<SqmExpression<?>> targets = new ArrayList<>();
+    for (SqmAssignment<?> a : clause.getAssignments()) {
+      targets.add(a.getTargetPath());
+    }
+    return with(targets, Use.ASSIGNED, null, () -> super.visitSetClause(clause));
+  }
+
+  @Override
+  public InsertStatement visitInsertValuesStatement(SqmInsertValuesStatement<?> insert) {
+    return with(new ArrayList<SqmPath<?>>(insert.getInsertionTargetPaths()), Use.ASSIGNED, null,
+        () -> super.visitInsertValuesStatement(insert));
+  }
+
+  @Override
+  public InsertStatement visitInsertSelectStatement(SqmInsertSelectStatement<?> insert) {
+    queryDepth++; // the select list is copied into the table, never decrypted: not a top-level select
+    try {
+      return with(new ArrayList<SqmPath<?>>(insert.getInsertionTargetPaths()), Use.ASSIGNED, null,
+          () -> super.visitInsertSelectStatement(insert));
+    } finally {
+      queryDepth--;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static boolean isPath(Object node) {
+    return node instanceof SqmBasicValuedSimplePath || node instanceof SqmEmbeddedValuedSimplePath;
+  }
+
+  /** Whether an SQL expression is an encrypted attribute's column (a parameter compared with one has its type too). */
+  private static boolean isEncryptedColumn(Expression e) {
+    return (e instanceof BasicValuedPathInterpretation || e instanceof ColumnReference) && binding(e) != null;
+  }
+
+  /** The binding of an SQL expression of exactly one encrypted attribute's column, else null. */
+  static AttributeBinding binding(Expression e) {
+    List<AttributeBinding> all = bindings(e);
+    return all.size() == 1 && typeCount(e) == 1 ? all.get(0) : null;
+  }
+
+  private static int typeCount(Expression e) {
+    Expression x = unwrap(e);
+    JdbcMappingContainer t = x == null ? null : x.getExpressionType();
+    return t == null ? 0 : t.getJdbcTypeCount();
+  }
+
+  private static Expression unwrap(Expression e) {
+    if (e instanceof SqlSelectionExpression) {
+      return ((SqlSelectionExpression) e).getSelection().getExpression();
+    }
+    return e;
+  }
+
+  /** The bindings of the encrypted columns among an SQL expression's columns. */
+  static List<AttributeBinding> bindings(Expression e) {
+    Expression x = unwrap(e);
+    JdbcMappingContainer t = x == null ? null : x.getExpressionType();
+    if (t == null) {
+      return List.of();
+    }
+    List<AttributeBinding> out = new ArrayList<>();
+    for (int i = 0; i < t.getJdbcTypeCount(); i++) {
+      JdbcMapping m = t.getJdbcMapping(i);
+      if (m instanceof CustomType && ((CustomType<?>) m).getUserType() instanceof EncryptedType) {
+        out.add(((EncryptedType) ((CustomType<?>) m).getUserType()).binding());
+      }
+    }
+    return out;
+  }
+}
