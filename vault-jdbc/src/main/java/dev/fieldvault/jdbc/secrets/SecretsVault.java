@@ -13,7 +13,9 @@ import dev.fieldvault.jdbc.secrets.internal.AuditAppender;
 import dev.fieldvault.jdbc.secrets.internal.AuditLog;
 import dev.fieldvault.jdbc.secrets.internal.Jdbc;
 import dev.fieldvault.jdbc.secrets.internal.Json;
+import dev.fieldvault.jdbc.secrets.internal.Names;
 import dev.fieldvault.jdbc.secrets.internal.ReadCache;
+import dev.fieldvault.jdbc.secrets.internal.SqlStates;
 import dev.fieldvault.jdbc.secrets.internal.Tables;
 import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.EncryptionContext;
@@ -87,6 +89,7 @@ public final class SecretsVault implements AutoCloseable {
   private final Map<String, StoreMeta> stores = new ConcurrentHashMap<>();
   private final Map<Long, StoreMeta> storesById = new ConcurrentHashMap<>();
   private final VaultTables rotationTables;
+  private volatile boolean closed;
 
   /** The keyset every stored value uses: randomized AEAD; its context is computed per row. */
   private static final FieldSpec<byte[]> VALUE_SPEC = FieldSpec.builder("fieldvault.secrets", "value", byte[].class)
@@ -129,6 +132,7 @@ public final class SecretsVault implements AutoCloseable {
    * @throws VaultConfigurationException if it already exists
    */
   public SecretStore createStore(String namespace, String tenant, StoreOptions options) {
+    checkOpen();
     requireName(namespace, "namespace");
     if (tenant != null) {
       requireName(tenant, "tenant");
@@ -171,6 +175,11 @@ public final class SecretsVault implements AutoCloseable {
    * @throws SecretStoreNotFoundException if it was not created
    */
   public SecretStore store(String namespace, String tenant) {
+    checkOpen();
+    requireName(namespace, "namespace");
+    if (tenant != null) {
+      requireName(tenant, "tenant");
+    }
     return new SecretStore(this, meta(namespace, tenant), "anonymous", null);
   }
 
@@ -233,6 +242,7 @@ public final class SecretsVault implements AutoCloseable {
    * and DYNAMIC_REVOKED. Looks at up to 10,000 expired entries per call: call it regularly.
    */
   public MaintenanceReport cleanupExpired(Duration retention) {
+    requireRetention(retention, "cleanupExpired");
     long now = now().toEpochMilli();
     long cutoff = now - retention.toMillis();
     List<Object[]> due = call("find expired", c -> {
@@ -399,6 +409,7 @@ public final class SecretsVault implements AutoCloseable {
    * }</pre>
    */
   public RotationResult rewrap(Rewrapper.Builder rewrapper) {
+    checkOpen();
     RotationResult r = rewrapper.tables(encryptedTables()).build().run();
     long scanned = 0;
     long rewrapped = 0;
@@ -608,6 +619,20 @@ public final class SecretsVault implements AutoCloseable {
       m = meta(ns, tenant);
     }
     StoreMeta target = m;
+    try {
+      importRows(rows, target, tenant, ns, report);
+    } catch (SecretsStorageException e) {
+      if (e.getCause() instanceof SQLException && Jdbc.isDuplicateKey((SQLException) e.getCause())) {
+        throw new VaultConfigurationException("The " + target.describe() + " already holds entries (or versions)"
+            + " with names of the export: import into another namespace, or remove them first (nothing was"
+            + " imported)", e.getCause());
+      }
+      throw e;
+    }
+    return report;
+  }
+
+  private void importRows(List<JsonObject> rows, StoreMeta target, String tenant, String ns, BackupReport report) {
     tx("import", x -> {
       try (PreparedStatement pe = x.prepareStatement("INSERT INTO " + tables.entry + " (store_id, name_key, version,"
           + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator)"
@@ -646,7 +671,6 @@ public final class SecretsVault implements AutoCloseable {
           Status.OK.name(), report.entries() + " entries, " + report.versions() + " versions")));
       return null;
     });
-    return report;
   }
 
   private static String str(JsonObject o, String k) {
@@ -668,8 +692,14 @@ public final class SecretsVault implements AutoCloseable {
     return call("verify audit chain", audit::verify);
   }
 
-  /** Deletes audit events older than {@code retention}; the remaining chain still verifies. */
+  /**
+   * Deletes audit events older than {@code retention}; the remaining chain still verifies.
+   *
+   * @throws VaultConfigurationException if {@code retention} is null or negative (a negative one would
+   *     reach into the future and delete recent events)
+   */
   public long purgeAuditEvents(Duration retention) {
+    requireRetention(retention, "purgeAuditEvents");
     long cutoff = now().minus(retention).toEpochMilli();
     return tx("purge audit", x -> audit.purgeBefore(x, cutoff));
   }
@@ -704,6 +734,7 @@ public final class SecretsVault implements AutoCloseable {
    * @throws SecretsAuditException when they could not be committed (the read must not return its value)
    */
   void recordReads(List<AuditLog.Draft> drafts) {
+    checkOpen();
     if (drafts.isEmpty()) {
       return;
     }
@@ -727,6 +758,9 @@ public final class SecretsVault implements AutoCloseable {
       }
     } catch (SQLException | TimeoutException | InterruptedException e) {
       throw auditFailure("the read's result was withheld", e);
+    } catch (IllegalStateException e) {
+      checkOpen(); // closed while this read was under way
+      throw e;
     }
   }
 
@@ -738,6 +772,7 @@ public final class SecretsVault implements AutoCloseable {
    * @throws SecretsAuditException when they could not be appended (they stay queued for a retry)
    */
   public void flushAudit() {
+    checkOpen();
     if (readAudit == ReadAudit.BATCHED) {
       try {
         appender.flush();
@@ -751,7 +786,7 @@ public final class SecretsVault implements AutoCloseable {
     String why;
     if (e instanceof SQLException) {
       why = "Appending read events to the audit log " + tables.audit + " failed (SQLState "
-          + ((SQLException) e).getSQLState() + ")";
+          + ((SQLException) e).getSQLState() + "; " + SqlStates.advice((SQLException) e, tables) + ")";
     } else if (e instanceof TimeoutException) {
       why = "Read events were not committed to the audit log " + tables.audit + " within "
           + readAuditTimeout.toMillis() + " ms (is its head row " + tables.auditHead + " locked, or the database"
@@ -760,16 +795,17 @@ public final class SecretsVault implements AutoCloseable {
       Thread.currentThread().interrupt();
       why = "Interrupted while waiting for read events to be committed to the audit log " + tables.audit;
     }
-    return new SecretsAuditException(why + ": " + consequence + "; check the database and that the secrets"
-        + " changelog was applied", e);
+    return new SecretsAuditException(why + ": " + consequence, e);
   }
 
   /**
-   * Appends queued read events and stops the audit thread; the vault must not be used afterwards
-   * (audited reads then throw {@link IllegalStateException}).
+   * Appends queued read events and stops the audit thread. Afterwards every operation of the vault and
+   * of its store handles (reads, writes, maintenance, audit queries) throws
+   * {@link SecretsVaultClosedException} before touching the database. Closing twice is harmless.
    */
   @Override
   public void close() {
+    closed = true;
     if (appender != null) {
       try {
         appender.close();
@@ -826,6 +862,7 @@ public final class SecretsVault implements AutoCloseable {
 
   /** Runs work on one auto-commit connection; database failures become {@link SecretsStorageException}. */
   <T> T call(String operation, Jdbc.Work<T> work) {
+    checkOpen();
     try (Connection c = dataSource.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
@@ -835,6 +872,7 @@ public final class SecretsVault implements AutoCloseable {
 
   /** Runs work in one transaction (transient conflicts retried). */
   <T> T tx(String operation, Jdbc.Work<T> work) {
+    checkOpen();
     try {
       return Jdbc.inTransaction(dataSource, work);
     } catch (SQLException e) {
@@ -843,14 +881,34 @@ public final class SecretsVault implements AutoCloseable {
   }
 
   private SecretsStorageException storage(String operation, SQLException e) {
-    return new SecretsStorageException("The secrets vault could not " + operation + " (tables " + tables.entry
-        + ", " + tables.audit + "...; SQLState " + e.getSQLState() + "): check the database and that the secrets"
-        + " changelog was applied", e);
+    return new SecretsStorageException("The secrets vault could not " + operation + " (SQLState " + e.getSQLState()
+        + ", vendor code " + e.getErrorCode() + "): " + SqlStates.advice(e, tables), e);
   }
 
-  private static void requireName(String v, String what) {
-    if (v == null || v.isBlank() || v.length() > 200) {
-      throw new VaultConfigurationException("A store " + what + " must be a non-blank name of at most 200 characters");
+  static void requireName(String v, String what) {
+    String problem = Names.problem(v, 200, false);
+    if (problem != null) {
+      throw new InvalidSecretNameException("A store " + what + " must be a non-blank name of at most 200 characters"
+          + " without U+0000 or unpaired surrogates, but " + problem);
+    }
+  }
+
+  private static void requireRetention(Duration retention, String operation) {
+    if (retention == null || retention.isNegative()) {
+      throw new VaultConfigurationException(operation + " needs a retention of zero or more, not " + retention
+          + ": a negative retention would reach into the future and delete recent rows");
+    }
+  }
+
+  /**
+   * Refuses every operation after {@link #close()}.
+   *
+   * @throws SecretsVaultClosedException when the vault was closed
+   */
+  void checkOpen() {
+    if (closed) {
+      throw new SecretsVaultClosedException("This secrets vault was closed: every operation is refused (nothing"
+          + " was read or written); build a new SecretsVault to go on");
     }
   }
 
