@@ -108,7 +108,7 @@ public final class SecretsVault implements AutoCloseable {
     this.cache = b.cacheTtl == null ? null : new ReadCache<>(b.cacheTtl.toMillis(), b.cacheMax, clock::millis);
     this.rotations = Map.copyOf(b.rotations);
     this.generators = Map.copyOf(b.generators);
-    this.audit = new AuditLog(tables);
+    this.audit = new AuditLog(tables, cipher);
     this.rotationTables = b.rotationTables;
     this.appender = readAudit == ReadAudit.OFF ? null : new AuditAppender(events -> Jdbc.inTransaction(dataSource,
         c -> {
@@ -686,10 +686,48 @@ public final class SecretsVault implements AutoCloseable {
     return call("list audit events", c -> audit.list(c, query));
   }
 
-  /** Checks the whole audit hash chain: every event unchanged, none removed or inserted. */
+  /**
+   * Checks the whole audit chain: every event unchanged, none removed or inserted, every event since
+   * the chain was keyed authenticated by its MAC under a key of this vault's keyring, and the head row
+   * authenticated too. Someone with write access to the tables but not the keys cannot recompute it.
+   * What it cannot show (removal of the newest events together with a rollback of the head row to an
+   * earlier state) is shown by {@link #verifyAuditChain(AuditAnchor)} with an anchor kept elsewhere.
+   * Events written before the upgrade that keyed the chain are checked by hash only and counted in
+   * {@link ChainCheck#legacyEvents()}.
+   */
   public ChainCheck verifyAuditChain() {
     flushAudit();
     return call("verify audit chain", audit::verify);
+  }
+
+  /**
+   * As {@link #verifyAuditChain()}, and also checks the chain against an anchor taken earlier with
+   * {@link #auditAnchor()} and kept outside the database: the chain must still reach the anchor's event
+   * and that event must still carry the anchor's MAC. An anchor older than the audit retention
+   * ({@link #purgeAuditEvents}) can no longer be checked and is reported as such.
+   */
+  public ChainCheck verifyAuditChain(AuditAnchor anchor) {
+    Objects.requireNonNull(anchor, "anchor");
+    flushAudit();
+    return call("verify audit chain", c -> audit.verify(c, anchor));
+  }
+
+  /**
+   * The operator's anchor of the audit chain now: the newest event's sequence number and MAC. Keep it
+   * outside the database (it is not secret) and check it later with
+   * {@link #verifyAuditChain(AuditAnchor)}.
+   *
+   * @throws VaultConfigurationException when the chain has no keyed event yet (append one first: any
+   *     audited operation does)
+   */
+  public AuditAnchor auditAnchor() {
+    flushAudit();
+    AuditAnchor a = call("read the audit anchor", audit::anchor);
+    if (a == null) {
+      throw new VaultConfigurationException("The audit chain has no keyed event yet: perform any audited operation"
+          + " (for example createStore), then take the anchor");
+    }
+    return a;
   }
 
   /**

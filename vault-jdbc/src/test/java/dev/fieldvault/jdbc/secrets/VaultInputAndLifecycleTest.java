@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.jdbc.secrets.SecretsTestSupport.MutableClock;
+import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
@@ -23,6 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VaultInputAndLifecycleTest {
 
   private static final String P = "sv_in_";
+  // one keyring for every vault on these tables: the audit chain is keyed by it
+  private static final FieldCipher CIPHER = SecretsTestSupport.cipher();
   private static final String ALL = "dev.fieldvault.testsupport.TestDatabases#all";
 
   private final MutableClock clock = new MutableClock();
@@ -33,7 +36,7 @@ class VaultInputAndLifecycleTest {
 
   private SecretsVault vault(Kind kind) throws Exception {
     db = SecretsTestSupport.migrated(kind, P);
-    return SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P).clock(clock).build();
+    return SecretsVault.builder(db.dataSource(), CIPHER).tablePrefix(P).clock(clock).build();
   }
 
   @ParameterizedTest
@@ -65,7 +68,7 @@ class VaultInputAndLifecycleTest {
     assertThatThrownBy(() -> vault.cleanupExpired(Duration.ZERO)).isInstanceOf(SecretsVaultClosedException.class);
     vault.close(); // twice is harmless
 
-    SecretsVault reopened = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P).build();
+    SecretsVault reopened = SecretsVault.builder(db.dataSource(), CIPHER).tablePrefix(P).build();
     assertThat(count("SELECT COUNT(*) FROM " + P + "audit")).isEqualTo(eventsBefore);
     assertThat(count("SELECT MAX(version) FROM " + P + "entry WHERE name_key = 'k'")).isEqualTo(1);
     assertThat(count("SELECT COUNT(*) FROM " + P + "entry WHERE name_key = 'other'")).isZero();
@@ -139,7 +142,7 @@ class VaultInputAndLifecycleTest {
   void missingTables_adviseApplyingTheChangelog(Kind kind) throws Exception {
     db = SecretsTestSupport.db(kind);
     SecretsTestSupport.dropAll(db, "sv_none_");
-    SecretsVault vault = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix("sv_none_")
+    SecretsVault vault = SecretsVault.builder(db.dataSource(), CIPHER).tablePrefix("sv_none_")
         .build();
 
     assertThatThrownBy(() -> vault.createStore("n", null, StoreOptions.DEFAULT))
@@ -167,7 +170,7 @@ class VaultInputAndLifecycleTest {
       }
     }
     String ns = SecretsTestSupport.unique("ro");
-    SecretsVault owner = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P).build();
+    SecretsVault owner = SecretsVault.builder(db.dataSource(), CIPHER).tablePrefix(P).build();
     owner.createStore(ns, null, StoreOptions.DEFAULT);
     javax.sql.DataSource readOnly = new javax.sql.DataSource() {
       @Override
@@ -211,7 +214,7 @@ class VaultInputAndLifecycleTest {
         return false;
       }
     };
-    SecretStore s = SecretsVault.builder(readOnly, SecretsTestSupport.cipher()).tablePrefix(P).build().store(ns);
+    SecretStore s = SecretsVault.builder(readOnly, CIPHER).tablePrefix(P).build().store(ns);
 
     assertThatThrownBy(() -> s.put("k", SecretValue.ofString("v")))
         .isInstanceOf(SecretsStorageException.class)
