@@ -271,12 +271,6 @@ public final class AuditLog {
         return bad(0, keyed, "the head row says the chain is not keyed, but event " + keyed + " has a MAC:"
             + " the head row was modified", 0);
       }
-    } else {
-      String why = checkMac(head.headMac, headContext(head));
-      if (why != null) {
-        return bad(0, head.lastSeq, "the audit head row " + why + ": the head (last"
-            + " event, anchor or start of the keyed chain) was modified", 0);
-      }
     }
     long keyedFrom = head.keyedFrom == null ? Long.MAX_VALUE : head.keyedFrom;
     long expectSeq = head.anchorSeq + 1;
@@ -323,6 +317,13 @@ public final class AuditLog {
       }
       if (n < 1000 || expectSeq > head.lastSeq) {
         break;
+      }
+    }
+    if (head.keyedFrom != null) {
+      String why = checkMac(head.headMac, headContext(head));
+      if (why != null) {
+        return bad(checked, head.lastSeq, "the audit head row " + why + ": the head (last event, anchor or start of"
+            + " the keyed chain) was modified", legacy);
       }
     }
     if (expectSeq - 1 != head.lastSeq || !prev.equals(head.lastHash)) {
