@@ -37,6 +37,12 @@ final class SchemaCommand implements Runnable {
   static final String KEYSTORE_CHANGELOG = "db/changelog/fieldvault/fieldvault-changelog.xml";
   static final String SECRETS_CHANGELOG = "db/changelog/fieldvault/secrets-changelog.xml";
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,39}");
+  /** Liquibase logs through java.util.logging; held here so the level is not lost to garbage collection. */
+  private static final java.util.logging.Logger LIQUIBASE_LOG = java.util.logging.Logger.getLogger("liquibase");
+
+  static {
+    LIQUIBASE_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
 
   @Spec
   CommandSpec spec;
