@@ -3,8 +3,13 @@ package dev.fieldvault.jdbc.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fieldvault.jdbc.keystore.KeyStore;
+import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.KeyEncryptionKeys;
+import dev.fieldvault.keys.KeyPurpose;
+import dev.fieldvault.keys.VaultKeyset;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
 import java.sql.Connection;
@@ -13,13 +18,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Names, namespaces and tenants compare exactly (bytes) on every database: pairs that MariaDB's default
  * collations treat as equal are distinct entries and stores, also in tables created by the first
- * changelog and migrated by the later changesets.
+ * changelog and migrated by the later changesets; keyset names of the key store likewise.
  */
 class ExactIdentifiersTest {
 
@@ -96,6 +108,49 @@ class ExactIdentifiersTest {
     }
     assertThat(vault.createStore("Tokens", null, StoreOptions.DEFAULT).namespace()).isEqualTo("Tokens");
     assertThat(vault.verifyAuditChain().intact()).isTrue();
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
+  void keysetNamesDifferingOnlyInCase_areTwoKeysets_withTheShippedSql_andWithTheChangelogAfterUpgrade(Kind kind)
+      throws Exception {
+    TestDatabase db = SecretsTestSupport.db(kind);
+    VaultTables sql = VaultTables.withPrefix("sv_kse_");
+    db.dropTables(sql.keyset(), sql.rotation(), sql.rotationRange());
+    sql.install(db.dataSource());
+    VaultTables changelog = VaultTables.withPrefix("sv_ksl_");
+    db.dropTables(changelog.keyset(), changelog.rotation(), changelog.rotationRange(), "sv_ksl_databasechangelog",
+        "sv_ksl_databasechangeloglock");
+    migrateKeyStore(db, "sv_ksl_", 3); // the tables as the first releases created them
+    migrateKeyStore(db, "sv_ksl_", 0);
+
+    for (VaultTables t : List.of(sql, changelog)) {
+      KeyStore store = KeyStore.create(db.dataSource(),
+          KeyEncryptionKeys.fromMasterSecret("a-master-secret-of-at-least-32-characters"), t);
+      store.insert(VaultKeyset.generate("acme-aead", KeyPurpose.AEAD));
+      store.insert(VaultKeyset.generate("Acme-aead", KeyPurpose.AEAD));
+
+      assertThat(store.names()).as(t.keyset()).contains("acme-aead", "Acme-aead");
+      assertThat(store.load("Acme-aead").keyset().name()).isEqualTo("Acme-aead");
+      assertThat(store.load("acme-aead").keyset().name()).isEqualTo("acme-aead");
+    }
+  }
+
+  private static void migrateKeyStore(TestDatabase db, String prefix, int changesets) throws Exception {
+    try (Connection c = db.connect()) {
+      Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+      database.setDatabaseChangeLogTableName(prefix + "databasechangelog");
+      database.setDatabaseChangeLogLockTableName(prefix + "databasechangeloglock");
+      @SuppressWarnings("deprecation")
+      Liquibase lb = new Liquibase("db/changelog/fieldvault/fieldvault-changelog.xml", new ClassLoaderResourceAccessor(),
+          database);
+      lb.setChangeLogParameter("fieldvault.tablePrefix", prefix);
+      if (changesets > 0) {
+        lb.update(changesets, new Contexts(), new LabelExpression());
+      } else {
+        lb.update(new Contexts(), new LabelExpression());
+      }
+    }
   }
 
   private static void insertEntry(TestDatabase db, String p, StoreMeta meta, String name, String value)
