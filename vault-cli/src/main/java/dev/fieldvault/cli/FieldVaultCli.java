@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fieldvault", mixinStandardHelpOptions = true, version = "FieldVault 0.1.0",
     description = "Manage FieldVault keys, rotations and secrets.",
     subcommands = {KeysCommand.class, RotateCommand.class, InventoryCommand.class, SecretsCommand.class,
-        SchemaCommand.class})
+        SchemaCommand.class, AuditCommand.class})
 public final class FieldVaultCli implements Runnable {
 
   static {
