@@ -193,6 +193,32 @@ class KeyedAuditChainTest {
     assertThat(strippedAnchored.firstBadSeq()).isEqualTo(7);
   }
 
+  @ParameterizedTest
+  @MethodSource(ALL)
+  void verifyWhileOtherInstancesAppend_neverReportsTheirNewEventsAsInserted(Kind kind) throws Exception {
+    SecretsVault vault = freshVault(kind);
+    SecretsVault writer = SecretsVault.builder(db.dataSource(), cipher).tablePrefix(P).build();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread appender = new Thread(() -> {
+      for (int i = 0; !stop.get() && i < 2_000; i++) {
+        writer.store("tokens").put("k" + (i % 10), SecretValue.ofString("v"));
+      }
+    });
+    appender.start();
+    List<ChainCheck> checks = new ArrayList<>();
+    try {
+      for (int i = 0; i < 25; i++) {
+        checks.add(vault.verifyAuditChain());
+      }
+    } finally {
+      stop.set(true);
+      appender.join();
+    }
+
+    assertThat(checks).allSatisfy(c -> assertThat(c.intact()).as(String.valueOf(c.problem())).isTrue());
+    assertThat(vault.verifyAuditChain().intact()).isTrue();
+  }
+
   /**
    * What someone with write access can do: recompute every hash from {@code seq} on with the formula in
    * the Javadoc and update the head; with {@code macCipher}, also compute MACs with keys of their own.
