@@ -486,6 +486,7 @@ public final class SecretsVault implements AutoCloseable {
    * only where the same keys are loaded.
    */
   public BackupReport exportStore(String namespace, String tenant, Path file) {
+    checkOpen();
     StoreMeta m = meta(namespace, tenant);
     long[] counts = new long[2];
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -559,6 +560,7 @@ public final class SecretsVault implements AutoCloseable {
    * {@code dryRun} nothing is written: the report says what an import would do.
    */
   public BackupReport importStore(Path file, boolean dryRun) {
+    checkOpen();
     List<JsonObject> rows = new ArrayList<>();
     JsonObject head;
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

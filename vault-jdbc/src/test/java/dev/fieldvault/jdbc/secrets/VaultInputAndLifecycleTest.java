@@ -66,6 +66,16 @@ class VaultInputAndLifecycleTest {
     assertThatThrownBy(vault::verifyAuditChain).isInstanceOf(SecretsVaultClosedException.class);
     assertThatThrownBy(() -> vault.purgeAuditEvents(Duration.ZERO)).isInstanceOf(SecretsVaultClosedException.class);
     assertThatThrownBy(() -> vault.cleanupExpired(Duration.ZERO)).isInstanceOf(SecretsVaultClosedException.class);
+    assertThatThrownBy(() -> s.getVersion("k", 1)).isInstanceOf(SecretsVaultClosedException.class);
+    assertThatThrownBy(() -> s.versions("k")).isInstanceOf(SecretsVaultClosedException.class);
+    assertThatThrownBy(() -> s.rollback("k", 1)).isInstanceOf(SecretsVaultClosedException.class);
+    assertThatThrownBy(() -> vault.exportStore(ns, null, tmp.resolve("closed.jsonl")))
+        .isInstanceOf(SecretsVaultClosedException.class);
+    assertThat(tmp.resolve("closed.jsonl")).doesNotExist();
+    assertThatThrownBy(() -> vault.auditEvents(AuditQuery.all())).isInstanceOf(SecretsVaultClosedException.class);
+    assertThatThrownBy(vault::auditAnchor).isInstanceOf(SecretsVaultClosedException.class);
+    assertThatThrownBy(vault::flushAudit).isInstanceOf(SecretsVaultClosedException.class);
+    assertThatThrownBy(() -> vault.rewrapAll(10)).isInstanceOf(SecretsVaultClosedException.class);
     vault.close(); // twice is harmless
 
     SecretsVault reopened = SecretsVault.builder(db.dataSource(), CIPHER).tablePrefix(P).build();
