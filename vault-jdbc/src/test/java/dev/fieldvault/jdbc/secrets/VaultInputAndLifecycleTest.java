@@ -162,6 +162,21 @@ class VaultInputAndLifecycleTest {
   }
 
   @ParameterizedTest
+  @MethodSource(ALL)
+  void tablesOfAnOlderChangelog_adviseApplyingTheLatestOne_andNothingIsWritten(Kind kind) throws Exception {
+    db = SecretsTestSupport.db(kind);
+    SecretsTestSupport.dropAll(db, "sv_v1_");
+    SecretsTestSupport.migrate(db, "sv_v1_", 1);
+    SecretsVault vault = SecretsVault.builder(db.dataSource(), CIPHER).tablePrefix("sv_v1_").build();
+
+    assertThatThrownBy(() -> vault.createStore("n", null, StoreOptions.DEFAULT))
+        .isInstanceOf(SecretsStorageException.class)
+        .hasMessageContaining("lacks a column")
+        .hasMessageContaining("apply the latest");
+    assertThat(count("SELECT COUNT(*) FROM sv_v1_store")).isZero();
+  }
+
+  @ParameterizedTest
   @EnumSource(value = Kind.class, names = {"POSTGRES", "MARIADB"})
   void missingPrivilege_advisesAGrant_notTheChangelog(Kind kind) throws Exception {
     db = SecretsTestSupport.migrated(kind, P);

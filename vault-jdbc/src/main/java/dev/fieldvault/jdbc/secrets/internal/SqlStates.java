@@ -61,7 +61,7 @@ public final class SqlStates {
     if (state.equals("22001")) {
       return Kind.VALUE_TOO_LONG;
     }
-    if (state.equals("22021") || state.equals("22P05") || state.equals("22P02") && code == 0) {
+    if (state.equals("22021") || state.equals("22P05")) {
       return Kind.BAD_CHARACTER;
     }
     if (state.startsWith("08")) {
