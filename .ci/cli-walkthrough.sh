@@ -15,20 +15,12 @@ case "$kind" in
     export DB_PASSWORD="$FIELDVAULT_TEST_POSTGRES_PASSWORD"
     dbname="${url##*/}"; dbname="${dbname%%\?*}"
     sql_client() { PGPASSWORD="$DB_PASSWORD" psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U "$user" "$dbname"; }
-    key_store_sql="fieldvault-schema-postgresql.sql"
-    secrets_sql() { cat "$1"; }
     ;;
   mariadb)
     url="$FIELDVAULT_TEST_MARIADB_URL"; user="$FIELDVAULT_TEST_MARIADB_USER"
     export DB_PASSWORD="$FIELDVAULT_TEST_MARIADB_PASSWORD"
     dbname="${url##*/}"; dbname="${dbname%%\?*}"
     sql_client() { MYSQL_PWD="$DB_PASSWORD" mariadb -h 127.0.0.1 -u "$user" "$dbname"; }
-    key_store_sql="fieldvault-schema-mariadb.sql"
-    # secrets-schema.sql is written for PostgreSQL; its header names the MariaDB types
-    secrets_sql() {
-      sed -E -e 's/BIGSERIAL/BIGINT AUTO_INCREMENT/; s/BYTEA/LONGBLOB/g; s/\bTEXT,/LONGTEXT,/g' \
-        -e 's/ CONSTRAINT [a-z_]+ PRIMARY KEY/ PRIMARY KEY/' "$1"
-    }
     ;;
   *) echo "usage: $0 LAUNCHER postgresql|mariadb" >&2; exit 2 ;;
 esac
@@ -37,22 +29,14 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-# a clean start, and the key store and secrets tables the walk-through expects to exist
-changelogs="$root/vault-jdbc/src/main/resources/db/changelog/fieldvault"
+# a clean start: the walk-through creates the key store and secrets tables itself (`schema install`)
 {
   [[ "$kind" == mariadb ]] && echo "SET FOREIGN_KEY_CHECKS = 0;"
   for t in customer fieldvault_rotation_range fieldvault_rotation fieldvault_keyset fv_secret_version \
-      fv_secret_entry fv_secret_store fv_secret_audit fv_secret_audit_head; do
+      fv_secret_entry fv_secret_store fv_secret_audit fv_secret_audit_head databasechangelog databasechangeloglock; do
     echo "DROP TABLE IF EXISTS $t CASCADE;"
   done
 } | sql_client
-sql_client < "$changelogs/$key_store_sql"
-# a secrets schema written for this database if the project ships one, else the PostgreSQL one converted
-if [[ -f "$changelogs/secrets-schema-$kind.sql" ]]; then
-  sql_client < "$changelogs/secrets-schema-$kind.sql"
-else
-  secrets_sql "$changelogs/secrets-schema.sql" | sql_client
-fi
 
 # what the walk-through takes from its reader
 DB="--jdbc-url $url --user $user --password-env DB_PASSWORD"
@@ -80,7 +64,7 @@ cat walkthrough.log
 
 # what the walk-through must have shown
 grep -qx "likes tea" walkthrough.log || { echo "walk-through on $kind: decrypt did not print the note" >&2; exit 1; }
-for expected in "values not on a primary key: 0" "wrote oauth-tokens/github version 1" \
+for expected in "values not on a primary key: 0" "wrote oauth-tokens/github version 1" "intact:" \
     "gh-token-2" "imported 1 secrets"; do
   grep -qF "$expected" walkthrough.log || { echo "walk-through on $kind: missing '$expected'" >&2; exit 1; }
 done

@@ -19,9 +19,10 @@ import picocli.CommandLine.Command;
  * unless asked explicitly.
  */
 @Command(name = "fieldvault", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    description = "Manage FieldVault keys, rotations and secrets; encrypt values and seed files.",
-    subcommands = {KeysCommand.class, RotateCommand.class, InventoryCommand.class, SecretsCommand.class,
-        EncryptCommand.class, DecryptCommand.class, SeedCommand.class, CompletionCommand.class})
+    description = "Manage FieldVault keys, rotations, secrets and schema; encrypt values and seed files.",
+    subcommands = {SchemaCommand.class, KeysCommand.class, RotateCommand.class, InventoryCommand.class,
+        SecretsCommand.class, AuditCommand.class, EncryptCommand.class, DecryptCommand.class,
+        SeedCommand.class, CompletionCommand.class})
 public final class FieldVaultCli implements Runnable {
 
   static {

@@ -46,3 +46,7 @@ CREATE TABLE IF NOT EXISTS fieldvault_rotation_range (
 -- arrays of up to four key values. Widens tables created by an earlier version; running it again is harmless.
 ALTER TABLE fieldvault_rotation_range MODIFY lower_key VARCHAR(4000) NULL,
   MODIFY upper_key VARCHAR(4000) NULL, MODIFY checkpoint_key VARCHAR(4000) NULL;
+
+-- Exact keyset names (changeset fieldvault-keystore-2-exact-names): "acme-aead" and "Acme-aead" are two
+-- keysets, which the default collations of MariaDB and MySQL would merge. Running it again is harmless.
+ALTER TABLE fieldvault_keyset MODIFY name VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL;

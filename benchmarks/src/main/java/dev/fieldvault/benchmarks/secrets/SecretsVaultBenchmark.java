@@ -230,7 +230,7 @@ public class SecretsVaultBenchmark {
 
   private void createTables() throws Exception {
     String sql;
-    try (InputStream in = SecretsVault.class.getResourceAsStream("/db/changelog/fieldvault/secrets-schema.sql")) {
+    try (InputStream in = SecretsVault.class.getResourceAsStream("/db/changelog/fieldvault/secrets-schema-postgresql.sql")) {
       sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("fv_secret_", PREFIX);
     }
     try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {

@@ -2,6 +2,7 @@ package dev.fieldvault.jdbc.secrets;
 
 import dev.fieldvault.jdbc.secrets.internal.AuditLog;
 import dev.fieldvault.jdbc.secrets.internal.Jdbc;
+import dev.fieldvault.jdbc.secrets.internal.Names;
 import dev.fieldvault.jdbc.secrets.internal.SealedKeys;
 import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.EncryptionMode;
@@ -46,8 +47,10 @@ public final class SecretStore {
 
   /** This store acting for another principal (recorded in the audit log and given to the policy). */
   public SecretStore as(String newPrincipal) {
-    if (newPrincipal == null || newPrincipal.isBlank()) {
-      throw new VaultConfigurationException("A principal must be a non-blank name");
+    String problem = Names.problem(newPrincipal, 200, false);
+    if (problem != null) {
+      throw new InvalidSecretNameException("A principal must be a non-blank name of at most 200 characters"
+          + " without U+0000 or unpaired surrogates, but " + problem);
     }
     return new SecretStore(vault, meta, newPrincipal, sealed);
   }
@@ -213,6 +216,7 @@ public final class SecretStore {
    * when {@link SecretsVault#cleanupExpired} finds it expired.
    */
   public Issued issue(String generator, Duration ttl) {
+    vault.checkOpen();
     DynamicSecretGenerator g = vault.generator(generator);
     if (meta.sealed()) {
       throw new VaultConfigurationException("Dynamic secrets cannot be issued in sealed " + meta.describe()
@@ -319,6 +323,7 @@ public final class SecretStore {
    * name, in the order given.
    */
   public Map<String, SecretResult> getMany(Collection<String> names) {
+    vault.checkOpen();
     Map<String, String> keys = new LinkedHashMap<>();
     for (String n : new LinkedHashSet<>(names)) {
       keys.put(n, nameKey(n));
@@ -676,8 +681,12 @@ public final class SecretStore {
   }
 
   private String nameKey(String name) {
-    if (name == null || name.isEmpty()) {
-      throw new VaultConfigurationException("A secret name must be non-empty");
+    vault.checkOpen();
+    // sealed names are stored as keyed hashes, so only non-sealed names are bound by the column length
+    String problem = Names.problem(name, meta.sealed() ? 0 : 255, true);
+    if (problem != null) {
+      throw new InvalidSecretNameException("A secret name must be 1 to 255 characters without U+0000 or unpaired"
+          + " surrogates, but " + problem);
     }
     if (meta.sealed()) {
       if (sealed == null) {
@@ -685,9 +694,6 @@ public final class SecretStore {
             + " withSecret(callerSecret) before use");
       }
       return sealed.nameHash(name);
-    }
-    if (name.length() > 255) {
-      throw new VaultConfigurationException("A secret name must be at most 255 characters, not " + name.length());
     }
     return name;
   }

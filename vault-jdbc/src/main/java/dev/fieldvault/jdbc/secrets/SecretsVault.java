@@ -13,7 +13,9 @@ import dev.fieldvault.jdbc.secrets.internal.AuditAppender;
 import dev.fieldvault.jdbc.secrets.internal.AuditLog;
 import dev.fieldvault.jdbc.secrets.internal.Jdbc;
 import dev.fieldvault.jdbc.secrets.internal.Json;
+import dev.fieldvault.jdbc.secrets.internal.Names;
 import dev.fieldvault.jdbc.secrets.internal.ReadCache;
+import dev.fieldvault.jdbc.secrets.internal.SqlStates;
 import dev.fieldvault.jdbc.secrets.internal.Tables;
 import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.EncryptionContext;
@@ -87,6 +89,7 @@ public final class SecretsVault implements AutoCloseable {
   private final Map<String, StoreMeta> stores = new ConcurrentHashMap<>();
   private final Map<Long, StoreMeta> storesById = new ConcurrentHashMap<>();
   private final VaultTables rotationTables;
+  private volatile boolean closed;
 
   /** The keyset every stored value uses: randomized AEAD; its context is computed per row. */
   private static final FieldSpec<byte[]> VALUE_SPEC = FieldSpec.builder("fieldvault.secrets", "value", byte[].class)
@@ -105,7 +108,7 @@ public final class SecretsVault implements AutoCloseable {
     this.cache = b.cacheTtl == null ? null : new ReadCache<>(b.cacheTtl.toMillis(), b.cacheMax, clock::millis);
     this.rotations = Map.copyOf(b.rotations);
     this.generators = Map.copyOf(b.generators);
-    this.audit = new AuditLog(tables);
+    this.audit = new AuditLog(tables, cipher);
     this.rotationTables = b.rotationTables;
     this.appender = readAudit == ReadAudit.OFF ? null : new AuditAppender(events -> Jdbc.inTransaction(dataSource,
         c -> {
@@ -129,6 +132,7 @@ public final class SecretsVault implements AutoCloseable {
    * @throws VaultConfigurationException if it already exists
    */
   public SecretStore createStore(String namespace, String tenant, StoreOptions options) {
+    checkOpen();
     requireName(namespace, "namespace");
     if (tenant != null) {
       requireName(tenant, "tenant");
@@ -171,6 +175,11 @@ public final class SecretsVault implements AutoCloseable {
    * @throws SecretStoreNotFoundException if it was not created
    */
   public SecretStore store(String namespace, String tenant) {
+    checkOpen();
+    requireName(namespace, "namespace");
+    if (tenant != null) {
+      requireName(tenant, "tenant");
+    }
     return new SecretStore(this, meta(namespace, tenant), "anonymous", null);
   }
 
@@ -233,6 +242,7 @@ public final class SecretsVault implements AutoCloseable {
    * and DYNAMIC_REVOKED. Looks at up to 10,000 expired entries per call: call it regularly.
    */
   public MaintenanceReport cleanupExpired(Duration retention) {
+    requireRetention(retention, "cleanupExpired");
     long now = now().toEpochMilli();
     long cutoff = now - retention.toMillis();
     List<Object[]> due = call("find expired", c -> {
@@ -399,6 +409,7 @@ public final class SecretsVault implements AutoCloseable {
    * }</pre>
    */
   public RotationResult rewrap(Rewrapper.Builder rewrapper) {
+    checkOpen();
     RotationResult r = rewrapper.tables(encryptedTables()).build().run();
     long scanned = 0;
     long rewrapped = 0;
@@ -475,6 +486,7 @@ public final class SecretsVault implements AutoCloseable {
    * only where the same keys are loaded.
    */
   public BackupReport exportStore(String namespace, String tenant, Path file) {
+    checkOpen();
     StoreMeta m = meta(namespace, tenant);
     long[] counts = new long[2];
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -548,6 +560,7 @@ public final class SecretsVault implements AutoCloseable {
    * {@code dryRun} nothing is written: the report says what an import would do.
    */
   public BackupReport importStore(Path file, boolean dryRun) {
+    checkOpen();
     List<JsonObject> rows = new ArrayList<>();
     JsonObject head;
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -608,6 +621,20 @@ public final class SecretsVault implements AutoCloseable {
       m = meta(ns, tenant);
     }
     StoreMeta target = m;
+    try {
+      importRows(rows, target, tenant, ns, report);
+    } catch (SecretsStorageException e) {
+      if (e.getCause() instanceof SQLException && Jdbc.isDuplicateKey((SQLException) e.getCause())) {
+        throw new VaultConfigurationException("The " + target.describe() + " already holds entries (or versions)"
+            + " with names of the export: import into another namespace, or remove them first (nothing was"
+            + " imported)", e.getCause());
+      }
+      throw e;
+    }
+    return report;
+  }
+
+  private void importRows(List<JsonObject> rows, StoreMeta target, String tenant, String ns, BackupReport report) {
     tx("import", x -> {
       try (PreparedStatement pe = x.prepareStatement("INSERT INTO " + tables.entry + " (store_id, name_key, version,"
           + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator)"
@@ -646,7 +673,6 @@ public final class SecretsVault implements AutoCloseable {
           Status.OK.name(), report.entries() + " entries, " + report.versions() + " versions")));
       return null;
     });
-    return report;
   }
 
   private static String str(JsonObject o, String k) {
@@ -662,14 +688,58 @@ public final class SecretsVault implements AutoCloseable {
     return call("list audit events", c -> audit.list(c, query));
   }
 
-  /** Checks the whole audit hash chain: every event unchanged, none removed or inserted. */
+  /**
+   * Checks the whole audit chain: every event unchanged, none removed or inserted, every event since
+   * the chain was keyed authenticated by its MAC under a key of this vault's keyring, and the head row
+   * authenticated too. Someone with write access to the tables but not the keys cannot recompute it.
+   * What it cannot show (removal of the newest events together with a rollback of the head row to an
+   * earlier state) is shown by {@link #verifyAuditChain(AuditAnchor)} with an anchor kept elsewhere.
+   * Events written before the upgrade that keyed the chain are checked by hash only and counted in
+   * {@link ChainCheck#legacyEvents()}.
+   */
   public ChainCheck verifyAuditChain() {
     flushAudit();
     return call("verify audit chain", audit::verify);
   }
 
-  /** Deletes audit events older than {@code retention}; the remaining chain still verifies. */
+  /**
+   * As {@link #verifyAuditChain()}, and also checks the chain against an anchor taken earlier with
+   * {@link #auditAnchor()} and kept outside the database: the chain must still reach the anchor's event
+   * and that event must still carry the anchor's MAC. An anchor older than the audit retention
+   * ({@link #purgeAuditEvents}) can no longer be checked and is reported as such.
+   */
+  public ChainCheck verifyAuditChain(AuditAnchor anchor) {
+    Objects.requireNonNull(anchor, "anchor");
+    flushAudit();
+    return call("verify audit chain", c -> audit.verify(c, anchor));
+  }
+
+  /**
+   * The operator's anchor of the audit chain now: the newest event's sequence number and MAC. Keep it
+   * outside the database (it is not secret) and check it later with
+   * {@link #verifyAuditChain(AuditAnchor)}.
+   *
+   * @throws VaultConfigurationException when the chain has no keyed event yet (append one first: any
+   *     audited operation does)
+   */
+  public AuditAnchor auditAnchor() {
+    flushAudit();
+    AuditAnchor a = call("read the audit anchor", audit::anchor);
+    if (a == null) {
+      throw new VaultConfigurationException("The audit chain has no keyed event yet: perform any audited operation"
+          + " (for example createStore), then take the anchor");
+    }
+    return a;
+  }
+
+  /**
+   * Deletes audit events older than {@code retention}; the remaining chain still verifies.
+   *
+   * @throws VaultConfigurationException if {@code retention} is null or negative (a negative one would
+   *     reach into the future and delete recent events)
+   */
   public long purgeAuditEvents(Duration retention) {
+    requireRetention(retention, "purgeAuditEvents");
     long cutoff = now().minus(retention).toEpochMilli();
     return tx("purge audit", x -> audit.purgeBefore(x, cutoff));
   }
@@ -704,6 +774,7 @@ public final class SecretsVault implements AutoCloseable {
    * @throws SecretsAuditException when they could not be committed (the read must not return its value)
    */
   void recordReads(List<AuditLog.Draft> drafts) {
+    checkOpen();
     if (drafts.isEmpty()) {
       return;
     }
@@ -727,6 +798,9 @@ public final class SecretsVault implements AutoCloseable {
       }
     } catch (SQLException | TimeoutException | InterruptedException e) {
       throw auditFailure("the read's result was withheld", e);
+    } catch (IllegalStateException e) {
+      checkOpen(); // closed while this read was under way
+      throw e;
     }
   }
 
@@ -738,6 +812,7 @@ public final class SecretsVault implements AutoCloseable {
    * @throws SecretsAuditException when they could not be appended (they stay queued for a retry)
    */
   public void flushAudit() {
+    checkOpen();
     if (readAudit == ReadAudit.BATCHED) {
       try {
         appender.flush();
@@ -751,7 +826,7 @@ public final class SecretsVault implements AutoCloseable {
     String why;
     if (e instanceof SQLException) {
       why = "Appending read events to the audit log " + tables.audit + " failed (SQLState "
-          + ((SQLException) e).getSQLState() + ")";
+          + ((SQLException) e).getSQLState() + "; " + SqlStates.advice((SQLException) e, tables) + ")";
     } else if (e instanceof TimeoutException) {
       why = "Read events were not committed to the audit log " + tables.audit + " within "
           + readAuditTimeout.toMillis() + " ms (is its head row " + tables.auditHead + " locked, or the database"
@@ -760,16 +835,17 @@ public final class SecretsVault implements AutoCloseable {
       Thread.currentThread().interrupt();
       why = "Interrupted while waiting for read events to be committed to the audit log " + tables.audit;
     }
-    return new SecretsAuditException(why + ": " + consequence + "; check the database and that the secrets"
-        + " changelog was applied", e);
+    return new SecretsAuditException(why + ": " + consequence, e);
   }
 
   /**
-   * Appends queued read events and stops the audit thread; the vault must not be used afterwards
-   * (audited reads then throw {@link IllegalStateException}).
+   * Appends queued read events and stops the audit thread. Afterwards every operation of the vault and
+   * of its store handles (reads, writes, maintenance, audit queries) throws
+   * {@link SecretsVaultClosedException} before touching the database. Closing twice is harmless.
    */
   @Override
   public void close() {
+    closed = true;
     if (appender != null) {
       try {
         appender.close();
@@ -826,6 +902,7 @@ public final class SecretsVault implements AutoCloseable {
 
   /** Runs work on one auto-commit connection; database failures become {@link SecretsStorageException}. */
   <T> T call(String operation, Jdbc.Work<T> work) {
+    checkOpen();
     try (Connection c = dataSource.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
@@ -835,6 +912,7 @@ public final class SecretsVault implements AutoCloseable {
 
   /** Runs work in one transaction (transient conflicts retried). */
   <T> T tx(String operation, Jdbc.Work<T> work) {
+    checkOpen();
     try {
       return Jdbc.inTransaction(dataSource, work);
     } catch (SQLException e) {
@@ -843,14 +921,34 @@ public final class SecretsVault implements AutoCloseable {
   }
 
   private SecretsStorageException storage(String operation, SQLException e) {
-    return new SecretsStorageException("The secrets vault could not " + operation + " (tables " + tables.entry
-        + ", " + tables.audit + "...; SQLState " + e.getSQLState() + "): check the database and that the secrets"
-        + " changelog was applied", e);
+    return new SecretsStorageException("The secrets vault could not " + operation + " (SQLState " + e.getSQLState()
+        + ", vendor code " + e.getErrorCode() + "): " + SqlStates.advice(e, tables), e);
   }
 
-  private static void requireName(String v, String what) {
-    if (v == null || v.isBlank() || v.length() > 200) {
-      throw new VaultConfigurationException("A store " + what + " must be a non-blank name of at most 200 characters");
+  static void requireName(String v, String what) {
+    String problem = Names.problem(v, 200, false);
+    if (problem != null) {
+      throw new InvalidSecretNameException("A store " + what + " must be a non-blank name of at most 200 characters"
+          + " without U+0000 or unpaired surrogates, but " + problem);
+    }
+  }
+
+  private static void requireRetention(Duration retention, String operation) {
+    if (retention == null || retention.isNegative()) {
+      throw new VaultConfigurationException(operation + " needs a retention of zero or more, not " + retention
+          + ": a negative retention would reach into the future and delete recent rows");
+    }
+  }
+
+  /**
+   * Refuses every operation after {@link #close()}.
+   *
+   * @throws SecretsVaultClosedException when the vault was closed
+   */
+  void checkOpen() {
+    if (closed) {
+      throw new SecretsVaultClosedException("This secrets vault was closed: every operation is refused (nothing"
+          + " was read or written); build a new SecretsVault to go on");
     }
   }
 

@@ -20,6 +20,8 @@ class AuditLogTest {
 
   // own tables: these tests tamper with the chain (and repair it)
   private static final String P = "sv_au_";
+  // one keyring for every vault on these tables: the audit chain is keyed by it
+  private static final FieldCipher CIPHER = SecretsTestSupport.cipher();
   private static final String ALL = "dev.fieldvault.testsupport.TestDatabases#all";
 
   private final MutableClock clock = new MutableClock();
@@ -27,7 +29,7 @@ class AuditLogTest {
 
   private SecretsVault vault(Kind kind) throws Exception {
     db = SecretsTestSupport.migrated(kind, P);
-    return SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P).clock(clock).build();
+    return SecretsVault.builder(db.dataSource(), CIPHER).tablePrefix(P).clock(clock).build();
   }
 
   @ParameterizedTest
@@ -117,14 +119,14 @@ class AuditLogTest {
     s.put("b", SecretValue.ofString("v"));
     s.get("a");
     long seq = lastSeq(vault, s.namespace(), AuditAction.CREATED);
-    String columns = "seq, at_ms, principal, tenant, namespace, name, action, outcome, detail, prev_hash, hash";
+    String columns = "seq, at_ms, principal, tenant, namespace, name, action, outcome, detail, prev_hash, hash, mac";
     List<Object> saved = new ArrayList<>();
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM " + P
         + "audit WHERE seq = ?")) {
       ps.setLong(1, seq);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        for (int i = 1; i <= 11; i++) {
+        for (int i = 1; i <= 12; i++) {
           saved.add(rs.getObject(i));
         }
       }
@@ -133,15 +135,15 @@ class AuditLogTest {
     exec("DELETE FROM " + P + "audit WHERE seq = " + seq);
     ChainCheck afterDelete = vault.verifyAuditChain();
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + P + "audit (" + columns
-        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (int i = 0; i < 11; i++) {
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (int i = 0; i < 12; i++) {
         ps.setObject(i + 1, saved.get(i));
       }
       ps.executeUpdate();
     }
     assertThat(vault.verifyAuditChain().intact()).isTrue();
     exec("INSERT INTO " + P + "audit (" + columns + ") VALUES (999999, 0, 'x', NULL, 'n', NULL, 'READ', 'OK', NULL,"
-        + " 'forged', 'forged')");
+        + " 'forged', 'forged', NULL)");
     ChainCheck afterInsert = vault.verifyAuditChain();
     exec("DELETE FROM " + P + "audit WHERE seq = 999999");
 
@@ -175,11 +177,11 @@ class AuditLogTest {
       throws Exception {
     db = SecretsTestSupport.migrated(kind, P);
     String ns = SecretsTestSupport.unique("batched");
-    try (SecretsVault writer = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P)
+    try (SecretsVault writer = SecretsVault.builder(db.dataSource(), CIPHER).tablePrefix(P)
         .clock(clock).build()) {
       writer.createStore(ns, null, StoreOptions.DEFAULT);
     }
-    FieldCipher cipher = SecretsTestSupport.cipher();
+    FieldCipher cipher = CIPHER;
     SecretsVault vault = SecretsVault.builder(db.dataSource(), cipher).tablePrefix(P).clock(clock)
         .readAudit(ReadAudit.BATCHED).build();
     SecretStore s = vault.store(ns).as("reader");

@@ -88,11 +88,14 @@ class ReadmeExamplesTest {
     vault.runDueRotations();                       // rotation policies registered on the builder
     vault.rewrapAll(500);                          // after a key rotation: old-key values to the primary key
     ChainCheck chain = vault.verifyAuditChain();   // tampering with audit history is detected
+    AuditAnchor anchor = vault.auditAnchor();      // keep anchor.toString() outside the database
+    ChainCheck anchored = vault.verifyAuditChain(AuditAnchor.parse(anchor.toString())); // later: also truncation
     vault.purgeAuditEvents(Duration.ofDays(365));  // audit retention; the remaining chain still verifies
     BackupReport exported = vault.exportStore("oauth-tokens", "acme", tmp.resolve("tokens.jsonl"));
     BackupReport check = vault.importStore(tmp.resolve("tokens.jsonl"), true); // dry-run verify
     // --- end
     assertThat(chain.intact()).isTrue();
+    assertThat(anchored.intact()).isTrue();
     assertThat(exported.entries()).isEqualTo(1);
     assertThat(check.failed()).isZero();
   }

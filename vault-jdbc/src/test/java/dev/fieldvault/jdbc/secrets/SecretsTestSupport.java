@@ -64,6 +64,11 @@ final class SecretsTestSupport {
   }
 
   static void migrate(TestDatabase db, String prefix) throws Exception {
+    migrate(db, prefix, 0);
+  }
+
+  /** Applies the first {@code changesets} changesets of the secrets changelog (0: all). */
+  static void migrate(TestDatabase db, String prefix, int changesets) throws Exception {
     try (Connection c = db.connect()) {
       Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
       database.setDatabaseChangeLogTableName(prefix + "databasechangelog");
@@ -71,7 +76,11 @@ final class SecretsTestSupport {
       @SuppressWarnings("deprecation")
       Liquibase lb = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database);
       lb.setChangeLogParameter("fieldvault.secrets.prefix", prefix);
-      lb.update(new Contexts(), new LabelExpression());
+      if (changesets > 0) {
+        lb.update(changesets, new Contexts(), new LabelExpression());
+      } else {
+        lb.update(new Contexts(), new LabelExpression());
+      }
     }
   }
 

@@ -37,6 +37,8 @@ class SyncReadAuditTest {
 
   // own tables: these tests lock the audit head row and fail audit inserts on purpose
   private static final String P = "sv_ga_";
+  // one keyring for every vault on these tables: the audit chain is keyed by it
+  private static final FieldCipher CIPHER = SecretsTestSupport.cipher();
   private static final String ALL = "dev.fieldvault.testsupport.TestDatabases#all";
   private static final String SECRET = "s3cr3t-value-never-shown";
 
@@ -126,7 +128,7 @@ class SyncReadAuditTest {
   @MethodSource(ALL)
   void twoVaultsReadingAndWritingTheSameTables_keepOneGapFreeChain_withExactCounts(Kind kind) throws Exception {
     TestDatabase db = SecretsTestSupport.migrated(kind, P);
-    FieldCipher cipher = SecretsTestSupport.cipher();
+    FieldCipher cipher = CIPHER;
     int threadsPerVault = 3;
     int rounds = 10;
     try (SecretsVault a = SecretsVault.builder(db.dataSource(), cipher).tablePrefix(P).build();
@@ -242,7 +244,7 @@ class SyncReadAuditTest {
   @MethodSource(ALL)
   void close_appendsQueuedBatchedEvents_beforeReturning(Kind kind) throws Exception {
     TestDatabase db = SecretsTestSupport.migrated(kind, P);
-    FieldCipher cipher = SecretsTestSupport.cipher();
+    FieldCipher cipher = CIPHER;
     String ns = SecretsTestSupport.unique("close-batched");
     SecretsVault vault = vault(db.dataSource(), cipher).readAudit(ReadAudit.BATCHED).build();
     SecretStore s = vault.createStore(ns, null, StoreOptions.DEFAULT);
@@ -259,7 +261,7 @@ class SyncReadAuditTest {
     SecretsVault reader = vault(db.dataSource(), cipher).build();
     assertThat(reader.auditEvents(AuditQuery.all().namespace(ns, null).action(AuditAction.READ)).items()).hasSize(10);
     assertThat(reader.verifyAuditChain().intact()).isTrue();
-    assertThatThrownBy(() -> s.get("k")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> s.get("k")).isInstanceOf(SecretsVaultClosedException.class).hasMessageContaining("closed");
   }
 
   @ParameterizedTest
@@ -288,13 +290,13 @@ class SyncReadAuditTest {
 
     assertThat(readEvents(db, ns))
         .isEqualTo(4);
-    assertThatThrownBy(() -> s.get("k")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> s.get("k")).isInstanceOf(SecretsVaultClosedException.class);
   }
 
   // ---------------------------------------------------------------------------------------------
 
   private static SecretsVault.Builder vault(DataSource ds) {
-    return vault(ds, SecretsTestSupport.cipher());
+    return vault(ds, CIPHER);
   }
 
   private static SecretsVault.Builder vault(DataSource ds, FieldCipher cipher) {

@@ -62,8 +62,7 @@ public final class Jdbc {
 
   /** A unique or primary key violation. */
   public static boolean isDuplicateKey(SQLException e) {
-    String state = e.getSQLState();
-    return state != null && state.startsWith("23");
+    return SqlStates.kind(e) == SqlStates.Kind.DUPLICATE_KEY;
   }
 
   private static void rollbackQuietly(Connection c, Throwable cause) {
