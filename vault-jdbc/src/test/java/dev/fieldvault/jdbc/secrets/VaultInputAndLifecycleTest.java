@@ -180,7 +180,9 @@ class VaultInputAndLifecycleTest {
   @EnumSource(value = Kind.class, names = {"POSTGRES", "MARIADB"})
   void missingPrivilege_advisesAGrant_notTheChangelog(Kind kind) throws Exception {
     db = SecretsTestSupport.migrated(kind, P);
-    String user = "fv_secrets_ro";
+    // a login role is shared by every database of the server: one per database, so that runs on two
+    // databases of one server (e.g. a developer's and CI's) never hold objects of each other's role
+    String user = "fv_secrets_ro_" + databaseName(kind).replaceAll("[^A-Za-z0-9_]", "_").toLowerCase(java.util.Locale.ROOT);
     if (kind == Kind.POSTGRES) {
       exec("DROP OWNED BY " + user, true);
       exec("DROP ROLE IF EXISTS " + user, false);
@@ -246,6 +248,14 @@ class VaultInputAndLifecycleTest {
         .hasMessageContaining("lacks a privilege")
         .hasMessageContaining("grant")
         .hasMessageNotContaining("changelog");
+  }
+
+  private String databaseName(Kind kind) throws Exception {
+    String sql = kind == Kind.POSTGRES ? "SELECT current_database()" : "SELECT DATABASE()";
+    try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private long count(String sql) throws Exception {
