@@ -86,7 +86,10 @@ public final class KmsKeys implements AutoCloseable {
           + meta.keyStateAsString() + ", not Enabled: enable it (or cancel its deletion) to load or save"
           + " the keysets it protects", null);
     }
-    if (meta.keyUsage() != KeyUsageType.ENCRYPT_DECRYPT || !"SYMMETRIC_DEFAULT".equals(meta.keySpecAsString())) {
+    // a field the server leaves out is not held against the key: Encrypt would refuse a wrong key anyway
+    boolean usageOk = meta.keyUsageAsString() == null || meta.keyUsage() == KeyUsageType.ENCRYPT_DECRYPT;
+    boolean specOk = meta.keySpecAsString() == null || "SYMMETRIC_DEFAULT".equals(meta.keySpecAsString());
+    if (!usageOk || !specOk) {
       throw new VaultConfigurationException("The AWS KMS key " + key.uri() + " is a " + meta.keySpecAsString()
           + " key for " + meta.keyUsageAsString() + ": a key-encryption key must be a symmetric encryption"
           + " key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT)");
