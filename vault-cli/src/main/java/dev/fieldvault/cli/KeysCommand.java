@@ -326,19 +326,21 @@ final class KeysCommand implements Runnable {
   }
 
   @Command(name = "rotate-kek", mixinStandardHelpOptions = true,
-      description = "Re-encrypt the keyset file under a new KEK (its keys and all data stay as they are).")
+      description = "Re-encrypt the keyset file, or every keyset in the key store table, under a new KEK (a master"
+          + " secret or a KMS key, in either direction); its keys and all data stay as they are.")
   static final class RotateKek extends KeysetFileCommand {
-    @Option(names = "--new-master-secret-env", required = true, paramLabel = "VAR",
+    @Option(names = "--new-master-secret-env", paramLabel = "VAR",
         description = "Environment variable holding the new master secret.")
     String newSecretEnv;
 
+    @Option(names = "--new-kek", paramLabel = "URI",
+        description = "The new KEK as a KMS key URI, e.g. aws-kms://arn:aws:kms:<region>:<account>:key/<id>"
+            + " (same endpoint and region options as --kek).")
+    String newKekUri;
+
     @Override
     public Integer call() {
-      String secret = keys.root.env.apply(newSecretEnv);
-      if (secret == null || secret.isBlank()) {
-        throw new CliException(newSecretEnv + " is not set: it must hold the new master secret");
-      }
-      KeyEncryptionKey newKek = dev.fieldvault.keys.KeyEncryptionKeys.fromMasterSecret(secret);
+      KeyEncryptionKey newKek = newKek();
       if (inDatabase()) {
         int n = store().rotateKek(newKek);
         out().println("re-encrypted " + n + " keyset(s) in " + where() + " from KEK " + kek().id() + " to "
@@ -349,6 +351,20 @@ final class KeysCommand implements Runnable {
       KeysetSources.encryptedFile(file, newKek).store(ks);
       out().println("re-encrypted " + file + " from KEK " + kek().id() + " to " + newKek.id());
       return 0;
+    }
+
+    private KeyEncryptionKey newKek() {
+      if ((newSecretEnv == null) == (newKekUri == null)) {
+        throw new CliException("name the new KEK: --new-master-secret-env VAR or --new-kek URI (one of them)");
+      }
+      if (newKekUri != null) {
+        return (kek == null ? new KekOptions() : kek).kms(newKekUri, keys.root.env);
+      }
+      String secret = keys.root.env.apply(newSecretEnv);
+      if (secret == null || secret.isBlank()) {
+        throw new CliException(newSecretEnv + " is not set: it must hold the new master secret");
+      }
+      return dev.fieldvault.keys.KeyEncryptionKeys.fromMasterSecret(secret);
     }
   }
 }
