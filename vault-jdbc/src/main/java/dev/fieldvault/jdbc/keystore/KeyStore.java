@@ -247,42 +247,63 @@ public final class KeyStore {
     return update(name, ks -> ks.withMinimumDecryptOrdinal(ordinal));
   }
 
+  /** How many keysets {@link #rotateKek(KeyEncryptionKey)} re-encrypts at once (KMS round trips overlap). */
+  public static final int DEFAULT_KEK_ROTATION_PARALLELISM = 16;
+
   /**
    * Re-encrypts every stored keyset under {@code newKek}, in one transaction; touches no data row
    * and no key: O(number of keysets). Keysets already under {@code newKek} are left as they are, so
-   * running it again is harmless. This store's KEK must open the others.
+   * running it again is harmless. This store's KEK must open the others. With a KMS KEK each keyset
+   * costs one Decrypt and one Encrypt call; {@value #DEFAULT_KEK_ROTATION_PARALLELISM} keysets are
+   * re-encrypted at a time so that the KMS round trips overlap.
    *
    * @return the number of keysets re-encrypted; use {@link #withKek(KeyEncryptionKey)} afterwards
    */
   public int rotateKek(KeyEncryptionKey newKek) {
+    return rotateKek(newKek, DEFAULT_KEK_ROTATION_PARALLELISM);
+  }
+
+  /**
+   * As {@link #rotateKek(KeyEncryptionKey)}, re-encrypting up to {@code parallelism} keysets at a time
+   * (1: one after the other). If any keyset fails (a KMS error, a document the old KEK does not open),
+   * nothing is written and that failure is thrown.
+   */
+  public int rotateKek(KeyEncryptionKey newKek, int parallelism) {
     Objects.requireNonNull(newKek, "newKek");
+    if (parallelism < 1 || parallelism > 256) {
+      throw new VaultConfigurationException("The KEK rotation parallelism must be between 1 and 256, not " + parallelism);
+    }
     String select = "SELECT name, version, kek_id, document FROM " + tables.keyset() + " ORDER BY name FOR UPDATE";
     String update = "UPDATE " + tables.keyset() + " SET document = ?, kek_id = ?, updated_at = ?"
         + " WHERE name = ? AND version = ?";
-    int changed = 0;
+    int changed;
     try (Connection c = dataSource.getConnection()) {
       boolean auto = c.getAutoCommit();
       c.setAutoCommit(false);
-      try (PreparedStatement sel = c.prepareStatement(select); PreparedStatement upd = c.prepareStatement(update);
-          ResultSet rs = sel.executeQuery()) {
-        while (rs.next()) {
-          String name = rs.getString(1);
-          if (newKek.id().equals(rs.getString(3))) {
-            continue;
+      try (PreparedStatement sel = c.prepareStatement(select); PreparedStatement upd = c.prepareStatement(update)) {
+        List<String[]> rows = new ArrayList<>();
+        try (ResultSet rs = sel.executeQuery()) {
+          while (rs.next()) {
+            if (!newKek.id().equals(rs.getString(3))) {
+              rows.add(new String[] {rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(4)});
+            }
           }
-          VaultKeyset ks = VaultKeyset.fromEncryptedJson(rs.getString(4), kek);
-          upd.setString(1, ks.toEncryptedJson(newKek));
-          upd.setString(2, newKek.id());
-          upd.setLong(3, System.currentTimeMillis());
-          upd.setString(4, name);
-          upd.setLong(5, rs.getLong(2));
-          upd.addBatch();
-          changed++;
         }
-        if (changed > 0) {
+        List<String> documents = rewrap(rows, newKek, parallelism);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < rows.size(); i++) {
+          upd.setString(1, documents.get(i));
+          upd.setString(2, newKek.id());
+          upd.setLong(3, now);
+          upd.setString(4, rows.get(i)[0]);
+          upd.setLong(5, Long.parseLong(rows.get(i)[1]));
+          upd.addBatch();
+        }
+        if (!rows.isEmpty()) {
           upd.executeBatch();
         }
         c.commit();
+        changed = rows.size();
       } catch (RuntimeException | SQLException e) {
         c.rollback();
         throw e;
@@ -294,6 +315,45 @@ public final class KeyStore {
     }
     LOG.info("KEK rotation: {} keysets re-encrypted from '{}' to '{}'", changed, kek.id(), newKek.id());
     return changed;
+  }
+
+  /** The documents of {@code rows} (name, version, document) re-encrypted under {@code newKek}, in order. */
+  private List<String> rewrap(List<String[]> rows, KeyEncryptionKey newKek, int parallelism) {
+    java.util.function.Function<String[], String> one =
+        row -> VaultKeyset.fromEncryptedJson(row[2], kek).toEncryptedJson(newKek);
+    List<String> out = new ArrayList<>(rows.size());
+    int threads = Math.min(parallelism, rows.size() / 4);
+    if (threads <= 1) {
+      for (String[] row : rows) {
+        out.add(one.apply(row));
+      }
+      return out;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "fieldvault-kek-rotation");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<String>> futures = new ArrayList<>(rows.size());
+      for (String[] row : rows) {
+        futures.add(pool.submit(() -> one.apply(row)));
+      }
+      for (java.util.concurrent.Future<String> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw new IllegalStateException("KEK rotation failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("KEK rotation interrupted; nothing was written", e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private boolean exists(Connection c, String name) throws SQLException {

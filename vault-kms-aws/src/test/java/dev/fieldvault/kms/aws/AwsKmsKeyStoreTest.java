@@ -160,7 +160,45 @@ class AwsKmsKeyStoreTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void kekRotation_failingForOneKeysetMidway_writesNothing_andTheTypedErrorReachesTheCaller(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    try (KmsFaultProxy proxy = new KmsFaultProxy(moto.server.endpoint());
+        AwsKmsClient kms = MotoKms.client(proxy.endpoint())) {
+      KeyEncryptionKey a = kms.keyEncryptionKey(moto.createKey());
+      KeyEncryptionKey b = kms.keyEncryptionKey(moto.createKey());
+      KeyStore store = fresh(db, "kms_half", a);
+      for (int i = 0; i < 40; i++) {
+        store.insert(VaultKeyset.generate(String.format("kmshalf-%02d", i), KeyPurpose.AEAD));
+      }
+      Map<String, String> documentsBefore = documents(db, store);
+      proxy.fail("Encrypt", 1, 400, "AccessDeniedException");
+
+      assertThatThrownBy(() -> store.rotateKek(b)).isInstanceOf(AwsKmsAccessDeniedException.class)
+          .hasMessageContaining(b.id().substring("kms:".length()));
+
+      assertThat(documents(db, store)).isEqualTo(documentsBefore);
+      assertThat(kekIds(db, store)).containsOnly(a.id());
+      assertThat(store.rotateKek(b, 1)).isEqualTo(40);
+      assertThat(kekIds(db, store)).containsOnly(b.id());
+      drop(db, store);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
+
+  private static Map<String, String> documents(TestDatabase db, KeyStore store) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name, document FROM " + store.tables().keyset())) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return out;
+  }
 
   private static KeyStore fresh(TestDatabase db, String name, KeyEncryptionKey kek) throws Exception {
     VaultTables tables = VaultTables.withPrefix(name + "_fv_");
