@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +30,11 @@ final class KmsFaultProxy implements AutoCloseable {
       "upgrade", "transfer-encoding");
 
   private final HttpServer server;
+  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "kms-fault-proxy");
+    t.setDaemon(true);
+    return t;
+  });
   private final URI target;
   private final HttpClient http = HttpClient.newHttpClient();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
@@ -37,6 +44,7 @@ final class KmsFaultProxy implements AutoCloseable {
     this.target = target;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
+    server.setExecutor(pool);
     server.start();
   }
 
@@ -110,5 +118,6 @@ final class KmsFaultProxy implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    pool.shutdownNow();
   }
 }

@@ -50,7 +50,10 @@ final class MotoKms implements AutoCloseable {
     return admin;
   }
 
-  /** A FieldVault client on this server with fast retries (the tests stop the server). */
+  /**
+   * A FieldVault client on this server with fast retries (the tests stop the server) and a generous
+   * call timeout (a loaded machine makes moto slow).
+   */
   AwsKmsClient client() {
     return client(server.endpoint());
   }
@@ -58,7 +61,7 @@ final class MotoKms implements AutoCloseable {
   static AwsKmsClient client(URI endpoint) {
     return AwsKmsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
         .maxAttempts(3).backoff(Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(200))
-        .timeouts(Duration.ofMillis(500), Duration.ofSeconds(10)).build();
+        .timeouts(Duration.ofSeconds(1), Duration.ofSeconds(60)).build();
   }
 
   @Override
