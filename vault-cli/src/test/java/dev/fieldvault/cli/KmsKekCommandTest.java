@@ -8,7 +8,6 @@ import dev.fieldvault.testsupport.TestDatabases.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +30,11 @@ class KmsKekCommandTest {
   @TempDir
   Path dir;
 
-  @BeforeAll
-  static void startMoto() {
+  /** Started by the first test that needs it, so that each test reports a skip with its message. */
+  private static synchronized void startMoto() {
+    if (moto != null) {
+      return;
+    }
     moto = MotoServer.start();
     admin = KmsClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
@@ -51,6 +53,7 @@ class KmsKekCommandTest {
 
   @BeforeEach
   void awsEnvironment() {
+    startMoto();
     cli.env.put("AWS_ACCESS_KEY_ID", "testing");
     cli.env.put("AWS_SECRET_ACCESS_KEY", "testing");
     cli.env.put("AWS_ENDPOINT_URL_KMS", moto.endpoint().toString());

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,9 +40,12 @@ class AwsKmsKeyStoreTest {
       KeyEncryptionKeys.fromMasterSecret("Xk3m9QpR7tV2wZ5yB8dF1gH4jL6nP0sU3vW6xY9z");
   private static MotoKms moto;
 
-  @BeforeAll
-  static void startMoto() {
-    moto = MotoKms.start();
+  /** Started by the first test that needs it, so that each test reports a skip with its message. */
+  private static synchronized MotoKms moto() {
+    if (moto == null) {
+      moto = MotoKms.start();
+    }
+    return moto;
   }
 
   @AfterAll
@@ -58,9 +60,9 @@ class AwsKmsKeyStoreTest {
   void kekRotation_betweenTwoKmsKeys_rewrapsEveryStoredKeyset_andTouchesNoDataRow(TestDatabases.Kind kind)
       throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (AwsKmsClient kms = moto.client()) {
-      KeyEncryptionKey a = kms.keyEncryptionKey(moto.createKey());
-      KeyEncryptionKey b = kms.keyEncryptionKey(moto.createKey());
+    try (AwsKmsClient kms = moto().client()) {
+      KeyEncryptionKey a = kms.keyEncryptionKey(moto().createKey());
+      KeyEncryptionKey b = kms.keyEncryptionKey(moto().createKey());
       KeyStore store = fresh(db, "kms_rot", a);
       store.insert(VaultKeyset.generate("kmsrot-aead", KeyPurpose.AEAD));
       store.insert(VaultKeyset.generate("kmsrot-daead", KeyPurpose.DETERMINISTIC_AEAD));
@@ -87,8 +89,8 @@ class AwsKmsKeyStoreTest {
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void kekRotation_fromMasterSecretToKmsKey_andBack_keepsKeysAndData(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (AwsKmsClient kms = moto.client()) {
-      KeyEncryptionKey k = kms.keyEncryptionKey(moto.createKey());
+    try (AwsKmsClient kms = moto().client()) {
+      KeyEncryptionKey k = kms.keyEncryptionKey(moto().createKey());
       KeyStore store = fresh(db, "kms_ms", SECRET);
       VaultKeyset original = VaultKeyset.generate("kmsms-aead", KeyPurpose.AEAD).rotate();
       store.insert(original);
@@ -165,10 +167,10 @@ class AwsKmsKeyStoreTest {
   void kekRotation_failingForOneKeysetMidway_writesNothing_andTheTypedErrorReachesTheCaller(TestDatabases.Kind kind)
       throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (KmsFaultProxy proxy = new KmsFaultProxy(moto.server.endpoint());
+    try (KmsFaultProxy proxy = new KmsFaultProxy(moto().server.endpoint());
         AwsKmsClient kms = MotoKms.client(proxy.endpoint())) {
-      KeyEncryptionKey a = kms.keyEncryptionKey(moto.createKey());
-      KeyEncryptionKey b = kms.keyEncryptionKey(moto.createKey());
+      KeyEncryptionKey a = kms.keyEncryptionKey(moto().createKey());
+      KeyEncryptionKey b = kms.keyEncryptionKey(moto().createKey());
       KeyStore store = fresh(db, "kms_half", a);
       for (int i = 0; i < 40; i++) {
         store.insert(VaultKeyset.generate(String.format("kmshalf-%02d", i), KeyPurpose.AEAD));
