@@ -47,6 +47,7 @@ public final class KmsKeys implements AutoCloseable {
   private final Settings settings;
   private final Map<String, KmsClient> clients = new ConcurrentHashMap<>();
   private final Map<String, Boolean> verified = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   public KmsKeys(Settings settings) {
     this.settings = settings;
@@ -129,7 +130,9 @@ public final class KmsKeys implements AutoCloseable {
           || code.contains("NotAuthorized")) {
         return new AwsKmsAccessDeniedException(key.uri(), where + " was denied (" + code + "): grant the"
             + " credentials in use kms:Encrypt, kms:Decrypt and kms:DescribeKey on this key (IAM policy and key"
-            + " policy), and check that they are valid and not expired", e);
+            + " policy), and check that they are valid and not expired"
+            + ("DescribeKey".equals(operation) ? " (or turn the key check off: AwsKmsClient.Builder.verifyKeys(false))"
+                : ""), e);
       }
       if (s.isThrottlingException() || s.statusCode() >= 500 || s.retryable()) {
         return new AwsKmsUnavailableException(key.uri(), where + " failed after the configured retries ("
@@ -152,6 +155,9 @@ public final class KmsKeys implements AutoCloseable {
   }
 
   private KmsClient client(KeyUri key) {
+    if (closed) {
+      throw new VaultConfigurationException("This AwsKmsClient is closed: build a new one to load or save keysets");
+    }
     String region = key.region() != null ? key.region() : settings.region();
     return clients.computeIfAbsent(region == null ? "" : region, r -> build(key, r));
   }
@@ -187,6 +193,7 @@ public final class KmsKeys implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     clients.values().forEach(KmsClient::close);
     clients.clear();
   }
