@@ -31,4 +31,12 @@ public interface KeyEncryptionKey {
   default Aead aeadForKeyset(String keysetName) {
     return aead();
   }
+
+  /**
+   * Whether a document stored under the KEK id {@code storedKekId} is opened by this KEK. The default
+   * is {@code id().equals(storedKekId)}; a {@link BranchKey} also opens what its earlier versions wrapped.
+   */
+  default boolean opens(String storedKekId) {
+    return id().equals(storedKekId);
+  }
 }

@@ -259,7 +259,7 @@ public final class VaultKeyset {
       throw new VaultConfigurationException("Keyset '" + name + "' is stored as insecure plaintext;"
           + " load it with KeysetSources.insecurePlaintextFile (development only) and save it encrypted");
     }
-    if (!storedKek.equals(kek.id())) {
+    if (!kek.opens(storedKek)) {
       throw new WrongKeyEncryptionKeyException("Keyset '" + name + "' was encrypted under KEK '" + storedKek
           + "' but the configured KEK is '" + kek.id() + "': configure the master secret, master keyset"
           + " or KMS key it was saved with (or rotate the KEK with the old one first)");

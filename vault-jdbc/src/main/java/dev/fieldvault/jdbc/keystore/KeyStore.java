@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc.keystore;
 
+import dev.fieldvault.keys.BranchKey;
 import dev.fieldvault.keys.KeyEncryptionKey;
 import dev.fieldvault.keys.KeyInfo;
 import dev.fieldvault.keys.KeyUnavailableException;
@@ -42,6 +43,9 @@ public final class KeyStore {
   private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
   private static final String ACTIVE = "ACTIVE";
 
+  /** The {@code purpose} of a branch key's row in the key store table (it is not a data keyset). */
+  public static final String BRANCH_KEY_PURPOSE = "BRANCH_KEY";
+
   private final DataSource dataSource;
   private final KeyEncryptionKey kek;
   private final VaultTables tables;
@@ -60,6 +64,27 @@ public final class KeyStore {
   /** A store in the key store table of {@code tables}. */
   public static KeyStore create(DataSource dataSource, KeyEncryptionKey kek, VaultTables tables) {
     return new KeyStore(dataSource, kek, tables);
+  }
+
+  /**
+   * A hierarchical store: its data keysets are wrapped by the branch key {@code branchKeyName}, stored
+   * in the same table and wrapped by {@code wrappingKek} (a KMS key, a master secret or a local master
+   * keyset). The branch key is unwrapped here, once: one call to {@code wrappingKek} (one KMS Decrypt),
+   * whatever the number of keysets; loading keysets afterwards makes no KEK call. Create the branch
+   * key with {@link #moveToBranchKey}.
+   *
+   * @throws KeyUnavailableException if no such branch key is stored, or (a KMS-specific subclass) if
+   *     the wrapping KEK cannot be used; {@link dev.fieldvault.keys.WrongKeyEncryptionKeyException} if
+   *     it is wrapped by another KEK
+   */
+  public static KeyStore hierarchical(DataSource dataSource, VaultTables tables, String branchKeyName,
+      KeyEncryptionKey wrappingKek) {
+    Objects.requireNonNull(branchKeyName, "branchKeyName");
+    Objects.requireNonNull(wrappingKek, "wrappingKek");
+    KeyStore reader = new KeyStore(dataSource, wrappingKek, tables);
+    BranchKey branchKey = reader.readBranchKey(branchKeyName, wrappingKek);
+    KeyStore store = new KeyStore(dataSource, wrappingKek, tables);
+    return store.withKek(new BranchKeyHolder(store, branchKeyName, wrappingKek, branchKey));
   }
 
   /** The same table under another KEK (after {@link #rotateKek}). */
@@ -160,10 +185,11 @@ public final class KeyStore {
     }
   }
 
-  /** The names of every stored keyset, in name order. */
+  /** The names of every stored data keyset, in name order (branch keys are not listed). */
   public List<String> names() {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT name FROM " + tables.keyset() + " ORDER BY name");
+        PreparedStatement ps = c.prepareStatement("SELECT name FROM " + tables.keyset()
+            + " WHERE purpose <> '" + BRANCH_KEY_PURPOSE + "' ORDER BY name");
         ResultSet rs = ps.executeQuery()) {
       List<String> out = new ArrayList<>();
       while (rs.next()) {
@@ -270,40 +296,14 @@ public final class KeyStore {
    */
   public int rotateKek(KeyEncryptionKey newKek, int parallelism) {
     Objects.requireNonNull(newKek, "newKek");
-    if (parallelism < 1 || parallelism > 256) {
-      throw new VaultConfigurationException("The KEK rotation parallelism must be between 1 and 256, not " + parallelism);
-    }
-    String select = "SELECT name, version, kek_id, document FROM " + tables.keyset() + " ORDER BY name FOR UPDATE";
-    String update = "UPDATE " + tables.keyset() + " SET document = ?, kek_id = ?, updated_at = ?"
-        + " WHERE name = ? AND version = ?";
+    requireParallelism(parallelism);
     int changed;
     try (Connection c = dataSource.getConnection()) {
       boolean auto = c.getAutoCommit();
       c.setAutoCommit(false);
-      try (PreparedStatement sel = c.prepareStatement(select); PreparedStatement upd = c.prepareStatement(update)) {
-        List<String[]> rows = new ArrayList<>();
-        try (ResultSet rs = sel.executeQuery()) {
-          while (rs.next()) {
-            if (!newKek.id().equals(rs.getString(3))) {
-              rows.add(new String[] {rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(4)});
-            }
-          }
-        }
-        List<String> documents = rewrap(rows, newKek, parallelism);
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < rows.size(); i++) {
-          upd.setString(1, documents.get(i));
-          upd.setString(2, newKek.id());
-          upd.setLong(3, now);
-          upd.setString(4, rows.get(i)[0]);
-          upd.setLong(5, Long.parseLong(rows.get(i)[1]));
-          upd.addBatch();
-        }
-        if (!rows.isEmpty()) {
-          upd.executeBatch();
-        }
+      try {
+        changed = rotateKekIn(c, newKek, parallelism);
         c.commit();
-        changed = rows.size();
       } catch (RuntimeException | SQLException e) {
         c.rollback();
         throw e;
@@ -315,6 +315,44 @@ public final class KeyStore {
     }
     LOG.info("KEK rotation: {} keysets re-encrypted from '{}' to '{}'", changed, kek.id(), newKek.id());
     return changed;
+  }
+
+  private static void requireParallelism(int parallelism) {
+    if (parallelism < 1 || parallelism > 256) {
+      throw new VaultConfigurationException("The KEK rotation parallelism must be between 1 and 256, not " + parallelism);
+    }
+  }
+
+  /** Re-encrypts the data keysets not yet under {@code newKek}, inside the caller's transaction. */
+  private int rotateKekIn(Connection c, KeyEncryptionKey newKek, int parallelism) throws SQLException {
+    String select = "SELECT name, version, kek_id, document FROM " + tables.keyset()
+        + " WHERE purpose <> '" + BRANCH_KEY_PURPOSE + "' ORDER BY name FOR UPDATE";
+    String update = "UPDATE " + tables.keyset() + " SET document = ?, kek_id = ?, updated_at = ?"
+        + " WHERE name = ? AND version = ?";
+    try (PreparedStatement sel = c.prepareStatement(select); PreparedStatement upd = c.prepareStatement(update)) {
+      List<String[]> rows = new ArrayList<>();
+      try (ResultSet rs = sel.executeQuery()) {
+        while (rs.next()) {
+          if (!newKek.id().equals(rs.getString(3))) {
+            rows.add(new String[] {rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(4)});
+          }
+        }
+      }
+      List<String> documents = rewrap(rows, newKek, parallelism);
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < rows.size(); i++) {
+        upd.setString(1, documents.get(i));
+        upd.setString(2, newKek.id());
+        upd.setLong(3, now);
+        upd.setString(4, rows.get(i)[0]);
+        upd.setLong(5, Long.parseLong(rows.get(i)[1]));
+        upd.addBatch();
+      }
+      if (!rows.isEmpty()) {
+        upd.executeBatch();
+      }
+      return rows.size();
+    }
   }
 
   /** The documents of {@code rows} (name, version, document) re-encrypted under {@code newKek}, in order. */
@@ -354,6 +392,198 @@ public final class KeyStore {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Hierarchical mode: a branch key between the KMS key and the data keysets
+
+  /**
+   * Moves every data keyset from this store's KEK to a branch key: creates the branch key
+   * {@code branchKeyName} (a new random AES-256-GCM key, wrapped by {@code wrappingKek}) unless it is
+   * stored already, then rewraps the keysets under it (each one call to this store's KEK to unwrap).
+   * No data row and no data key changes.
+   *
+   * @return the hierarchical store on that branch key
+   */
+  public KeyStore moveToBranchKey(String branchKeyName, KeyEncryptionKey wrappingKek) {
+    if (kek instanceof BranchKeyHolder) {
+      throw new VaultConfigurationException("This key store already uses branch key '"
+          + ((BranchKeyHolder) kek).name() + "': rotate it with rotateBranchKey(), or its KMS key with"
+          + " rotateBranchKeyKek()");
+    }
+    if (findBranchKeyDocument(branchKeyName).isEmpty()) {
+      insertBranchKey(BranchKey.generate(branchKeyName), wrappingKek);
+    }
+    KeyStore next = hierarchical(dataSource, tables, branchKeyName, wrappingKek);
+    int n = rotateKek(next.kek);
+    LOG.info("Moved {} keysets to branch key '{}' (wrapped by '{}')", n, branchKeyName, wrappingKek.id());
+    return next;
+  }
+
+  /**
+   * Rotates the KMS key (or master secret) that wraps this hierarchical store's branch key: the
+   * branch key is unwrapped with the current wrapping KEK and wrapped with {@code newWrappingKek}, so
+   * two KEK calls in all; no data keyset and no data row is touched.
+   *
+   * @return the store with the same branch key, now wrapped by {@code newWrappingKek}
+   * @throws ConcurrentKeysetChangeException if another instance changed the branch key meanwhile
+   */
+  public KeyStore rotateBranchKeyKek(KeyEncryptionKey newWrappingKek) {
+    Objects.requireNonNull(newWrappingKek, "newWrappingKek");
+    BranchKeyHolder holder = requireHierarchical("rotateBranchKeyKek");
+    String[] row = branchKeyRow(holder.name());
+    BranchKey branchKey = BranchKey.fromWrappedJson(row[1], holder.wrappingKek());
+    writeBranchKey(holder.name(), Long.parseLong(row[0]), branchKey.toWrappedJson(newWrappingKek),
+        newWrappingKek.id(), null);
+    LOG.info("Branch key '{}' rewrapped from '{}' to '{}'", holder.name(), holder.wrappingKek().id(),
+        newWrappingKek.id());
+    KeyStore store = new KeyStore(dataSource, newWrappingKek, tables);
+    return store.withKek(new BranchKeyHolder(store, holder.name(), newWrappingKek, branchKey));
+  }
+
+  /**
+   * Rotates the branch key of this hierarchical store: a new random branch key version wraps every
+   * data keyset again, locally (no KMS call per keyset; one KMS call to store the new branch key), and
+   * the old version is dropped, all in one transaction. No data row and no data key changes.
+   *
+   * @return the number of keysets rewrapped
+   */
+  public int rotateBranchKey() {
+    BranchKeyHolder holder = requireHierarchical("rotateBranchKey");
+    BranchKey next = holder.current().rotate();
+    String storedDocument = next.withoutRetiredVersions().toWrappedJson(holder.wrappingKek());
+    int changed;
+    try (Connection c = dataSource.getConnection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        String[] row = branchKeyRow(c, holder.name());
+        changed = rotateKekIn(c, next, DEFAULT_KEK_ROTATION_PARALLELISM);
+        writeBranchKey(holder.name(), Long.parseLong(row[0]), storedDocument, holder.wrappingKek().id(), c);
+        c.commit();
+      } catch (RuntimeException | SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    } catch (SQLException e) {
+      throw storage("rotate branch key '" + holder.name() + "' in", e);
+    }
+    holder.set(next.withoutRetiredVersions());
+    LOG.info("Branch key '{}' rotated to {}: {} keysets rewrapped", holder.name(), next.id(), changed);
+    return changed;
+  }
+
+  /** The name of this store's branch key, if it is hierarchical. */
+  public Optional<String> branchKeyName() {
+    return kek instanceof BranchKeyHolder ? Optional.of(((BranchKeyHolder) kek).name()) : Optional.empty();
+  }
+
+  /** Stores a new branch key, wrapped by {@code wrappingKek}; refused if the name is taken. */
+  void insertBranchKey(BranchKey branchKey, KeyEncryptionKey wrappingKek) {
+    String doc = branchKey.toWrappedJson(wrappingKek);
+    String sql = "INSERT INTO " + tables.keyset()
+        + " (name, purpose, kek_id, version, status, document, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      if (exists(c, branchKey.name())) {
+        throw new VaultConfigurationException("A keyset or branch key named '" + branchKey.name() + "' already"
+            + " exists in " + tables.keyset() + ": choose another branch key name");
+      }
+      ps.setString(1, branchKey.name());
+      ps.setString(2, BRANCH_KEY_PURPOSE);
+      ps.setString(3, wrappingKek.id());
+      ps.setString(4, ACTIVE);
+      ps.setString(5, doc);
+      ps.setLong(6, System.currentTimeMillis());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw storage("insert branch key '" + branchKey.name() + "' into", e);
+    }
+    LOG.info("Stored branch key '{}' wrapped by '{}'", branchKey.name(), wrappingKek.id());
+  }
+
+  /** Reads and unwraps the stored branch key (one call to {@code wrappingKek}). */
+  BranchKey readBranchKey(String name, KeyEncryptionKey wrappingKek) {
+    String doc = findBranchKeyDocument(name).orElseThrow(() -> new KeyUnavailableException("No branch key named '"
+        + name + "' in " + tables.keyset() + ": create it with KeyStore.moveToBranchKey (CLI: keys rotate-kek"
+        + " --new-branch-key), or check the table prefix and the database"));
+    return BranchKey.fromWrappedJson(doc, wrappingKek);
+  }
+
+  private Optional<String> findBranchKeyDocument(String name) {
+    try (Connection c = dataSource.getConnection()) {
+      String[] row = findBranchKeyRow(c, name);
+      return Optional.ofNullable(row == null ? null : row[1]);
+    } catch (SQLException e) {
+      throw storage("read branch key '" + name + "' from", e);
+    }
+  }
+
+  private String[] branchKeyRow(String name) {
+    try (Connection c = dataSource.getConnection()) {
+      return branchKeyRow(c, name);
+    } catch (SQLException e) {
+      throw storage("read branch key '" + name + "' from", e);
+    }
+  }
+
+  private String[] branchKeyRow(Connection c, String name) throws SQLException {
+    String[] row = findBranchKeyRow(c, name);
+    if (row == null) {
+      throw new KeyUnavailableException("No branch key named '" + name + "' in " + tables.keyset());
+    }
+    return row;
+  }
+
+  /** {version, document} of the branch key row, or null. */
+  private String[] findBranchKeyRow(Connection c, String name) throws SQLException {
+    String sql = "SELECT version, document, purpose FROM " + tables.keyset() + " WHERE name = ?";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        if (!BRANCH_KEY_PURPOSE.equals(rs.getString(3))) {
+          throw new VaultConfigurationException("'" + name + "' in " + tables.keyset() + " is a data keyset ("
+              + rs.getString(3) + "), not a branch key: choose another branch key name");
+        }
+        return new String[] {Long.toString(rs.getLong(1)), rs.getString(2)};
+      }
+    }
+  }
+
+  /** Compare-and-set write of the branch key row; in {@code c}'s transaction when given. */
+  private void writeBranchKey(String name, long expectedVersion, String document, String wrappingKekId,
+      Connection c) {
+    String sql = "UPDATE " + tables.keyset() + " SET document = ?, kek_id = ?, version = ?, updated_at = ?"
+        + " WHERE name = ? AND version = ? AND purpose = '" + BRANCH_KEY_PURPOSE + "'";
+    try (Connection own = c == null ? dataSource.getConnection() : null;
+        PreparedStatement ps = (c == null ? own : c).prepareStatement(sql)) {
+      ps.setString(1, document);
+      ps.setString(2, wrappingKekId);
+      ps.setLong(3, expectedVersion + 1);
+      ps.setLong(4, System.currentTimeMillis());
+      ps.setString(5, name);
+      ps.setLong(6, expectedVersion);
+      if (ps.executeUpdate() != 1) {
+        throw new ConcurrentKeysetChangeException("Branch key '" + name + "' was changed by another instance"
+            + " after version " + expectedVersion + " was read: nothing was written; open the store again and"
+            + " redo the rotation");
+      }
+    } catch (SQLException e) {
+      throw storage("update branch key '" + name + "' in", e);
+    }
+  }
+
+  private BranchKeyHolder requireHierarchical(String operation) {
+    if (!(kek instanceof BranchKeyHolder)) {
+      throw new VaultConfigurationException(operation + "() needs a hierarchical key store"
+          + " (KeyStore.hierarchical or moveToBranchKey); this one wraps its keysets directly with '" + kek.id()
+          + "': rotate its KEK with rotateKek()");
+    }
+    return (BranchKeyHolder) kek;
   }
 
   private boolean exists(Connection c, String name) throws SQLException {
