@@ -43,11 +43,20 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * KEK rotation of the database key store between two AWS KMS keys: {@code KeyStore.rotateKek} over
- * {@code keysets} stored keysets (10,000), against a local KMS API server (moto) that the benchmark
- * starts itself, with a data table beside it whose rows must come out byte for byte unchanged.
+ * KEK rotation of the database key store between two AWS KMS keys over {@code keysets} stored keysets
+ * (10,000), against a local KMS API server (moto) that the benchmark starts itself, with a data table
+ * beside it whose rows must come out byte for byte unchanged. Two modes:
+ * <ul>
+ *   <li>{@code direct}: each keyset wrapped by the KMS key; {@code KeyStore.rotateKek} costs a Decrypt
+ *       and an Encrypt call per keyset;
+ *   <li>{@code hierarchical}: keysets wrapped by a branch key, the branch key by the KMS key;
+ *       {@code KeyStore.rotateBranchKeyKek} rewraps the branch key only (two KMS calls, no keyset
+ *       touched); {@code KeyStore.rotateBranchKey} (a new branch key, every keyset rewrapped locally) is
+ *       measured too.
+ * </ul>
  *
- * <p>System properties: {@code keysets} (10000), {@code rows} (1000), {@code url}/{@code user}/{@code
+ * <p>System properties: {@code mode} ({@code both}, {@code direct} or {@code hierarchical}),
+ * {@code keysets} (10000), {@code rows} (1000), {@code url}/{@code user}/{@code
  * password} (default: a private in-memory H2 database). The moto executable: {@code
  * FIELDVAULT_TEST_MOTO_SERVER}, else {@code moto_server} on the PATH, else {@code python3 -m
  * moto.server}; without one the benchmark is skipped with a message, except under {@code CI=true}.
@@ -86,40 +95,97 @@ public final class KmsKekRotationBenchmark {
       b = "aws-kms://" + admin.createKey(r -> r.keyUsage("ENCRYPT_DECRYPT")).keyMetadata().arn();
     }
     DataSource ds = dataSource(url, System.getProperty("user", "sa"), System.getProperty("password", ""));
+    String mode = System.getProperty("mode", "both");
+    if (!List.of("both", "direct", "hierarchical").contains(mode)) {
+      throw new IllegalArgumentException("-Dmode must be both, direct or hierarchical, not " + mode);
+    }
     VaultTables tables = VaultTables.withPrefix("kms_bench_fv_");
     try (AwsKmsClient kms = AwsKmsClient.builder().endpointOverride(endpoint).region("us-east-1")
         .credentialsProvider(creds).build()) {
       KeyEncryptionKey kekA = kms.keyEncryptionKey(a);
       KeyEncryptionKey kekB = kms.keyEncryptionKey(b);
-      drop(ds, tables);
-      tables.install(ds);
-      KeyStore store = KeyStore.create(ds, kekA, tables);
-
-      long t0 = System.nanoTime();
-      insertKeysets(store, keysets);
-      double setup = (System.nanoTime() - t0) / 1e9;
-      FieldCipher cipher = FieldCipher.create(Keyring.of(store.load("bench-00000").keyset(), null, null));
-      writeRows(ds, cipher, rows);
-      String before = digest(ds);
-
-      long t1 = System.nanoTime();
-      int changed = store.rotateKek(kekB);
-      double seconds = (System.nanoTime() - t1) / 1e9;
-
-      String after = digest(ds);
-      if (changed != keysets || !before.equals(after) || !allUnder(ds, tables, kekB.id())) {
-        throw new IllegalStateException("KEK rotation went wrong: changed=" + changed + " of " + keysets
-            + ", data rows unchanged=" + before.equals(after));
-      }
-      FieldCipher underB = FieldCipher.create(Keyring.of(store.withKek(kekB).load("bench-00000").keyset(), null, null));
-      underB.decrypt(firstValue(ds), CTX);
       out.printf(Locale.ROOT, "## KEK rotation between two AWS KMS keys (moto on loopback, %d cores)%n",
           Runtime.getRuntime().availableProcessors());
-      out.printf(Locale.ROOT, "keysets=%d  setup (insert under key A)=%.1f s  rotateKek(A -> B)=%.2f s"
-          + "  (%.0f keysets/s, %d KMS calls)  data rows unchanged: %d of %d%n",
-          keysets, setup, seconds, keysets / seconds, 2 * keysets, rows, rows);
-      drop(ds, tables);
+      if (!mode.equals("direct")) {
+        hierarchical(out, ds, tables, kekA, kekB, keysets, rows);
+      }
+      if (!mode.equals("hierarchical")) {
+        direct(out, ds, tables, kekA, kekB, keysets, rows);
+      }
     }
+  }
+
+  /** One KMS call per keyset and direction: rotateKek(A -> B). */
+  private static void direct(PrintWriter out, DataSource ds, VaultTables tables, KeyEncryptionKey kekA,
+      KeyEncryptionKey kekB, int keysets, int rows) throws Exception {
+    drop(ds, tables);
+    tables.install(ds);
+    KeyStore store = KeyStore.create(ds, kekA, tables);
+
+    long t0 = System.nanoTime();
+    insertKeysets(store, keysets);
+    double setup = (System.nanoTime() - t0) / 1e9;
+    FieldCipher cipher = FieldCipher.create(Keyring.of(store.load("bench-00000").keyset(), null, null));
+    writeRows(ds, cipher, rows);
+    String before = digest(ds);
+
+    long t1 = System.nanoTime();
+    int changed = store.rotateKek(kekB);
+    double seconds = (System.nanoTime() - t1) / 1e9;
+
+    String after = digest(ds);
+    if (changed != keysets || !before.equals(after) || !allUnder(ds, tables, kekB.id())) {
+      throw new IllegalStateException("KEK rotation went wrong: changed=" + changed + " of " + keysets
+          + ", data rows unchanged=" + before.equals(after));
+    }
+    FieldCipher underB = FieldCipher.create(Keyring.of(store.withKek(kekB).load("bench-00000").keyset(), null, null));
+    underB.decrypt(firstValue(ds), CTX);
+    out.printf(Locale.ROOT, "direct:       keysets=%d  setup (insert under key A)=%.1f s  rotateKek(A -> B)=%.2f s"
+        + "  (%.0f keysets/s, %d KMS calls)  data rows unchanged: %d of %d%n",
+        keysets, setup, seconds, keysets / seconds, 2 * keysets, rows, rows);
+    drop(ds, tables);
+  }
+
+  /** Keysets under a branch key: rotateBranchKeyKek(A -> B), then rotateBranchKey(). */
+  private static void hierarchical(PrintWriter out, DataSource ds, VaultTables tables, KeyEncryptionKey kekA,
+      KeyEncryptionKey kekB, int keysets, int rows) throws Exception {
+    drop(ds, tables);
+    tables.install(ds);
+    KeyStore store = KeyStore.create(ds, kekA, tables).moveToBranchKey("bench-branch", kekA);
+
+    long t0 = System.nanoTime();
+    insertKeysets(store, keysets);
+    double setup = (System.nanoTime() - t0) / 1e9;
+    FieldCipher cipher = FieldCipher.create(Keyring.of(store.load("bench-00000").keyset(), null, null));
+    writeRows(ds, cipher, rows);
+    String before = digest(ds);
+    String keysetsBefore = keysetDigest(ds, tables);
+
+    long t1 = System.nanoTime();
+    KeyStore underB = store.rotateBranchKeyKek(kekB);
+    double kmsRotation = (System.nanoTime() - t1) / 1e9;
+
+    if (!before.equals(digest(ds)) || !keysetsBefore.equals(keysetDigest(ds, tables))) {
+      throw new IllegalStateException("KMS key rotation of the branch key touched a keyset or a data row");
+    }
+    KeyStore reopened = KeyStore.hierarchical(ds, tables, "bench-branch", kekB);
+    FieldCipher.create(Keyring.of(reopened.load("bench-00000").keyset(), null, null)).decrypt(firstValue(ds), CTX);
+
+    long t2 = System.nanoTime();
+    int changed = underB.rotateBranchKey();
+    double branchRotation = (System.nanoTime() - t2) / 1e9;
+
+    String branchId = underB.kek().id();
+    if (changed != keysets || !before.equals(digest(ds)) || !allUnder(ds, tables, branchId)) {
+      throw new IllegalStateException("branch key rotation went wrong: changed=" + changed + " of " + keysets);
+    }
+    KeyStore again = KeyStore.hierarchical(ds, tables, "bench-branch", kekB);
+    FieldCipher.create(Keyring.of(again.load("bench-00000").keyset(), null, null)).decrypt(firstValue(ds), CTX);
+    out.printf(Locale.ROOT, "hierarchical: keysets=%d  setup (insert under the branch key)=%.1f s"
+        + "  rotateBranchKeyKek(A -> B)=%.3f s (2 KMS calls, 0 keysets touched)"
+        + "  rotateBranchKey()=%.2f s (%.0f keysets/s, 1 KMS call)  data rows unchanged: %d of %d%n",
+        keysets, setup, kmsRotation, branchRotation, keysets / branchRotation, rows, rows);
+    drop(ds, tables);
   }
 
   private static void insertKeysets(KeyStore store, int n) throws Exception {
@@ -166,6 +232,22 @@ public final class KmsKekRotationBenchmark {
     return HexFormat.of().formatHex(md.digest());
   }
 
+  /** SHA-256 over the data keysets' rows (name, kek_id, version, document), the branch key's row left out. */
+  private static String keysetDigest(DataSource ds, VaultTables tables) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT name, kek_id, version, document FROM " + tables.keyset()
+            + " WHERE purpose <> '" + KeyStore.BRANCH_KEY_PURPOSE + "' ORDER BY name")) {
+      while (rs.next()) {
+        for (int i = 1; i <= 4; i++) {
+          md.update(rs.getString(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          md.update((byte) 0);
+        }
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
   private static byte[] firstValue(DataSource ds) throws SQLException {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT c FROM kms_bench_data WHERE id = 0")) {
@@ -176,7 +258,8 @@ public final class KmsKekRotationBenchmark {
 
   private static boolean allUnder(DataSource ds, VaultTables tables, String kekId) throws SQLException {
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT COUNT(*) FROM " + tables.keyset() + " WHERE kek_id <> ?")) {
+        "SELECT COUNT(*) FROM " + tables.keyset() + " WHERE kek_id <> ? AND purpose <> '"
+            + KeyStore.BRANCH_KEY_PURPOSE + "'")) {
       ps.setString(1, kekId);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
