@@ -132,4 +132,95 @@ class KmsKekCommandTest {
     assertThat(cli.run("keys", "rotate-kek", "-f", f, "--new-master-secret-env", "NEW_SECRET", "--new-kek",
         createKey())).isEqualTo(1);
   }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.cli.CliTestSupport#h2AndPostgres")
+  void keyStoreTable_movesToABranchKey_rotatesItsKmsKey_andTheBranchKey_andBackToDirect(Kind kind) throws Exception {
+    cli.use(kind);
+    String prefix = "app_cli_bk_fv_";
+    VaultTables tables = VaultTables.withPrefix(prefix);
+    cli.db.dropTables(tables.keyset(), tables.rotation(), tables.rotationRange());
+    tables.install(cli.db.dataSource());
+    try {
+      String a = createKey();
+      String b = createKey();
+      assertThat(cli.runDb("keys", "generate", "--name", "cli-bk-aead", "--keyset", "cli-bk-aead",
+          "--vault-prefix", prefix)).isEqualTo(0);
+
+      assertThat(cli.runDb("keys", "rotate-kek", "--vault-prefix", prefix, "--new-branch-key", "cli-branch",
+          "--new-kek", a)).isEqualTo(0);
+      assertThat(cli.out).contains("branch:cli-branch:").contains("kms:" + a);
+      assertThat(cli.runDb("keys", "generate", "--name", "cli-bk-prf", "--purpose", "PRF", "--keyset", "cli-bk-prf",
+          "--vault-prefix", prefix, "--branch-key", "cli-branch", "--kek", a)).isEqualTo(0);
+      String documentsBefore = keysetDocuments(tables);
+
+      assertThat(cli.runDb("keys", "rotate-kek", "--vault-prefix", prefix, "--branch-key", "cli-branch",
+          "--kek", a, "--new-kek", b)).isEqualTo(0);
+      assertThat(cli.out).contains("no keyset touched").contains("kms:" + b);
+      assertThat(keysetDocuments(tables)).isEqualTo(documentsBefore);
+      assertThat(cli.runDb("keys", "list", "--keyset", "cli-bk-aead", "--vault-prefix", prefix,
+          "--branch-key", "cli-branch", "--kek", b)).isEqualTo(0);
+      assertThat(cli.runDb("keys", "list", "--keyset", "cli-bk-aead", "--vault-prefix", prefix,
+          "--branch-key", "cli-branch", "--kek", a)).isEqualTo(1);
+      assertThat(cli.err).contains("kms:" + b);
+
+      assertThat(cli.runDb("keys", "rotate-kek", "--vault-prefix", prefix, "--branch-key", "cli-branch",
+          "--kek", b, "--rotate-branch-key")).isEqualTo(0);
+      assertThat(cli.out).contains("rewrapped 2 keyset(s) locally");
+      assertThat(keysetDocuments(tables)).isNotEqualTo(documentsBefore);
+      assertThat(cli.runDb("keys", "list", "--keyset", "cli-bk-prf", "--vault-prefix", prefix,
+          "--branch-key", "cli-branch", "--kek", b)).isEqualTo(0);
+      assertThat(cli.out).contains("cli-bk-prf");
+
+      assertThat(cli.runDb("keys", "rotate-kek", "--vault-prefix", prefix, "--branch-key", "cli-branch",
+          "--kek", b, "--direct", "--new-kek", a)).isEqualTo(0);
+      assertThat(cli.out).contains("re-encrypted 2 keyset(s)");
+      assertThat(cli.runDb("keys", "list", "--keyset", "cli-bk-aead", "--vault-prefix", prefix, "--kek", a))
+          .isEqualTo(0);
+    } finally {
+      cli.db.dropTables(tables.keyset(), tables.rotation(), tables.rotationRange());
+    }
+  }
+
+  @Test
+  void keysetFile_movesToABranchKeyFile_whoseKmsKeyRotatesWithoutTouchingTheKeysetFile() throws Exception {
+    String a = createKey();
+    String b = createKey();
+    String f = dir.resolve("app-aead.json").toString();
+    String bk = dir.resolve("branch.json").toString();
+    assertThat(cli.run("keys", "generate", "--name", "app-aead", "-f", f, "--kek", a)).isEqualTo(0);
+
+    assertThat(cli.run("keys", "rotate-kek", "-f", f, "--kek", a, "--new-branch-key", "app-branch",
+        "--branch-key-file", bk)).isEqualTo(0);
+    assertThat(Files.readString(Path.of(f))).contains("\"kek\":\"branch:app-branch:");
+    assertThat(Files.readString(Path.of(bk))).contains("\"kek\":\"kms:" + a + "\"");
+    String keysetBefore = Files.readString(Path.of(f));
+
+    assertThat(cli.run("keys", "rotate-kek", "--branch-key-file", bk, "--kek", a, "--new-kek", b)).isEqualTo(0);
+    assertThat(Files.readString(Path.of(f))).isEqualTo(keysetBefore);
+    assertThat(cli.run("keys", "list", "-f", f, "--branch-key-file", bk, "--kek", b)).isEqualTo(0);
+    assertThat(cli.out).contains("app-aead");
+    assertThat(cli.run("keys", "list", "-f", f, "--branch-key-file", bk, "--kek", a)).isEqualTo(1);
+
+    assertThat(cli.run("keys", "rotate-kek", "-f", f, "--branch-key-file", bk, "--kek", b, "--rotate-branch-key"))
+        .isEqualTo(0);
+    assertThat(Files.readString(Path.of(f))).isNotEqualTo(keysetBefore);
+    assertThat(cli.run("keys", "list", "-f", f, "--branch-key-file", bk, "--kek", b)).isEqualTo(0);
+    assertThat(cli.run("keys", "rotate-kek", "--branch-key-file", bk, "--kek", b, "--rotate-branch-key",
+        "--new-kek", a)).isEqualTo(1);
+    assertThat(cli.err).contains("separate run");
+  }
+
+  private String keysetDocuments(VaultTables tables) throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (java.sql.Connection c = cli.db.connect(); java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT name, document FROM " + tables.keyset()
+            + " WHERE purpose <> 'BRANCH_KEY' ORDER BY name")) {
+      while (rs.next()) {
+        out.append(rs.getString(1)).append('=').append(rs.getString(2)).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
 }
