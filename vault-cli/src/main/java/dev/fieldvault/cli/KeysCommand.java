@@ -389,6 +389,16 @@ final class KeysCommand implements Runnable {
         description = "With --branch-key or --branch-key-file: wrap the keysets directly with the new KEK again.")
     boolean direct;
 
+    @Option(names = "--rewrap",
+        description = "With -f and --branch-key-file: rewrap the keyset file under the branch key's current version"
+            + " (the other keyset files, after --rotate-branch-key).")
+    boolean rewrap;
+
+    @Option(names = "--drop-retired-branch-keys",
+        description = "With --branch-key-file: drop the earlier branch key versions, once every keyset file is"
+            + " rewrapped (files still under them no longer open).")
+    boolean dropRetired;
+
     @Override
     public Integer call() {
       boolean hierarchical = branchKey != null || (branchKeyFile != null && newBranchKey == null);
@@ -397,6 +407,9 @@ final class KeysCommand implements Runnable {
       }
       if (rotateBranchKey) {
         return rotateBranch(hierarchical);
+      }
+      if (rewrap || dropRetired) {
+        return branchKeyFileMaintenance();
       }
       KeyEncryptionKey newKek = newKek(true);
       if (hierarchical && !direct) {
@@ -455,6 +468,29 @@ final class KeysCommand implements Runnable {
       }
       out().println("rotated branch key file " + branchKeyFile + " to " + next.id() + " (" + next.versions()
           + " versions kept for keyset files not yet rewrapped)" + (file == null ? "" : "; rewrapped " + file));
+      return 0;
+    }
+
+    /** --rewrap and --drop-retired-branch-keys: finishing a branch key rotation over several keyset files. */
+    private int branchKeyFileMaintenance() {
+      if (branchKeyFile == null || branchKey != null || newKek(false) != null) {
+        throw new CliException("--rewrap and --drop-retired-branch-keys take --branch-key-file FILE and no new KEK");
+      }
+      BranchKey current = BranchKey.loadFile(branchKeyFile, baseKek());
+      if (rewrap) {
+        if (file == null) {
+          throw new CliException("--rewrap needs the keyset file: -f FILE");
+        }
+        VaultKeyset ks = KeysetSources.encryptedFile(file, current).load();
+        KeysetSources.encryptedFile(file, current).store(ks);
+        out().println("rewrapped " + file + " under branch key " + current.id());
+      }
+      if (dropRetired) {
+        BranchKey pruned = current.withoutRetiredVersions();
+        pruned.saveFile(branchKeyFile, baseKek());
+        out().println("branch key file " + branchKeyFile + " keeps only " + pruned.id() + " ("
+            + (current.versions() - 1) + " earlier version(s) dropped)");
+      }
       return 0;
     }
 

@@ -183,12 +183,15 @@ class KmsKekCommandTest {
   }
 
   @Test
-  void keysetFile_movesToABranchKeyFile_whoseKmsKeyRotatesWithoutTouchingTheKeysetFile() throws Exception {
+  void keysetFiles_moveToABranchKeyFile_whoseKmsKeyRotatesWithoutTouchingThem_andWhoseRotationRewrapsEach()
+      throws Exception {
     String a = createKey();
     String b = createKey();
     String f = dir.resolve("app-aead.json").toString();
+    String g = dir.resolve("app-prf.json").toString();
     String bk = dir.resolve("branch.json").toString();
     assertThat(cli.run("keys", "generate", "--name", "app-aead", "-f", f, "--kek", a)).isEqualTo(0);
+    assertThat(cli.run("keys", "generate", "--name", "app-prf", "--purpose", "PRF", "-f", g, "--kek", a)).isEqualTo(0);
 
     assertThat(cli.run("keys", "rotate-kek", "-f", f, "--kek", a, "--new-branch-key", "app-branch",
         "--branch-key-file", bk)).isEqualTo(0);
@@ -201,11 +204,25 @@ class KmsKekCommandTest {
     assertThat(cli.run("keys", "list", "-f", f, "--branch-key-file", bk, "--kek", b)).isEqualTo(0);
     assertThat(cli.out).contains("app-aead");
     assertThat(cli.run("keys", "list", "-f", f, "--branch-key-file", bk, "--kek", a)).isEqualTo(1);
+    assertThat(cli.err).contains("kms:" + b);
+
+    assertThat(cli.run("keys", "rotate-kek", "-f", g, "--kek", a, "--new-branch-key", "app-branch",
+        "--branch-key-file", bk, "--new-kek", b)).isEqualTo(0); // the second file joins the branch key (wrapped by b)
 
     assertThat(cli.run("keys", "rotate-kek", "-f", f, "--branch-key-file", bk, "--kek", b, "--rotate-branch-key"))
         .isEqualTo(0);
     assertThat(Files.readString(Path.of(f))).isNotEqualTo(keysetBefore);
+    assertThat(cli.run("keys", "list", "-f", g, "--branch-key-file", bk, "--kek", b)).isEqualTo(0);
+    String gBefore = Files.readString(Path.of(g));
+    assertThat(cli.run("keys", "rotate-kek", "-f", g, "--branch-key-file", bk, "--kek", b, "--rewrap")).isEqualTo(0);
+    assertThat(Files.readString(Path.of(g))).isNotEqualTo(gBefore);
+    assertThat(cli.run("keys", "rotate-kek", "--branch-key-file", bk, "--kek", b, "--drop-retired-branch-keys"))
+        .isEqualTo(0);
+    assertThat(cli.out).contains("1 earlier version(s) dropped");
     assertThat(cli.run("keys", "list", "-f", f, "--branch-key-file", bk, "--kek", b)).isEqualTo(0);
+    assertThat(cli.run("keys", "list", "-f", g, "--branch-key-file", bk, "--kek", b)).isEqualTo(0);
+    assertThat(cli.out).contains("app-prf");
+
     assertThat(cli.run("keys", "rotate-kek", "--branch-key-file", bk, "--kek", b, "--rotate-branch-key",
         "--new-kek", a)).isEqualTo(1);
     assertThat(cli.err).contains("separate run");
