@@ -197,6 +197,28 @@ class AwsKmsBranchKeyStoreTest {
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void disabledKmsKey_failsOpeningTheHierarchicalStore_withTheTypedErrorNamingTheKeyUri(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    String uri = moto().createKey();
+    KeyStore store;
+    try (AwsKmsClient kms = moto().client()) {
+      KeyEncryptionKey k = kms.keyEncryptionKey(uri);
+      store = fresh(db, "bk_dis", k).moveToBranchKey("bkdis-branch", k);
+      store.insert(VaultKeyset.generate("bkdis-aead", KeyPurpose.AEAD));
+    }
+    moto().disable(uri);
+    VaultTables tables = store.tables();
+    try (AwsKmsClient fresh = moto().client()) {
+      KeyEncryptionKey k = fresh.keyEncryptionKey(uri);
+      assertThatThrownBy(() -> KeyStore.hierarchical(db.dataSource(), tables, "bkdis-branch", k))
+          .isInstanceOf(AwsKmsKeyDisabledException.class).hasMessageContaining(uri);
+    }
+    drop(db, store);
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void movingBackToTheDirectMode_rewrapsEveryKeysetUnderTheKmsKey(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
     try (AwsKmsClient kms = moto().client()) {
