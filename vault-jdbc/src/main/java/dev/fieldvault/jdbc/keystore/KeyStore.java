@@ -49,11 +49,18 @@ public final class KeyStore {
   private final DataSource dataSource;
   private final KeyEncryptionKey kek;
   private final VaultTables tables;
+  private final BranchKeyRows branchKeys;
 
   private KeyStore(DataSource dataSource, KeyEncryptionKey kek, VaultTables tables) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.kek = Objects.requireNonNull(kek, "kek");
     this.tables = Objects.requireNonNull(tables, "tables");
+    this.branchKeys = new BranchKeyRows(dataSource, tables);
+  }
+
+  /** Reads and unwraps the stored branch key {@code name} (one call to {@code wrappingKek}). */
+  BranchKey readBranchKey(String name, KeyEncryptionKey wrappingKek) {
+    return branchKeys.read(name, wrappingKek);
   }
 
   /** A store in the default table {@code fieldvault_keyset}. */
@@ -82,7 +89,7 @@ public final class KeyStore {
     Objects.requireNonNull(branchKeyName, "branchKeyName");
     Objects.requireNonNull(wrappingKek, "wrappingKek");
     KeyStore reader = new KeyStore(dataSource, wrappingKek, tables);
-    BranchKey branchKey = reader.readBranchKey(branchKeyName, wrappingKek);
+    BranchKey branchKey = reader.branchKeys.read(branchKeyName, wrappingKek);
     KeyStore store = new KeyStore(dataSource, wrappingKek, tables);
     return store.withKek(new BranchKeyHolder(store, branchKeyName, wrappingKek, branchKey));
   }
@@ -411,8 +418,8 @@ public final class KeyStore {
           + ((BranchKeyHolder) kek).name() + "': rotate it with rotateBranchKey(), or its KMS key with"
           + " rotateBranchKeyKek()");
     }
-    if (findBranchKeyDocument(branchKeyName).isEmpty()) {
-      insertBranchKey(BranchKey.generate(branchKeyName), wrappingKek);
+    if (branchKeys.find(branchKeyName).isEmpty()) {
+      branchKeys.insert(BranchKey.generate(branchKeyName), wrappingKek);
     }
     KeyStore next = hierarchical(dataSource, tables, branchKeyName, wrappingKek);
     int n = rotateKek(next.kek);
@@ -431,9 +438,9 @@ public final class KeyStore {
   public KeyStore rotateBranchKeyKek(KeyEncryptionKey newWrappingKek) {
     Objects.requireNonNull(newWrappingKek, "newWrappingKek");
     BranchKeyHolder holder = requireHierarchical("rotateBranchKeyKek");
-    String[] row = branchKeyRow(holder.name());
+    String[] row = branchKeys.row(holder.name());
     BranchKey branchKey = BranchKey.fromWrappedJson(row[1], holder.wrappingKek());
-    writeBranchKey(holder.name(), Long.parseLong(row[0]), branchKey.toWrappedJson(newWrappingKek),
+    branchKeys.write(holder.name(), Long.parseLong(row[0]), branchKey.toWrappedJson(newWrappingKek),
         newWrappingKek.id(), null);
     LOG.info("Branch key '{}' rewrapped from '{}' to '{}'", holder.name(), holder.wrappingKek().id(),
         newWrappingKek.id());
@@ -457,9 +464,9 @@ public final class KeyStore {
       boolean auto = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
-        String[] row = branchKeyRow(c, holder.name());
+        String[] row = branchKeys.row(c, holder.name());
         changed = rotateKekIn(c, next, DEFAULT_KEK_ROTATION_PARALLELISM);
-        writeBranchKey(holder.name(), Long.parseLong(row[0]), storedDocument, holder.wrappingKek().id(), c);
+        branchKeys.write(holder.name(), Long.parseLong(row[0]), storedDocument, holder.wrappingKek().id(), c);
         c.commit();
       } catch (RuntimeException | SQLException e) {
         c.rollback();
@@ -480,103 +487,6 @@ public final class KeyStore {
     return kek instanceof BranchKeyHolder ? Optional.of(((BranchKeyHolder) kek).name()) : Optional.empty();
   }
 
-  /** Stores a new branch key, wrapped by {@code wrappingKek}; refused if the name is taken. */
-  void insertBranchKey(BranchKey branchKey, KeyEncryptionKey wrappingKek) {
-    String doc = branchKey.toWrappedJson(wrappingKek);
-    String sql = "INSERT INTO " + tables.keyset()
-        + " (name, purpose, kek_id, version, status, document, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)";
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      if (exists(c, branchKey.name())) {
-        throw new VaultConfigurationException("A keyset or branch key named '" + branchKey.name() + "' already"
-            + " exists in " + tables.keyset() + ": choose another branch key name");
-      }
-      ps.setString(1, branchKey.name());
-      ps.setString(2, BRANCH_KEY_PURPOSE);
-      ps.setString(3, wrappingKek.id());
-      ps.setString(4, ACTIVE);
-      ps.setString(5, doc);
-      ps.setLong(6, System.currentTimeMillis());
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw storage("insert branch key '" + branchKey.name() + "' into", e);
-    }
-    LOG.info("Stored branch key '{}' wrapped by '{}'", branchKey.name(), wrappingKek.id());
-  }
-
-  /** Reads and unwraps the stored branch key (one call to {@code wrappingKek}). */
-  BranchKey readBranchKey(String name, KeyEncryptionKey wrappingKek) {
-    String doc = findBranchKeyDocument(name).orElseThrow(() -> new KeyUnavailableException("No branch key named '"
-        + name + "' in " + tables.keyset() + ": create it with KeyStore.moveToBranchKey (CLI: keys rotate-kek"
-        + " --new-branch-key), or check the table prefix and the database"));
-    return BranchKey.fromWrappedJson(doc, wrappingKek);
-  }
-
-  private Optional<String> findBranchKeyDocument(String name) {
-    try (Connection c = dataSource.getConnection()) {
-      String[] row = findBranchKeyRow(c, name);
-      return Optional.ofNullable(row == null ? null : row[1]);
-    } catch (SQLException e) {
-      throw storage("read branch key '" + name + "' from", e);
-    }
-  }
-
-  private String[] branchKeyRow(String name) {
-    try (Connection c = dataSource.getConnection()) {
-      return branchKeyRow(c, name);
-    } catch (SQLException e) {
-      throw storage("read branch key '" + name + "' from", e);
-    }
-  }
-
-  private String[] branchKeyRow(Connection c, String name) throws SQLException {
-    String[] row = findBranchKeyRow(c, name);
-    if (row == null) {
-      throw new KeyUnavailableException("No branch key named '" + name + "' in " + tables.keyset());
-    }
-    return row;
-  }
-
-  /** {version, document} of the branch key row, or null. */
-  private String[] findBranchKeyRow(Connection c, String name) throws SQLException {
-    String sql = "SELECT version, document, purpose FROM " + tables.keyset() + " WHERE name = ?";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, name);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        if (!BRANCH_KEY_PURPOSE.equals(rs.getString(3))) {
-          throw new VaultConfigurationException("'" + name + "' in " + tables.keyset() + " is a data keyset ("
-              + rs.getString(3) + "), not a branch key: choose another branch key name");
-        }
-        return new String[] {Long.toString(rs.getLong(1)), rs.getString(2)};
-      }
-    }
-  }
-
-  /** Compare-and-set write of the branch key row; in {@code c}'s transaction when given. */
-  private void writeBranchKey(String name, long expectedVersion, String document, String wrappingKekId,
-      Connection c) {
-    String sql = "UPDATE " + tables.keyset() + " SET document = ?, kek_id = ?, version = ?, updated_at = ?"
-        + " WHERE name = ? AND version = ? AND purpose = '" + BRANCH_KEY_PURPOSE + "'";
-    try (Connection own = c == null ? dataSource.getConnection() : null;
-        PreparedStatement ps = (c == null ? own : c).prepareStatement(sql)) {
-      ps.setString(1, document);
-      ps.setString(2, wrappingKekId);
-      ps.setLong(3, expectedVersion + 1);
-      ps.setLong(4, System.currentTimeMillis());
-      ps.setString(5, name);
-      ps.setLong(6, expectedVersion);
-      if (ps.executeUpdate() != 1) {
-        throw new ConcurrentKeysetChangeException("Branch key '" + name + "' was changed by another instance"
-            + " after version " + expectedVersion + " was read: nothing was written; open the store again and"
-            + " redo the rotation");
-      }
-    } catch (SQLException e) {
-      throw storage("update branch key '" + name + "' in", e);
-    }
-  }
-
   private BranchKeyHolder requireHierarchical(String operation) {
     if (!(kek instanceof BranchKeyHolder)) {
       throw new VaultConfigurationException(operation + "() needs a hierarchical key store"
@@ -595,9 +505,13 @@ public final class KeyStore {
     }
   }
 
-  private VaultStorageException storage(String what, SQLException e) {
+  static VaultStorageException storage(VaultTables tables, String what, SQLException e) {
     return new VaultStorageException("Could not " + what + " " + tables.keyset() + ": " + e.getMessage()
         + " (create the table with the shipped changelog or VaultTables.install if it is missing)", e);
+  }
+
+  private VaultStorageException storage(String what, SQLException e) {
+    return storage(tables, what, e);
   }
 
   @Override
