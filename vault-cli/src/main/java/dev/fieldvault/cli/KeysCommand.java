@@ -1,5 +1,6 @@
 package dev.fieldvault.cli;
 
+import dev.fieldvault.keys.BranchKey;
 import dev.fieldvault.keys.KeyAlgorithm;
 import dev.fieldvault.keys.KeyEncryptionKey;
 import dev.fieldvault.keys.KeyInfo;
@@ -77,12 +78,42 @@ final class KeysCommand implements Runnable {
     @ArgGroup(exclusive = false, heading = "Key-encryption key:%n")
     KekOptions kek = new KekOptions();
 
+    @Option(names = "--branch-key", paramLabel = "NAME",
+        description = "Hierarchical mode (with --jdbc-url): the keysets are wrapped by the branch key NAME, stored in"
+            + " the key store table and wrapped by the KEK (one KMS call to load it, none per keyset).")
+    String branchKey;
+
+    @Option(names = "--branch-key-file", paramLabel = "FILE",
+        description = "Hierarchical mode (with -f): the keyset file is wrapped by the branch key in FILE, itself"
+            + " wrapped by the KEK.")
+    Path branchKeyFile;
+
     private DataSource dataSource;
     private KeyStore store;
     private StoredKeyset loaded;
+    private KeyEncryptionKey baseKek;
+    private BranchKey fileBranchKey;
 
+    /** The KEK the keysets are wrapped by: the branch key in the hierarchical mode, else the KEK options'. */
     KeyEncryptionKey kek() {
-      return (kek == null ? new KekOptions() : kek).resolve(keys.root.env);
+      if (branchKeyFile != null && branchKey == null && file != null) {
+        if (fileBranchKey == null) {
+          fileBranchKey = BranchKey.loadFile(branchKeyFile, baseKek());
+        }
+        return fileBranchKey;
+      }
+      if (branchKey != null) {
+        return store().kek();
+      }
+      return baseKek();
+    }
+
+    /** The KEK of the options (master secret, master keyset, KMS key): what wraps a branch key. */
+    KeyEncryptionKey baseKek() {
+      if (baseKek == null) {
+        baseKek = (kek == null ? new KekOptions() : kek).resolve(keys.root.env);
+      }
+      return baseKek;
     }
 
     /** Whether the keyset lives in the database's key store table. */
@@ -111,7 +142,8 @@ final class KeysCommand implements Runnable {
       if (store == null) {
         KeyringOptions k = new KeyringOptions();
         k.vaultPrefix = vaultPrefix;
-        store = k.store(dataSource(), kek());
+        store = branchKey == null ? k.store(dataSource(), baseKek())
+            : KeyStore.hierarchical(dataSource(), k.vaultTables(), branchKey, baseKek());
       }
       return store;
     }
@@ -375,29 +407,196 @@ final class KeysCommand implements Runnable {
   }
 
   @Command(name = "rotate-kek", mixinStandardHelpOptions = true,
-      description = "Re-encrypt the keyset file under a new KEK (its keys and all data stay as they are).")
+      description = {"Re-encrypt under a new KEK (a master secret or a KMS key, in either direction); keys and data"
+          + " stay as they are.",
+          "Direct mode: the keyset file, or every keyset in the key store table, is rewrapped (one KMS call per"
+          + " keyset and direction).",
+          "Hierarchical mode (--branch-key NAME, or --branch-key-file FILE): --new-kek/--new-master-secret-env"
+          + " rewraps only the branch key (two KMS calls, no keyset touched); --rotate-branch-key makes a new"
+          + " branch key and rewraps the keysets locally; --direct moves the keysets back to the new KEK.",
+          "--new-branch-key NAME moves keysets from the direct mode to a branch key (created, wrapped by the new"
+          + " KEK if one is named, else by the current one; with -f it is kept in --branch-key-file)."})
   static final class RotateKek extends KeysetFileCommand {
-    @Option(names = "--new-master-secret-env", required = true, paramLabel = "VAR",
+    @Option(names = "--new-master-secret-env", paramLabel = "VAR",
         description = "Environment variable holding the new master secret.")
     String newSecretEnv;
 
+    @Option(names = "--new-kek", paramLabel = "URI",
+        description = "The new KEK as a KMS key URI, e.g. aws-kms://arn:aws:kms:<region>:<account>:key/<id>"
+            + " (same endpoint and region options as --kek).")
+    String newKekUri;
+
+    @Option(names = "--new-branch-key", paramLabel = "NAME",
+        description = "Move the keysets to the branch key NAME (created unless it exists).")
+    String newBranchKey;
+
+    @Option(names = "--rotate-branch-key",
+        description = "With --branch-key or --branch-key-file: a new branch key version rewraps the keysets locally.")
+    boolean rotateBranchKey;
+
+    @Option(names = "--direct",
+        description = "With --branch-key or --branch-key-file: wrap the keysets directly with the new KEK again.")
+    boolean direct;
+
+    @Option(names = "--rewrap",
+        description = "With -f and --branch-key-file: rewrap the keyset file under the branch key's current version"
+            + " (the other keyset files, after --rotate-branch-key).")
+    boolean rewrap;
+
+    @Option(names = "--drop-retired-branch-keys",
+        description = "With --branch-key-file: drop the earlier branch key versions, once every keyset file is"
+            + " rewrapped (files still under them no longer open).")
+    boolean dropRetired;
+
     @Override
     public Integer call() {
-      String secret = keys.root.env.apply(newSecretEnv);
-      if (secret == null || secret.isBlank()) {
-        throw new CliException(newSecretEnv + " is not set: it must hold the new master secret");
+      boolean hierarchical = branchKey != null || (branchKeyFile != null && newBranchKey == null);
+      if (newBranchKey != null) {
+        return toBranchKey();
       }
-      KeyEncryptionKey newKek = dev.fieldvault.keys.KeyEncryptionKeys.fromMasterSecret(secret);
+      if (rotateBranchKey) {
+        return rotateBranch(hierarchical);
+      }
+      if (rewrap || dropRetired) {
+        return branchKeyFileMaintenance();
+      }
+      KeyEncryptionKey newKek = newKek(true);
+      if (hierarchical && !direct) {
+        return rotateBranchKeyKek(newKek);
+      }
       if (inDatabase()) {
+        String from = kek().id();
         int n = store().rotateKek(newKek);
-        out().println("re-encrypted " + n + " keyset(s) in " + where() + " from KEK " + kek().id() + " to "
-            + newKek.id());
+        out().println("re-encrypted " + n + " keyset(s) in " + where() + " from KEK " + from + " to " + newKek.id());
         return 0;
       }
       VaultKeyset ks = load();
       KeysetSources.encryptedFile(file, newKek).store(ks);
       out().println("re-encrypted " + file + " from KEK " + kek().id() + " to " + newKek.id());
       return 0;
+    }
+
+    /** The KMS key (or master secret) of the branch key changes: the branch key alone is rewrapped. */
+    private int rotateBranchKeyKek(KeyEncryptionKey newKek) {
+      if (branchKey != null) {
+        store().rotateBranchKeyKek(newKek);
+        out().println("rewrapped branch key " + branchKey + " in " + store().tables().keyset() + " from KEK "
+            + baseKek().id() + " to " + newKek.id() + " (no keyset touched)");
+        return 0;
+      }
+      if (file != null) {
+        throw new CliException("with --branch-key-file, --new-kek rewraps the branch key file only: leave out -f"
+            + " (or add --direct to wrap the keyset file with the new KEK)");
+      }
+      BranchKey.loadFile(branchKeyFile, baseKek()).saveFile(branchKeyFile, newKek);
+      out().println("rewrapped branch key file " + branchKeyFile + " from KEK " + baseKek().id() + " to "
+          + newKek.id() + " (no keyset touched)");
+      return 0;
+    }
+
+    private int rotateBranch(boolean hierarchical) {
+      if (!hierarchical) {
+        throw new CliException("--rotate-branch-key needs --branch-key NAME (key store table) or --branch-key-file"
+            + " FILE (keyset files)");
+      }
+      if (newKek(false) != null) {
+        throw new CliException("--rotate-branch-key keeps the KEK: rotate the KMS key in a separate run");
+      }
+      if (branchKey != null) {
+        int n = store().rotateBranchKey();
+        out().println("rotated branch key " + branchKey + " to " + store().kek().id() + ": rewrapped " + n
+            + " keyset(s) locally");
+        return 0;
+      }
+      BranchKey current = BranchKey.loadFile(branchKeyFile, baseKek());
+      BranchKey next = current.rotate();
+      next.saveFile(branchKeyFile, baseKek()); // first: the earlier versions stay in it for files not yet rewrapped
+      if (file != null) {
+        VaultKeyset ks = KeysetSources.encryptedFile(file, next).load();
+        KeysetSources.encryptedFile(file, next).store(ks);
+      }
+      out().println("rotated branch key file " + branchKeyFile + " to " + next.id() + " (" + next.versions()
+          + " versions kept for keyset files not yet rewrapped)" + (file == null ? "" : "; rewrapped " + file));
+      return 0;
+    }
+
+    /** --rewrap and --drop-retired-branch-keys: finishing a branch key rotation over several keyset files. */
+    private int branchKeyFileMaintenance() {
+      if (branchKeyFile == null || branchKey != null || newKek(false) != null) {
+        throw new CliException("--rewrap and --drop-retired-branch-keys take --branch-key-file FILE and no new KEK");
+      }
+      BranchKey current = BranchKey.loadFile(branchKeyFile, baseKek());
+      if (rewrap) {
+        if (file == null) {
+          throw new CliException("--rewrap needs the keyset file: -f FILE");
+        }
+        VaultKeyset ks = KeysetSources.encryptedFile(file, current).load();
+        KeysetSources.encryptedFile(file, current).store(ks);
+        out().println("rewrapped " + file + " under branch key " + current.id());
+      }
+      if (dropRetired) {
+        BranchKey pruned = current.withoutRetiredVersions();
+        pruned.saveFile(branchKeyFile, baseKek());
+        out().println("branch key file " + branchKeyFile + " keeps only " + pruned.id() + " ("
+            + (current.versions() - 1) + " earlier version(s) dropped)");
+      }
+      return 0;
+    }
+
+    /** Direct mode to hierarchical mode. */
+    private int toBranchKey() {
+      if (branchKey != null || rotateBranchKey || direct) {
+        throw new CliException("--new-branch-key moves keysets from the direct mode: leave out --branch-key,"
+            + " --rotate-branch-key and --direct");
+      }
+      KeyEncryptionKey newKek = newKek(false);
+      KeyEncryptionKey wrapping = newKek == null ? baseKek() : newKek;
+      if (inDatabase()) {
+        KeyStore next = store().moveToBranchKey(newBranchKey, wrapping);
+        out().println("moved the keysets in " + next.tables().keyset() + " to branch key " + next.kek().id()
+            + " wrapped by " + wrapping.id() + "; use --branch-key " + newBranchKey + " from now on");
+        return 0;
+      }
+      if (branchKeyFile == null) {
+        throw new CliException("with -f, --new-branch-key needs --branch-key-file FILE to keep the branch key in");
+      }
+      BranchKey bk;
+      if (Files.exists(branchKeyFile)) {
+        bk = BranchKey.loadFile(branchKeyFile, wrapping);
+        if (!bk.name().equals(newBranchKey)) {
+          throw new CliException("the branch key file " + branchKeyFile + " holds branch key '" + bk.name()
+              + "', not '" + newBranchKey + "'");
+        }
+      } else {
+        bk = BranchKey.generate(newBranchKey);
+        bk.saveFile(branchKeyFile, wrapping);
+      }
+      VaultKeyset ks = KeysetSources.encryptedFile(file, baseKek()).load();
+      KeysetSources.encryptedFile(file, bk).store(ks);
+      out().println("re-encrypted " + file + " from KEK " + baseKek().id() + " to branch key " + bk.id()
+          + " (in " + branchKeyFile + ", wrapped by " + wrapping.id() + ")");
+      return 0;
+    }
+
+    private KeyEncryptionKey newKek(boolean required) {
+      if (newSecretEnv != null && newKekUri != null) {
+        throw new CliException("name one new KEK: --new-master-secret-env VAR or --new-kek URI, not both");
+      }
+      if (newSecretEnv == null && newKekUri == null) {
+        if (required) {
+          throw new CliException("name the new KEK: --new-master-secret-env VAR or --new-kek URI (one of them),"
+              + " or use --rotate-branch-key / --new-branch-key NAME");
+        }
+        return null;
+      }
+      if (newKekUri != null) {
+        return (kek == null ? new KekOptions() : kek).kms(newKekUri, keys.root.env);
+      }
+      String secret = keys.root.env.apply(newSecretEnv);
+      if (secret == null || secret.isBlank()) {
+        throw new CliException(newSecretEnv + " is not set: it must hold the new master secret");
+      }
+      return dev.fieldvault.keys.KeyEncryptionKeys.fromMasterSecret(secret);
     }
   }
 }

@@ -20,4 +20,23 @@ public interface KeyEncryptionKey {
 
   /** The AEAD that encrypts and decrypts keysets. */
   Aead aead();
+
+  /**
+   * The AEAD that encrypts and decrypts the keyset named {@code keysetName}; keyset documents are
+   * always written and read through this method. The default is {@link #aead()}; a KMS KEK may bind
+   * the name into the KMS request (an AWS KMS encryption context, for example), so that the KMS's
+   * audit log and its key policies see which keyset is unwrapped. A KEK that binds the name must
+   * bind it the same way on every call, or documents it wrote no longer open.
+   */
+  default Aead aeadForKeyset(String keysetName) {
+    return aead();
+  }
+
+  /**
+   * Whether a document stored under the KEK id {@code storedKekId} is opened by this KEK. The default
+   * is {@code id().equals(storedKekId)}; a {@link BranchKey} also opens what its earlier versions wrapped.
+   */
+  default boolean opens(String storedKekId) {
+    return id().equals(storedKekId);
+  }
 }

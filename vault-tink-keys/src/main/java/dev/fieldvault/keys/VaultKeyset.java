@@ -235,7 +235,7 @@ public final class VaultKeyset {
   public String toEncryptedJson(KeyEncryptionKey kek) {
     String metadata = metadataJson();
     try {
-      String tink = TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(handle, kek.aead(),
+      String tink = TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(handle, kek.aeadForKeyset(name),
           documentAssociatedData(name, purpose, metadata));
       return document(kek.id(), metadata, tink);
     } catch (GeneralSecurityException e) {
@@ -259,7 +259,7 @@ public final class VaultKeyset {
       throw new VaultConfigurationException("Keyset '" + name + "' is stored as insecure plaintext;"
           + " load it with KeysetSources.insecurePlaintextFile (development only) and save it encrypted");
     }
-    if (!storedKek.equals(kek.id())) {
+    if (!kek.opens(storedKek)) {
       throw new WrongKeyEncryptionKeyException("Keyset '" + name + "' was encrypted under KEK '" + storedKek
           + "' but the configured KEK is '" + kek.id() + "': configure the master secret, master keyset"
           + " or KMS key it was saved with (or rotate the KEK with the old one first)");
@@ -268,8 +268,12 @@ public final class VaultKeyset {
     String metadata = string(doc, "metadata");
     KeysetHandle handle;
     try {
-      handle = TinkJsonProtoKeysetFormat.parseEncryptedKeyset(doc.get("keyset").toString(), kek.aead(),
-          documentAssociatedData(name, purpose, metadata));
+      handle = TinkJsonProtoKeysetFormat.parseEncryptedKeyset(doc.get("keyset").toString(),
+          kek.aeadForKeyset(name), documentAssociatedData(name, purpose, metadata));
+    } catch (FieldVaultException e) {
+      // a typed failure of the KEK itself (a KMS that is unreachable, denies access, has the key
+      // disabled): it says more than "wrong KEK", so it reaches the caller as it is
+      throw e;
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new WrongKeyEncryptionKeyException("Keyset '" + name + "' could not be decrypted with KEK '"
           + kek.id() + "': the KEK is not the one it was saved with, or the document was modified", e);

@@ -19,6 +19,10 @@
  * String back = email.decrypt(stored);
  * }</pre>
  *
+ * <p>For many keysets, a {@link dev.fieldvault.keys.BranchKey} (stored wrapped by a KMS key or master
+ * secret, unwrapped once) serves as the KEK of every keyset: loading them costs one KMS call, and a
+ * KMS key rotation rewraps only the branch key.
+ *
  * <p>The ciphertext format, the bound context and the value encodings are specified in
  * {@code docs/FORMAT.md}. Errors form one family rooted at {@link dev.fieldvault.keys.FieldVaultException}.
  */

@@ -117,6 +117,50 @@ class KeysetStorageTest {
   }
 
   @Test
+  void kekThatBindsTheKeysetName_getsItOnSaveAndLoad_andItsTypedFailureReachesTheCaller() {
+    KeyEncryptionKey base = KeyEncryptionKeys.fromMasterSecret(SECRET);
+    java.util.List<String> names = new java.util.ArrayList<>();
+    boolean[] down = {false};
+    KeyEncryptionKey kmsLike = new KeyEncryptionKey() {
+      @Override
+      public String id() {
+        return "kms:test://key";
+      }
+
+      @Override
+      public Aead aead() {
+        throw new AssertionError("keyset documents go through aeadForKeyset");
+      }
+
+      @Override
+      public Aead aeadForKeyset(String keysetName) {
+        names.add(keysetName);
+        return new Aead() {
+          @Override
+          public byte[] encrypt(byte[] plaintext, byte[] ad) throws java.security.GeneralSecurityException {
+            return base.aead().encrypt(plaintext, ad);
+          }
+
+          @Override
+          public byte[] decrypt(byte[] ciphertext, byte[] ad) throws java.security.GeneralSecurityException {
+            if (down[0]) {
+              throw new KeyUnavailableException("the KMS behind test://key is unreachable");
+            }
+            return base.aead().decrypt(ciphertext, ad);
+          }
+        };
+      }
+    };
+    String doc = VaultKeyset.generate("billing-aead", KeyPurpose.AEAD).toEncryptedJson(kmsLike);
+    assertThat(VaultKeyset.fromEncryptedJson(doc, kmsLike).name()).isEqualTo("billing-aead");
+    assertThat(names).containsExactly("billing-aead", "billing-aead");
+
+    down[0] = true;
+    assertThatThrownBy(() -> VaultKeyset.fromEncryptedJson(doc, kmsLike))
+        .isExactlyInstanceOf(KeyUnavailableException.class).hasMessageContaining("unreachable");
+  }
+
+  @Test
   void encryptedDocument_holdsNoKeyMaterialInTheClear() {
     VaultKeyset ks = VaultKeyset.generate("app-aead", KeyPurpose.AEAD);
     String plain = ks.toInsecurePlaintextJson();

@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc.keystore;
 
+import dev.fieldvault.keys.BranchKey;
 import dev.fieldvault.keys.KeyEncryptionKey;
 import dev.fieldvault.keys.KeyInfo;
 import dev.fieldvault.keys.KeyUnavailableException;
@@ -42,14 +43,24 @@ public final class KeyStore {
   private static final Logger LOG = LoggerFactory.getLogger(KeyStore.class);
   private static final String ACTIVE = "ACTIVE";
 
+  /** The {@code purpose} of a branch key's row in the key store table (it is not a data keyset). */
+  public static final String BRANCH_KEY_PURPOSE = "BRANCH_KEY";
+
   private final DataSource dataSource;
   private final KeyEncryptionKey kek;
   private final VaultTables tables;
+  private final BranchKeyRows branchKeys;
 
   private KeyStore(DataSource dataSource, KeyEncryptionKey kek, VaultTables tables) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.kek = Objects.requireNonNull(kek, "kek");
     this.tables = Objects.requireNonNull(tables, "tables");
+    this.branchKeys = new BranchKeyRows(dataSource, tables);
+  }
+
+  /** Reads and unwraps the stored branch key {@code name} (one call to {@code wrappingKek}). */
+  BranchKey readBranchKey(String name, KeyEncryptionKey wrappingKek) {
+    return branchKeys.read(name, wrappingKek);
   }
 
   /** A store in the default table {@code fieldvault_keyset}. */
@@ -60,6 +71,27 @@ public final class KeyStore {
   /** A store in the key store table of {@code tables}. */
   public static KeyStore create(DataSource dataSource, KeyEncryptionKey kek, VaultTables tables) {
     return new KeyStore(dataSource, kek, tables);
+  }
+
+  /**
+   * A hierarchical store: its data keysets are wrapped by the branch key {@code branchKeyName}, stored
+   * in the same table and wrapped by {@code wrappingKek} (a KMS key, a master secret or a local master
+   * keyset). The branch key is unwrapped here, once: one call to {@code wrappingKek} (one KMS Decrypt),
+   * whatever the number of keysets; loading keysets afterwards makes no KEK call. Create the branch
+   * key with {@link #moveToBranchKey}.
+   *
+   * @throws KeyUnavailableException if no such branch key is stored, or (a KMS-specific subclass) if
+   *     the wrapping KEK cannot be used; {@link dev.fieldvault.keys.WrongKeyEncryptionKeyException} if
+   *     it is wrapped by another KEK
+   */
+  public static KeyStore hierarchical(DataSource dataSource, VaultTables tables, String branchKeyName,
+      KeyEncryptionKey wrappingKek) {
+    Objects.requireNonNull(branchKeyName, "branchKeyName");
+    Objects.requireNonNull(wrappingKek, "wrappingKek");
+    KeyStore reader = new KeyStore(dataSource, wrappingKek, tables);
+    BranchKey branchKey = reader.branchKeys.read(branchKeyName, wrappingKek);
+    KeyStore store = new KeyStore(dataSource, wrappingKek, tables);
+    return store.withKek(new BranchKeyHolder(store, branchKeyName, wrappingKek, branchKey));
   }
 
   /** The same table under another KEK (after {@link #rotateKek}). */
@@ -160,10 +192,11 @@ public final class KeyStore {
     }
   }
 
-  /** The names of every stored keyset, in name order. */
+  /** The names of every stored data keyset, in name order (branch keys are not listed). */
   public List<String> names() {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT name FROM " + tables.keyset() + " ORDER BY name");
+        PreparedStatement ps = c.prepareStatement("SELECT name FROM " + tables.keyset()
+            + " WHERE purpose <> '" + BRANCH_KEY_PURPOSE + "' ORDER BY name");
         ResultSet rs = ps.executeQuery()) {
       List<String> out = new ArrayList<>();
       while (rs.next()) {
@@ -280,41 +313,36 @@ public final class KeyStore {
     return update(name, ks -> ks.withMinimumDecryptOrdinal(ordinal));
   }
 
+  /** How many keysets {@link #rotateKek(KeyEncryptionKey)} re-encrypts at once (KMS round trips overlap). */
+  public static final int DEFAULT_KEK_ROTATION_PARALLELISM = 16;
+
   /**
    * Re-encrypts every stored keyset under {@code newKek}, in one transaction; touches no data row
    * and no key: O(number of keysets). Keysets already under {@code newKek} are left as they are, so
-   * running it again is harmless. This store's KEK must open the others.
+   * running it again is harmless. This store's KEK must open the others. With a KMS KEK each keyset
+   * costs one Decrypt and one Encrypt call; {@value #DEFAULT_KEK_ROTATION_PARALLELISM} keysets are
+   * re-encrypted at a time so that the KMS round trips overlap.
    *
    * @return the number of keysets re-encrypted; use {@link #withKek(KeyEncryptionKey)} afterwards
    */
   public int rotateKek(KeyEncryptionKey newKek) {
+    return rotateKek(newKek, DEFAULT_KEK_ROTATION_PARALLELISM);
+  }
+
+  /**
+   * As {@link #rotateKek(KeyEncryptionKey)}, re-encrypting up to {@code parallelism} keysets at a time
+   * (1: one after the other). If any keyset fails (a KMS error, a document the old KEK does not open),
+   * nothing is written and that failure is thrown.
+   */
+  public int rotateKek(KeyEncryptionKey newKek, int parallelism) {
     Objects.requireNonNull(newKek, "newKek");
-    String select = "SELECT name, version, kek_id, document FROM " + tables.keyset() + " ORDER BY name FOR UPDATE";
-    String update = "UPDATE " + tables.keyset() + " SET document = ?, kek_id = ?, updated_at = ?"
-        + " WHERE name = ? AND version = ?";
-    int changed = 0;
+    requireParallelism(parallelism);
+    int changed;
     try (Connection c = dataSource.getConnection()) {
       boolean auto = c.getAutoCommit();
       c.setAutoCommit(false);
-      try (PreparedStatement sel = c.prepareStatement(select); PreparedStatement upd = c.prepareStatement(update);
-          ResultSet rs = sel.executeQuery()) {
-        while (rs.next()) {
-          String name = rs.getString(1);
-          if (newKek.id().equals(rs.getString(3))) {
-            continue;
-          }
-          VaultKeyset ks = VaultKeyset.fromEncryptedJson(rs.getString(4), kek);
-          upd.setString(1, ks.toEncryptedJson(newKek));
-          upd.setString(2, newKek.id());
-          upd.setLong(3, System.currentTimeMillis());
-          upd.setString(4, name);
-          upd.setLong(5, rs.getLong(2));
-          upd.addBatch();
-          changed++;
-        }
-        if (changed > 0) {
-          upd.executeBatch();
-        }
+      try {
+        changed = rotateKekIn(c, newKek, parallelism);
         c.commit();
       } catch (RuntimeException | SQLException e) {
         c.rollback();
@@ -329,6 +357,178 @@ public final class KeyStore {
     return changed;
   }
 
+  private static void requireParallelism(int parallelism) {
+    if (parallelism < 1 || parallelism > 256) {
+      throw new VaultConfigurationException("The KEK rotation parallelism must be between 1 and 256, not " + parallelism);
+    }
+  }
+
+  /** Re-encrypts the data keysets not yet under {@code newKek}, inside the caller's transaction. */
+  private int rotateKekIn(Connection c, KeyEncryptionKey newKek, int parallelism) throws SQLException {
+    String select = "SELECT name, version, kek_id, document FROM " + tables.keyset()
+        + " WHERE purpose <> '" + BRANCH_KEY_PURPOSE + "' ORDER BY name FOR UPDATE";
+    String update = "UPDATE " + tables.keyset() + " SET document = ?, kek_id = ?, updated_at = ?"
+        + " WHERE name = ? AND version = ?";
+    try (PreparedStatement sel = c.prepareStatement(select); PreparedStatement upd = c.prepareStatement(update)) {
+      List<String[]> rows = new ArrayList<>();
+      try (ResultSet rs = sel.executeQuery()) {
+        while (rs.next()) {
+          if (!newKek.id().equals(rs.getString(3))) {
+            rows.add(new String[] {rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(4)});
+          }
+        }
+      }
+      List<String> documents = rewrap(rows, newKek, parallelism);
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < rows.size(); i++) {
+        upd.setString(1, documents.get(i));
+        upd.setString(2, newKek.id());
+        upd.setLong(3, now);
+        upd.setString(4, rows.get(i)[0]);
+        upd.setLong(5, Long.parseLong(rows.get(i)[1]));
+        upd.addBatch();
+      }
+      if (!rows.isEmpty()) {
+        upd.executeBatch();
+      }
+      return rows.size();
+    }
+  }
+
+  /** The documents of {@code rows} (name, version, document) re-encrypted under {@code newKek}, in order. */
+  private List<String> rewrap(List<String[]> rows, KeyEncryptionKey newKek, int parallelism) {
+    java.util.function.Function<String[], String> one =
+        row -> VaultKeyset.fromEncryptedJson(row[2], kek).toEncryptedJson(newKek);
+    List<String> out = new ArrayList<>(rows.size());
+    int threads = Math.min(parallelism, rows.size() / 4);
+    if (threads <= 1) {
+      for (String[] row : rows) {
+        out.add(one.apply(row));
+      }
+      return out;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "fieldvault-kek-rotation");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<String>> futures = new ArrayList<>(rows.size());
+      for (String[] row : rows) {
+        futures.add(pool.submit(() -> one.apply(row)));
+      }
+      for (java.util.concurrent.Future<String> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw new IllegalStateException("KEK rotation failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("KEK rotation interrupted; nothing was written", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Hierarchical mode: a branch key between the KMS key and the data keysets
+
+  /**
+   * Moves every data keyset from this store's KEK to a branch key: creates the branch key
+   * {@code branchKeyName} (a new random AES-256-GCM key, wrapped by {@code wrappingKek}) unless it is
+   * stored already, then rewraps the keysets under it (each one call to this store's KEK to unwrap).
+   * No data row and no data key changes.
+   *
+   * @return the hierarchical store on that branch key
+   */
+  public KeyStore moveToBranchKey(String branchKeyName, KeyEncryptionKey wrappingKek) {
+    if (kek instanceof BranchKeyHolder) {
+      throw new VaultConfigurationException("This key store already uses branch key '"
+          + ((BranchKeyHolder) kek).name() + "': rotate it with rotateBranchKey(), or its KMS key with"
+          + " rotateBranchKeyKek()");
+    }
+    if (branchKeys.find(branchKeyName).isEmpty()) {
+      branchKeys.insert(BranchKey.generate(branchKeyName), wrappingKek);
+    }
+    KeyStore next = hierarchical(dataSource, tables, branchKeyName, wrappingKek);
+    int n = rotateKek(next.kek);
+    LOG.info("Moved {} keysets to branch key '{}' (wrapped by '{}')", n, branchKeyName, wrappingKek.id());
+    return next;
+  }
+
+  /**
+   * Rotates the KMS key (or master secret) that wraps this hierarchical store's branch key: the
+   * branch key is unwrapped with the current wrapping KEK and wrapped with {@code newWrappingKek}, so
+   * two KEK calls in all; no data keyset and no data row is touched.
+   *
+   * @return the store with the same branch key, now wrapped by {@code newWrappingKek}
+   * @throws ConcurrentKeysetChangeException if another instance changed the branch key meanwhile
+   */
+  public KeyStore rotateBranchKeyKek(KeyEncryptionKey newWrappingKek) {
+    Objects.requireNonNull(newWrappingKek, "newWrappingKek");
+    BranchKeyHolder holder = requireHierarchical("rotateBranchKeyKek");
+    String[] row = branchKeys.row(holder.name());
+    BranchKey branchKey = BranchKey.fromWrappedJson(row[1], holder.wrappingKek());
+    branchKeys.write(holder.name(), Long.parseLong(row[0]), branchKey.toWrappedJson(newWrappingKek),
+        newWrappingKek.id(), null);
+    LOG.info("Branch key '{}' rewrapped from '{}' to '{}'", holder.name(), holder.wrappingKek().id(),
+        newWrappingKek.id());
+    KeyStore store = new KeyStore(dataSource, newWrappingKek, tables);
+    return store.withKek(new BranchKeyHolder(store, holder.name(), newWrappingKek, branchKey));
+  }
+
+  /**
+   * Rotates the branch key of this hierarchical store: a new random branch key version wraps every
+   * data keyset again, locally (no KMS call per keyset; one KMS call to store the new branch key), and
+   * the old version is dropped, all in one transaction. No data row and no data key changes.
+   *
+   * @return the number of keysets rewrapped
+   */
+  public int rotateBranchKey() {
+    BranchKeyHolder holder = requireHierarchical("rotateBranchKey");
+    BranchKey next = holder.current().rotate();
+    String storedDocument = next.withoutRetiredVersions().toWrappedJson(holder.wrappingKek());
+    int changed;
+    try (Connection c = dataSource.getConnection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        String[] row = branchKeys.row(c, holder.name());
+        changed = rotateKekIn(c, next, DEFAULT_KEK_ROTATION_PARALLELISM);
+        branchKeys.write(holder.name(), Long.parseLong(row[0]), storedDocument, holder.wrappingKek().id(), c);
+        c.commit();
+      } catch (RuntimeException | SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    } catch (SQLException e) {
+      throw storage("rotate branch key '" + holder.name() + "' in", e);
+    }
+    holder.set(next.withoutRetiredVersions());
+    LOG.info("Branch key '{}' rotated to {}: {} keysets rewrapped", holder.name(), next.id(), changed);
+    return changed;
+  }
+
+  /** The name of this store's branch key, if it is hierarchical. */
+  public Optional<String> branchKeyName() {
+    return kek instanceof BranchKeyHolder ? Optional.of(((BranchKeyHolder) kek).name()) : Optional.empty();
+  }
+
+  private BranchKeyHolder requireHierarchical(String operation) {
+    if (!(kek instanceof BranchKeyHolder)) {
+      throw new VaultConfigurationException(operation + "() needs a hierarchical key store"
+          + " (KeyStore.hierarchical or moveToBranchKey); this one wraps its keysets directly with '" + kek.id()
+          + "': rotate its KEK with rotateKek()");
+    }
+    return (BranchKeyHolder) kek;
+  }
+
   private boolean exists(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + tables.keyset() + " WHERE name = ?")) {
       ps.setString(1, name);
@@ -338,9 +538,13 @@ public final class KeyStore {
     }
   }
 
-  private VaultStorageException storage(String what, SQLException e) {
+  static VaultStorageException storage(VaultTables tables, String what, SQLException e) {
     return new VaultStorageException("Could not " + what + " " + tables.keyset() + ": " + e.getMessage()
         + " (create the table with the shipped changelog or VaultTables.install if it is missing)", e);
+  }
+
+  private VaultStorageException storage(String what, SQLException e) {
+    return storage(tables, what, e);
   }
 
   @Override

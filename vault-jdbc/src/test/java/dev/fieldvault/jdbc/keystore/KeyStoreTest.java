@@ -331,4 +331,61 @@ class KeyStoreTest {
     }
     return out;
   }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void branchKeyRotation_failingOnOneKeyset_writesNothing_andTheStoreKeepsItsBranchKey(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    KeyStore direct = fresh(db, "ks_bkfail");
+    try {
+      KeyStore store = direct.moveToBranchKey("rot-bkfail-branch", KEK);
+      store.insert(VaultKeyset.generate("rot-bkfail-a", KeyPurpose.AEAD));
+      store.insert(VaultKeyset.generate("rot-bkfail-b", KeyPurpose.AEAD));
+      String branchBefore = rawDocument(db, store, "rot-bkfail-branch");
+      String aBefore = rawDocument(db, store, "rot-bkfail-a");
+      String idBefore = store.kek().id();
+      try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("UPDATE " + store.tables().keyset()
+          + " SET document = ? WHERE name = ?")) {
+        ps.setString(1, rawDocument(db, store, "rot-bkfail-b").replace("\"minimumDecryptOrdinal\\\":0",
+            "\"minimumDecryptOrdinal\\\":1"));
+        ps.setString(2, "rot-bkfail-b");
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+      assertThat(rawDocument(db, store, "rot-bkfail-b")).contains("minimumDecryptOrdinal\\\":1");
+
+      assertThatThrownBy(store::rotateBranchKey).isInstanceOf(WrongKeyEncryptionKeyException.class)
+          .hasMessageContaining("rot-bkfail-b");
+
+      assertThat(rawDocument(db, store, "rot-bkfail-branch")).isEqualTo(branchBefore);
+      assertThat(rawDocument(db, store, "rot-bkfail-a")).isEqualTo(aBefore);
+      assertThat(store.kek().id()).isEqualTo(idBefore);
+      assertThat(store.load("rot-bkfail-a").keyset().name()).isEqualTo("rot-bkfail-a");
+      assertThat(store.names()).containsExactly("rot-bkfail-a", "rot-bkfail-b");
+    } finally {
+      drop(db, direct);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void branchKeyOperations_onADirectStore_orOnADataKeysetName_areRefusedWithWhatToDo(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    KeyStore store = fresh(db, "ks_bkref");
+    try {
+      store.insert(VaultKeyset.generate("rot-bkref-aead", KeyPurpose.AEAD));
+
+      assertThatThrownBy(store::rotateBranchKey).isInstanceOf(VaultConfigurationException.class)
+          .hasMessageContaining("rotateKek()");
+      assertThatThrownBy(() -> store.moveToBranchKey("rot-bkref-aead", KEK))
+          .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("not a branch key");
+      assertThatThrownBy(() -> KeyStore.hierarchical(db.dataSource(), store.tables(), "rot-bkref-none", KEK))
+          .isInstanceOf(KeyUnavailableException.class).hasMessageContaining("No branch key named 'rot-bkref-none'");
+      assertThat(store.load("rot-bkref-aead").kekId()).isEqualTo(KEK.id());
+    } finally {
+      drop(db, store);
+    }
+  }
+
 }
