@@ -212,8 +212,6 @@ public final class EncryptedType
     Object stored = toStored(value, tenant);
     if (stored == null) {
       st.setNull(index, getSqlType());
-    } else if (tenant != null) {
-      SearchingStatements.withTenant(tenant, () -> setStored(st, index, stored));
     } else {
       setStored(st, index, stored);
     }

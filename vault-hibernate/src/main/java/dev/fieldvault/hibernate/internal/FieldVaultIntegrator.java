@@ -29,7 +29,6 @@ import java.util.function.Supplier;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.spi.BootstrapContext;
 import org.hibernate.engine.config.spi.ConfigurationService;
-import org.hibernate.engine.jdbc.connections.spi.ConnectionProvider;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.event.service.spi.EventListenerRegistry;
 import org.hibernate.event.spi.EventType;
@@ -107,15 +106,8 @@ public final class FieldVaultIntegrator implements Integrator {
       f.type.bind(b);
       bindings.add(b);
     }
-    VaultRuntime runtime = new VaultRuntime(cipher, bindings);
+    VaultRuntime runtime = new VaultRuntime(factory, cipher, bindings);
     VaultRuntime.register(factory, runtime);
-    ConnectionProvider connections = factory.getServiceRegistry().getService(ConnectionProvider.class);
-    if (connections != null && connections.isUnwrappableAs(VaultConnectionProvider.class)) {
-      connections.unwrap(VaultConnectionProvider.class).attach(runtime);
-    } else if (runtime.hasDeterministicColumns()) {
-      LOG.warn("FieldVault could not wrap Hibernate's connection provider: equality queries on deterministic"
-          + " attributes find only values under the primary key during a key rotation");
-    }
 
     VaultEventListener listener = new VaultEventListener();
     EventListenerRegistry events = factory.getServiceRegistry().getService(EventListenerRegistry.class);
