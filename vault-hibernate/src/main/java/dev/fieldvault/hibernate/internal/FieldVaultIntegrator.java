@@ -28,6 +28,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.spi.BootstrapContext;
+import org.hibernate.engine.OptimisticLockStyle;
 import org.hibernate.engine.config.spi.ConfigurationService;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.event.service.spi.EventListenerRegistry;
@@ -64,13 +65,16 @@ public final class FieldVaultIntegrator implements Integrator {
     final BasicValue value;
     final EncryptedType type;
     final boolean inEmbeddable;
+    final boolean naturalId;
 
-    Found(PersistentClass entity, String path, BasicValue value, EncryptedType type, boolean inEmbeddable) {
+    Found(PersistentClass entity, String path, BasicValue value, EncryptedType type, boolean inEmbeddable,
+        boolean naturalId) {
       this.entity = entity;
       this.path = path;
       this.value = value;
       this.type = type;
       this.inEmbeddable = inEmbeddable;
+      this.naturalId = naturalId;
     }
 
     String name() {
@@ -87,13 +91,14 @@ public final class FieldVaultIntegrator implements Integrator {
             + " FieldVault cannot encrypt an id (it must be found and joined by value); remove @Encrypted from it");
       }
       for (Property p : pc.getProperties()) {
-        collect(pc, p, "", false, found);
+        collect(pc, p, "", false, p.isNaturalIdentifier(), found);
       }
     }
     refuseElementCollections(metadata);
     if (found.isEmpty()) {
       return;
     }
+    refuseComparisonsByHibernate(found);
     refuseForeignQueryTranslator(factory, found);
     Map<String, Object> settings = factory.getServiceRegistry().getService(ConfigurationService.class).getSettings();
     FieldCipher cipher = cipher(settings.get(FieldVaultSettings.KEYRING), found);
@@ -160,17 +165,46 @@ public final class FieldVaultIntegrator implements Integrator {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static void collect(PersistentClass pc, Property p, String prefix, boolean inEmbeddable, List<Found> out) {
+  private static void collect(PersistentClass pc, Property p, String prefix, boolean inEmbeddable, boolean naturalId,
+      List<Found> out) {
     Value v = p.getValue();
     if (v instanceof Component) {
       for (Property sub : ((Component) v).getProperties()) {
-        collect(pc, sub, prefix + p.getName() + ".", true, out);
+        collect(pc, sub, prefix + p.getName() + ".", true, naturalId || sub.isNaturalIdentifier(), out);
       }
       return;
     }
     EncryptedType t = typeOf(v);
     if (t != null) {
-      out.add(new Found(pc, prefix + p.getName(), (BasicValue) v, t, inEmbeddable));
+      out.add(new Found(pc, prefix + p.getName(), (BasicValue) v, t, inEmbeddable, naturalId));
+    }
+  }
+
+  /**
+   * Refuses mappings under which Hibernate itself compares an encrypted column with a value in its own
+   * SQL (not through a query FieldVault translates): optimistic locking on ALL or DIRTY columns (the
+   * loaded values in the WHERE of every update and delete) and natural ids (loads by value). A
+   * randomized or row-bound ciphertext never matches a fresh one, a deterministic one misses rows under
+   * an older key during a rotation, and a row- or tenant-bound value would reach Hibernate's bind
+   * logging before FieldVault could refuse it. Fails the start-up instead.
+   */
+  private static void refuseComparisonsByHibernate(List<Found> found) {
+    for (Found f : found) {
+      OptimisticLockStyle style = f.entity.getOptimisticLockStyle();
+      if (style == OptimisticLockStyle.ALL || style == OptimisticLockStyle.DIRTY) {
+        throw new VaultConfigurationException("@Encrypted attribute " + f.name() + " belongs to an entity with"
+            + " @OptimisticLocking(type = OptimisticLockType." + style.name() + "), which makes Hibernate compare the"
+            + " loaded ciphertext in the WHERE clause of every update and delete: that never matches a randomized"
+            + " or row-bound value, misses values under an older key during a rotation, and could log a row- or"
+            + " tenant-bound plaintext. Use a @Version attribute (OptimisticLockType.VERSION, the default) on "
+            + entityName(f.entity));
+      }
+      if (f.naturalId) {
+        throw new VaultConfigurationException("@Encrypted attribute " + f.name() + " is (part of) a @NaturalId,"
+            + " which Hibernate loads by comparing the column with a value in its own SQL: that never matches a"
+            + " randomized or row-bound value and misses values under an older key during a rotation. Remove"
+            + " @NaturalId and find the entity with a query (DETERMINISTIC attribute: where e.attribute = :value)");
+      }
     }
   }
 
