@@ -31,8 +31,13 @@ public final class EncryptedAttribute {
   private final int blindIndexLength;
   private final String tenantColumn;
 
-  /** Built by the integrator; public only so other FieldVault modules can build models in tests. */
-  public EncryptedAttribute(String entityName, Class<?> entityClass, String attributePath, Class<?> javaType,
+  static {
+    // the integrator (an internal package) builds models through this; the constructor stays hidden
+    dev.fieldvault.hibernate.internal.AttributeModels.install(EncryptedAttribute::new);
+  }
+
+  /** Built by FieldVault's integrator from Hibernate's mapping only (see {@code internal.AttributeModels}). */
+  EncryptedAttribute(String entityName, Class<?> entityClass, String attributePath, Class<?> javaType,
       String table, String column, List<String> idColumns, EncryptionMode mode, String contextDomain,
       String contextField, boolean rowBound, int compressAbove, Encrypted.Storage storage,
       PlaintextPolicy plaintextPolicy, String blindIndexAttribute, String blindIndexColumn, int blindIndexLength,

@@ -113,4 +113,50 @@ class QueryAndRotationTest {
       });
     }
   }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void duringARotation_theTranslatedSqlSearchesEveryKey_withoutWrappingTheConnection(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables("hib_customer");
+    Keyring keyring = Keyring.generate("ast");
+    List<String> sql = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.Map<String, Object> settings = new java.util.HashMap<>();
+    settings.put(FieldVaultSettings.KEYRING, keyring);
+    settings.put("hibernate.session_factory.statement_inspector",
+        (org.hibernate.resource.jdbc.spi.StatementInspector) q -> {
+          sql.add(q);
+          return q;
+        });
+    try (SessionFactory sf = Jpa.build(db, settings, Customer.class)) {
+      Jpa.tx(sf, s -> s.persist(new Customer("old", "old@example.com", "1", "1")));
+      String byEmail = "select c from Customer c where c.email = :email";
+      Jpa.tx(sf, s -> s.createQuery(byEmail, Customer.class).setParameter("email", "old@example.com").getResultList());
+      assertThat(lastSelect(sql)).doesNotContainIgnoringCase(" in ");
+
+      VaultKeyset rotated = keyring.deterministic().orElseThrow().rotate();
+      HibernateVault.of(sf).reload(keyring.with(rotated));
+      Jpa.tx(sf, s -> {
+        // the same query string again: its plan from before the rotation is not reused
+        assertThat(s.createQuery(byEmail, Customer.class).setParameter("email", "old@example.com").getResultList())
+            .extracting(c -> c.name).containsExactly("old");
+        assertThat(lastSelect(sql)).containsPattern("(?i)email\\s+in\\s*\\(\\s*\\?\\s*,\\s*\\?\\s*\\)");
+        assertThat(s.createQuery("select c from Customer c where c.email <> :email", Customer.class)
+            .setParameter("email", "old@example.com").getResultList()).isEmpty();
+        assertThat(lastSelect(sql)).containsPattern("(?i)email\\s+not\\s+in\\s*\\(\\s*\\?\\s*,\\s*\\?\\s*\\)");
+        java.sql.Connection c = s.doReturningWork(connection -> connection);
+        assertThat(java.lang.reflect.Proxy.isProxyClass(c.getClass())).as("FieldVault wraps no connection").isFalse();
+      });
+    }
+  }
+
+  private static String lastSelect(List<String> sql) {
+    for (int i = sql.size() - 1; i >= 0; i--) {
+      if (sql.get(i).toLowerCase(java.util.Locale.ROOT).startsWith("select")) {
+        return sql.get(i);
+      }
+    }
+    throw new AssertionError("no select was run");
+  }
 }

@@ -70,6 +70,31 @@ class StartupFailureTest {
     @Id @Encrypted public String id;
   }
 
+  @Entity(name = "LockedByAllColumns")
+  @Table(name = "hib_bad_lock")
+  @org.hibernate.annotations.OptimisticLocking(type = org.hibernate.annotations.OptimisticLockType.ALL)
+  @org.hibernate.annotations.DynamicUpdate
+  public static class LockedByAllColumns {
+    @Id public Long id;
+    @Encrypted(rowBound = true) public String secret;
+  }
+
+  @Entity(name = "LockedByDirtyColumns")
+  @Table(name = "hib_bad_lock_dirty")
+  @org.hibernate.annotations.OptimisticLocking(type = org.hibernate.annotations.OptimisticLockType.DIRTY)
+  @org.hibernate.annotations.DynamicUpdate
+  public static class LockedByDirtyColumns {
+    @Id public Long id;
+    @Encrypted(mode = EncryptionMode.DETERMINISTIC) public String email;
+  }
+
+  @Entity(name = "EncryptedNaturalId")
+  @Table(name = "hib_bad_natural")
+  public static class EncryptedNaturalId {
+    @Id public Long id;
+    @org.hibernate.annotations.NaturalId @Encrypted(rowBound = true) public String ssn;
+  }
+
   @Entity(name = "BadContext")
   @Table(name = "hib_bad_context")
   public static class BadContext {
@@ -159,6 +184,20 @@ class StartupFailureTest {
   void rowBindingInsideAnEmbeddable_fails() {
     assertThat(failure(() -> build(Keyring.generate("k"), RowBoundInEmbeddable.class)))
         .contains("RowBoundInEmbeddable.part.secret").contains("embeddable");
+  }
+
+  @Test
+  void optimisticLockingOnAllOrDirtyColumns_ofAnEntityWithEncryptedAttributes_failsNamingTheFix() {
+    assertThat(failure(() -> build(Keyring.generate("k"), LockedByAllColumns.class)))
+        .contains("LockedByAllColumns.secret").contains("OptimisticLockType.ALL").contains("@Version");
+    assertThat(failure(() -> build(Keyring.generate("k"), LockedByDirtyColumns.class)))
+        .contains("LockedByDirtyColumns.email").contains("OptimisticLockType.DIRTY").contains("@Version");
+  }
+
+  @Test
+  void anEncryptedNaturalId_failsNamingTheAttribute() {
+    assertThat(failure(() -> build(Keyring.generate("k"), EncryptedNaturalId.class)))
+        .contains("EncryptedNaturalId.ssn").contains("@NaturalId");
   }
 
   @Test

@@ -181,6 +181,53 @@ class TenantBindingTest {
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void duringARotation_aTenantsOldRowsAreFound_andATenantWithMoreKeysThanPlannedFails_neverMissesRows(
+      TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables(TABLE);
+    Keyring defaults = Keyring.generate("htn-default");
+    Map<String, Keyring> tenantKeys = new ConcurrentHashMap<>(Map.of(
+        "acme", Keyring.generate("htn-acme"), "globex", Keyring.generate("htn-globex")));
+    FieldCipher cipher = FieldCipher.create(defaults, t -> Optional.ofNullable(tenantKeys.get(t)));
+    try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, cipher), TenantCustomer.class)) {
+      TenantCustomer a = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
+      TenantCustomer b = new TenantCustomer("bob@example.com", "222-22-2222", "555-0102");
+      Jpa.call(sf, "acme", s -> {
+        s.persist(a);
+        return null;
+      });
+      Jpa.call(sf, "globex", s -> {
+        s.persist(b);
+        return null;
+      });
+      // a rotation: two readable deterministic keys by default and for globex, three for acme
+      HibernateVault.of(sf).reload(defaults.with(defaults.deterministic().orElseThrow().rotate()));
+      Keyring globex = tenantKeys.get("globex");
+      tenantKeys.put("globex", globex.with(globex.deterministic().orElseThrow().rotate()));
+      Keyring acme = tenantKeys.get("acme");
+      tenantKeys.put("acme", acme.with(acme.deterministic().orElseThrow().rotate().rotate()));
+      cipher.forgetTenant("globex");
+      cipher.forgetTenant("acme");
+
+      // globex's row is under its older key, and found by both query forms
+      List<TenantCustomer> byHql = Jpa.call(sf, "globex", s -> byEmail(s, "bob@example.com"));
+      List<TenantCustomer> byCriteria = Jpa.call(sf, "globex", s -> byEmailCriteria(s, "bob@example.com"));
+      assertThat(byHql).extracting(c -> c.id).containsExactly(b.id);
+      assertThat(byCriteria).extracting(c -> c.id).containsExactly(b.id);
+      // acme's keyset has more readable keys than the query was planned for: refused, not a silent miss
+      Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+          () -> Jpa.call(sf, "acme", s -> byEmail(s, "ann@example.com")));
+      StringBuilder chain = new StringBuilder();
+      for (Throwable c = refused; c != null; c = c.getCause()) {
+        chain.append(c.getMessage()).append('\n');
+      }
+      assertThat(chain.toString()).contains("TenantCustomer.email").contains("readable deterministic keys")
+          .doesNotContain("ann@example.com");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void rotation_rewrapsEachRowInItsTenantsContext(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
     VaultTables work = VaultTables.withPrefix("htn_fv_");

@@ -74,6 +74,25 @@ final class AttributeBinding {
   }
 
   /**
+   * The column values of a searched deterministic value under every readable key (primary first), from
+   * what Hibernate bound for it: the column value under the primary key when the type converts values
+   * itself, or the plaintext for tenant-bound attributes (encrypted in the type's {@code nullSafeSet}).
+   */
+  Object[] searchForms(Object bound, String tenant) {
+    Object plaintext = bound;
+    if (model.tenantColumn() == null && !model.rowBound()) {
+      byte[] ct = bound instanceof String ? CiphertextHeader.decodeText((String) bound) : (byte[]) bound;
+      plaintext = encryptor.decrypt(ct, tenant, null);
+    }
+    java.util.List<byte[]> all = encryptor.searchCiphertexts(plaintext, tenant);
+    Object[] out = new Object[all.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = toColumn(all.get(i));
+    }
+    return out;
+  }
+
+  /**
    * The plaintext of a stored column value (non-null). Under a migrating policy a value that is not a
    * ciphertext is read as a legacy plaintext and counted; {@code plaintextSeen} is then set.
    */

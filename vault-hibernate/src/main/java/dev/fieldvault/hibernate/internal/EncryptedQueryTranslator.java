@@ -41,7 +41,10 @@ import org.hibernate.query.sqm.tree.select.SqmSelection;
 import org.hibernate.query.sqm.tree.select.SqmSortSpecification;
 import org.hibernate.query.sqm.tree.update.SqmAssignment;
 import org.hibernate.query.sqm.tree.update.SqmSetClause;
+import org.hibernate.query.sqm.sql.internal.SqmParameterInterpretation;
+import org.hibernate.sql.ast.SqlAstWalker;
 import org.hibernate.sql.ast.spi.SqlAstCreationContext;
+import org.hibernate.sql.ast.tree.expression.JdbcParameter;
 import org.hibernate.sql.ast.tree.Statement;
 import org.hibernate.sql.ast.tree.expression.ColumnReference;
 import org.hibernate.sql.ast.tree.expression.Expression;
@@ -67,8 +70,8 @@ import org.hibernate.type.CustomType;
  * <ul>
  *   <li>compared with {@code =}, {@code <>}, {@code in} or {@code not in} with query parameters only:
  *       allowed on DETERMINISTIC attributes (the parameter is encrypted the same way); the attribute
- *       is put on the left ({@code :v = e.a} is translated as {@code e.a = :v}) so that the SQL has
- *       the one shape {@link SearchingStatements} widens to every readable key during a rotation;
+ *       is put on the left ({@code :v = e.a} is translated as {@code e.a = :v}), and during a key
+ *       rotation each compared parameter is searched under every readable key ({@link KeySlotParameter});
  *   <li>{@code is [not] null}; selected in the top-level select list (decrypted on read, except
  *       row-bound attributes, whose row id a scalar select does not have); assigned in an update or
  *       insert;
@@ -241,7 +244,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
       encryptedLike(cp.getLeftHandExpression(), cp.getRightHandExpression());
       encryptedLike(cp.getRightHandExpression(), cp.getLeftHandExpression());
     }
-    return canonical(cp);
+    return widened(canonical(cp));
   }
 
   /**
@@ -293,7 +296,99 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
       encryptedLike(((ComparisonPredicate) result).getLeftHandExpression(),
           ((ComparisonPredicate) result).getRightHandExpression());
     }
-    return result instanceof ComparisonPredicate ? canonical((ComparisonPredicate) result) : result;
+    return result instanceof ComparisonPredicate ? widened(canonical((ComparisonPredicate) result)) : widened(result);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Searches during a key rotation
+
+  /**
+   * An equality on a deterministic attribute while its keyset has more than one readable key: each
+   * compared parameter gets one placeholder per readable key ({@code col = ?} is rendered as
+   * {@code col in (?, ?)}, {@code col <> ?} as {@code col not in (?, ?)}, and each element of an
+   * {@code in} list likewise), so rows written under an older key are still found. Done here, on the
+   * SQL AST, with {@link KeySlotParameter}s; no SQL text is rewritten. Outside a rotation (one readable
+   * key) the predicate is unchanged. {@link VaultRuntime#reload} clears Hibernate's query plan cache,
+   * so a plan translated before a rotation is translated again.
+   */
+  private ComparisonPredicate widened(ComparisonPredicate cp) {
+    ComparisonOperator op = cp.getOperator();
+    AttributeBinding b = deterministicColumn(cp.getLeftHandExpression());
+    if (b == null || (op != ComparisonOperator.EQUAL && op != ComparisonOperator.NOT_EQUAL)) {
+      return cp;
+    }
+    int slots = searchSlots();
+    if (slots <= 1) {
+      return cp;
+    }
+    List<Expression> list = new ArrayList<>();
+    addSlots(list, cp.getRightHandExpression(), b, slots);
+    return new WidenedComparison(cp, new InListPredicate(cp.getLeftHandExpression(), list,
+        op == ComparisonOperator.NOT_EQUAL, cp.getExpressionType()));
+  }
+
+  private Predicate widened(Predicate p) {
+    if (!(p instanceof InListPredicate)) {
+      return p;
+    }
+    InListPredicate in = (InListPredicate) p;
+    AttributeBinding b = deterministicColumn(in.getTestExpression());
+    int slots = b == null ? 1 : searchSlots();
+    if (slots <= 1) {
+      return p;
+    }
+    List<Expression> list = new ArrayList<>();
+    for (Expression e : in.getListExpressions()) {
+      addSlots(list, e, b, slots);
+    }
+    return new InListPredicate(in.getTestExpression(), list, in.isNegated(), in.getExpressionType());
+  }
+
+  private static AttributeBinding deterministicColumn(Expression e) {
+    AttributeBinding b = isEncryptedColumn(e) ? binding(e) : null;
+    return b != null && b.model.mode() == EncryptionMode.DETERMINISTIC ? b : null;
+  }
+
+  /** How many placeholders a searched deterministic value gets: the readable deterministic keys, now. */
+  private int searchSlots() {
+    VaultRuntime runtime = VaultRuntime.forFactory(getCreationContext().getSessionFactory());
+    return runtime == null ? 1 : runtime.readableDeterministicKeys();
+  }
+
+  private static void addSlots(List<Expression> out, Expression value, AttributeBinding b, int slots) {
+    JdbcParameter parameter = value instanceof JdbcParameter ? (JdbcParameter) value
+        : value instanceof SqmParameterInterpretation
+            && ((SqmParameterInterpretation) value).getResolvedExpression() instanceof JdbcParameter
+            ? (JdbcParameter) ((SqmParameterInterpretation) value).getResolvedExpression() : null;
+    if (parameter == null) {
+      // fail closed: a value FieldVault cannot repeat under the older keys would miss their rows
+      throw new UnsupportedEncryptedUseException(b.model, "The query compares @Encrypted attribute " + name(b.model)
+          + " with a value FieldVault cannot search under every readable key during the key rotation in"
+          + " progress: compare it with a query parameter (= :value, in :values)");
+    }
+    out.add(value);
+    for (int k = 1; k < slots; k++) {
+      out.add(new KeySlotParameter(parameter, b, k, slots));
+    }
+  }
+
+  /**
+   * A comparison rendered (by every SQL AST walker) as its widened {@code in} list; a subclass because
+   * Hibernate's translator returns comparisons as {@code ComparisonPredicate}.
+   */
+  private static final class WidenedComparison extends ComparisonPredicate {
+    private final InListPredicate widened;
+
+    WidenedComparison(ComparisonPredicate original, InListPredicate widened) {
+      super(original.getLeftHandExpression(), original.getOperator(), original.getRightHandExpression(),
+          original.getExpressionType());
+      this.widened = widened;
+    }
+
+    @Override
+    public void accept(SqlAstWalker walker) {
+      widened.accept(walker);
+    }
   }
 
   @Override

@@ -46,7 +46,9 @@ import org.hibernate.usertype.UserType;
  * {@code nullSafeGet}/{@code nullSafeSet} are the ones Hibernate 7 calls, the session variants the
  * ones 6.6 calls (and both call for tenant-bound types).
  */
-public final class EncryptedType implements UserType<Object>, DynamicParameterizedType, LoggableUserType {
+public final class EncryptedType
+    implements UserType<Object>, DynamicParameterizedType, LoggableUserType, ConverterOn66 {
+
 
   private Encrypted annotation;
   private Class<?> javaType = Object.class;
@@ -210,8 +212,6 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     Object stored = toStored(value, tenant);
     if (stored == null) {
       st.setNull(index, getSqlType());
-    } else if (tenant != null) {
-      SearchingStatements.withTenant(tenant, () -> setStored(st, index, stored));
     } else {
       setStored(st, index, stored);
     }
@@ -261,7 +261,10 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     return value;
   }
 
-  /** Hibernate 7 (a JPA AttributeConverter) and 6.6 (a BasicValueConverter): one object is both. */
+  /**
+   * Hibernate 7 (a JPA AttributeConverter) and 6.6 (a BasicValueConverter): one object is both, and
+   * the class file has a bridge method for each signature (see {@link ConverterOn66}).
+   */
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   public StorageConverter getValueConverter() {

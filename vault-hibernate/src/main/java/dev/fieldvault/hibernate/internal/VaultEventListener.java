@@ -124,8 +124,9 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
 
   @Override
   public boolean onPreInsert(PreInsertEvent event) {
-    index(event.getPersister(), event.getEntity(), event.getState(), event.getSession());
-    seal(event.getPersister(), event.getId(), event.getState(), event.getSession());
+    SharedSessionContract session = HibernateLines.session(event);
+    index(event.getPersister(), event.getEntity(), event.getState(), session);
+    seal(event.getPersister(), event.getId(), event.getState(), session);
     return false;
   }
 
@@ -136,8 +137,9 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
 
   @Override
   public boolean onPreUpdate(PreUpdateEvent event) {
-    index(event.getPersister(), event.getEntity(), event.getState(), event.getSession());
-    seal(event.getPersister(), event.getId(), event.getState(), event.getSession());
+    SharedSessionContract session = HibernateLines.session(event);
+    index(event.getPersister(), event.getEntity(), event.getState(), session);
+    seal(event.getPersister(), event.getId(), event.getState(), session);
     return false;
   }
 

@@ -2,15 +2,10 @@ package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.HibernateVault;
-import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.EncryptionMode;
-import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyInfo;
 import dev.fieldvault.keys.VaultKeyset;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 import dev.fieldvault.keys.Keyring;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.ArrayList;
@@ -28,12 +23,13 @@ public final class VaultRuntime implements HibernateVault {
 
   private static final Map<SessionFactoryImplementor, VaultRuntime> BY_FACTORY = new ConcurrentHashMap<>();
 
+  private final SessionFactoryImplementor factory;
   private final FieldCipher cipher;
   private final List<AttributeBinding> bindings;
   private final List<EncryptedAttribute> attributes;
-  private final Set<String> deterministicColumns;
 
-  VaultRuntime(FieldCipher cipher, List<AttributeBinding> bindings) {
+  VaultRuntime(SessionFactoryImplementor factory, FieldCipher cipher, List<AttributeBinding> bindings) {
+    this.factory = factory;
     this.cipher = cipher;
     List<AttributeBinding> sorted = new ArrayList<>(bindings);
     sorted.sort(Comparator.comparing((AttributeBinding b) -> b.model.entityName())
@@ -44,13 +40,6 @@ public final class VaultRuntime implements HibernateVault {
       models.add(b.model);
     }
     this.attributes = Collections.unmodifiableList(models);
-    Set<String> det = new HashSet<>();
-    for (EncryptedAttribute a : models) {
-      if (a.mode() == EncryptionMode.DETERMINISTIC && a.column() != null) {
-        det.add(a.column().toLowerCase(Locale.ROOT));
-      }
-    }
-    this.deterministicColumns = Set.copyOf(det);
   }
 
   static void register(SessionFactoryImplementor factory, VaultRuntime runtime) {
@@ -75,13 +64,9 @@ public final class VaultRuntime implements HibernateVault {
     return runtime;
   }
 
-  /** Lower-case names of the columns of deterministic attributes. */
-  Set<String> deterministicColumns() {
-    return deterministicColumns;
-  }
-
-  boolean hasDeterministicColumns() {
-    return !deterministicColumns.isEmpty();
+  /** The runtime of a session factory, or null (no @Encrypted attribute, or not yet integrated). */
+  static VaultRuntime forFactory(SessionFactoryImplementor factory) {
+    return BY_FACTORY.get(factory);
   }
 
   /** How many keys of the deterministic keyset can decrypt (and so may have written a stored value). */
@@ -97,36 +82,6 @@ public final class VaultRuntime implements HibernateVault {
       }
     }
     return n;
-  }
-
-  /**
-   * The stored forms of a searched deterministic value under every readable key, from its stored form
-   * under the primary key, for the attribute(s) mapped to {@code column}; null if it is none of theirs.
-   * {@code tenant} is the value's tenant (tenant entities), else null.
-   */
-  Object[] searchForms(String column, Object stored, String tenant) {
-    for (AttributeBinding b : bindings) {
-      if (b.model.mode() != EncryptionMode.DETERMINISTIC || b.model.column() == null
-          || !b.model.column().equalsIgnoreCase(column) || (stored instanceof String) != b.text()) {
-        continue;
-      }
-      try {
-        byte[] ct = stored instanceof String ? CiphertextHeader.decodeText((String) stored) : (byte[]) stored;
-        if (!CiphertextHeader.looksLikeCiphertext(ct)) {
-          continue;
-        }
-        Object plaintext = b.encryptor.decrypt(ct, tenant, null);
-        List<byte[]> all = b.encryptor.searchCiphertexts(plaintext, tenant);
-        Object[] out = new Object[all.size()];
-        for (int i = 0; i < out.length; i++) {
-          out[i] = b.toColumn(all.get(i));
-        }
-        return out;
-      } catch (FieldVaultException e) {
-        // another attribute with the same column name: try the next one
-      }
-    }
-    return null;
   }
 
   @Override
@@ -194,6 +149,8 @@ public final class VaultRuntime implements HibernateVault {
   @Override
   public void reload(Keyring keyring) {
     cipher.reload(keyring);
+    // queries translated before hold one placeholder per key readable then (EncryptedQueryTranslator)
+    factory.getQueryEngine().getInterpretationCache().close();
   }
 
   @Override

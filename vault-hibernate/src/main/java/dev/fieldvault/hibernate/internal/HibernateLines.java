@@ -1,0 +1,66 @@
+package dev.fieldvault.hibernate.internal;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.event.spi.PreInsertEvent;
+import org.hibernate.event.spi.PreUpdateEvent;
+
+/**
+ * The few Hibernate calls whose binary signature differs between the supported lines (6.6, 7.2,
+ * 7.4), resolved once at class initialisation against the Hibernate on the class path, so that one
+ * compiled jar serves every line. Calling such a method directly would compile against one line and
+ * fail on another with a {@code NoSuchMethodError} (an {@code Error}, which escapes the usual
+ * {@code catch (Exception)}).
+ *
+ * <ul>
+ *   <li>{@code PreInsertEvent.getSession()} / {@code PreUpdateEvent.getSession()} return an
+ *       {@code EventSource} on 6.6 and a {@code SharedSessionContractImplementor} on 7 (where
+ *       stateless sessions fire these events too); both are a
+ *       {@code SharedSessionContractImplementor}, which is all FieldVault needs.
+ * </ul>
+ */
+final class HibernateLines {
+
+  private HibernateLines() {}
+
+  private static final MethodHandle PRE_INSERT_SESSION = sessionGetter(PreInsertEvent.class);
+  private static final MethodHandle PRE_UPDATE_SESSION = sessionGetter(PreUpdateEvent.class);
+
+  /** The session of a pre-insert event, on every supported line. */
+  static SharedSessionContractImplementor session(PreInsertEvent event) {
+    return invoke(PRE_INSERT_SESSION, event);
+  }
+
+  /** The session of a pre-update event, on every supported line. */
+  static SharedSessionContractImplementor session(PreUpdateEvent event) {
+    return invoke(PRE_UPDATE_SESSION, event);
+  }
+
+  private static SharedSessionContractImplementor invoke(MethodHandle getter, Object event) {
+    try {
+      return (SharedSessionContractImplementor) getter.invokeExact(event);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("FieldVault could not read the session of a Hibernate event", e);
+    }
+  }
+
+  /** {@code getSession()} of an event class, whatever it returns, as {@code (Object) -> SharedSessionContractImplementor}. */
+  private static MethodHandle sessionGetter(Class<?> eventClass) {
+    try {
+      Class<?> returned = eventClass.getMethod("getSession").getReturnType();
+      if (!SharedSessionContractImplementor.class.isAssignableFrom(returned)) {
+        throw new IllegalStateException(eventClass.getName() + ".getSession() returns " + returned.getName()
+            + ": this Hibernate version is not supported by FieldVault (supported: 6.6, 7.2, 7.4)");
+      }
+      MethodHandle h = MethodHandles.publicLookup().findVirtual(eventClass, "getSession", MethodType.methodType(returned));
+      return h.asType(MethodType.methodType(SharedSessionContractImplementor.class, Object.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      throw new IllegalStateException(eventClass.getName() + " has no public getSession(): this Hibernate version"
+          + " is not supported by FieldVault (supported: 6.6, 7.2, 7.4)", e);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.fieldvault.hibernate.internal;
+
+import dev.fieldvault.hibernate.BlindIndex;
+import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.keys.VaultConfigurationException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.hibernate.boot.Metadata;
+import org.hibernate.mapping.BasicValue;
+import org.hibernate.mapping.Component;
+import org.hibernate.mapping.PersistentClass;
+import org.hibernate.mapping.Property;
+import org.hibernate.mapping.Value;
+import org.hibernate.type.BasicType;
+import org.hibernate.type.CustomType;
+
+
+/**
+ * Finds the {@link Encrypted} attributes and their {@link BlindIndex} companions in Hibernate's boot
+ * model ({@code Metadata}, {@code PersistentClass}, {@code Property}); part of {@link FieldVaultIntegrator}.
+ */
+final class MappingScan {
+
+  private MappingScan() {}
+
+  /** One {@code @Encrypted} basic value found in the boot model. */
+  static final class Found {
+    final PersistentClass entity;
+    final String path;
+    final BasicValue value;
+    final EncryptedType type;
+    final boolean inEmbeddable;
+    final boolean naturalId;
+
+    Found(PersistentClass entity, String path, BasicValue value, EncryptedType type, boolean inEmbeddable,
+        boolean naturalId) {
+      this.entity = entity;
+      this.path = path;
+      this.value = value;
+      this.type = type;
+      this.inEmbeddable = inEmbeddable;
+      this.naturalId = naturalId;
+    }
+
+    String name() {
+      return entityName(entity) + "." + path;
+    }
+  }
+
+  static void collect(PersistentClass pc, Property p, String prefix, boolean inEmbeddable, boolean naturalId,
+      List<Found> out) {
+    Value v = p.getValue();
+    if (v instanceof Component) {
+      for (Property sub : ((Component) v).getProperties()) {
+        collect(pc, sub, prefix + p.getName() + ".", true, naturalId || sub.isNaturalIdentifier(), out);
+      }
+      return;
+    }
+    EncryptedType t = typeOf(v);
+    if (t != null) {
+      out.add(new Found(pc, prefix + p.getName(), (BasicValue) v, t, inEmbeddable, naturalId));
+    }
+  }
+
+  /** "" if the value is @Encrypted, the path of an @Encrypted attribute if it is an embeddable holding one, else null. */
+  static String encryptedPart(Value v, String path) {
+    if (v instanceof Component) {
+      for (Property p : ((Component) v).getProperties()) {
+        String inner = encryptedPart(p.getValue(), path.isEmpty() ? p.getName() : path + "." + p.getName());
+        if (inner != null) {
+          return inner;
+        }
+      }
+      return null;
+    }
+    return typeOf(v) != null ? path : null;
+  }
+
+  static EncryptedType typeOf(Value v) {
+    if (!(v instanceof BasicValue)) {
+      return null;
+    }
+    BasicValue bv = (BasicValue) v;
+    BasicValue.Resolution<?> r = bv.resolve();
+    BasicType<?> t = r == null ? null : r.getLegacyResolvedBasicType();
+    if (t instanceof CustomType && ((CustomType<?>) t).getUserType() instanceof EncryptedType) {
+      return (EncryptedType) ((CustomType<?>) t).getUserType();
+    }
+    return null;
+  }
+
+  /** The field or getter of a property that carries an annotation, searching superclasses. */
+  static AnnotatedElement member(Class<?> type, String property, Class<? extends Annotation> annotation) {
+    String suffix = property.substring(0, 1).toUpperCase(Locale.ROOT) + property.substring(1);
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        if (field.getName().equals(property) && field.isAnnotationPresent(annotation)) {
+          return field;
+        }
+      }
+      for (Method m : c.getDeclaredMethods()) {
+        if ((m.getName().equals("get" + suffix) || m.getName().equals("is" + suffix)) && m.getParameterCount() == 0
+            && m.isAnnotationPresent(annotation)) {
+          return m;
+        }
+      }
+    }
+    return null;
+  }
+
+  static Class<?> memberType(AnnotatedElement member) {
+    return member instanceof Field ? ((Field) member).getType() : ((Method) member).getReturnType();
+  }
+
+  /** A {@link BlindIndex} companion attribute. */
+  static final class Companion {
+    final String property;
+    final BasicValue value;
+    final BlindIndex annotation;
+
+    Companion(String property, BasicValue value, BlindIndex annotation) {
+      this.property = property;
+      this.value = value;
+      this.annotation = annotation;
+    }
+  }
+
+  /** The blind-index companions of the found attributes, keyed by "Entity.attribute" of the source. */
+  static Map<String, Companion> companions(Metadata metadata, List<Found> found) {
+    Map<String, Companion> out = new HashMap<>();
+    for (PersistentClass pc : metadata.getEntityBindings()) {
+      Class<?> mapped = pc.getMappedClass();
+      if (mapped == null) {
+        continue;
+      }
+      for (Property p : pc.getProperties()) {
+        AnnotatedElement m = member(mapped, p.getName(), BlindIndex.class);
+        if (m == null) {
+          continue;
+        }
+        BlindIndex bi = m.getAnnotation(BlindIndex.class);
+        String name = entityName(pc) + "." + p.getName();
+        Found source = null;
+        for (Found f : found) {
+          if (f.entity == pc && f.path.equals(bi.of()) && !f.inEmbeddable) {
+            source = f;
+          }
+        }
+        if (source == null) {
+          throw new VaultConfigurationException("@BlindIndex attribute " + name + " indexes '" + bi.of()
+              + "', which is not an @Encrypted attribute of " + entityName(pc) + ": name an encrypted attribute"
+              + " of the same entity (not of an embeddable)");
+        }
+        if (memberType(m) != byte[].class || !(p.getValue() instanceof BasicValue) || typeOf(p.getValue()) != null) {
+          throw new VaultConfigurationException("@BlindIndex attribute " + name + " must be a plain byte[]"
+              + " attribute (not @Encrypted): it stores the index bytes");
+        }
+        if (pc.useDynamicUpdate()) {
+          throw new VaultConfigurationException("@BlindIndex attribute " + name + " is in an entity with"
+              + " @DynamicUpdate, which would not write the index when only " + bi.of() + " changes: remove"
+              + " @DynamicUpdate from " + entityName(pc));
+        }
+        if (bi.normalization() == BlindIndex.Normalization.CASE_INSENSITIVE && source.type.javaType() != String.class) {
+          throw new VaultConfigurationException("@BlindIndex attribute " + name + " is CASE_INSENSITIVE but "
+              + source.name() + " is not a String: use EXACT");
+        }
+        out.put(source.name(), new Companion(p.getName(), (BasicValue) p.getValue(), bi));
+      }
+    }
+    return out;
+  }
+
+  static String entityName(PersistentClass pc) {
+    String jpa = pc.getJpaEntityName();
+    if (jpa != null && !jpa.isEmpty()) {
+      return jpa;
+    }
+    String n = pc.getEntityName();
+    return n.substring(n.lastIndexOf('.') + 1);
+  }
+}
