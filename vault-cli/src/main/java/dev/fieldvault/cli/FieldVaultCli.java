@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fieldvault", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Manage FieldVault keys, rotations and secrets; encrypt values and seed files.",
     subcommands = {KeysCommand.class, RotateCommand.class, InventoryCommand.class, SecretsCommand.class,
-        EncryptCommand.class, DecryptCommand.class, SeedCommand.class, CompletionCommand.class})
+        EncryptCommand.class, DecryptCommand.class, SeedCommand.class, TablesCommand.class, CompletionCommand.class})
 public final class FieldVaultCli implements Runnable {
 
   static {

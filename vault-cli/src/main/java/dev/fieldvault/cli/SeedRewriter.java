@@ -1,7 +1,7 @@
 package dev.fieldvault.cli;
 
-import dev.fieldvault.jdbc.ColumnStorage;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.EncryptionContext;

@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc;
 
+import dev.fieldvault.keys.EncryptedColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

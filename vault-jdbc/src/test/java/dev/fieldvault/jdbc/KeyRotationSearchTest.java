@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc;
 
+import dev.fieldvault.keys.EncryptedColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.jdbc.keystore.VaultTables;
@@ -228,10 +229,9 @@ class KeyRotationSearchTest {
   }
 
   private void rewrap() {
-    dev.fieldvault.jdbc.rotation.EncryptedColumn email = dev.fieldvault.jdbc.rotation.EncryptedColumn.binary("email",
-        columns.find(TABLE, "email").orElseThrow().spec());
-    dev.fieldvault.jdbc.rotation.EncryptedColumn phone = dev.fieldvault.jdbc.rotation.EncryptedColumn.binary("phone",
-        columns.find(TABLE, "phone").orElseThrow().spec()).withBlindIndex("phone_bidx");
+    // the wrapper's own model columns: one declaration for both
+    EncryptedColumn email = columns.find(TABLE, "email").orElseThrow();
+    EncryptedColumn phone = columns.find(TABLE, "phone").orElseThrow();
     Rewrapper.builder(db.dataSource(), cipher).vaultTables(VAULT_TABLES)
         .table(EncryptedTable.builder(TABLE).primaryKey("id").column(email).column(phone).build())
         .build().run();

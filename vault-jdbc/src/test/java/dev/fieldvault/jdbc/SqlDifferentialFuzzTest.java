@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc;
 
+import dev.fieldvault.keys.EncryptedColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -512,10 +513,8 @@ class SqlDifferentialFuzzTest {
   }
 
   private void rewrap() {
-    dev.fieldvault.jdbc.rotation.EncryptedColumn det = dev.fieldvault.jdbc.rotation.EncryptedColumn.binary("det",
-        columns.find(ENC, "det").orElseThrow().spec());
-    dev.fieldvault.jdbc.rotation.EncryptedColumn bi = dev.fieldvault.jdbc.rotation.EncryptedColumn.binary("bi",
-        columns.find(ENC, "bi").orElseThrow().spec()).withBlindIndex("bi_bi");
+    EncryptedColumn det = columns.find(ENC, "det").orElseThrow();
+    EncryptedColumn bi = columns.find(ENC, "bi").orElseThrow();
     Rewrapper.builder(db.dataSource(), cipher).vaultTables(VAULT_TABLES)
         .table(EncryptedTable.builder(ENC).primaryKey("id").column(det).column(bi).build())
         .build().run();

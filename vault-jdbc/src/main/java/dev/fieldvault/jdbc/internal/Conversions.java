@@ -1,6 +1,6 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.EncryptedColumn;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.StatementRefusedException;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;

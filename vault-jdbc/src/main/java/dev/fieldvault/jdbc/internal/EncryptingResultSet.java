@@ -1,6 +1,6 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.ColumnStorage;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.jdbc.StatementRefusedException;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.FieldVaultException;

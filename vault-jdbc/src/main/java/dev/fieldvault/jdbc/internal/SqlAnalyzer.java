@@ -1,6 +1,6 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.EncryptedColumn;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptedProcedure;
 import dev.fieldvault.keys.EncryptionMode;
@@ -285,8 +285,19 @@ final class SqlAnalyzer {
     return Character.isLetterOrDigit(c) || c == '_' || c == '$';
   }
 
+  /**
+   * The key a name is matched by: a declared (model) name by {@link dev.fieldvault.keys.SqlIdentifier}'s
+   * rule, a name the parser gave (already unquoted) in lower case.
+   */
   static String key(String name) {
-    return name.toLowerCase(Locale.ROOT);
+    if (name.indexOf('"') < 0 && name.indexOf('`') < 0) {
+      return name.toLowerCase(Locale.ROOT);
+    }
+    try {
+      return dev.fieldvault.keys.SqlIdentifier.key(name);
+    } catch (dev.fieldvault.keys.VaultConfigurationException e) {
+      return name.toLowerCase(Locale.ROOT);
+    }
   }
 
   static String unquote(String name) {

@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc.rotation;
 
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.keystore.ColumnInventory;
 import dev.fieldvault.jdbc.keystore.KeyInventory;
 import dev.fieldvault.jdbc.keystore.VaultStorageException;

@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc.rotation;
 
+import dev.fieldvault.keys.EncryptedColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -466,7 +467,7 @@ class RewrapperBehaviourTest {
     FieldCipher cipher = FieldCipher.create(Keyring.generate("rot-missing"));
     fx.create(cipher, 10);
     EncryptedTable wrong = EncryptedTable.builder(fx.table).primaryKey("id")
-        .column(EncryptedColumn.binary("no_such_column", RotationFixture.SALARY)).build();
+        .column(EncryptedColumn.builder(fx.table, "no_such_column", RotationFixture.SALARY).build()).build();
     assertThatThrownBy(() -> Rewrapper.builder(fx.db.dataSource(), cipher).table(wrong).vaultTables(fx.vaultTables)
         .build().run())
         .isInstanceOf(VaultConfigurationException.class)

@@ -1,8 +1,8 @@
 package dev.fieldvault.jdbc.rotation.internal;
 
-import dev.fieldvault.jdbc.ColumnStorage;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
-import dev.fieldvault.jdbc.rotation.RowContext;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
+import dev.fieldvault.keys.RowContext;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;

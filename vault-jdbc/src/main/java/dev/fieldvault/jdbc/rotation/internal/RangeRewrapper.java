@@ -1,10 +1,10 @@
 package dev.fieldvault.jdbc.rotation.internal;
 
 import dev.fieldvault.jdbc.keystore.internal.Dialect;
-import dev.fieldvault.jdbc.ColumnStorage;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
-import dev.fieldvault.jdbc.rotation.RowContext;
+import dev.fieldvault.keys.RowContext;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldVaultException;
@@ -93,10 +93,10 @@ public final class RangeRewrapper {
 
     @Override
     public Object get(String column) {
-      Integer i = rowColumns.get(column.toLowerCase(Locale.ROOT));
+      Integer i = rowColumns.get(dev.fieldvault.keys.SqlIdentifier.key(column));
       if (i == null) {
         throw new VaultConfigurationException("A row context of " + table.table() + " reads column " + column
-            + ", which the table does not declare: add it with contextColumns(...)");
+            + ", which its column does not name: add it to rowContext(context, columns...)");
       }
       return plain[i];
     }
@@ -143,7 +143,7 @@ public final class RangeRewrapper {
     }
     plain.addAll(table.contextColumns());
     for (String c : plain) {
-      rowColumns.put(c.toLowerCase(Locale.ROOT), rowColumns.size());
+      rowColumns.put(dev.fieldvault.keys.SqlIdentifier.key(c), rowColumns.size());
     }
     StringBuilder cols = new StringBuilder(String.join(", ", plain));
     for (EncryptedColumn c : table.columns()) {
