@@ -28,7 +28,7 @@ public final class EncryptedAttribute {
   private final String contextField;
   private final boolean rowBound;
   private final int compressAbove;
-  private final Encrypted.Storage storage;
+  private final ColumnStorage storage;
   private final PlaintextPolicy plaintextPolicy;
   private final String blindIndexAttribute;
   private final String blindIndexColumn;
@@ -38,7 +38,7 @@ public final class EncryptedAttribute {
   /** Built by the integrator; public only so other FieldVault modules can build models in tests. */
   public EncryptedAttribute(String entityName, Class<?> entityClass, String attributePath, Class<?> javaType,
       String table, String column, List<String> idColumns, EncryptionMode mode, String contextDomain,
-      String contextField, boolean rowBound, int compressAbove, Encrypted.Storage storage,
+      String contextField, boolean rowBound, int compressAbove, ColumnStorage storage,
       PlaintextPolicy plaintextPolicy, String blindIndexAttribute, String blindIndexColumn, int blindIndexLength,
       String tenantColumn) {
     this.entityName = Objects.requireNonNull(entityName);
@@ -126,7 +126,7 @@ public final class EncryptedAttribute {
     return compressAbove;
   }
 
-  public Encrypted.Storage storage() {
+  public ColumnStorage storage() {
     return storage;
   }
 
@@ -178,7 +178,7 @@ public final class EncryptedAttribute {
           + " single id column");
     }
     EncryptedColumn.Builder<?> b = EncryptedColumn.builder(table, column, AttributeSpecs.of(vault, this))
-        .storage(storage == Encrypted.Storage.TEXT ? ColumnStorage.TEXT : ColumnStorage.BINARY);
+        .storage(storage);
     if (rowBound) {
       b.rowIdColumn(idColumn());
     }

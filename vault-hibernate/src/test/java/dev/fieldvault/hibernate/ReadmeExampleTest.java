@@ -1,5 +1,6 @@
 package dev.fieldvault.hibernate;
 
+import dev.fieldvault.keys.ColumnStorage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.keys.EncryptionMode;
@@ -38,7 +39,7 @@ class ReadmeExampleTest {
     @Column(length = 11)
     String ssn;
 
-    @Encrypted(storage = Encrypted.Storage.TEXT)    // base64 in a varchar column
+    @Encrypted(storage = ColumnStorage.TEXT)    // base64 in a varchar column
     LocalDate birthDate;
   }
   // end::entity[]

@@ -1,5 +1,6 @@
 package dev.fieldvault.cli.testapp;
 
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.hibernate.BlindIndex;
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.keys.EncryptionMode;
@@ -20,7 +21,7 @@ public class CliSeedCustomer {
   @Encrypted(mode = EncryptionMode.DETERMINISTIC)
   public String email;
 
-  @Encrypted(rowBound = true, storage = Encrypted.Storage.TEXT)
+  @Encrypted(rowBound = true, storage = ColumnStorage.TEXT)
   public String note;
 
   @Encrypted(context = "Person.birthday")

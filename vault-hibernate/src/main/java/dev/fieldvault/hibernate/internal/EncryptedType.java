@@ -1,5 +1,6 @@
 package dev.fieldvault.hibernate.internal;
 
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
@@ -95,8 +96,8 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     return tenantBound;
   }
 
-  Encrypted.Storage storage() {
-    return annotation == null ? Encrypted.Storage.BINARY : annotation.storage();
+  ColumnStorage storage() {
+    return annotation == null ? ColumnStorage.BINARY : annotation.storage();
   }
 
   void bind(AttributeBinding binding) {
@@ -118,7 +119,7 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
 
   @Override
   public int getSqlType() {
-    return storage() == Encrypted.Storage.TEXT ? Types.VARCHAR : Types.VARBINARY;
+    return storage() == ColumnStorage.TEXT ? Types.VARCHAR : Types.VARBINARY;
   }
 
   @Override
@@ -163,7 +164,7 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
   }
 
   private Object read(ResultSet rs, int position) throws SQLException {
-    Object stored = storage() == Encrypted.Storage.TEXT ? rs.getString(position) : rs.getBytes(position);
+    Object stored = storage() == ColumnStorage.TEXT ? rs.getString(position) : rs.getBytes(position);
     return fromStored(stored);
   }
 
@@ -234,7 +235,7 @@ public final class EncryptedType implements UserType<Object>, DynamicParameteriz
     }
     StorageConverter<?> c = converter;
     if (c == null) {
-      c = storage() == Encrypted.Storage.TEXT ? new StorageConverter.Text(this) : new StorageConverter.Binary(this);
+      c = storage() == ColumnStorage.TEXT ? new StorageConverter.Text(this) : new StorageConverter.Binary(this);
       converter = c;
     }
     return c;
