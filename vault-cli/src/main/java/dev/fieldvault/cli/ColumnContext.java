@@ -1,8 +1,8 @@
 package dev.fieldvault.cli;
 
+import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptedColumn;
-import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.SqlIdentifier;

@@ -1,10 +1,10 @@
 package dev.fieldvault.cli;
 
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.google.gson.GsonBuilder;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptedColumn;

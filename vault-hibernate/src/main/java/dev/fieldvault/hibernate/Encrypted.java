@@ -1,7 +1,7 @@
 package dev.fieldvault.hibernate;
 
-import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.hibernate.internal.EncryptedType;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptionMode;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

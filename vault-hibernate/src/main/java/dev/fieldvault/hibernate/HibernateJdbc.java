@@ -1,8 +1,8 @@
 package dev.fieldvault.hibernate;
 
-import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptingDataSource;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.VaultConfigurationException;
 import javax.sql.DataSource;
 

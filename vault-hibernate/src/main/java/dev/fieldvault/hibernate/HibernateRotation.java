@@ -1,8 +1,8 @@
 package dev.fieldvault.hibernate;
 
-import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

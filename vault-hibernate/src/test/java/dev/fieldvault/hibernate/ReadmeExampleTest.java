@@ -1,8 +1,8 @@
 package dev.fieldvault.hibernate;
 
-import dev.fieldvault.keys.ColumnStorage;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.testsupport.TestDatabase;

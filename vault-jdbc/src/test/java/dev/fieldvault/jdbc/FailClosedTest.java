@@ -1,9 +1,9 @@
 package dev.fieldvault.jdbc;
 
-import dev.fieldvault.keys.EncryptedColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases;
 import java.sql.CallableStatement;

@@ -1,10 +1,10 @@
 package dev.fieldvault.benchmarks.rotation;
 
 import dev.fieldvault.jdbc.keystore.VaultTables;
-import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;

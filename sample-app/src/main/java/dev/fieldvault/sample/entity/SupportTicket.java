@@ -1,7 +1,7 @@
 package dev.fieldvault.sample.entity;
 
-import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.keys.ColumnStorage;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;

@@ -1,8 +1,8 @@
 package dev.fieldvault.cli.testapp;
 
-import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.hibernate.BlindIndex;
 import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptionMode;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

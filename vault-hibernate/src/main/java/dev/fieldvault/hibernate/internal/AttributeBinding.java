@@ -1,11 +1,11 @@
 package dev.fieldvault.hibernate.internal;
 
-import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.hibernate.AttributeDecryptionException;
-import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.PlaintextPolicy;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.KeyUnavailableException;

@@ -1,7 +1,7 @@
 package dev.fieldvault.hibernate.internal;
 
-import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.io.Serializable;
@@ -14,12 +14,12 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Properties;
 import org.hibernate.dialect.Dialect;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.type.descriptor.WrapperOptions;
 import org.hibernate.type.descriptor.jdbc.JdbcType;
 import org.hibernate.usertype.DynamicParameterizedType;
 import org.hibernate.usertype.LoggableUserType;
-import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.usertype.UserType;
 
 /**

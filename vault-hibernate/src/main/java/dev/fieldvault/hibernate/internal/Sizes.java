@@ -1,7 +1,7 @@
 package dev.fieldvault.hibernate.internal;
 
-import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.keys.ColumnStorage;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

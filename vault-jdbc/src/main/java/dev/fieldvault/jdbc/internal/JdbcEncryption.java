@@ -1,9 +1,9 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.PreEncrypted;
 import dev.fieldvault.jdbc.StatementRefusedException;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.KeyPurpose;

@@ -1,8 +1,10 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptedProcedure;
+import dev.fieldvault.jdbc.internal.SqlScope.Resolved;
+import dev.fieldvault.jdbc.internal.SqlScope.Source;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionMode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,8 +77,6 @@ import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.update.UpdateSet;
 import net.sf.jsqlparser.statement.upsert.Upsert;
-import dev.fieldvault.jdbc.internal.SqlScope.Resolved;
-import dev.fieldvault.jdbc.internal.SqlScope.Source;
 
 /**
  * Works out a {@link StatementPlan} for one SQL string with JSqlParser: which parameters are

@@ -1,6 +1,5 @@
 package dev.fieldvault.jdbc.rotation;
 
-import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.keystore.ColumnInventory;
 import dev.fieldvault.jdbc.keystore.KeyInventory;
 import dev.fieldvault.jdbc.keystore.VaultStorageException;
@@ -10,6 +9,7 @@ import dev.fieldvault.jdbc.rotation.internal.RangeRewrapper;
 import dev.fieldvault.jdbc.rotation.internal.TableKey;
 import dev.fieldvault.jdbc.rotation.internal.WorkTable;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyUnavailableException;

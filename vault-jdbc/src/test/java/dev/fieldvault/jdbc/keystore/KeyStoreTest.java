@@ -3,8 +3,8 @@ package dev.fieldvault.jdbc.keystore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;

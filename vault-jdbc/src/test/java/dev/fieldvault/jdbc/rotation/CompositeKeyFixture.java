@@ -1,16 +1,16 @@
 package dev.fieldvault.jdbc.rotation;
 
-import dev.fieldvault.keys.ColumnStorage;
-import dev.fieldvault.keys.RowContext;
-import dev.fieldvault.keys.EncryptedColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
+import dev.fieldvault.keys.RowContext;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases;
 import java.nio.charset.StandardCharsets;

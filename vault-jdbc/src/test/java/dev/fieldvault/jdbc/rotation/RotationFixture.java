@@ -1,10 +1,10 @@
 package dev.fieldvault.jdbc.rotation;
 
-import dev.fieldvault.keys.ColumnStorage;
-import dev.fieldvault.keys.EncryptedColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;

@@ -1,13 +1,13 @@
 package dev.fieldvault.jdbc.rotation.internal;
 
 import dev.fieldvault.jdbc.keystore.internal.Dialect;
+import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptedColumn;
-import dev.fieldvault.jdbc.rotation.EncryptedTable;
-import dev.fieldvault.keys.RowContext;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldVaultException;
+import dev.fieldvault.keys.RowContext;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
