@@ -52,6 +52,10 @@ public class GenerateDelegates {
     b.append("/** Forwards every {@link java.sql.").append(iface.getSimpleName())
         .append("} method to a delegate; subclasses override only what changes. */\n");
     b.append("@SuppressWarnings({\"deprecation\", \"unchecked\"})\n");
+    if (iface == CallableStatement.class) {
+      callable(dir, name, b);
+      return;
+    }
     b.append("abstract class ").append(name).append(" implements java.sql.").append(iface.getSimpleName())
         .append(" {\n\n");
     if (iface == PreparedStatement.class) {
@@ -60,7 +64,7 @@ public class GenerateDelegates {
     } else {
       b.append("  protected final java.sql.").append(iface.getSimpleName()).append(" delegate;\n");
     }
-    if (iface == PreparedStatement.class || iface == CallableStatement.class) {
+    if (iface == PreparedStatement.class) {
       b.append("  /** Whether parameter setters go through {@link #intercept} first. */\n");
       b.append("  protected final boolean intercepting;\n");
       b.append("  /** Whether setters that {@link #intercept} leaves go through {@link #bind} (only when intercepting). */\n");
@@ -73,10 +77,6 @@ public class GenerateDelegates {
           + " throws java.sql.SQLException {\n    return false;\n  }\n\n");
       b.append("  /** Sees SQL given to a Statement method (execute(String), addBatch(String), ...); may refuse it. */\n");
       b.append("  protected void checkSql(String sql) throws java.sql.SQLException {\n  }\n\n");
-      if (iface == CallableStatement.class) {
-        b.append("  /** Sees a parameter set by name before the delegate does; may refuse it. */\n");
-        b.append("  protected void interceptNamed(String parameterName, String setter) throws java.sql.SQLException {\n  }\n\n");
-      }
       b.append("  /** Binds a parameter that {@link #intercept} left, when {@link #rebinding}: by default at the same index. */\n");
       b.append("  protected void bind(int parameterIndex, String setter, ParameterBinder binder)"
           + " throws java.sql.SQLException {\n    binder.bind(delegate, parameterIndex);\n  }\n\n");
@@ -122,6 +122,37 @@ public class GenerateDelegates {
     }
     for (Method m : methods.values()) {
       method(b, iface, m);
+    }
+    b.append("}\n");
+    Files.writeString(dir.resolve(name + ".java"), b.toString());
+  }
+
+  /**
+   * The callable delegate extends the prepared one (as HikariCP's ProxyCallableStatement extends
+   * ProxyPreparedStatement): it inherits every PreparedStatement and Statement method with its hooks
+   * and forwards only what CallableStatement itself declares, to {@code callable} (the same driver
+   * object as {@code delegate}).
+   */
+  static void callable(Path dir, String name, StringBuilder b) throws IOException {
+    b.append("abstract class ").append(name).append(" extends DelegatingPreparedStatement")
+        .append(" implements java.sql.CallableStatement {\n\n");
+    b.append("  /** The driver's callable statement: the same object as {@link #delegate}. */\n");
+    b.append("  protected final java.sql.CallableStatement callable;\n\n");
+    b.append("  protected ").append(name).append("(java.sql.CallableStatement delegate, boolean intercepting) {\n")
+        .append("    super(delegate, intercepting);\n    this.callable = delegate;\n  }\n\n");
+    b.append("  /** Sees a parameter set by name before the delegate does; may refuse it. */\n");
+    b.append("  protected void interceptNamed(String parameterName, String setter) throws java.sql.SQLException {\n  }\n\n");
+    Map<String, Method> methods = new LinkedHashMap<>();
+    Method[] all = CallableStatement.class.getDeclaredMethods();
+    Arrays.sort(all, Comparator.comparing(Method::getName).thenComparing(m -> Arrays.toString(m.getParameterTypes())));
+    for (Method m : all) {
+      if (Modifier.isStatic(m.getModifiers()) || m.isSynthetic()) {
+        continue;
+      }
+      methods.putIfAbsent(m.getName() + Arrays.toString(m.getParameterTypes()), m);
+    }
+    for (Method m : methods.values()) {
+      method(b, CallableStatement.class, m);
     }
     b.append("}\n");
     Files.writeString(dir.resolve(name + ".java"), b.toString());
@@ -199,7 +230,7 @@ public class GenerateDelegates {
     if (statementSql) {
       b.append("    checkSql(a0);\n");
     }
-    String invoke = "delegate." + n + "(" + call + ")";
+    String invoke = (iface == CallableStatement.class ? "callable." : "delegate.") + n + "(" + call + ")";
     if (m.getReturnType() == ResultSet.class && iface != ResultSet.class) {
       invoke = "wrapResultSet(" + invoke + ")";
     }

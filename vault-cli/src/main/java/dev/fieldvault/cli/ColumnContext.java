@@ -1,10 +1,12 @@
 package dev.fieldvault.cli;
 
-import dev.fieldvault.jdbc.ColumnStorage;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldSpec;
+import dev.fieldvault.keys.SqlIdentifier;
+import dev.fieldvault.keys.VaultConfigurationException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
@@ -31,11 +33,11 @@ record ColumnContext(String table, String column, FieldSpec<?> spec, ColumnStora
   /** The column {@code table.column} among the declared tables (names match case-insensitively). */
   static ColumnContext find(List<EncryptedTable> tables, String table, String column) {
     for (EncryptedTable t : tables) {
-      if (!unqualified(t.table()).equalsIgnoreCase(unqualified(table)) && !t.table().equalsIgnoreCase(table)) {
+      if (!unqualified(t.table()).equals(unqualified(table))) {
         continue;
       }
       for (EncryptedColumn c : t.columns()) {
-        if (c.column().equalsIgnoreCase(column)) {
+        if (unqualified(c.column()).equals(unqualified(column))) {
           if (c.rowContext() != null) {
             throw new CliException(t.table() + "." + c.column() + " computes its context from its row (a RowContext):"
                 + " encrypt its values from the application's own code");
@@ -80,8 +82,16 @@ record ColumnContext(String table, String column, FieldSpec<?> spec, ColumnStora
     }
   }
 
+  /**
+   * The name's key by FieldVault's one identifier rule ({@link SqlIdentifier}: quotes dropped,
+   * schema dropped, without case); a name outside the rule (spaces without quotes) in lower case.
+   */
   private static String unqualified(String name) {
-    int dot = name.lastIndexOf('.');
-    return (dot < 0 ? name : name.substring(dot + 1)).toLowerCase(Locale.ROOT);
+    try {
+      return SqlIdentifier.unqualifiedKey(name);
+    } catch (VaultConfigurationException e) {
+      int dot = name.lastIndexOf('.');
+      return (dot < 0 ? name : name.substring(dot + 1)).toLowerCase(Locale.ROOT);
+    }
   }
 }

@@ -1,6 +1,6 @@
 package dev.fieldvault.cli;
 
-import dev.fieldvault.jdbc.ColumnStorage;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import java.util.Base64;

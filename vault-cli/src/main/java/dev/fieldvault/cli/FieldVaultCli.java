@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code fieldvault}: the operators' command-line tool. Secrets (master secrets) are read from
@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
     description = "Manage FieldVault keys, rotations, secrets and schema; encrypt values and seed files.",
     subcommands = {SchemaCommand.class, KeysCommand.class, RotateCommand.class, InventoryCommand.class,
         SecretsCommand.class, AuditCommand.class, EncryptCommand.class, DecryptCommand.class,
-        SeedCommand.class, CompletionCommand.class})
+        SeedCommand.class, TablesCommand.class, CompletionCommand.class})
 public final class FieldVaultCli implements Runnable {
 
   static {

@@ -1,6 +1,6 @@
 package dev.fieldvault.cli;
 
-import dev.fieldvault.jdbc.ColumnStorage;
+import dev.fieldvault.keys.ColumnStorage;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;

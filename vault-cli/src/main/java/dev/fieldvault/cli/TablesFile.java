@@ -1,12 +1,13 @@
 package dev.fieldvault.cli;
 
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.fieldvault.jdbc.ColumnStorage;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.FieldVaultException;
@@ -33,24 +34,27 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The tables file: a JSON document declaring the encrypted columns of plain-JDBC tables, exactly
- * as the application writes them (context domain and field, type, mode, row binding, storage,
- * blind index). Only {@code table}, {@code primaryKey} and each {@code column} are required:
+ * The tables file: the serialized form of FieldVault's column model ({@link EncryptedColumn}),
+ * grouped by table with each table's primary key (what the rewrapper walks). {@link #read} and
+ * {@link #write} are inverse: a model written and read back is the same model. Only {@code table},
+ * {@code primaryKey} and each {@code column} are required:
  *
  * <pre>{@code
  * {"tables": [{
  *   "table": "customer", "primaryKey": "id", "tenantColumn": "tenant_id",
  *   "columns": [
  *     {"column": "email", "domain": "Customer", "field": "email", "mode": "DETERMINISTIC"},
- *     {"column": "birthday", "type": "LocalDate", "rowBound": true, "storage": "TEXT"},
+ *     {"column": "birthday", "type": "LocalDate", "rowIdColumn": "id", "storage": "TEXT"},
  *     {"column": "phone", "blindIndex": {"column": "phone_bi", "length": 16, "normalizer": "case-insensitive"}}
  *   ]}]}
  * }</pre>
  *
  * <p>Defaults: domain = the table name, field = the column name, type {@code String}, mode
- * {@code RANDOMIZED}, rowBound false, compressAbove -1 (never), storage {@code BINARY}; a blind
+ * {@code RANDOMIZED}, no row binding, compressAbove -1 (never), storage {@code BINARY}; a blind
  * index has length 16, normaliser {@code exact} ({@code case-insensitive} and {@code email} too)
- * and binary storage.
+ * and binary storage. {@code "rowBound": true} (the older form) binds to the single primary key
+ * column. A table's {@code tenantColumn} is every column's tenant column. Names follow
+ * {@link dev.fieldvault.keys.SqlIdentifier}'s rule (quoted names are written with their quotes).
  */
 final class TablesFile {
 
@@ -63,9 +67,19 @@ final class TablesFile {
       Map.entry("localdate", LocalDate.class), Map.entry("localtime", LocalTime.class),
       Map.entry("localdatetime", LocalDateTime.class), Map.entry("instant", Instant.class),
       Map.entry("offsetdatetime", OffsetDateTime.class), Map.entry("uuid", UUID.class));
+  /** The names {@link #write} gives the types, the inverse of {@link #TYPES}. */
+  private static final Map<Class<?>, String> TYPE_NAMES = Map.ofEntries(
+      Map.entry(String.class, "String"), Map.entry(byte[].class, "bytes"), Map.entry(Boolean.class, "boolean"),
+      Map.entry(Byte.class, "byte"), Map.entry(Short.class, "short"), Map.entry(Integer.class, "int"),
+      Map.entry(Long.class, "long"), Map.entry(Float.class, "float"), Map.entry(Double.class, "double"),
+      Map.entry(BigInteger.class, "BigInteger"), Map.entry(BigDecimal.class, "BigDecimal"),
+      Map.entry(LocalDate.class, "LocalDate"), Map.entry(LocalTime.class, "LocalTime"),
+      Map.entry(LocalDateTime.class, "LocalDateTime"), Map.entry(Instant.class, "Instant"),
+      Map.entry(OffsetDateTime.class, "OffsetDateTime"), Map.entry(UUID.class, "UUID"));
   private static final Set<String> TABLE_KEYS = Set.of("table", "primaryKey", "tenantColumn", "columns");
   private static final Set<String> COLUMN_KEYS = Set.of("column", "domain", "field", "type", "mode", "rowBound",
-      "compressAbove", "storage", "blindIndex");
+      "rowIdColumn", "compressAbove", "storage", "blindIndex");
+  private static final Set<String> BLIND_INDEX_KEYS = Set.of("column", "length", "normalizer", "storage");
 
   private TablesFile() {}
 
@@ -77,17 +91,7 @@ final class TablesFile {
       throw new CliException("cannot read the tables file " + file + ": " + e.getMessage());
     }
     try {
-      JsonObject root = JsonParser.parseString(text).getAsJsonObject();
-      JsonArray tables = root.getAsJsonArray("tables");
-      if (tables == null || tables.isEmpty()) {
-        throw new CliException(file + " declares no table: it needs {\"tables\": [{\"table\": ..., \"primaryKey\": ...,"
-            + " \"columns\": [...]}]}");
-      }
-      List<EncryptedTable> out = new ArrayList<>();
-      for (JsonElement t : tables) {
-        out.add(table(t.getAsJsonObject()));
-      }
-      return out;
+      return parse(text);
     } catch (CliException e) {
       throw e;
     } catch (FieldVaultException | IllegalStateException | IllegalArgumentException | NullPointerException
@@ -98,27 +102,105 @@ final class TablesFile {
     }
   }
 
+  /** The tables of a tables file's text. */
+  static List<EncryptedTable> parse(String text) {
+    JsonObject root = JsonParser.parseString(text).getAsJsonObject();
+    JsonArray tables = root.getAsJsonArray("tables");
+    if (tables == null || tables.isEmpty()) {
+      throw new CliException("the tables file declares no table: it needs {\"tables\": [{\"table\": ...,"
+          + " \"primaryKey\": ..., \"columns\": [...]}]}");
+    }
+    List<EncryptedTable> out = new ArrayList<>();
+    for (JsonElement t : tables) {
+      out.add(table(t.getAsJsonObject()));
+    }
+    return out;
+  }
+
+  /**
+   * The tables file of a model: {@link #parse} of it gives the same tables and columns.
+   *
+   * @throws CliException for what the file cannot carry: a row context (code), a custom codec or
+   *     a custom blind-index normaliser
+   */
+  static String write(List<EncryptedTable> tables) {
+    JsonArray out = new JsonArray();
+    for (EncryptedTable t : tables) {
+      JsonObject o = new JsonObject();
+      o.addProperty("table", t.table());
+      o.addProperty("primaryKey", String.join(", ", t.primaryKeys()));
+      if (t.tenantColumn() != null) {
+        o.addProperty("tenantColumn", t.tenantColumn());
+      }
+      JsonArray cols = new JsonArray();
+      for (EncryptedColumn c : t.columns()) {
+        cols.add(column(c));
+      }
+      o.add("columns", cols);
+      out.add(o);
+    }
+    JsonObject root = new JsonObject();
+    root.add("tables", out);
+    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
+  }
+
+  private static JsonObject column(EncryptedColumn c) {
+    String what = c.qualifiedName();
+    if (c.rowContext() != null) {
+      throw new CliException(what + " computes its context with a row context (code), which a tables file cannot"
+          + " carry");
+    }
+    String type = TYPE_NAMES.get(c.spec().codec().type());
+    if (type == null) {
+      throw new CliException(what + " uses a custom value codec (" + c.spec().codec().type().getName()
+          + "), which a tables file cannot carry");
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("column", c.column());
+    o.addProperty("domain", c.spec().domain());
+    o.addProperty("field", c.spec().field());
+    o.addProperty("type", type);
+    o.addProperty("mode", c.mode().name());
+    if (c.rowIdColumn() != null) {
+      o.addProperty("rowIdColumn", c.rowIdColumn());
+    }
+    if (c.spec().compressAbove() >= 0) {
+      o.addProperty("compressAbove", c.spec().compressAbove());
+    }
+    o.addProperty("storage", c.storage().name());
+    if (c.blindIndexColumn() != null) {
+      if ("custom".equals(c.blindIndexNormalizer())) {
+        throw new CliException(what + " has a blind index with a custom normaliser, which a tables file cannot carry");
+      }
+      JsonObject bi = new JsonObject();
+      bi.addProperty("column", c.blindIndexColumn());
+      bi.addProperty("length", c.spec().blindIndexLength());
+      bi.addProperty("normalizer", c.blindIndexNormalizer());
+      bi.addProperty("storage", c.blindIndexStorage().name());
+      o.add("blindIndex", bi);
+    }
+    return o;
+  }
+
   private static EncryptedTable table(JsonObject t) {
     unknownKeys(t, TABLE_KEYS, "table");
     String name = required(t, "table", "a table");
     // "id", or a composite key in index order: "tenant_id, id"
-    EncryptedTable.Builder b = EncryptedTable.builder(name)
-        .primaryKey(required(t, "primaryKey", "table " + name).trim().split("\\s*,\\s*"));
-    if (t.has("tenantColumn")) {
-      b.tenantColumn(t.get("tenantColumn").getAsString());
-    }
+    String[] primaryKey = required(t, "primaryKey", "table " + name).trim().split("\\s*,\\s*");
+    EncryptedTable.Builder b = EncryptedTable.builder(name).primaryKey(primaryKey);
+    String tenantColumn = t.has("tenantColumn") ? t.get("tenantColumn").getAsString() : null;
     JsonArray cols = t.getAsJsonArray("columns");
     if (cols == null) {
       throw new CliException("table " + name + " declares no \"columns\"");
     }
     for (JsonElement c : cols) {
-      b.column(column(name, c.getAsJsonObject()));
+      b.column(column(name, primaryKey, tenantColumn, c.getAsJsonObject()));
     }
     return b.build();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static EncryptedColumn column(String table, JsonObject c) {
+  private static EncryptedColumn column(String table, String[] primaryKey, String tenantColumn, JsonObject c) {
     unknownKeys(c, COLUMN_KEYS, "column of " + table);
     String column = required(c, "column", "a column of table " + table);
     String typeName = c.has("type") ? c.get("type").getAsString() : "String";
@@ -134,14 +216,21 @@ final class TablesFile {
     if (c.has("mode")) {
       spec.mode(EncryptionMode.valueOf(c.get("mode").getAsString().toUpperCase(Locale.ROOT)));
     }
-    if (c.has("rowBound")) {
-      spec.rowBound(c.get("rowBound").getAsBoolean());
+    String rowIdColumn = c.has("rowIdColumn") ? c.get("rowIdColumn").getAsString() : null;
+    if (rowIdColumn == null && c.has("rowBound") && c.get("rowBound").getAsBoolean()) {
+      if (primaryKey.length != 1) {
+        throw new CliException(table + "." + column + " is row-bound but " + table + " has a composite primary key:"
+            + " a tables file binds row-bound values to a single-column key only");
+      }
+      rowIdColumn = primaryKey[0];
     }
+    spec.rowBound(rowIdColumn != null);
     if (c.has("compressAbove") && c.get("compressAbove").getAsInt() >= 0) {
       spec.compressAbove(c.get("compressAbove").getAsInt());
     }
     JsonObject bi = c.has("blindIndex") ? c.getAsJsonObject("blindIndex") : null;
     if (bi != null) {
+      unknownKeys(bi, BLIND_INDEX_KEYS, "blind index of " + table + "." + column);
       int length = bi.has("length") ? bi.get("length").getAsInt() : FieldSpec.DEFAULT_BLIND_INDEX_LENGTH;
       String normalizer = bi.has("normalizer") ? bi.get("normalizer").getAsString() : "exact";
       Function n = switch (normalizer) {
@@ -153,15 +242,19 @@ final class TablesFile {
       };
       spec.blindIndex(length, n);
     }
-    FieldSpec<?> built = spec.build();
-    ColumnStorage storage = storage(c, table + "." + column);
-    EncryptedColumn col = storage == ColumnStorage.TEXT ? EncryptedColumn.text(column, built)
-        : EncryptedColumn.binary(column, built);
-    if (bi != null) {
-      col = col.withBlindIndex(required(bi, "column", "the blind index of " + table + "." + column),
-          storage(bi, table + "." + column + " blind index"));
+    EncryptedColumn.Builder<?> col = EncryptedColumn.builder(table, column, (FieldSpec<?>) spec.build())
+        .storage(storage(c, table + "." + column));
+    if (rowIdColumn != null) {
+      col.rowIdColumn(rowIdColumn);
     }
-    return col;
+    if (tenantColumn != null) {
+      col.tenantColumn(tenantColumn);
+    }
+    if (bi != null) {
+      col.blindIndexColumn(required(bi, "column", "the blind index of " + table + "." + column))
+          .blindIndexStorage(storage(bi, table + "." + column + " blind index"));
+    }
+    return col.build();
   }
 
   private static Function<?, byte[]> requireString(Class<?> type, String table, String column, String normalizer,

@@ -1,6 +1,6 @@
 package dev.fieldvault.cli;
 
-import dev.fieldvault.jdbc.ColumnStorage;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
@@ -18,10 +18,10 @@ import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What {@code encrypt} and {@code decrypt} share: the keys (stored keysets in the database), the

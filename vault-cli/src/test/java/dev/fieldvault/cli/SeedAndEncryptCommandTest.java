@@ -9,8 +9,8 @@ import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.keys.KeyEncryptionKeys;
 import dev.fieldvault.keys.Keyring;
-import dev.fieldvault.testsupport.TestDatabases;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
+import dev.fieldvault.testsupport.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -174,7 +174,7 @@ class SeedAndEncryptCommandTest extends CliTestSupport {
     assertThat(runWithInput("ada@example.com", withKeys("encrypt", "--table", "customer", "--column", "email",
         "--mode", "DETERMINISTIC"))).as(err).isZero();
     byte[] ciphertext = java.util.HexFormat.of().parseHex(out.strip());
-    var spec = dev.fieldvault.jdbc.EncryptedColumn.builder("customer", "email", String.class)
+    var spec = dev.fieldvault.keys.EncryptedColumn.builder("customer", "email", String.class)
         .mode(dev.fieldvault.keys.EncryptionMode.DETERMINISTIC).build().spec();
     @SuppressWarnings("unchecked")
     var field = dev.fieldvault.keys.FieldCipher.create(keyring).field((dev.fieldvault.keys.FieldSpec<String>) spec);

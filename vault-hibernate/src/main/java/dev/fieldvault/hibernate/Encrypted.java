@@ -1,6 +1,7 @@
 package dev.fieldvault.hibernate;
 
 import dev.fieldvault.hibernate.internal.EncryptedType;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptionMode;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -19,7 +20,7 @@ import org.hibernate.annotations.Type;
  *   @Id @GeneratedValue(strategy = GenerationType.SEQUENCE) Long id;
  *   @Encrypted(mode = EncryptionMode.DETERMINISTIC) String email;   // where c.email = :email works
  *   @Encrypted(rowBound = true) String ssn;                          // a copied value fails to decrypt
- *   @Encrypted(storage = Encrypted.Storage.TEXT) LocalDate birthday; // base64 in a varchar column
+ *   @Encrypted(storage = ColumnStorage.TEXT) LocalDate birthday; // base64 in a varchar column
  * }
  * }</pre>
  *
@@ -58,17 +59,12 @@ public @interface Encrypted {
   /** Compresses plaintexts of at least this many bytes when that makes them smaller; negative: never. */
   int compressAbove() default -1;
 
-  /** How the column stores the ciphertext: binary (bytea / varbinary, default) or text (base64). */
-  Storage storage() default Storage.BINARY;
+  /**
+   * How the column stores the ciphertext: binary (bytea / varbinary, default) or text (base64):
+   * the {@link ColumnStorage} of FieldVault's column model.
+   */
+  ColumnStorage storage() default ColumnStorage.BINARY;
 
   /** What reading a plaintext (not yet encrypted) value does; default: the session factory's setting. */
   PlaintextPolicy plaintext() default PlaintextPolicy.DEFAULT;
-
-  /** Column storage of an encrypted attribute. */
-  enum Storage {
-    /** The ciphertext bytes, in a binary column (bytea, varbinary, blob). */
-    BINARY,
-    /** Base64 of the ciphertext bytes, in a text column (varchar, text). */
-    TEXT
-  }
 }

@@ -1,7 +1,11 @@
 package dev.fieldvault.hibernate;
 
+import dev.fieldvault.hibernate.internal.AttributeSpecs;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.EncryptionMode;
+import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,7 +28,7 @@ public final class EncryptedAttribute {
   private final String contextField;
   private final boolean rowBound;
   private final int compressAbove;
-  private final Encrypted.Storage storage;
+  private final ColumnStorage storage;
   private final PlaintextPolicy plaintextPolicy;
   private final String blindIndexAttribute;
   private final String blindIndexColumn;
@@ -39,7 +43,7 @@ public final class EncryptedAttribute {
   /** Built by FieldVault's integrator from Hibernate's mapping only (see {@code internal.AttributeModels}). */
   EncryptedAttribute(String entityName, Class<?> entityClass, String attributePath, Class<?> javaType,
       String table, String column, List<String> idColumns, EncryptionMode mode, String contextDomain,
-      String contextField, boolean rowBound, int compressAbove, Encrypted.Storage storage,
+      String contextField, boolean rowBound, int compressAbove, ColumnStorage storage,
       PlaintextPolicy plaintextPolicy, String blindIndexAttribute, String blindIndexColumn, int blindIndexLength,
       String tenantColumn) {
     this.entityName = Objects.requireNonNull(entityName);
@@ -127,7 +131,7 @@ public final class EncryptedAttribute {
     return compressAbove;
   }
 
-  public Encrypted.Storage storage() {
+  public ColumnStorage storage() {
     return storage;
   }
 
@@ -158,6 +162,38 @@ public final class EncryptedAttribute {
    */
   public String tenantColumn() {
     return tenantColumn;
+  }
+
+  /**
+   * This attribute as FieldVault's one column model, the form the JDBC wrapper, the rewrapper, the
+   * key inventory and the CLI take: the vault's field spec (context, mode, row binding, compression,
+   * blind index), the storage, the row-id column of a row-bound attribute, the tenant column and the
+   * blind-index column.
+   *
+   * @throws VaultConfigurationException if the mapping gives no table or column, or a row-bound
+   *     attribute has no single id column
+   */
+  public EncryptedColumn asEncryptedColumn(HibernateVault vault) {
+    if (table == null || column == null) {
+      throw new VaultConfigurationException(entityName + "." + attributePath + ": its table or column is unknown to"
+          + " the mapping, so it has no column model");
+    }
+    if (rowBound && idColumn() == null) {
+      throw new VaultConfigurationException(entityName + "." + attributePath + " is row-bound but its entity has no"
+          + " single id column");
+    }
+    EncryptedColumn.Builder<?> b = EncryptedColumn.builder(table, column, AttributeSpecs.of(vault, this))
+        .storage(storage);
+    if (rowBound) {
+      b.rowIdColumn(idColumn());
+    }
+    if (tenantColumn != null) {
+      b.tenantColumn(tenantColumn);
+    }
+    if (blindIndexColumn != null) {
+      b.blindIndexColumn(blindIndexColumn);
+    }
+    return b.build();
   }
 
   @Override

@@ -1,10 +1,8 @@
 package dev.fieldvault.hibernate;
 
-import dev.fieldvault.hibernate.internal.AttributeSpecs;
-import dev.fieldvault.jdbc.ColumnStorage;
-import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptingDataSource;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.VaultConfigurationException;
 import javax.sql.DataSource;
 
@@ -37,9 +35,7 @@ public final class HibernateJdbc {
             + " the wrapper has no tenant; read and write tenant entities through Hibernate (rotate them with"
             + " HibernateRotation)");
       }
-      EncryptedColumn c = EncryptedColumn.of(a.table(), a.column(), AttributeSpecs.of(vault, a),
-          a.rowBound() ? a.idColumn() : null, a.blindIndexColumn());
-      b.add(a.storage() == Encrypted.Storage.TEXT ? c.withStorage(ColumnStorage.TEXT) : c);
+      b.add(a.asEncryptedColumn(vault));
     }
     return b.build();
   }

@@ -1,10 +1,8 @@
 package dev.fieldvault.hibernate;
 
-import dev.fieldvault.hibernate.internal.AttributeSpecs;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
-import dev.fieldvault.keys.FieldSpec;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,10 +52,7 @@ public final class HibernateRotation {
               + attrs.get(0).entityName() + "." + attrs.get(0).attributePath() + " has " + tenantColumn
               + "; map the table's entities with the same @TenantId");
         }
-        b.column(column(vault, a));
-      }
-      if (tenantColumn != null) {
-        b.tenantColumn(tenantColumn);
+        b.column(a.asEncryptedColumn(vault));
       }
       tables.add(b.build());
     }
@@ -69,10 +64,15 @@ public final class HibernateRotation {
     return Rewrapper.builder(dataSource, vault.cipher()).tables(tables(vault));
   }
 
-  private static EncryptedColumn column(HibernateVault vault, EncryptedAttribute a) {
-    FieldSpec<?> spec = AttributeSpecs.of(vault, a);
-    EncryptedColumn c = a.storage() == Encrypted.Storage.TEXT ? EncryptedColumn.text(a.column(), spec)
-        : EncryptedColumn.binary(a.column(), spec);
-    return a.blindIndexColumn() == null ? c : c.withBlindIndex(a.blindIndexColumn());
+  /**
+   * Every {@code @Encrypted} attribute as FieldVault's column model: the list the JDBC wrapper
+   * ({@code EncryptedColumns.builder().addAll(...)}), the key inventory and the CLI's tables file take.
+   */
+  public static List<EncryptedColumn> columns(HibernateVault vault) {
+    List<EncryptedColumn> out = new ArrayList<>();
+    for (EncryptedAttribute a : vault.attributes()) {
+      out.add(a.asEncryptedColumn(vault));
+    }
+    return out;
   }
 }

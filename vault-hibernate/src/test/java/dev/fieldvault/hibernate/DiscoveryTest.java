@@ -3,6 +3,7 @@ package dev.fieldvault.hibernate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.hibernate.entities.Customer;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.testsupport.TestDatabase;
@@ -52,7 +53,7 @@ class DiscoveryTest {
       assertThat(email.context().domain()).isEqualTo("Customer");
       assertThat(email.context().field()).isEqualTo("email");
       assertThat(email.javaType()).isEqualTo(String.class);
-      assertThat(email.storage()).isEqualTo(Encrypted.Storage.BINARY);
+      assertThat(email.storage()).isEqualTo(ColumnStorage.BINARY);
       assertThat(email.plaintextPolicy()).isEqualTo(PlaintextPolicy.CIPHERTEXT_ONLY);
       assertThat(vault.attribute(Customer.class, "ssn").rowBound()).isTrue();
 

@@ -3,6 +3,7 @@ package dev.fieldvault.hibernate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.hibernate.entities.Address;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.EncryptionMode;
@@ -42,7 +43,7 @@ class EncryptedQueryRulesTest {
     public String name;
     @Encrypted(mode = EncryptionMode.DETERMINISTIC) @Column(length = 40) public String telephone;
     @Encrypted(rowBound = true) @Column(length = 20) public String ssn;
-    @Encrypted(mode = EncryptionMode.DETERMINISTIC, storage = Encrypted.Storage.TEXT) @Column(length = 60)
+    @Encrypted(mode = EncryptionMode.DETERMINISTIC, storage = ColumnStorage.TEXT) @Column(length = 60)
     public String email;
     @Embedded public Address address;
 

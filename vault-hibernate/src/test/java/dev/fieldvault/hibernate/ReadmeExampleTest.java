@@ -2,6 +2,7 @@ package dev.fieldvault.hibernate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.testsupport.TestDatabase;
@@ -38,7 +39,7 @@ class ReadmeExampleTest {
     @Column(length = 11)
     String ssn;
 
-    @Encrypted(storage = Encrypted.Storage.TEXT)    // base64 in a varchar column
+    @Encrypted(storage = ColumnStorage.TEXT)    // base64 in a varchar column
     LocalDate birthDate;
   }
   // end::entity[]

@@ -1,5 +1,6 @@
 package dev.fieldvault.jdbc;
 
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.Collections;
 import java.util.LinkedHashMap;

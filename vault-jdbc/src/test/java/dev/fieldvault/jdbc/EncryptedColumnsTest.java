@@ -3,6 +3,8 @@ package dev.fieldvault.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldSpec;
@@ -28,9 +30,9 @@ class EncryptedColumnsTest {
   }
 
   @Test
-  void tuple_fromMappingMetadata_buildsTheSameColumnAsTheBuilder() {
+  void fromAFieldSpec_keepsTheSpec_andTheRowIdColumn() {
     FieldSpec<String> spec = FieldSpec.builder("Customer", "ssn", String.class).rowBound(true).build();
-    EncryptedColumn c = EncryptedColumn.of("customer", "ssn", spec, "id", null);
+    EncryptedColumn c = EncryptedColumn.builder("customer", "ssn", spec).rowIdColumn("id").build();
     assertThat(c.rowIdColumn()).isEqualTo("id");
     assertThat(c.spec()).isSameAs(spec);
     assertThat(c.storage()).isEqualTo(ColumnStorage.BINARY);
@@ -39,7 +41,7 @@ class EncryptedColumnsTest {
   @Test
   void invalidConfigurations_failWhenBuilt_namingTheColumn() {
     FieldSpec<String> rowBound = FieldSpec.builder("C", "ssn", String.class).rowBound(true).build();
-    assertThatThrownBy(() -> EncryptedColumn.of("customer", "ssn", rowBound, null, null))
+    assertThatThrownBy(() -> EncryptedColumn.builder("customer", "ssn", rowBound).build())
         .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("customer.ssn")
         .hasMessageContaining("rowIdColumn");
     assertThatThrownBy(() -> EncryptedColumn.builder("customer", "email", String.class)
@@ -53,10 +55,34 @@ class EncryptedColumnsTest {
         .add(EncryptedColumn.builder("t", "a", String.class).blindIndexColumn("b").build())
         .add(EncryptedColumn.builder("t", "b", String.class).build()).build())
         .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("t.b");
-    assertThatThrownBy(() -> EncryptedColumn.builder("s.t", "a", String.class))
-        .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("plain name");
+    assertThatThrownBy(() -> EncryptedColumn.builder("t", "a b", String.class))
+        .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("'a b'");
     assertThatThrownBy(() -> EncryptedColumn.builder("t", "a", Object.class))
         .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("cannot encrypt");
+  }
+
+  @Test
+  void quotedAndSchemaQualifiedNames_matchTheParsersNames_byTheOneIdentifierRule() {
+    EncryptedColumns cols = EncryptedColumns.builder()
+        .add(EncryptedColumn.builder("billing.\"Order Lines\"", "\"Note\"", String.class).build()).build();
+    assertThat(cols.find("order lines", "note")).isPresent();
+    assertThat(cols.find("ORDER LINES", "NOTE")).isPresent();
+    assertThat(cols.hasTable("order lines")).isTrue();
+  }
+
+  @Test
+  void columnsTheWrapperCannotBind_areRefused_namingTheColumn() {
+    assertThatThrownBy(() -> EncryptedColumns.builder()
+        .add(EncryptedColumn.builder("t", "a", String.class).tenantColumn("tenant_id").build()).build())
+        .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("t.a").hasMessageContaining("tenant");
+    assertThatThrownBy(() -> EncryptedColumns.builder()
+        .add(EncryptedColumn.builder("t", "a", String.class)
+            .rowContext(r -> dev.fieldvault.keys.EncryptionContext.of("T", "a"), "id").build()).build())
+        .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("t.a").hasMessageContaining("row context");
+    assertThatThrownBy(() -> EncryptedColumns.builder()
+        .add(EncryptedColumn.builder("a.t", "x", String.class).build())
+        .add(EncryptedColumn.builder("b.t", "y", String.class).build()).build())
+        .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("another schema");
   }
 
   @Test

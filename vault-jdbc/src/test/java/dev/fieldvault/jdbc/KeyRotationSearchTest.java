@@ -6,6 +6,7 @@ import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyPurpose;
@@ -228,10 +229,9 @@ class KeyRotationSearchTest {
   }
 
   private void rewrap() {
-    dev.fieldvault.jdbc.rotation.EncryptedColumn email = dev.fieldvault.jdbc.rotation.EncryptedColumn.binary("email",
-        columns.find(TABLE, "email").orElseThrow().spec());
-    dev.fieldvault.jdbc.rotation.EncryptedColumn phone = dev.fieldvault.jdbc.rotation.EncryptedColumn.binary("phone",
-        columns.find(TABLE, "phone").orElseThrow().spec()).withBlindIndex("phone_bidx");
+    // the wrapper's own model columns: one declaration for both
+    EncryptedColumn email = columns.find(TABLE, "email").orElseThrow();
+    EncryptedColumn phone = columns.find(TABLE, "phone").orElseThrow();
     Rewrapper.builder(db.dataSource(), cipher).vaultTables(VAULT_TABLES)
         .table(EncryptedTable.builder(TABLE).primaryKey("id").column(email).column(phone).build())
         .build().run();

@@ -9,6 +9,7 @@ import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyPurpose;
@@ -512,10 +513,8 @@ class SqlDifferentialFuzzTest {
   }
 
   private void rewrap() {
-    dev.fieldvault.jdbc.rotation.EncryptedColumn det = dev.fieldvault.jdbc.rotation.EncryptedColumn.binary("det",
-        columns.find(ENC, "det").orElseThrow().spec());
-    dev.fieldvault.jdbc.rotation.EncryptedColumn bi = dev.fieldvault.jdbc.rotation.EncryptedColumn.binary("bi",
-        columns.find(ENC, "bi").orElseThrow().spec()).withBlindIndex("bi_bi");
+    EncryptedColumn det = columns.find(ENC, "det").orElseThrow();
+    EncryptedColumn bi = columns.find(ENC, "bi").orElseThrow();
     Rewrapper.builder(db.dataSource(), cipher).vaultTables(VAULT_TABLES)
         .table(EncryptedTable.builder(ENC).primaryKey("id").column(det).column(bi).build())
         .build().run();

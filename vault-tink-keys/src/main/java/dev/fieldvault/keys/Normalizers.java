@@ -13,15 +13,42 @@ public final class Normalizers {
 
   private Normalizers() {}
 
+  /** The name {@link #name} gives {@link #exact}. */
+  public static final String EXACT = "exact";
+  /** The name {@link #name} gives {@link #caseInsensitive()} (and {@link #email()}). */
+  public static final String CASE_INSENSITIVE = "case-insensitive";
+
+  private static final Function<String, byte[]> CASE_INSENSITIVE_FUNCTION =
+      s -> Normalizer.normalize(s, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT)
+          .getBytes(StandardCharsets.UTF_8);
+
+  /** The codec's exact bytes. */
+  private record Exact<T>(ValueCodec<T> codec) implements Function<T, byte[]> {
+    @Override
+    public byte[] apply(T value) {
+      return codec.encode(value);
+    }
+  }
+
   /** The codec's bytes: exact equality. */
   public static <T> Function<T, byte[]> exact(ValueCodec<T> codec) {
-    return codec::encode;
+    return new Exact<>(java.util.Objects.requireNonNull(codec, "codec"));
   }
 
   /** Strings compared case- and width-insensitively: Unicode NFKC, trimmed, lower case (ROOT locale). */
   public static Function<String, byte[]> caseInsensitive() {
-    return s -> Normalizer.normalize(s, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT)
-        .getBytes(StandardCharsets.UTF_8);
+    return CASE_INSENSITIVE_FUNCTION;
+  }
+
+  /**
+   * The name of one of these normalisers ({@link #EXACT}, {@link #CASE_INSENSITIVE}), or null for
+   * a normaliser of the application's own (which a serialized column model cannot carry).
+   */
+  public static String name(Function<?, byte[]> normalizer) {
+    if (normalizer instanceof Exact) {
+      return EXACT;
+    }
+    return normalizer == CASE_INSENSITIVE_FUNCTION ? CASE_INSENSITIVE : null;
   }
 
   /** E-mail addresses: as {@link #caseInsensitive()} (the local part is case-insensitive in practice). */

@@ -1,13 +1,6 @@
 package dev.fieldvault.keys;
 
-import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import dev.fieldvault.keys.internal.AssociatedData;
 import dev.fieldvault.keys.internal.TinkSetup;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -31,8 +24,8 @@ import java.util.Optional;
  */
 public final class VaultKeyset {
 
-  static final String DOCUMENT_FORMAT = "fieldvault-keyset/1";
-  static final String INSECURE_KEK_ID = "INSECURE-PLAINTEXT";
+  static final String DOCUMENT_FORMAT = KeysetDocument.FORMAT;
+  static final String INSECURE_KEK_ID = KeysetDocument.INSECURE_KEK_ID;
 
   private final String name;
   private final KeyPurpose purpose;
@@ -229,19 +222,11 @@ public final class VaultKeyset {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Serialization
+  // Serialization: the JSON document is KeysetDocument's; these are its public entry points.
 
   /** The keyset as a JSON document whose key material is encrypted under {@code kek}. */
   public String toEncryptedJson(KeyEncryptionKey kek) {
-    String metadata = metadataJson();
-    try {
-      String tink = TinkJsonProtoKeysetFormat.serializeEncryptedKeyset(handle, kek.aeadForKeyset(name),
-          documentAssociatedData(name, purpose, metadata));
-      return document(kek.id(), metadata, tink);
-    } catch (GeneralSecurityException e) {
-      throw new KeyUnavailableException("Could not encrypt keyset '" + name + "' under KEK '" + kek.id()
-          + "': check that the KEK (KMS key, master keyset) is reachable and allows encryption", e);
-    }
+    return KeysetDocument.toEncryptedJson(this, kek);
   }
 
   /**
@@ -251,152 +236,26 @@ public final class VaultKeyset {
    * @throws KeyUnavailableException if the document does not decrypt (modified or corrupt)
    */
   public static VaultKeyset fromEncryptedJson(String json, KeyEncryptionKey kek) {
-    TinkSetup.ensureRegistered();
-    JsonObject doc = parseDocument(json);
-    String name = string(doc, "name");
-    String storedKek = string(doc, "kek");
-    if (INSECURE_KEK_ID.equals(storedKek)) {
-      throw new VaultConfigurationException("Keyset '" + name + "' is stored as insecure plaintext;"
-          + " load it with KeysetSources.insecurePlaintextFile (development only) and save it encrypted");
-    }
-    if (!kek.opens(storedKek)) {
-      throw new WrongKeyEncryptionKeyException("Keyset '" + name + "' was encrypted under KEK '" + storedKek
-          + "' but the configured KEK is '" + kek.id() + "': configure the master secret, master keyset"
-          + " or KMS key it was saved with (or rotate the KEK with the old one first)");
-    }
-    KeyPurpose purpose = purpose(doc, name);
-    String metadata = string(doc, "metadata");
-    KeysetHandle handle;
-    try {
-      handle = TinkJsonProtoKeysetFormat.parseEncryptedKeyset(doc.get("keyset").toString(),
-          kek.aeadForKeyset(name), documentAssociatedData(name, purpose, metadata));
-    } catch (FieldVaultException e) {
-      // a typed failure of the KEK itself (a KMS that is unreachable, denies access, has the key
-      // disabled): it says more than "wrong KEK", so it reaches the caller as it is
-      throw e;
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new WrongKeyEncryptionKeyException("Keyset '" + name + "' could not be decrypted with KEK '"
-          + kek.id() + "': the KEK is not the one it was saved with, or the document was modified", e);
-    }
-    return fromParts(name, purpose, handle, metadata);
+    return KeysetDocument.fromEncryptedJson(json, kek);
   }
 
   /** The keyset as a plaintext JSON document: for {@link KeysetSources#insecurePlaintextFile} only. */
   String toInsecurePlaintextJson() {
-    try {
-      return document(INSECURE_KEK_ID, metadataJson(),
-          TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot serialize keyset '" + name + "'", e);
-    }
+    return KeysetDocument.toInsecurePlaintextJson(this);
   }
 
   static VaultKeyset fromInsecurePlaintextJson(String json) {
-    TinkSetup.ensureRegistered();
-    JsonObject doc = parseDocument(json);
-    String name = string(doc, "name");
-    if (!INSECURE_KEK_ID.equals(string(doc, "kek"))) {
-      throw new VaultConfigurationException("Keyset '" + name + "' is encrypted under KEK '"
-          + string(doc, "kek") + "': load it with an encrypted keyset source and that KEK");
-    }
-    KeyPurpose purpose = purpose(doc, name);
-    try {
-      KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(doc.get("keyset").toString(),
-          InsecureSecretKeyAccess.get());
-      return fromParts(name, purpose, handle, string(doc, "metadata"));
-    } catch (GeneralSecurityException e) {
-      throw new VaultConfigurationException("Keyset document '" + name + "' holds no valid Tink keyset", e);
-    }
+    return KeysetDocument.fromInsecurePlaintextJson(json);
   }
 
-  private static VaultKeyset fromParts(String name, KeyPurpose purpose, KeysetHandle handle, String metadata) {
-    JsonObject meta;
-    try {
-      meta = JsonParser.parseString(metadata).getAsJsonObject();
-    } catch (RuntimeException e) {
-      throw new VaultConfigurationException("Keyset document '" + name + "' has invalid metadata", e);
-    }
-    int min = meta.get("minimumDecryptOrdinal").getAsInt();
-    List<KeyInfo> keys = new ArrayList<>();
-    for (var el : meta.getAsJsonArray("keys")) {
-      JsonObject k = el.getAsJsonObject();
-      int id = (int) k.get("id").getAsLong();
-      KeyStatus status = KeyStatus.DESTROYED;
-      boolean primary = false;
-      for (int i = 0; i < handle.size(); i++) {
-        if (handle.getAt(i).getId() == id) {
-          status = handle.getAt(i).getStatus() == com.google.crypto.tink.KeyStatus.ENABLED
-              ? KeyStatus.ENABLED : KeyStatus.DISABLED;
-          primary = handle.getAt(i).isPrimary();
-        }
-      }
-      keys.add(new KeyInfo(id, k.get("ordinal").getAsInt(), status, primary,
-          Instant.parse(k.get("created").getAsString()), KeyAlgorithm.valueOf(k.get("algorithm").getAsString())));
-    }
-    if (keys.stream().noneMatch(KeyInfo::primary)) {
-      throw new VaultConfigurationException("Keyset document '" + name + "' names no primary key");
-    }
-    return new VaultKeyset(name, purpose, handle, keys, min);
-  }
-
-  private String metadataJson() {
-    JsonObject meta = new JsonObject();
-    meta.addProperty("minimumDecryptOrdinal", minimumDecryptOrdinal);
-    JsonArray arr = new JsonArray();
-    for (KeyInfo k : keys) {
-      JsonObject o = new JsonObject();
-      o.addProperty("id", Integer.toUnsignedLong(k.keyId()));
-      o.addProperty("ordinal", k.ordinal());
-      o.addProperty("created", k.created().toString());
-      o.addProperty("algorithm", k.algorithm().name());
-      arr.add(o);
-    }
-    meta.add("keys", arr);
-    return meta.toString();
-  }
-
-  private String document(String kekId, String metadata, String tinkJson) {
-    JsonObject doc = new JsonObject();
-    doc.addProperty("format", DOCUMENT_FORMAT);
-    doc.addProperty("name", name);
-    doc.addProperty("purpose", purpose.name());
-    doc.addProperty("kek", kekId);
-    doc.addProperty("metadata", metadata);
-    doc.add("keyset", JsonParser.parseString(tinkJson));
-    return doc.toString();
+  /** A keyset from its parts, as a document holds them. */
+  static VaultKeyset restore(String name, KeyPurpose purpose, KeysetHandle handle, List<KeyInfo> keys,
+      int minimumDecryptOrdinal) {
+    return new VaultKeyset(name, purpose, handle, keys, minimumDecryptOrdinal);
   }
 
   static byte[] documentAssociatedData(String name, KeyPurpose purpose, String metadata) {
-    return AssociatedData.lengthPrefixed(DOCUMENT_FORMAT, name, purpose.name(), metadata);
-  }
-
-  private static JsonObject parseDocument(String json) {
-    JsonObject doc;
-    try {
-      doc = JsonParser.parseString(json).getAsJsonObject();
-    } catch (JsonParseException | IllegalStateException e) {
-      throw new VaultConfigurationException("Not a FieldVault keyset document (invalid JSON)");
-    }
-    if (!doc.has("format") || !DOCUMENT_FORMAT.equals(doc.get("format").getAsString())) {
-      throw new VaultConfigurationException("Not a FieldVault keyset document (expected format '"
-          + DOCUMENT_FORMAT + "')");
-    }
-    return doc;
-  }
-
-  private static String string(JsonObject doc, String field) {
-    if (!doc.has(field) || !doc.get(field).isJsonPrimitive()) {
-      throw new VaultConfigurationException("Keyset document lacks '" + field + "'");
-    }
-    return doc.get(field).getAsString();
-  }
-
-  private static KeyPurpose purpose(JsonObject doc, String name) {
-    try {
-      return KeyPurpose.valueOf(string(doc, "purpose"));
-    } catch (IllegalArgumentException e) {
-      throw new VaultConfigurationException("Keyset document '" + name + "' has an unknown purpose");
-    }
+    return KeysetDocument.associatedData(name, purpose, metadata);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,11 @@
  * secret, unwrapped once) serves as the KEK of every keyset: loading them costs one KMS call, and a
  * KMS key rotation rewraps only the branch key.
  *
+ * <p>{@link dev.fieldvault.keys.EncryptedColumn} is FieldVault's one model of an encrypted column
+ * (table, column, field spec, storage, row binding, tenant, blind index), with one name rule
+ * ({@link dev.fieldvault.keys.SqlIdentifier}); the JDBC wrapper, the rewrapper, the key inventory,
+ * the CLI and the Hibernate integration all take it.
+ *
  * <p>The ciphertext format, the bound context and the value encodings are specified in
  * {@code docs/FORMAT.md}. Errors form one family rooted at {@link dev.fieldvault.keys.FieldVaultException}.
  */

@@ -1,10 +1,10 @@
 package dev.fieldvault.benchmarks.rotation;
 
 import dev.fieldvault.jdbc.keystore.VaultTables;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
@@ -46,7 +46,7 @@ public final class RotationBenchmark {
     DataSource ds = dataSource(url, user, password);
     VaultTables vt = VaultTables.withPrefix("rot_bench_fv_");
     EncryptedTable table = EncryptedTable.builder(TABLE).primaryKey("id")
-        .column(EncryptedColumn.binary("c", SPEC)).build();
+        .column(EncryptedColumn.builder(TABLE, "c", SPEC).build()).build();
     PrintWriter out = new PrintWriter(System.out, true);
     out.printf(Locale.ROOT, "rows=%d rounds=%d cpus=%d maxHeap=%d MiB java=%s%n", rows, rounds,
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,

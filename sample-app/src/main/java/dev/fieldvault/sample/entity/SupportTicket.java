@@ -1,6 +1,7 @@
 package dev.fieldvault.sample.entity;
 
 import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.keys.ColumnStorage;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -20,7 +21,7 @@ public class SupportTicket {
   @Column(nullable = false)
   private String subject;
 
-  @Encrypted(rowBound = true, compressAbove = 64, storage = Encrypted.Storage.TEXT)
+  @Encrypted(rowBound = true, compressAbove = 64, storage = ColumnStorage.TEXT)
   @Column(length = 2000)
   private String body;
 

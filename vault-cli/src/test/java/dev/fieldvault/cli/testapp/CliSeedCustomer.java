@@ -2,6 +2,7 @@ package dev.fieldvault.cli.testapp;
 
 import dev.fieldvault.hibernate.BlindIndex;
 import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptionMode;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -20,7 +21,7 @@ public class CliSeedCustomer {
   @Encrypted(mode = EncryptionMode.DETERMINISTIC)
   public String email;
 
-  @Encrypted(rowBound = true, storage = Encrypted.Storage.TEXT)
+  @Encrypted(rowBound = true, storage = ColumnStorage.TEXT)
   public String note;
 
   @Encrypted(context = "Person.birthday")

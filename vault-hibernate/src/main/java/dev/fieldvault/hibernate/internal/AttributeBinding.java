@@ -1,10 +1,11 @@
 package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.AttributeDecryptionException;
-import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.PlaintextPolicy;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.KeyUnavailableException;
@@ -60,7 +61,7 @@ final class AttributeBinding {
   }
 
   boolean text() {
-    return model.storage() == Encrypted.Storage.TEXT;
+    return model.storage() == ColumnStorage.TEXT;
   }
 
   /** The column value (bytes or base64 text) of a non-null plaintext, for a tenant and row (either may be null). */

@@ -1,5 +1,6 @@
 package dev.fieldvault.hibernate.internal;
 
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.PlaintextPolicy;
@@ -20,7 +21,7 @@ public final class AttributeModels {
   public interface Factory {
     EncryptedAttribute create(String entityName, Class<?> entityClass, String attributePath, Class<?> javaType,
         String table, String column, List<String> idColumns, EncryptionMode mode, String contextDomain,
-        String contextField, boolean rowBound, int compressAbove, Encrypted.Storage storage,
+        String contextField, boolean rowBound, int compressAbove, ColumnStorage storage,
         PlaintextPolicy plaintextPolicy, String blindIndexAttribute, String blindIndexColumn, int blindIndexLength,
         String tenantColumn);
   }

@@ -3,6 +3,7 @@ package dev.fieldvault.hibernate.internal;
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.hibernate.UnsupportedEncryptedUseException;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
 import jakarta.persistence.EnumType;
@@ -17,12 +18,12 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Properties;
 import org.hibernate.dialect.Dialect;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.type.descriptor.WrapperOptions;
 import org.hibernate.type.descriptor.jdbc.JdbcType;
 import org.hibernate.usertype.DynamicParameterizedType;
 import org.hibernate.usertype.LoggableUserType;
-import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.usertype.UserType;
 
 /**
@@ -120,8 +121,8 @@ public final class EncryptedType
     return tenantBound;
   }
 
-  Encrypted.Storage storage() {
-    return annotation == null ? Encrypted.Storage.BINARY : annotation.storage();
+  ColumnStorage storage() {
+    return annotation == null ? ColumnStorage.BINARY : annotation.storage();
   }
 
   void bind(AttributeBinding binding) {
@@ -143,7 +144,7 @@ public final class EncryptedType
 
   @Override
   public int getSqlType() {
-    return storage() == Encrypted.Storage.TEXT ? Types.VARCHAR : Types.VARBINARY;
+    return storage() == ColumnStorage.TEXT ? Types.VARCHAR : Types.VARBINARY;
   }
 
   @Override
@@ -188,7 +189,7 @@ public final class EncryptedType
   }
 
   private Object read(ResultSet rs, int position, SharedSessionContractImplementor session) throws SQLException {
-    Object stored = storage() == Encrypted.Storage.TEXT ? rs.getString(position) : rs.getBytes(position);
+    Object stored = storage() == ColumnStorage.TEXT ? rs.getString(position) : rs.getBytes(position);
     if (stored != null && (rowBound() || tenantBound) && (session == null || !session.isEventSource())) {
       // only a stateful session's load events decrypt these (a StatelessSession fires none)
       EncryptedAttribute a = binding().model;
@@ -274,7 +275,7 @@ public final class EncryptedType
     }
     StorageConverter<?> c = converter;
     if (c == null) {
-      c = storage() == Encrypted.Storage.TEXT ? new StorageConverter.Text(this) : new StorageConverter.Binary(this);
+      c = storage() == ColumnStorage.TEXT ? new StorageConverter.Text(this) : new StorageConverter.Binary(this);
       converter = c;
     }
     return c;

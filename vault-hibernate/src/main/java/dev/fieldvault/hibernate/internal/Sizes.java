@@ -1,6 +1,7 @@
 package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.Encrypted;
+import dev.fieldvault.keys.ColumnStorage;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +61,8 @@ final class Sizes {
   }
 
   /** The column length that holds any ciphertext of such a plaintext in the given storage. */
-  static long columnLength(Class<?> type, long declaredLength, Encrypted.Storage storage) {
+  static long columnLength(Class<?> type, long declaredLength, ColumnStorage storage) {
     long binary = plaintextBytes(type, declaredLength) + OVERHEAD;
-    return storage == Encrypted.Storage.TEXT ? 4 * ((binary + 2) / 3) : binary;
+    return storage == ColumnStorage.TEXT ? 4 * ((binary + 2) / 3) : binary;
   }
 }

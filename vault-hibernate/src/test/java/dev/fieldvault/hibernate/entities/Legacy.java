@@ -1,7 +1,7 @@
 package dev.fieldvault.hibernate.entities;
 
 import dev.fieldvault.hibernate.Encrypted;
-import dev.fieldvault.hibernate.Encrypted.Storage;
+import dev.fieldvault.keys.ColumnStorage;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -13,7 +13,7 @@ import jakarta.persistence.Table;
 public class Legacy {
   @Id public Long id;
 
-  @Encrypted(storage = Storage.TEXT) @Column(length = 100) public String email;
-  @Encrypted(storage = Storage.TEXT) public Integer score;
-  @Encrypted(storage = Storage.TEXT, rowBound = true) @Column(length = 40) public String secret;
+  @Encrypted(storage = ColumnStorage.TEXT) @Column(length = 100) public String email;
+  @Encrypted(storage = ColumnStorage.TEXT) public Integer score;
+  @Encrypted(storage = ColumnStorage.TEXT, rowBound = true) @Column(length = 40) public String secret;
 }

@@ -1,7 +1,7 @@
 package dev.fieldvault.hibernate.entities;
 
 import dev.fieldvault.hibernate.Encrypted;
-import dev.fieldvault.hibernate.Encrypted.Storage;
+import dev.fieldvault.keys.ColumnStorage;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -16,13 +16,13 @@ import java.util.UUID;
 public class TextTypes {
   @Id public String id;
 
-  @Encrypted(storage = Storage.TEXT) @Column(name = "t_string", length = 50) public String aString;
-  @Encrypted(storage = Storage.TEXT) @Column(name = "t_int") public Integer anInt;
-  @Encrypted(storage = Storage.TEXT) @Column(name = "t_date") public LocalDate date;
-  @Encrypted(storage = Storage.TEXT) @Column(name = "t_uuid") public UUID uuid;
-  @Encrypted(storage = Storage.TEXT) @Column(name = "t_color") public Color color;
-  @Encrypted(storage = Storage.TEXT) @Column(name = "t_amount", length = 20) public BigDecimal amount;
-  @Encrypted(storage = Storage.TEXT, rowBound = true) @Column(name = "t_secret", length = 30) public String secret;
-  @Encrypted(storage = Storage.TEXT, mode = dev.fieldvault.keys.EncryptionMode.DETERMINISTIC)
+  @Encrypted(storage = ColumnStorage.TEXT) @Column(name = "t_string", length = 50) public String aString;
+  @Encrypted(storage = ColumnStorage.TEXT) @Column(name = "t_int") public Integer anInt;
+  @Encrypted(storage = ColumnStorage.TEXT) @Column(name = "t_date") public LocalDate date;
+  @Encrypted(storage = ColumnStorage.TEXT) @Column(name = "t_uuid") public UUID uuid;
+  @Encrypted(storage = ColumnStorage.TEXT) @Column(name = "t_color") public Color color;
+  @Encrypted(storage = ColumnStorage.TEXT) @Column(name = "t_amount", length = 20) public BigDecimal amount;
+  @Encrypted(storage = ColumnStorage.TEXT, rowBound = true) @Column(name = "t_secret", length = 30) public String secret;
+  @Encrypted(storage = ColumnStorage.TEXT, mode = dev.fieldvault.keys.EncryptionMode.DETERMINISTIC)
   @Column(name = "t_code", length = 20) public String code;
 }

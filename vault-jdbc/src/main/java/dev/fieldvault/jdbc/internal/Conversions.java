@@ -1,7 +1,7 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.StatementRefusedException;
+import dev.fieldvault.keys.EncryptedColumn;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.math.BigDecimal;

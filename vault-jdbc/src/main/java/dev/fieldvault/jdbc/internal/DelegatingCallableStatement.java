@@ -3,713 +3,384 @@ package dev.fieldvault.jdbc.internal;
 
 /** Forwards every {@link java.sql.CallableStatement} method to a delegate; subclasses override only what changes. */
 @SuppressWarnings({"deprecation", "unchecked"})
-abstract class DelegatingCallableStatement implements java.sql.CallableStatement {
+abstract class DelegatingCallableStatement extends DelegatingPreparedStatement implements java.sql.CallableStatement {
 
-  protected final java.sql.CallableStatement delegate;
-  /** Whether parameter setters go through {@link #intercept} first. */
-  protected final boolean intercepting;
-  /** Whether setters that {@link #intercept} leaves go through {@link #bind} (only when intercepting). */
-  protected boolean rebinding;
+  /** The driver's callable statement: the same object as {@link #delegate}. */
+  protected final java.sql.CallableStatement callable;
 
   protected DelegatingCallableStatement(java.sql.CallableStatement delegate, boolean intercepting) {
-    this.delegate = delegate;
-    this.intercepting = intercepting;
-  }
-
-  /** Takes over a parameter; true when the delegate must not see the value. */
-  protected boolean intercept(int parameterIndex, Object value, String setter) throws java.sql.SQLException {
-    return false;
-  }
-
-  /** Sees SQL given to a Statement method (execute(String), addBatch(String), ...); may refuse it. */
-  protected void checkSql(String sql) throws java.sql.SQLException {
+    super(delegate, intercepting);
+    this.callable = delegate;
   }
 
   /** Sees a parameter set by name before the delegate does; may refuse it. */
   protected void interceptNamed(String parameterName, String setter) throws java.sql.SQLException {
   }
 
-  /** Binds a parameter that {@link #intercept} left, when {@link #rebinding}: by default at the same index. */
-  protected void bind(int parameterIndex, String setter, ParameterBinder binder) throws java.sql.SQLException {
-    binder.bind(delegate, parameterIndex);
-  }
-
-  /** Wraps a result set handed out by the delegate. */
-  protected java.sql.ResultSet wrapResultSet(java.sql.ResultSet rs) throws java.sql.SQLException {
-    return rs;
-  }
-
-  /**
-   * Receiver-first, as HikariCP's proxies: answers for this wrapper and never hands out the driver's
-   * object, through which values would pass unencrypted (see {@link Unwrapping}).
-   */
-  @Override
-  public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-    return Unwrapping.unwrap(this, iface);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return Unwrapping.isWrapperFor(this, iface);
-  }
-
-  @Override
-  public void addBatch() throws java.sql.SQLException {
-    delegate.addBatch();
-  }
-
-  @Override
-  public void addBatch(java.lang.String a0) throws java.sql.SQLException {
-    checkSql(a0);
-    delegate.addBatch(a0);
-  }
-
-  @Override
-  public void cancel() throws java.sql.SQLException {
-    delegate.cancel();
-  }
-
-  @Override
-  public void clearBatch() throws java.sql.SQLException {
-    delegate.clearBatch();
-  }
-
-  @Override
-  public void clearParameters() throws java.sql.SQLException {
-    delegate.clearParameters();
-  }
-
-  @Override
-  public void clearWarnings() throws java.sql.SQLException {
-    delegate.clearWarnings();
-  }
-
-  @Override
-  public void close() throws java.sql.SQLException {
-    delegate.close();
-  }
-
-  @Override
-  public void closeOnCompletion() throws java.sql.SQLException {
-    delegate.closeOnCompletion();
-  }
-
-  @Override
-  public java.lang.String enquoteIdentifier(java.lang.String a0, boolean a1) throws java.sql.SQLException {
-    return delegate.enquoteIdentifier(a0, a1);
-  }
-
-  @Override
-  public java.lang.String enquoteLiteral(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.enquoteLiteral(a0);
-  }
-
-  @Override
-  public java.lang.String enquoteNCharLiteral(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.enquoteNCharLiteral(a0);
-  }
-
-  @Override
-  public boolean execute() throws java.sql.SQLException {
-    return delegate.execute();
-  }
-
-  @Override
-  public boolean execute(java.lang.String a0, int[] a1) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.execute(a0, a1);
-  }
-
-  @Override
-  public boolean execute(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.execute(a0, a1);
-  }
-
-  @Override
-  public boolean execute(java.lang.String a0, int a1) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.execute(a0, a1);
-  }
-
-  @Override
-  public boolean execute(java.lang.String a0) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.execute(a0);
-  }
-
-  @Override
-  public int[] executeBatch() throws java.sql.SQLException {
-    return delegate.executeBatch();
-  }
-
-  @Override
-  public long[] executeLargeBatch() throws java.sql.SQLException {
-    return delegate.executeLargeBatch();
-  }
-
-  @Override
-  public long executeLargeUpdate() throws java.sql.SQLException {
-    return delegate.executeLargeUpdate();
-  }
-
-  @Override
-  public long executeLargeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.executeLargeUpdate(a0, a1);
-  }
-
-  @Override
-  public long executeLargeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.executeLargeUpdate(a0, a1);
-  }
-
-  @Override
-  public long executeLargeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.executeLargeUpdate(a0, a1);
-  }
-
-  @Override
-  public long executeLargeUpdate(java.lang.String a0) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.executeLargeUpdate(a0);
-  }
-
-  @Override
-  public java.sql.ResultSet executeQuery() throws java.sql.SQLException {
-    return wrapResultSet(delegate.executeQuery());
-  }
-
-  @Override
-  public java.sql.ResultSet executeQuery(java.lang.String a0) throws java.sql.SQLException {
-    checkSql(a0);
-    return wrapResultSet(delegate.executeQuery(a0));
-  }
-
-  @Override
-  public int executeUpdate() throws java.sql.SQLException {
-    return delegate.executeUpdate();
-  }
-
-  @Override
-  public int executeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.executeUpdate(a0, a1);
-  }
-
-  @Override
-  public int executeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.executeUpdate(a0, a1);
-  }
-
-  @Override
-  public int executeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.executeUpdate(a0, a1);
-  }
-
-  @Override
-  public int executeUpdate(java.lang.String a0) throws java.sql.SQLException {
-    checkSql(a0);
-    return delegate.executeUpdate(a0);
-  }
-
   @Override
   public java.sql.Array getArray(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getArray(a0);
+    return callable.getArray(a0);
   }
 
   @Override
   public java.sql.Array getArray(int a0) throws java.sql.SQLException {
-    return delegate.getArray(a0);
+    return callable.getArray(a0);
   }
 
   @Override
   public java.math.BigDecimal getBigDecimal(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getBigDecimal(a0);
+    return callable.getBigDecimal(a0);
   }
 
   @Deprecated
   @Override
   public java.math.BigDecimal getBigDecimal(int a0, int a1) throws java.sql.SQLException {
-    return delegate.getBigDecimal(a0, a1);
+    return callable.getBigDecimal(a0, a1);
   }
 
   @Override
   public java.math.BigDecimal getBigDecimal(int a0) throws java.sql.SQLException {
-    return delegate.getBigDecimal(a0);
+    return callable.getBigDecimal(a0);
   }
 
   @Override
   public java.sql.Blob getBlob(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getBlob(a0);
+    return callable.getBlob(a0);
   }
 
   @Override
   public java.sql.Blob getBlob(int a0) throws java.sql.SQLException {
-    return delegate.getBlob(a0);
+    return callable.getBlob(a0);
   }
 
   @Override
   public boolean getBoolean(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getBoolean(a0);
+    return callable.getBoolean(a0);
   }
 
   @Override
   public boolean getBoolean(int a0) throws java.sql.SQLException {
-    return delegate.getBoolean(a0);
+    return callable.getBoolean(a0);
   }
 
   @Override
   public byte getByte(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getByte(a0);
+    return callable.getByte(a0);
   }
 
   @Override
   public byte getByte(int a0) throws java.sql.SQLException {
-    return delegate.getByte(a0);
+    return callable.getByte(a0);
   }
 
   @Override
   public byte[] getBytes(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getBytes(a0);
+    return callable.getBytes(a0);
   }
 
   @Override
   public byte[] getBytes(int a0) throws java.sql.SQLException {
-    return delegate.getBytes(a0);
+    return callable.getBytes(a0);
   }
 
   @Override
   public java.io.Reader getCharacterStream(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getCharacterStream(a0);
+    return callable.getCharacterStream(a0);
   }
 
   @Override
   public java.io.Reader getCharacterStream(int a0) throws java.sql.SQLException {
-    return delegate.getCharacterStream(a0);
+    return callable.getCharacterStream(a0);
   }
 
   @Override
   public java.sql.Clob getClob(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getClob(a0);
+    return callable.getClob(a0);
   }
 
   @Override
   public java.sql.Clob getClob(int a0) throws java.sql.SQLException {
-    return delegate.getClob(a0);
-  }
-
-  @Override
-  public java.sql.Connection getConnection() throws java.sql.SQLException {
-    return delegate.getConnection();
+    return callable.getClob(a0);
   }
 
   @Override
   public java.sql.Date getDate(java.lang.String a0, java.util.Calendar a1) throws java.sql.SQLException {
-    return delegate.getDate(a0, a1);
+    return callable.getDate(a0, a1);
   }
 
   @Override
   public java.sql.Date getDate(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getDate(a0);
+    return callable.getDate(a0);
   }
 
   @Override
   public java.sql.Date getDate(int a0, java.util.Calendar a1) throws java.sql.SQLException {
-    return delegate.getDate(a0, a1);
+    return callable.getDate(a0, a1);
   }
 
   @Override
   public java.sql.Date getDate(int a0) throws java.sql.SQLException {
-    return delegate.getDate(a0);
+    return callable.getDate(a0);
   }
 
   @Override
   public double getDouble(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getDouble(a0);
+    return callable.getDouble(a0);
   }
 
   @Override
   public double getDouble(int a0) throws java.sql.SQLException {
-    return delegate.getDouble(a0);
-  }
-
-  @Override
-  public int getFetchDirection() throws java.sql.SQLException {
-    return delegate.getFetchDirection();
-  }
-
-  @Override
-  public int getFetchSize() throws java.sql.SQLException {
-    return delegate.getFetchSize();
+    return callable.getDouble(a0);
   }
 
   @Override
   public float getFloat(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getFloat(a0);
+    return callable.getFloat(a0);
   }
 
   @Override
   public float getFloat(int a0) throws java.sql.SQLException {
-    return delegate.getFloat(a0);
-  }
-
-  @Override
-  public java.sql.ResultSet getGeneratedKeys() throws java.sql.SQLException {
-    return wrapResultSet(delegate.getGeneratedKeys());
+    return callable.getFloat(a0);
   }
 
   @Override
   public int getInt(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getInt(a0);
+    return callable.getInt(a0);
   }
 
   @Override
   public int getInt(int a0) throws java.sql.SQLException {
-    return delegate.getInt(a0);
-  }
-
-  @Override
-  public long getLargeMaxRows() throws java.sql.SQLException {
-    return delegate.getLargeMaxRows();
-  }
-
-  @Override
-  public long getLargeUpdateCount() throws java.sql.SQLException {
-    return delegate.getLargeUpdateCount();
+    return callable.getInt(a0);
   }
 
   @Override
   public long getLong(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getLong(a0);
+    return callable.getLong(a0);
   }
 
   @Override
   public long getLong(int a0) throws java.sql.SQLException {
-    return delegate.getLong(a0);
-  }
-
-  @Override
-  public int getMaxFieldSize() throws java.sql.SQLException {
-    return delegate.getMaxFieldSize();
-  }
-
-  @Override
-  public int getMaxRows() throws java.sql.SQLException {
-    return delegate.getMaxRows();
-  }
-
-  @Override
-  public java.sql.ResultSetMetaData getMetaData() throws java.sql.SQLException {
-    return delegate.getMetaData();
-  }
-
-  @Override
-  public boolean getMoreResults() throws java.sql.SQLException {
-    return delegate.getMoreResults();
-  }
-
-  @Override
-  public boolean getMoreResults(int a0) throws java.sql.SQLException {
-    return delegate.getMoreResults(a0);
+    return callable.getLong(a0);
   }
 
   @Override
   public java.io.Reader getNCharacterStream(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getNCharacterStream(a0);
+    return callable.getNCharacterStream(a0);
   }
 
   @Override
   public java.io.Reader getNCharacterStream(int a0) throws java.sql.SQLException {
-    return delegate.getNCharacterStream(a0);
+    return callable.getNCharacterStream(a0);
   }
 
   @Override
   public java.sql.NClob getNClob(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getNClob(a0);
+    return callable.getNClob(a0);
   }
 
   @Override
   public java.sql.NClob getNClob(int a0) throws java.sql.SQLException {
-    return delegate.getNClob(a0);
+    return callable.getNClob(a0);
   }
 
   @Override
   public java.lang.String getNString(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getNString(a0);
+    return callable.getNString(a0);
   }
 
   @Override
   public java.lang.String getNString(int a0) throws java.sql.SQLException {
-    return delegate.getNString(a0);
+    return callable.getNString(a0);
   }
 
   @Override
   public <T> T getObject(java.lang.String a0, java.lang.Class<T> a1) throws java.sql.SQLException {
-    return delegate.getObject(a0, a1);
+    return callable.getObject(a0, a1);
   }
 
   @Override
   public java.lang.Object getObject(java.lang.String a0, java.util.Map<java.lang.String, java.lang.Class<?>> a1) throws java.sql.SQLException {
-    return delegate.getObject(a0, a1);
+    return callable.getObject(a0, a1);
   }
 
   @Override
   public java.lang.Object getObject(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getObject(a0);
+    return callable.getObject(a0);
   }
 
   @Override
   public <T> T getObject(int a0, java.lang.Class<T> a1) throws java.sql.SQLException {
-    return delegate.getObject(a0, a1);
+    return callable.getObject(a0, a1);
   }
 
   @Override
   public java.lang.Object getObject(int a0, java.util.Map<java.lang.String, java.lang.Class<?>> a1) throws java.sql.SQLException {
-    return delegate.getObject(a0, a1);
+    return callable.getObject(a0, a1);
   }
 
   @Override
   public java.lang.Object getObject(int a0) throws java.sql.SQLException {
-    return delegate.getObject(a0);
-  }
-
-  @Override
-  public java.sql.ParameterMetaData getParameterMetaData() throws java.sql.SQLException {
-    return delegate.getParameterMetaData();
-  }
-
-  @Override
-  public int getQueryTimeout() throws java.sql.SQLException {
-    return delegate.getQueryTimeout();
+    return callable.getObject(a0);
   }
 
   @Override
   public java.sql.Ref getRef(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getRef(a0);
+    return callable.getRef(a0);
   }
 
   @Override
   public java.sql.Ref getRef(int a0) throws java.sql.SQLException {
-    return delegate.getRef(a0);
-  }
-
-  @Override
-  public java.sql.ResultSet getResultSet() throws java.sql.SQLException {
-    return wrapResultSet(delegate.getResultSet());
-  }
-
-  @Override
-  public int getResultSetConcurrency() throws java.sql.SQLException {
-    return delegate.getResultSetConcurrency();
-  }
-
-  @Override
-  public int getResultSetHoldability() throws java.sql.SQLException {
-    return delegate.getResultSetHoldability();
-  }
-
-  @Override
-  public int getResultSetType() throws java.sql.SQLException {
-    return delegate.getResultSetType();
+    return callable.getRef(a0);
   }
 
   @Override
   public java.sql.RowId getRowId(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getRowId(a0);
+    return callable.getRowId(a0);
   }
 
   @Override
   public java.sql.RowId getRowId(int a0) throws java.sql.SQLException {
-    return delegate.getRowId(a0);
+    return callable.getRowId(a0);
   }
 
   @Override
   public java.sql.SQLXML getSQLXML(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getSQLXML(a0);
+    return callable.getSQLXML(a0);
   }
 
   @Override
   public java.sql.SQLXML getSQLXML(int a0) throws java.sql.SQLException {
-    return delegate.getSQLXML(a0);
+    return callable.getSQLXML(a0);
   }
 
   @Override
   public short getShort(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getShort(a0);
+    return callable.getShort(a0);
   }
 
   @Override
   public short getShort(int a0) throws java.sql.SQLException {
-    return delegate.getShort(a0);
+    return callable.getShort(a0);
   }
 
   @Override
   public java.lang.String getString(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getString(a0);
+    return callable.getString(a0);
   }
 
   @Override
   public java.lang.String getString(int a0) throws java.sql.SQLException {
-    return delegate.getString(a0);
+    return callable.getString(a0);
   }
 
   @Override
   public java.sql.Time getTime(java.lang.String a0, java.util.Calendar a1) throws java.sql.SQLException {
-    return delegate.getTime(a0, a1);
+    return callable.getTime(a0, a1);
   }
 
   @Override
   public java.sql.Time getTime(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getTime(a0);
+    return callable.getTime(a0);
   }
 
   @Override
   public java.sql.Time getTime(int a0, java.util.Calendar a1) throws java.sql.SQLException {
-    return delegate.getTime(a0, a1);
+    return callable.getTime(a0, a1);
   }
 
   @Override
   public java.sql.Time getTime(int a0) throws java.sql.SQLException {
-    return delegate.getTime(a0);
+    return callable.getTime(a0);
   }
 
   @Override
   public java.sql.Timestamp getTimestamp(java.lang.String a0, java.util.Calendar a1) throws java.sql.SQLException {
-    return delegate.getTimestamp(a0, a1);
+    return callable.getTimestamp(a0, a1);
   }
 
   @Override
   public java.sql.Timestamp getTimestamp(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getTimestamp(a0);
+    return callable.getTimestamp(a0);
   }
 
   @Override
   public java.sql.Timestamp getTimestamp(int a0, java.util.Calendar a1) throws java.sql.SQLException {
-    return delegate.getTimestamp(a0, a1);
+    return callable.getTimestamp(a0, a1);
   }
 
   @Override
   public java.sql.Timestamp getTimestamp(int a0) throws java.sql.SQLException {
-    return delegate.getTimestamp(a0);
+    return callable.getTimestamp(a0);
   }
 
   @Override
   public java.net.URL getURL(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.getURL(a0);
+    return callable.getURL(a0);
   }
 
   @Override
   public java.net.URL getURL(int a0) throws java.sql.SQLException {
-    return delegate.getURL(a0);
-  }
-
-  @Override
-  public int getUpdateCount() throws java.sql.SQLException {
-    return delegate.getUpdateCount();
-  }
-
-  @Override
-  public java.sql.SQLWarning getWarnings() throws java.sql.SQLException {
-    return delegate.getWarnings();
-  }
-
-  @Override
-  public boolean isCloseOnCompletion() throws java.sql.SQLException {
-    return delegate.isCloseOnCompletion();
-  }
-
-  @Override
-  public boolean isClosed() throws java.sql.SQLException {
-    return delegate.isClosed();
-  }
-
-  @Override
-  public boolean isPoolable() throws java.sql.SQLException {
-    return delegate.isPoolable();
-  }
-
-  @Override
-  public boolean isSimpleIdentifier(java.lang.String a0) throws java.sql.SQLException {
-    return delegate.isSimpleIdentifier(a0);
+    return callable.getURL(a0);
   }
 
   @Override
   public void registerOutParameter(java.lang.String a0, int a1, java.lang.String a2) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1, a2);
+    callable.registerOutParameter(a0, a1, a2);
   }
 
   @Override
   public void registerOutParameter(java.lang.String a0, int a1, int a2) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1, a2);
+    callable.registerOutParameter(a0, a1, a2);
   }
 
   @Override
   public void registerOutParameter(java.lang.String a0, int a1) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1);
+    callable.registerOutParameter(a0, a1);
   }
 
   @Override
   public void registerOutParameter(java.lang.String a0, java.sql.SQLType a1, java.lang.String a2) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1, a2);
+    callable.registerOutParameter(a0, a1, a2);
   }
 
   @Override
   public void registerOutParameter(java.lang.String a0, java.sql.SQLType a1, int a2) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1, a2);
+    callable.registerOutParameter(a0, a1, a2);
   }
 
   @Override
   public void registerOutParameter(java.lang.String a0, java.sql.SQLType a1) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1);
+    callable.registerOutParameter(a0, a1);
   }
 
   @Override
   public void registerOutParameter(int a0, int a1, java.lang.String a2) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1, a2);
+    callable.registerOutParameter(a0, a1, a2);
   }
 
   @Override
   public void registerOutParameter(int a0, int a1, int a2) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1, a2);
+    callable.registerOutParameter(a0, a1, a2);
   }
 
   @Override
   public void registerOutParameter(int a0, int a1) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1);
+    callable.registerOutParameter(a0, a1);
   }
 
   @Override
   public void registerOutParameter(int a0, java.sql.SQLType a1, java.lang.String a2) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1, a2);
+    callable.registerOutParameter(a0, a1, a2);
   }
 
   @Override
   public void registerOutParameter(int a0, java.sql.SQLType a1, int a2) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1, a2);
+    callable.registerOutParameter(a0, a1, a2);
   }
 
   @Override
   public void registerOutParameter(int a0, java.sql.SQLType a1) throws java.sql.SQLException {
-    delegate.registerOutParameter(a0, a1);
-  }
-
-  @Override
-  public void setArray(int a0, java.sql.Array a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setArray")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setArray", (ps, i) -> ps.setArray(i, a1));
-        return;
-      }
-    }
-    delegate.setArray(a0, a1);
+    callable.registerOutParameter(a0, a1);
   }
 
   @Override
@@ -717,7 +388,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setAsciiStream");
     }
-    delegate.setAsciiStream(a0, a1, a2);
+    callable.setAsciiStream(a0, a1, a2);
   }
 
   @Override
@@ -725,7 +396,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setAsciiStream");
     }
-    delegate.setAsciiStream(a0, a1, a2);
+    callable.setAsciiStream(a0, a1, a2);
   }
 
   @Override
@@ -733,49 +404,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setAsciiStream");
     }
-    delegate.setAsciiStream(a0, a1);
-  }
-
-  @Override
-  public void setAsciiStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setAsciiStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setAsciiStream", (ps, i) -> ps.setAsciiStream(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setAsciiStream(a0, a1, a2);
-  }
-
-  @Override
-  public void setAsciiStream(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setAsciiStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setAsciiStream", (ps, i) -> ps.setAsciiStream(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setAsciiStream(a0, a1, a2);
-  }
-
-  @Override
-  public void setAsciiStream(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setAsciiStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setAsciiStream", (ps, i) -> ps.setAsciiStream(i, a1));
-        return;
-      }
-    }
-    delegate.setAsciiStream(a0, a1);
+    callable.setAsciiStream(a0, a1);
   }
 
   @Override
@@ -783,21 +412,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setBigDecimal");
     }
-    delegate.setBigDecimal(a0, a1);
-  }
-
-  @Override
-  public void setBigDecimal(int a0, java.math.BigDecimal a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setBigDecimal")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setBigDecimal", (ps, i) -> ps.setBigDecimal(i, a1));
-        return;
-      }
-    }
-    delegate.setBigDecimal(a0, a1);
+    callable.setBigDecimal(a0, a1);
   }
 
   @Override
@@ -805,7 +420,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setBinaryStream");
     }
-    delegate.setBinaryStream(a0, a1, a2);
+    callable.setBinaryStream(a0, a1, a2);
   }
 
   @Override
@@ -813,7 +428,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setBinaryStream");
     }
-    delegate.setBinaryStream(a0, a1, a2);
+    callable.setBinaryStream(a0, a1, a2);
   }
 
   @Override
@@ -821,49 +436,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setBinaryStream");
     }
-    delegate.setBinaryStream(a0, a1);
-  }
-
-  @Override
-  public void setBinaryStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setBinaryStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setBinaryStream", (ps, i) -> ps.setBinaryStream(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setBinaryStream(a0, a1, a2);
-  }
-
-  @Override
-  public void setBinaryStream(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setBinaryStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setBinaryStream", (ps, i) -> ps.setBinaryStream(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setBinaryStream(a0, a1, a2);
-  }
-
-  @Override
-  public void setBinaryStream(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setBinaryStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setBinaryStream", (ps, i) -> ps.setBinaryStream(i, a1));
-        return;
-      }
-    }
-    delegate.setBinaryStream(a0, a1);
+    callable.setBinaryStream(a0, a1);
   }
 
   @Override
@@ -871,7 +444,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setBlob");
     }
-    delegate.setBlob(a0, a1, a2);
+    callable.setBlob(a0, a1, a2);
   }
 
   @Override
@@ -879,7 +452,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setBlob");
     }
-    delegate.setBlob(a0, a1);
+    callable.setBlob(a0, a1);
   }
 
   @Override
@@ -887,49 +460,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setBlob");
     }
-    delegate.setBlob(a0, a1);
-  }
-
-  @Override
-  public void setBlob(int a0, java.io.InputStream a1, long a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setBlob")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setBlob", (ps, i) -> ps.setBlob(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setBlob(a0, a1, a2);
-  }
-
-  @Override
-  public void setBlob(int a0, java.io.InputStream a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setBlob")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setBlob", (ps, i) -> ps.setBlob(i, a1));
-        return;
-      }
-    }
-    delegate.setBlob(a0, a1);
-  }
-
-  @Override
-  public void setBlob(int a0, java.sql.Blob a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setBlob")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setBlob", (ps, i) -> ps.setBlob(i, a1));
-        return;
-      }
-    }
-    delegate.setBlob(a0, a1);
+    callable.setBlob(a0, a1);
   }
 
   @Override
@@ -937,21 +468,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setBoolean");
     }
-    delegate.setBoolean(a0, a1);
-  }
-
-  @Override
-  public void setBoolean(int a0, boolean a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setBoolean")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setBoolean", (ps, i) -> ps.setBoolean(i, a1));
-        return;
-      }
-    }
-    delegate.setBoolean(a0, a1);
+    callable.setBoolean(a0, a1);
   }
 
   @Override
@@ -959,21 +476,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setByte");
     }
-    delegate.setByte(a0, a1);
-  }
-
-  @Override
-  public void setByte(int a0, byte a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setByte")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setByte", (ps, i) -> ps.setByte(i, a1));
-        return;
-      }
-    }
-    delegate.setByte(a0, a1);
+    callable.setByte(a0, a1);
   }
 
   @Override
@@ -981,21 +484,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setBytes");
     }
-    delegate.setBytes(a0, a1);
-  }
-
-  @Override
-  public void setBytes(int a0, byte[] a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setBytes")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setBytes", (ps, i) -> ps.setBytes(i, a1));
-        return;
-      }
-    }
-    delegate.setBytes(a0, a1);
+    callable.setBytes(a0, a1);
   }
 
   @Override
@@ -1003,7 +492,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setCharacterStream");
     }
-    delegate.setCharacterStream(a0, a1, a2);
+    callable.setCharacterStream(a0, a1, a2);
   }
 
   @Override
@@ -1011,7 +500,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setCharacterStream");
     }
-    delegate.setCharacterStream(a0, a1, a2);
+    callable.setCharacterStream(a0, a1, a2);
   }
 
   @Override
@@ -1019,49 +508,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setCharacterStream");
     }
-    delegate.setCharacterStream(a0, a1);
-  }
-
-  @Override
-  public void setCharacterStream(int a0, java.io.Reader a1, int a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setCharacterStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setCharacterStream", (ps, i) -> ps.setCharacterStream(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setCharacterStream(a0, a1, a2);
-  }
-
-  @Override
-  public void setCharacterStream(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setCharacterStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setCharacterStream", (ps, i) -> ps.setCharacterStream(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setCharacterStream(a0, a1, a2);
-  }
-
-  @Override
-  public void setCharacterStream(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setCharacterStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setCharacterStream", (ps, i) -> ps.setCharacterStream(i, a1));
-        return;
-      }
-    }
-    delegate.setCharacterStream(a0, a1);
+    callable.setCharacterStream(a0, a1);
   }
 
   @Override
@@ -1069,7 +516,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setClob");
     }
-    delegate.setClob(a0, a1, a2);
+    callable.setClob(a0, a1, a2);
   }
 
   @Override
@@ -1077,7 +524,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setClob");
     }
-    delegate.setClob(a0, a1);
+    callable.setClob(a0, a1);
   }
 
   @Override
@@ -1085,54 +532,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setClob");
     }
-    delegate.setClob(a0, a1);
-  }
-
-  @Override
-  public void setClob(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setClob")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setClob", (ps, i) -> ps.setClob(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setClob(a0, a1, a2);
-  }
-
-  @Override
-  public void setClob(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setClob")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setClob", (ps, i) -> ps.setClob(i, a1));
-        return;
-      }
-    }
-    delegate.setClob(a0, a1);
-  }
-
-  @Override
-  public void setClob(int a0, java.sql.Clob a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setClob")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setClob", (ps, i) -> ps.setClob(i, a1));
-        return;
-      }
-    }
-    delegate.setClob(a0, a1);
-  }
-
-  @Override
-  public void setCursorName(java.lang.String a0) throws java.sql.SQLException {
-    delegate.setCursorName(a0);
+    callable.setClob(a0, a1);
   }
 
   @Override
@@ -1140,7 +540,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setDate");
     }
-    delegate.setDate(a0, a1, a2);
+    callable.setDate(a0, a1, a2);
   }
 
   @Override
@@ -1148,35 +548,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setDate");
     }
-    delegate.setDate(a0, a1);
-  }
-
-  @Override
-  public void setDate(int a0, java.sql.Date a1, java.util.Calendar a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setDate")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setDate", (ps, i) -> ps.setDate(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setDate(a0, a1, a2);
-  }
-
-  @Override
-  public void setDate(int a0, java.sql.Date a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setDate")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setDate", (ps, i) -> ps.setDate(i, a1));
-        return;
-      }
-    }
-    delegate.setDate(a0, a1);
+    callable.setDate(a0, a1);
   }
 
   @Override
@@ -1184,36 +556,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setDouble");
     }
-    delegate.setDouble(a0, a1);
-  }
-
-  @Override
-  public void setDouble(int a0, double a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setDouble")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setDouble", (ps, i) -> ps.setDouble(i, a1));
-        return;
-      }
-    }
-    delegate.setDouble(a0, a1);
-  }
-
-  @Override
-  public void setEscapeProcessing(boolean a0) throws java.sql.SQLException {
-    delegate.setEscapeProcessing(a0);
-  }
-
-  @Override
-  public void setFetchDirection(int a0) throws java.sql.SQLException {
-    delegate.setFetchDirection(a0);
-  }
-
-  @Override
-  public void setFetchSize(int a0) throws java.sql.SQLException {
-    delegate.setFetchSize(a0);
+    callable.setDouble(a0, a1);
   }
 
   @Override
@@ -1221,21 +564,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setFloat");
     }
-    delegate.setFloat(a0, a1);
-  }
-
-  @Override
-  public void setFloat(int a0, float a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setFloat")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setFloat", (ps, i) -> ps.setFloat(i, a1));
-        return;
-      }
-    }
-    delegate.setFloat(a0, a1);
+    callable.setFloat(a0, a1);
   }
 
   @Override
@@ -1243,26 +572,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setInt");
     }
-    delegate.setInt(a0, a1);
-  }
-
-  @Override
-  public void setInt(int a0, int a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setInt")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setInt", (ps, i) -> ps.setInt(i, a1));
-        return;
-      }
-    }
-    delegate.setInt(a0, a1);
-  }
-
-  @Override
-  public void setLargeMaxRows(long a0) throws java.sql.SQLException {
-    delegate.setLargeMaxRows(a0);
+    callable.setInt(a0, a1);
   }
 
   @Override
@@ -1270,31 +580,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setLong");
     }
-    delegate.setLong(a0, a1);
-  }
-
-  @Override
-  public void setLong(int a0, long a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setLong")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setLong", (ps, i) -> ps.setLong(i, a1));
-        return;
-      }
-    }
-    delegate.setLong(a0, a1);
-  }
-
-  @Override
-  public void setMaxFieldSize(int a0) throws java.sql.SQLException {
-    delegate.setMaxFieldSize(a0);
-  }
-
-  @Override
-  public void setMaxRows(int a0) throws java.sql.SQLException {
-    delegate.setMaxRows(a0);
+    callable.setLong(a0, a1);
   }
 
   @Override
@@ -1302,7 +588,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setNCharacterStream");
     }
-    delegate.setNCharacterStream(a0, a1, a2);
+    callable.setNCharacterStream(a0, a1, a2);
   }
 
   @Override
@@ -1310,35 +596,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setNCharacterStream");
     }
-    delegate.setNCharacterStream(a0, a1);
-  }
-
-  @Override
-  public void setNCharacterStream(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setNCharacterStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setNCharacterStream", (ps, i) -> ps.setNCharacterStream(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setNCharacterStream(a0, a1, a2);
-  }
-
-  @Override
-  public void setNCharacterStream(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setNCharacterStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setNCharacterStream", (ps, i) -> ps.setNCharacterStream(i, a1));
-        return;
-      }
-    }
-    delegate.setNCharacterStream(a0, a1);
+    callable.setNCharacterStream(a0, a1);
   }
 
   @Override
@@ -1346,7 +604,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setNClob");
     }
-    delegate.setNClob(a0, a1, a2);
+    callable.setNClob(a0, a1, a2);
   }
 
   @Override
@@ -1354,7 +612,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setNClob");
     }
-    delegate.setNClob(a0, a1);
+    callable.setNClob(a0, a1);
   }
 
   @Override
@@ -1362,49 +620,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setNClob");
     }
-    delegate.setNClob(a0, a1);
-  }
-
-  @Override
-  public void setNClob(int a0, java.io.Reader a1, long a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setNClob")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setNClob", (ps, i) -> ps.setNClob(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setNClob(a0, a1, a2);
-  }
-
-  @Override
-  public void setNClob(int a0, java.io.Reader a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setNClob")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setNClob", (ps, i) -> ps.setNClob(i, a1));
-        return;
-      }
-    }
-    delegate.setNClob(a0, a1);
-  }
-
-  @Override
-  public void setNClob(int a0, java.sql.NClob a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setNClob")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setNClob", (ps, i) -> ps.setNClob(i, a1));
-        return;
-      }
-    }
-    delegate.setNClob(a0, a1);
+    callable.setNClob(a0, a1);
   }
 
   @Override
@@ -1412,21 +628,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setNString");
     }
-    delegate.setNString(a0, a1);
-  }
-
-  @Override
-  public void setNString(int a0, java.lang.String a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setNString")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setNString", (ps, i) -> ps.setNString(i, a1));
-        return;
-      }
-    }
-    delegate.setNString(a0, a1);
+    callable.setNString(a0, a1);
   }
 
   @Override
@@ -1434,7 +636,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setNull");
     }
-    delegate.setNull(a0, a1, a2);
+    callable.setNull(a0, a1, a2);
   }
 
   @Override
@@ -1442,35 +644,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setNull");
     }
-    delegate.setNull(a0, a1);
-  }
-
-  @Override
-  public void setNull(int a0, int a1, java.lang.String a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, null, "setNull")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setNull", (ps, i) -> ps.setNull(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setNull(a0, a1, a2);
-  }
-
-  @Override
-  public void setNull(int a0, int a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, null, "setNull")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setNull", (ps, i) -> ps.setNull(i, a1));
-        return;
-      }
-    }
-    delegate.setNull(a0, a1);
+    callable.setNull(a0, a1);
   }
 
   @Override
@@ -1478,7 +652,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setObject");
     }
-    delegate.setObject(a0, a1, a2, a3);
+    callable.setObject(a0, a1, a2, a3);
   }
 
   @Override
@@ -1486,7 +660,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setObject");
     }
-    delegate.setObject(a0, a1, a2);
+    callable.setObject(a0, a1, a2);
   }
 
   @Override
@@ -1494,7 +668,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setObject");
     }
-    delegate.setObject(a0, a1, a2, a3);
+    callable.setObject(a0, a1, a2, a3);
   }
 
   @Override
@@ -1502,7 +676,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setObject");
     }
-    delegate.setObject(a0, a1, a2);
+    callable.setObject(a0, a1, a2);
   }
 
   @Override
@@ -1510,101 +684,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setObject");
     }
-    delegate.setObject(a0, a1);
-  }
-
-  @Override
-  public void setObject(int a0, java.lang.Object a1, int a2, int a3) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setObject")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2, a3));
-        return;
-      }
-    }
-    delegate.setObject(a0, a1, a2, a3);
-  }
-
-  @Override
-  public void setObject(int a0, java.lang.Object a1, int a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setObject")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setObject(a0, a1, a2);
-  }
-
-  @Override
-  public void setObject(int a0, java.lang.Object a1, java.sql.SQLType a2, int a3) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setObject")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2, a3));
-        return;
-      }
-    }
-    delegate.setObject(a0, a1, a2, a3);
-  }
-
-  @Override
-  public void setObject(int a0, java.lang.Object a1, java.sql.SQLType a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setObject")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setObject(a0, a1, a2);
-  }
-
-  @Override
-  public void setObject(int a0, java.lang.Object a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setObject")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setObject", (ps, i) -> ps.setObject(i, a1));
-        return;
-      }
-    }
-    delegate.setObject(a0, a1);
-  }
-
-  @Override
-  public void setPoolable(boolean a0) throws java.sql.SQLException {
-    delegate.setPoolable(a0);
-  }
-
-  @Override
-  public void setQueryTimeout(int a0) throws java.sql.SQLException {
-    delegate.setQueryTimeout(a0);
-  }
-
-  @Override
-  public void setRef(int a0, java.sql.Ref a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setRef")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setRef", (ps, i) -> ps.setRef(i, a1));
-        return;
-      }
-    }
-    delegate.setRef(a0, a1);
+    callable.setObject(a0, a1);
   }
 
   @Override
@@ -1612,21 +692,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setRowId");
     }
-    delegate.setRowId(a0, a1);
-  }
-
-  @Override
-  public void setRowId(int a0, java.sql.RowId a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setRowId")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setRowId", (ps, i) -> ps.setRowId(i, a1));
-        return;
-      }
-    }
-    delegate.setRowId(a0, a1);
+    callable.setRowId(a0, a1);
   }
 
   @Override
@@ -1634,21 +700,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setSQLXML");
     }
-    delegate.setSQLXML(a0, a1);
-  }
-
-  @Override
-  public void setSQLXML(int a0, java.sql.SQLXML a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setSQLXML")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setSQLXML", (ps, i) -> ps.setSQLXML(i, a1));
-        return;
-      }
-    }
-    delegate.setSQLXML(a0, a1);
+    callable.setSQLXML(a0, a1);
   }
 
   @Override
@@ -1656,21 +708,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setShort");
     }
-    delegate.setShort(a0, a1);
-  }
-
-  @Override
-  public void setShort(int a0, short a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setShort")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setShort", (ps, i) -> ps.setShort(i, a1));
-        return;
-      }
-    }
-    delegate.setShort(a0, a1);
+    callable.setShort(a0, a1);
   }
 
   @Override
@@ -1678,21 +716,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setString");
     }
-    delegate.setString(a0, a1);
-  }
-
-  @Override
-  public void setString(int a0, java.lang.String a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setString")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setString", (ps, i) -> ps.setString(i, a1));
-        return;
-      }
-    }
-    delegate.setString(a0, a1);
+    callable.setString(a0, a1);
   }
 
   @Override
@@ -1700,7 +724,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setTime");
     }
-    delegate.setTime(a0, a1, a2);
+    callable.setTime(a0, a1, a2);
   }
 
   @Override
@@ -1708,35 +732,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setTime");
     }
-    delegate.setTime(a0, a1);
-  }
-
-  @Override
-  public void setTime(int a0, java.sql.Time a1, java.util.Calendar a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setTime")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setTime", (ps, i) -> ps.setTime(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setTime(a0, a1, a2);
-  }
-
-  @Override
-  public void setTime(int a0, java.sql.Time a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setTime")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setTime", (ps, i) -> ps.setTime(i, a1));
-        return;
-      }
-    }
-    delegate.setTime(a0, a1);
+    callable.setTime(a0, a1);
   }
 
   @Override
@@ -1744,7 +740,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setTimestamp");
     }
-    delegate.setTimestamp(a0, a1, a2);
+    callable.setTimestamp(a0, a1, a2);
   }
 
   @Override
@@ -1752,35 +748,7 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setTimestamp");
     }
-    delegate.setTimestamp(a0, a1);
-  }
-
-  @Override
-  public void setTimestamp(int a0, java.sql.Timestamp a1, java.util.Calendar a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setTimestamp")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setTimestamp", (ps, i) -> ps.setTimestamp(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setTimestamp(a0, a1, a2);
-  }
-
-  @Override
-  public void setTimestamp(int a0, java.sql.Timestamp a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setTimestamp")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setTimestamp", (ps, i) -> ps.setTimestamp(i, a1));
-        return;
-      }
-    }
-    delegate.setTimestamp(a0, a1);
+    callable.setTimestamp(a0, a1);
   }
 
   @Override
@@ -1788,41 +756,12 @@ abstract class DelegatingCallableStatement implements java.sql.CallableStatement
     if (intercepting) {
       interceptNamed(a0, "setURL");
     }
-    delegate.setURL(a0, a1);
-  }
-
-  @Override
-  public void setURL(int a0, java.net.URL a1) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setURL")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setURL", (ps, i) -> ps.setURL(i, a1));
-        return;
-      }
-    }
-    delegate.setURL(a0, a1);
-  }
-
-  @Deprecated
-  @Override
-  public void setUnicodeStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
-    if (intercepting) {
-      if (intercept(a0, a1, "setUnicodeStream")) {
-        return;
-      }
-      if (rebinding) {
-        bind(a0, "setUnicodeStream", (ps, i) -> ps.setUnicodeStream(i, a1, a2));
-        return;
-      }
-    }
-    delegate.setUnicodeStream(a0, a1, a2);
+    callable.setURL(a0, a1);
   }
 
   @Override
   public boolean wasNull() throws java.sql.SQLException {
-    return delegate.wasNull();
+    return callable.wasNull();
   }
 
 }

@@ -205,7 +205,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   /** Binds the stored form (ciphertext, blind index, base64 text, or null) of a held-back value. */
   static void setStored(PreparedStatement delegate, int at, ParamTarget t, Object stored) throws SQLException {
     if (stored == null) {
-      delegate.setNull(at, t.column.storage() == dev.fieldvault.jdbc.ColumnStorage.TEXT ? Types.VARCHAR
+      delegate.setNull(at, t.column.storage() == dev.fieldvault.keys.ColumnStorage.TEXT ? Types.VARCHAR
           : Types.VARBINARY);
     } else if (stored instanceof String) {
       delegate.setString(at, (String) stored);

@@ -1,8 +1,8 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.ColumnStorage;
 import dev.fieldvault.jdbc.StatementRefusedException;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.FieldVaultException;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;

@@ -1,9 +1,9 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.PreEncrypted;
 import dev.fieldvault.jdbc.StatementRefusedException;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.KeyPurpose;
@@ -139,7 +139,7 @@ public final class JdbcEncryption {
   }
 
   private static Object storage(ParamTarget t, byte[] bytes) {
-    return t.column.storage() == dev.fieldvault.jdbc.ColumnStorage.TEXT
+    return t.column.storage() == dev.fieldvault.keys.ColumnStorage.TEXT
         ? Base64.getEncoder().encodeToString(bytes) : bytes;
   }
 }

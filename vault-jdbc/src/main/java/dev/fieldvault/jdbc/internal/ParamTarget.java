@@ -1,6 +1,6 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.EncryptedColumn;
+import dev.fieldvault.keys.EncryptedColumn;
 
 /** What the wrapper does with one bound parameter of a statement. Immutable. */
 final class ParamTarget {

@@ -1,6 +1,6 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.EncryptedColumn;
+import dev.fieldvault.keys.EncryptedColumn;
 
 /**
  * An encrypted column as a query exposes it: the column, and the lower-case label under which the

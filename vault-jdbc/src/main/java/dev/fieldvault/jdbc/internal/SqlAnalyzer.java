@@ -1,8 +1,10 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptedProcedure;
+import dev.fieldvault.jdbc.internal.SqlScope.Resolved;
+import dev.fieldvault.jdbc.internal.SqlScope.Source;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionMode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,12 +89,9 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
  * under every readable key; the expansion is checked by analysing the rewritten SQL again, and a
  * search that cannot be rewritten safely is refused.
  *
- * <p>Refusal messages name tables and columns only, never a value from the SQL.
+ * <p>SqlRefusal messages name tables and columns only, never a value from the SQL.
  */
 final class SqlAnalyzer {
-
-  private static final String HOW_TO_WRITE = "bind it as a ? parameter (setObject/setString/...) of a"
-      + " PreparedStatement, or bind an already encrypted value with PreEncrypted.of(...)";
 
   /** Packages of JSqlParser statements that define or inspect schema objects and carry no row value. */
   private static final List<String> DEFINITION_PACKAGES = List.of("create.table", "create.index", "create.view",
@@ -157,19 +156,19 @@ final class SqlAnalyzer {
     try {
       statement = CCJSqlParserUtil.parse(sql);
     } catch (JSQLParserException | RuntimeException e) {
-      return cannotParse(mentioned);
+      return SqlRefusal.cannotParse(mentioned);
     }
     Analysis a = new Analysis(expandSearches ? sql : null);
     a.mentioned = mentioned;
     try {
       a.statement(statement);
       return a.toPlan();
-    } catch (Refusal r) {
+    } catch (SqlRefusal r) {
       return StatementPlan.refused(r.getMessage());
     } catch (RuntimeException e) {
       // a tree the walk does not expect (JSqlParser 5.4 reads "DELETE FROM WHERE ..." as a DELETE of no
       // table): what it would do with the values is unknown, so it is refused like unparseable SQL
-      return cannotParse(mentioned);
+      return SqlRefusal.cannotParse(mentioned);
     }
   }
 
@@ -215,19 +214,12 @@ final class SqlAnalyzer {
     try {
       a.call(proc, args, call.returnsParameter ? 1 : 0);
       return a.toCallPlan();
-    } catch (Refusal r) {
+    } catch (SqlRefusal r) {
       return StatementPlan.refused(r.getMessage());
     } catch (RuntimeException e) {
       return StatementPlan.refused("FieldVault cannot analyse the arguments of the call of procedure " + name
           + "; it was not sent. Pass each argument as a ? parameter");
     }
-  }
-
-  private static StatementPlan cannotParse(String mentioned) {
-    return StatementPlan.refused("FieldVault cannot parse a statement that mentions table " + mentioned
-        + ", which has encrypted columns, so it cannot tell which values to encrypt; it was not sent."
-        + " Write it as a plain SELECT/INSERT/UPDATE/DELETE with ? parameters, or run it on"
-        + " EncryptingDataSource.unencryptedDataSource() with values encrypted by FieldEncryptor");
   }
 
   /**
@@ -251,13 +243,7 @@ final class SqlAnalyzer {
     if (same && Arrays.stream(again.params).filter(Objects::nonNull).count() == expected) {
       return plan;
     }
-    return StatementPlan.refused(cannotRewrite("an encrypted column").getMessage());
-  }
-
-  private static Refusal cannotRewrite(String column) {
-    return new Refusal("FieldVault cannot rewrite the search on " + column + " so that it also matches values"
-        + " under older keys during a key rotation; it was not sent. Compare the column itself with = ?, <> ?,"
-        + " IN (?, ...) or NOT IN (?, ...)");
+    return StatementPlan.refused(SqlRefusal.cannotRewrite("an encrypted column").getMessage());
   }
 
   /** The first table with encrypted columns whose name appears in the SQL as a word, or null. */
@@ -285,8 +271,19 @@ final class SqlAnalyzer {
     return Character.isLetterOrDigit(c) || c == '_' || c == '$';
   }
 
+  /**
+   * The key a name is matched by: a declared (model) name by {@link dev.fieldvault.keys.SqlIdentifier}'s
+   * rule, a name the parser gave (already unquoted) in lower case.
+   */
   static String key(String name) {
-    return name.toLowerCase(Locale.ROOT);
+    if (name.indexOf('"') < 0 && name.indexOf('`') < 0) {
+      return name.toLowerCase(Locale.ROOT);
+    }
+    try {
+      return dev.fieldvault.keys.SqlIdentifier.key(name);
+    } catch (dev.fieldvault.keys.VaultConfigurationException e) {
+      return name.toLowerCase(Locale.ROOT);
+    }
   }
 
   static String unquote(String name) {
@@ -313,71 +310,6 @@ final class SqlAnalyzer {
     return unquote(t.getName());
   }
 
-  /** A refusal, thrown out of the walk. */
-  private static final class Refusal extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Refusal(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  /** Where a name in a FROM clause leads: a table, or a derived table / CTE with its exposed columns. */
-  private static final class Source {
-    final String table;
-    final Map<String, ReadColumn> exposed;
-
-    Source(String table, Map<String, ReadColumn> exposed) {
-      this.table = table;
-      this.exposed = exposed;
-    }
-  }
-
-  private static final class Scope {
-    final Scope parent;
-    final Map<String, Map<String, ReadColumn>> ctes;
-    final Map<String, Source> byName = new LinkedHashMap<>();
-    final List<Source> sources = new ArrayList<>();
-
-    Scope(Scope parent, Map<String, Map<String, ReadColumn>> ctes) {
-      this.parent = parent;
-      this.ctes = ctes;
-    }
-
-    Source lookup(String name) {
-      for (Scope s = this; s != null; s = s.parent) {
-        Source src = s.byName.get(name);
-        if (src != null) {
-          return src;
-        }
-      }
-      return null;
-    }
-
-    void add(Source src, String name, String alias) {
-      sources.add(src);
-      if (name != null) {
-        byName.put(name, src);
-      }
-      if (alias != null) {
-        byName.put(alias, src);
-      }
-    }
-  }
-
-  /** A column reference that leads to an encrypted column or to a blind-index column. */
-  private static final class Resolved {
-    final EncryptedColumn column;
-    final boolean blindIndex;
-    final Source source;
-
-    Resolved(EncryptedColumn column, boolean blindIndex, Source source) {
-      this.column = column;
-      this.blindIndex = blindIndex;
-      this.source = source;
-    }
-  }
-
   /** The state of one analysis. */
   private final class Analysis {
     /** The SQL text, to rewrite searches in; null when they are not rewritten. */
@@ -395,7 +327,7 @@ final class SqlAnalyzer {
 
     StatementPlan toCallPlan() {
       if (!edits.isEmpty()) {
-        throw new Refusal("A procedure call searches an encrypted column in an argument; FieldVault cannot rewrite"
+        throw new SqlRefusal("A procedure call searches an encrypted column in an argument; FieldVault cannot rewrite"
             + " it for a key rotation; it was not sent. Pass the value as a ? parameter");
       }
       ParamTarget[] array = new ParamTarget[params.isEmpty() ? 0 : params.lastKey() + 1];
@@ -405,7 +337,7 @@ final class SqlAnalyzer {
 
     /** The arguments of a declared procedure: its encrypted parameters must be ? (or NULL). */
     void call(EncryptedProcedure proc, List<Expression> args, int shift) {
-      Scope scope = new Scope(null, new HashMap<>());
+      SqlScope scope = new SqlScope(null, new HashMap<>());
       for (int j = 0; j < args.size(); j++) {
         Expression e = unparen(args.get(j));
         EncryptedProcedure.Parameter declared = proc.parameter(j + 1).orElse(null);
@@ -416,13 +348,13 @@ final class SqlAnalyzer {
         if (e instanceof JdbcParameter) {
           JdbcParameter p = (JdbcParameter) e;
           if (p.isUseFixedIndex() || p.getIndex() == null) {
-            throw new Refusal("Numbered parameters (?1) in the call of procedure " + proc.name()
+            throw new SqlRefusal("Numbered parameters (?1) in the call of procedure " + proc.name()
                 + " are not supported: use plain ? parameters");
           }
           params.put(p.getIndex() + shift, ParamTarget.of(declared.blindIndex() ? ParamTarget.Kind.BLIND_INDEX
               : ParamTarget.Kind.VALUE, declared.column()));
         } else if (!(e instanceof NullValue)) {
-          throw new Refusal("Argument " + (j + 1) + " of procedure " + proc.name() + " is declared encrypted ("
+          throw new SqlRefusal("Argument " + (j + 1) + " of procedure " + proc.name() + " is declared encrypted ("
               + (declared.blindIndex() ? "the blind index of " : "") + declared.column().qualifiedName()
               + ") but is given as an inline value or expression, which would send a plaintext; it was not sent."
               + " Pass it as a ? parameter");
@@ -449,7 +381,7 @@ final class SqlAnalyzer {
       edits.sort(Comparator.comparingInt(e -> e.start));
       for (int i = 1; i < edits.size(); i++) {
         if (edits.get(i).start < edits.get(i - 1).end || edits.get(i).parameter <= edits.get(i - 1).parameter) {
-          throw cannotRewrite(params.get(edits.get(i).parameter).column.qualifiedName());
+          throw SqlRefusal.cannotRewrite(params.get(edits.get(i).parameter).column.qualifiedName());
         }
       }
       boolean deterministic = false;
@@ -474,7 +406,7 @@ final class SqlAnalyzer {
           return new int[] {start, end};
         }
       }
-      throw cannotRewrite(searched.qualifiedName());
+      throw SqlRefusal.cannotRewrite(searched.qualifiedName());
     }
 
     /** {@code col = ?} (either side) becomes {@code col IN (group)}, {@code col <> ?} {@code col NOT IN (group)}. */
@@ -491,7 +423,7 @@ final class SqlAnalyzer {
       // only the operator between the two sides, nothing around them (an outer-join mark, a PRIOR, ...)
       if (whole[0] != first[0] || whole[1] != second[1]
           || !sql.substring(first[1], second[0]).strip().equals(e.getStringExpression())) {
-        throw cannotRewrite(searched.qualifiedName());
+        throw SqlRefusal.cannotRewrite(searched.qualifiedName());
       }
       edits.add(new SearchExpansion.Edit(whole[0], whole[1], sql.substring(col[0], col[1])
           + (negated ? " NOT IN (" : " IN ("), ")", p.getIndex()));
@@ -507,12 +439,12 @@ final class SqlAnalyzer {
 
     void target(JdbcParameter p, ParamTarget t) {
       if (p.isUseFixedIndex() || p.getIndex() == null) {
-        throw new Refusal("Numbered parameters (?1) next to encrypted column " + t.column.qualifiedName()
+        throw new SqlRefusal("Numbered parameters (?1) next to encrypted column " + t.column.qualifiedName()
             + " are not supported: use plain ? parameters");
       }
       ParamTarget old = params.put(p.getIndex(), t);
       if (old != null && !(old.kind == t.kind && old.column == t.column)) {
-        throw new Refusal("Parameter " + p.getIndex() + " is used for both " + old + " and " + t);
+        throw new SqlRefusal("Parameter " + p.getIndex() + " is used for both " + old + " and " + t);
       }
     }
 
@@ -537,7 +469,7 @@ final class SqlAnalyzer {
         select(((AlterView) st).getSelect(), null);
       } else if (!isDefinition(st)) {
         // EXPLAIN, SET, COPY, LOAD DATA, a vendor statement: what it does with a value is unknown
-        throw new Refusal("FieldVault does not analyse " + st.getClass().getSimpleName() + " statements, and this one"
+        throw new SqlRefusal("FieldVault does not analyse " + st.getClass().getSimpleName() + " statements, and this one"
             + " mentions table " + mentioned + ", which has encrypted columns; it was not sent. Run it on"
             + " EncryptingDataSource.unencryptedDataSource() if it carries no plaintext of an encrypted column");
       }
@@ -558,7 +490,7 @@ final class SqlAnalyzer {
 
     void refuseUpsert(String table, String what) {
       if (columns.hasTable(table)) {
-        throw new Refusal(what + " into table " + table + ", which has encrypted columns, is not supported:"
+        throw new SqlRefusal(what + " into table " + table + ", which has encrypted columns, is not supported:"
             + " use INSERT ... ON CONFLICT / ON DUPLICATE KEY UPDATE, or an UPDATE, with ? parameters");
       }
     }
@@ -569,7 +501,7 @@ final class SqlAnalyzer {
     void insert(Insert ins) {
       String table = tableName(ins.getTable());
       Map<String, Map<String, ReadColumn>> ctes = withItems(ins.getWithItemsList(), null);
-      Scope target = new Scope(null, ctes);
+      SqlScope target = new SqlScope(null, ctes);
       Source src = new Source(table, exposed(table));
       target.add(src, table, ins.getTable().getAlias() == null ? null : unquote(ins.getTable().getAlias().getName()));
       boolean encrypted = columns.hasTable(table);
@@ -580,11 +512,11 @@ final class SqlAnalyzer {
         }
       }
       if (encrypted && ins.getSetUpdateSets() != null && !ins.getSetUpdateSets().isEmpty()) {
-        throw new Refusal("INSERT ... SET into table " + table + ", which has encrypted columns, is not"
+        throw new SqlRefusal("INSERT ... SET into table " + table + ", which has encrypted columns, is not"
             + " supported: write INSERT INTO " + table + " (columns) VALUES (?, ...)");
       }
       if (encrypted && cols.isEmpty()) {
-        throw new Refusal("An INSERT into table " + table + ", which has encrypted columns "
+        throw new SqlRefusal("An INSERT into table " + table + ", which has encrypted columns "
             + columns.ofTable(table).keySet() + ", must name its columns: INSERT INTO " + table
             + " (column, ...) VALUES (?, ...)");
       }
@@ -597,7 +529,7 @@ final class SqlAnalyzer {
         insertSelect(table, cols, (PlainSelect) sel, ctes);
       } else if (sel != null) {
         if (encrypted && writesEncrypted(table, cols)) {
-          throw new Refusal("INSERT ... SELECT with a set operation into encrypted columns of table " + table
+          throw new SqlRefusal("INSERT ... SELECT with a set operation into encrypted columns of table " + table
               + " cannot be mapped: insert the rows with INSERT ... VALUES (?, ...) instead");
         }
         select(sel, null);
@@ -645,10 +577,10 @@ final class SqlAnalyzer {
       return rows;
     }
 
-    void insertRow(String table, List<String> cols, List<Expression> row, Scope scope) {
+    void insertRow(String table, List<String> cols, List<Expression> row, SqlScope scope) {
       if (row.size() != cols.size()) {
         if (writesEncrypted(table, cols)) {
-          throw new Refusal("An INSERT into table " + table + " names " + cols.size() + " columns but gives "
+          throw new SqlRefusal("An INSERT into table " + table + " names " + cols.size() + " columns but gives "
               + row.size() + " values: FieldVault cannot tell which value goes to which encrypted column");
         }
         row.forEach(e -> condition(e, scope));
@@ -662,7 +594,7 @@ final class SqlAnalyzer {
           if (e instanceof JdbcParameter) {
             target((JdbcParameter) e, valueTarget(enc, rowIdInRow(enc, cols, row)));
           } else if (!(e instanceof NullValue)) {
-            throw new Refusal(literal("INSERT", enc));
+            throw new SqlRefusal(literal("INSERT", enc));
           }
         } else if (owner != null) {
           blindIndexValue(owner, e, "INSERT");
@@ -679,7 +611,7 @@ final class SqlAnalyzer {
       }
       int k = cols.indexOf(key(enc.rowIdColumn()));
       if (k < 0) {
-        throw new Refusal("Encrypted column " + enc.qualifiedName() + " is bound to its row's id in column "
+        throw new SqlRefusal("Encrypted column " + enc.qualifiedName() + " is bound to its row's id in column "
             + enc.rowIdColumn() + ": an INSERT of it must also write " + enc.rowIdColumn() + " (use an assigned"
             + " id, a UUID or a sequence value fetched first, not an identity column)");
       }
@@ -701,7 +633,7 @@ final class SqlAnalyzer {
       if (rowId instanceof StringValue) {
         return new ParamTarget(ParamTarget.Kind.VALUE, enc, 0, ((StringValue) rowId).getValue());
       }
-      throw new Refusal("Encrypted column " + enc.qualifiedName() + " is bound to its row's id, but the"
+      throw new SqlRefusal("Encrypted column " + enc.qualifiedName() + " is bound to its row's id, but the"
           + " statement gives " + enc.rowIdColumn() + " as an expression: bind the id as a ? parameter");
     }
 
@@ -709,7 +641,7 @@ final class SqlAnalyzer {
       if (e instanceof JdbcParameter) {
         target((JdbcParameter) e, ParamTarget.of(ParamTarget.Kind.BLIND_INDEX, owner));
       } else if (!(e instanceof NullValue)) {
-        throw new Refusal("A " + what + " writes blind-index column " + owner.table() + "."
+        throw new SqlRefusal("A " + what + " writes blind-index column " + owner.table() + "."
             + owner.blindIndexColumn() + " of encrypted column " + owner.qualifiedName() + " from an inline"
             + " value or expression: bind the plaintext of " + owner.column() + " to it as a ? parameter;"
             + " FieldVault stores its blind index");
@@ -720,7 +652,7 @@ final class SqlAnalyzer {
       for (String c : written) {
         EncryptedColumn enc = columns.find(table, c).orElse(null);
         if (enc != null && enc.blindIndexColumn() != null && !written.contains(key(enc.blindIndexColumn()))) {
-          throw new Refusal("This " + what + " writes encrypted column " + enc.qualifiedName() + " but not its"
+          throw new SqlRefusal("This " + what + " writes encrypted column " + enc.qualifiedName() + " but not its"
               + " blind-index column " + enc.blindIndexColumn() + ", which would then be stale: also write "
               + enc.blindIndexColumn() + " = ? and bind the same plaintext value to it");
         }
@@ -728,16 +660,16 @@ final class SqlAnalyzer {
     }
 
     void insertSelect(String table, List<String> cols, PlainSelect ps, Map<String, Map<String, ReadColumn>> ctes) {
-      Scope scope = from(ps, null, ctes);
+      SqlScope scope = from(ps, null, ctes);
       List<SelectItem<?>> items = ps.getSelectItems();
       for (SelectItem<?> it : items) {
         if (it.getExpression() instanceof AllColumns && writesEncrypted(table, cols)) {
-          throw new Refusal("INSERT ... SELECT * into encrypted columns of table " + table + " cannot be"
+          throw new SqlRefusal("INSERT ... SELECT * into encrypted columns of table " + table + " cannot be"
               + " mapped: name the selected columns");
         }
       }
       if (items.size() != cols.size()) {
-        throw new Refusal("An INSERT ... SELECT into table " + table + " names " + cols.size()
+        throw new SqlRefusal("An INSERT ... SELECT into table " + table + " names " + cols.size()
             + " columns but selects " + items.size() + ": FieldVault cannot map its encrypted columns");
       }
       for (int j = 0; j < cols.size(); j++) {
@@ -748,14 +680,14 @@ final class SqlAnalyzer {
           if (e instanceof JdbcParameter && enc.rowIdColumn() == null) {
             target((JdbcParameter) e, ParamTarget.of(ParamTarget.Kind.VALUE, enc));
           } else if (!(e instanceof NullValue) && !copiesSameContext(e, scope, enc, false)) {
-            throw new Refusal("INSERT ... SELECT writes encrypted column " + enc.qualifiedName() + " from a value"
+            throw new SqlRefusal("INSERT ... SELECT writes encrypted column " + enc.qualifiedName() + " from a value"
                 + " it cannot map" + (enc.rowIdColumn() != null ? " (the column is bound to its row's id)" : "")
                 + ": select a ? parameter, or a column encrypted with the same context, or insert with VALUES");
           }
         } else if (owner != null) {
           if (!(e instanceof JdbcParameter && owner.rowIdColumn() == null) && !(e instanceof NullValue)
               && !copiesSameContext(e, scope, owner, true)) {
-            throw new Refusal("INSERT ... SELECT writes blind-index column " + owner.table() + "."
+            throw new SqlRefusal("INSERT ... SELECT writes blind-index column " + owner.table() + "."
                 + owner.blindIndexColumn() + " from a value it cannot map: select a ? parameter or the blind"
                 + " index of a column with the same context");
           }
@@ -770,7 +702,7 @@ final class SqlAnalyzer {
       clauses(ps, scope);
     }
 
-    boolean copiesSameContext(Expression e, Scope scope, EncryptedColumn to, boolean blindIndex) {
+    boolean copiesSameContext(Expression e, SqlScope scope, EncryptedColumn to, boolean blindIndex) {
       Resolved r = e instanceof Column ? resolve((Column) e, scope) : null;
       if (r == null || r.blindIndex != blindIndex || to.rowIdColumn() != null || r.column.rowIdColumn() != null) {
         return false;
@@ -787,7 +719,7 @@ final class SqlAnalyzer {
 
     void update(Update up) {
       String table = tableName(up.getTable());
-      Scope scope = new Scope(null, withItems(up.getWithItemsList(), null));
+      SqlScope scope = new SqlScope(null, withItems(up.getWithItemsList(), null));
       scope.add(new Source(table, exposed(table)), table,
           up.getTable().getAlias() == null ? null : unquote(up.getTable().getAlias().getName()));
       if (up.getStartJoins() != null) {
@@ -806,7 +738,7 @@ final class SqlAnalyzer {
 
     void delete(Delete del) {
       String table = tableName(del.getTable());
-      Scope scope = new Scope(null, withItems(del.getWithItemsList(), null));
+      SqlScope scope = new SqlScope(null, withItems(del.getWithItemsList(), null));
       scope.add(new Source(table, exposed(table)), table,
           del.getTable().getAlias() == null ? null : unquote(del.getTable().getAlias().getName()));
       if (del.getUsingFromItemList() != null) {
@@ -820,7 +752,7 @@ final class SqlAnalyzer {
       }
     }
 
-    void assignments(String table, List<UpdateSet> sets, Scope scope, Expression where, String what) {
+    void assignments(String table, List<UpdateSet> sets, SqlScope scope, Expression where, String what) {
       if (sets == null) {
         return;
       }
@@ -837,7 +769,7 @@ final class SqlAnalyzer {
         }
         if (cols.size() != vals.size()) {
           if (writesEncrypted(table, cols)) {
-            throw new Refusal("A " + what + " sets encrypted columns of table " + table + " from a row value or"
+            throw new SqlRefusal("A " + what + " sets encrypted columns of table " + table + " from a row value or"
                 + " subquery: set each encrypted column to its own ? parameter");
           }
           vals.forEach(v -> condition(v, scope));
@@ -853,13 +785,13 @@ final class SqlAnalyzer {
               if (enc.rowIdColumn() != null) {
                 rowId = where == null ? null : rowIdEquality(where, key(enc.rowIdColumn()));
                 if (rowId == null) {
-                  throw new Refusal("Encrypted column " + enc.qualifiedName() + " is bound to its row's id: a "
+                  throw new SqlRefusal("Encrypted column " + enc.qualifiedName() + " is bound to its row's id: a "
                       + what + " of it must select one row with WHERE " + enc.rowIdColumn() + " = ?");
                 }
               }
               target((JdbcParameter) e, valueTarget(enc, rowId));
             } else if (!(e instanceof NullValue) && !sameColumnFromInsert(e, enc.column(), enc.rowIdColumn() == null)) {
-              throw new Refusal(literal(what, enc));
+              throw new SqlRefusal(literal(what, enc));
             }
           } else if (owner != null) {
             if (!sameColumnFromInsert(e, cols.get(j), owner.rowIdColumn() == null)) {
@@ -920,7 +852,7 @@ final class SqlAnalyzer {
     // ------------------------------------------------------------------------------------------
     // SELECT
 
-    Map<String, Map<String, ReadColumn>> withItems(List<WithItem<?>> with, Scope outer) {
+    Map<String, Map<String, ReadColumn>> withItems(List<WithItem<?>> with, SqlScope outer) {
       Map<String, Map<String, ReadColumn>> ctes = new HashMap<>();
       if (with != null) {
         for (WithItem<?> w : with) {
@@ -933,16 +865,16 @@ final class SqlAnalyzer {
       return ctes;
     }
 
-    Map<String, ReadColumn> select(Select s, Scope outer) {
+    Map<String, ReadColumn> select(Select s, SqlScope outer) {
       Map<String, Map<String, ReadColumn>> ctes = withItems(s.getWithItemsList(), outer);
       if (outer != null) {
-        for (Scope sc = outer; sc != null; sc = sc.parent) {
+        for (SqlScope sc = outer; sc != null; sc = sc.parent) {
           sc.ctes.forEach(ctes::putIfAbsent);
         }
       }
       if (s instanceof PlainSelect) {
         PlainSelect ps = (PlainSelect) s;
-        Scope scope = from(ps, outer, ctes);
+        SqlScope scope = from(ps, outer, ctes);
         Map<String, ReadColumn> labels = items(ps.getSelectItems(), scope);
         clauses(ps, scope);
         return labels;
@@ -959,26 +891,26 @@ final class SqlAnalyzer {
         return select(((ParenthesedSelect) s).getSelect(), outer);
       }
       if (s instanceof Values) {
-        Scope scope = new Scope(outer, ctes);
+        SqlScope scope = new SqlScope(outer, ctes);
         ((Values) s).getExpressions().forEach(e -> condition(e, scope));
       }
       return Map.of();
     }
 
-    Scope from(PlainSelect ps, Scope outer, Map<String, Map<String, ReadColumn>> ctes) {
-      Scope scope = new Scope(outer, ctes);
+    SqlScope from(PlainSelect ps, SqlScope outer, Map<String, Map<String, ReadColumn>> ctes) {
+      SqlScope scope = new SqlScope(outer, ctes);
       fromItem(scope, ps.getFromItem());
       joins(scope, ps.getJoins());
       return scope;
     }
 
-    void clauses(PlainSelect ps, Scope scope) {
+    void clauses(PlainSelect ps, SqlScope scope) {
       joinConditions(scope, ps.getJoins());
       condition(ps.getWhere(), scope);
       condition(ps.getHaving(), scope);
     }
 
-    void joins(Scope scope, List<Join> joins) {
+    void joins(SqlScope scope, List<Join> joins) {
       if (joins != null) {
         for (Join j : joins) {
           fromItem(scope, j.getFromItem());
@@ -986,7 +918,7 @@ final class SqlAnalyzer {
       }
     }
 
-    void joinConditions(Scope scope, List<Join> joins) {
+    void joinConditions(SqlScope scope, List<Join> joins) {
       if (joins != null) {
         for (Join j : joins) {
           if (j.getOnExpressions() != null) {
@@ -996,7 +928,7 @@ final class SqlAnalyzer {
       }
     }
 
-    void fromItem(Scope scope, FromItem fi) {
+    void fromItem(SqlScope scope, FromItem fi) {
       if (fi == null) {
         return;
       }
@@ -1020,7 +952,7 @@ final class SqlAnalyzer {
     }
 
     /** The encrypted columns a select list exposes, by lower-case label, with their row-id labels. */
-    Map<String, ReadColumn> items(List<SelectItem<?>> items, Scope scope) {
+    Map<String, ReadColumn> items(List<SelectItem<?>> items, SqlScope scope) {
       Map<String, ReadColumn> labels = new LinkedHashMap<>();
       Map<Source, Map<String, String>> labelOf = new HashMap<>();
       List<Source> starred = new ArrayList<>();
@@ -1086,18 +1018,18 @@ final class SqlAnalyzer {
     }
 
     /** Result columns are matched by label: one label for two columns would decrypt the wrong one. */
-    Refusal ambiguousLabel(String label, EncryptedColumn column) {
-      return new Refusal("The result column label " + label + " is used for encrypted column "
+    SqlRefusal ambiguousLabel(String label, EncryptedColumn column) {
+      return new SqlRefusal("The result column label " + label + " is used for encrypted column "
           + column.qualifiedName() + " and for another column of the same query, so FieldVault cannot tell which"
           + " one to decrypt; it was not sent. Give them different aliases (AS ...)");
     }
 
-    Source sourceOf(Column c, Scope scope) {
+    Source sourceOf(Column c, SqlScope scope) {
       if (c.getTable() != null && c.getTable().getName() != null) {
         return scope.lookup(unquote(c.getTable().getName()));
       }
       String name = unquote(c.getColumnName());
-      for (Scope s = scope; s != null; s = s.parent) {
+      for (SqlScope s = scope; s != null; s = s.parent) {
         for (Source src : s.sources) {
           if (src.exposed.containsKey(name)) {
             return src;
@@ -1110,13 +1042,13 @@ final class SqlAnalyzer {
       return null;
     }
 
-    Resolved resolve(Column c, Scope scope) {
+    Resolved resolve(Column c, SqlScope scope) {
       String name = unquote(c.getColumnName());
       if (c.getTable() != null && c.getTable().getName() != null) {
         Source src = scope.lookup(unquote(c.getTable().getName()));
         return src == null ? null : resolveIn(src, name);
       }
-      for (Scope s = scope; s != null; s = s.parent) {
+      for (SqlScope s = scope; s != null; s = s.parent) {
         for (Source src : s.sources) {
           Resolved r = resolveIn(src, name);
           if (r != null) {
@@ -1144,16 +1076,16 @@ final class SqlAnalyzer {
     // ------------------------------------------------------------------------------------------
     // Conditions: = and IN map parameters; anything else on an encrypted column is refused
 
-    void condition(Expression e, Scope scope) {
+    void condition(Expression e, SqlScope scope) {
       if (e != null) {
         e.accept(new ConditionVisitor(scope), null);
       }
     }
 
     final class ConditionVisitor extends ExpressionVisitorAdapter<Void> {
-      final Scope scope;
+      final SqlScope scope;
 
-      ConditionVisitor(Scope scope) {
+      ConditionVisitor(SqlScope scope) {
         this.scope = scope;
       }
 
@@ -1194,16 +1126,16 @@ final class SqlAnalyzer {
           } else if (col.column.mode() == EncryptionMode.DETERMINISTIC) {
             target((JdbcParameter) other, ParamTarget.of(ParamTarget.Kind.SEARCH, col.column));
           } else {
-            throw new Refusal("Encrypted column " + col.column.qualifiedName() + " is randomized, so it cannot be"
+            throw new SqlRefusal("Encrypted column " + col.column.qualifiedName() + " is randomized, so it cannot be"
                 + " compared with a value" + (col.column.blindIndexColumn() != null ? ": compare its blind-index"
                 + " column " + col.column.blindIndexColumn() + " = ? with the plaintext bound instead"
                 : ": make it deterministic, or give it a blind-index column, to search it"));
           }
         } else if (!(other instanceof NullValue || other instanceof Column || other instanceof ParenthesedSelect)) {
-          throw new Refusal("A condition compares " + (col.blindIndex ? "blind-index column "
+          throw new SqlRefusal("A condition compares " + (col.blindIndex ? "blind-index column "
               + col.column.table() + "." + col.column.blindIndexColumn() : "encrypted column "
               + col.column.qualifiedName()) + " with an inline value or expression, which would put a"
-              + " plaintext in the SQL: " + HOW_TO_WRITE);
+              + " plaintext in the SQL: " + SqlRefusal.HOW_TO_WRITE);
         }
         return other instanceof JdbcParameter ? (JdbcParameter) other : null;
       }
@@ -1214,7 +1146,7 @@ final class SqlAnalyzer {
         }
         EncryptedColumn inside = encryptedInside(e, scope);
         if (inside != null) {
-          throw new Refusal("A condition computes on encrypted column " + inside.qualifiedName() + " (a function"
+          throw new SqlRefusal("A condition computes on encrypted column " + inside.qualifiedName() + " (a function"
               + " or expression of it); the database only sees its ciphertext. Compare the column itself with"
               + " = ? or IN (?, ...)");
         }
@@ -1229,7 +1161,7 @@ final class SqlAnalyzer {
         Resolved r = direct(left);
         EncryptedColumn c = r != null ? r.column : encryptedInside(left, scope);
         if (c != null) {
-          throw new Refusal(what + " on encrypted column " + c.qualifiedName() + " is not possible: the database"
+          throw new SqlRefusal(what + " on encrypted column " + c.qualifiedName() + " is not possible: the database"
               + " holds ciphertext. Only = and IN on deterministic or blind-indexed columns can be searched;"
               + " filter other conditions after reading");
         }
@@ -1301,8 +1233,8 @@ final class SqlAnalyzer {
         }
       }
 
-      Refusal comparedWithValue(Resolved col, String what) {
-        return new Refusal(what + " " + (col.blindIndex ? "blind-index column " + col.column.table() + "."
+      SqlRefusal comparedWithValue(Resolved col, String what) {
+        return new SqlRefusal(what + " " + (col.blindIndex ? "blind-index column " + col.column.table() + "."
             + col.column.blindIndexColumn() + " of " + col.column.qualifiedName() : "encrypted column "
             + col.column.qualifiedName()) + " and compares it with a value or expression, which would reach the"
             + " database as a plaintext; it was not sent. Compare the column itself: column = ? or"
@@ -1432,7 +1364,7 @@ final class SqlAnalyzer {
     }
 
     /** An encrypted column referenced anywhere inside an expression, or null. */
-    EncryptedColumn encryptedInside(Expression e, Scope scope) {
+    EncryptedColumn encryptedInside(Expression e, SqlScope scope) {
       EncryptedColumn[] found = new EncryptedColumn[1];
       e.accept(new ExpressionVisitorAdapter<Void>() {
         @Override
@@ -1459,7 +1391,7 @@ final class SqlAnalyzer {
 
     String literal(String what, EncryptedColumn enc) {
       return "A " + what + " writes encrypted column " + enc.qualifiedName() + " from an inline value or"
-          + " expression, which would store or send a plaintext; it was not sent. Instead, " + HOW_TO_WRITE;
+          + " expression, which would store or send a plaintext; it was not sent. Instead, " + SqlRefusal.HOW_TO_WRITE;
     }
   }
 }

@@ -1,9 +1,9 @@
 package dev.fieldvault.jdbc.keystore;
 
-import dev.fieldvault.jdbc.ColumnStorage;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyInfo;
 import dev.fieldvault.keys.Keyring;
@@ -40,14 +40,22 @@ public final class KeyInventory {
 
   /** Counts the values of every encrypted column (and blind-index column) of {@code tables}. */
   public static KeyInventory scan(DataSource dataSource, List<EncryptedTable> tables) {
+    List<EncryptedColumn> columns = new ArrayList<>();
+    tables.forEach(t -> columns.addAll(t.columns()));
+    return scanColumns(dataSource, columns);
+  }
+
+  /**
+   * Counts the values of every encrypted column (and blind-index column) of a column model: the
+   * same list the JDBC wrapper is built from.
+   */
+  public static KeyInventory scanColumns(DataSource dataSource, java.util.Collection<EncryptedColumn> model) {
     List<ColumnInventory> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
-      for (EncryptedTable t : tables) {
-        for (EncryptedColumn col : t.columns()) {
-          out.add(count(c, t.table(), col.column(), col.storage(), false));
-          if (col.blindIndexColumn() != null) {
-            out.add(count(c, t.table(), col.blindIndexColumn(), col.blindIndexStorage(), true));
-          }
+      for (EncryptedColumn col : model) {
+        out.add(count(c, col.table(), col.column(), col.storage(), false));
+        if (col.blindIndexColumn() != null) {
+          out.add(count(c, col.table(), col.blindIndexColumn(), col.blindIndexStorage(), true));
         }
       }
     } catch (SQLException e) {

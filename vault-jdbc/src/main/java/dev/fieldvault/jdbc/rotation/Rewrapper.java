@@ -9,6 +9,7 @@ import dev.fieldvault.jdbc.rotation.internal.RangeRewrapper;
 import dev.fieldvault.jdbc.rotation.internal.TableKey;
 import dev.fieldvault.jdbc.rotation.internal.WorkTable;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyUnavailableException;

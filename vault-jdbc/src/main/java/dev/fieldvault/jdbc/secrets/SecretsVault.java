@@ -3,12 +3,10 @@ package dev.fieldvault.jdbc.secrets;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fieldvault.jdbc.keystore.VaultTables;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationProgress;
 import dev.fieldvault.jdbc.rotation.RotationResult;
-import dev.fieldvault.jdbc.rotation.RowContext;
 import dev.fieldvault.jdbc.secrets.internal.AuditAppender;
 import dev.fieldvault.jdbc.secrets.internal.AuditLog;
 import dev.fieldvault.jdbc.secrets.internal.Jdbc;
@@ -18,11 +16,13 @@ import dev.fieldvault.jdbc.secrets.internal.ReadCache;
 import dev.fieldvault.jdbc.secrets.internal.SqlStates;
 import dev.fieldvault.jdbc.secrets.internal.Tables;
 import dev.fieldvault.keys.DecryptionFailedException;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.FieldVaultException;
+import dev.fieldvault.keys.RowContext;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -445,11 +445,15 @@ public final class SecretsVault implements AutoCloseable {
    * which also audits it), or to {@code KeyInventory.scan} before disabling a key.
    */
   public List<EncryptedTable> encryptedTables() {
-    EncryptedColumn value = EncryptedColumn.binary("value_ct", VALUE_SPEC).withRowContext(this::valueContext);
     return List.of(
-        EncryptedTable.builder(tables.entry).primaryKey("store_id", "name_key").contextColumns("version")
-            .column(value).build(),
-        EncryptedTable.builder(tables.version).primaryKey("store_id", "name_key", "version").column(value).build());
+        EncryptedTable.builder(tables.entry).primaryKey("store_id", "name_key").column(valueColumn(tables.entry)).build(),
+        EncryptedTable.builder(tables.version).primaryKey("store_id", "name_key", "version")
+            .column(valueColumn(tables.version)).build());
+  }
+
+  private EncryptedColumn valueColumn(String table) {
+    return EncryptedColumn.builder(table, "value_ct", VALUE_SPEC)
+        .rowContext(this::valueContext, "store_id", "name_key", "version").build();
   }
 
   private EncryptionContext valueContext(RowContext.Row row) {

@@ -30,4 +30,26 @@ class GeneratedDelegatesTest {
           .isEqualTo(Files.readString(checkedIn.resolve(name + ".java")));
     }
   }
+
+  @Test
+  void callableDelegate_extendsThePreparedOne_andRepeatsNoneOfItsMethods() throws Exception {
+    assertThat(DelegatingPreparedStatement.class).isAssignableFrom(DelegatingCallableStatement.class);
+    for (java.lang.reflect.Method m : DelegatingCallableStatement.class.getDeclaredMethods()) {
+      if (!java.lang.reflect.Modifier.isPublic(m.getModifiers())) {
+        continue;
+      }
+      assertThat(hasMethod(java.sql.PreparedStatement.class, m))
+          .as(m + " repeats a PreparedStatement method").isFalse();
+      assertThat(hasMethod(java.sql.CallableStatement.class, m)).as(m + " is a CallableStatement method").isTrue();
+    }
+  }
+
+  private static boolean hasMethod(Class<?> type, java.lang.reflect.Method m) {
+    try {
+      type.getMethod(m.getName(), m.getParameterTypes());
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
 }

@@ -2,9 +2,9 @@ package dev.fieldvault.jdbc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptedProcedure;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionMode;
 import java.util.ArrayList;
 import java.util.List;

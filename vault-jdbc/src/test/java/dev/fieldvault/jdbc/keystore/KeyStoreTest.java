@@ -3,8 +3,8 @@ package dev.fieldvault.jdbc.keystore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
@@ -239,7 +239,7 @@ class KeyStoreTest {
       st.execute("CREATE TABLE " + table + " (id BIGINT NOT NULL PRIMARY KEY, note "
           + (kind == TestDatabases.Kind.POSTGRES ? "BYTEA" : "VARBINARY(200)") + ")");
     }
-    EncryptedTable docs = EncryptedTable.builder(table).primaryKey("id").column(EncryptedColumn.binary("note", NOTE))
+    EncryptedTable docs = EncryptedTable.builder(table).primaryKey("id").column(EncryptedColumn.builder(table, "note", NOTE).build())
         .build();
     try {
       store.insert(VaultKeyset.generate("rot-minguard-aead", KeyPurpose.AEAD));

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
+import dev.fieldvault.keys.RowContext;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases;
 import java.nio.charset.StandardCharsets;
@@ -74,12 +77,13 @@ final class CompositeKeyFixture {
   List<EncryptedTable> declaration() {
     return List.of(
         EncryptedTable.builder(accounts).primaryKey("tenant_id", "code")
-            .column(EncryptedColumn.binary("secret", SECRET))
-            .column(EncryptedColumn.text("bound", BOUND)
-                .withRowContext(row -> boundContext(row.getLong("tenant_id"), row.getString("CODE"))))
+            .column(EncryptedColumn.builder(accounts, "secret", SECRET).build())
+            .column(EncryptedColumn.builder(accounts, "bound", BOUND).storage(ColumnStorage.TEXT)
+                .rowContext(row -> boundContext(row.getLong("tenant_id"), row.getString("CODE")), "tenant_id", "code")
+                .build())
             .build(),
         EncryptedTable.builder(ledger).primaryKey("region", "account", "seq")
-            .column(EncryptedColumn.binary("amount", AMOUNT))
+            .column(EncryptedColumn.builder(ledger, "amount", AMOUNT).build())
             .build());
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonParser;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
@@ -195,27 +196,27 @@ class CompositeKeyRewrapperTest {
   void rowBoundColumn_onACompositeKey_withoutARowContext_isRefused_namingTheColumn() {
     FieldSpec<String> bound = FieldSpec.builder("Doc", "body", String.class).rowBound(true).build();
     assertThatThrownBy(() -> EncryptedTable.builder("docs").primaryKey("tenant_id", "id")
-        .column(EncryptedColumn.binary("body", bound)).build())
+        .column(EncryptedColumn.builder("docs", "body", bound).rowIdColumn("id").build()).build())
         .isInstanceOf(VaultConfigurationException.class)
-        .hasMessageContaining("docs.body").hasMessageContaining("(tenant_id, id)").hasMessageContaining("withRowContext");
+        .hasMessageContaining("docs.body").hasMessageContaining("(tenant_id, id)").hasMessageContaining("rowContext(");
     EncryptedTable ok = EncryptedTable.builder("docs").primaryKey("tenant_id", "id")
-        .column(EncryptedColumn.binary("body", bound).withRowContext(r -> EncryptionContext.of("Doc", "body")))
+        .column(EncryptedColumn.builder("docs", "body", bound).rowContext(r -> EncryptionContext.of("Doc", "body"))
+            .build())
         .build();
     assertThat(ok.primaryKeys()).containsExactly("tenant_id", "id");
-    assertThatThrownBy(ok::primaryKey).isInstanceOf(VaultConfigurationException.class).hasMessageContaining("primaryKeys()");
   }
 
   @Test
   void declarationErrors_areRefusedWhenBuilt() {
     FieldSpec<String> indexed = FieldSpec.builder("Doc", "title", String.class)
         .blindIndex(16, Normalizers.caseInsensitive()).build();
-    assertThatThrownBy(() -> EncryptedColumn.binary("title", indexed).withBlindIndex("title_bi")
-        .withRowContext(r -> EncryptionContext.of("Doc", "title")))
+    assertThatThrownBy(() -> EncryptedColumn.builder("docs", "title", indexed).blindIndexColumn("title_bi")
+        .rowContext(r -> EncryptionContext.of("Doc", "title")).build())
         .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("blind index");
     assertThatThrownBy(() -> EncryptedTable.builder("docs").primaryKey("a", "b", "c", "d", "e"))
         .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("1 to 4 columns");
-    assertThatThrownBy(() -> EncryptedTable.builder("docs").primaryKey("a", "b").contextColumns("b")
-        .column(EncryptedColumn.binary("body", CompositeKeyFixture.SECRET)).build())
+    assertThatThrownBy(() -> EncryptedTable.builder("docs").primaryKey("a", "b")
+        .column(EncryptedColumn.builder("docs", "b", CompositeKeyFixture.SECRET).build()).build())
         .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("names column b twice");
   }
 
@@ -225,8 +226,8 @@ class CompositeKeyRewrapperTest {
     try {
       FieldCipher cipher = FieldCipher.create(RotationFixture.promoteAll(originalOf(fx, "rck-undeclared")));
       EncryptedTable wrong = EncryptedTable.builder(fx.ledger).primaryKey("region", "account", "seq")
-          .column(EncryptedColumn.binary("amount", CompositeKeyFixture.AMOUNT)
-              .withRowContext(r -> EncryptionContext.of("Ledger", "amount", r.getString("amount"), null)))
+          .column(EncryptedColumn.builder(fx.ledger, "amount", CompositeKeyFixture.AMOUNT)
+              .rowContext(r -> EncryptionContext.of("Ledger", "amount", r.getString("amount"), null)).build())
           .build();
       var before = fx.snapshot();
 

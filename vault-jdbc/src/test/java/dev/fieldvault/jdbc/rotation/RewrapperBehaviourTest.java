@@ -3,6 +3,7 @@ package dev.fieldvault.jdbc.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.Keyring;
@@ -466,7 +467,7 @@ class RewrapperBehaviourTest {
     FieldCipher cipher = FieldCipher.create(Keyring.generate("rot-missing"));
     fx.create(cipher, 10);
     EncryptedTable wrong = EncryptedTable.builder(fx.table).primaryKey("id")
-        .column(EncryptedColumn.binary("no_such_column", RotationFixture.SALARY)).build();
+        .column(EncryptedColumn.builder(fx.table, "no_such_column", RotationFixture.SALARY).build()).build();
     assertThatThrownBy(() -> Rewrapper.builder(fx.db.dataSource(), cipher).table(wrong).vaultTables(fx.vaultTables)
         .build().run())
         .isInstanceOf(VaultConfigurationException.class)

@@ -3,6 +3,8 @@ package dev.fieldvault.jdbc.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
@@ -49,11 +51,12 @@ final class RotationFixture {
   }
 
   EncryptedTable declaration() {
-    return EncryptedTable.builder(table).primaryKey("id").tenantColumn("tenant")
-        .column(EncryptedColumn.binary("email", EMAIL).withBlindIndex("email_bi"))
-        .column(EncryptedColumn.text("name", NAME))
-        .column(EncryptedColumn.binary("salary", SALARY))
-        .column(EncryptedColumn.binary("ssn", SSN))
+    return EncryptedTable.builder(table).primaryKey("id")
+        .column(EncryptedColumn.builder(table, "email", EMAIL).tenantColumn("tenant").blindIndexColumn("email_bi").build())
+        .column(EncryptedColumn.builder(table, "name", NAME).tenantColumn("tenant").rowIdColumn("id")
+            .storage(ColumnStorage.TEXT).build())
+        .column(EncryptedColumn.builder(table, "salary", SALARY).tenantColumn("tenant").build())
+        .column(EncryptedColumn.builder(table, "ssn", SSN).tenantColumn("tenant").build())
         .build();
   }
 

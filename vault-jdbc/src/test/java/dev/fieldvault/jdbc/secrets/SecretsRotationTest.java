@@ -3,19 +3,19 @@ package dev.fieldvault.jdbc.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.jdbc.keystore.VaultTables;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.keys.VaultKeyset;
 import dev.fieldvault.testsupport.TestDatabase;
-import dev.fieldvault.testsupport.TestDatabases;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
+import dev.fieldvault.testsupport.TestDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -237,7 +237,7 @@ class SecretsRotationTest {
     int newKey = s.promote();
 
     RotationResult result = s.vault.rewrap(Rewrapper.builder(s.db.dataSource(), s.cipher)
-        .table(EncryptedTable.builder(table).primaryKey("id").column(EncryptedColumn.binary("note", note)).build())
+        .table(EncryptedTable.builder(table).primaryKey("id").column(EncryptedColumn.builder(table, "note", note).build()).build())
         .vaultTables(s.work).rotationId("svr-both").batchSize(7));
 
     assertThat(result.complete()).isTrue();

@@ -1,14 +1,14 @@
 package dev.fieldvault.jdbc.rotation.internal;
 
-import dev.fieldvault.jdbc.ColumnStorage;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
-import dev.fieldvault.jdbc.rotation.RowContext;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
+import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.FieldVaultException;
-import dev.fieldvault.keys.EncryptionContext;
+import dev.fieldvault.keys.RowContext;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;

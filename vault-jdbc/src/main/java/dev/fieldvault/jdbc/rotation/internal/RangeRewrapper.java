@@ -1,13 +1,13 @@
 package dev.fieldvault.jdbc.rotation.internal;
 
 import dev.fieldvault.jdbc.keystore.internal.Dialect;
-import dev.fieldvault.jdbc.ColumnStorage;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
-import dev.fieldvault.jdbc.rotation.RowContext;
+import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldVaultException;
+import dev.fieldvault.keys.RowContext;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,16 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rewraps one key range of one table: keyset pagination in primary-key order, header-based
- * selection, re-encryption, compare-and-set writes and a checkpoint per committed batch. Reading
- * batch n+1, encrypting batch n and writing batch n-1 overlap, on two helper threads and the
- * caller's. At most three batches are in memory. Internal.
+ * Rewraps one key range of one table: keyset pagination in primary-key order (the reads, here),
+ * header-based selection and re-encryption ({@link ColumnCrypto}), compare-and-set writes
+ * ({@link CasWriter}) and a checkpoint per committed batch. Reading batch n+1, encrypting batch n
+ * and writing batch n-1 overlap, on two helper threads and the caller's. At most three batches are
+ * in memory. Internal.
  */
 public final class RangeRewrapper {
 
   private static final Logger LOG = LoggerFactory.getLogger(RangeRewrapper.class);
-  /** PostgreSQL accepts at most 65535 bind parameters per statement; stay well below. */
-  private static final int MAX_PARAMETERS = 30_000;
 
   /** Records a batch in the batch's own transaction; false if the range is no longer ours. */
   @FunctionalInterface
@@ -93,10 +92,10 @@ public final class RangeRewrapper {
 
     @Override
     public Object get(String column) {
-      Integer i = rowColumns.get(column.toLowerCase(Locale.ROOT));
+      Integer i = rowColumns.get(dev.fieldvault.keys.SqlIdentifier.key(column));
       if (i == null) {
         throw new VaultConfigurationException("A row context of " + table.table() + " reads column " + column
-            + ", which the table does not declare: add it with contextColumns(...)");
+            + ", which its column does not name: add it to rowContext(context, columns...)");
       }
       return plain[i];
     }
@@ -108,10 +107,8 @@ public final class RangeRewrapper {
     }
   }
 
-  private record Update(List<Object> key, int mask, Object[] old, Object[] values, Object[] blindIndexes) {}
-
   private static final class Prepared {
-    final List<Update> updates = new ArrayList<>();
+    final List<RowUpdate> updates = new ArrayList<>();
     final Stats stats = new Stats();
     List<Object> lastKey;
   }
@@ -127,6 +124,7 @@ public final class RangeRewrapper {
   private final boolean dryRun;
   private final ExecutorService executor;
   private final String selectSql;
+  private final CasWriter writes;
 
   public RangeRewrapper(DataSource dataSource, Dialect dialect, FieldCipher cipher, EncryptedTable table,
       TableKey key, int batchSize, boolean dryRun, ExecutorService executor) {
@@ -143,7 +141,7 @@ public final class RangeRewrapper {
     }
     plain.addAll(table.contextColumns());
     for (String c : plain) {
-      rowColumns.put(c.toLowerCase(Locale.ROOT), rowColumns.size());
+      rowColumns.put(dev.fieldvault.keys.SqlIdentifier.key(c), rowColumns.size());
     }
     StringBuilder cols = new StringBuilder(String.join(", ", plain));
     for (EncryptedColumn c : table.columns()) {
@@ -154,6 +152,7 @@ public final class RangeRewrapper {
       }
     }
     this.selectSql = "SELECT " + cols + " FROM " + table.table();
+    this.writes = new CasWriter(dialect, table.table(), key, columns);
   }
 
   /**
@@ -349,7 +348,7 @@ public final class RangeRewrapper {
         if (dryRun) {
           p.stats.rewrapped++;
         } else {
-          p.updates.add(new Update(row.key, mask, row.raw, values, bis));
+          p.updates.add(new RowUpdate(row.key, mask, row.raw, values, bis));
         }
       }
     }
@@ -360,14 +359,14 @@ public final class RangeRewrapper {
       java.util.function.Consumer<Stats> observer, Stats total) throws SQLException {
     if (!dryRun) {
       try {
-        List<Update> conflicts = new ArrayList<>();
-        long updated = apply(writer, p.updates, conflicts);
+        List<RowUpdate> conflicts = new ArrayList<>();
+        long updated = writes.apply(writer, p.updates, conflicts);
         long conflicted = conflicts.size();
         if (!conflicts.isEmpty()) {
           // the application changed these rows since they were read: lock them, read them again and
           // rewrap what is still stale, so that a skipped row is picked up now, not by another pass
-          List<Update> again = new ArrayList<>();
-          updated += apply(writer, prepare(new Batch(lockAndRead(writer, conflicts), false)).updates, again);
+          List<RowUpdate> again = new ArrayList<>();
+          updated += writes.apply(writer, prepare(new Batch(lockAndRead(writer, conflicts), false)).updates, again);
           if (!again.isEmpty()) {
             LOG.warn("{}: {} rows changed again while locked and are left for a later pass", table.table(), again.size());
           }
@@ -393,28 +392,15 @@ public final class RangeRewrapper {
     return true;
   }
 
-  private long apply(Connection writer, List<Update> updates, List<Update> conflicts) throws SQLException {
-    long updated = 0;
-    Map<Integer, List<Update>> byMask = new LinkedHashMap<>();
-    for (Update u : updates) {
-      byMask.computeIfAbsent(u.mask(), m -> new ArrayList<>()).add(u);
-    }
-    for (Map.Entry<Integer, List<Update>> e : byMask.entrySet()) {
-      updated += dialect.setBasedUpdate() ? writeSetBased(writer, e.getKey(), e.getValue(), conflicts)
-          : writeBatched(writer, e.getKey(), e.getValue(), conflicts);
-    }
-    return updated;
-  }
-
   /** The current content of these rows, locked until the batch commits. */
-  private List<Row> lockAndRead(Connection c, List<Update> stale) throws SQLException {
+  private List<Row> lockAndRead(Connection c, List<RowUpdate> stale) throws SQLException {
     String where = key.size() == 1
         ? key.columnList() + " IN (" + String.join(", ", java.util.Collections.nCopies(stale.size(), "?")) + ")"
         : String.join(" OR ", java.util.Collections.nCopies(stale.size(), "(" + key.equalTo("") + ")"));
     try (PreparedStatement ps = c.prepareStatement(selectSql + " WHERE " + where + " ORDER BY " + key.columnList()
         + " FOR UPDATE")) {
       int i = 1;
-      for (Update u : stale) {
+      for (RowUpdate u : stale) {
         i = key.bind(ps, i, u.key());
       }
       List<Row> rows = new ArrayList<>(stale.size());
@@ -424,138 +410,6 @@ public final class RangeRewrapper {
         }
       }
       return rows;
-    }
-  }
-
-  /**
-   * {@code UPDATE t SET c = v.n ... FROM (VALUES ...) v WHERE t.pk1 = v.k0 AND t.pk2 = v.k1 ... AND t.c = v.o}:
-   * one statement per chunk.
-   */
-  private long writeSetBased(Connection c, int mask, List<Update> updates, List<Update> conflicts) throws SQLException {
-    List<Integer> cols = columnsOf(mask);
-    StringBuilder set = new StringBuilder();
-    List<String> keyAliases = new ArrayList<>();
-    List<String> keyMatch = new ArrayList<>();
-    List<String> returning = new ArrayList<>();
-    for (int i = 0; i < key.size(); i++) {
-      keyAliases.add("k" + i);
-      keyMatch.add("fv_t." + key.columns().get(i) + " = fv_v.k" + i);
-      returning.add("fv_t." + key.columns().get(i));
-    }
-    StringBuilder alias = new StringBuilder(String.join(", ", keyAliases));
-    StringBuilder where = new StringBuilder(String.join(" AND ", keyMatch));
-    int perRow = key.size();
-    for (int k : cols) {
-      EncryptedColumn ec = columns.get(k).column();
-      set.append(set.length() == 0 ? "" : ", ").append(ec.column()).append(" = fv_v.n").append(k);
-      alias.append(", o").append(k).append(", n").append(k);
-      where.append(" AND fv_t.").append(ec.column()).append(" = fv_v.o").append(k);
-      perRow += 2;
-      if (ec.blindIndexColumn() != null) {
-        set.append(", ").append(ec.blindIndexColumn()).append(" = fv_v.b").append(k);
-        alias.append(", b").append(k);
-        perRow++;
-      }
-    }
-    String row = "(" + String.join(", ", java.util.Collections.nCopies(perRow, "?")) + ")";
-    int chunk = Math.max(1, MAX_PARAMETERS / perRow);
-    long updated = 0;
-    for (int from = 0; from < updates.size(); from += chunk) {
-      List<Update> part = updates.subList(from, Math.min(updates.size(), from + chunk));
-      String sql = "UPDATE " + table.table() + " AS fv_t SET " + set + " FROM (VALUES "
-          + String.join(", ", java.util.Collections.nCopies(part.size(), row)) + ") AS fv_v(" + alias + ") WHERE "
-          + where + " RETURNING " + String.join(", ", returning);
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = 1;
-        for (Update u : part) {
-          i = key.bind(ps, i, u.key());
-          for (int k : cols) {
-            EncryptedColumn ec = columns.get(k).column();
-            bind(ps, i++, u.old()[2 * k], ec.storage());
-            bind(ps, i++, u.values()[k], ec.storage());
-            if (ec.blindIndexColumn() != null) {
-              bind(ps, i++, u.blindIndexes()[k], ec.blindIndexStorage());
-            }
-          }
-        }
-        java.util.Set<List<Object>> done = new java.util.HashSet<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            done.add(key.read(rs, 1));
-          }
-        }
-        updated += done.size();
-        for (Update u : part) {
-          if (!done.contains(u.key())) {
-            conflicts.add(u);
-          }
-        }
-      }
-    }
-    return updated;
-  }
-
-  /** {@code UPDATE t SET c = ? WHERE pk1 = ? AND pk2 = ? ... AND c = ?} as a JDBC batch. */
-  private long writeBatched(Connection c, int mask, List<Update> updates, List<Update> conflicts) throws SQLException {
-    List<Integer> cols = columnsOf(mask);
-    StringBuilder set = new StringBuilder();
-    StringBuilder where = new StringBuilder(key.equalTo(""));
-    for (int k : cols) {
-      EncryptedColumn ec = columns.get(k).column();
-      set.append(set.length() == 0 ? "" : ", ").append(ec.column()).append(" = ?");
-      if (ec.blindIndexColumn() != null) {
-        set.append(", ").append(ec.blindIndexColumn()).append(" = ?");
-      }
-      where.append(" AND ").append(ec.column()).append(" = ?");
-    }
-    try (PreparedStatement ps = c.prepareStatement("UPDATE " + table.table() + " SET " + set + " WHERE " + where)) {
-      for (Update u : updates) {
-        int i = 1;
-        for (int k : cols) {
-          EncryptedColumn ec = columns.get(k).column();
-          bind(ps, i++, u.values()[k], ec.storage());
-          if (ec.blindIndexColumn() != null) {
-            bind(ps, i++, u.blindIndexes()[k], ec.blindIndexStorage());
-          }
-        }
-        i = key.bind(ps, i, u.key());
-        for (int k : cols) {
-          bind(ps, i++, u.old()[2 * k], columns.get(k).column().storage());
-        }
-        ps.addBatch();
-      }
-      long updated = 0;
-      int[] counts = ps.executeBatch();
-      for (int r = 0; r < counts.length; r++) {
-        int n = counts[r];
-        if (n == 0) {
-          conflicts.add(updates.get(r));
-        }
-        if (n == Statement.SUCCESS_NO_INFO) {
-          throw new SQLException("the driver does not report per-row update counts for batches, which"
-              + " compare-and-set needs (MariaDB: do not set useBulkStmts=true on the rewrapper's DataSource)");
-        }
-        updated += n;
-      }
-      return updated;
-    }
-  }
-
-  private List<Integer> columnsOf(int mask) {
-    List<Integer> out = new ArrayList<>();
-    for (int k = 0; k < columns.size(); k++) {
-      if ((mask & (1 << k)) != 0) {
-        out.add(k);
-      }
-    }
-    return out;
-  }
-
-  private static void bind(PreparedStatement ps, int index, Object value, ColumnStorage storage) throws SQLException {
-    if (storage == ColumnStorage.BINARY) {
-      ps.setBytes(index, (byte[]) value);
-    } else {
-      ps.setString(index, (String) value);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.fieldvault.jdbc;
+package dev.fieldvault.keys;
 
 /** How an encrypted column stores its ciphertext. */
 public enum ColumnStorage {

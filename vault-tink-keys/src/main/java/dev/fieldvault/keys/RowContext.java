@@ -1,7 +1,4 @@
-package dev.fieldvault.jdbc.rotation;
-
-import dev.fieldvault.keys.EncryptionContext;
-import dev.fieldvault.keys.VaultConfigurationException;
+package dev.fieldvault.keys;
 
 /**
  * Computes the {@link EncryptionContext} of a column's value from its row, for values whose context
@@ -9,21 +6,18 @@ import dev.fieldvault.keys.VaultConfigurationException;
  * tenant column and single-column primary key: a row id made of a composite key, a domain that
  * depends on a column, a tenant looked up elsewhere. The rewrapper and the key inventory use it to
  * decide whether a value is on the primary key (with the returned context's tenant keyring) and
- * to re-encrypt it in the same context. Set it with {@link EncryptedColumn#withRowContext}.
+ * to re-encrypt it in the same context. Set it with {@link EncryptedColumn.Builder#rowContext}.
  *
  * <pre>{@code
  * // documents(tenant_id, doc_no) with a body bound to "tenant_id/doc_no" and a revision column
- * EncryptedTable documents = EncryptedTable.builder("documents")
- *     .primaryKey("tenant_id", "doc_no")
- *     .contextColumns("revision")
- *     .column(EncryptedColumn.binary("body", bodySpec).withRowContext(row -> EncryptionContext.of(
- *         "Document", "body", "t" + row.getLong("tenant_id"),
- *         row.getString("doc_no") + "@" + row.getLong("revision"))))
+ * EncryptedColumn body = EncryptedColumn.builder("documents", "body", bodySpec)
+ *     .rowContext(row -> EncryptionContext.of("Document", "body", "t" + row.getLong("tenant_id"),
+ *         row.getString("doc_no") + "@" + row.getLong("revision")), "tenant_id", "doc_no", "revision")
  *     .build();
  * }</pre>
  *
- * <p>The row offers the key columns, the tenant column and the table's
- * {@link EncryptedTable.Builder#contextColumns context columns}, never an encrypted column. It is
+ * <p>The row offers the columns the row context names ({@link EncryptedColumn#contextColumns()}),
+ * the table's key columns and its tenant column, never an encrypted column. It is
  * called once per value and row, from the rewrapper's threads: keep it fast and thread-safe. An
  * exception it throws marks that value as failed (left as it is, counted in {@code rowsFailed}).
  * A column with a row context cannot have a blind-index column.
