@@ -1,6 +1,7 @@
 package dev.fieldvault.hibernate;
 
 import dev.fieldvault.hibernate.internal.AttributeSpecs;
+import dev.fieldvault.hibernate.internal.JdbcBridge;
 import dev.fieldvault.jdbc.ColumnStorage;
 import dev.fieldvault.jdbc.EncryptedColumn;
 import dev.fieldvault.jdbc.EncryptedColumns;
@@ -18,6 +19,9 @@ import javax.sql.DataSource;
  *
  * <p>The JDBC wrapper has no notion of a tenant: a factory with an {@code @Encrypted} attribute of an
  * entity with a {@code @TenantId} is refused (its values are bound to their tenant).
+ *
+ * <p>Needs {@code dev.fieldvault:vault-jdbc}, an optional dependency of vault-hibernate: add it to the
+ * application's build to use this class.
  */
 public final class HibernateJdbc {
 
@@ -29,6 +33,7 @@ public final class HibernateJdbc {
    * @throws VaultConfigurationException if an attribute belongs to an entity with a {@code @TenantId}
    */
   public static EncryptedColumns encryptedColumns(HibernateVault vault) {
+    JdbcBridge.require("HibernateJdbc");
     EncryptedColumns.Builder b = EncryptedColumns.builder();
     for (EncryptedAttribute a : vault.attributes()) {
       if (a.tenantColumn() != null) {
@@ -46,6 +51,7 @@ public final class HibernateJdbc {
 
   /** Wraps a data source with the vault's cipher and every discovered column. */
   public static EncryptingDataSource wrap(DataSource dataSource, HibernateVault vault) {
+    JdbcBridge.require("HibernateJdbc");
     return EncryptingDataSource.wrap(dataSource, vault.cipher(), encryptedColumns(vault));
   }
 }
