@@ -5,7 +5,7 @@ import dev.fieldvault.hibernate.FieldVaultSettings;
 import dev.fieldvault.hibernate.HibernateRotation;
 import dev.fieldvault.hibernate.HibernateVault;
 import dev.fieldvault.jdbc.keystore.KeyInUseException;
-import dev.fieldvault.jdbc.keystore.KeyInventory;
+import dev.fieldvault.jdbc.rotation.KeyInventory;
 import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.StoredKeyring;
 import dev.fieldvault.jdbc.keystore.VaultTables;

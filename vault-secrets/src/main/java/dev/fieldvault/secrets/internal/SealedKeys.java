@@ -6,7 +6,7 @@ import com.google.crypto.tink.subtle.Hkdf;
 import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.WeakSecretException;
-import dev.fieldvault.keys.internal.AssociatedData;
+import dev.fieldvault.keys.LengthPrefixed;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -88,7 +88,7 @@ public final class SealedKeys {
 
   /** Length-prefixed UTF-8 parts: unambiguous, never plain concatenation (the core's one encoding). */
   static byte[] encode(String... parts) {
-    return AssociatedData.lengthPrefixed(parts);
+    return LengthPrefixed.encode(parts);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.fieldvault.jdbc.keystore;
+package dev.fieldvault.jdbc.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,9 @@
-package dev.fieldvault.jdbc.keystore;
+package dev.fieldvault.jdbc.rotation;
 
 import dev.fieldvault.jdbc.ColumnStorage;
-import dev.fieldvault.jdbc.rotation.EncryptedColumn;
-import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.keystore.KeyStore;
+import dev.fieldvault.jdbc.keystore.KeyUsage;
+import dev.fieldvault.jdbc.keystore.VaultStorageException;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyInfo;
@@ -28,7 +29,7 @@ import javax.sql.DataSource;
  * reading whole values into memory. The basis of key retirement: a key that any value uses is not
  * disabled (see {@link KeyStore#disableKey}). Immutable.
  */
-public final class KeyInventory {
+public final class KeyInventory implements KeyUsage {
 
   private final List<ColumnInventory> columns;
   private final Instant takenAt;
@@ -128,6 +129,7 @@ public final class KeyInventory {
   }
 
   /** Values (in every column) under this key id. */
+  @Override
   public long valuesUsing(int keyId) {
     return columns.stream().mapToLong(c -> c.count(keyId)).sum();
   }
@@ -146,6 +148,7 @@ public final class KeyInventory {
   }
 
   /** Which columns hold values under this key id, e.g. {@code "customer.email: 120, customer.email_bi: 120"}. */
+  @Override
   public String describeUsage(int keyId) {
     StringBuilder sb = new StringBuilder();
     for (ColumnInventory c : columns) {
