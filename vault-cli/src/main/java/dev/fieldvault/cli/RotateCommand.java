@@ -1,7 +1,6 @@
 package dev.fieldvault.cli;
 
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
-import dev.fieldvault.jdbc.rotation.ProgressBar;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
 import dev.fieldvault.secrets.SecretsVault;

@@ -1,5 +1,7 @@
-package dev.fieldvault.jdbc.rotation;
+package dev.fieldvault.cli;
 
+import dev.fieldvault.jdbc.rotation.RotationListener;
+import dev.fieldvault.jdbc.rotation.RotationProgress;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.Locale;
@@ -9,8 +11,9 @@ import java.util.Set;
  * A {@link RotationListener} that draws one live line per table on a terminal:
  * {@code customer [#####-----]  50%  500/1000 rows, 480 rewrapped, 0 conflicts, 2100 rows/s, ~3 s left}.
  * It prints counts and names only, never values. Call {@link #end()} after the run to close an open line.
+ * The CLI's own (a terminal concern, not the library's): applications pass their own {@link RotationListener}.
  */
-public final class ProgressBar implements RotationListener {
+final class ProgressBar implements RotationListener {
 
   private static final int WIDTH = 30;
   private final PrintWriter out;
@@ -19,7 +22,7 @@ public final class ProgressBar implements RotationListener {
   private boolean lineOpen;
 
   /** A bar on {@code out}, each line starting with {@code indent}. */
-  public ProgressBar(PrintWriter out, String indent) {
+  ProgressBar(PrintWriter out, String indent) {
     this.out = out;
     this.indent = indent;
   }
@@ -46,7 +49,7 @@ public final class ProgressBar implements RotationListener {
   }
 
   /** Ends the current line, if a bar is still open on it. */
-  public synchronized void end() {
+  synchronized void end() {
     if (lineOpen) {
       out.println();
       lineOpen = false;
