@@ -1,7 +1,5 @@
 package dev.fieldvault.secrets;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedColumn;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
@@ -17,18 +15,10 @@ import dev.fieldvault.secrets.internal.Names;
 import dev.fieldvault.secrets.internal.ReadCache;
 import dev.fieldvault.secrets.internal.SqlStates;
 import dev.fieldvault.secrets.internal.Tables;
-import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.EncryptionContext;
-import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldSpec;
-import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.VaultConfigurationException;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +59,6 @@ public final class SecretsVault implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SecretsVault.class);
   static final String SYSTEM = "fieldvault-system";
-  private static final String EXPORT_FORMAT = "fieldvault-secrets-export/1";
-  private static final int CLEANUP_LIMIT = 10_000;
 
   private final DataSource dataSource;
   private final FieldCipher cipher;
@@ -89,13 +76,15 @@ public final class SecretsVault implements AutoCloseable {
   private final Map<String, StoreMeta> stores = new ConcurrentHashMap<>();
   private final Map<Long, StoreMeta> storesById = new ConcurrentHashMap<>();
   private final VaultTables rotationTables;
+  private final VaultBackup backup = new VaultBackup(this);
+  private final VaultMaintenance maintenance = new VaultMaintenance(this);
   private volatile boolean closed;
 
   /** The keyset every stored value uses: randomized AEAD; its context is computed per row. */
   private static final FieldSpec<byte[]> VALUE_SPEC = FieldSpec.builder("fieldvault.secrets", "value", byte[].class)
       .build();
 
-  private record Rotation(String namespace, String tenant, Duration period, RotationHandler handler) {}
+  record Rotation(String namespace, String tenant, Duration period, RotationHandler handler) {}
 
   private SecretsVault(Builder b) {
     this.dataSource = b.dataSource;
@@ -183,7 +172,7 @@ public final class SecretsVault implements AutoCloseable {
     return new SecretStore(this, meta(namespace, tenant), "anonymous", null);
   }
 
-  private StoreMeta meta(String namespace, String tenant) {
+  StoreMeta meta(String namespace, String tenant) {
     StoreMeta m = stores.get(storeKey(namespace, tenant));
     if (m != null) {
       return m;
@@ -217,7 +206,7 @@ public final class SecretsVault implements AutoCloseable {
 
   private static final String STORE_COLUMNS = "SELECT id, tenant, name, sealed, max_versions FROM ";
 
-  private Map<Long, StoreMeta> allStores(Connection c) throws SQLException {
+  Map<Long, StoreMeta> allStores(Connection c) throws SQLException {
     Map<Long, StoreMeta> out = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(STORE_COLUMNS + tables.store); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -243,73 +232,7 @@ public final class SecretsVault implements AutoCloseable {
    */
   public MaintenanceReport cleanupExpired(Duration retention) {
     requireRetention(retention, "cleanupExpired");
-    long now = now().toEpochMilli();
-    long cutoff = now - retention.toMillis();
-    List<Object[]> due = call("find expired", c -> {
-      List<Object[]> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT store_id, name_key, version, value_ct, generator, expires_ms"
-          + " FROM " + tables.entry + " WHERE expires_ms <= ? ORDER BY store_id, name_key LIMIT " + CLEANUP_LIMIT)) {
-        ps.setLong(1, now);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBytes(4), rs.getString(5),
-                rs.getLong(6)});
-          }
-        }
-      }
-      return out;
-    });
-    Map<Long, StoreMeta> metas = call("stores", this::allStores);
-    long changed = 0;
-    long skipped = 0;
-    for (Object[] row : due) {
-      StoreMeta m = metas.get((Long) row[0]);
-      String key = (String) row[1];
-      String gen = (String) row[4];
-      boolean dynamic = gen != null;
-      if (!dynamic && (Long) row[5] > cutoff) {
-        continue;
-      }
-      if (dynamic) {
-        try {
-          byte[] plain = cipher.decrypt((byte[]) row[3], m.context(key, (Long) row[2]), EncryptionMode.RANDOMIZED);
-          generator(gen).revoke(key, SecretValue.decode(plain));
-        } catch (RuntimeException e) {
-          LOG.warn("Revoking the expired dynamic secret of generator '{}' in {} failed ({}); retrying at the next cleanup",
-              gen, m.describe(), e.getClass().getSimpleName());
-          skipped++;
-          continue;
-        }
-      }
-      int n = tx("cleanup", x -> {
-        int d;
-        try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.entry
-            + " WHERE store_id = ? AND name_key = ? AND version = ?")) {
-          ps.setLong(1, m.id());
-          ps.setString(2, key);
-          ps.setLong(3, (Long) row[2]);
-          d = ps.executeUpdate();
-        }
-        if (d > 0) {
-          try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.version
-              + " WHERE store_id = ? AND name_key = ?")) {
-            ps.setLong(1, m.id());
-            ps.setString(2, key);
-            ps.executeUpdate();
-          }
-          audit.append(x, now, List.of(new AuditLog.Draft(SYSTEM, m.tenant(), m.namespace(), key,
-              dynamic ? AuditAction.DYNAMIC_REVOKED : AuditAction.EXPIRED_CLEANUP, Status.OK.name(), null)));
-        }
-        return d;
-      });
-      invalidate(m, key);
-      if (n > 0) {
-        changed++;
-      } else {
-        skipped++;
-      }
-    }
-    return new MaintenanceReport(due.size(), changed, skipped);
+    return maintenance.cleanupExpired(retention);
   }
 
   /**
@@ -318,53 +241,7 @@ public final class SecretsVault implements AutoCloseable {
    * concurrently is skipped and picked up by the next run). Sealed stores cannot have policies.
    */
   public MaintenanceReport runDueRotations() {
-    long scanned = 0;
-    long changed = 0;
-    long skipped = 0;
-    for (Rotation r : rotations.values()) {
-      StoreMeta m = meta(r.namespace, r.tenant);
-      SecretStore store = new SecretStore(this, m, "fieldvault-rotation", null);
-      long dueBefore = now().minus(r.period).toEpochMilli();
-      long nowMs = now().toEpochMilli();
-      List<String> names = call("find due rotations", c -> {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT name_key FROM " + tables.entry
-            + " WHERE store_id = ? AND value_ms <= ? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY name_key")) {
-          ps.setLong(1, m.id());
-          ps.setLong(2, dueBefore);
-          ps.setLong(3, nowMs);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(rs.getString(1));
-            }
-          }
-        }
-        return out;
-      });
-      for (String name : names) {
-        scanned++;
-        SecretResult cur = store.get(name);
-        if (!cur.isFound()) {
-          skipped++;
-          continue;
-        }
-        SecretValue next;
-        try {
-          next = r.handler.rotate(name, cur.value());
-        } catch (RuntimeException e) {
-          LOG.warn("The rotation handler of {} failed for an entry ({}); it stays due", m.describe(),
-              e.getClass().getSimpleName());
-          skipped++;
-          continue;
-        }
-        if (store.rotate(name, next, cur.version()).isWritten()) {
-          changed++;
-        } else {
-          skipped++;
-        }
-      }
-    }
-    return new MaintenanceReport(scanned, changed, skipped);
+    return maintenance.runDueRotations(rotations.values());
   }
 
   /**
@@ -486,71 +363,7 @@ public final class SecretsVault implements AutoCloseable {
    * only where the same keys are loaded.
    */
   public BackupReport exportStore(String namespace, String tenant, Path file) {
-    checkOpen();
-    StoreMeta m = meta(namespace, tenant);
-    long[] counts = new long[2];
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      JsonObject head = new JsonObject();
-      head.addProperty("format", EXPORT_FORMAT);
-      head.addProperty("namespace", namespace);
-      head.addProperty("tenant", tenant);
-      head.addProperty("sealed", m.sealed());
-      head.addProperty("maxVersions", m.maxVersions());
-      w.write(head.toString());
-      w.newLine();
-      call("export", c -> {
-        exportRows(c, w, m, tables.entry, "entry", counts, 0);
-        exportRows(c, w, m, tables.version, "version", counts, 1);
-        return null;
-      });
-    } catch (IOException e) {
-      throw new FieldVaultException("Writing the export file failed: " + e.getMessage(), e);
-    }
-    tx("audit", x -> {
-      audit.append(x, now().toEpochMilli(), List.of(new AuditLog.Draft(SYSTEM, tenant, namespace, null,
-          AuditAction.EXPORTED, Status.OK.name(), counts[0] + " entries, " + counts[1] + " versions")));
-      return null;
-    });
-    return new BackupReport(counts[0], counts[1], 0, 0, false);
-  }
-
-  private void exportRows(Connection c, BufferedWriter w, StoreMeta m, String table, String kind, long[] counts, int slot)
-      throws SQLException {
-    boolean entry = kind.equals("entry");
-    String cols = entry
-        ? "name_key, version, value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator"
-        : "name_key, version, value_ct, metadata, created_ms, created_by";
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + table
-        + " WHERE store_id = ? ORDER BY name_key, version")) {
-      ps.setLong(1, m.id());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          JsonObject o = new JsonObject();
-          o.addProperty("kind", kind);
-          o.addProperty("nameKey", rs.getString(1));
-          o.addProperty("version", rs.getLong(2));
-          o.addProperty("ct", Base64.getEncoder().encodeToString(rs.getBytes(3)));
-          o.addProperty("metadata", rs.getString(4));
-          if (entry) {
-            long exp = rs.getLong(5);
-            o.addProperty("expiresMs", rs.wasNull() ? null : exp);
-            o.addProperty("createdMs", rs.getLong(6));
-            o.addProperty("updatedMs", rs.getLong(7));
-            o.addProperty("valueMs", rs.getLong(8));
-            o.addProperty("by", rs.getString(9));
-            o.addProperty("generator", rs.getString(10));
-          } else {
-            o.addProperty("createdMs", rs.getLong(5));
-            o.addProperty("by", rs.getString(6));
-          }
-          w.write(o.toString());
-          w.newLine();
-          counts[slot]++;
-        }
-      }
-    } catch (IOException e) {
-      throw new FieldVaultException("Writing the export file failed: " + e.getMessage(), e);
-    }
+    return backup.exportStore(namespace, tenant, file);
   }
 
   /**
@@ -560,123 +373,7 @@ public final class SecretsVault implements AutoCloseable {
    * {@code dryRun} nothing is written: the report says what an import would do.
    */
   public BackupReport importStore(Path file, boolean dryRun) {
-    checkOpen();
-    List<JsonObject> rows = new ArrayList<>();
-    JsonObject head;
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      head = JsonParser.parseString(r.readLine()).getAsJsonObject();
-      if (!EXPORT_FORMAT.equals(head.get("format").getAsString())) {
-        throw new VaultConfigurationException("Not a FieldVault secrets export (format " + head.get("format") + ")");
-      }
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        if (!line.isBlank()) {
-          rows.add(JsonParser.parseString(line).getAsJsonObject());
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof FieldVaultException) {
-        throw (FieldVaultException) e;
-      }
-      throw new VaultConfigurationException("The export file cannot be read: " + e.getClass().getSimpleName(), e);
-    }
-    String ns = head.get("namespace").getAsString();
-    String tenant = head.get("tenant") == null || head.get("tenant").isJsonNull() ? null : head.get("tenant").getAsString();
-    StoreMeta probe = new StoreMeta(0, ns, tenant, head.get("sealed").getAsBoolean(), head.get("maxVersions").getAsInt());
-    long entries = 0;
-    long versions = 0;
-    long verified = 0;
-    long failed = 0;
-    for (JsonObject o : rows) {
-      boolean entry = o.get("kind").getAsString().equals("entry");
-      if (entry) {
-        entries++;
-      } else {
-        versions++;
-      }
-      try {
-        cipher.decrypt(Base64.getDecoder().decode(o.get("ct").getAsString()),
-            probe.context(o.get("nameKey").getAsString(), o.get("version").getAsLong()), EncryptionMode.RANDOMIZED);
-        verified++;
-      } catch (FieldVaultException e) {
-        failed++;
-      }
-    }
-    BackupReport report = new BackupReport(entries, versions, verified, failed, dryRun);
-    if (dryRun) {
-      return report;
-    }
-    if (failed > 0) {
-      throw new DecryptionFailedException(failed + " values of the export do not decrypt with this vault's keys:"
-          + " load the keysets of the source vault before importing (nothing was imported)");
-    }
-    StoreMeta m;
-    try {
-      m = meta(ns, tenant);
-      if (m.sealed() != probe.sealed()) {
-        throw new VaultConfigurationException("The export is of a " + (probe.sealed() ? "sealed" : "non-sealed")
-            + " store but the existing " + m.describe() + " is not: import into another namespace (nothing was imported)");
-      }
-    } catch (SecretStoreNotFoundException e) {
-      createStore(ns, tenant, new StoreOptions(probe.sealed(), probe.maxVersions()));
-      m = meta(ns, tenant);
-    }
-    StoreMeta target = m;
-    try {
-      importRows(rows, target, tenant, ns, report);
-    } catch (SecretsStorageException e) {
-      if (e.getCause() instanceof SQLException && Jdbc.isDuplicateKey((SQLException) e.getCause())) {
-        throw new VaultConfigurationException("The " + target.describe() + " already holds entries (or versions)"
-            + " with names of the export: import into another namespace, or remove them first (nothing was"
-            + " imported)", e.getCause());
-      }
-      throw e;
-    }
-    return report;
-  }
-
-  private void importRows(List<JsonObject> rows, StoreMeta target, String tenant, String ns, BackupReport report) {
-    tx("import", x -> {
-      try (PreparedStatement pe = x.prepareStatement("INSERT INTO " + tables.entry + " (store_id, name_key, version,"
-          + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-          PreparedStatement pv = x.prepareStatement("INSERT INTO " + tables.version + " (store_id, name_key, version,"
-              + " value_ct, metadata, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        for (JsonObject o : rows) {
-          boolean entry = o.get("kind").getAsString().equals("entry");
-          PreparedStatement ps = entry ? pe : pv;
-          ps.setLong(1, target.id());
-          ps.setString(2, o.get("nameKey").getAsString());
-          ps.setLong(3, o.get("version").getAsLong());
-          ps.setBytes(4, Base64.getDecoder().decode(o.get("ct").getAsString()));
-          ps.setString(5, str(o, "metadata"));
-          if (entry) {
-            if (o.get("expiresMs") == null || o.get("expiresMs").isJsonNull()) {
-              ps.setNull(6, java.sql.Types.BIGINT);
-            } else {
-              ps.setLong(6, o.get("expiresMs").getAsLong());
-            }
-            ps.setLong(7, o.get("createdMs").getAsLong());
-            ps.setLong(8, o.get("updatedMs").getAsLong());
-            ps.setLong(9, o.get("valueMs").getAsLong());
-            ps.setString(10, str(o, "by"));
-            ps.setString(11, str(o, "generator"));
-          } else {
-            ps.setLong(6, o.get("createdMs").getAsLong());
-            ps.setString(7, str(o, "by"));
-          }
-          ps.addBatch();
-        }
-        pe.executeBatch();
-        pv.executeBatch();
-      }
-      audit.append(x, now().toEpochMilli(), List.of(new AuditLog.Draft(SYSTEM, tenant, ns, null, AuditAction.IMPORTED,
-          Status.OK.name(), report.entries() + " entries, " + report.versions() + " versions")));
-      return null;
-    });
-  }
-
-  private static String str(JsonObject o, String k) {
-    return o.get(k) == null || o.get(k).isJsonNull() ? null : o.get(k).getAsString();
+    return backup.importStore(file, dryRun);
   }
 
   // ---------------------------------------------------------------------------------------------
