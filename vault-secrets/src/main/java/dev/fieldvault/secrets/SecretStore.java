@@ -1,7 +1,6 @@
 package dev.fieldvault.secrets;
 
 import dev.fieldvault.secrets.internal.AuditLog;
-import dev.fieldvault.secrets.internal.Jdbc;
 import dev.fieldvault.secrets.internal.Names;
 import dev.fieldvault.secrets.internal.SealedKeys;
 import dev.fieldvault.keys.DecryptionFailedException;
@@ -37,12 +36,14 @@ public final class SecretStore {
   private final StoreMeta meta;
   private final String principal;
   private final SealedKeys sealed;
+  private final EntryRows rows;
 
   SecretStore(SecretsVault vault, StoreMeta meta, String principal, SealedKeys sealed) {
     this.vault = vault;
     this.meta = meta;
     this.principal = principal;
     this.sealed = sealed;
+    this.rows = new EntryRows(vault.tables(), meta.id());
   }
 
   /** This store acting for another principal (recorded in the audit log and given to the policy). */
@@ -126,7 +127,7 @@ public final class SecretStore {
     if (denied(Action.WRITE, key, AuditAction.ROLLED_BACK)) {
       return new WriteResult(Status.ACCESS_DENIED, 0);
     }
-    Object[] old = vault.call("read version", c -> readVersion(c, key, toVersion));
+    Object[] old = vault.call("read version", c -> rows.version(c, key, toVersion));
     if (old == null) {
       audit(key, AuditAction.ROLLED_BACK, Status.NOT_FOUND.name(), "to version " + toVersion);
       return new WriteResult(Status.NOT_FOUND, 0);
@@ -156,7 +157,7 @@ public final class SecretStore {
     }
     Instant now = vault.now();
     WriteResult r = vault.tx("update", x -> {
-      long[] cur = currentVersion(x, key);
+      long[] cur = rows.currentVersion(x, key);
       Status s = cur == null ? Status.NOT_FOUND
           : options.expectedVersion() != null && options.expectedVersion() != cur[0] ? Status.CONFLICT : Status.OK;
       if (s == Status.OK) {
@@ -177,7 +178,7 @@ public final class SecretStore {
           }
           if (options.expirySet()) {
             Instant exp = options.expiryAt(now);
-            setNullableLong(ps, i++, exp == null ? null : exp.toEpochMilli());
+            EntryRows.setNullableLong(ps, i++, exp == null ? null : exp.toEpochMilli());
           }
           ps.setLong(i++, meta.id());
           ps.setString(i++, key);
@@ -201,7 +202,7 @@ public final class SecretStore {
       return Status.ACCESS_DENIED;
     }
     Status s = vault.tx("remove", x -> {
-      int n = deleteEntry(x, vault, meta.id(), key);
+      int n = EntryRows.deleteEntry(x, vault.tables(), meta.id(), key);
       Status st = n > 0 ? Status.OK : Status.NOT_FOUND;
       vault.audit().append(x, vault.now().toEpochMilli(), List.of(draft(key, AuditAction.DELETED, st.name(), null)));
       return st;
@@ -273,7 +274,7 @@ public final class SecretStore {
     if (denied(Action.READ, key, AuditAction.READ)) {
       return SecretResult.of(Status.ACCESS_DENIED);
     }
-    Object[] row = vault.call("get version", c -> readVersion(c, key, version));
+    Object[] row = vault.call("get version", c -> rows.version(c, key, version));
     Status s;
     SecretResult r;
     if (row == null) {
@@ -360,7 +361,7 @@ public final class SecretStore {
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            found.put(rs.getString(1), rowOf(rs, 2));
+            found.put(rs.getString(1), EntryRows.rowOf(rs, 2));
           }
         }
       }
@@ -488,7 +489,7 @@ public final class SecretStore {
       Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action)
       throws SQLException {
     long now = vault.now().toEpochMilli();
-    long[] cur = currentVersion(x, key);
+    long[] cur = rows.currentVersion(x, key);
     Status refused = null;
     if (mustExist && cur == null) {
       refused = Status.NOT_FOUND;
@@ -502,106 +503,22 @@ public final class SecretStore {
     }
     long v = cur == null ? 1 : cur[0] + 1;
     byte[] ct = vault.cipher().encrypt(inner, meta.context(key, v), EncryptionMode.RANDOMIZED);
-    String t = vault.tables().entry;
-    if (cur == null) {
-      try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + t + " (store_id, name_key, version, value_ct,"
-          + " metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setLong(1, meta.id());
-        ps.setString(2, key);
-        ps.setLong(3, v);
-        ps.setBytes(4, ct);
-        ps.setString(5, metadataJson);
-        setNullableLong(ps, 6, expiresAt == null ? null : expiresAt.toEpochMilli());
-        ps.setLong(7, now);
-        ps.setLong(8, now);
-        ps.setLong(9, now);
-        ps.setString(10, principal);
-        ps.setString(11, generator);
-        ps.executeUpdate();
-      } catch (SQLException e) {
-        if (Jdbc.isDuplicateKey(e)) {
-          throw new LostRace();
-        }
-        throw e;
-      }
-    } else {
-      StringBuilder sql = new StringBuilder("UPDATE " + t + " SET version = ?, value_ct = ?, updated_ms = ?,"
-          + " value_ms = ?, updated_by = ?");
-      if (setMetadata) {
-        sql.append(", metadata = ?");
-      }
-      if (!keepExpiry) {
-        sql.append(", expires_ms = ?");
-      }
-      sql.append(" WHERE store_id = ? AND name_key = ? AND version = ?");
-      try (PreparedStatement ps = x.prepareStatement(sql.toString())) {
-        int i = 1;
-        ps.setLong(i++, v);
-        ps.setBytes(i++, ct);
-        ps.setLong(i++, now);
-        ps.setLong(i++, now);
-        ps.setString(i++, principal);
-        if (setMetadata) {
-          ps.setString(i++, metadataJson);
-        }
-        if (!keepExpiry) {
-          setNullableLong(ps, i++, expiresAt == null ? null : expiresAt.toEpochMilli());
-        }
-        ps.setLong(i++, meta.id());
-        ps.setString(i++, key);
-        ps.setLong(i, cur[0]);
-        if (ps.executeUpdate() == 0) {
-          throw new LostRace();
-        }
-      }
+    Long expiresMs = expiresAt == null ? null : expiresAt.toEpochMilli();
+    boolean won = cur == null
+        ? rows.insertEntry(x, key, v, ct, metadataJson, expiresMs, now, principal, generator)
+        : rows.updateEntry(x, key, cur[0], v, ct, now, principal, setMetadata, metadataJson, keepExpiry, expiresMs);
+    String storedMetadata = won ? (setMetadata ? metadataJson : rows.currentMetadata(x, key)) : null;
+    if (!won || !rows.insertVersion(x, key, v, ct, storedMetadata, now, principal)) {
+      throw new LostRace();
     }
-    String storedMetadata = setMetadata ? metadataJson : currentMetadata(x, key);
-    try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + vault.tables().version
-        + " (store_id, name_key, version, value_ct, metadata, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, meta.id());
-      ps.setString(2, key);
-      ps.setLong(3, v);
-      ps.setBytes(4, ct);
-      ps.setString(5, storedMetadata);
-      ps.setLong(6, now);
-      ps.setString(7, principal);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      if (Jdbc.isDuplicateKey(e)) {
-        throw new LostRace();
-      }
-      throw e;
-    }
-    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + vault.tables().version
-        + " WHERE store_id = ? AND name_key = ? AND version <= ?")) {
-      ps.setLong(1, meta.id());
-      ps.setString(2, key);
-      ps.setLong(3, v - meta.maxVersions());
-      ps.executeUpdate();
-    }
+    rows.pruneVersions(x, key, v - meta.maxVersions());
     AuditAction recorded = action == AuditAction.CREATED && cur != null ? AuditAction.UPDATED : action;
     vault.audit().append(x, now, List.of(draft(key, recorded, Status.OK.name(), "version " + v)));
     return new WriteResult(Status.OK, v);
   }
 
   private SecretResult readCurrent(Connection c, String name, String key) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT version, value_ct, metadata, expires_ms, updated_ms FROM "
-        + vault.tables().entry + " WHERE store_id = ? AND name_key = ?")) {
-      ps.setLong(1, meta.id());
-      ps.setString(2, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return toResult(name, key, rs.next() ? rowOf(rs, 1) : null);
-      }
-    }
-  }
-
-  /** version, value_ct, metadata, expires_ms (nullable), updated_ms from column {@code first} on. */
-  private static Object[] rowOf(ResultSet rs, int first) throws SQLException {
-    long exp = rs.getLong(first + 3);
-    Long expires = rs.wasNull() ? null : exp;
-    return new Object[] {rs.getLong(first), rs.getBytes(first + 1), rs.getString(first + 2), expires,
-        rs.getLong(first + 4)};
+    return toResult(name, key, rows.current(c, key));
   }
 
   private SecretResult toResult(String name, String key, Object[] row) {
@@ -626,58 +543,6 @@ public final class SecretStore {
   private SecretValue decryptValue(String name, String key, long version, byte[] ct) {
     byte[] inner = vault.cipher().decrypt(ct, meta.context(key, version), EncryptionMode.RANDOMIZED);
     return SecretValue.decode(meta.sealed() ? sealed.open(name, inner) : inner);
-  }
-
-  private Object[] readVersion(Connection c, String key, long version) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT value_ct, metadata, created_ms FROM " + vault.tables().version
-        + " WHERE store_id = ? AND name_key = ? AND version = ?")) {
-      ps.setLong(1, meta.id());
-      ps.setString(2, key);
-      ps.setLong(3, version);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new Object[] {rs.getBytes(1), rs.getString(2), rs.getLong(3)} : null;
-      }
-    }
-  }
-
-  private long[] currentVersion(Connection c, String key) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT version FROM " + vault.tables().entry
-        + " WHERE store_id = ? AND name_key = ?")) {
-      ps.setLong(1, meta.id());
-      ps.setString(2, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new long[] {rs.getLong(1)} : null;
-      }
-    }
-  }
-
-  private String currentMetadata(Connection c, String key) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT metadata FROM " + vault.tables().entry
-        + " WHERE store_id = ? AND name_key = ?")) {
-      ps.setLong(1, meta.id());
-      ps.setString(2, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
-  /** Deletes the entry, then its versions: rows are locked in the same order as writes take them. */
-  static int deleteEntry(Connection x, SecretsVault vault, long storeId, String key) throws SQLException {
-    int n;
-    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + vault.tables().entry
-        + " WHERE store_id = ? AND name_key = ?")) {
-      ps.setLong(1, storeId);
-      ps.setString(2, key);
-      n = ps.executeUpdate();
-    }
-    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + vault.tables().version
-        + " WHERE store_id = ? AND name_key = ?")) {
-      ps.setLong(1, storeId);
-      ps.setString(2, key);
-      ps.executeUpdate();
-    }
-    return n;
   }
 
   private String nameKey(String name) {
@@ -731,14 +596,6 @@ public final class SecretStore {
   private void recordRead(String key, Status s, String detail) {
     if (s != Status.OK || vault.readAudit() != ReadAudit.OFF) {
       vault.recordReads(List.of(draft(key, AuditAction.READ, s.name(), detail)));
-    }
-  }
-
-  private static void setNullableLong(PreparedStatement ps, int i, Long v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, java.sql.Types.BIGINT);
-    } else {
-      ps.setLong(i, v);
     }
   }
 
