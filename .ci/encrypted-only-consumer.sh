@@ -34,7 +34,7 @@ cat > "$dir/pom.xml" <<POM
   </dependencies>
 </project>
 POM
-( cd "$dir" && mvn -B -q ${MAVEN_REPO_LOCAL:+-Dmaven.repo.local="$MAVEN_REPO_LOCAL"} \
+( cd "$dir" && mvn -B -q ${MAVEN_OFFLINE:+-o} ${MAVEN_REPO_LOCAL:+-Dmaven.repo.local="$MAVEN_REPO_LOCAL"} \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:tree -DoutputFile=tree.txt )
 cat "$dir/tree.txt"
 grep -q 'dev.fieldvault:vault-hibernate:jar' "$dir/tree.txt"
