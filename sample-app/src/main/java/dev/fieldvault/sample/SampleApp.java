@@ -5,23 +5,23 @@ import dev.fieldvault.hibernate.FieldVaultSettings;
 import dev.fieldvault.hibernate.HibernateRotation;
 import dev.fieldvault.hibernate.HibernateVault;
 import dev.fieldvault.jdbc.keystore.KeyInUseException;
-import dev.fieldvault.jdbc.keystore.KeyInventory;
+import dev.fieldvault.jdbc.rotation.KeyInventory;
 import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.StoredKeyring;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
-import dev.fieldvault.jdbc.rotation.ProgressBar;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.jdbc.rotation.RotationListener;
 import dev.fieldvault.jdbc.rotation.RotationProgress;
 import dev.fieldvault.jdbc.rotation.RotationResult;
-import dev.fieldvault.jdbc.secrets.PutOptions;
-import dev.fieldvault.jdbc.secrets.SecretResult;
-import dev.fieldvault.jdbc.secrets.SecretStore;
-import dev.fieldvault.jdbc.secrets.SecretStoreNotFoundException;
-import dev.fieldvault.jdbc.secrets.SecretValue;
-import dev.fieldvault.jdbc.secrets.SecretsVault;
-import dev.fieldvault.jdbc.secrets.StoreOptions;
-import dev.fieldvault.jdbc.secrets.WriteResult;
+import dev.fieldvault.secrets.PutOptions;
+import dev.fieldvault.secrets.SecretResult;
+import dev.fieldvault.secrets.SecretStore;
+import dev.fieldvault.secrets.SecretStoreNotFoundException;
+import dev.fieldvault.secrets.SecretValue;
+import dev.fieldvault.secrets.SecretsVault;
+import dev.fieldvault.secrets.StoreOptions;
+import dev.fieldvault.secrets.WriteResult;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.KeyEncryptionKey;
@@ -350,12 +350,18 @@ public final class SampleApp implements Callable<Integer> {
       out.println("   disabling " + AEAD + "#" + oldAead + " now is refused: " + e.getMessage());
     }
 
-    ProgressBar bar = new ProgressBar(new java.io.PrintWriter(out, true), "   ");
+    // an application's own listener: counts and names only, never values (the CLI draws a terminal bar)
+    java.util.Set<String> finishedTables = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    RotationListener bar = p -> {
+      if (p.tableRows() > 0 && p.tableRowsDone() >= p.tableRows() && finishedTables.add(p.table())) {
+        out.printf(java.util.Locale.ROOT, "   %-24s %d/%d rows, %d rewrapped, %d conflicts%n", p.table(),
+            p.tableRowsDone(), p.tableRows(), p.rowsRewrapped(), p.rowsConflicted());
+      }
+    };
     int batch = Math.max(20, customers / 25);
     // one rotation over the entities' columns and the secrets vault's values (audited in the vault)
     RotationResult result = secrets.rewrap(Rewrapper.builder(ds, keys.cipher()).tables(tables)
         .vaultTables(VAULT_TABLES).batchSize(batch).listener(bar));
-    bar.end();
     List<String> secretTables = secrets.encryptedTables().stream().map(EncryptedTable::table).toList();
     long[] app = new long[2];
     long[] vaultValues = new long[2];

@@ -1,8 +1,8 @@
 package dev.fieldvault.cli;
 
-import dev.fieldvault.jdbc.secrets.AuditAnchor;
-import dev.fieldvault.jdbc.secrets.ChainCheck;
-import dev.fieldvault.jdbc.secrets.SecretsVault;
+import dev.fieldvault.secrets.AuditAnchor;
+import dev.fieldvault.secrets.ChainCheck;
+import dev.fieldvault.secrets.SecretsVault;
 import dev.fieldvault.keys.FieldCipher;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.fieldvault.cli;
 
-import dev.fieldvault.jdbc.keystore.ColumnInventory;
-import dev.fieldvault.jdbc.keystore.KeyInventory;
+import dev.fieldvault.jdbc.rotation.ColumnInventory;
+import dev.fieldvault.jdbc.rotation.KeyInventory;
 import dev.fieldvault.keys.Keyring;
 import java.io.PrintWriter;
 import java.util.Map;

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
-import dev.fieldvault.jdbc.keystore.KeyInventory;
+import dev.fieldvault.jdbc.rotation.KeyInventory;
 import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.StoredKeyset;
 import picocli.CommandLine.ArgGroup;

@@ -1,10 +1,9 @@
 package dev.fieldvault.cli;
 
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
-import dev.fieldvault.jdbc.rotation.ProgressBar;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
-import dev.fieldvault.jdbc.secrets.SecretsVault;
+import dev.fieldvault.secrets.SecretsVault;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.fieldvault.cli;
 
-import dev.fieldvault.jdbc.secrets.SecretsVault;
+import dev.fieldvault.secrets.SecretsVault;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;

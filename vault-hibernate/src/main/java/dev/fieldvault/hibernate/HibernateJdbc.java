@@ -1,5 +1,6 @@
 package dev.fieldvault.hibernate;
 
+import dev.fieldvault.hibernate.internal.JdbcBridge;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptingDataSource;
 import dev.fieldvault.keys.EncryptedColumn;
@@ -16,6 +17,9 @@ import javax.sql.DataSource;
  *
  * <p>The JDBC wrapper has no notion of a tenant: a factory with an {@code @Encrypted} attribute of an
  * entity with a {@code @TenantId} is refused (its values are bound to their tenant).
+ *
+ * <p>Needs {@code dev.fieldvault:vault-jdbc}, an optional dependency of vault-hibernate: add it to the
+ * application's build to use this class.
  */
 public final class HibernateJdbc {
 
@@ -27,6 +31,7 @@ public final class HibernateJdbc {
    * @throws VaultConfigurationException if an attribute belongs to an entity with a {@code @TenantId}
    */
   public static EncryptedColumns encryptedColumns(HibernateVault vault) {
+    JdbcBridge.require("HibernateJdbc");
     EncryptedColumns.Builder b = EncryptedColumns.builder();
     for (EncryptedAttribute a : vault.attributes()) {
       if (a.tenantColumn() != null) {
@@ -42,6 +47,7 @@ public final class HibernateJdbc {
 
   /** Wraps a data source with the vault's cipher and every discovered column. */
   public static EncryptingDataSource wrap(DataSource dataSource, HibernateVault vault) {
+    JdbcBridge.require("HibernateJdbc");
     return EncryptingDataSource.wrap(dataSource, vault.cipher(), encryptedColumns(vault));
   }
 }

@@ -1,5 +1,6 @@
 package dev.fieldvault.hibernate;
 
+import dev.fieldvault.hibernate.internal.JdbcBridge;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.keys.EncryptedColumn;
@@ -24,6 +25,9 @@ import javax.sql.DataSource;
  * HibernateVault vault = HibernateVault.of(sessionFactory);
  * RotationResult result = HibernateRotation.rewrapper(vault, dataSource).build().run();
  * }</pre>
+ *
+ * <p>Needs {@code dev.fieldvault:vault-jdbc}, an optional dependency of vault-hibernate: add it to the
+ * application's build to use this class.
  */
 public final class HibernateRotation {
 
@@ -31,6 +35,7 @@ public final class HibernateRotation {
 
   /** The tables and encrypted columns of every {@code @Encrypted} attribute, grouped by table. */
   public static List<EncryptedTable> tables(HibernateVault vault) {
+    JdbcBridge.require("HibernateRotation");
     Map<String, List<EncryptedAttribute>> byTable = new LinkedHashMap<>();
     for (EncryptedAttribute a : vault.attributes()) {
       if (a.table() == null || a.column() == null || a.idColumns().isEmpty()) {

@@ -2,7 +2,7 @@ package dev.fieldvault.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fieldvault.jdbc.keystore.KeyInventory;
+import dev.fieldvault.jdbc.rotation.KeyInventory;
 import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.StoredKeyring;
 import dev.fieldvault.jdbc.keystore.VaultTables;

@@ -257,10 +257,11 @@ public final class KeyStore {
    * Disables a key after checking that no stored value uses it.
    *
    * @param usage a fresh inventory of every column encrypted with this keyset
+   *     ({@code dev.fieldvault.jdbc.rotation.KeyInventory.scan})
    * @throws KeyInUseException if {@code usage} counts values under that key; the message says how
    *     many in which columns
    */
-  public StoredKeyset disableKey(String name, int ordinal, KeyInventory usage) {
+  public StoredKeyset disableKey(String name, int ordinal, KeyUsage usage) {
     StoredKeyset current = load(name);
     KeyInfo key = current.keyset().byOrdinal(ordinal);
     long count = usage.valuesUsing(key.keyId());
@@ -278,10 +279,11 @@ public final class KeyStore {
    * keys are enabled.
    *
    * @param usage a fresh inventory of every column encrypted with this keyset
+   *     ({@code dev.fieldvault.jdbc.rotation.KeyInventory.scan})
    * @throws KeyInUseException if {@code usage} counts values under a key older than {@code ordinal};
    *     the message says how many under which key in which columns
    */
-  public StoredKeyset setMinimumDecryptOrdinal(String name, int ordinal, KeyInventory usage) {
+  public StoredKeyset setMinimumDecryptOrdinal(String name, int ordinal, KeyUsage usage) {
     Objects.requireNonNull(usage, "usage");
     StoredKeyset current = load(name);
     VaultKeyset next = current.keyset().withMinimumDecryptOrdinal(ordinal); // validates the range first
@@ -306,7 +308,7 @@ public final class KeyStore {
   /**
    * Sets the minimum decryption ordinal without checking the stored values: every value under an
    * older key becomes unreadable once the instances reload. The explicit override of
-   * {@link #setMinimumDecryptOrdinal(String, int, KeyInventory)}, for values known to be disposable.
+   * {@link #setMinimumDecryptOrdinal(String, int, KeyUsage)}, for values known to be disposable.
    */
   public StoredKeyset forceMinimumDecryptOrdinal(String name, int ordinal) {
     LOG.warn("Keyset '{}': minimum decryption ordinal forced to {} without an inventory check", name, ordinal);

@@ -1,7 +1,5 @@
 package dev.fieldvault.jdbc.rotation;
 
-import dev.fieldvault.jdbc.keystore.ColumnInventory;
-import dev.fieldvault.jdbc.keystore.KeyInventory;
 import dev.fieldvault.jdbc.keystore.VaultStorageException;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.keystore.internal.Dialect;

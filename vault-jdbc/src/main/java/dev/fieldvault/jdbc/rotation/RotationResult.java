@@ -1,6 +1,5 @@
 package dev.fieldvault.jdbc.rotation;
 
-import dev.fieldvault.jdbc.keystore.KeyInventory;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

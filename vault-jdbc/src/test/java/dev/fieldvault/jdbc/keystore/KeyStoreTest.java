@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.EncryptedColumn;
+import dev.fieldvault.jdbc.rotation.KeyInventory;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;

@@ -3,9 +3,7 @@ package dev.fieldvault.jdbc.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fieldvault.jdbc.keystore.ColumnInventory;
 import dev.fieldvault.jdbc.keystore.KeyInUseException;
-import dev.fieldvault.jdbc.keystore.KeyInventory;
 import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.StoredKeyring;
 import dev.fieldvault.keys.FieldCipher;

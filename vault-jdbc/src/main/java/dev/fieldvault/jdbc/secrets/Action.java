@@ -1,4 +1,0 @@
-package dev.fieldvault.jdbc.secrets;
-
-/** What a caller asks to do, as seen by an {@link AccessPolicy}. */
-public enum Action { READ, WRITE, DELETE }

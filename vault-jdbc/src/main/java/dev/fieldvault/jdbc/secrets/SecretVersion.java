@@ -1,6 +1,0 @@
-package dev.fieldvault.jdbc.secrets;
-
-import java.time.Instant;
-
-/** One kept version of an entry: who wrote it and when (never the value). */
-public record SecretVersion(long version, Instant createdAt, String createdBy) {}

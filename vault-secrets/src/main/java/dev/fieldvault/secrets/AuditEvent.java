@@ -1,0 +1,27 @@
+package dev.fieldvault.secrets;
+
+import dev.fieldvault.keys.CiphertextHeader;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * One append-only audit event. {@code name} is the entry's name, or its keyed hash in a sealed store;
+ * {@code outcome} is a {@link Status} name or {@code FAILED}. Events are chained: {@code hash} covers
+ * every field and the previous event's hash, and {@code mac} authenticates {@code hash} under a key of
+ * the vault's keyring (null for legacy events written before the chain was keyed); see
+ * {@link SecretsVault#verifyAuditChain()}.
+ */
+public record AuditEvent(long seq, Instant at, String principal, String tenant, String namespace, String name,
+    AuditAction action, String outcome, String detail, String prevHash, String hash, String mac) {
+
+  /**
+   * The id of the key that computed this event's MAC, unsigned (as the keyring lists it), or -1 for a
+   * legacy event without a MAC.
+   */
+  public long macKeyId() {
+    if (mac == null) {
+      return -1;
+    }
+    return Integer.toUnsignedLong(CiphertextHeader.parse(HexFormat.of().parseHex(mac)).keyId());
+  }
+}

@@ -1,0 +1,207 @@
+package dev.fieldvault.secrets;
+
+import dev.fieldvault.secrets.internal.Jdbc;
+import dev.fieldvault.secrets.internal.Tables;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * The SQL of one store's rows: its entry (the current version of each name) and its kept versions.
+ * {@link SecretStore} is the handle (names, access policy, sealing, encryption, audit, cache, retries);
+ * this class only reads and writes rows, on the caller's connection or transaction, and knows nothing
+ * of plaintext. A compare-and-set write that loses against a concurrent writer returns {@code false}.
+ */
+final class EntryRows {
+
+  private final Tables tables;
+  private final long storeId;
+
+  EntryRows(Tables tables, long storeId) {
+    this.tables = tables;
+    this.storeId = storeId;
+  }
+
+  /**
+   * The current row of a name: version, value_ct, metadata, expires_ms (nullable), updated_ms; or
+   * null.
+   */
+  Object[] current(Connection c, String key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT version, value_ct, metadata, expires_ms, updated_ms FROM "
+        + tables.entry + " WHERE store_id = ? AND name_key = ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rowOf(rs, 1) : null;
+      }
+    }
+  }
+
+  /** version, value_ct, metadata, expires_ms (nullable), updated_ms from column {@code first} on. */
+  static Object[] rowOf(ResultSet rs, int first) throws SQLException {
+    long exp = rs.getLong(first + 3);
+    Long expires = rs.wasNull() ? null : exp;
+    return new Object[] {rs.getLong(first), rs.getBytes(first + 1), rs.getString(first + 2), expires,
+        rs.getLong(first + 4)};
+  }
+
+  /** A kept version: value_ct, metadata, created_ms; or null. */
+  Object[] version(Connection c, String key, long version) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT value_ct, metadata, created_ms FROM " + tables.version
+        + " WHERE store_id = ? AND name_key = ? AND version = ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      ps.setLong(3, version);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new Object[] {rs.getBytes(1), rs.getString(2), rs.getLong(3)} : null;
+      }
+    }
+  }
+
+  /** The current version of a name, as a one-element array, or null. */
+  long[] currentVersion(Connection c, String key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT version FROM " + tables.entry
+        + " WHERE store_id = ? AND name_key = ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new long[] {rs.getLong(1)} : null;
+      }
+    }
+  }
+
+  String currentMetadata(Connection c, String key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT metadata FROM " + tables.entry
+        + " WHERE store_id = ? AND name_key = ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /** Inserts the first version's entry; false if a concurrent writer inserted it first. */
+  boolean insertEntry(Connection x, String key, long version, byte[] ct, String metadataJson, Long expiresMs,
+      long now, String principal, String generator) throws SQLException {
+    try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + tables.entry + " (store_id, name_key, version,"
+        + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      ps.setLong(3, version);
+      ps.setBytes(4, ct);
+      ps.setString(5, metadataJson);
+      setNullableLong(ps, 6, expiresMs);
+      ps.setLong(7, now);
+      ps.setLong(8, now);
+      ps.setLong(9, now);
+      ps.setString(10, principal);
+      ps.setString(11, generator);
+      ps.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (Jdbc.isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Moves the entry from {@code expectedVersion} to {@code version} (compare-and-set); the metadata
+   * only when {@code setMetadata}, the expiry only unless {@code keepExpiry}. False if the entry is no
+   * longer at {@code expectedVersion}.
+   */
+  boolean updateEntry(Connection x, String key, long expectedVersion, long version, byte[] ct, long now,
+      String principal, boolean setMetadata, String metadataJson, boolean keepExpiry, Long expiresMs)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("UPDATE " + tables.entry + " SET version = ?, value_ct = ?, updated_ms = ?,"
+        + " value_ms = ?, updated_by = ?");
+    if (setMetadata) {
+      sql.append(", metadata = ?");
+    }
+    if (!keepExpiry) {
+      sql.append(", expires_ms = ?");
+    }
+    sql.append(" WHERE store_id = ? AND name_key = ? AND version = ?");
+    try (PreparedStatement ps = x.prepareStatement(sql.toString())) {
+      int i = 1;
+      ps.setLong(i++, version);
+      ps.setBytes(i++, ct);
+      ps.setLong(i++, now);
+      ps.setLong(i++, now);
+      ps.setString(i++, principal);
+      if (setMetadata) {
+        ps.setString(i++, metadataJson);
+      }
+      if (!keepExpiry) {
+        setNullableLong(ps, i++, expiresMs);
+      }
+      ps.setLong(i++, storeId);
+      ps.setString(i++, key);
+      ps.setLong(i, expectedVersion);
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  /** Keeps a version; false if a concurrent writer kept the same version first. */
+  boolean insertVersion(Connection x, String key, long version, byte[] ct, String metadataJson, long now,
+      String principal) throws SQLException {
+    try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + tables.version
+        + " (store_id, name_key, version, value_ct, metadata, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      ps.setLong(3, version);
+      ps.setBytes(4, ct);
+      ps.setString(5, metadataJson);
+      ps.setLong(6, now);
+      ps.setString(7, principal);
+      ps.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (Jdbc.isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** Deletes the kept versions up to and including {@code upToVersion}. */
+  void pruneVersions(Connection x, String key, long upToVersion) throws SQLException {
+    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.version
+        + " WHERE store_id = ? AND name_key = ? AND version <= ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      ps.setLong(3, upToVersion);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Deletes the entry, then its versions: rows are locked in the same order as writes take them. */
+  static int deleteEntry(Connection x, Tables tables, long storeId, String key) throws SQLException {
+    int n;
+    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.entry
+        + " WHERE store_id = ? AND name_key = ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      n = ps.executeUpdate();
+    }
+    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.version
+        + " WHERE store_id = ? AND name_key = ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      ps.executeUpdate();
+    }
+    return n;
+  }
+
+  static void setNullableLong(PreparedStatement ps, int i, Long v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, java.sql.Types.BIGINT);
+    } else {
+      ps.setLong(i, v);
+    }
+  }
+}

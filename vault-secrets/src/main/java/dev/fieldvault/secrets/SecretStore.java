@@ -1,0 +1,625 @@
+package dev.fieldvault.secrets;
+
+import dev.fieldvault.secrets.internal.AuditLog;
+import dev.fieldvault.secrets.internal.Names;
+import dev.fieldvault.secrets.internal.SealedKeys;
+import dev.fieldvault.keys.DecryptionFailedException;
+import dev.fieldvault.keys.EncryptionMode;
+import dev.fieldvault.keys.KeyUnavailableException;
+import dev.fieldvault.keys.VaultConfigurationException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One store (namespace, optionally of a tenant) as seen by one caller: every operation is checked
+ * against the vault's access policy and audited with this handle's principal. Handles are cheap,
+ * immutable and thread-safe; get one from {@link SecretsVault#store(String, String)} and derive
+ * others with {@link #as(String)} and, for sealed stores, {@link #withSecret(byte[])}.
+ */
+public final class SecretStore {
+
+  private final SecretsVault vault;
+  private final StoreMeta meta;
+  private final String principal;
+  private final SealedKeys sealed;
+  private final EntryRows rows;
+
+  SecretStore(SecretsVault vault, StoreMeta meta, String principal, SealedKeys sealed) {
+    this.vault = vault;
+    this.meta = meta;
+    this.principal = principal;
+    this.sealed = sealed;
+    this.rows = new EntryRows(vault.tables(), meta.id());
+  }
+
+  /** This store acting for another principal (recorded in the audit log and given to the policy). */
+  public SecretStore as(String newPrincipal) {
+    String problem = Names.problem(newPrincipal, 200, false);
+    if (problem != null) {
+      throw new InvalidSecretNameException("A principal must be a non-blank name of at most 200 characters"
+          + " without U+0000 or unpaired surrogates, but " + problem);
+    }
+    return new SecretStore(vault, meta, newPrincipal, sealed);
+  }
+
+  /**
+   * This sealed store opened with the caller's secret (at least 16 bytes). Names are hashed and values
+   * sealed with keys derived from it; a different secret sees an empty store.
+   */
+  public SecretStore withSecret(byte[] secret) {
+    if (!meta.sealed()) {
+      throw new VaultConfigurationException("The " + meta.describe() + " is not sealed: it takes no caller secret");
+    }
+    return new SecretStore(vault, meta, principal, new SealedKeys(secret, meta.tenant(), meta.namespace()));
+  }
+
+  /** As {@link #withSecret(byte[])} with the UTF-8 bytes of a string secret. */
+  public SecretStore withSecret(String secret) {
+    return withSecret(Objects.requireNonNull(secret, "secret").getBytes(StandardCharsets.UTF_8));
+  }
+
+  public String namespace() {
+    return meta.namespace();
+  }
+
+  /** The tenant, or null. */
+  public String tenant() {
+    return meta.tenant();
+  }
+
+  public boolean isSealed() {
+    return meta.sealed();
+  }
+
+  public int maxVersions() {
+    return meta.maxVersions();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writes
+
+  /** Writes a new version of {@code name} with no metadata and no expiry. */
+  public WriteResult put(String name, SecretValue value) {
+    return put(name, value, PutOptions.none());
+  }
+
+  /**
+   * Writes a new version of {@code name}: metadata and expiry as given (unset: none), compare-and-set
+   * when an expected version is given ({@link Status#CONFLICT} when it does not match).
+   */
+  public WriteResult put(String name, SecretValue value, PutOptions options) {
+    Objects.requireNonNull(value, "value");
+    Instant now = vault.now();
+    Map<String, String> md = options.metadata() == null ? Map.of() : options.metadata();
+    return write(name, AuditAction.CREATED, value, md, options.expiryAt(now), false, options.expectedVersion(),
+        false, null);
+  }
+
+  /** Replaces the value of an existing entry by a new one (a new version), keeping metadata and expiry. */
+  public WriteResult rotate(String name, SecretValue newValue) {
+    Objects.requireNonNull(newValue, "newValue");
+    return write(name, AuditAction.ROTATED, newValue, null, null, true, null, true, null);
+  }
+
+  /** As {@link #rotate(String, SecretValue)}, only if the current version is {@code expectedVersion}. */
+  public WriteResult rotate(String name, SecretValue newValue, long expectedVersion) {
+    Objects.requireNonNull(newValue, "newValue");
+    return write(name, AuditAction.ROTATED, newValue, null, null, true, expectedVersion, true, null);
+  }
+
+  /** Writes the value and metadata of an older version again, as a new version. */
+  public WriteResult rollback(String name, long toVersion) {
+    String key = nameKey(name);
+    if (denied(Action.WRITE, key, AuditAction.ROLLED_BACK)) {
+      return new WriteResult(Status.ACCESS_DENIED, 0);
+    }
+    Object[] old = vault.call("read version", c -> rows.version(c, key, toVersion));
+    if (old == null) {
+      audit(key, AuditAction.ROLLED_BACK, Status.NOT_FOUND.name(), "to version " + toVersion);
+      return new WriteResult(Status.NOT_FOUND, 0);
+    }
+    SecretValue value;
+    try {
+      value = decryptValue(name, key, toVersion, (byte[]) old[0]);
+    } catch (KeyUnavailableException e) {
+      audit(key, AuditAction.ROLLED_BACK, Status.KEY_UNAVAILABLE.name(), "to version " + toVersion);
+      return new WriteResult(Status.KEY_UNAVAILABLE, 0);
+    }
+    Map<String, String> md = vault.json().parseMetadata((String) old[1]);
+    return write(name, AuditAction.ROLLED_BACK, value, md, null, true, null, true, null);
+  }
+
+  /**
+   * Changes metadata and/or expiry without touching the value or creating a version (unset parts are
+   * kept; {@link PutOptions.Builder#noExpiry()} removes the expiry). Honors an expected version.
+   */
+  public WriteResult update(String name, PutOptions options) {
+    String key = nameKey(name);
+    if (options.metadata() != null && meta.sealed() && !options.metadata().isEmpty()) {
+      throw sealedMetadata();
+    }
+    if (denied(Action.WRITE, key, AuditAction.UPDATED)) {
+      return new WriteResult(Status.ACCESS_DENIED, 0);
+    }
+    Instant now = vault.now();
+    WriteResult r = vault.tx("update", x -> {
+      long[] cur = rows.currentVersion(x, key);
+      Status s = cur == null ? Status.NOT_FOUND
+          : options.expectedVersion() != null && options.expectedVersion() != cur[0] ? Status.CONFLICT : Status.OK;
+      if (s == Status.OK) {
+        StringBuilder sql = new StringBuilder("UPDATE " + vault.tables().entry + " SET updated_ms = ?, updated_by = ?");
+        if (options.metadata() != null) {
+          sql.append(", metadata = ?");
+        }
+        if (options.expirySet()) {
+          sql.append(", expires_ms = ?");
+        }
+        sql.append(" WHERE store_id = ? AND name_key = ? AND version = ?");
+        try (PreparedStatement ps = x.prepareStatement(sql.toString())) {
+          int i = 1;
+          ps.setLong(i++, now.toEpochMilli());
+          ps.setString(i++, principal);
+          if (options.metadata() != null) {
+            ps.setString(i++, vault.json().metadata(options.metadata()));
+          }
+          if (options.expirySet()) {
+            Instant exp = options.expiryAt(now);
+            EntryRows.setNullableLong(ps, i++, exp == null ? null : exp.toEpochMilli());
+          }
+          ps.setLong(i++, meta.id());
+          ps.setString(i++, key);
+          ps.setLong(i, cur[0]);
+          if (ps.executeUpdate() == 0) {
+            s = Status.CONFLICT;
+          }
+        }
+      }
+      vault.audit().append(x, now.toEpochMilli(), List.of(draft(key, AuditAction.UPDATED, s.name(), null)));
+      return new WriteResult(s, cur == null ? 0 : cur[0]);
+    });
+    vault.invalidate(meta, key);
+    return r;
+  }
+
+  /** Deletes an entry and all its versions. Returns OK, NOT_FOUND or ACCESS_DENIED. */
+  public Status remove(String name) {
+    String key = nameKey(name);
+    if (denied(Action.DELETE, key, AuditAction.DELETED)) {
+      return Status.ACCESS_DENIED;
+    }
+    Status s = vault.tx("remove", x -> {
+      int n = EntryRows.deleteEntry(x, vault.tables(), meta.id(), key);
+      Status st = n > 0 ? Status.OK : Status.NOT_FOUND;
+      vault.audit().append(x, vault.now().toEpochMilli(), List.of(draft(key, AuditAction.DELETED, st.name(), null)));
+      return st;
+    });
+    vault.invalidate(meta, key);
+    return s;
+  }
+
+  /**
+   * Issues a short-lived credential from a registered {@link DynamicSecretGenerator}: stored as a new
+   * entry named {@code generator/<random id>} that expires after {@code ttl}; the generator revokes it
+   * when {@link SecretsVault#cleanupExpired} finds it expired.
+   */
+  public Issued issue(String generator, Duration ttl) {
+    vault.checkOpen();
+    DynamicSecretGenerator g = vault.generator(generator);
+    if (meta.sealed()) {
+      throw new VaultConfigurationException("Dynamic secrets cannot be issued in sealed " + meta.describe()
+          + ": the cleanup job could not open them to revoke them");
+    }
+    String name = generator + "/" + UUID.randomUUID();
+    SecretValue value = g.generate(name, ttl);
+    Instant expires = vault.now().plus(ttl);
+    WriteResult r = write(name, AuditAction.DYNAMIC_ISSUED, value, Map.of("dynamic", generator), expires, false,
+        PutOptions.MUST_NOT_EXIST, false, generator);
+    if (!r.isWritten()) {
+      g.revoke(name, value);
+      throw new SecretsAccessDeniedException("Issuing a " + generator + " credential in " + meta.describe()
+          + " was refused (" + r.status() + "); the generated credential was revoked");
+    }
+    return new Issued(name, value, expires);
+  }
+
+  /** A dynamic credential: its entry name, value and expiry. {@code toString} hides the value. */
+  public record Issued(String name, SecretValue value, Instant expiresAt) {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads
+
+  /** The current value with its metadata, or the reason there is none. */
+  public SecretResult get(String name) {
+    String key = nameKey(name);
+    if (denied(Action.READ, key, AuditAction.READ)) {
+      return SecretResult.of(Status.ACCESS_DENIED);
+    }
+    SecretResult cached = vault.cached(meta, key);
+    if (cached != null && (cached.expiresAt() == null || cached.expiresAt().isAfter(vault.now()))) {
+      recordRead(key, Status.OK, "cache");
+      return cached;
+    }
+    SecretResult r;
+    try {
+      r = vault.call("get", c -> readCurrent(c, name, key));
+    } catch (DecryptionFailedException e) {
+      audit(key, AuditAction.READ, "FAILED", "decryption failed");
+      throw e;
+    }
+    // SYNC: returns once the event is committed (else throws, and the value is neither returned nor cached)
+    recordRead(key, r.status(), null);
+    if (r.status() == Status.OK) {
+      vault.cache(meta, key, r);
+    }
+    return r;
+  }
+
+  /** A kept version of {@code name} (OK, NOT_FOUND when not kept, KEY_UNAVAILABLE or ACCESS_DENIED). */
+  public SecretResult getVersion(String name, long version) {
+    String key = nameKey(name);
+    if (denied(Action.READ, key, AuditAction.READ)) {
+      return SecretResult.of(Status.ACCESS_DENIED);
+    }
+    Object[] row = vault.call("get version", c -> rows.version(c, key, version));
+    Status s;
+    SecretResult r;
+    if (row == null) {
+      r = SecretResult.of(Status.NOT_FOUND);
+    } else {
+      try {
+        SecretValue v = decryptValue(name, key, version, (byte[]) row[0]);
+        r = new SecretResult(Status.OK, v, vault.json().parseMetadata((String) row[1]), version, null,
+            Instant.ofEpochMilli((Long) row[2]));
+      } catch (KeyUnavailableException e) {
+        r = SecretResult.of(Status.KEY_UNAVAILABLE);
+      } catch (DecryptionFailedException e) {
+        audit(key, AuditAction.READ, "FAILED", "version " + version + ": decryption failed");
+        throw e;
+      }
+    }
+    recordRead(key, r.status(), "version " + version);
+    return r;
+  }
+
+  /** Whether {@code name} exists and has not expired. */
+  public boolean has(String name) {
+    String key = nameKey(name);
+    if (denied(Action.READ, key, AuditAction.READ)) {
+      throw deniedException(Action.READ);
+    }
+    boolean found = vault.call("has", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT expires_ms FROM " + vault.tables().entry
+          + " WHERE store_id = ? AND name_key = ?")) {
+        ps.setLong(1, meta.id());
+        ps.setString(2, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return false;
+          }
+          long exp = rs.getLong(1);
+          return rs.wasNull() || exp > vault.now().toEpochMilli();
+        }
+      }
+    });
+    recordRead(key, found ? Status.OK : Status.NOT_FOUND, "has");
+    return found;
+  }
+
+  /**
+   * Reads several names with one query (and one audit append); the map has an entry per distinct
+   * name, in the order given.
+   */
+  public Map<String, SecretResult> getMany(Collection<String> names) {
+    vault.checkOpen();
+    Map<String, String> keys = new LinkedHashMap<>();
+    for (String n : new LinkedHashSet<>(names)) {
+      keys.put(n, nameKey(n));
+    }
+    Map<String, SecretResult> out = new LinkedHashMap<>();
+    if (keys.isEmpty()) {
+      return out;
+    }
+    if (!vault.policy().allows(new AccessPolicy.Request(principal, meta.namespace(), meta.tenant(), Action.READ))) {
+      List<AuditLog.Draft> drafts = new ArrayList<>();
+      keys.forEach((n, k) -> {
+        out.put(n, SecretResult.of(Status.ACCESS_DENIED));
+        drafts.add(draft(k, AuditAction.READ, Status.ACCESS_DENIED.name(), null));
+      });
+      vault.tx("audit", x -> {
+        vault.audit().append(x, vault.now().toEpochMilli(), drafts);
+        return null;
+      });
+      return out;
+    }
+    Map<String, Object[]> rows = vault.call("get many", x -> {
+      Map<String, Object[]> found = new LinkedHashMap<>();
+      StringBuilder sql = new StringBuilder("SELECT name_key, version, value_ct, metadata, expires_ms, updated_ms FROM "
+          + vault.tables().entry + " WHERE store_id = ? AND name_key IN (");
+      for (int i = 0; i < keys.size(); i++) {
+        sql.append(i == 0 ? "?" : ", ?");
+      }
+      sql.append(')');
+      try (PreparedStatement ps = x.prepareStatement(sql.toString())) {
+        ps.setLong(1, meta.id());
+        int i = 2;
+        for (String k : keys.values()) {
+          ps.setString(i++, k);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            found.put(rs.getString(1), EntryRows.rowOf(rs, 2));
+          }
+        }
+      }
+      return found;
+    });
+    List<AuditLog.Draft> drafts = new ArrayList<>();
+    try {
+      for (Map.Entry<String, String> e : keys.entrySet()) {
+        SecretResult r = toResult(e.getKey(), e.getValue(), rows.get(e.getValue()));
+        out.put(e.getKey(), r);
+        if (vault.readAudit() != ReadAudit.OFF || r.status() != Status.OK) {
+          drafts.add(draft(e.getValue(), AuditAction.READ, r.status().name(), "batch"));
+        }
+      }
+    } catch (DecryptionFailedException e) {
+      drafts.add(draft(null, AuditAction.READ, "FAILED", "batch: decryption failed"));
+      vault.tx("audit", x -> {
+        vault.audit().append(x, vault.now().toEpochMilli(), drafts);
+        return null;
+      });
+      throw e;
+    }
+    vault.recordReads(drafts);
+    return out;
+  }
+
+  /**
+   * One page of entries (name, metadata, version, expiry, state), never values, ordered by name.
+   * Pass {@code null} as cursor for the first page, then {@link Page#nextCursor()}. Sealed stores
+   * cannot be listed: their names are stored only as hashes.
+   */
+  public Page<SecretInfo> list(String cursor, int limit) {
+    if (meta.sealed()) {
+      throw new VaultConfigurationException("The sealed " + meta.describe() + " cannot be listed: it stores"
+          + " names only as keyed hashes, by design");
+    }
+    if (limit < 1 || limit > 10_000) {
+      throw new VaultConfigurationException("A page size must be 1 to 10000, not " + limit);
+    }
+    if (denied(Action.READ, null, AuditAction.READ)) {
+      throw deniedException(Action.READ);
+    }
+    String after = cursor == null ? "" : decodeCursor(cursor);
+    long now = vault.now().toEpochMilli();
+    List<SecretInfo> items = vault.call("list", c -> {
+      List<SecretInfo> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT name_key, version, metadata, expires_ms, updated_ms FROM "
+          + vault.tables().entry + " WHERE store_id = ? AND name_key > ? ORDER BY name_key LIMIT " + (limit + 1))) {
+        ps.setLong(1, meta.id());
+        ps.setString(2, after);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long exp = rs.getLong(4);
+            Instant expires = rs.wasNull() ? null : Instant.ofEpochMilli(exp);
+            out.add(new SecretInfo(rs.getString(1), vault.json().parseMetadata(rs.getString(3)), rs.getLong(2), expires,
+                Instant.ofEpochMilli(rs.getLong(5)),
+                expires != null && exp <= now ? SecretInfo.State.EXPIRED : SecretInfo.State.ACTIVE));
+          }
+        }
+      }
+      return out;
+    });
+    recordRead(null, Status.OK, "list");
+    if (items.size() > limit) {
+      items.remove(items.size() - 1);
+      return new Page<>(List.copyOf(items), encodeCursor(items.get(items.size() - 1).name()));
+    }
+    return new Page<>(List.copyOf(items), null);
+  }
+
+  /** The kept versions of {@code name}, newest first (empty when the name does not exist). */
+  public List<SecretVersion> versions(String name) {
+    String key = nameKey(name);
+    if (denied(Action.READ, key, AuditAction.READ)) {
+      throw deniedException(Action.READ);
+    }
+    return vault.call("versions", c -> {
+      List<SecretVersion> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT version, created_ms, created_by FROM "
+          + vault.tables().version + " WHERE store_id = ? AND name_key = ? ORDER BY version DESC")) {
+        ps.setLong(1, meta.id());
+        ps.setString(2, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new SecretVersion(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  private WriteResult write(String name, AuditAction action, SecretValue value, Map<String, String> metadata,
+      Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator) {
+    String key = nameKey(name);
+    if (metadata != null && !metadata.isEmpty() && meta.sealed()) {
+      throw sealedMetadata();
+    }
+    if (denied(Action.WRITE, key, action)) {
+      return new WriteResult(Status.ACCESS_DENIED, 0);
+    }
+    byte[] plain = value.encode();
+    byte[] inner = meta.sealed() ? sealed.seal(name, plain) : plain;
+    String metadataJson = metadata == null ? null : vault.json().metadata(metadata);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        WriteResult r = vault.tx("put", x -> writeOnce(x, key, inner, metadata != null, metadataJson,
+            expiresAt, keepExpiry, expected, mustExist, generator, action));
+        vault.invalidate(meta, key);
+        return r;
+      } catch (LostRace race) {
+        vault.invalidate(meta, key);
+        if (expected != null || attempt > 50) {
+          audit(key, action, Status.CONFLICT.name(), "concurrent write");
+          return new WriteResult(Status.CONFLICT, 0);
+        }
+      }
+    }
+  }
+
+  private WriteResult writeOnce(Connection x, String key, byte[] inner, boolean setMetadata, String metadataJson,
+      Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action)
+      throws SQLException {
+    long now = vault.now().toEpochMilli();
+    long[] cur = rows.currentVersion(x, key);
+    Status refused = null;
+    if (mustExist && cur == null) {
+      refused = Status.NOT_FOUND;
+    } else if (expected != null && (expected == 0 ? cur != null : cur == null || cur[0] != expected)) {
+      refused = Status.CONFLICT;
+    }
+    if (refused != null) {
+      vault.audit().append(x, now, List.of(draft(key, action, refused.name(), expected == null ? null
+          : "expected version " + expected)));
+      return new WriteResult(refused, cur == null ? 0 : cur[0]);
+    }
+    long v = cur == null ? 1 : cur[0] + 1;
+    byte[] ct = vault.cipher().encrypt(inner, meta.context(key, v), EncryptionMode.RANDOMIZED);
+    Long expiresMs = expiresAt == null ? null : expiresAt.toEpochMilli();
+    boolean won = cur == null
+        ? rows.insertEntry(x, key, v, ct, metadataJson, expiresMs, now, principal, generator)
+        : rows.updateEntry(x, key, cur[0], v, ct, now, principal, setMetadata, metadataJson, keepExpiry, expiresMs);
+    String storedMetadata = won ? (setMetadata ? metadataJson : rows.currentMetadata(x, key)) : null;
+    if (!won || !rows.insertVersion(x, key, v, ct, storedMetadata, now, principal)) {
+      throw new LostRace();
+    }
+    rows.pruneVersions(x, key, v - meta.maxVersions());
+    AuditAction recorded = action == AuditAction.CREATED && cur != null ? AuditAction.UPDATED : action;
+    vault.audit().append(x, now, List.of(draft(key, recorded, Status.OK.name(), "version " + v)));
+    return new WriteResult(Status.OK, v);
+  }
+
+  private SecretResult readCurrent(Connection c, String name, String key) throws SQLException {
+    return toResult(name, key, rows.current(c, key));
+  }
+
+  private SecretResult toResult(String name, String key, Object[] row) {
+    if (row == null) {
+      return SecretResult.of(Status.NOT_FOUND);
+    }
+    long version = (Long) row[0];
+    Long exp = (Long) row[3];
+    Instant expires = exp == null ? null : Instant.ofEpochMilli(exp);
+    if (exp != null && exp <= vault.now().toEpochMilli()) {
+      return new SecretResult(Status.EXPIRED, null, null, version, expires, Instant.ofEpochMilli((Long) row[4]));
+    }
+    try {
+      SecretValue v = decryptValue(name, key, version, (byte[]) row[1]);
+      return new SecretResult(Status.OK, v, vault.json().parseMetadata((String) row[2]), version, expires,
+          Instant.ofEpochMilli((Long) row[4]));
+    } catch (KeyUnavailableException e) {
+      return new SecretResult(Status.KEY_UNAVAILABLE, null, null, version, expires, Instant.ofEpochMilli((Long) row[4]));
+    }
+  }
+
+  private SecretValue decryptValue(String name, String key, long version, byte[] ct) {
+    byte[] inner = vault.cipher().decrypt(ct, meta.context(key, version), EncryptionMode.RANDOMIZED);
+    return SecretValue.decode(meta.sealed() ? sealed.open(name, inner) : inner);
+  }
+
+  private String nameKey(String name) {
+    vault.checkOpen();
+    // sealed names are stored as keyed hashes, so only non-sealed names are bound by the column length
+    String problem = Names.problem(name, meta.sealed() ? 0 : 255, true);
+    if (problem != null) {
+      throw new InvalidSecretNameException("A secret name must be 1 to 255 characters without U+0000 or unpaired"
+          + " surrogates, but " + problem);
+    }
+    if (meta.sealed()) {
+      if (sealed == null) {
+        throw new VaultConfigurationException("The " + meta.describe() + " is sealed: open it with"
+            + " withSecret(callerSecret) before use");
+      }
+      return sealed.nameHash(name);
+    }
+    return name;
+  }
+
+  private boolean denied(Action action, String key, AuditAction audited) {
+    if (vault.policy().allows(new AccessPolicy.Request(principal, meta.namespace(), meta.tenant(), action))) {
+      return false;
+    }
+    audit(key, audited, Status.ACCESS_DENIED.name(), action.name());
+    return true;
+  }
+
+  private SecretsAccessDeniedException deniedException(Action action) {
+    return new SecretsAccessDeniedException("Principal '" + principal + "' may not " + action + " in "
+        + meta.describe() + ": the access policy refused it (the refusal was audited)");
+  }
+
+  private VaultConfigurationException sealedMetadata() {
+    return new VaultConfigurationException("The sealed " + meta.describe() + " keeps no plaintext metadata:"
+        + " put it inside the value (for example a JSON value)");
+  }
+
+  private AuditLog.Draft draft(String key, AuditAction action, String outcome, String detail) {
+    return new AuditLog.Draft(principal, meta.tenant(), meta.namespace(), key, action, outcome, detail);
+  }
+
+  private void audit(String key, AuditAction action, String outcome, String detail) {
+    vault.tx("audit", x -> {
+      vault.audit().append(x, vault.now().toEpochMilli(), List.of(draft(key, action, outcome, detail)));
+      return null;
+    });
+  }
+
+  /** A read's event: always for reads without a value; for successful ones unless reads are not audited. */
+  private void recordRead(String key, Status s, String detail) {
+    if (s != Status.OK || vault.readAudit() != ReadAudit.OFF) {
+      vault.recordReads(List.of(draft(key, AuditAction.READ, s.name(), detail)));
+    }
+  }
+
+  private static String encodeCursor(String lastName) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(lastName.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decodeCursor(String cursor) {
+    try {
+      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new VaultConfigurationException("Not a listing cursor: pass nextCursor() of the previous page");
+    }
+  }
+
+  /** A compare-and-set write lost against a concurrent writer; the transaction is rolled back. */
+  private static final class LostRace extends RuntimeException {
+    LostRace() {
+      super(null, null, false, false);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SecretStore{" + meta.describe() + ", sealed=" + meta.sealed() + ", principal=" + principal + "}";
+  }
+}

@@ -1,0 +1,763 @@
+package dev.fieldvault.secrets;
+
+import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.jdbc.rotation.RotationProgress;
+import dev.fieldvault.jdbc.rotation.RotationResult;
+import dev.fieldvault.secrets.internal.AuditAppender;
+import dev.fieldvault.secrets.internal.AuditLog;
+import dev.fieldvault.secrets.internal.Jdbc;
+import dev.fieldvault.secrets.internal.Json;
+import dev.fieldvault.secrets.internal.Names;
+import dev.fieldvault.secrets.internal.ReadCache;
+import dev.fieldvault.secrets.internal.SqlStates;
+import dev.fieldvault.secrets.internal.Tables;
+import dev.fieldvault.keys.DecryptionFailedException;
+import dev.fieldvault.keys.EncryptedColumn;
+import dev.fieldvault.keys.EncryptionContext;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.FieldSpec;
+import dev.fieldvault.keys.FieldVaultException;
+import dev.fieldvault.keys.RowContext;
+import dev.fieldvault.keys.VaultConfigurationException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A namespaced, versioned, audited key/value store for secrets, in the application's own database
+ * and encrypted with its {@link FieldCipher}. Tables come from the shipped Liquibase changelog
+ * {@code db/changelog/fieldvault/secrets-changelog.xml} (or its plain-SQL equivalent).
+ *
+ * <pre>{@code
+ * SecretsVault vault = SecretsVault.builder(dataSource, cipher).build();
+ * SecretStore tokens = vault.createStore("oauth-tokens", "acme", StoreOptions.DEFAULT).as("alice");
+ * tokens.put("github", SecretValue.ofString(refreshToken), PutOptions.builder().ttl(Duration.ofDays(30)).build());
+ * SecretResult r = tokens.get("github");   // r.status(): OK, NOT_FOUND, EXPIRED, KEY_UNAVAILABLE, ACCESS_DENIED
+ * }</pre>
+ *
+ * <p>Thread-safe. Every value is bound to its namespace, tenant, name and version (copying a
+ * ciphertext anywhere else fails to decrypt). Maintenance ({@link #cleanupExpired},
+ * {@link #runDueRotations}, {@link #rewrapAll}, {@link #purgeAuditEvents}) runs when the
+ * application calls it, for example from its scheduler.
+ */
+public final class SecretsVault implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SecretsVault.class);
+  static final String SYSTEM = "fieldvault-system";
+
+  private final DataSource dataSource;
+  private final FieldCipher cipher;
+  private final Tables tables;
+  private final Clock clock;
+  private final AccessPolicy policy;
+  private final ReadAudit readAudit;
+  private final Duration readAuditTimeout;
+  private final AuditAppender appender;
+  private final ReadCache<String, SecretResult> cache;
+  private final Map<String, Rotation> rotations;
+  private final Map<String, DynamicSecretGenerator> generators;
+  private final AuditLog audit;
+  private final Json json = new Json();
+  private final Map<String, StoreMeta> stores = new ConcurrentHashMap<>();
+  private final Map<Long, StoreMeta> storesById = new ConcurrentHashMap<>();
+  private final VaultTables rotationTables;
+  private final VaultBackup backup = new VaultBackup(this);
+  private final VaultMaintenance maintenance = new VaultMaintenance(this);
+  private volatile boolean closed;
+
+  /** The keyset every stored value uses: randomized AEAD; its context is computed per row. */
+  private static final FieldSpec<byte[]> VALUE_SPEC = FieldSpec.builder("fieldvault.secrets", "value", byte[].class)
+      .build();
+
+  record Rotation(String namespace, String tenant, Duration period, RotationHandler handler) {}
+
+  private SecretsVault(Builder b) {
+    this.dataSource = b.dataSource;
+    this.cipher = b.cipher;
+    this.tables = new Tables(b.prefix);
+    this.clock = b.clock;
+    this.policy = b.policy;
+    this.readAudit = b.readAudit;
+    this.readAuditTimeout = b.readAuditTimeout;
+    this.cache = b.cacheTtl == null ? null : new ReadCache<>(b.cacheTtl.toMillis(), b.cacheMax, clock::millis);
+    this.rotations = Map.copyOf(b.rotations);
+    this.generators = Map.copyOf(b.generators);
+    this.audit = new AuditLog(tables, cipher);
+    this.rotationTables = b.rotationTables;
+    this.appender = readAudit == ReadAudit.OFF ? null : new AuditAppender(events -> Jdbc.inTransaction(dataSource,
+        c -> {
+          audit.appendTimed(c, events);
+          return null;
+        }), readAudit == ReadAudit.BATCHED ? 50 : 0, b.readAuditTimeout.toMillis());
+  }
+
+  /** A builder over the application's DataSource (pooled, ideally) and cipher. */
+  public static Builder builder(DataSource dataSource, FieldCipher cipher) {
+    return new Builder(dataSource, cipher);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Stores
+
+  /**
+   * Creates a store (a namespace, optionally of a tenant; {@code tenant} null for none) and returns
+   * it acting as the system principal.
+   *
+   * @throws VaultConfigurationException if it already exists
+   */
+  public SecretStore createStore(String namespace, String tenant, StoreOptions options) {
+    checkOpen();
+    requireName(namespace, "namespace");
+    if (tenant != null) {
+      requireName(tenant, "tenant");
+    }
+    Objects.requireNonNull(options, "options");
+    long now = now().toEpochMilli();
+    try {
+      tx("create store", c -> {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + tables.store
+            + " (tenant, name, sealed, max_versions, created_ms) VALUES (?, ?, ?, ?, ?)")) {
+          ps.setString(1, tenant == null ? "" : tenant);
+          ps.setString(2, namespace);
+          ps.setBoolean(3, options.sealed());
+          ps.setInt(4, options.maxVersions());
+          ps.setLong(5, now);
+          ps.executeUpdate();
+        }
+        audit.append(c, now, List.of(new AuditLog.Draft(SYSTEM, tenant, namespace, null, AuditAction.STORE_CREATED,
+            Status.OK.name(), options.sealed() ? "sealed" : null)));
+        return null;
+      });
+    } catch (SecretsStorageException e) {
+      if (e.getCause() instanceof SQLException && Jdbc.isDuplicateKey((SQLException) e.getCause())) {
+        throw new VaultConfigurationException("The store '" + namespace + "'" + (tenant == null ? "" : " of tenant '"
+            + tenant + "'") + " already exists: use store(namespace, tenant)");
+      }
+      throw e;
+    }
+    return store(namespace, tenant).as(SYSTEM);
+  }
+
+  /** An existing store without a tenant. */
+  public SecretStore store(String namespace) {
+    return store(namespace, null);
+  }
+
+  /**
+   * An existing store, acting as the principal {@code anonymous} until {@link SecretStore#as(String)}.
+   *
+   * @throws SecretStoreNotFoundException if it was not created
+   */
+  public SecretStore store(String namespace, String tenant) {
+    checkOpen();
+    requireName(namespace, "namespace");
+    if (tenant != null) {
+      requireName(tenant, "tenant");
+    }
+    return new SecretStore(this, meta(namespace, tenant), "anonymous", null);
+  }
+
+  StoreMeta meta(String namespace, String tenant) {
+    StoreMeta m = stores.get(storeKey(namespace, tenant));
+    if (m != null) {
+      return m;
+    }
+    m = call("find store", c -> {
+      try (PreparedStatement ps = c.prepareStatement(STORE_COLUMNS + tables.store + " WHERE tenant = ? AND name = ?")) {
+        ps.setString(1, tenant == null ? "" : tenant);
+        ps.setString(2, namespace);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? storeMeta(rs) : null;
+        }
+      }
+    });
+    if (m == null) {
+      throw new SecretStoreNotFoundException("There is no secrets store '" + namespace + "'"
+          + (tenant == null ? "" : " for tenant '" + tenant + "'") + ": create it with createStore(...) first");
+    }
+    return remember(m);
+  }
+
+  private static String storeKey(String namespace, String tenant) {
+    return (tenant == null ? "" : tenant) + "\u0000" + namespace;
+  }
+
+  /** Caches a store by name and by id (stores are never renamed): both lookups fill both. */
+  private StoreMeta remember(StoreMeta m) {
+    stores.put(storeKey(m.namespace(), m.tenant()), m);
+    storesById.put(m.id(), m);
+    return m;
+  }
+
+  private static final String STORE_COLUMNS = "SELECT id, tenant, name, sealed, max_versions FROM ";
+
+  Map<Long, StoreMeta> allStores(Connection c) throws SQLException {
+    Map<Long, StoreMeta> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(STORE_COLUMNS + tables.store); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getLong(1), storeMeta(rs));
+      }
+    }
+    return out;
+  }
+
+  /** The store of the current row of a {@link #STORE_COLUMNS} query. */
+  private static StoreMeta storeMeta(ResultSet rs) throws SQLException {
+    String t = rs.getString(2);
+    return new StoreMeta(rs.getLong(1), rs.getString(3), t.isEmpty() ? null : t, rs.getBoolean(4), rs.getInt(5));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Maintenance
+
+  /**
+   * Deletes entries that expired more than {@code retention} ago, and revokes and deletes expired
+   * dynamic secrets right away (calling their generator's revoke first). Audited as EXPIRED_CLEANUP
+   * and DYNAMIC_REVOKED. Looks at up to 10,000 expired entries per call: call it regularly.
+   */
+  public MaintenanceReport cleanupExpired(Duration retention) {
+    requireRetention(retention, "cleanupExpired");
+    return maintenance.cleanupExpired(retention);
+  }
+
+  /**
+   * Runs the registered rotation policies: every entry of a policy's store whose value is older than
+   * the policy's period gets a new value from its handler (compare-and-set; an entry written
+   * concurrently is skipped and picked up by the next run). Sealed stores cannot have policies.
+   */
+  public MaintenanceReport runDueRotations() {
+    return maintenance.runDueRotations(rotations.values());
+  }
+
+  /**
+   * Key rotation of stored values, by the shared {@link Rewrapper} (see vault-jdbc's
+   * README-rotation.md): the entry and version tables are walked in key order in batches, each
+   * value not on its keyring's primary key (read from the header) is re-encrypted in its own
+   * context, and written with compare-and-set, so a concurrent put is never overwritten. Every
+   * batch commits with its checkpoint in the rotation work tables ({@link Builder#rotationTables}),
+   * so a failed run resumes where it stopped, and every instance calling it after the same key
+   * promotion joins the same rotation (the default rotation id names the primary keys), each taking
+   * its own key ranges. Sealed stores are rewrapped without their secrets (only the vault's outer
+   * layer). Records one {@link AuditAction#KEY_ROTATED} event and clears the read cache.
+   *
+   * <p>For a listener, a throttle, a rotation id, or one rotation over the application's encrypted
+   * columns and the vault together, use {@link #rewrap(Rewrapper.Builder)}.
+   *
+   * @param batchSize rows per batch and transaction, 1 to 10,000
+   * @return rows scanned, values rewrapped, and values skipped because they cannot be rewrapped
+   *     (not a ciphertext, or no key to decrypt them: they stay as they are)
+   */
+  public MaintenanceReport rewrapAll(int batchSize) {
+    if (batchSize < 1 || batchSize > 10_000) {
+      throw new VaultConfigurationException("A batch size must be 1 to 10000, not " + batchSize);
+    }
+    RotationResult r = rewrap(Rewrapper.builder(dataSource, cipher).vaultTables(rotationTables).batchSize(batchSize)
+        .finalInventory(false));
+    return new MaintenanceReport(r.rowsScanned(), r.rowsRewrapped(),
+        r.tables().stream().mapToLong(RotationProgress::rowsFailed).sum());
+  }
+
+  /**
+   * Runs {@code rewrapper} with this vault's {@link #encryptedTables()} added to the tables it
+   * already has, then records one {@link AuditAction#KEY_ROTATED} event (with the rotation id and
+   * this worker's counts on the vault's tables) and clears the read cache. One rotation over an
+   * application's encrypted columns and its secrets:
+   *
+   * <pre>{@code
+   * RotationResult r = vault.rewrap(Rewrapper.builder(dataSource, cipher)
+   *     .tables(HibernateRotation.tables(hibernateVault))   // or tables declared by hand
+   *     .throttle(2_000)
+   *     .listener(p -> log.info("{}", p)));
+   * }</pre>
+   */
+  public RotationResult rewrap(Rewrapper.Builder rewrapper) {
+    checkOpen();
+    RotationResult r = rewrapper.tables(encryptedTables()).build().run();
+    long scanned = 0;
+    long rewrapped = 0;
+    long failed = 0;
+    for (RotationProgress p : r.tables()) {
+      if (p.table().equals(tables.entry) || p.table().equals(tables.version)) {
+        scanned += p.rowsScanned();
+        rewrapped += p.rowsRewrapped();
+        failed += p.rowsFailed();
+      }
+    }
+    if (rewrapped > 0 && !r.tables().get(0).dryRun()) {
+      String detail = "rotation " + r.rotationId() + ": " + rewrapped + " values rewrapped of " + scanned + " scanned"
+          + (failed > 0 ? ", " + failed + " cannot be rewrapped" : "");
+      tx("audit", x -> {
+        audit.append(x, now().toEpochMilli(), List.of(new AuditLog.Draft(SYSTEM, null, null, null,
+            AuditAction.KEY_ROTATED, Status.OK.name(), detail)));
+        return null;
+      });
+    }
+    if (cache != null) {
+      cache.clear();
+    }
+    return r;
+  }
+
+  /**
+   * The vault's entry and version tables as the rewrapper and the key inventory see them: composite
+   * primary keys ({@code store_id, name_key} and {@code store_id, name_key, version}) and the binary
+   * {@code value_ct} column, whose context is computed per row from its store (namespace and tenant),
+   * name key and version. Hand them to {@link Rewrapper.Builder#tables} together with the
+   * application's tables for one rotation over both (prefer {@link #rewrap(Rewrapper.Builder)},
+   * which also audits it), or to {@code KeyInventory.scan} before disabling a key.
+   */
+  public List<EncryptedTable> encryptedTables() {
+    return List.of(
+        EncryptedTable.builder(tables.entry).primaryKey("store_id", "name_key").column(valueColumn(tables.entry)).build(),
+        EncryptedTable.builder(tables.version).primaryKey("store_id", "name_key", "version")
+            .column(valueColumn(tables.version)).build());
+  }
+
+  private EncryptedColumn valueColumn(String table) {
+    return EncryptedColumn.builder(table, "value_ct", VALUE_SPEC)
+        .rowContext(this::valueContext, "store_id", "name_key", "version").build();
+  }
+
+  private EncryptionContext valueContext(RowContext.Row row) {
+    return storeById(row.getLong("store_id")).context(row.getString("name_key"), row.getLong("version"));
+  }
+
+  /** A store by id, cached (stores are never renamed); looked up when created after startup. */
+  private StoreMeta storeById(long id) {
+    StoreMeta m = storesById.get(id);
+    if (m != null) {
+      return m;
+    }
+    m = call("find store", c -> {
+      try (PreparedStatement ps = c.prepareStatement(STORE_COLUMNS + tables.store + " WHERE id = ?")) {
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? storeMeta(rs) : null;
+        }
+      }
+    });
+    if (m == null) {
+      throw new SecretStoreNotFoundException("There is no secrets store with id " + id + " in " + tables.store
+          + " for a stored value: its values cannot be rewrapped");
+    }
+    return remember(m);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Backup and restore
+
+  /**
+   * Writes a store (entries and kept versions) to a JSON-lines file. Values stay encrypted exactly as
+   * stored (and sealed names stay hashed), so the file is as safe as the database; it can be imported
+   * only where the same keys are loaded.
+   */
+  public BackupReport exportStore(String namespace, String tenant, Path file) {
+    return backup.exportStore(namespace, tenant, file);
+  }
+
+  /**
+   * Imports an export file into this vault's database, creating the store if it does not exist
+   * (an entry that already exists there fails the whole import, which is one transaction). Every
+   * ciphertext is first checked to decrypt with this vault's keys in its original context. With
+   * {@code dryRun} nothing is written: the report says what an import would do.
+   */
+  public BackupReport importStore(Path file, boolean dryRun) {
+    return backup.importStore(file, dryRun);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Audit
+
+  /** One page of audit events matching the query, oldest first. */
+  public Page<AuditEvent> auditEvents(AuditQuery query) {
+    flushAudit();
+    return call("list audit events", c -> audit.list(c, query));
+  }
+
+  /**
+   * Checks the whole audit chain: every event unchanged, none removed or inserted, every event since
+   * the chain was keyed authenticated by its MAC under a key of this vault's keyring, and the head row
+   * authenticated too. Someone with write access to the tables but not the keys cannot recompute it.
+   * What it cannot show (removal of the newest events together with a rollback of the head row to an
+   * earlier state) is shown by {@link #verifyAuditChain(AuditAnchor)} with an anchor kept elsewhere.
+   * Events written before the upgrade that keyed the chain are checked by hash only and counted in
+   * {@link ChainCheck#legacyEvents()}.
+   */
+  public ChainCheck verifyAuditChain() {
+    flushAudit();
+    return call("verify audit chain", audit::verify);
+  }
+
+  /**
+   * As {@link #verifyAuditChain()}, and also checks the chain against an anchor taken earlier with
+   * {@link #auditAnchor()} and kept outside the database: the chain must still reach the anchor's event
+   * and that event must still carry the anchor's MAC. An anchor older than the audit retention
+   * ({@link #purgeAuditEvents}) can no longer be checked and is reported as such.
+   */
+  public ChainCheck verifyAuditChain(AuditAnchor anchor) {
+    Objects.requireNonNull(anchor, "anchor");
+    flushAudit();
+    return call("verify audit chain", c -> audit.verify(c, anchor));
+  }
+
+  /**
+   * The operator's anchor of the audit chain now: the newest event's sequence number and MAC. Keep it
+   * outside the database (it is not secret) and check it later with
+   * {@link #verifyAuditChain(AuditAnchor)}.
+   *
+   * @throws VaultConfigurationException when the chain has no keyed event yet (append one first: any
+   *     audited operation does)
+   */
+  public AuditAnchor auditAnchor() {
+    flushAudit();
+    AuditAnchor a = call("read the audit anchor", audit::anchor);
+    if (a == null) {
+      throw new VaultConfigurationException("The audit chain has no keyed event yet: perform any audited operation"
+          + " (for example createStore), then take the anchor");
+    }
+    return a;
+  }
+
+  /**
+   * Deletes audit events older than {@code retention}; the remaining chain still verifies.
+   *
+   * @throws VaultConfigurationException if {@code retention} is null or negative (a negative one would
+   *     reach into the future and delete recent events)
+   */
+  public long purgeAuditEvents(Duration retention) {
+    requireRetention(retention, "purgeAuditEvents");
+    long cutoff = now().minus(retention).toEpochMilli();
+    return tx("purge audit", x -> audit.purgeBefore(x, cutoff));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shared with SecretStore
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  FieldCipher cipher() {
+    return cipher;
+  }
+
+  Tables tables() {
+    return tables;
+  }
+
+  AccessPolicy policy() {
+    return policy;
+  }
+
+  ReadAudit readAudit() {
+    return readAudit;
+  }
+
+  /**
+   * Records read events: with {@link ReadAudit#SYNC} through the audit thread, returning once they are
+   * committed; queued when batching; in a transaction of their own when reads are not audited.
+   *
+   * @throws SecretsAuditException when they could not be committed (the read must not return its value)
+   */
+  void recordReads(List<AuditLog.Draft> drafts) {
+    checkOpen();
+    if (drafts.isEmpty()) {
+      return;
+    }
+    long at = now().toEpochMilli();
+    if (appender == null) {
+      tx("audit", c -> {
+        audit.append(c, at, drafts);
+        return null;
+      });
+      return;
+    }
+    List<AuditLog.Timed> events = new ArrayList<>(drafts.size());
+    for (AuditLog.Draft d : drafts) {
+      events.add(new AuditLog.Timed(at, d));
+    }
+    try {
+      if (readAudit == ReadAudit.SYNC) {
+        appender.appendAndWait(events);
+      } else {
+        appender.submit(events);
+      }
+    } catch (SQLException | TimeoutException | InterruptedException e) {
+      throw auditFailure("the read's result was withheld", e);
+    } catch (IllegalStateException e) {
+      checkOpen(); // closed while this read was under way
+      throw e;
+    }
+  }
+
+  /**
+   * Appends the read events queued by {@link ReadAudit#BATCHED} now (a no-op otherwise: with
+   * {@link ReadAudit#SYNC} a read's event is committed before the read returns), so that
+   * {@link #auditEvents} and {@link #verifyAuditChain} see them.
+   *
+   * @throws SecretsAuditException when they could not be appended (they stay queued for a retry)
+   */
+  public void flushAudit() {
+    checkOpen();
+    if (readAudit == ReadAudit.BATCHED) {
+      try {
+        appender.flush();
+      } catch (SQLException | TimeoutException | InterruptedException e) {
+        throw auditFailure("they stay queued and are retried", e);
+      }
+    }
+  }
+
+  private SecretsAuditException auditFailure(String consequence, Exception e) {
+    String why;
+    if (e instanceof SQLException) {
+      why = "Appending read events to the audit log " + tables.audit + " failed (SQLState "
+          + ((SQLException) e).getSQLState() + "; " + SqlStates.advice((SQLException) e, tables) + ")";
+    } else if (e instanceof TimeoutException) {
+      why = "Read events were not committed to the audit log " + tables.audit + " within "
+          + readAuditTimeout.toMillis() + " ms (is its head row " + tables.auditHead + " locked, or the database"
+          + " overloaded? they may still be recorded)";
+    } else {
+      Thread.currentThread().interrupt();
+      why = "Interrupted while waiting for read events to be committed to the audit log " + tables.audit;
+    }
+    return new SecretsAuditException(why + ": " + consequence, e);
+  }
+
+  /**
+   * Appends queued read events and stops the audit thread. Afterwards every operation of the vault and
+   * of its store handles (reads, writes, maintenance, audit queries) throws
+   * {@link SecretsVaultClosedException} before touching the database. Closing twice is harmless.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    if (appender != null) {
+      try {
+        appender.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (SQLException | TimeoutException e) {
+        LOG.warn("Appending queued audit events at close failed ({})", e.getClass().getSimpleName());
+      }
+    }
+  }
+
+  /** Audit transactions committed by the audit thread (tests: reads share them). */
+  long auditTransactions() {
+    return appender == null ? 0 : appender.transactions();
+  }
+
+  /** Readers waiting for their audit events to commit (tests). */
+  int auditWaiters() {
+    return appender == null ? 0 : appender.waiting();
+  }
+
+  AuditLog audit() {
+    return audit;
+  }
+
+  Json json() {
+    return json;
+  }
+
+  DynamicSecretGenerator generator(String name) {
+    DynamicSecretGenerator g = generators.get(name);
+    if (g == null) {
+      throw new VaultConfigurationException("No dynamic secret generator named '" + name + "' is registered:"
+          + " register it with SecretsVault.Builder#dynamicSecrets");
+    }
+    return g;
+  }
+
+  SecretResult cached(StoreMeta m, String key) {
+    return cache == null ? null : cache.get(m.id() + "\u0000" + key);
+  }
+
+  void cache(StoreMeta m, String key, SecretResult r) {
+    if (cache != null) {
+      cache.put(m.id() + "\u0000" + key, r);
+    }
+  }
+
+  void invalidate(StoreMeta m, String key) {
+    if (cache != null) {
+      cache.invalidate(m.id() + "\u0000" + key);
+    }
+  }
+
+  /** Runs work on one auto-commit connection; database failures become {@link SecretsStorageException}. */
+  <T> T call(String operation, Jdbc.Work<T> work) {
+    checkOpen();
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw storage(operation, e);
+    }
+  }
+
+  /** Runs work in one transaction (transient conflicts retried). */
+  <T> T tx(String operation, Jdbc.Work<T> work) {
+    checkOpen();
+    try {
+      return Jdbc.inTransaction(dataSource, work);
+    } catch (SQLException e) {
+      throw storage(operation, e);
+    }
+  }
+
+  private SecretsStorageException storage(String operation, SQLException e) {
+    return new SecretsStorageException("The secrets vault could not " + operation + " (SQLState " + e.getSQLState()
+        + ", vendor code " + e.getErrorCode() + "): " + SqlStates.advice(e, tables), e);
+  }
+
+  static void requireName(String v, String what) {
+    String problem = Names.problem(v, 200, false);
+    if (problem != null) {
+      throw new InvalidSecretNameException("A store " + what + " must be a non-blank name of at most 200 characters"
+          + " without U+0000 or unpaired surrogates, but " + problem);
+    }
+  }
+
+  private static void requireRetention(Duration retention, String operation) {
+    if (retention == null || retention.isNegative()) {
+      throw new VaultConfigurationException(operation + " needs a retention of zero or more, not " + retention
+          + ": a negative retention would reach into the future and delete recent rows");
+    }
+  }
+
+  /**
+   * Refuses every operation after {@link #close()}.
+   *
+   * @throws SecretsVaultClosedException when the vault was closed
+   */
+  void checkOpen() {
+    if (closed) {
+      throw new SecretsVaultClosedException("This secrets vault was closed: every operation is refused (nothing"
+          + " was read or written); build a new SecretsVault to go on");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SecretsVault{tables=" + tables.entry + ", cache=" + (cache != null) + ", readAudit=" + readAudit + "}";
+  }
+
+  /** Configures a {@link SecretsVault}; every setter validates its argument. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private final FieldCipher cipher;
+    private String prefix = "fv_secret_";
+    private Clock clock = Clock.systemUTC();
+    private AccessPolicy policy = AccessPolicy.ALLOW_ALL;
+    private ReadAudit readAudit = ReadAudit.SYNC;
+    private Duration readAuditTimeout = Duration.ofSeconds(30);
+    private Duration cacheTtl;
+    private int cacheMax;
+    private final Map<String, Rotation> rotations = new HashMap<>();
+    private final Map<String, DynamicSecretGenerator> generators = new HashMap<>();
+    private VaultTables rotationTables = VaultTables.defaults();
+
+    private Builder(DataSource dataSource, FieldCipher cipher) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      this.cipher = Objects.requireNonNull(cipher, "cipher");
+    }
+
+    /** The table name prefix (default {@code fv_secret_}), the same as the changelog parameter. */
+    public Builder tablePrefix(String p) {
+      new Tables(p);
+      this.prefix = p;
+      return this;
+    }
+
+    /**
+     * Where {@link SecretsVault#rewrapAll} keeps the rotation work tables (default
+     * {@link VaultTables#defaults()}; create them with the shipped fieldvault-changelog.xml or
+     * {@link VaultTables#install}).
+     */
+    public Builder rotationTables(VaultTables rotationTables) {
+      this.rotationTables = Objects.requireNonNull(rotationTables, "rotationTables");
+      return this;
+    }
+
+    /** The clock for expiry, versions and audit times (default: system UTC). */
+    public Builder clock(Clock c) {
+      this.clock = Objects.requireNonNull(c, "clock");
+      return this;
+    }
+
+    public Builder accessPolicy(AccessPolicy p) {
+      this.policy = Objects.requireNonNull(p, "policy");
+      return this;
+    }
+
+    /** How successful reads are audited (default {@link ReadAudit#SYNC}); see {@link ReadAudit}. */
+    public Builder readAudit(ReadAudit mode) {
+      this.readAudit = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** How long a {@link ReadAudit#SYNC} read waits for its event's commit (default 30 s; tests shorten it). */
+    Builder readAuditTimeout(Duration timeout) {
+      this.readAuditTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Keeps decrypted reads in memory for {@code ttl} (at most 10 minutes), at most {@code maxEntries}
+     * (at most 100,000). Off by default. Writes through this vault invalidate; writes by other
+     * instances are seen after the TTL.
+     */
+    public Builder readCache(Duration ttl, int maxEntries) {
+      if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new VaultConfigurationException("A read cache TTL must be positive and at most 10 minutes, not " + ttl);
+      }
+      if (maxEntries < 1 || maxEntries > 100_000) {
+        throw new VaultConfigurationException("A read cache holds 1 to 100000 entries, not " + maxEntries);
+      }
+      this.cacheTtl = ttl;
+      this.cacheMax = maxEntries;
+      return this;
+    }
+
+    /** Rotates every entry of a (non-sealed) store whose value is older than {@code period}; see {@link #runDueRotations}. */
+    public Builder rotationPolicy(String namespace, String tenant, Duration period, RotationHandler handler) {
+      if (period == null || period.isNegative() || period.isZero()) {
+        throw new VaultConfigurationException("A rotation period must be positive, not " + period);
+      }
+      rotations.put((tenant == null ? "" : tenant) + "\u0000" + namespace,
+          new Rotation(namespace, tenant, period, Objects.requireNonNull(handler, "handler")));
+      return this;
+    }
+
+    /** Registers a generator of dynamic secrets, used by {@link SecretStore#issue(String, Duration)}. */
+    public Builder dynamicSecrets(String name, DynamicSecretGenerator generator) {
+      if (name == null || !name.matches("[A-Za-z0-9_.-]{1,60}")) {
+        throw new VaultConfigurationException("A generator name must be 1 to 60 letters, digits, '.', '_' or '-'");
+      }
+      generators.put(name, Objects.requireNonNull(generator, "generator"));
+      return this;
+    }
+
+    public SecretsVault build() {
+      return new SecretsVault(this);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.fieldvault.secrets;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.fieldvault.keys.DecryptionFailedException;
+import dev.fieldvault.keys.EncryptionMode;
+import dev.fieldvault.keys.FieldVaultException;
+import dev.fieldvault.keys.VaultConfigurationException;
+import dev.fieldvault.secrets.internal.AuditLog;
+import dev.fieldvault.secrets.internal.Jdbc;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Backup and restore of one store as a JSON-lines file ({@link SecretsVault#exportStore},
+ * {@link SecretsVault#importStore}): values stay encrypted exactly as stored, sealed names stay hashed.
+ * Split out of {@link SecretsVault}, whose connections, transactions, tables and audit it uses.
+ */
+final class VaultBackup {
+
+  private static final String EXPORT_FORMAT = "fieldvault-secrets-export/1";
+  private final SecretsVault vault;
+
+  VaultBackup(SecretsVault vault) {
+    this.vault = vault;
+  }
+
+  /**
+   * Writes a store (entries and kept versions) to a JSON-lines file. Values stay encrypted exactly as
+   * stored (and sealed names stay hashed), so the file is as safe as the database; it can be imported
+   * only where the same keys are loaded.
+   */
+  BackupReport exportStore(String namespace, String tenant, Path file) {
+    vault.checkOpen();
+    StoreMeta m = vault.meta(namespace, tenant);
+    long[] counts = new long[2];
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      JsonObject head = new JsonObject();
+      head.addProperty("format", EXPORT_FORMAT);
+      head.addProperty("namespace", namespace);
+      head.addProperty("tenant", tenant);
+      head.addProperty("sealed", m.sealed());
+      head.addProperty("maxVersions", m.maxVersions());
+      w.write(head.toString());
+      w.newLine();
+      vault.call("export", c -> {
+        exportRows(c, w, m, vault.tables().entry, "entry", counts, 0);
+        exportRows(c, w, m, vault.tables().version, "version", counts, 1);
+        return null;
+      });
+    } catch (IOException e) {
+      throw new FieldVaultException("Writing the export file failed: " + e.getMessage(), e);
+    }
+    vault.tx("audit", x -> {
+      vault.audit().append(x, vault.now().toEpochMilli(), List.of(new AuditLog.Draft(SecretsVault.SYSTEM, tenant, namespace, null,
+          AuditAction.EXPORTED, Status.OK.name(), counts[0] + " entries, " + counts[1] + " versions")));
+      return null;
+    });
+    return new BackupReport(counts[0], counts[1], 0, 0, false);
+  }
+
+  private void exportRows(Connection c, BufferedWriter w, StoreMeta m, String table, String kind, long[] counts, int slot)
+      throws SQLException {
+    boolean entry = kind.equals("entry");
+    String cols = entry
+        ? "name_key, version, value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator"
+        : "name_key, version, value_ct, metadata, created_ms, created_by";
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + table
+        + " WHERE store_id = ? ORDER BY name_key, version")) {
+      ps.setLong(1, m.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          JsonObject o = new JsonObject();
+          o.addProperty("kind", kind);
+          o.addProperty("nameKey", rs.getString(1));
+          o.addProperty("version", rs.getLong(2));
+          o.addProperty("ct", Base64.getEncoder().encodeToString(rs.getBytes(3)));
+          o.addProperty("metadata", rs.getString(4));
+          if (entry) {
+            long exp = rs.getLong(5);
+            o.addProperty("expiresMs", rs.wasNull() ? null : exp);
+            o.addProperty("createdMs", rs.getLong(6));
+            o.addProperty("updatedMs", rs.getLong(7));
+            o.addProperty("valueMs", rs.getLong(8));
+            o.addProperty("by", rs.getString(9));
+            o.addProperty("generator", rs.getString(10));
+          } else {
+            o.addProperty("createdMs", rs.getLong(5));
+            o.addProperty("by", rs.getString(6));
+          }
+          w.write(o.toString());
+          w.newLine();
+          counts[slot]++;
+        }
+      }
+    } catch (IOException e) {
+      throw new FieldVaultException("Writing the export file failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Imports an export file into this vault's database, creating the store if it does not exist
+   * (an entry that already exists there fails the whole import, which is one transaction). Every
+   * ciphertext is first checked to decrypt with this vault's keys in its original context. With
+   * {@code dryRun} nothing is written: the report says what an import would do.
+   */
+  BackupReport importStore(Path file, boolean dryRun) {
+    vault.checkOpen();
+    List<JsonObject> rows = new ArrayList<>();
+    JsonObject head;
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      head = JsonParser.parseString(r.readLine()).getAsJsonObject();
+      if (!EXPORT_FORMAT.equals(head.get("format").getAsString())) {
+        throw new VaultConfigurationException("Not a FieldVault secrets export (format " + head.get("format") + ")");
+      }
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (!line.isBlank()) {
+          rows.add(JsonParser.parseString(line).getAsJsonObject());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof FieldVaultException) {
+        throw (FieldVaultException) e;
+      }
+      throw new VaultConfigurationException("The export file cannot be read: " + e.getClass().getSimpleName(), e);
+    }
+    String ns = head.get("namespace").getAsString();
+    String tenant = head.get("tenant") == null || head.get("tenant").isJsonNull() ? null : head.get("tenant").getAsString();
+    StoreMeta probe = new StoreMeta(0, ns, tenant, head.get("sealed").getAsBoolean(), head.get("maxVersions").getAsInt());
+    long entries = 0;
+    long versions = 0;
+    long verified = 0;
+    long failed = 0;
+    for (JsonObject o : rows) {
+      boolean entry = o.get("kind").getAsString().equals("entry");
+      if (entry) {
+        entries++;
+      } else {
+        versions++;
+      }
+      try {
+        vault.cipher().decrypt(Base64.getDecoder().decode(o.get("ct").getAsString()),
+            probe.context(o.get("nameKey").getAsString(), o.get("version").getAsLong()), EncryptionMode.RANDOMIZED);
+        verified++;
+      } catch (FieldVaultException e) {
+        failed++;
+      }
+    }
+    BackupReport report = new BackupReport(entries, versions, verified, failed, dryRun);
+    if (dryRun) {
+      return report;
+    }
+    if (failed > 0) {
+      throw new DecryptionFailedException(failed + " values of the export do not decrypt with this vault's keys:"
+          + " load the keysets of the source vault before importing (nothing was imported)");
+    }
+    StoreMeta m;
+    try {
+      m = vault.meta(ns, tenant);
+      if (m.sealed() != probe.sealed()) {
+        throw new VaultConfigurationException("The export is of a " + (probe.sealed() ? "sealed" : "non-sealed")
+            + " store but the existing " + m.describe() + " is not: import into another namespace (nothing was imported)");
+      }
+    } catch (SecretStoreNotFoundException e) {
+      vault.createStore(ns, tenant, new StoreOptions(probe.sealed(), probe.maxVersions()));
+      m = vault.meta(ns, tenant);
+    }
+    StoreMeta target = m;
+    try {
+      importRows(rows, target, tenant, ns, report);
+    } catch (SecretsStorageException e) {
+      if (e.getCause() instanceof SQLException && Jdbc.isDuplicateKey((SQLException) e.getCause())) {
+        throw new VaultConfigurationException("The " + target.describe() + " already holds entries (or versions)"
+            + " with names of the export: import into another namespace, or remove them first (nothing was"
+            + " imported)", e.getCause());
+      }
+      throw e;
+    }
+    return report;
+  }
+
+  private void importRows(List<JsonObject> rows, StoreMeta target, String tenant, String ns, BackupReport report) {
+    vault.tx("import", x -> {
+      try (PreparedStatement pe = x.prepareStatement("INSERT INTO " + vault.tables().entry + " (store_id, name_key, version,"
+          + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          PreparedStatement pv = x.prepareStatement("INSERT INTO " + vault.tables().version + " (store_id, name_key, version,"
+              + " value_ct, metadata, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        for (JsonObject o : rows) {
+          boolean entry = o.get("kind").getAsString().equals("entry");
+          PreparedStatement ps = entry ? pe : pv;
+          ps.setLong(1, target.id());
+          ps.setString(2, o.get("nameKey").getAsString());
+          ps.setLong(3, o.get("version").getAsLong());
+          ps.setBytes(4, Base64.getDecoder().decode(o.get("ct").getAsString()));
+          ps.setString(5, str(o, "metadata"));
+          if (entry) {
+            if (o.get("expiresMs") == null || o.get("expiresMs").isJsonNull()) {
+              ps.setNull(6, java.sql.Types.BIGINT);
+            } else {
+              ps.setLong(6, o.get("expiresMs").getAsLong());
+            }
+            ps.setLong(7, o.get("createdMs").getAsLong());
+            ps.setLong(8, o.get("updatedMs").getAsLong());
+            ps.setLong(9, o.get("valueMs").getAsLong());
+            ps.setString(10, str(o, "by"));
+            ps.setString(11, str(o, "generator"));
+          } else {
+            ps.setLong(6, o.get("createdMs").getAsLong());
+            ps.setString(7, str(o, "by"));
+          }
+          ps.addBatch();
+        }
+        pe.executeBatch();
+        pv.executeBatch();
+      }
+      vault.audit().append(x, vault.now().toEpochMilli(), List.of(new AuditLog.Draft(SecretsVault.SYSTEM, tenant, ns, null, AuditAction.IMPORTED,
+          Status.OK.name(), report.entries() + " entries, " + report.versions() + " versions")));
+      return null;
+    });
+  }
+
+  private static String str(JsonObject o, String k) {
+    return o.get(k) == null || o.get(k).isJsonNull() ? null : o.get(k).getAsString();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.fieldvault.secrets.internal;
+
+/**
+ * The rules for identifiers the vault stores (secret names, namespaces, tenants, principals): checked
+ * before any SQL runs, so a bad one gets its own message instead of a database error. Returns the
+ * broken rule, or null when the identifier is acceptable; never echoes the identifier (a caller may
+ * have passed a secret by mistake).
+ */
+public final class Names {
+
+  private Names() {}
+
+  /**
+   * Why {@code value} is not an acceptable identifier of at most {@code maxLength} UTF-16 chars
+   * ({@code maxLength} 0: no length limit), or null.
+   */
+  public static String problem(String value, int maxLength, boolean allowBlank) {
+    if (value == null || value.isEmpty()) {
+      return "it is empty";
+    }
+    if (!allowBlank && value.isBlank()) {
+      return "it is blank";
+    }
+    if (maxLength > 0 && value.length() > maxLength) {
+      return "it has " + value.length() + " characters (at most " + maxLength + ")";
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (ch == '\u0000') {
+        return "it contains U+0000 at index " + i + " (PostgreSQL cannot store it; MariaDB and H2 would)";
+      }
+      if (Character.isHighSurrogate(ch)) {
+        if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return "it contains an unpaired UTF-16 surrogate at index " + i + " (not valid Unicode text)";
+      }
+      if (Character.isLowSurrogate(ch)) {
+        return "it contains an unpaired UTF-16 surrogate at index " + i + " (not valid Unicode text)";
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.fieldvault.secrets;
+
+import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.testsupport.TestDatabase;
+import dev.fieldvault.testsupport.TestDatabases;
+import dev.fieldvault.testsupport.TestDatabases.Kind;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+
+/** Databases with the secrets tables applied through the shipped Liquibase changelog (prefix sv_...). */
+final class SecretsTestSupport {
+
+  static final String CHANGELOG = "db/changelog/fieldvault/secrets-changelog.xml";
+  private static final Map<Kind, TestDatabase> H2 = new EnumMap<>(Kind.class);
+  private static final Set<String> MIGRATED = new HashSet<>();
+
+  static {
+    // no anonymous usage reporting from tests (it also costs seconds of network timeouts offline)
+    System.setProperty("liquibase.analytics.enabled", "false");
+    System.setProperty("liquibase.showBanner", "false");
+  }
+
+  private SecretsTestSupport() {}
+
+  /** The database of a kind (one H2 database shared by the test run). */
+  static synchronized TestDatabase db(Kind kind) {
+    if (kind == Kind.H2) {
+      return H2.computeIfAbsent(kind, k -> TestDatabases.h2());
+    }
+    return TestDatabases.get(kind);
+  }
+
+  /** The database with fresh secrets tables under {@code prefix}, migrated once per run. */
+  static synchronized TestDatabase migrated(Kind kind, String prefix) throws Exception {
+    TestDatabase db = db(kind);
+    if (MIGRATED.add(kind + prefix)) {
+      dropAll(db, prefix);
+      migrate(db, prefix);
+    }
+    return db;
+  }
+
+  static void dropAll(TestDatabase db, String prefix) throws Exception {
+    db.dropTables(prefix + "version", prefix + "entry", prefix + "store", prefix + "audit", prefix + "audit_head",
+        prefix + "databasechangelog", prefix + "databasechangeloglock");
+  }
+
+  static void migrate(TestDatabase db, String prefix) throws Exception {
+    migrate(db, prefix, 0);
+  }
+
+  /** Applies the first {@code changesets} changesets of the secrets changelog (0: all). */
+  static void migrate(TestDatabase db, String prefix, int changesets) throws Exception {
+    try (Connection c = db.connect()) {
+      Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+      database.setDatabaseChangeLogTableName(prefix + "databasechangelog");
+      database.setDatabaseChangeLogLockTableName(prefix + "databasechangeloglock");
+      @SuppressWarnings("deprecation")
+      Liquibase lb = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database);
+      lb.setChangeLogParameter("fieldvault.secrets.prefix", prefix);
+      if (changesets > 0) {
+        lb.update(changesets, new Contexts(), new LabelExpression());
+      } else {
+        lb.update(new Contexts(), new LabelExpression());
+      }
+    }
+  }
+
+  /** Fresh rotation work tables (for rewrapAll) under {@code prefix}. */
+  static VaultTables rotationTables(TestDatabase db, String prefix) throws Exception {
+    VaultTables t = VaultTables.withPrefix(prefix);
+    db.dropTables(t.keyset(), t.rotation(), t.rotationRange());
+    t.install(db.dataSource());
+    return t;
+  }
+
+  static FieldCipher cipher() {
+    return FieldCipher.create(Keyring.generate("secrets-test"));
+  }
+
+  static String unique(String base) {
+    return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A clock tests move forward by hand. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
