@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -38,9 +40,14 @@ final class DbOptions {
     try (Connection c = ds.getConnection()) {
       c.isValid(5);
     } catch (SQLException e) {
-      // the driver's message may quote the URL (and so a password in it): both are redacted
+      // the driver's message may quote the URL, or pieces of it cut where the driver misread it
+      // (a password as "port value"): the URL, the password and every secret part of the URL are masked
+      List<String> secrets = new ArrayList<>(Redaction.urlSecrets(url));
+      secrets.add(password);
+      secrets.add(url);
+      secrets.sort(Comparator.comparingInt(String::length).reversed());
       throw new CliException("cannot connect to " + Redaction.jdbcUrl(url) + ": "
-          + Redaction.scrub(e.getMessage(), List.of(password, url)));
+          + Redaction.scrub(e.getMessage(), secrets));
     }
     return ds;
   }

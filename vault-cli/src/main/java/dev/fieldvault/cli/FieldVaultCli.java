@@ -105,11 +105,15 @@ public final class FieldVaultCli implements Runnable {
     all.add(env.apply("FIELDVAULT_MASTER_SECRET"));
     for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
       for (CommandLine.Model.OptionSpec o : r.commandSpec().options()) {
-        if (!o.longestName().endsWith("-env")) {
-          continue;
-        }
         try {
           Object value = o.getValue();
+          if (value instanceof String && ((String) value).regionMatches(true, 0, "jdbc:", 0, 5)) {
+            // a JDBC URL's password and its pieces, wherever a message repeats them
+            all.addAll(Redaction.urlSecrets((String) value));
+          }
+          if (!o.longestName().endsWith("-env")) {
+            continue;
+          }
           if (value instanceof String) {
             all.add(env.apply((String) value));
           }

@@ -1,6 +1,12 @@
 package dev.fieldvault.cli;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +39,64 @@ final class Redaction {
     String s = USER_INFO.matcher(url).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@"));
     s = ORACLE.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "/" + MASK + "@"));
     return PARAMETER.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+  }
+
+  /**
+   * The secrets a JDBC URL carries, to be masked wherever a driver's message repeats them, however
+   * the driver has cut the URL up: the whole user-info part (up to the last {@code @} of the URL),
+   * the password in it and each of its pieces between {@code :}, {@code @} and {@code /}, every
+   * password-like parameter's value, and the percent-decoded form of each. The user name before the
+   * first {@code :} stays readable. Empty for null or a URL without secrets.
+   */
+  static List<String> urlSecrets(String url) {
+    Set<String> found = new LinkedHashSet<>();
+    if (url == null) {
+      return List.of();
+    }
+    int start = url.indexOf("//");
+    int at = url.lastIndexOf('@');
+    if (start >= 0 && at > start + 2) {
+      String userInfo = url.substring(start + 2, at);
+      int colon = userInfo.indexOf(':');
+      if (colon < 0) {
+        // no user:password split: the whole part may be a token
+        found.add(userInfo);
+      } else {
+        found.add(userInfo);
+        String password = userInfo.substring(colon + 1);
+        found.add(password);
+        for (String piece : password.split("[:@/]")) {
+          found.add(piece);
+        }
+      }
+    }
+    Matcher m = PARAMETER.matcher(url);
+    while (m.find()) {
+      found.add(m.group(2));
+    }
+    Matcher o = ORACLE.matcher(url);
+    while (o.find()) {
+      found.add(o.group(2));
+    }
+    List<String> all = new ArrayList<>();
+    for (String s : found) {
+      if (!s.isEmpty()) {
+        all.add(s);
+        String decoded = decoded(s);
+        if (!decoded.isEmpty() && !decoded.equals(s)) {
+          all.add(decoded);
+        }
+      }
+    }
+    return all;
+  }
+
+  private static String decoded(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
   }
 
   /**

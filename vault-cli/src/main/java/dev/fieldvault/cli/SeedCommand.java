@@ -62,6 +62,11 @@ final class SeedCommand implements Callable<Integer> {
       + " MARIADB, MYSQL or H2 (default: from --jdbc-url).")
   SqlDialect dialect;
 
+  @Option(names = "--no-backslash-escapes", description = "MariaDB/MySQL: the server runs with sql_mode"
+      + " NO_BACKSLASH_ESCAPES, so a backslash in a string literal is an ordinary character (default: the"
+      + " backslash escapes of string literals are decoded as the server decodes them).")
+  boolean noBackslashEscapes;
+
   @Override
   public Integer call() {
     if (tables.secretsPrefix != null) {
@@ -80,7 +85,7 @@ final class SeedCommand implements Callable<Integer> {
     List<EncryptedTable> declared = tables.declared(ds);
     FieldCipher cipher = FieldCipher.create(keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(root.env)));
     SqlDialect d = dialect != null ? dialect : SqlDialect.ofJdbcUrl(db.url);
-    SeedRewriter.Result r = new SeedRewriter(declared, cipher, d).rewrite(sql, input.toString());
+    SeedRewriter.Result r = new SeedRewriter(declared, cipher, d, noBackslashEscapes).rewrite(sql, input.toString());
     PrintWriter out = spec.commandLine().getOut();
     String summary = "encrypted " + r.values() + " value(s) in " + r.rows() + " row(s) of " + r.statements()
         + " statement(s)";

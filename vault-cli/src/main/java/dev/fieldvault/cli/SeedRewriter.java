@@ -64,8 +64,18 @@ final class SeedRewriter {
   private final Map<String, EncryptedTable> tables = new LinkedHashMap<>();
   private final FieldCipher cipher;
   private final SqlDialect dialect;
+  private final boolean noBackslashEscapes;
 
   SeedRewriter(List<EncryptedTable> declared, FieldCipher cipher, SqlDialect dialect) {
+    this(declared, cipher, dialect, false);
+  }
+
+  /**
+   * A rewriter for files of this dialect (null: unknown); noBackslashEscapes when a MariaDB or MySQL
+   * server runs with NO_BACKSLASH_ESCAPES, so that a backslash in a literal is itself.
+   */
+  SeedRewriter(List<EncryptedTable> declared, FieldCipher cipher, SqlDialect dialect, boolean noBackslashEscapes) {
+    this.noBackslashEscapes = noBackslashEscapes;
     for (EncryptedTable t : declared) {
       tables.put(unqualified(t.table()), t);
     }
@@ -229,7 +239,7 @@ final class SeedRewriter {
   }
 
   /** The text of a key column (tenant or primary key) in a row, as the context binds it. */
-  private static String key(EncryptedTable t, String column, List<String> columns, List<Expression> row, String at,
+  private String key(EncryptedTable t, String column, List<String> columns, List<Expression> row, String at,
       String what) {
     int i = columns.indexOf(name(column));
     if (i < 0) {
@@ -241,7 +251,7 @@ final class SeedRewriter {
       return EncryptionContext.canonicalRowId(new BigInteger(l.getStringValue()));
     }
     if (e instanceof StringValue s) {
-      String v = s.getNotExcapedValue();
+      String v = SqlStringLiteral.value(s, dialect, noBackslashEscapes, at + ", " + what + " column " + column);
       if (UPPER_UUID.matcher(v).matches()) {
         throw new CliException(at + ": write the UUID in " + t.table() + "." + column + " in lower case (the"
             + " canonical form the application binds)");
@@ -261,7 +271,8 @@ final class SeedRewriter {
     }
     String text;
     if (e instanceof StringValue s) {
-      text = s.getNotExcapedValue();
+      // what the database would store for the literal (its escapes decoded), not its text as written
+      text = SqlStringLiteral.value(s, dialect, noBackslashEscapes, at);
       if (storage == ColumnStorage.TEXT && looksEncrypted(text)) {
         throw new CliException(at + ": the value is already a FieldVault ciphertext: seed the plaintext file");
       }

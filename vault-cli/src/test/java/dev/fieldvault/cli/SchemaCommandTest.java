@@ -69,6 +69,90 @@ class SchemaCommandTest extends CliTestSupport {
     assertThat(out).contains("gho_schemaToken");
   }
 
+  /** Applies the changelog of FieldVault 0.1 (before tables made without Liquibase were taken over). */
+  void migrateWithTheOldChangelog() throws Exception {
+    java.nio.file.Path old = java.nio.file.Path.of(getClass().getResource("/changelog-0.1").toURI());
+    try (java.sql.Connection c = db.connect()) {
+      liquibase.database.Database database = liquibase.database.DatabaseFactory.getInstance()
+          .findCorrectDatabaseImplementation(new liquibase.database.jvm.JdbcConnection(c));
+      database.setDatabaseChangeLogTableName(CHANGELOG);
+      database.setDatabaseChangeLogLockTableName(CHANGELOG + "LOCK");
+      @SuppressWarnings("deprecation")
+      liquibase.Liquibase lb = new liquibase.Liquibase(SchemaCommand.KEYSTORE_CHANGELOG,
+          new liquibase.resource.DirectoryResourceAccessor(old), database);
+      lb.setChangeLogParameter("fieldvault.tablePrefix", VAULT_PREFIX);
+      lb.update(new liquibase.Contexts(), new liquibase.LabelExpression());
+    }
+  }
+
+  void dropAll() throws Exception {
+    VaultTables vault = VaultTables.withPrefix(VAULT_PREFIX);
+    db.dropTables(vault.rotationRange(), vault.rotation(), vault.keyset(), CHANGELOG, CHANGELOG + "LOCK");
+  }
+
+  /** A keyset stored before the install, read back after it: the tables were kept, not re-created. */
+  void assertKeysetSurvivesInstall(Kind kind) {
+    VaultTables vault = VaultTables.withPrefix(VAULT_PREFIX);
+    Keyring keyring = Keyring.generate("shape");
+    KeyStore.create(db.dataSource(), KeyEncryptionKeys.fromMasterSecret(SECRET), vault)
+        .insert(keyring.aead().orElseThrow());
+
+    int first = run(install("--no-secrets"));
+    String firstOut = out;
+    String firstErr = err;
+    int second = run(install("--no-secrets"));
+
+    assertThat(first).as(firstErr).isZero();
+    assertThat(firstOut).contains("key store and rotation work tables (" + VAULT_PREFIX + "*): ");
+    assertThat(second).as(err).isZero();
+    assertThat(out).contains("(" + VAULT_PREFIX + "*): up to date");
+    assertThat(KeyStore.create(db.dataSource(), KeyEncryptionKeys.fromMasterSecret(SECRET), vault)
+        .find("shape-aead")).isPresent();
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void install_takesOverTablesThatVaultTablesInstallMade_keepingTheirKeysets(Kind kind) throws Exception {
+    use(kind);
+    dropAll();
+    VaultTables.withPrefix(VAULT_PREFIX).install(db.dataSource());
+
+    assertKeysetSurvivesInstall(kind);
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void install_updatesADatabaseThatTheEarlierChangelogMigrated_withoutAChecksumError(Kind kind) throws Exception {
+    use(kind);
+    dropAll();
+    migrateWithTheOldChangelog();
+
+    assertKeysetSurvivesInstall(kind);
+    assertThat(run(install("--no-secrets"))).as(err).isZero();
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void install_stopsOnTablesOfThePrefixThatAreNotFieldVaults_andSaysWhatToDo(Kind kind) throws Exception {
+    use(kind);
+    dropAll();
+    try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE " + VAULT_PREFIX + "rotation (id INT PRIMARY KEY)");
+    }
+
+    int code = run(install("--no-secrets"));
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err).contains("exist only in part or without FieldVault's columns", "choose another table prefix");
+    // nothing was created or recorded: the keyset table is still absent
+    try (java.sql.Connection c = db.connect();
+        java.sql.ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, "%", null)) {
+      while (rs.next()) {
+        assertThat(rs.getString("TABLE_NAME")).isNotEqualToIgnoringCase(VAULT_PREFIX + "keyset");
+      }
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void install_refusesAPrefixThatIsNotAnIdentifier(Kind kind) {

@@ -258,6 +258,102 @@ class SeedAndEncryptCommandTest extends CliTestSupport {
     assertThat(out).isEmpty();
   }
 
+  /** String literals with escapes, per database, as a seed file may hold them. */
+  static List<String> escapedLiterals(Kind kind) {
+    return switch (kind) {
+      case POSTGRES -> List.of("E'a\\tb'", "E'a\\\\b'", "e'line\\nnext\\r'", "E'\\x41\\101\\u00e9\\U0001F600'",
+          "E'x\\qy\\\\'", "'plain\\n stays'", "'O''Brien'", "E'it''s'", "$$x\\y'z$$", "N'a\\b'");
+      case H2 -> List.of("'a\\tb'", "'a\\\\b'", "'O''Brien'", "'back\\'", "N'x\\n'");
+      default -> List.of("'a\\nb'", "'a\\\\b'", "'t\\tr\\rb\\bz\\Z'", "'50\\% and \\_'", "'q\\\"d'", "'x\\qy'",
+          "'nul\\0end'", "'O''Brien'", "'it''s\\\\'", "_utf8mb4'a\\nb'", "N'n\\tn'");
+    };
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void seed_encryptsWhatTheDatabaseStoresForEscapedLiterals_asTheUnencryptedSeedLoads(Kind kind) throws Exception {
+    setUp(kind);
+    seedEscapes(escapedLiterals(kind), false);
+  }
+
+  @org.junit.jupiter.api.Test
+  void seed_withNoBackslashEscapes_encryptsBackslashesAsWritten_asMariaDbInThatModeStores() throws Exception {
+    setUp(Kind.MARIADB);
+    seedEscapes(List.of("'a\\nb'", "'a\\\\b'", "'end\\'", "'O''Brien'"), true);
+  }
+
+  /**
+   * Loads a file of escaped literals into a plain table, and its seed-rewritten form into the
+   * encrypted one; every decrypted value equals the plain table's stored value.
+   */
+  void seedEscapes(List<String> literals, boolean noBackslashEscapes) throws Exception {
+    String plain = "app_cli_esc_plain";
+    String encrypted = "app_cli_esc";
+    db.dropTables(plain, encrypted);
+    String mode = noBackslashEscapes ? "SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES');\n" : "";
+    execute("CREATE TABLE " + plain + " (id INT PRIMARY KEY, note VARCHAR(200));\n"
+        + "CREATE TABLE " + encrypted + " (id INT PRIMARY KEY, note VARCHAR(400));\n");
+    StringBuilder file = new StringBuilder();
+    for (int i = 0; i < literals.size(); i++) {
+      file.append("INSERT INTO TABLE_NAME (id, note) VALUES (").append(i + 1).append(", ").append(literals.get(i))
+          .append(");\n");
+    }
+    execute(mode + file.toString().replace("TABLE_NAME", plain));
+    Path tables = dir.resolve("esc-tables.json");
+    Files.writeString(tables, "{\"tables\": [{\"table\": \"" + encrypted + "\", \"primaryKey\": \"id\","
+        + " \"columns\": [{\"column\": \"note\", \"storage\": \"TEXT\"}]}]}");
+    Path data = dir.resolve("esc.sql");
+    Files.writeString(data, file.toString().replace("TABLE_NAME", encrypted));
+    Path seeded = dir.resolve("esc-encrypted.sql");
+    List<String> args = new ArrayList<>(List.of("seed", data.toString(), "--out", seeded.toString(), "--force",
+        "--tables", tables.toString()));
+    if (noBackslashEscapes) {
+      args.add("--no-backslash-escapes");
+    }
+    assertThat(run(withKeys(args.toArray(String[]::new)))).as(err).isZero();
+    execute(mode + Files.readString(seeded));
+
+    @SuppressWarnings("unchecked")
+    var note = dev.fieldvault.keys.FieldCipher.create(keyring)
+        .field((dev.fieldvault.keys.FieldSpec<String>) TablesFile.read(tables).get(0).columns().get(0).spec());
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT p.id, p.note, e.note FROM " + plain + " p JOIN " + encrypted
+            + " e ON e.id = p.id ORDER BY p.id")) {
+      int rows = 0;
+      while (rs.next()) {
+        rows++;
+        assertThat(note.decryptText(rs.getString(3), null, null)).as(literals.get(rs.getInt(1) - 1))
+            .isEqualTo(rs.getString(2));
+      }
+      assertThat(rows).isEqualTo(literals.size());
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void seed_refusesLiteralsWhoseStoredValueItCannotKnow_andNamesNoValue() throws Exception {
+    setUp(Kind.H2);
+    Path tables = dir.resolve("esc-tables.json");
+    Files.writeString(tables, "{\"tables\": [{\"table\": \"app_cli_esc\", \"primaryKey\": \"id\","
+        + " \"columns\": [{\"column\": \"note\", \"storage\": \"TEXT\"}]}]}");
+    Path out = dir.resolve("out.sql");
+    for (String[] c : new String[][] {
+        {"POSTGRESQL", "E'Secret\\xff'", "not ASCII"},
+        {"POSTGRESQL", "E'Secret\\377'", "not ASCII"},
+        {"POSTGRESQL", "E'Secret\\000'", "not ASCII"},
+        {"POSTGRESQL", "E'Secret\\uD800'", "write the character itself"},
+        {"MARIADB", "E'Secret\\n'", "E'...' escape strings are PostgreSQL's"},
+        {"H2", "E'Secret\\n'", "E'...' escape strings are PostgreSQL's"},
+        {"MARIADB", "$$Secret$$", "write the value in '...'"},
+        {"MARIADB", "B'0101'", "with the prefix B"}}) {
+      Path data = dir.resolve("bad.sql");
+      Files.writeString(data, "INSERT INTO app_cli_esc (id, note) VALUES (1, " + c[1] + ");");
+      assertThat(run(withKeys("seed", data.toString(), "--out", out.toString(), "--tables", tables.toString(),
+          "--dialect", c[0]))).as(c[0] + " " + c[1]).isEqualTo(1);
+      assertThat(err).as(c[1]).contains(c[2], "statement 1, row 1").doesNotContain("Secret");
+      assertThat(out).doesNotExist();
+    }
+  }
+
   SessionFactory sessionFactory(String ddl) {
     Configuration cfg = new Configuration().addAnnotatedClass(CliSeedCustomer.class);
     cfg.setProperty("hibernate.connection.url", db.url());
