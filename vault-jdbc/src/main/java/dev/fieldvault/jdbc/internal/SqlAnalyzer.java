@@ -19,6 +19,7 @@ import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.CaseExpression;
+import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
@@ -1253,6 +1254,11 @@ final class SqlAnalyzer {
         }
 
         @Override
+        public <S> Void visit(AnyComparisonExpression a, S context) {
+          return visit(a.getSelect(), context);
+        }
+
+        @Override
         public <S> Void visit(Select s, S context) {
           Resolved r = cv.selectedBy(s);
           if (r != null) {
@@ -1333,6 +1339,27 @@ final class SqlAnalyzer {
         }
         return cipherValued(c.getElseExpression(), scope);
       }
+      if (e instanceof Function) {
+        ExpressionList<?> args = ((Function) e).getParameters();
+        for (Object o : args == null ? List.of() : args) {
+          EncryptedColumn found = cipherValued((Expression) o, scope);
+          if (found != null) {
+            return found;
+          }
+        }
+        return null;
+      }
+      if (e instanceof AnalyticExpression) {
+        return cipherValued(((AnalyticExpression) e).getExpression(), scope);
+      }
+      if (e instanceof CastExpression) {
+        return cipherValued(((CastExpression) e).getLeftExpression(), scope);
+      }
+      if (e instanceof BinaryExpression) {
+        EncryptedColumn found = cipherValued(((BinaryExpression) e).getLeftExpression(), scope);
+        return found != null ? found : cipherValued(((BinaryExpression) e).getRightExpression(), scope);
+      }
+      // anything else: any encrypted column in it (fail closed)
       EncryptedColumn[] found = new EncryptedColumn[1];
       e.accept(new ExpressionVisitorAdapter<Void>() {
         @Override
