@@ -521,7 +521,8 @@ class FailClosedTest {
     for (String sql : List.of(
         "UPDATE jw_customer SET phone_bidx = ? WHERE id = ?",
         "INSERT INTO jw_customer (id, phone_bidx) VALUES (?, ?)",
-        "INSERT INTO jw_customer (id, phone, phone_bidx) VALUES (?, ?, NULL)")) {
+        "INSERT INTO jw_customer (id, phone, phone_bidx) VALUES (?, ?, NULL)",
+        "INSERT INTO jw_customer (id, phone, phone_bidx) SELECT id, ?, NULL FROM jw_plain")) {
       assertRefusedEverywhere(t(sql), "phone_bidx", "blind");
     }
   }

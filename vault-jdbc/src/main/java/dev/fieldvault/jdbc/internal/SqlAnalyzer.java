@@ -707,6 +707,7 @@ final class SqlAnalyzer {
           params.put(bp.getIndex(), new ParamTarget(ParamTarget.Kind.BLIND_INDEX, owner, 0, null,
               ((JdbcParameter) v).getIndex()));
         } else if (!(v instanceof NullValue && b instanceof NullValue)
+            && !(v instanceof Column && b instanceof Column) // a copy, checked by copiesSameContext
             && !(sameColumnFromInsert(v, owner.column(), owner.rowIdColumn() == null)
                 && sameColumnFromInsert(b, owner.blindIndexColumn(), true))) {
           throw new Refusal("This " + what + " writes encrypted column " + owner.qualifiedName() + " and its"
@@ -811,6 +812,9 @@ final class SqlAnalyzer {
         }
       }
       requireBlindIndexWritten(table, cols, "INSERT ... SELECT");
+      List<Expression> selected = new ArrayList<>();
+      items.forEach(it -> selected.add(it.getExpression()));
+      pairBlindIndexes(table, cols, selected, "INSERT ... SELECT");
       clauses(ps, scope);
     }
 
