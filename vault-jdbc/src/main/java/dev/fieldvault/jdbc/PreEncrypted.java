@@ -22,13 +22,12 @@ public final class PreEncrypted {
   }
 
   /**
-   * An already encrypted value.
-   *
-   * @throws MalformedCiphertextException if the bytes are not a FieldVault ciphertext
+   * An already encrypted value. The bytes are checked when the value is bound: a statement refuses
+   * bytes that are not a FieldVault ciphertext with a {@code StatementRefusedException} whose cause
+   * is the {@link MalformedCiphertextException}.
    */
   public static PreEncrypted of(byte[] ciphertext) {
     Objects.requireNonNull(ciphertext, "ciphertext");
-    CiphertextHeader.parse(ciphertext);
     return new PreEncrypted(ciphertext.clone());
   }
 

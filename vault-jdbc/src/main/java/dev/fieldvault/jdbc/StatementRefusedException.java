@@ -21,4 +21,14 @@ public final class StatementRefusedException extends SQLException {
   public StatementRefusedException(String message) {
     super(message, SQL_STATE);
   }
+
+  /**
+   * A refusal caused by a typed FieldVault error (for example a malformed {@code PreEncrypted} value).
+   *
+   * @param message what was refused and what to do instead; never a value
+   * @param cause the typed error, kept as the cause
+   */
+  public StatementRefusedException(String message, Throwable cause) {
+    super(message, SQL_STATE, cause);
+  }
 }

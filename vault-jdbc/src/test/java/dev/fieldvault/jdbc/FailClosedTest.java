@@ -433,4 +433,216 @@ class FailClosedTest {
     }
     assertThat(JdbcFixtures.rawRows(db, t("jw_customer"))).isEmpty();
   }
+
+  // --------------------------------------------------------------------------------------------
+  // 7. A ? that meets an encrypted column in a place the wrapper does not map
+
+  @ParameterizedTest
+  @MethodSource(DBS)
+  void parameterMeetingAnEncryptedColumnThroughASubqueryOrFunction_isRefusedBeforeTheDriver(TestDatabases.Kind kind)
+      throws Exception {
+    setUp(kind);
+    for (String sql : List.of(
+        "SELECT id FROM jw_customer WHERE email = (SELECT ?)",
+        "SELECT id FROM jw_customer WHERE email IN (SELECT ?)",
+        "SELECT id FROM jw_customer WHERE email IN (SELECT ? UNION SELECT v FROM jw_plain)",
+        "SELECT id FROM jw_customer WHERE NULLIF(email, ?) IS NULL",
+        "SELECT id FROM jw_customer WHERE GREATEST(email, ?) IS NOT NULL",
+        "SELECT id FROM jw_customer WHERE COALESCE(CASE WHEN email = ? THEN ? END, 'n') = 'y'",
+        "SELECT id FROM jw_customer c WHERE EXISTS (SELECT 1 FROM jw_plain p WHERE c.email = (SELECT ?))",
+        "SELECT id FROM jw_customer WHERE EXISTS (SELECT 1 FROM (SELECT ? AS v) x WHERE x.v = email)",
+        "WITH p AS (SELECT ? AS v) SELECT id FROM jw_customer, p WHERE email = p.v",
+        "SELECT id FROM jw_customer WHERE phone_bidx = (SELECT ?)",
+        "SELECT id, NULLIF(email, ?) AS e FROM jw_customer",
+        "UPDATE jw_customer SET name = 'hit' WHERE email = (SELECT ?)",
+        "UPDATE jw_customer SET name = NULLIF(email, ?) WHERE id = 1",
+        "DELETE FROM jw_customer WHERE email IN (SELECT ?)")) {
+      assertRefusedEverywhere(t(sql), "encrypted column");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource(DBS)
+  void mappedComparisonsInsideCaseAndExists_stillFindTheRow(TestDatabases.Kind kind) throws Exception {
+    setUp(kind);
+    try (Connection c = ds.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement(t("INSERT INTO jw_customer (id, email) VALUES (?, ?)"))) {
+        ps.setLong(1, 2);
+        ps.setString(2, "bob@x.com");
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(t("SELECT id, CASE WHEN email = ? THEN 1 ELSE 0 END AS hit"
+          + " FROM jw_customer c WHERE EXISTS (SELECT 1 FROM jw_customer d WHERE d.id = c.id AND d.email = ?)"))) {
+        ps.setString(1, "bob@x.com");
+        ps.setString(2, "bob@x.com");
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong(1)).isEqualTo(2);
+          assertThat(rs.getInt("hit")).isEqualTo(1);
+        }
+      }
+    }
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // 8. H2 scripts, linked tables and file readers feed SQL or data the wrapper cannot see
+
+  @ParameterizedTest
+  @MethodSource(DBS)
+  void h2ScriptsLinkedTablesAndFileReaders_areRefusedAsDynamicSql(TestDatabases.Kind kind) throws Exception {
+    setUp(kind);
+    java.nio.file.Path script = java.nio.file.Files.createTempFile("fv-runscript", ".sql");
+    java.nio.file.Files.writeString(script, t("INSERT INTO jw_customer (id, note) VALUES (40, '" + PLAINTEXT
+        + "');"));
+    try {
+      String file = script.toAbsolutePath().toString().replace('\\', '/');
+      for (String sql : List.of(
+          "RUNSCRIPT FROM '" + file + "'",
+          "runscript from '" + file + "' CHARSET 'UTF-8'",
+          "SCRIPT TO '" + file + ".out'",
+          "CREATE LINKED TABLE lt_x('org.h2.Driver', 'jdbc:h2:mem:other', 'sa', '', 'T')",
+          "CREATE FORCE LINKED TABLE lt_y('org.h2.Driver', 'jdbc:h2:mem:other', 'sa', '', 'T')",
+          t("INSERT INTO jw_customer (id, note) SELECT id, note FROM CSVREAD('" + file + "')"),
+          "SELECT FILE_READ('" + file + "')",
+          "CALL LINK_SCHEMA('s', '', 'jdbc:h2:mem:other', 'sa', '', 'PUBLIC')")) {
+        assertRefusedEverywhere(sql, "cannot see");
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(script);
+    }
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // 9. A blind index is filled from its column's value; a row id of row-bound values does not change
+
+  @ParameterizedTest
+  @MethodSource(DBS)
+  void blindIndexWrittenWithoutItsColumn_isRefused(TestDatabases.Kind kind) throws Exception {
+    setUp(kind);
+    for (String sql : List.of(
+        "UPDATE jw_customer SET phone_bidx = ? WHERE id = ?",
+        "INSERT INTO jw_customer (id, phone_bidx) VALUES (?, ?)",
+        "INSERT INTO jw_customer (id, phone, phone_bidx) VALUES (?, ?, NULL)",
+        "INSERT INTO jw_customer (id, phone, phone_bidx) SELECT id, ?, NULL FROM jw_plain")) {
+      assertRefusedEverywhere(t(sql), "phone_bidx", "blind");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource(DBS)
+  void blindIndexBoundToAnotherValueThanItsColumn_isRefused_andTheSameValueIsSearchable(TestDatabases.Kind kind)
+      throws Exception {
+    setUp(kind);
+    try (Connection c = ds.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          t("INSERT INTO jw_customer (id, phone, phone_bidx) VALUES (?, ?, ?)"))) {
+        ps.setLong(1, 2);
+        ps.setString(2, "555-0002");
+        ps.setString(3, "999-9999");
+        assertThatThrownBy(ps::executeUpdate).isInstanceOf(StatementRefusedException.class)
+            .hasMessageContaining("phone_bidx").hasMessageContaining("fills the blind index")
+            .hasMessageNotContaining("555-0002").hasMessageNotContaining("999-9999");
+      }
+      assertThat(JdbcFixtures.rawRows(db, t("jw_customer"))).isEmpty();
+      // the same value (the normalizer ignores case), or no value at all: the wrapper fills the index
+      try (PreparedStatement ps = c.prepareStatement(
+          t("INSERT INTO jw_customer (id, phone, phone_bidx) VALUES (?, ?, ?)"))) {
+        ps.setLong(1, 3);
+        ps.setString(2, "555-ABC");
+        ps.setString(3, "555-abc");
+        ps.executeUpdate();
+        ps.clearParameters();
+        ps.setLong(1, 4);
+        ps.setString(2, "555-0004");
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          t("UPDATE jw_customer SET phone = ?, phone_bidx = ? WHERE id = ?"))) {
+        ps.setString(1, "555-0005");
+        ps.setString(2, "999-9999");
+        ps.setLong(3, 3);
+        assertThatThrownBy(ps::executeUpdate).isInstanceOf(StatementRefusedException.class)
+            .hasMessageContaining("fills the blind index");
+      }
+      assertThat(idsWithPhone(c, "555-abc")).containsExactly(3L);
+      assertThat(idsWithPhone(c, "555-0004")).containsExactly(4L);
+      assertThat(idsWithPhone(c, "999-9999")).isEmpty();
+    }
+  }
+
+  private static List<Long> idsWithPhone(Connection c, String phone) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(t("SELECT id FROM jw_customer WHERE phone_bidx = ? ORDER BY id"))) {
+      ps.setString(1, phone);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+    }
+    return ids;
+  }
+
+  @ParameterizedTest
+  @MethodSource(DBS)
+  void changingTheRowIdOfATableWithRowBoundColumns_isRefused(TestDatabases.Kind kind) throws Exception {
+    setUp(kind);
+    for (String sql : List.of(
+        "UPDATE jw_customer SET id = ? WHERE id = ?",
+        "UPDATE jw_customer SET ssn = ?, id = ? WHERE id = ?",
+        "UPDATE jw_customer SET id = id + 100",
+        "UPDATE jw_customer c SET c.id = 7 WHERE c.id = 1")) {
+      assertRefusedEverywhere(t(sql), "row id", "insert it again");
+    }
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // 10. Reading an expression of an encrypted column would return its ciphertext as the value
+
+  @ParameterizedTest
+  @MethodSource(DBS)
+  void selectListExpressionOfAnEncryptedColumn_isRefused_butCountAndPredicatesAreRead(TestDatabases.Kind kind)
+      throws Exception {
+    setUp(kind);
+    for (String sql : List.of(
+        "SELECT CASE WHEN id = 2 THEN note END AS note FROM jw_customer WHERE id = 2",
+        "SELECT COALESCE(note, name) FROM jw_customer",
+        "SELECT MAX(note) AS note FROM jw_customer",
+        "SELECT id, (SELECT note FROM jw_customer WHERE id = 1) AS n FROM jw_plain",
+        "SELECT * FROM (SELECT MIN(email) AS email FROM jw_customer) x",
+        "SELECT CONCAT(note, '') AS note FROM jw_customer")) {
+      assertRefusedEverywhere(t(sql), "select list", "ciphertext");
+    }
+    try (Connection c = ds.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement(t("INSERT INTO jw_customer (id, note) VALUES (?, ?)"))) {
+        ps.setLong(1, 1);
+        ps.setString(2, PLAINTEXT);
+        ps.executeUpdate();
+      }
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(t("SELECT COUNT(note) AS n,"
+          + " MAX(CASE WHEN note IS NULL THEN 0 ELSE 1 END) AS has_note, MAX(id) AS m FROM jw_customer"))) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong("n")).isEqualTo(1);
+        assertThat(rs.getInt("has_note")).isEqualTo(1);
+      }
+    }
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // 11. A malformed PreEncrypted value is a refusal of the wrapper's type
+
+  @ParameterizedTest
+  @MethodSource(DBS)
+  void preEncryptedGarbage_isAStatementRefusedException_withTheTypedCause(TestDatabases.Kind kind) throws Exception {
+    setUp(kind);
+    PreEncrypted garbage = PreEncrypted.of(new byte[] {1, 2, 3});
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(t("INSERT INTO jw_customer (id, note) VALUES (?, ?)"))) {
+      ps.setLong(1, 1);
+      assertThatThrownBy(() -> ps.setObject(2, garbage)).isInstanceOf(StatementRefusedException.class)
+          .hasMessageContaining("PreEncrypted").hasMessageContaining(t("jw_customer.note"))
+          .hasCauseInstanceOf(dev.fieldvault.keys.MalformedCiphertextException.class);
+    }
+    assertThat(JdbcFixtures.rawRows(db, t("jw_customer"))).isEmpty();
+  }
 }

@@ -72,7 +72,10 @@ final class Mutant {
     }
     for (int i = 0; i + 2 < t.size(); i++) {
       if (t.get(i).equals("order") && t.get(i + 1).equals("by")) {
-        return t.get(i + 2).equals("id") || t.get(i + 2).equals("e.id");
+        // ORDER BY id (not an expression such as id >= ?, whose ties make LIMIT/OFFSET pick any rows)
+        String next = i + 3 < t.size() ? t.get(i + 3) : "";
+        return (t.get(i + 2).equals("id") || t.get(i + 2).equals("e.id"))
+            && List.of("", "limit", "offset", "asc", "desc", ";").contains(next);
       }
     }
     return false;

@@ -568,7 +568,36 @@ final class SqlFuzzGenerator {
     String name = pick("det", "det", "bi_bi", "rnd", "bi");
     String c = q + name;
     String lit = "'" + pick(DET.get(0), DET.get(1), BI.get(0), RND.get(0)) + "'";
-    switch (r.nextInt(19)) {
+    switch (r.nextInt(24)) {
+      case 19:
+        // a ? the subquery selects, compared with the encrypted column
+        sql.append(c).append(pick(" = (SELECT ", " IN (SELECT ", " <> (SELECT "));
+        param(Role.DET);
+        sql.append(pick(")", " UNION SELECT t FROM " + TABLE + ")"));
+        break;
+      case 20:
+        // a ? next to the column inside a function
+        sql.append(pick("NULLIF(", "GREATEST(", "LEAST(")).append(c).append(", ");
+        param(Role.DET);
+        sql.append(pick(") IS NULL", ") IS NOT NULL"));
+        break;
+      case 21:
+        // a ? selected by a derived table, compared with the column
+        sql.append("EXISTS (SELECT 1 FROM (SELECT ");
+        param(Role.DET);
+        sql.append(" AS v) px WHERE px.v = ").append(c).append(')');
+        break;
+      case 22:
+        // the blind-index column against a subquery's ?
+        sql.append(q).append("bi_bi").append(pick(" = (SELECT ", " IN (SELECT "));
+        param(Role.BI);
+        sql.append(')');
+        break;
+      case 23:
+        sql.append("NOT (NULLIF(").append(c).append(", ");
+        param(Role.DET);
+        sql.append(") IS NULL)");
+        break;
       case 15:
         // the encrypted column on the right: an element of the IN list of a value
         param(Role.DET);

@@ -1,6 +1,9 @@
 package dev.fieldvault.jdbc.internal;
 
+import dev.fieldvault.jdbc.PreEncrypted;
 import dev.fieldvault.jdbc.StatementRefusedException;
+import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.MalformedCiphertextException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +12,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A prepared statement whose parameters bound to encrypted columns are held back, and encrypted
@@ -106,6 +110,15 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
       case "setTime":
       case "setTimestamp":
       case "setObject":
+        if (value instanceof PreEncrypted) {
+          try {
+            CiphertextHeader.parse(((PreEncrypted) value).ciphertext());
+          } catch (MalformedCiphertextException e) {
+            throw new StatementRefusedException("Parameter " + index + " (" + t.column.qualifiedName() + ") is bound"
+                + " to a PreEncrypted value that is not a FieldVault ciphertext; it was not bound. Pass the bytes"
+                + " FieldEncryptor.encrypt returned, or bind the plaintext", e);
+          }
+        }
         return value;
       default:
         throw new StatementRefusedException("Parameter " + index + " is bound to " + (t.blindIndex()
@@ -146,7 +159,9 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
     Object[] out = new Object[held.length];
     for (int i = 1; i < held.length; i++) {
       ParamTarget t = plan.params[i];
-      if (t == null || t.kind == ParamTarget.Kind.ROW_ID || held[i] == UNSET) {
+      if (t != null && t.valueParameter > 0) {
+        out[i] = blindIndexOfValue(t, held, i);
+      } else if (t == null || t.kind == ParamTarget.Kind.ROW_ID || held[i] == UNSET) {
         out[i] = UNSET;
       } else if (t.searches()) {
         out[i] = encryption.searched(t, held[i]);
@@ -155,6 +170,26 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
       }
     }
     return out;
+  }
+
+  /**
+   * A written blind index: the wrapper computes it from the value bound to its encrypted column in
+   * the same row, so it cannot go stale; a different value bound to the blind index itself is refused.
+   */
+  private Object blindIndexOfValue(ParamTarget t, Object[] held, int i) throws SQLException {
+    Object value = held[t.valueParameter];
+    if (value == UNSET || value instanceof PreEncrypted) {
+      // the plaintext is not known here: the blind index is computed from what was bound to it
+      return held[i] == UNSET ? UNSET : encryption.stored(t, held[i], null);
+    }
+    Object filled = encryption.stored(t, value, null);
+    if (held[i] != UNSET && !Objects.deepEquals(filled, encryption.stored(t, held[i], null))) {
+      throw new StatementRefusedException("Parameter " + i + " (blind-index column " + t.column.blindIndexColumn()
+          + " of " + t.column.qualifiedName() + ") is bound to another value than parameter " + t.valueParameter
+          + " (" + t.column.column() + "); the wrapper fills the blind index from the column's value, so that it"
+          + " never goes stale. Bind the same value to both, or leave the blind-index parameter unset");
+    }
+    return filled;
   }
 
   private static Object rowId(ParamTarget t, Object[] held, int i) throws SQLException {

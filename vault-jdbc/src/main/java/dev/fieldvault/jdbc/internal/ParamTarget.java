@@ -25,12 +25,19 @@ final class ParamTarget {
   final int rowIdParameter;
   /** For a row-bound VALUE: the row id written inline in the SQL, or null. */
   final Object rowIdLiteral;
+  /** For a BLIND_INDEX: the parameter holding the encrypted column's value in the same row, or 0. */
+  final int valueParameter;
 
   ParamTarget(Kind kind, EncryptedColumn column, int rowIdParameter, Object rowIdLiteral) {
+    this(kind, column, rowIdParameter, rowIdLiteral, 0);
+  }
+
+  ParamTarget(Kind kind, EncryptedColumn column, int rowIdParameter, Object rowIdLiteral, int valueParameter) {
     this.kind = kind;
     this.column = column;
     this.rowIdParameter = rowIdParameter;
     this.rowIdLiteral = rowIdLiteral;
+    this.valueParameter = valueParameter;
   }
 
   static ParamTarget of(Kind kind, EncryptedColumn column) {

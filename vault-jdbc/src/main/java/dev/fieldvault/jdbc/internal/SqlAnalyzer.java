@@ -20,22 +20,32 @@ import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
 import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.CaseExpression;
+import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.NotExpression;
 import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.WhenClause;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.conditional.XorExpression;
 import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
 import net.sf.jsqlparser.expression.operators.relational.CosineSimilarity;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
 import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsBooleanExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.operators.relational.MinorThan;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
@@ -603,6 +613,41 @@ final class SqlAnalyzer {
         }
       }
       requireBlindIndexWritten(table, cols, "INSERT");
+      pairBlindIndexes(table, cols, row, "INSERT");
+    }
+
+    /**
+     * A blind-index column is written only together with its encrypted column, both as {@code ?} (the
+     * wrapper then fills the blind index from the column's value) or both NULL, so it cannot go stale.
+     */
+    void pairBlindIndexes(String table, List<String> cols, List<Expression> vals, String what) {
+      for (int k = 0; k < cols.size(); k++) {
+        EncryptedColumn owner = columns.findByBlindIndexColumn(table, cols.get(k)).orElse(null);
+        if (owner == null) {
+          continue;
+        }
+        int j = cols.indexOf(key(owner.column()));
+        if (j < 0) {
+          throw new Refusal("This " + what + " writes blind-index column " + owner.blindIndexColumn() + " of "
+              + owner.qualifiedName() + " without the column itself; FieldVault fills the blind index from the"
+              + " column's value, so that it never goes stale: write " + owner.column() + " = ? together with it");
+        }
+        Expression v = unparen(vals.get(j));
+        Expression b = unparen(vals.get(k));
+        if (v instanceof JdbcParameter && b instanceof JdbcParameter) {
+          JdbcParameter bp = (JdbcParameter) b;
+          params.put(bp.getIndex(), new ParamTarget(ParamTarget.Kind.BLIND_INDEX, owner, 0, null,
+              ((JdbcParameter) v).getIndex()));
+        } else if (!(v instanceof NullValue && b instanceof NullValue)
+            && !(v instanceof Column && b instanceof Column) // a copy, checked by copiesSameContext
+            && !(sameColumnFromInsert(v, owner.column(), owner.rowIdColumn() == null)
+                && sameColumnFromInsert(b, owner.blindIndexColumn(), true))) {
+          throw new Refusal("This " + what + " writes encrypted column " + owner.qualifiedName() + " and its"
+              + " blind-index column " + owner.blindIndexColumn() + " from different kinds of values; FieldVault"
+              + " fills the blind index from the column's value: give both a ? parameter (bound to the same"
+              + " value), or both NULL");
+        }
+      }
     }
 
     Expression rowIdInRow(EncryptedColumn enc, List<String> cols, List<Expression> row) {
@@ -699,6 +744,9 @@ final class SqlAnalyzer {
         }
       }
       requireBlindIndexWritten(table, cols, "INSERT ... SELECT");
+      List<Expression> selected = new ArrayList<>();
+      items.forEach(it -> selected.add(it.getExpression()));
+      pairBlindIndexes(table, cols, selected, "INSERT ... SELECT");
       clauses(ps, scope);
     }
 
@@ -757,6 +805,20 @@ final class SqlAnalyzer {
         return;
       }
       List<String> written = new ArrayList<>();
+      List<String> pairedCols = new ArrayList<>();
+      List<Expression> pairedVals = new ArrayList<>();
+      for (EncryptedColumn enc : columns.ofTable(table).values()) {
+        for (UpdateSet set : sets) {
+          for (Column c : set.getColumns()) {
+            if (enc.rowIdColumn() != null && key(enc.rowIdColumn()).equals(unquote(c.getColumnName()))) {
+              throw new Refusal("A " + what + " changes column " + enc.rowIdColumn() + " of table " + table
+                  + ", the row id that the values of encrypted column " + enc.qualifiedName() + " are bound to;"
+                  + " they could no longer be decrypted, so it was not sent. To give a row another id, insert it"
+                  + " again under the new id (re-encrypting its row-bound values) and delete the old row");
+            }
+          }
+        }
+      }
       for (UpdateSet set : sets) {
         List<String> cols = new ArrayList<>();
         for (Column c : set.getColumns()) {
@@ -775,6 +837,8 @@ final class SqlAnalyzer {
           vals.forEach(v -> condition(v, scope));
           continue;
         }
+        pairedCols.addAll(cols);
+        pairedVals.addAll(vals);
         for (int j = 0; j < cols.size(); j++) {
           Expression e = vals.get(j);
           EncryptedColumn enc = columns.find(table, cols.get(j)).orElse(null);
@@ -803,6 +867,7 @@ final class SqlAnalyzer {
         }
       }
       requireBlindIndexWritten(table, written, what);
+      pairBlindIndexes(table, pairedCols, pairedVals, what);
     }
 
     /** {@code excluded.col} (PostgreSQL) or {@code VALUES(col)} (MySQL/MariaDB): the row being inserted. */
@@ -990,6 +1055,13 @@ final class SqlAnalyzer {
             others.add(label);
           }
         } else {
+          EncryptedColumn cipher = cipherValued(e, scope);
+          if (cipher != null) {
+            throw new Refusal("The select list reads an expression of encrypted column " + cipher.qualifiedName()
+                + " (a function, CASE, COALESCE, MAX, ... of it, or a subquery selecting it), whose result would be"
+                + " the ciphertext, not the value; it was not sent. Select the column itself (an alias is fine)"
+                + " and compute on the decrypted value");
+          }
           if (it.getAlias() != null) {
             others.add(unquote(it.getAlias().getName()));
           }
@@ -1079,7 +1151,177 @@ final class SqlAnalyzer {
     void condition(Expression e, SqlScope scope) {
       if (e != null) {
         e.accept(new ConditionVisitor(scope), null);
+        refuseUnmappedParameters(e, scope);
       }
+    }
+
+    /**
+     * The general rule behind the mapped comparisons: in each predicate (the expression split at
+     * AND, OR, XOR and NOT), a {@code ?} that was not mapped to an encrypted or blind-index column,
+     * next to such a column (or a subquery selecting one), would reach the database as a plaintext
+     * compared with a ciphertext ({@code email = (SELECT ?)}, {@code NULLIF(email, ?)}): refused.
+     */
+    void refuseUnmappedParameters(Expression e, Scope scope) {
+      e = unparen(e);
+      if (e instanceof AndExpression || e instanceof OrExpression || e instanceof XorExpression) {
+        refuseUnmappedParameters(((BinaryExpression) e).getLeftExpression(), scope);
+        refuseUnmappedParameters(((BinaryExpression) e).getRightExpression(), scope);
+        return;
+      }
+      if (e instanceof NotExpression) {
+        refuseUnmappedParameters(((NotExpression) e).getExpression(), scope);
+        return;
+      }
+      List<JdbcParameter> unmapped = new ArrayList<>();
+      List<Resolved> selected = new ArrayList<>();
+      ConditionVisitor cv = new ConditionVisitor(scope);
+      e.accept(new ExpressionVisitorAdapter<Void>() {
+        @Override
+        public <S> Void visit(JdbcParameter p, S context) {
+          if (p.getIndex() == null || !params.containsKey(p.getIndex())) {
+            unmapped.add(p);
+          }
+          return null;
+        }
+
+        @Override
+        public <S> Void visit(ParenthesedSelect s, S context) {
+          return visit((Select) s, context);
+        }
+
+        @Override
+        public <S> Void visit(AnyComparisonExpression a, S context) {
+          return visit(a.getSelect(), context);
+        }
+
+        @Override
+        public <S> Void visit(Select s, S context) {
+          Resolved r = cv.selectedBy(s);
+          if (r != null) {
+            selected.add(r);
+          }
+          // what the subquery selects meets the outer expression; its own clauses are checked on their own
+          for (PlainSelect ps : plainSelects(s)) {
+            for (SelectItem<?> it : ps.getSelectItems()) {
+              it.getExpression().accept(this, context);
+            }
+          }
+          return null;
+        }
+      }, null);
+      if (unmapped.isEmpty()) {
+        return;
+      }
+      EncryptedColumn inside = encryptedInside(e, scope);
+      if (inside == null && !selected.isEmpty()) {
+        inside = selected.get(0).column;
+      }
+      if (inside != null) {
+        throw new Refusal("A ? parameter meets encrypted column " + inside.qualifiedName() + " in a subquery,"
+            + " function or expression that FieldVault cannot map, so its value would reach the database as a"
+            + " plaintext; it was not sent. Compare the column itself: column = ? or column IN (?, ...)");
+      }
+    }
+
+    List<PlainSelect> plainSelects(Select s) {
+      if (s instanceof ParenthesedSelect) {
+        return plainSelects(((ParenthesedSelect) s).getSelect());
+      }
+      if (s instanceof SetOperationList) {
+        List<PlainSelect> all = new ArrayList<>();
+        ((SetOperationList) s).getSelects().forEach(part -> all.addAll(plainSelects(part)));
+        return all;
+      }
+      return s instanceof PlainSelect ? List.of((PlainSelect) s) : List.of();
+    }
+
+    /**
+     * An encrypted column whose ciphertext an expression of the select list would return as its value
+     * (a function, CASE branch, arithmetic or scalar subquery of it), or null. COUNT and predicates
+     * (comparisons, IS NULL, IN, EXISTS, ...) return no ciphertext.
+     */
+    EncryptedColumn cipherValued(Expression e, Scope scope) {
+      e = unparen(e);
+      if (e == null || e instanceof JdbcParameter || e instanceof NullValue || e instanceof ComparisonOperator
+          || e instanceof AndExpression || e instanceof OrExpression || e instanceof XorExpression
+          || e instanceof NotExpression || e instanceof IsNullExpression || e instanceof IsBooleanExpression
+          || e instanceof InExpression || e instanceof ExistsExpression || e instanceof LikeExpression
+          || e instanceof Between || e instanceof IsDistinctExpression || e instanceof CosineSimilarity) {
+        return null;
+      }
+      if (e instanceof Column) {
+        Resolved r = resolve((Column) e, scope);
+        return r == null || r.blindIndex ? null : r.column;
+      }
+      if (e instanceof Function && "count".equalsIgnoreCase(((Function) e).getName())) {
+        return null;
+      }
+      if (e instanceof AnalyticExpression && "count".equalsIgnoreCase(((AnalyticExpression) e).getName())) {
+        return null;
+      }
+      if (e instanceof Select) {
+        Resolved r = new ConditionVisitor(scope).selectedBy((Select) e);
+        return r == null || r.blindIndex ? null : r.column;
+      }
+      if (e instanceof CaseExpression) {
+        CaseExpression c = (CaseExpression) e;
+        if (c.getWhenClauses() != null) {
+          for (WhenClause w : c.getWhenClauses()) {
+            EncryptedColumn found = cipherValued(w.getThenExpression(), scope);
+            if (found != null) {
+              return found;
+            }
+          }
+        }
+        return cipherValued(c.getElseExpression(), scope);
+      }
+      if (e instanceof Function) {
+        ExpressionList<?> args = ((Function) e).getParameters();
+        for (Object o : args == null ? List.of() : args) {
+          EncryptedColumn found = cipherValued((Expression) o, scope);
+          if (found != null) {
+            return found;
+          }
+        }
+        return null;
+      }
+      if (e instanceof AnalyticExpression) {
+        return cipherValued(((AnalyticExpression) e).getExpression(), scope);
+      }
+      if (e instanceof CastExpression) {
+        return cipherValued(((CastExpression) e).getLeftExpression(), scope);
+      }
+      if (e instanceof BinaryExpression) {
+        EncryptedColumn found = cipherValued(((BinaryExpression) e).getLeftExpression(), scope);
+        return found != null ? found : cipherValued(((BinaryExpression) e).getRightExpression(), scope);
+      }
+      // anything else: any encrypted column in it (fail closed)
+      EncryptedColumn[] found = new EncryptedColumn[1];
+      e.accept(new ExpressionVisitorAdapter<Void>() {
+        @Override
+        public <S> Void visit(Column c, S context) {
+          Resolved r = resolve(c, scope);
+          if (r != null && !r.blindIndex && found[0] == null) {
+            found[0] = r.column;
+          }
+          return null;
+        }
+
+        @Override
+        public <S> Void visit(ParenthesedSelect s, S context) {
+          return visit((Select) s, context);
+        }
+
+        @Override
+        public <S> Void visit(Select s, S context) {
+          Resolved r = new ConditionVisitor(scope).selectedBy(s);
+          if (r != null && !r.blindIndex && found[0] == null) {
+            found[0] = r.column;
+          }
+          return null;
+        }
+      }, null);
+      return found[0];
     }
 
     final class ConditionVisitor extends ExpressionVisitorAdapter<Void> {
@@ -1131,6 +1373,14 @@ final class SqlAnalyzer {
                 + " column " + col.column.blindIndexColumn() + " = ? with the plaintext bound instead"
                 : ": make it deterministic, or give it a blind-index column, to search it"));
           }
+        } else if (other instanceof Column && resolve((Column) other, scope) == null
+            && sourceOf((Column) other, scope) != null && sourceOf((Column) other, scope).table == null) {
+          // a derived table or CTE column can be a ? (FROM (SELECT ? AS v) x WHERE email = x.v)
+          throw new Refusal("A condition compares " + (col.blindIndex ? "blind-index column "
+              + col.column.table() + "." + col.column.blindIndexColumn() : "encrypted column "
+              + col.column.qualifiedName()) + " with a column of a derived table or CTE that is not the same"
+              + " encrypted column, which could carry a plaintext; it was not sent. Compare the column itself"
+              + " with = ? or IN (?, ...)");
         } else if (!(other instanceof NullValue || other instanceof Column || other instanceof ParenthesedSelect)) {
           throw new SqlRefusal("A condition compares " + (col.blindIndex ? "blind-index column "
               + col.column.table() + "." + col.column.blindIndexColumn() : "encrypted column "

@@ -1,6 +1,7 @@
 package dev.fieldvault.jdbc.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -23,12 +24,15 @@ final class SqlText {
 
   /** Statement keywords that run SQL text or a procedural block the wrapper cannot see. */
   private static final Set<String> DYNAMIC_KEYWORDS = Set.of("execute", "exec", "prepare", "do", "declare",
-      "if", "case", "loop", "repeat", "while", "for", "handler");
+      "if", "case", "loop", "repeat", "while", "for", "handler", "runscript", "script");
 
-  /** Functions that run an SQL text they take as an argument (PostgreSQL, its extensions, H2). */
+  /**
+   * Functions that run an SQL text they take as an argument, or read rows or data from a file or
+   * another database that the wrapper cannot see (PostgreSQL, its extensions, H2).
+   */
   static final List<String> SQL_TEXT_FUNCTIONS = List.of("query_to_xml", "query_to_xmlschema",
       "query_to_xml_and_xmlschema", "dblink", "dblink_exec", "dblink_open", "dblink_send_query", "crosstab",
-      "ts_stat", "csvwrite", "pg_background_launch");
+      "ts_stat", "csvwrite", "pg_background_launch", "csvread", "file_read", "link_schema");
 
   /** A call of one of them: the name (perhaps quoted or schema-qualified) and an opening parenthesis. */
   private static final Pattern SQL_TEXT_FUNCTION = Pattern.compile("(?<![\\p{L}\\p{N}_$])("
@@ -254,6 +258,10 @@ final class SqlText {
         }
         if (first.equals("begin") && words.length > 1 && words[1].equals("not")) {
           return "BEGIN NOT ATOMIC";
+        }
+        // H2: a table whose rows live in another database, read and written past the wrapper
+        if (first.equals("create") && Arrays.asList(firstWords(s, 5)).contains("linked")) {
+          return "CREATE LINKED TABLE";
         }
       }
     }

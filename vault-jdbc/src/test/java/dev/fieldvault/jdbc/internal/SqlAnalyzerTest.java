@@ -384,4 +384,35 @@ class SqlAnalyzerTest {
         .contains("customer").doesNotContain("'x'");
     assertThat(refusal("WITH x AS (UPDATE customer SET note = 'x' RETURNING id) SELECT * FROM x")).contains("customer");
   }
+
+  @Test
+  void blindIndexParameter_isFilledFromItsColumnsParameterInTheSameRow() {
+    StatementPlan plan = analyzer.analyze(
+        "INSERT INTO customer (id, phone_bidx, phone) VALUES (?, ?, ?), (?, ?, ?)");
+    assertThat(plan.refusal).isNull();
+    assertThat(plan.params[2].valueParameter).isEqualTo(3);
+    assertThat(plan.params[5].valueParameter).isEqualTo(6);
+    StatementPlan update = analyzer.analyze("UPDATE customer SET phone_bidx = ?, name = ?, phone = ? WHERE id = ?");
+    assertThat(update.params[1].valueParameter).isEqualTo(3);
+    assertThat(refusal("UPDATE customer SET phone_bidx = ? WHERE id = ?")).contains("without the column itself");
+  }
+
+  @Test
+  void unmappedParameterNextToAnEncryptedColumn_isRefused_butOneInAnotherPredicateIsNot() {
+    assertThat(refusal("SELECT id FROM customer WHERE email = (SELECT ?)")).contains("customer.email");
+    assertThat(refusal("SELECT id FROM customer WHERE NULLIF(phone_bidx, ?) IS NULL")).contains("customer.phone");
+    assertThat(refusal("SELECT CASE WHEN note IS NULL THEN ? END FROM customer")).contains("customer.note");
+    assertThat(params("SELECT id FROM customer WHERE name = ? AND (email = ? OR note IS NULL)"))
+        .containsExactly("1:-", "2:SEARCH(email)");
+    assertThat(params("SELECT id, ? AS tag, CASE WHEN email = ? THEN 1 ELSE 0 END AS hit FROM customer"))
+        .containsExactly("1:-", "2:SEARCH(email)");
+  }
+
+  @Test
+  void selectListExpressionReturningCiphertext_isRefused_butCountAndPredicatesPass() {
+    assertThat(refusal("SELECT COALESCE(note, name) AS note FROM customer")).contains("select list");
+    assertThat(refusal("SELECT MAX(email) FROM customer")).contains("customer.email");
+    assertThat(analyzer.analyze("SELECT COUNT(note), MAX(phone_bidx), note IS NULL AS missing FROM customer")
+        .refusal).isNull();
+  }
 }
