@@ -628,7 +628,7 @@ final class SqlAnalyzer {
         }
         int j = cols.indexOf(key(owner.column()));
         if (j < 0) {
-          throw new Refusal("This " + what + " writes blind-index column " + owner.blindIndexColumn() + " of "
+          throw new SqlRefusal("This " + what + " writes blind-index column " + owner.blindIndexColumn() + " of "
               + owner.qualifiedName() + " without the column itself; FieldVault fills the blind index from the"
               + " column's value, so that it never goes stale: write " + owner.column() + " = ? together with it");
         }
@@ -642,7 +642,7 @@ final class SqlAnalyzer {
             && !(v instanceof Column && b instanceof Column) // a copy, checked by copiesSameContext
             && !(sameColumnFromInsert(v, owner.column(), owner.rowIdColumn() == null)
                 && sameColumnFromInsert(b, owner.blindIndexColumn(), true))) {
-          throw new Refusal("This " + what + " writes encrypted column " + owner.qualifiedName() + " and its"
+          throw new SqlRefusal("This " + what + " writes encrypted column " + owner.qualifiedName() + " and its"
               + " blind-index column " + owner.blindIndexColumn() + " from different kinds of values; FieldVault"
               + " fills the blind index from the column's value: give both a ? parameter (bound to the same"
               + " value), or both NULL");
@@ -811,7 +811,7 @@ final class SqlAnalyzer {
         for (UpdateSet set : sets) {
           for (Column c : set.getColumns()) {
             if (enc.rowIdColumn() != null && key(enc.rowIdColumn()).equals(unquote(c.getColumnName()))) {
-              throw new Refusal("A " + what + " changes column " + enc.rowIdColumn() + " of table " + table
+              throw new SqlRefusal("A " + what + " changes column " + enc.rowIdColumn() + " of table " + table
                   + ", the row id that the values of encrypted column " + enc.qualifiedName() + " are bound to;"
                   + " they could no longer be decrypted, so it was not sent. To give a row another id, insert it"
                   + " again under the new id (re-encrypting its row-bound values) and delete the old row");
@@ -1057,7 +1057,7 @@ final class SqlAnalyzer {
         } else {
           EncryptedColumn cipher = cipherValued(e, scope);
           if (cipher != null) {
-            throw new Refusal("The select list reads an expression of encrypted column " + cipher.qualifiedName()
+            throw new SqlRefusal("The select list reads an expression of encrypted column " + cipher.qualifiedName()
                 + " (a function, CASE, COALESCE, MAX, ... of it, or a subquery selecting it), whose result would be"
                 + " the ciphertext, not the value; it was not sent. Select the column itself (an alias is fine)"
                 + " and compute on the decrypted value");
@@ -1161,7 +1161,7 @@ final class SqlAnalyzer {
      * next to such a column (or a subquery selecting one), would reach the database as a plaintext
      * compared with a ciphertext ({@code email = (SELECT ?)}, {@code NULLIF(email, ?)}): refused.
      */
-    void refuseUnmappedParameters(Expression e, Scope scope) {
+    void refuseUnmappedParameters(Expression e, SqlScope scope) {
       e = unparen(e);
       if (e instanceof AndExpression || e instanceof OrExpression || e instanceof XorExpression) {
         refuseUnmappedParameters(((BinaryExpression) e).getLeftExpression(), scope);
@@ -1217,7 +1217,7 @@ final class SqlAnalyzer {
         inside = selected.get(0).column;
       }
       if (inside != null) {
-        throw new Refusal("A ? parameter meets encrypted column " + inside.qualifiedName() + " in a subquery,"
+        throw new SqlRefusal("A ? parameter meets encrypted column " + inside.qualifiedName() + " in a subquery,"
             + " function or expression that FieldVault cannot map, so its value would reach the database as a"
             + " plaintext; it was not sent. Compare the column itself: column = ? or column IN (?, ...)");
       }
@@ -1240,7 +1240,7 @@ final class SqlAnalyzer {
      * (a function, CASE branch, arithmetic or scalar subquery of it), or null. COUNT and predicates
      * (comparisons, IS NULL, IN, EXISTS, ...) return no ciphertext.
      */
-    EncryptedColumn cipherValued(Expression e, Scope scope) {
+    EncryptedColumn cipherValued(Expression e, SqlScope scope) {
       e = unparen(e);
       if (e == null || e instanceof JdbcParameter || e instanceof NullValue || e instanceof ComparisonOperator
           || e instanceof AndExpression || e instanceof OrExpression || e instanceof XorExpression
@@ -1376,7 +1376,7 @@ final class SqlAnalyzer {
         } else if (other instanceof Column && resolve((Column) other, scope) == null
             && sourceOf((Column) other, scope) != null && sourceOf((Column) other, scope).table == null) {
           // a derived table or CTE column can be a ? (FROM (SELECT ? AS v) x WHERE email = x.v)
-          throw new Refusal("A condition compares " + (col.blindIndex ? "blind-index column "
+          throw new SqlRefusal("A condition compares " + (col.blindIndex ? "blind-index column "
               + col.column.table() + "." + col.column.blindIndexColumn() : "encrypted column "
               + col.column.qualifiedName()) + " with a column of a derived table or CTE that is not the same"
               + " encrypted column, which could carry a plaintext; it was not sent. Compare the column itself"
