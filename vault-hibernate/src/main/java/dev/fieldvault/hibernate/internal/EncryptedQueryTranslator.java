@@ -49,7 +49,11 @@ import org.hibernate.sql.ast.tree.Statement;
 import org.hibernate.sql.ast.tree.expression.ColumnReference;
 import org.hibernate.sql.ast.tree.expression.Expression;
 import org.hibernate.sql.ast.tree.expression.SqlSelectionExpression;
+import org.hibernate.sql.ast.tree.insert.InsertSelectStatement;
 import org.hibernate.sql.ast.tree.insert.InsertStatement;
+import org.hibernate.sql.ast.tree.insert.Values;
+import org.hibernate.sql.ast.tree.expression.SqlTuple;
+import org.hibernate.query.sqm.tree.SqmDmlStatement;
 import org.hibernate.sql.ast.tree.predicate.BetweenPredicate;
 import org.hibernate.sql.ast.tree.predicate.ComparisonPredicate;
 import org.hibernate.sql.ast.tree.predicate.InListPredicate;
@@ -461,24 +465,164 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     for (SqmAssignment<?> a : clause.getAssignments()) {
       targets.add(a.getTargetPath());
     }
-    return with(targets, Use.ASSIGNED, null, () -> super.visitSetClause(clause));
+    List<Assignment> assignments = with(targets, Use.ASSIGNED, null, () -> super.visitSetClause(clause));
+    List<EncryptedAttribute> entity = targetAttributes();
+    for (Assignment a : assignments) {
+      List<ColumnReference> columns = a.getAssignable().getColumnReferences();
+      for (int i = 0; i < columns.size(); i++) {
+        checkWrite(columns.get(i), a.getAssignedValue(), columns.size(), i, entity, true);
+      }
+    }
+    return assignments;
   }
 
   @Override
   public InsertStatement visitInsertValuesStatement(SqmInsertValuesStatement<?> insert) {
-    return with(new ArrayList<SqmPath<?>>(insert.getInsertionTargetPaths()), Use.ASSIGNED, null,
+    InsertStatement out = with(new ArrayList<SqmPath<?>>(insert.getInsertionTargetPaths()), Use.ASSIGNED, null,
         () -> super.visitInsertValuesStatement(insert));
+    checkInsert(out);
+    return out;
   }
 
   @Override
   public InsertStatement visitInsertSelectStatement(SqmInsertSelectStatement<?> insert) {
     queryDepth++; // the select list is copied into the table, never decrypted: not a top-level select
     try {
-      return with(new ArrayList<SqmPath<?>>(insert.getInsertionTargetPaths()), Use.ASSIGNED, null,
+      InsertStatement out = with(new ArrayList<SqmPath<?>>(insert.getInsertionTargetPaths()), Use.ASSIGNED, null,
           () -> super.visitInsertSelectStatement(insert));
+      checkInsert(out);
+      return out;
     } finally {
       queryDepth--;
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // What an update or insert query may write (checked on the translated SQL AST, before any value is bound)
+
+  /**
+   * Each value an insert query writes into an encrypted column (or a blind index companion) must pass
+   * {@link #checkWrite}; an {@code insert ... select} cannot write one at all (its select list is not
+   * encrypted by FieldVault).
+   */
+  private void checkInsert(InsertStatement insert) {
+    List<EncryptedAttribute> entity = targetAttributes();
+    List<ColumnReference> columns = insert.getTargetColumns();
+    InsertSelectStatement statement = insert instanceof InsertSelectStatement ? (InsertSelectStatement) insert : null;
+    List<Values> rows = statement == null || statement.getSourceSelectStatement() != null ? null
+        : statement.getValuesList();
+    for (int i = 0; i < columns.size(); i++) {
+      ColumnReference column = columns.get(i);
+      if (rows == null) {
+        checkWrite(column, null, 1, 0, entity, false);
+        continue;
+      }
+      for (Values row : rows) {
+        List<Expression> values = row.getExpressions();
+        checkWrite(column, values.size() == columns.size() ? values.get(i) : null, 1, 0, entity, false);
+      }
+    }
+  }
+
+  /**
+   * Refuses, before anything is bound, a mutation query's write of a column that FieldVault cannot keep
+   * right: an encrypted column written from anything but a plain query parameter typed by the attribute
+   * (a function, expression, literal, other attribute or subquery would be stored unencrypted), an
+   * encrypted column with a {@code @BlindIndex} (the query cannot fill the index), a blind index
+   * column itself, and (in an update) the id of an entity with row-bound attributes, whose ciphertexts
+   * are bound to it.
+   *
+   * @param value the value written (null: none FieldVault can check, such as an insert's select list)
+   * @param width how many columns the value covers (an embeddable); {@code index} is this column's
+   */
+  private static void checkWrite(ColumnReference column, Expression value, int width, int index,
+      List<EncryptedAttribute> entity, boolean update) {
+    AttributeBinding b = binding(column);
+    if (b != null) {
+      EncryptedAttribute a = b.model;
+      if (a.blindIndexAttribute() != null) {
+        throw new UnsupportedEncryptedUseException(a, "@Encrypted attribute " + name(a) + " has a @BlindIndex ("
+            + a.entityName() + "." + a.blindIndexAttribute() + "), which an update or insert query cannot keep in"
+            + " step with the value: the index would go stale and searches would return the wrong rows. Load the"
+            + " entity with a Session (or a StatelessSession) and set the attribute; FieldVault fills the index"
+            + " when it is written");
+      }
+      if (parameterBinding(value, width, index) != b) {
+        throw new UnsupportedEncryptedUseException(a, "An update or insert query writes @Encrypted attribute "
+            + name(a) + " from something other than a query parameter FieldVault encrypts for it (a function,"
+            + " expression, literal, another attribute, a subquery, an insert ... select, or a parameter whose"
+            + " type does not come from the attribute), which would store it unencrypted: write it as"
+            + " 'set e." + a.attributePath() + " = :value' in an update query, or set it on the entity and let"
+            + " the Session write it");
+      }
+      return;
+    }
+    String name = normalized(column.getColumnExpression());
+    for (EncryptedAttribute a : entity) {
+      if (a.blindIndexColumn() != null && normalized(a.blindIndexColumn()).equals(name)) {
+        throw new UnsupportedEncryptedUseException(a, "An update or insert query writes the blind index "
+            + a.entityName() + "." + a.blindIndexAttribute() + " of @Encrypted attribute " + name(a) + ", which"
+            + " FieldVault computes from the attribute's value when the entity is written: a value written by a"
+            + " query would not match it and searches would return the wrong rows. Set the attribute on the"
+            + " entity instead");
+      }
+      if (update && a.rowBound()) {
+        for (String id : a.idColumns()) {
+          if (normalized(id).equals(name)) {
+            throw new UnsupportedEncryptedUseException(a, "An update query changes the id of " + a.entityName()
+                + ", whose row-bound attribute " + name(a) + " is encrypted for the row's id: the stored"
+                + " values would no longer decrypt. Changing the id of such an entity is not supported; copy"
+                + " the entity to a new one with a Session (persist a new entity, remove the old)");
+          }
+        }
+      }
+    }
+  }
+
+  /** The binding of the index-th of {@code width} columns of a query parameter's type, else null. */
+  private static AttributeBinding parameterBinding(Expression value, int width, int index) {
+    Expression v = value;
+    if (v instanceof SqlTuple && width > 1 && ((SqlTuple) v).getExpressions().size() == width) {
+      v = ((SqlTuple) v).getExpressions().get(index);
+      width = 1;
+      index = 0;
+    }
+    if (!(v instanceof JdbcParameter || v instanceof SqmParameterInterpretation)) {
+      return null;
+    }
+    JdbcMappingContainer t = v.getExpressionType();
+    if (t == null || t.getJdbcTypeCount() != width) {
+      return null;
+    }
+    JdbcMapping m = t.getJdbcMapping(index);
+    return m instanceof CustomType && ((CustomType<?>) m).getUserType() instanceof EncryptedType
+        ? ((EncryptedType) ((CustomType<?>) m).getUserType()).binding() : null;
+  }
+
+  /**
+   * The encrypted attributes of the entity an update or insert query writes, and of its super- and
+   * subclasses (more than needed rather than fewer: only used to refuse).
+   */
+  private List<EncryptedAttribute> targetAttributes() {
+    VaultRuntime runtime = VaultRuntime.forFactory(getCreationContext().getSessionFactory());
+    if (runtime == null || !(getStatement() instanceof SqmDmlStatement)) {
+      return List.of();
+    }
+    Class<?> target = ((SqmDmlStatement<?>) getStatement()).getTarget().getJavaType();
+    List<EncryptedAttribute> out = new ArrayList<>();
+    for (EncryptedAttribute a : runtime.attributes()) {
+      Class<?> c = a.entityClass();
+      if (target == null || c == null || c.isAssignableFrom(target) || target.isAssignableFrom(c)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** A column name as mapped or rendered, without quotes and in lower case. */
+  private static String normalized(String column) {
+    return column == null ? "" : column.replace("\"", "").replace("`", "").replace("[", "").replace("]", "")
+        .toLowerCase(java.util.Locale.ROOT);
   }
 
   // ---------------------------------------------------------------------------------------------

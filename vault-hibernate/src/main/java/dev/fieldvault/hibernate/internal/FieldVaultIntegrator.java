@@ -83,6 +83,7 @@ public final class FieldVaultIntegrator implements Integrator {
     events.appendListeners(EventType.POST_INSERT, listener);
     events.appendListeners(EventType.PRE_UPDATE, listener);
     events.appendListeners(EventType.POST_UPDATE, listener);
+    events.appendListeners(EventType.PRE_UPSERT, listener);
     events.appendListeners(EventType.PRE_LOAD, listener);
     events.appendListeners(EventType.POST_LOAD, listener);
     refusePlaintextBindLogging(bindings);

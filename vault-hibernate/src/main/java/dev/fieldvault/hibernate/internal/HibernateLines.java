@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.PreInsertEvent;
 import org.hibernate.event.spi.PreUpdateEvent;
+import org.hibernate.event.spi.PreUpsertEvent;
 
 /**
  * The few Hibernate calls whose binary signature differs between the supported lines (6.6, 7.2,
@@ -18,7 +19,8 @@ import org.hibernate.event.spi.PreUpdateEvent;
  *   <li>{@code PreInsertEvent.getSession()} / {@code PreUpdateEvent.getSession()} return an
  *       {@code EventSource} on 6.6 and a {@code SharedSessionContractImplementor} on 7 (where
  *       stateless sessions fire these events too); both are a
- *       {@code SharedSessionContractImplementor}, which is all FieldVault needs.
+ *       {@code SharedSessionContractImplementor}, which is all FieldVault needs ({@code PreUpsertEvent}
+ *       likewise).
  * </ul>
  */
 final class HibernateLines {
@@ -27,6 +29,7 @@ final class HibernateLines {
 
   private static final MethodHandle PRE_INSERT_SESSION = sessionGetter(PreInsertEvent.class);
   private static final MethodHandle PRE_UPDATE_SESSION = sessionGetter(PreUpdateEvent.class);
+  private static final MethodHandle PRE_UPSERT_SESSION = sessionGetter(PreUpsertEvent.class);
 
   /** The session of a pre-insert event, on every supported line. */
   static SharedSessionContractImplementor session(PreInsertEvent event) {
@@ -36,6 +39,11 @@ final class HibernateLines {
   /** The session of a pre-update event, on every supported line. */
   static SharedSessionContractImplementor session(PreUpdateEvent event) {
     return invoke(PRE_UPDATE_SESSION, event);
+  }
+
+  /** The session of a pre-upsert event, on every supported line. */
+  static SharedSessionContractImplementor session(PreUpsertEvent event) {
+    return invoke(PRE_UPSERT_SESSION, event);
   }
 
   private static SharedSessionContractImplementor invoke(MethodHandle getter, Object event) {

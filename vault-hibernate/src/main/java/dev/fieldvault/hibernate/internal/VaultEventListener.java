@@ -1,6 +1,7 @@
 package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.PlaintextPolicy;
+import dev.fieldvault.hibernate.UnsupportedEncryptedUseException;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,8 @@ import org.hibernate.event.spi.PreLoadEvent;
 import org.hibernate.event.spi.PreLoadEventListener;
 import org.hibernate.event.spi.PreUpdateEvent;
 import org.hibernate.event.spi.PreUpdateEventListener;
+import org.hibernate.event.spi.PreUpsertEvent;
+import org.hibernate.event.spi.PreUpsertEventListener;
 import org.hibernate.persister.entity.EntityPersister;
 import org.hibernate.type.CustomType;
 import org.hibernate.type.Type;
@@ -34,10 +37,12 @@ import org.hibernate.type.Type;
  *   <li>Before a loaded entity is filled, each row-bound or tenant-bound ciphertext is decrypted with
  *       the id and the session's tenant.
  *   <li>After a load, attributes read as plaintext under a migrating policy are marked dirty.
+ *   <li>A {@code StatelessSession.upsert} fills the blind indexes; one that would write a row-bound
+ *       value is refused before anything is bound (and logged).
  * </ul>
  */
 final class VaultEventListener implements PreInsertEventListener, PostInsertEventListener, PreUpdateEventListener,
-    PostUpdateEventListener, PreLoadEventListener, PostLoadEventListener {
+    PostUpdateEventListener, PreUpsertEventListener, PreLoadEventListener, PostLoadEventListener {
 
   private static final long serialVersionUID = 1L;
   private static final AttributeBinding[] NONE = new AttributeBinding[0];
@@ -140,6 +145,26 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
     SharedSessionContract session = HibernateLines.session(event);
     index(event.getPersister(), event.getEntity(), event.getState(), session);
     seal(event.getPersister(), event.getId(), event.getState(), session);
+    return false;
+  }
+
+  /**
+   * {@code StatelessSession.upsert}: the blind indexes are filled from the plaintexts; a non-null
+   * row-bound value is refused here, before Hibernate binds (and TRACE-logs) the state.
+   */
+  @Override
+  public boolean onPreUpsert(PreUpsertEvent event) {
+    AttributeBinding[] plan = plan(event.getPersister());
+    Object[] state = event.getState();
+    for (int i = 0; i < plan.length; i++) {
+      if (plan[i] != null && plan[i].model.rowBound() && state[i] != null && !(state[i] instanceof Sealed)) {
+        throw new UnsupportedEncryptedUseException(plan[i].model, "Row-bound attribute " + plan[i].model.entityName()
+            + "." + plan[i].model.attributePath() + " cannot be written by StatelessSession.upsert: FieldVault binds"
+            + " its ciphertext to the row's id only in a Session's flush or a StatelessSession's insert and"
+            + " update. Use insert or update (or a Session's merge), or drop rowBound");
+      }
+    }
+    index(event.getPersister(), event.getEntity(), state, HibernateLines.session(event));
     return false;
   }
 
