@@ -15,7 +15,7 @@ mvn -q -B -pl benchmarks -am -DskipTests package
 jar=benchmarks/target/benchmarks.jar
 out="benchmarks/target/results-$mode.json"
 case "$mode" in
-  smoke) opts=(-f 1 -wi 0 -i 1 -r 200ms -p size=64); rot=(-Drows=2000 -Drounds=1); kms=(-Dkeysets=100 -Drows=100) ;;
+  smoke) opts=(-f 1 -wi 0 -i 1 -r 200ms -p size=64 -foe true); rot=(-Drows=2000 -Drounds=1); kms=(-Dkeysets=100 -Drows=100) ;;
   quick) opts=(-f 1 -wi 3 -w 1s -i 5 -r 500ms -p size=64,4096); rot=(-Drows=100000 -Drounds=2); kms=(-Dkeysets=10000) ;;
   full)  opts=(-f 2 -wi 5 -w 2s -i 10 -r 2s); rot=(-Drows=100000 -Drounds=3); kms=(-Dkeysets=10000) ;;
   *) echo "usage: $0 [smoke|quick|full] [regex]" >&2; exit 2 ;;

@@ -231,14 +231,16 @@ public class SecretsVaultBenchmark {
   private void createTables() throws Exception {
     String sql;
     try (InputStream in = SecretsVault.class.getResourceAsStream("/db/changelog/fieldvault/secrets-schema-postgresql.sql")) {
-      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("fv_secret_", PREFIX);
+      // comments first: a comment may hold a ';'
+      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("fv_secret_", PREFIX)
+          .replaceAll("(?m)--.*$", "");
     }
     try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
       for (String t : new String[] {"version", "entry", "store", "audit", "audit_head", "plain"}) {
         st.execute("DROP TABLE IF EXISTS " + PREFIX + t);
       }
       for (String stmt : sql.split(";")) {
-        String s = stmt.replaceAll("(?m)--.*$", "").trim();
+        String s = stmt.trim();
         if (!s.isEmpty()) {
           st.execute(s);
         }
