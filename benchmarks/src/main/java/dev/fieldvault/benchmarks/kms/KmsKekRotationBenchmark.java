@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,7 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
+import dev.fieldvault.benchmarks.DriverManagerDataSource;
 import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -94,7 +93,7 @@ public final class KmsKekRotationBenchmark {
       a = "aws-kms://" + admin.createKey(r -> r.keyUsage("ENCRYPT_DECRYPT")).keyMetadata().arn();
       b = "aws-kms://" + admin.createKey(r -> r.keyUsage("ENCRYPT_DECRYPT")).keyMetadata().arn();
     }
-    DataSource ds = dataSource(url, System.getProperty("user", "sa"), System.getProperty("password", ""));
+    DataSource ds = DriverManagerDataSource.of(url, System.getProperty("user", "sa"), System.getProperty("password", ""));
     String mode = System.getProperty("mode", "both");
     if (!List.of("both", "direct", "hierarchical").contains(mode)) {
       throw new IllegalArgumentException("-Dmode must be both, direct or hierarchical, not " + mode);
@@ -340,50 +339,5 @@ public final class KmsKekRotationBenchmark {
       }
     }
     return false;
-  }
-
-  private static DataSource dataSource(String url, String user, String password) {
-    return new DataSource() {
-      @Override
-      public Connection getConnection() throws SQLException {
-        return DriverManager.getConnection(url, user, password);
-      }
-
-      @Override
-      public Connection getConnection(String u, String p) throws SQLException {
-        return DriverManager.getConnection(url, u, p);
-      }
-
-      @Override
-      public PrintWriter getLogWriter() {
-        return null;
-      }
-
-      @Override
-      public void setLogWriter(PrintWriter w) {}
-
-      @Override
-      public void setLoginTimeout(int seconds) {}
-
-      @Override
-      public int getLoginTimeout() {
-        return 0;
-      }
-
-      @Override
-      public Logger getParentLogger() {
-        return Logger.getGlobal();
-      }
-
-      @Override
-      public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-      }
-
-      @Override
-      public boolean isWrapperFor(Class<?> iface) {
-        return false;
-      }
-    };
   }
 }

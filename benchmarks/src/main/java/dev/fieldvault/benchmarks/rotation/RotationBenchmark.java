@@ -11,7 +11,6 @@ import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.Keyring;
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +18,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
+import dev.fieldvault.benchmarks.DriverManagerDataSource;
 import javax.sql.DataSource;
 
 /**
@@ -43,7 +42,7 @@ public final class RotationBenchmark {
     String url = System.getProperty("url", env("FIELDVAULT_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
     String user = System.getProperty("user", env("FIELDVAULT_TEST_POSTGRES_USER", "postgres"));
     String password = System.getProperty("password", env("FIELDVAULT_TEST_POSTGRES_PASSWORD", ""));
-    DataSource ds = dataSource(url, user, password);
+    DataSource ds = DriverManagerDataSource.of(url, user, password);
     VaultTables vt = VaultTables.withPrefix("rot_bench_fv_");
     EncryptedTable table = EncryptedTable.builder(TABLE).primaryKey("id")
         .column(EncryptedColumn.builder(TABLE, "c", SPEC).build()).build();
@@ -261,50 +260,5 @@ public final class RotationBenchmark {
   private static String env(String name, String fallback) {
     String v = System.getenv(name);
     return v == null || v.isBlank() ? fallback : v;
-  }
-
-  private static DataSource dataSource(String url, String user, String password) {
-    return new DataSource() {
-      @Override
-      public Connection getConnection() throws SQLException {
-        return DriverManager.getConnection(url, user, password);
-      }
-
-      @Override
-      public Connection getConnection(String u, String p) throws SQLException {
-        return DriverManager.getConnection(url, u, p);
-      }
-
-      @Override
-      public PrintWriter getLogWriter() {
-        return null;
-      }
-
-      @Override
-      public void setLogWriter(PrintWriter w) {}
-
-      @Override
-      public void setLoginTimeout(int s) {}
-
-      @Override
-      public int getLoginTimeout() {
-        return 0;
-      }
-
-      @Override
-      public Logger getParentLogger() {
-        return Logger.getGlobal();
-      }
-
-      @Override
-      public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-      }
-
-      @Override
-      public boolean isWrapperFor(Class<?> iface) {
-        return false;
-      }
-    };
   }
 }
