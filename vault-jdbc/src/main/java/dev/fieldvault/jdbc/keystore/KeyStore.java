@@ -254,6 +254,74 @@ public final class KeyStore {
   }
 
   /**
+   * Deletes keysets, all in one transaction: every value encrypted under their keys becomes
+   * unreadable for good (crypto-shredding, e.g. a tenant's keysets for an erasure request; see
+   * {@link StoredTenantKeyrings#shred}). Instances that cached the keys stop using them when they
+   * reload: {@link StoredKeyring#reload()} (which then fails), or within the refresh interval of a
+   * cipher built with {@code FieldCipher.create(default, tenantKeyrings, refreshTenantsAfter)}. There
+   * is no undo except a database backup taken before. Each deleted keyset is logged at WARN (name,
+   * purpose, version, KEK id: never key material). Names that are not stored are skipped.
+   *
+   * @return the number of keysets deleted
+   * @throws VaultConfigurationException if a name is a branch key's (deleting it would make every
+   *     keyset under it unreadable: that is never a keyset deletion)
+   */
+  public int delete(String... names) {
+    return delete(List.of(names));
+  }
+
+  /** As {@link #delete(String...)}. */
+  public int delete(Collection<String> names) {
+    if (names.isEmpty()) {
+      return 0;
+    }
+    List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(names));
+    String marks = String.join(", ", java.util.Collections.nCopies(distinct.size(), "?"));
+    List<String[]> deleted = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, purpose, version, kek_id FROM " + tables.keyset()
+            + " WHERE name IN (" + marks + ") ORDER BY name FOR UPDATE")) {
+          for (int i = 0; i < distinct.size(); i++) {
+            ps.setString(i + 1, distinct.get(i));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              if (BRANCH_KEY_PURPOSE.equals(rs.getString(2))) {
+                throw new VaultConfigurationException("'" + rs.getString(1) + "' is a branch key, not a data keyset:"
+                    + " it is not deleted (every keyset under it would become unreadable); nothing was deleted");
+              }
+              deleted.add(new String[] {rs.getString(1), rs.getString(2), Long.toString(rs.getLong(3)), rs.getString(4)});
+            }
+          }
+        }
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM " + tables.keyset() + " WHERE name IN (" + marks
+            + ") AND purpose <> '" + BRANCH_KEY_PURPOSE + "'")) {
+          for (int i = 0; i < distinct.size(); i++) {
+            del.setString(i + 1, distinct.get(i));
+          }
+          del.executeUpdate();
+        }
+        c.commit();
+      } catch (RuntimeException | SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    } catch (SQLException e) {
+      throw storage("delete keysets from", e);
+    }
+    for (String[] k : deleted) {
+      LOG.warn("Deleted keyset '{}' ({}, version {}, under KEK '{}') from {}: values encrypted under its keys can no"
+          + " longer be decrypted", k[0], k[1], k[2], k[3], tables.keyset());
+    }
+    return deleted.size();
+  }
+
+  /**
    * Disables a key after checking that no stored value uses it.
    *
    * @param usage a fresh inventory of every column encrypted with this keyset
