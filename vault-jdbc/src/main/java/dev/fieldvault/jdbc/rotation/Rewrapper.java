@@ -3,6 +3,8 @@ package dev.fieldvault.jdbc.rotation;
 import dev.fieldvault.jdbc.keystore.VaultStorageException;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.keystore.internal.Dialect;
+import dev.fieldvault.jdbc.rotation.internal.ColumnTypes;
+import dev.fieldvault.jdbc.rotation.internal.PlaintextCount;
 import dev.fieldvault.jdbc.rotation.internal.RangeRewrapper;
 import dev.fieldvault.jdbc.rotation.internal.TableKey;
 import dev.fieldvault.jdbc.rotation.internal.WorkTable;
@@ -68,6 +70,16 @@ import org.slf4j.LoggerFactory;
  * range of a crashed worker is taken over when its lease expires. Leases compare wall-clock times
  * of the workers, so their clocks must agree to well within the lease.
  *
+ * <p><b>Plaintext migration</b> ({@link Builder#migratePlaintext}): the same job, starting from
+ * columns that still hold plaintext. A value that authenticates as a ciphertext of its column is
+ * handled as above; any other non-null value is legacy plaintext (even base64 that starts like a
+ * FieldVault header), read as the column's type by {@link dev.fieldvault.keys.LegacyPlaintext} (as the
+ * Hibernate integration reads it under {@code MIGRATE}), encrypted with its blind index, and written
+ * only if the column still holds exactly the plaintext read (no collation: a change of case or of
+ * trailing spaces is a change). NULL stays NULL. A value whose ciphertext would not fit its column
+ * is left as it is and counted as failed ({@link MigrationPlan} says which columns to widen). The
+ * final inventory also counts the values still plaintext; the run is not complete while any remain.
+ *
  * <p>{@link #run()} blocks; {@link #pause()}, {@link #resume()} and {@link #stop()} may be called
  * from other threads. A rewrapper runs once.
  */
@@ -89,6 +101,7 @@ public final class Rewrapper {
   private final Duration lease;
   private final VaultTables vaultTables;
   private final boolean finalInventory;
+  private final boolean migrate;
 
   private volatile boolean stopRequested;
   private volatile boolean paused;
@@ -105,7 +118,9 @@ public final class Rewrapper {
     this.rowsPerSecond = b.rowsPerSecond;
     this.dryRun = b.dryRun;
     this.listener = b.listener;
-    this.rotationId = b.rotationId != null ? b.rotationId : defaultRotationId(cipher.keyring());
+    this.migrate = b.migrate;
+    this.rotationId = b.rotationId != null ? b.rotationId
+        : (migrate ? "migrate-" : "") + defaultRotationId(cipher.keyring());
     this.workerId = b.workerId != null ? b.workerId : "worker-" + UUID.randomUUID();
     this.lease = b.lease;
     this.vaultTables = b.vaultTables;
@@ -118,7 +133,8 @@ public final class Rewrapper {
 
   /**
    * The default rotation id names the primary keys the values are moved to, so every instance that
-   * starts the rewrapper after the same promotion joins the same rotation.
+   * starts the rewrapper after the same promotion joins the same rotation (a plaintext migration's
+   * is this id prefixed with {@code migrate-}).
    */
   public static String defaultRotationId(Keyring keyring) {
     StringBuilder sb = new StringBuilder("to");
@@ -170,17 +186,22 @@ public final class Rewrapper {
     try {
       Dialect dialect;
       Map<EncryptedTable, TableKey> keys = new LinkedHashMap<>();
+      Map<EncryptedTable, ColumnTypes> types = new HashMap<>();
       try (Connection c = dataSource.getConnection()) {
         dialect = Dialect.of(c);
         for (EncryptedTable t : tables) {
           keys.put(t, TableKey.detect(c, t.table(), t.primaryKeys()));
           validateColumns(c, t);
+          if (migrate) {
+            types.put(t, migrationTypes(c, t));
+          }
         }
       } catch (SQLException e) {
         throw new VaultStorageException("Rotation " + rotationId + ": cannot read the declared tables: " + e.getMessage(), e);
       }
-      LOG.info("{}rotation {} starting as {} on {} table(s), batch {}, {}", dryRun ? "[dry run] " : "", rotationId,
-          workerId, tables.size(), batchSize, rowsPerSecond > 0 ? "throttled to " + rowsPerSecond + " rows/s" : "unthrottled");
+      LOG.info("{}{} {} starting as {} on {} table(s), batch {}, {}", dryRun ? "[dry run] " : "",
+          migrate ? "plaintext migration" : "rotation", rotationId, workerId, tables.size(), batchSize,
+          rowsPerSecond > 0 ? "throttled to " + rowsPerSecond + " rows/s" : "unthrottled");
       Map<String, Tracker> trackers = new LinkedHashMap<>();
       for (EncryptedTable t : tables) {
         trackers.put(t.table(), new Tracker(t.table()));
@@ -194,12 +215,13 @@ public final class Rewrapper {
           }
           Tracker tr = trackers.get(t.table());
           tr.tableRows = WorkTable.rowCount(dataSource, t.table()); // the whole table, for the progress bar
-          RangeRewrapper range = new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, true, executor);
+          RangeRewrapper range = new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, true, executor,
+              types.get(t));
           range.process(null, null, (tx, k, s, r, cf) -> true, control, tr::add);
         }
         complete = !stopRequested;
       } else {
-        complete = runClaimed(dialect, keys, trackers, control, executor);
+        complete = runClaimed(dialect, keys, types, trackers, control, executor);
       }
       List<RotationProgress> finals = new ArrayList<>();
       for (Tracker tr : trackers.values()) {
@@ -225,6 +247,7 @@ public final class Rewrapper {
     long offPrimary = 0;
     Map<String, Long> left = new LinkedHashMap<>();
     List<String> reopened = new ArrayList<>();
+    PlaintextCount.Result plaintext = null;
     if (finalInventory) {
       inventory = KeyInventory.scan(dataSource, tables);
       Set<Integer> primaries = primaryKeyIds(cipher.keyring());
@@ -241,13 +264,28 @@ public final class Rewrapper {
           left.put(col.qualifiedName(), n);
         }
       }
-      if (complete && offPrimary > 0) {
-        // every range was scanned, yet values are still under old keys: written meanwhile by an
-        // instance that has not reloaded its keyring, skipped as changed concurrently, or not decryptable
+      if (migrate) {
+        plaintext = PlaintextCount.count(dataSource, cipher, tables);
+        // header-like plaintext is in the inventory under the key id its header names: it is plaintext
+        for (Map.Entry<String, Map<Integer, Long>> e : plaintext.headerLike().entrySet()) {
+          long n = e.getValue().values().stream().mapToLong(Long::longValue).sum();
+          offPrimary -= n;
+          left.computeIfPresent(e.getKey(), (k, v) -> v - n > 0 ? v - n : null);
+        }
+      }
+      long plaintextLeft = plaintext == null ? 0 : plaintext.total();
+      if (complete && (offPrimary > 0 || plaintextLeft > 0)) {
+        // every range was scanned, yet values are still under old keys (written meanwhile by an
+        // instance that has not reloaded its keyring, skipped as changed concurrently, or not
+        // decryptable) or still plaintext (written meanwhile by an instance that does not encrypt)
         complete = false;
         if (!dryRun) {
+          Set<String> columnsLeft = new HashSet<>(left.keySet());
+          if (plaintext != null) {
+            columnsLeft.addAll(plaintext.byColumn().keySet());
+          }
           for (EncryptedTable t : tables) {
-            boolean hasLeft = left.keySet().stream().anyMatch(k -> k.startsWith(t.table() + "."));
+            boolean hasLeft = columnsLeft.stream().anyMatch(k -> k.startsWith(t.table() + "."));
             if (hasLeft && work.reopen(t.table())) {
               reopened.add(t.table());
             }
@@ -256,22 +294,24 @@ public final class Rewrapper {
       }
     }
     RotationResult result = new RotationResult(rotationId, complete, stopRequested, finals, inventory, offPrimary,
-        left, reopened);
-    if (!left.isEmpty()) {
+        left, reopened, migrate, plaintext == null ? 0 : plaintext.total(),
+        plaintext == null ? Map.of() : plaintext.byColumn());
+    if (!left.isEmpty() || result.plaintextValues() > 0) {
       LOG.warn("{}", result.describeRemaining());
     }
     return result;
   }
 
-  private boolean runClaimed(Dialect dialect, Map<EncryptedTable, TableKey> keys, Map<String, Tracker> trackers,
-      Control control, ExecutorService executor) {
+  private boolean runClaimed(Dialect dialect, Map<EncryptedTable, TableKey> keys, Map<EncryptedTable, ColumnTypes> types,
+      Map<String, Tracker> trackers, Control control, ExecutorService executor) {
     work = new WorkTable(dataSource, vaultTables, dialect, rotationId, workerId, lease.toMillis());
     for (EncryptedTable t : tables) {
       work.ensurePlanned(t.table(), keys.get(t), rangeSize);
     }
     Map<String, RangeRewrapper> rangers = new HashMap<>();
     for (EncryptedTable t : tables) {
-      rangers.put(t.table(), new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, false, executor));
+      rangers.put(t.table(), new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, false, executor,
+          types.get(t)));
     }
     while (!stopRequested) {
       for (EncryptedTable t : tables) {
@@ -341,6 +381,40 @@ public final class Rewrapper {
     if (t.columns().size() > 30) {
       throw new VaultConfigurationException("Table " + t.table() + " declares more than 30 encrypted columns;"
           + " declare it as several tables of at most 30 columns each");
+    }
+  }
+
+  /**
+   * A migration writes ciphertext into columns that held plaintext: each must be of a type that
+   * holds its storage (text for TEXT, binary for BINARY). Their sizes are checked per value.
+   */
+  private ColumnTypes migrationTypes(Connection c, EncryptedTable t) throws SQLException {
+    ColumnTypes types = ColumnTypes.read(c, t);
+    List<String> wrong = new ArrayList<>();
+    for (EncryptedColumn col : t.columns()) {
+      if (!dev.fieldvault.keys.LegacyPlaintext.supports(col.spec().codec().type())) {
+        throw new VaultConfigurationException("Encrypted column " + col.qualifiedName() + " has values of type "
+            + col.spec().codec().type().getName() + ", which has no legacy plaintext form: migrate it with your own"
+            + " code, or declare it with a built-in type");
+      }
+      checkHolds(types.of(col.column()), col.storage(), wrong);
+      if (col.blindIndexColumn() != null) {
+        checkHolds(types.of(col.blindIndexColumn()), col.blindIndexStorage(), wrong);
+      }
+    }
+    if (!wrong.isEmpty()) {
+      throw new VaultConfigurationException("Plaintext migration " + rotationId + ": " + String.join("; ", wrong)
+          + ". Change their types first (MigrationPlan.scan, or `fieldvault migrate --plan`, prints the DDL), or"
+          + " declare each column's storage to match its type");
+    }
+    return types;
+  }
+
+  private static void checkHolds(ColumnTypes.Type type, dev.fieldvault.keys.ColumnStorage storage, List<String> wrong) {
+    if (!type.holds(storage)) {
+      wrong.add("column " + type.table() + "." + type.column() + " is " + type.describe() + ", which cannot hold "
+          + (storage == dev.fieldvault.keys.ColumnStorage.TEXT ? "base64 (TEXT storage)" : "binary (BINARY storage)")
+          + " ciphertext");
     }
   }
 
@@ -452,6 +526,7 @@ public final class Rewrapper {
       stats.rewrapped += batch.rewrapped;
       stats.conflicted += batch.conflicted;
       stats.failed += batch.failed;
+      stats.plaintext += batch.plaintext;
       batch.byColumn.forEach((k, v) -> stats.byColumn.merge(k, v, Long::sum));
       sinceRebase += batch.scanned;
       RotationProgress p = progress();
@@ -469,7 +544,7 @@ public final class Rewrapper {
       long rows = dryRun ? Math.max(tableRows, done) : tableRows;
       Duration eta = rate > 0 && rows >= done ? Duration.ofMillis((long) ((rows - done) / rate * 1000)) : null;
       return new RotationProgress(rotationId, table, stats.scanned, stats.rewrapped, stats.conflicted, stats.failed,
-          stats.byColumn, rate, done, rows, eta, dryRun);
+          stats.byColumn, rate, done, rows, eta, dryRun, stats.plaintext);
     }
   }
 
@@ -488,6 +563,7 @@ public final class Rewrapper {
     private Duration lease = Duration.ofSeconds(60);
     private VaultTables vaultTables = VaultTables.defaults();
     private boolean finalInventory = true;
+    private boolean migrate;
 
     private Builder(DataSource dataSource, FieldCipher cipher) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -582,6 +658,20 @@ public final class Rewrapper {
       return this;
     }
 
+    /**
+     * Makes this run a plaintext migration (default false: a key rotation): values that do not
+     * authenticate as ciphertexts of their column are legacy plaintext, encrypted in place with
+     * compare-and-set on the exact plaintext read, and the final inventory counts the values still
+     * plaintext ({@link RotationResult#plaintextByColumn()}); the run is complete only when none is
+     * left. Values already encrypted are rewrapped if they are off the primary keys. Each column must
+     * be of a type that holds its storage, else {@code run()} fails naming it (see
+     * {@link MigrationPlan}). The default rotation id is {@code migrate-} and the primary key ids.
+     */
+    public Builder migratePlaintext(boolean migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
     /** Whether to count values per key version at the end (default true). */
     public Builder finalInventory(boolean take) {
       this.finalInventory = take;
@@ -604,7 +694,8 @@ public final class Rewrapper {
 
   @Override
   public String toString() {
-    return "Rewrapper{" + rotationId + ", worker " + workerId + (dryRun ? ", dry run" : "") + ", tables "
+    return "Rewrapper{" + rotationId + ", worker " + workerId + (migrate ? ", plaintext migration" : "")
+        + (dryRun ? ", dry run" : "") + ", tables "
         + tables.stream().map(EncryptedTable::table).toList() + "}";
   }
 }

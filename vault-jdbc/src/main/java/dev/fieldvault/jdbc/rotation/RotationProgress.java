@@ -20,21 +20,32 @@ import java.util.Map;
  * @param tableRows rows in the table when the rotation was planned (in a dry run: when it started)
  * @param estimatedRemaining time left at the current rate, or null if unknown
  * @param dryRun whether nothing is written
+ * @param plaintextEncrypted in a plaintext migration, the legacy plaintext values this worker encrypted
+ *     (in a dry run: that it would encrypt); they are counted in {@code rewrappedByColumn} too
  */
 public record RotationProgress(String rotationId, String table, long rowsScanned, long rowsRewrapped,
     long rowsConflicted, long rowsFailed, Map<String, Long> rewrappedByColumn, double rowsPerSecond,
-    long tableRowsDone, long tableRows, Duration estimatedRemaining, boolean dryRun) {
+    long tableRowsDone, long tableRows, Duration estimatedRemaining, boolean dryRun, long plaintextEncrypted) {
 
   public RotationProgress {
     rewrappedByColumn = Map.copyOf(rewrappedByColumn);
   }
 
+  /** The progress of a key rotation (no plaintext encrypted). */
+  public RotationProgress(String rotationId, String table, long rowsScanned, long rowsRewrapped,
+      long rowsConflicted, long rowsFailed, Map<String, Long> rewrappedByColumn, double rowsPerSecond,
+      long tableRowsDone, long tableRows, Duration estimatedRemaining, boolean dryRun) {
+    this(rotationId, table, rowsScanned, rowsRewrapped, rowsConflicted, rowsFailed, rewrappedByColumn, rowsPerSecond,
+        tableRowsDone, tableRows, estimatedRemaining, dryRun, 0);
+  }
+
   @Override
   public String toString() {
     return String.format(java.util.Locale.ROOT,
-        "%s%s %s: scanned %d, %s %d, conflicts %d, failed %d, %.0f rows/s, table %d/%d%s %s", dryRun ? "[dry run] " : "",
-        rotationId, table, rowsScanned, dryRun ? "to rewrap" : "rewrapped", rowsRewrapped, rowsConflicted, rowsFailed,
-        rowsPerSecond, tableRowsDone, tableRows,
+        "%s%s %s: scanned %d, %s %d%s, conflicts %d, failed %d, %.0f rows/s, table %d/%d%s %s",
+        dryRun ? "[dry run] " : "", rotationId, table, rowsScanned, dryRun ? "to rewrap" : "rewrapped", rowsRewrapped,
+        plaintextEncrypted > 0 ? " (plaintext values " + (dryRun ? "to encrypt " : "encrypted ") + plaintextEncrypted + ")"
+            : "", rowsConflicted, rowsFailed, rowsPerSecond, tableRowsDone, tableRows,
         estimatedRemaining == null ? "" : ", about " + estimatedRemaining.toSeconds() + " s left", rewrappedByColumn);
   }
 }

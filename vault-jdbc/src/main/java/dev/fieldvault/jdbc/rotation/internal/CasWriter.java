@@ -28,14 +28,58 @@ final class CasWriter {
   private final String table;
   private final TableKey key;
   private final List<EncryptedColumn> columns;
+  private final boolean exact;
 
-  CasWriter(Dialect dialect, String table, TableKey key, List<ColumnCrypto<?>> crypto) {
+  /**
+   * @param exactText whether text columns are compared exactly, whatever their collation (a plaintext
+   *     migration: an application may change a legacy value in case or trailing spaces only, which a
+   *     case- or pad-insensitive {@code =} would take for the value read)
+   */
+  CasWriter(Dialect dialect, String table, TableKey key, List<ColumnCrypto<?>> crypto, boolean exactText) {
     this.dialect = dialect;
     this.table = table;
     this.key = key;
     List<EncryptedColumn> cols = new ArrayList<>();
     crypto.forEach(c -> cols.add(c.column()));
     this.columns = List.copyOf(cols);
+    this.exact = exactText && dialect != Dialect.H2 && dialect != Dialect.GENERIC;
+  }
+
+  /**
+   * The expression read (and compared) as the exact compare-and-set operand of a text column, or null
+   * when the column itself is compared: PostgreSQL {@code CAST(c AS TEXT)} (text equality, even for
+   * citext), MariaDB {@code CAST(c AS BINARY)} (bytes: no collation, no pad space). H2 compares
+   * {@code VARCHAR} exactly already.
+   */
+  String exactExpression(EncryptedColumn c, String qualifier) {
+    if (!exact || c.storage() != ColumnStorage.TEXT) {
+      return null;
+    }
+    return dialect == Dialect.MARIADB ? "CAST(" + qualifier + c.column() + " AS BINARY)"
+        : "CAST(" + qualifier + c.column() + " AS TEXT)";
+  }
+
+  /** Whether the exact operand is read and bound as bytes (else as text). */
+  boolean exactIsBinary() {
+    return dialect == Dialect.MARIADB;
+  }
+
+  private String compared(EncryptedColumn c, String qualifier) {
+    String e = exactExpression(c, qualifier);
+    return e != null ? e : qualifier + c.column();
+  }
+
+  private void bindOperand(PreparedStatement ps, int index, RowUpdate u, int k) throws SQLException {
+    EncryptedColumn ec = columns.get(k);
+    if (exactExpression(ec, "") != null) {
+      if (exactIsBinary()) {
+        ps.setBytes(index, (byte[]) u.operand(k));
+      } else {
+        ps.setString(index, (String) u.operand(k));
+      }
+    } else {
+      bind(ps, index, u.old()[2 * k], ec.storage());
+    }
   }
 
   /** Writes the updates; those whose row changed since it was read are added to {@code conflicts}. */
@@ -74,7 +118,7 @@ final class CasWriter {
       EncryptedColumn ec = columns.get(k);
       set.append(set.length() == 0 ? "" : ", ").append(ec.column()).append(" = fv_v.n").append(k);
       alias.append(", o").append(k).append(", n").append(k);
-      where.append(" AND fv_t.").append(ec.column()).append(" = fv_v.o").append(k);
+      where.append(" AND ").append(compared(ec, "fv_t.")).append(" = fv_v.o").append(k);
       perRow += 2;
       if (ec.blindIndexColumn() != null) {
         set.append(", ").append(ec.blindIndexColumn()).append(" = fv_v.b").append(k);
@@ -96,7 +140,7 @@ final class CasWriter {
           i = key.bind(ps, i, u.key());
           for (int k : cols) {
             EncryptedColumn ec = columns.get(k);
-            bind(ps, i++, u.old()[2 * k], ec.storage());
+            bindOperand(ps, i++, u, k);
             bind(ps, i++, u.values()[k], ec.storage());
             if (ec.blindIndexColumn() != null) {
               bind(ps, i++, u.blindIndexes()[k], ec.blindIndexStorage());
@@ -131,7 +175,7 @@ final class CasWriter {
       if (ec.blindIndexColumn() != null) {
         set.append(", ").append(ec.blindIndexColumn()).append(" = ?");
       }
-      where.append(" AND ").append(ec.column()).append(" = ?");
+      where.append(" AND ").append(compared(ec, "")).append(" = ?");
     }
     try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + set + " WHERE " + where)) {
       for (RowUpdate u : updates) {
@@ -145,7 +189,7 @@ final class CasWriter {
         }
         i = key.bind(ps, i, u.key());
         for (int k : cols) {
-          bind(ps, i++, u.old()[2 * k], columns.get(k).storage());
+          bindOperand(ps, i++, u, k);
         }
         ps.addBatch();
       }

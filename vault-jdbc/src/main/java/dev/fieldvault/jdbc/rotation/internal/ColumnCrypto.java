@@ -2,24 +2,44 @@ package dev.fieldvault.jdbc.rotation.internal;
 
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.FieldVaultException;
+import dev.fieldvault.keys.KeyUnavailableException;
+import dev.fieldvault.keys.LegacyPlaintext;
+import dev.fieldvault.keys.MalformedCiphertextException;
 import dev.fieldvault.keys.RowContext;
+import dev.fieldvault.keys.UnknownKeyVersionException;
+import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Decides from the header whether one stored value (and its blind index) is off the primary key,
- * and re-encrypts it. Internal.
+ * and re-encrypts it; in a plaintext migration, also tells legacy plaintext from ciphertext and
+ * encrypts it. Internal.
  */
 final class ColumnCrypto<T> {
 
-  enum Verdict { CURRENT, STALE, FAILED }
+  /**
+   * CURRENT: on the primary keys; STALE: to rewrap; FAILED: not a ciphertext (rotation) or not
+   * rewrappable; PLAINTEXT (migration): does not authenticate as a ciphertext of this column;
+   * UNREADABLE (migration): authenticates nowhere but names a key of this column's keyset that cannot
+   * decrypt (disabled, destroyed, below the minimum) or a tenant without keyring: never taken for plaintext.
+   */
+  enum Verdict { CURRENT, STALE, FAILED, PLAINTEXT, UNREADABLE }
+
+  /** A legacy plaintext whose ciphertext (or blind index) is longer than its column holds. */
+  static final class TooLongException extends RuntimeException {
+    TooLongException(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   /** New stored forms of a value and its blind index (null when the column has none). */
   record Rewrapped(Object value, Object blindIndex) {}
@@ -28,20 +48,34 @@ final class ColumnCrypto<T> {
   private final EncryptedColumn column;
   private final FieldEncryptor<T> encryptor;
   private final boolean hasBlindIndex;
+  /** Longest stored value and blind index the columns hold (-1: not checked). */
+  private final long maxLength;
+  private final long maxBlindIndexLength;
 
-  private ColumnCrypto(FieldCipher cipher, EncryptedColumn column, FieldSpec<T> spec) {
+  private ColumnCrypto(FieldCipher cipher, EncryptedColumn column, FieldSpec<T> spec, long maxLength,
+      long maxBlindIndexLength) {
     this.cipher = cipher;
     this.column = column;
     this.encryptor = cipher.field(spec);
     this.hasBlindIndex = column.blindIndexColumn() != null;
+    this.maxLength = maxLength;
+    this.maxBlindIndexLength = maxBlindIndexLength;
   }
 
   static ColumnCrypto<?> of(FieldCipher cipher, EncryptedColumn column) {
-    return create(cipher, column, column.spec());
+    return create(cipher, column, column.spec(), -1, -1);
   }
 
-  private static <T> ColumnCrypto<T> create(FieldCipher cipher, EncryptedColumn column, FieldSpec<T> spec) {
-    return new ColumnCrypto<>(cipher, column, spec);
+  /** For a migration: stored values longer than the declared column sizes are refused ({@link TooLongException}). */
+  static ColumnCrypto<?> of(FieldCipher cipher, EncryptedColumn column, ColumnTypes types) {
+    long max = types.of(column.column()).size();
+    long maxBi = column.blindIndexColumn() == null ? -1 : types.of(column.blindIndexColumn()).size();
+    return create(cipher, column, column.spec(), max, maxBi);
+  }
+
+  private static <T> ColumnCrypto<T> create(FieldCipher cipher, EncryptedColumn column, FieldSpec<T> spec,
+      long maxLength, long maxBlindIndexLength) {
+    return new ColumnCrypto<>(cipher, column, spec, maxLength, maxBlindIndexLength);
   }
 
   EncryptedColumn column() {
@@ -84,6 +118,64 @@ final class ColumnCrypto<T> {
       }
     }
     return Verdict.CURRENT;
+  }
+
+  /**
+   * Plaintext migration: a value that authenticates as a ciphertext of this column (in its context,
+   * whatever its mode) is classified as in a rotation; anything else is legacy plaintext, even base64
+   * that starts like a header (a key id no keyset holds, or a value that does not authenticate). A
+   * header naming a key of this column's keyset that cannot decrypt (disabled, destroyed, below the
+   * minimum), or a tenant without keyring, is UNREADABLE: never encrypted a second time.
+   */
+  Verdict classifyForMigration(Object raw, Object rawBlindIndex, EncryptionContext context, String tenant,
+      Map<String, Integer> prfPrimaries) {
+    byte[] ct = bytes(raw, column.storage());
+    if (ct == null || !CiphertextHeader.looksLikeCiphertext(ct)) {
+      return Verdict.PLAINTEXT;
+    }
+    try {
+      cipher.decrypt(ct, context);
+    } catch (MalformedCiphertextException authenticatedButCorrupt) {
+      return Verdict.UNREADABLE;
+    } catch (UnknownKeyVersionException | DecryptionFailedException | VaultConfigurationException notOurs) {
+      return Verdict.PLAINTEXT; // no keyset holds its key id, the keyring lacks its mode, or it does not authenticate
+    } catch (KeyUnavailableException unreadable) {
+      return Verdict.UNREADABLE;
+    }
+    return classify(raw, rawBlindIndex, context, tenant, prfPrimaries);
+  }
+
+  /**
+   * Encrypts a legacy plaintext ({@link LegacyPlaintext}: the value an application reads under a
+   * migrating policy) in {@code context}, with its blind index.
+   *
+   * @throws dev.fieldvault.keys.ValueCodecException if it is not a text form of the column's type
+   * @throws TooLongException if the ciphertext or blind index is longer than its column holds
+   */
+  Rewrapped encryptPlaintext(Object raw, EncryptionContext context, String tenant) {
+    FieldSpec<T> spec = encryptor.spec();
+    T value = LegacyPlaintext.parse(spec.codec().type(), raw);
+    byte[] ct = cipher.encrypt(spec.codec().encode(value), context, spec.mode(), spec.compressAbove());
+    Object stored = stored(ct, column.storage());
+    long length = storedLength(stored);
+    if (maxLength >= 0 && length > maxLength) {
+      throw new TooLongException("its ciphertext needs " + length + (column.storage() == ColumnStorage.TEXT
+          ? " characters" : " bytes") + " but the column holds " + maxLength);
+    }
+    Object bi = null;
+    if (hasBlindIndex) {
+      bi = stored(encryptor.blindIndex(value, tenant), column.blindIndexStorage());
+      if (maxBlindIndexLength >= 0 && storedLength(bi) > maxBlindIndexLength) {
+        throw new TooLongException("its blind index needs " + storedLength(bi) + " but column "
+            + column.blindIndexColumn() + " holds " + maxBlindIndexLength);
+      }
+    }
+    return new Rewrapped(stored, bi);
+  }
+
+  /** The length of a stored form: bytes of a binary value, characters of a text one. */
+  static long storedLength(Object stored) {
+    return stored instanceof byte[] ? ((byte[]) stored).length : ((String) stored).length();
   }
 
   /**

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * header-based selection and re-encryption ({@link ColumnCrypto}), compare-and-set writes
  * ({@link CasWriter}) and a checkpoint per committed batch. Reading batch n+1, encrypting batch n
  * and writing batch n-1 overlap, on two helper threads and the caller's. At most three batches are
- * in memory. Internal.
+ * in memory. In a plaintext migration, values that do not authenticate as ciphertexts of their
+ * column are legacy plaintext: encrypted, and written only over the exact value read. Internal.
  */
 public final class RangeRewrapper {
 
@@ -58,16 +59,25 @@ public final class RangeRewrapper {
     public long rewrapped;
     public long conflicted;
     public long failed;
+    /** Legacy plaintext values encrypted (in a dry run: that would be). */
+    public long plaintext;
     public final Map<String, Long> byColumn = new LinkedHashMap<>();
+    /**
+     * Per encrypted column, the longest stored form met: of a ciphertext read, or of the ciphertext a
+     * plaintext was (or, in a dry run, would be) encrypted to.
+     */
+    public final Map<String, Long> longest = new LinkedHashMap<>();
     public boolean leaseLost;
     public boolean stopped;
 
-    void add(Stats o) {
+    public void add(Stats o) {
       scanned += o.scanned;
       rewrapped += o.rewrapped;
       conflicted += o.conflicted;
       failed += o.failed;
+      plaintext += o.plaintext;
       o.byColumn.forEach((k, v) -> byColumn.merge(k, v, Long::sum));
+      o.longest.forEach((k, v) -> longest.merge(k, v, Math::max));
     }
   }
 
@@ -77,12 +87,14 @@ public final class RangeRewrapper {
     final String tenant;
     final Object[] plain; // key, tenant and context columns, in the order of rowColumns
     final Object[] raw; // per column: value, then blind index (null if none)
+    final Object[] exact; // per column: the exact compare-and-set operand (null when the value itself is)
 
-    Row(List<Object> key, String tenant, Object[] plain, Object[] raw) {
+    Row(List<Object> key, String tenant, Object[] plain, Object[] raw, Object[] exact) {
       this.key = key;
       this.tenant = tenant;
       this.plain = plain;
       this.raw = raw;
+      this.exact = exact;
     }
 
     /** The row id of row-bound fields without a row context: the value of a single-column key. */
@@ -122,18 +134,30 @@ public final class RangeRewrapper {
   private final List<ColumnCrypto<?>> columns = new ArrayList<>();
   private final int batchSize;
   private final boolean dryRun;
+  private final boolean migrate;
   private final ExecutorService executor;
   private final String selectSql;
   private final CasWriter writes;
+  private final boolean[] hasExact;
 
   public RangeRewrapper(DataSource dataSource, Dialect dialect, FieldCipher cipher, EncryptedTable table,
       TableKey key, int batchSize, boolean dryRun, ExecutorService executor) {
+    this(dataSource, dialect, cipher, table, key, batchSize, dryRun, executor, null);
+  }
+
+  /**
+   * @param migrationTypes the declared column types for a plaintext migration (values whose ciphertext
+   *     is longer than its column are left as they are), or null for a rotation
+   */
+  public RangeRewrapper(DataSource dataSource, Dialect dialect, FieldCipher cipher, EncryptedTable table,
+      TableKey key, int batchSize, boolean dryRun, ExecutorService executor, ColumnTypes migrationTypes) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.table = table;
     this.key = key;
     this.batchSize = batchSize;
     this.dryRun = dryRun;
+    this.migrate = migrationTypes != null;
     this.executor = executor;
     List<String> plain = new ArrayList<>(key.columns());
     if (table.tenantColumn() != null) {
@@ -145,14 +169,22 @@ public final class RangeRewrapper {
     }
     StringBuilder cols = new StringBuilder(String.join(", ", plain));
     for (EncryptedColumn c : table.columns()) {
-      columns.add(ColumnCrypto.of(cipher, c));
+      columns.add(migrate ? ColumnCrypto.of(cipher, c, migrationTypes) : ColumnCrypto.of(cipher, c));
       cols.append(", ").append(c.column());
       if (c.blindIndexColumn() != null) {
         cols.append(", ").append(c.blindIndexColumn());
       }
     }
+    this.writes = new CasWriter(dialect, table.table(), key, columns, migrate);
+    this.hasExact = new boolean[columns.size()];
+    for (int k = 0; k < columns.size(); k++) {
+      String exact = writes.exactExpression(columns.get(k).column(), "");
+      if (exact != null) {
+        hasExact[k] = true;
+        cols.append(", ").append(exact);
+      }
+    }
     this.selectSql = "SELECT " + cols + " FROM " + table.table();
-    this.writes = new CasWriter(dialect, table.table(), key, columns);
   }
 
   /**
@@ -267,7 +299,16 @@ public final class RangeRewrapper {
         raw[2 * k + 1] = get(rs, col++, ec.blindIndexStorage());
       }
     }
-    return new Row(rowKey, tenant, plain, raw);
+    Object[] exact = null;
+    for (int k = 0; k < columns.size(); k++) {
+      if (hasExact[k]) {
+        if (exact == null) {
+          exact = new Object[columns.size()];
+        }
+        exact[k] = writes.exactIsBinary() ? rs.getBytes(col++) : rs.getString(col++);
+      }
+    }
+    return new Row(rowKey, tenant, plain, raw, exact);
   }
 
   /** Integral numbers as Long, character values as String (what {@link RowContext.Row} promises). */
@@ -314,12 +355,50 @@ public final class RangeRewrapper {
           failed = true;
           continue;
         }
-        ColumnCrypto.Verdict v = cc.classify(raw, row.raw[2 * k + 1], context, row.tenant, prfPrimaries);
+        ColumnCrypto.Verdict v = migrate
+            ? cc.classifyForMigration(raw, row.raw[2 * k + 1], context, row.tenant, prfPrimaries)
+            : cc.classify(raw, row.raw[2 * k + 1], context, row.tenant, prfPrimaries);
         if (v == ColumnCrypto.Verdict.FAILED) {
           failed = true;
           continue;
         }
+        if (v == ColumnCrypto.Verdict.UNREADABLE) {
+          LOG.warn("{}.{} of key {} names a key of its keyset that cannot decrypt it (disabled, destroyed, below the"
+              + " minimum, or a tenant without keyring): left as it is, not taken for plaintext", table.table(),
+              cc.column().column(), row.key);
+          failed = true;
+          continue;
+        }
+        if (migrate) {
+          p.stats.longest.merge(cc.column().column(), ColumnCrypto.storedLength(raw), Math::max);
+        }
         if (v == ColumnCrypto.Verdict.CURRENT) {
+          continue;
+        }
+        if (v == ColumnCrypto.Verdict.PLAINTEXT) {
+          try {
+            ColumnCrypto.Rewrapped r = cc.encryptPlaintext(raw, context, row.tenant);
+            p.stats.longest.merge(cc.column().column(), ColumnCrypto.storedLength(r.value()), Math::max);
+            if (values == null) {
+              values = new Object[n];
+              bis = new Object[n];
+            }
+            values[k] = r.value();
+            bis[k] = r.blindIndex();
+          } catch (ColumnCrypto.TooLongException e) {
+            LOG.warn("{}.{} of key {} is plaintext but is left as it is: {}; widen the column (the migration plan"
+                + " prints the DDL)", table.table(), cc.column().column(), row.key, e.getMessage());
+            failed = true;
+            continue;
+          } catch (FieldVaultException e) {
+            LOG.warn("{}.{} of key {} is plaintext but cannot be encrypted, so it is left as it is: {}", table.table(),
+                cc.column().column(), row.key, e.getMessage());
+            failed = true;
+            continue;
+          }
+          mask |= 1 << k;
+          p.stats.plaintext++;
+          p.stats.byColumn.merge(cc.column().column(), 1L, Long::sum);
           continue;
         }
         if (!dryRun) {
@@ -348,7 +427,7 @@ public final class RangeRewrapper {
         if (dryRun) {
           p.stats.rewrapped++;
         } else {
-          p.updates.add(new RowUpdate(row.key, mask, row.raw, values, bis));
+          p.updates.add(new RowUpdate(row.key, mask, row.raw, values, bis, row.exact));
         }
       }
     }
