@@ -87,6 +87,17 @@ public final class TestDatabases {
     return new TestDatabase(Kind.H2, url, "sa", "");
   }
 
+  /**
+   * An H2 database in files under {@code directory} that other JVMs (a test's child processes) can
+   * open at the same time ({@code AUTO_SERVER=TRUE}: the first process serves it to the others, and
+   * keeps it open until it exits or runs {@code SHUTDOWN}, so killing a child that connected later
+   * leaves it usable).
+   */
+  public static TestDatabase h2Shared(java.nio.file.Path directory) {
+    String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("fv") + ";AUTO_SERVER=TRUE;DB_CLOSE_DELAY=-1";
+    return new TestDatabase(Kind.H2, url, "sa", "");
+  }
+
   /** Whether CI=true: unreachable databases fail instead of skipping. */
   public static boolean isCi() {
     return "true".equalsIgnoreCase(System.getenv("CI"));
