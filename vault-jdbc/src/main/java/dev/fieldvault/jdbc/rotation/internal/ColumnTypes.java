@@ -66,7 +66,7 @@ public final class ColumnTypes {
         return "missing";
       }
       String name = typeName == null ? "type " + jdbcType : typeName.toUpperCase(Locale.ROOT);
-      return size < 0 || name.contains("(") ? name : name + "(" + size + ")";
+      return size < 0 || name.contains("(") || !(isText() || isBinary()) ? name : name + "(" + size + ")";
     }
   }
 
@@ -85,6 +85,14 @@ public final class ColumnTypes {
         out.put(SqlIdentifier.key(col.blindIndexColumn()), type(c, table.table(), col.blindIndexColumn()));
       }
     }
+    return new ColumnTypes(out);
+  }
+
+  /** These types without their sizes: every length fits (to measure values, not to check them). */
+  public ColumnTypes withoutSizes() {
+    Map<String, Type> out = new HashMap<>();
+    types.forEach((k, t) -> out.put(k, new Type(t.table(), t.column(), t.exists(), t.jdbcType(), t.typeName(), -1,
+        t.nullable())));
     return new ColumnTypes(out);
   }
 

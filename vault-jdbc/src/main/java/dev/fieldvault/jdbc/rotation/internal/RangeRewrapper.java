@@ -62,6 +62,8 @@ public final class RangeRewrapper {
     /** Legacy plaintext values encrypted (in a dry run: that would be). */
     public long plaintext;
     public final Map<String, Long> byColumn = new LinkedHashMap<>();
+    /** Legacy plaintext values encrypted (in a dry run: that would be) per column. */
+    public final Map<String, Long> plaintextByColumn = new LinkedHashMap<>();
     /**
      * Per encrypted column, the longest stored form met: of a ciphertext read, or of the ciphertext a
      * plaintext was (or, in a dry run, would be) encrypted to.
@@ -77,6 +79,7 @@ public final class RangeRewrapper {
       failed += o.failed;
       plaintext += o.plaintext;
       o.byColumn.forEach((k, v) -> byColumn.merge(k, v, Long::sum));
+      o.plaintextByColumn.forEach((k, v) -> plaintextByColumn.merge(k, v, Long::sum));
       o.longest.forEach((k, v) -> longest.merge(k, v, Math::max));
     }
   }
@@ -399,6 +402,7 @@ public final class RangeRewrapper {
           mask |= 1 << k;
           p.stats.plaintext++;
           p.stats.byColumn.merge(cc.column().column(), 1L, Long::sum);
+          p.stats.plaintextByColumn.merge(cc.column().column(), 1L, Long::sum);
           continue;
         }
         if (!dryRun) {
