@@ -21,7 +21,7 @@ import picocli.CommandLine;
 @Command(name = "fieldvault", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Manage FieldVault keys, rotations, secrets and schema; encrypt values and seed files.",
     subcommands = {SchemaCommand.class, KeysCommand.class, RotateCommand.class, InventoryCommand.class,
-        SecretsCommand.class, AuditCommand.class, EncryptCommand.class, DecryptCommand.class,
+        MigrateCommand.class, SecretsCommand.class, AuditCommand.class, EncryptCommand.class, DecryptCommand.class,
         SeedCommand.class, TablesCommand.class, CompletionCommand.class})
 public final class FieldVaultCli implements Runnable {
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
         + " with --jdbc-url)."},
     subcommands = {KeysCommand.Generate.class, KeysCommand.ListKeys.class, KeysCommand.Add.class,
         KeysCommand.Promote.class, KeysCommand.Disable.class, KeysCommand.MinimumDecrypt.class, KeysCommand.Enable.class,
-        KeysCommand.Destroy.class, KeysCommand.RotateKek.class})
+        KeysCommand.Destroy.class, KeysCommand.Delete.class, KeysCommand.RotateKek.class})
 final class KeysCommand implements Runnable {
 
   @ParentCommand
@@ -402,6 +402,47 @@ final class KeysCommand implements Runnable {
       VaultKeyset ks = load().destroy(ordinal);
       save(ks);
       print(ks);
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = {"Delete stored keysets from the key store table (crypto-shredding): every value encrypted under"
+          + " their keys becomes unreadable for good. One transaction; each deletion is logged (names, never keys).",
+          "--keyset NAME deletes one keyset; --tenant T deletes the tenant's keysets <prefix>T-aead, -daead, -prf"
+              + " (StoredTenantKeyrings). Instances stop using them at their next reload, or within their tenant"
+              + " refresh interval."})
+  static final class Delete extends KeysetFileCommand {
+    @Option(names = "--tenant", paramLabel = "TENANT", description = "Delete this tenant's keysets.")
+    String tenant;
+
+    @Option(names = "--tenant-prefix", paramLabel = "PREFIX", defaultValue = "tenant-",
+        description = "The prefix of tenant keyset names (default: ${DEFAULT-VALUE}).")
+    String tenantPrefix;
+
+    @Option(names = "--yes", description = "Confirm: this cannot be undone.")
+    boolean yes;
+
+    @Override
+    public Integer call() {
+      if (file != null || jdbcUrl == null) {
+        throw new CliException("delete works on the key store table: give --jdbc-url (a keyset file is deleted with rm)");
+      }
+      if ((tenant == null) == (keyset == null)) {
+        throw new CliException("name what to delete: --keyset NAME, or --tenant TENANT (not both)");
+      }
+      String what = tenant != null ? "the keysets of tenant " + tenant : "keyset " + keyset;
+      if (!yes) {
+        throw new CliException("deleting " + what + " cannot be undone (its values become unreadable): add --yes to"
+            + " confirm");
+      }
+      int n = tenant != null ? dev.fieldvault.jdbc.keystore.StoredTenantKeyrings.of(store(), tenantPrefix).shred(tenant)
+          : store().delete(keyset);
+      out().printf("deleted %d keyset(s) of %s (%s)%n", n, what, where());
+      if (n == 0) {
+        spec.commandLine().getErr().println("error: no stored keyset matched " + what);
+        return 1;
+      }
       return 0;
     }
   }

@@ -36,9 +36,12 @@ final class ProgressBar implements RotationListener {
     long done = total == 0 || p.dryRun() ? p.rowsScanned() : Math.min(p.tableRowsDone(), total);
     int pct = total <= 0 ? 100 : (int) (Math.min(done, total) * 100 / total);
     int filled = pct * WIDTH / 100;
-    out.printf(Locale.ROOT, "\r%s%-24s [%s%s] %3d%%  %d/%s rows, %d %s, %d conflicts, %.0f rows/s%s", indent, p.table(),
-        "#".repeat(filled), "-".repeat(WIDTH - filled), pct, done, total <= 0 ? "?" : String.valueOf(total),
-        p.rowsRewrapped(), p.dryRun() ? "to rewrap" : "rewrapped", p.rowsConflicted(), p.rowsPerSecond(),
+    out.printf(Locale.ROOT, "\r%s%-24s [%s%s] %3d%%  %d/%s rows, %d %s%s, %d conflicts, %.0f rows/s%s", indent,
+        p.table(), "#".repeat(filled), "-".repeat(WIDTH - filled), pct, done, total <= 0 ? "?" : String.valueOf(total),
+        p.rowsRewrapped(), p.dryRun() ? "to rewrap" : "rewrapped",
+        p.plaintextEncrypted() == 0 ? "" : " (" + p.plaintextEncrypted() + " plaintext values "
+            + (p.dryRun() ? "to encrypt)" : "encrypted)"),
+        p.rowsConflicted(), p.rowsPerSecond(),
         p.estimatedRemaining() == null ? "" : ", ~" + p.estimatedRemaining().toSeconds() + " s left");
     lineOpen = true;
     if (total > 0 && done >= total) {

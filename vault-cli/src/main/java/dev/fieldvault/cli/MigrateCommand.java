@@ -1,0 +1,150 @@
+package dev.fieldvault.cli;
+
+import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.rotation.MigrationPlan;
+import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.jdbc.rotation.RotationResult;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.Keyring;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code fieldvault migrate}: the plaintext migration job (and its schema plan) from a terminal. */
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+    description = {"Encrypt the plaintext values of the declared (or discovered) encrypted columns in place, as a key"
+        + " rotation does: in batches with compare-and-set on the exact plaintext read (safe while the application"
+        + " runs), checkpoints, several workers, throttle. Values already encrypted are rewrapped if off the primary"
+        + " keys. A stopped or killed run resumes when started again.",
+        "It ends with the inventory and the number of values still plaintext per column, and exits 1 while any"
+            + " remain (the same command run again scans their tables again).",
+        "--plan instead says which columns are too narrow (or of another type) for the ciphertext of their longest"
+            + " value and prints the DDL that fixes them; it exits 1 while a column must change."})
+final class MigrateCommand implements Callable<Integer> {
+
+  @ParentCommand
+  FieldVaultCli root;
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  DbOptions db;
+
+  @Mixin
+  KeyringOptions keys;
+
+  @Mixin
+  TablesOptions tables;
+
+  @ArgGroup(exclusive = false, heading = "Key-encryption key:%n")
+  KekOptions kek = new KekOptions();
+
+  @Option(names = "--plan", description = "Only plan: the declared type and size of each column, the length of the"
+      + " ciphertext of its longest value, and the DDL that widens or converts it (for this database). Writes nothing.")
+  boolean plan;
+
+  @Option(names = "--batch-size", defaultValue = "1000", description = "Rows per batch and transaction (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--throttle", paramLabel = "ROWS_PER_SECOND", defaultValue = "0",
+      description = "Scan at most about this many rows per second (default: unlimited).")
+  double throttle;
+
+  @Option(names = "--dry-run", description = "Only count what would be encrypted or rewrapped; write nothing.")
+  boolean dryRun;
+
+  @Option(names = "--rotation-id", paramLabel = "ID",
+      description = "Resume or join this migration (default: migrate- and the primary keys, so a rerun resumes).")
+  String rotationId;
+
+  @Option(names = "--worker-id", paramLabel = "ID",
+      description = "This worker's name in the rotation work table (default: random). A job restarted under the same"
+          + " name takes its own ranges back at once instead of waiting for their leases; never run two workers"
+          + " under one name.")
+  String workerId;
+
+  @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "60s",
+      description = "How long a claimed range stays this worker's without a committed batch, e.g. 30s, 5m"
+          + " (1 s to 1 h; default: ${DEFAULT-VALUE}); a crashed worker's ranges are taken over after it.")
+  String lease;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (tables.secretsPrefix != null) {
+      throw new CliException("--secrets-prefix: the secrets vault never holds plaintext; migrate the application's"
+          + " columns (--tables or --entities), rotate the vault's with `fieldvault rotate`");
+    }
+    DataSource ds = db.dataSource(root.env);
+    Keyring keyring = keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(root.env));
+    List<EncryptedTable> declared = tables.declared(ds);
+    FieldCipher cipher = FieldCipher.create(keyring);
+    if (plan) {
+      return plan(out, ds, cipher, declared);
+    }
+    ProgressBar bar = new ProgressBar(out, "");
+    Rewrapper.Builder b;
+    try {
+      b = Rewrapper.builder(ds, cipher).tables(declared).migratePlaintext(true).vaultTables(keys.vaultTables())
+          .batchSize(batchSize).throttle(throttle).dryRun(dryRun).listener(bar);
+      if (rotationId != null) {
+        b.rotationId(rotationId);
+      }
+      if (workerId != null) {
+        b.workerId(workerId);
+      }
+      b.lease(RotateCommand.duration(lease));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+    Rewrapper job = b.build();
+    out.printf("%splaintext migration %s over %d table(s): %s%n", dryRun ? "[dry run] " : "", job.rotationId(),
+        declared.size(), declared.stream().map(EncryptedTable::table).toList());
+    RotationResult r = job.run();
+    bar.end();
+    out.printf("%s%d of %d rows %s: %d plaintext values %s, %d skipped (changed concurrently: re-read and"
+        + " written in the same batch, or left to a later run)%n", dryRun ? "[dry run] " : "", r.rowsRewrapped(),
+        r.rowsScanned(), dryRun ? "need writing" : "written", r.plaintextEncrypted(), dryRun ? "to encrypt" : "encrypted",
+        r.rowsConflicted());
+    long failed = r.tables().stream().mapToLong(p -> p.rowsFailed()).sum();
+    if (failed > 0) {
+      out.println(failed + " row(s) hold a value that cannot be migrated (not a text form of the column's type, longer"
+          + " than its column, or under a key that cannot decrypt): left as they are, named by key in the log");
+    }
+    if (r.inventory() != null) {
+      out.println(r.inventory().describe(keyring));
+      out.println("plaintext values left: " + r.plaintextValues());
+      r.plaintextByColumn().forEach((column, n) -> out.println("  " + column + ": " + n));
+      out.println("values not on a primary key: " + r.valuesOffPrimary());
+    }
+    if (!r.complete() && !dryRun) {
+      String why = r.stopped() ? "it was stopped: run the same command again to resume"
+          : r.plaintextValues() > 0 || r.valuesOffPrimary() > 0 ? r.describeRemaining()
+          : "another worker holds a range: run the same command again to resume or join it";
+      spec.commandLine().getErr().println("error: plaintext migration " + r.rotationId() + " is not complete: " + why);
+      return 1;
+    }
+    return 0;
+  }
+
+  private int plan(PrintWriter out, DataSource ds, FieldCipher cipher, List<EncryptedTable> declared) {
+    MigrationPlan p = MigrationPlan.scan(ds, cipher, declared);
+    out.print(p.describe());
+    p.ddl().forEach(out::println);
+    if (!p.ready()) {
+      spec.commandLine().getErr().println("error: " + p.ddl().size() + " column(s) must change before the migration:"
+          + " run the DDL above (check it first), then `fieldvault migrate --plan` again");
+      return 1;
+    }
+    return 0;
+  }
+}
