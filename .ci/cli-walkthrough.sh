@@ -32,7 +32,7 @@ cd "$work"
 # a clean start: the walk-through creates the key store and secrets tables itself (`schema install`)
 {
   [[ "$kind" == mariadb ]] && echo "SET FOREIGN_KEY_CHECKS = 0;"
-  for t in customer fieldvault_rotation_range fieldvault_rotation fieldvault_keyset fv_secret_version \
+  for t in customer legacy_user fieldvault_rotation_range fieldvault_rotation fieldvault_keyset fv_secret_version \
       fv_secret_entry fv_secret_store fv_secret_audit fv_secret_audit_head databasechangelog databasechangeloglock \
       DATABASECHANGELOG DATABASECHANGELOGLOCK; do
     echo "DROP TABLE IF EXISTS $t CASCADE;"
@@ -66,7 +66,8 @@ cat walkthrough.log
 # what the walk-through must have shown
 grep -qx "likes tea" walkthrough.log || { echo "walk-through on $kind: decrypt did not print the note" >&2; exit 1; }
 for expected in "values not on a primary key: 0" "wrote oauth-tokens/github version 1" "intact:" \
-    "gh-token-2" "imported 1 secrets"; do
+    "gh-token-2" "imported 1 secrets" "TOO_NARROW" "every column fits" "plaintext values left: 0" \
+    "deleted 1 keyset(s) of the keysets of tenant acme"; do
   grep -qF "$expected" walkthrough.log || { echo "walk-through on $kind: missing '$expected'" >&2; exit 1; }
 done
 while IFS= read -r secret; do
@@ -78,5 +79,10 @@ done < "$work/.secrets"
 stored="$(echo "SELECT email, note FROM customer ORDER BY id;" | sql_client)"
 if grep -qE "ada@example.com|alan@example.com|likes tea" <<< "$stored"; then
   echo "walk-through on $kind: the seeded table holds plaintext" >&2; exit 1
+fi
+# the migrated table holds ciphertext only (the header-like legacy value included)
+stored="$(echo "SELECT email, note FROM legacy_user ORDER BY id;" | sql_client)"
+if grep -qE "grace@example.com|likes coffee|EAEAAAAAAAAAAAAAAAAA" <<< "$stored"; then
+  echo "walk-through on $kind: the migrated table holds plaintext" >&2; exit 1
 fi
 echo "--- walk-through on $kind: ok"
