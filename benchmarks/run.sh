@@ -33,6 +33,12 @@ if [[ "$filter" == ".*" || "$filter" == *otation* ]]; then
   java -Xmx64m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "${rot[@]}" \
     -cp "$jar" dev.fieldvault.benchmarks.rotation.RotationBenchmark
 fi
+if [[ "$filter" == ".*" || "$filter" == *igration* ]]; then
+  echo
+  echo "## Plaintext migration job vs plain batched UPDATE vs naive loop (PostgreSQL, one table, same JVM)"
+  java -Xmx64m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "${rot[@]}" \
+    -cp "$jar" dev.fieldvault.benchmarks.rotation.MigrationBenchmark
+fi
 if [[ "$filter" == ".*" || "$filter" == *[Kk]ms* || "$filter" == *[Kk]ek* ]]; then
   echo
   java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "${kms[@]}" \

@@ -97,8 +97,11 @@ final class CasWriter {
   }
 
   /**
-   * {@code UPDATE t SET c = v.n ... FROM (VALUES ...) v WHERE t.pk1 = v.k0 AND t.pk2 = v.k1 ... AND t.c = v.o}:
-   * one statement per chunk.
+   * {@code UPDATE t SET c = v.n ... FROM (VALUES ...) v WHERE t.pk1 = v.k0 AND t.pk2 = v.k1 ... AND t.c = v.o
+   * AND t.pk1 BETWEEN <first> AND <last>}: one statement per chunk. The updates come in key order (a
+   * batch is read {@code ORDER BY} the key, a conflict re-read too), so the chunk's rows lie between
+   * its first and last keys' leading column; without that range PostgreSQL hash-joins the values
+   * with a scan of the whole table, for every batch.
    */
   private long writeSetBased(Connection c, int mask, List<RowUpdate> updates, List<RowUpdate> conflicts) throws SQLException {
     List<Integer> cols = columnsOf(mask);
@@ -133,7 +136,7 @@ final class CasWriter {
       List<RowUpdate> part = updates.subList(from, Math.min(updates.size(), from + chunk));
       String sql = "UPDATE " + table + " AS fv_t SET " + set + " FROM (VALUES "
           + String.join(", ", java.util.Collections.nCopies(part.size(), row)) + ") AS fv_v(" + alias + ") WHERE "
-          + where + " RETURNING " + String.join(", ", returning);
+          + where + " AND " + key.leadingBetween("fv_t.") + " RETURNING " + String.join(", ", returning);
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
         for (RowUpdate u : part) {
@@ -147,6 +150,7 @@ final class CasWriter {
             }
           }
         }
+        key.bindLeading(ps, i, part.get(0).key(), part.get(part.size() - 1).key());
         java.util.Set<List<Object>> done = new java.util.HashSet<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

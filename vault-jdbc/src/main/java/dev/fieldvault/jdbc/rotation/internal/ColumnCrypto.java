@@ -219,8 +219,16 @@ final class ColumnCrypto<T> {
     if (storage == ColumnStorage.BINARY) {
       return (byte[]) raw;
     }
+    String text = (String) raw;
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (!(ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '+' || ch == '/'
+          || ch == '=')) {
+        return null; // not base64 (a legacy plaintext, typically): no exception thrown per value
+      }
+    }
     try {
-      return Base64.getDecoder().decode((String) raw);
+      return Base64.getDecoder().decode(text);
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -107,6 +107,21 @@ public final class TableKey {
     return index;
   }
 
+  /**
+   * {@code prefix.a >= ? AND prefix.a <= ?} on the leading key column: lets the database reach a
+   * batch's rows through the key's index (bind with {@link #bindLeading}).
+   */
+  public String leadingBetween(String prefix) {
+    return prefix + columns.get(0) + " >= ? AND " + prefix + columns.get(0) + " <= ?";
+  }
+
+  /** Binds {@link #leadingBetween}: the leading columns of the first and last keys; returns the next index. */
+  public int bindLeading(PreparedStatement ps, int index, List<Object> first, List<Object> last) throws SQLException {
+    codecs.get(0).bind(ps, index++, first.get(0));
+    codecs.get(0).bind(ps, index++, last.get(0));
+    return index;
+  }
+
   /** Binds every column of a key in order (for {@link #equalTo} and VALUES rows); returns the next index. */
   public int bind(PreparedStatement ps, int index, List<Object> key) throws SQLException {
     for (int i = 0; i < columns.size(); i++) {
