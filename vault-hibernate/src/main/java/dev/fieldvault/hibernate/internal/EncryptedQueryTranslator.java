@@ -47,6 +47,7 @@ import org.hibernate.query.sqm.tree.select.SqmSortSpecification;
 import org.hibernate.query.sqm.tree.update.SqmAssignment;
 import org.hibernate.query.sqm.tree.update.SqmSetClause;
 import org.hibernate.query.sqm.sql.internal.SqmParameterInterpretation;
+import org.hibernate.sql.ast.Clause;
 import org.hibernate.sql.ast.spi.SqlAstCreationContext;
 import org.hibernate.sql.ast.tree.expression.JdbcParameter;
 import org.hibernate.sql.ast.tree.Statement;
@@ -398,6 +399,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     for (SqmAssignment<?> a : clause.getAssignments()) {
       targets.add(a.getTargetPath());
     }
+    refuseEmbeddablesFromExpressions(clause);
     List<Assignment> assignments = with(targets, Use.ASSIGNED, null, () -> super.visitSetClause(clause));
     List<EncryptedAttribute> entity = targetAttributes();
     for (Assignment a : assignments) {
@@ -407,6 +409,30 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
       }
     }
     return assignments;
+  }
+
+  /**
+   * An embeddable with encrypted attributes assigned anything but a query parameter ({@code set e.address
+   * = (select ...)}) is refused before Hibernate translates the assignment (which ends in a
+   * NullPointerException for a subquery); {@link #checkWrite} would refuse it anyway.
+   */
+  private void refuseEmbeddablesFromExpressions(SqmSetClause clause) {
+    for (SqmAssignment<?> assignment : clause.getAssignments()) {
+      SqmPath<?> target = assignment.getTargetPath();
+      if (!(target instanceof SqmEmbeddedValuedSimplePath) || assignment.getValue() instanceof SqmParameter) {
+        continue;
+      }
+      getCurrentClauseStack().push(Clause.SET);
+      Expression path;
+      try {
+        path = with(List.of(target), Use.ASSIGNED, null, () -> (Expression) target.accept(this));
+      } finally {
+        getCurrentClauseStack().pop();
+      }
+      for (AttributeBinding b : bindings(path)) {
+        throw notFromParameter(b.model);
+      }
+    }
   }
 
   @Override
@@ -557,12 +583,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
             + " when it is written");
       }
       if (parameterBinding(value, width, index) != b) {
-        throw new UnsupportedEncryptedUseException(a, "An update or insert query writes @Encrypted attribute "
-            + name(a) + " from something other than a query parameter FieldVault encrypts for it (a function,"
-            + " expression, literal, another attribute, a subquery, an insert ... select, or a parameter whose"
-            + " type does not come from the attribute), which would store it unencrypted: write it as"
-            + " 'set e." + a.attributePath() + " = :value' in an update query, or set it on the entity and let"
-            + " the Session write it");
+        throw notFromParameter(a);
       }
       return;
     }
@@ -586,6 +607,15 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
         }
       }
     }
+  }
+
+  private static UnsupportedEncryptedUseException notFromParameter(EncryptedAttribute a) {
+    return new UnsupportedEncryptedUseException(a, "An update or insert query writes @Encrypted attribute "
+        + name(a) + " from something other than a query parameter FieldVault encrypts for it (a function,"
+        + " expression, literal, another attribute, a subquery, an insert ... select, or a parameter whose"
+        + " type does not come from the attribute), which would store it unencrypted: write it as"
+        + " 'set e." + a.attributePath() + " = :value' in an update query, or set it on the entity and let"
+        + " the Session write it");
   }
 
   /** The binding of the index-th of {@code width} columns of a query parameter's type, else null. */
