@@ -423,6 +423,8 @@ class MultiTableBulkQueryTest {
           assertThat(s.createMutationQuery("update " + x + " set extra = 'in' where email in :list")
               .setParameter("list", List.of("ann@example.com", "bob@example.com")).executeUpdate())
               .as("%s: in", shape).isEqualTo(3);
+          assertThat(s.createMutationQuery("update " + x + " set extra = 'notin' where email not in :list")
+              .setParameter("list", List.of("bob@example.com")).executeUpdate()).as("%s: not in", shape).isEqualTo(2);
           assertThat(s.createMutationQuery("update " + x + " set extra = 'other' where email <> :e")
               .setParameter("e", "ann@example.com").executeUpdate()).as("%s: <>", shape).isEqualTo(1);
           assertThat(s.createMutationQuery("update " + x + " set extra = 'not' where not (email = :e)")
