@@ -435,12 +435,25 @@ class MultiTableBulkQueryTest {
           update.set(e.<String>get("extra"), "crit").where(cb.equal(e.get("email"), "ann@example.com"));
           assertThat(s.createMutationQuery(update).executeUpdate()).as("%s: criteria", shape).isEqualTo(2);
         });
-        // (one row: Hibernate's temporary-table insert on H2 gives two copied rows of a JOINED entity the
-        // same id, without FieldVault too)
-        long copied = Jpa.call(sf, s -> (long) s.createMutationQuery("insert into " + x + " (name, extra) select"
-            + " e.name, 'copied' from " + x + " e where e.email = :e and e.name = 'ann'")
-            .setParameter("e", "ann@example.com").executeUpdate());
-        assertThat(copied).as("%s: insert ... select where = (a row under the old key)", shape).isEqualTo(1);
+        // ids assigned: Hibernate's temporary-table inserts into several tables mishandle ids, without
+        // FieldVault too (7.4 on H2 gives two rows of a JOINED entity the same generated id; 6.6 leaves the id out
+        // of the second table's insert on H2 and MariaDB even when assigned, so those cases are not run there)
+        boolean hibernateInsertsIt = kind == TestDatabases.Kind.POSTGRES
+            || !org.hibernate.Version.getVersionString().startsWith("6.")
+            || (shape.entityClass() != JPatient.class && shape.entityClass() != Split.class);
+        if (hibernateInsertsIt) {
+          long copied = Jpa.call(sf, s -> (long) s.createMutationQuery("insert into " + x + " (id, name, extra)"
+              + " select e.id + 1000, e.name, 'copied' from " + x + " e where e.email = :e")
+              .setParameter("e", "ann@example.com").executeUpdate());
+          assertThat(copied).as("%s: insert ... select where =", shape).isEqualTo(2);
+        }
+        if (shape.entityClass() == Pooled.class) {
+          // without ids, through Hibernate's multi-table insert (its pooled generator)
+          long generated = Jpa.call(sf, s -> (long) s.createMutationQuery("insert into " + x + " (name, extra)"
+              + " select e.name, 'copied' from " + x + " e where e.email = :e").setParameter("e", "ann@example.com")
+              .executeUpdate());
+          assertThat(generated).as("%s: insert ... select where = (generated ids)", shape).isEqualTo(2);
+        }
         long deleted = Jpa.call(sf, s -> (long) s.createMutationQuery("delete from " + x + " where email = :e")
             .setParameter("e", "ann@example.com").executeUpdate());
         assertThat(deleted).as("%s: delete where =", shape).isEqualTo(2);

@@ -1,5 +1,9 @@
 package dev.fieldvault.hibernate.internal;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.hibernate.boot.registry.StandardServiceInitiator;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -52,14 +56,87 @@ public final class MultiTableStrategies implements SqmMultiTableMutationStrategy
   @Override
   public SqmMultiTableMutationStrategy createMutationStrategy(EntityMappingType root,
       MappingModelCreationProcess process) {
-    SqmMultiTableMutationStrategy s = standard.createMutationStrategy(root, process);
-    return s == null || s instanceof CheckedMutationStrategy ? s : new CheckedMutationStrategy(s);
+    return checking(SqmMultiTableMutationStrategy.class, standard.createMutationStrategy(root, process));
   }
 
   @Override
   public SqmMultiTableInsertStrategy createInsertStrategy(EntityMappingType root, MappingModelCreationProcess process) {
-    SqmMultiTableInsertStrategy s = standard.createInsertStrategy(root, process);
-    return s == null || s instanceof CheckedInsertStrategy ? s : new CheckedInsertStrategy(s);
+    return checking(SqmMultiTableInsertStrategy.class, standard.createInsertStrategy(root, process));
+  }
+
+  /**
+   * The strategy behind FieldVault's check: a proxy of the strategy interface that passes every call
+   * given a query statement (6.6's {@code executeUpdate} / {@code executeDelete} / {@code executeInsert}
+   * at every execution, 7.1+'s {@code buildHandler} once per query plan) through {@link #checked} and
+   * forwards every call to the strategy. A proxy rather than a class implementing the interface: the
+   * interfaces differ between Hibernate lines (7.1+ adds {@code buildHandler}, returning a type absent
+   * from 6.6, and {@code prepare(MappingModelCreationProcess)}), and this module compiles against each
+   * line.
+   */
+  private static <S> S checking(Class<S> strategyInterface, S strategy) {
+    if (strategy == null || Proxy.isProxyClass(strategy.getClass())
+        && Proxy.getInvocationHandler(strategy) instanceof Checking) {
+      return strategy;
+    }
+    return strategyInterface.cast(Proxy.newProxyInstance(strategyInterface.getClassLoader(),
+        new Class<?>[] {strategyInterface}, new Checking(strategy)));
+  }
+
+  /** Checks the statement of each call that has one, then calls the strategy. */
+  private static final class Checking implements InvocationHandler {
+    private final Object strategy;
+
+    Checking(Object strategy) {
+      this.strategy = strategy;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      if (method.getDeclaringClass() == Object.class) {
+        switch (method.getName()) {
+          case "equals":
+            return proxy == args[0];
+          case "hashCode":
+            return System.identityHashCode(proxy);
+          default:
+            return "FieldVault-checked " + strategy;
+        }
+      }
+      Object[] call = args == null ? null : withCheckedStatement(method, args);
+      try {
+        return method.invoke(strategy, call);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    }
+
+    /** The arguments, with the query statement replaced by the one {@link #checked} returns. */
+    private static Object[] withCheckedStatement(Method method, Object[] args) {
+      int statement = -1;
+      DomainParameterXref xref = null;
+      DomainQueryExecutionContext context = null;
+      for (int i = 0; i < args.length; i++) {
+        if (args[i] instanceof SqmStatement) {
+          statement = i;
+        } else if (args[i] instanceof DomainParameterXref) {
+          xref = (DomainParameterXref) args[i];
+        } else if (args[i] instanceof DomainQueryExecutionContext) {
+          context = (DomainQueryExecutionContext) args[i];
+        }
+      }
+      if (statement < 0) {
+        return args;
+      }
+      if (xref == null || context == null) {
+        // fail closed: a call FieldVault does not know would run the query unchecked
+        throw new IllegalStateException("FieldVault cannot check the query passed to Hibernate's multi-table"
+            + " strategy method " + method.getName() + ": this Hibernate version is not supported by FieldVault"
+            + " (supported: 6.6, 7.2, 7.4)");
+      }
+      Object[] out = args.clone();
+      out[statement] = checked((SqmStatement<?>) args[statement], xref, context);
+      return out;
+    }
   }
 
   /**

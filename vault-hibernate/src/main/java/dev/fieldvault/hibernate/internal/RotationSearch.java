@@ -37,8 +37,8 @@ final class RotationSearch {
    * @param runtime the session factory's FieldVault runtime (null: none, nothing to widen)
    */
   static Predicate widen(Predicate p, VaultRuntime runtime) {
-    if (p instanceof WidenedComparison) {
-      return p;
+    if (p instanceof WidenedComparison || p instanceof WidenedInList) {
+      return p; // already widened (a predicate can pass both the translator and a SearchPredicates node)
     }
     if (p instanceof ComparisonPredicate) {
       return widen((ComparisonPredicate) p, runtime);
@@ -81,7 +81,7 @@ final class RotationSearch {
     }
     List<Expression> list = new ArrayList<>();
     addSlots(list, cp.getRightHandExpression(), b, slots);
-    return new WidenedComparison(cp, new InListPredicate(cp.getLeftHandExpression(), list,
+    return new WidenedComparison(cp, new WidenedInList(cp.getLeftHandExpression(), list,
         op == ComparisonOperator.NOT_EQUAL, cp.getExpressionType()));
   }
 
@@ -95,7 +95,7 @@ final class RotationSearch {
     for (Expression e : in.getListExpressions()) {
       addSlots(list, e, b, slots);
     }
-    return new InListPredicate(in.getTestExpression(), list, in.isNegated(), in.getExpressionType());
+    return new WidenedInList(in.getTestExpression(), list, in.isNegated(), in.getExpressionType());
   }
 
   /** Whether an SQL expression is an encrypted attribute's column (a parameter compared with one has its type too). */
@@ -120,6 +120,9 @@ final class RotationSearch {
         : value instanceof SqmParameterInterpretation
             && ((SqmParameterInterpretation) value).getResolvedExpression() instanceof JdbcParameter
             ? (JdbcParameter) ((SqmParameterInterpretation) value).getResolvedExpression() : null;
+    if (value instanceof KeySlotParameter) {
+      throw new IllegalStateException("FieldVault: a search was widened twice");
+    }
     if (parameter == null) {
       // fail closed: a value FieldVault cannot repeat under the older keys would miss their rows
       throw new UnsupportedEncryptedUseException(b.model, "The query compares @Encrypted attribute "
@@ -130,6 +133,14 @@ final class RotationSearch {
     out.add(value);
     for (int k = 1; k < slots; k++) {
       out.add(new KeySlotParameter(parameter, b, k, slots));
+    }
+  }
+
+  /** An {@code in} list with its placeholders for every readable key. */
+  static final class WidenedInList extends InListPredicate {
+    WidenedInList(Expression test, List<Expression> list, boolean negated,
+        org.hibernate.metamodel.mapping.JdbcMappingContainer type) {
+      super(test, list, negated, type);
     }
   }
 
