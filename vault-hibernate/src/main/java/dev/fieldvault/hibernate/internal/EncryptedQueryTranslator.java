@@ -459,6 +459,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
         // as Hibernate does next (its insert's processing state is closed again)
         visitQueryPart(insert.getSelectQueryPart());
         checkInsert(columns, null, targetAttributes());
+        visitConflictClause(insert.getConflictClause());
         throw new InsertChecked();
       }
       InsertStatement out = with(new ArrayList<SqmPath<?>>(insert.getInsertionTargetPaths()), Use.ASSIGNED, null,

@@ -145,7 +145,6 @@ public final class MultiTableStrategies implements SqmMultiTableMutationStrategy
    * to Hibernate's strategy: the statement itself, or during a rotation of a deterministic key, a copy
    * whose predicates search every readable key.
    */
-  @SuppressWarnings("unchecked")
   static <S extends SqmStatement<?>> S checked(S statement, DomainParameterXref xref,
       DomainQueryExecutionContext context) {
     SharedSessionContractImplementor session = context.getSession();
