@@ -3,17 +3,12 @@ package dev.fieldvault.cli;
 import dev.fieldvault.secrets.AuditAnchor;
 import dev.fieldvault.secrets.ChainCheck;
 import dev.fieldvault.secrets.SecretsVault;
-import dev.fieldvault.keys.FieldCipher;
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-import javax.sql.DataSource;
-import picocli.CommandLine.ArgGroup;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldvault audit}: the secrets vault's keyed audit chain, checked and anchored by operators. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
@@ -33,37 +28,21 @@ final class AuditCommand implements Runnable {
   }
 
   /** What both subcommands share: the database, the keys that MAC the chain, the vault tables. */
-  abstract static class ChainCommand implements Callable<Integer> {
+  abstract static class ChainCommand extends SecretsVaultCommand {
     @ParentCommand
     AuditCommand audit;
 
-    @Spec
-    CommandSpec spec;
+    @Override
+    Function<String, String> env() {
+      return audit.root.env;
+    }
 
-    @Mixin
-    DbOptions db;
-
-    @Mixin
-    KeyringOptions keys;
-
-    @ArgGroup(exclusive = false, heading = "Key-encryption key:%n")
-    KekOptions kek = new KekOptions();
-
-    @Option(names = "--secrets-prefix", paramLabel = "PREFIX", defaultValue = "fv_secret_",
-        description = "Prefix of the secrets vault tables (default: ${DEFAULT-VALUE}).")
-    String prefix;
-
+    @Override
     SecretsVault vault() {
       if (!keys.any()) {
         throw new CliException("name the AEAD keyset that MACs the audit chain: --aead NAME");
       }
-      DataSource ds = db.dataSource(audit.root.env);
-      FieldCipher cipher = FieldCipher.create(keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(audit.root.env)));
-      return SecretsVault.builder(ds, cipher).tablePrefix(prefix).build();
-    }
-
-    PrintWriter out() {
-      return spec.commandLine().getOut();
+      return super.vault();
     }
   }
 

@@ -2,7 +2,6 @@ package dev.fieldvault.cli;
 
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.ColumnStorage;
-import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
@@ -18,10 +17,10 @@ final class DecryptCommand extends ValueCommand {
   @Override
   public Integer call() {
     String text = readText("ciphertext").strip();
-    DataSource ds = db.dataSource(root.env);
+    DataSource ds = dataSource();
     ColumnContext c = column(ds);
     byte[] ct = c.storage() == ColumnStorage.TEXT ? CiphertextHeader.decodeText(text) : ValueText.binary(text);
-    FieldEncryptor<Object> enc = encryptor(FieldCipher.create(keys.load(ds, kek())), c);
+    FieldEncryptor<Object> enc = encryptor(cipher(ds), c);
     Object value = enc.decrypt(ct, tenant, canonicalRowId());
     out().println(ValueText.format(value));
     return 0;

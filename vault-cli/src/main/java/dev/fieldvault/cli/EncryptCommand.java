@@ -1,7 +1,6 @@
 package dev.fieldvault.cli;
 
 import dev.fieldvault.keys.ColumnStorage;
-import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -30,10 +29,10 @@ final class EncryptCommand extends ValueCommand {
   @Override
   public Integer call() {
     String text = readText("value");
-    DataSource ds = db.dataSource(root.env);
+    DataSource ds = dataSource();
     ColumnContext c = column(ds);
     Object value = ValueText.parse(c.spec().codec().type(), text, "the value");
-    FieldEncryptor<Object> enc = encryptor(FieldCipher.create(keys.load(ds, kek())), c);
+    FieldEncryptor<Object> enc = encryptor(cipher(ds), c);
     byte[] ct = enc.encrypt(value, tenant, canonicalRowId());
     if (blindIndex && (c.declared() == null || c.declared().blindIndexColumn() == null)) {
       throw new CliException(c.table() + "." + c.column() + " has no blind index: declare it (with its normalizer)"

@@ -10,9 +10,9 @@ import javax.sql.DataSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldvault inventory}: values per key version per column, from the headers alone. */
 @Command(name = "inventory", mixinStandardHelpOptions = true,
@@ -44,7 +44,7 @@ final class InventoryCommand implements Callable<Integer> {
     DataSource ds = db.dataSource(root.env);
     KeyInventory inventory = KeyInventory.scan(ds, tables.resolve(ds));
     if (keys.any()) {
-      Keyring keyring = keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(root.env));
+      Keyring keyring = keys.load(ds, KekOptions.resolve(kek, root.env));
       out.println(inventory.describe(keyring));
       return 0;
     }

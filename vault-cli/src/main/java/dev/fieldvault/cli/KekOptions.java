@@ -46,6 +46,11 @@ final class KekOptions {
 
   private AwsKmsClient awsKms;
 
+  /** The KEK of a command's group of these options; picocli leaves the group null when none is given: the defaults. */
+  static KeyEncryptionKey resolve(KekOptions group, Function<String, String> env) {
+    return (group == null ? new KekOptions() : group).resolve(env);
+  }
+
   KeyEncryptionKey resolve(Function<String, String> env) {
     if (masterKeyset != null) {
       return KeyEncryptionKeys.fromLocalKeysetFile(masterKeyset);

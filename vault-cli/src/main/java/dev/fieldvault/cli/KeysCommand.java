@@ -1,5 +1,8 @@
 package dev.fieldvault.cli;
 
+import dev.fieldvault.jdbc.keystore.KeyStore;
+import dev.fieldvault.jdbc.keystore.StoredKeyset;
+import dev.fieldvault.jdbc.rotation.KeyInventory;
 import dev.fieldvault.keys.BranchKey;
 import dev.fieldvault.keys.KeyAlgorithm;
 import dev.fieldvault.keys.KeyEncryptionKey;
@@ -13,16 +16,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
-import dev.fieldvault.jdbc.rotation.KeyInventory;
-import dev.fieldvault.jdbc.keystore.KeyStore;
-import dev.fieldvault.jdbc.keystore.StoredKeyset;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldvault keys ...}: keysets stored in files, encrypted under a KEK. */
 @Command(name = "keys", mixinStandardHelpOptions = true,
@@ -111,7 +111,7 @@ final class KeysCommand implements Runnable {
     /** The KEK of the options (master secret, master keyset, KMS key): what wraps a branch key. */
     KeyEncryptionKey baseKek() {
       if (baseKek == null) {
-        baseKek = (kek == null ? new KekOptions() : kek).resolve(keys.root.env);
+        baseKek = KekOptions.resolve(kek, keys.root.env);
       }
       return baseKek;
     }

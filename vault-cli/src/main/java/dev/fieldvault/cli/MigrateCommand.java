@@ -8,15 +8,12 @@ import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.function.Function;
 import javax.sql.DataSource;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldvault migrate}: the plaintext migration job (and its schema plan) from a terminal. */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -28,25 +25,18 @@ import picocli.CommandLine.Model.CommandSpec;
             + " remain (the same command run again scans their tables again).",
         "--plan instead says which columns are too narrow (or of another type) for the ciphertext of their longest"
             + " value and prints the DDL that fixes them; it exits 1 while a column must change."})
-final class MigrateCommand implements Callable<Integer> {
+final class MigrateCommand extends StoredKeysCommand {
 
   @ParentCommand
   FieldVaultCli root;
 
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  DbOptions db;
-
-  @Mixin
-  KeyringOptions keys;
-
   @Mixin
   TablesOptions tables;
 
-  @ArgGroup(exclusive = false, heading = "Key-encryption key:%n")
-  KekOptions kek = new KekOptions();
+  @Override
+  Function<String, String> env() {
+    return root.env;
+  }
 
   @Option(names = "--plan", description = "Only plan: the declared type and size of each column, the length of the"
       + " ciphertext of its longest value, and the DDL that widens or converts it (for this database). Writes nothing.")
@@ -84,8 +74,8 @@ final class MigrateCommand implements Callable<Integer> {
       throw new CliException("--secrets-prefix: the secrets vault never holds plaintext; migrate the application's"
           + " columns (--tables or --entities), rotate the vault's with `fieldvault rotate`");
     }
-    DataSource ds = db.dataSource(root.env);
-    Keyring keyring = keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(root.env));
+    DataSource ds = dataSource();
+    Keyring keyring = keys.load(ds, kek());
     List<EncryptedTable> declared = tables.declared(ds);
     FieldCipher cipher = FieldCipher.create(keyring);
     if (plan) {

@@ -3,22 +3,19 @@ package dev.fieldvault.cli;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
-import dev.fieldvault.secrets.SecretsVault;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.secrets.SecretsVault;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.function.Function;
 import javax.sql.DataSource;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldvault rotate}: the rewrapper from a terminal. */
 @Command(name = "rotate", mixinStandardHelpOptions = true,
@@ -28,25 +25,18 @@ import picocli.CommandLine.Model.CommandSpec;
         + " Each run covers the rows that existed when the rotation was planned (newer rows are written under the"
         + " new keys) and ends with the inventory; values still under old keys then (written by an instance that had"
         + " not reloaded its keys) make it exit 1, and the same command run again scans those tables again."})
-final class RotateCommand implements Callable<Integer> {
+final class RotateCommand extends StoredKeysCommand {
 
   @ParentCommand
   FieldVaultCli root;
 
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  DbOptions db;
-
-  @Mixin
-  KeyringOptions keys;
-
   @Mixin
   TablesOptions tables;
 
-  @ArgGroup(exclusive = false, heading = "Key-encryption key:%n")
-  KekOptions kek = new KekOptions();
+  @Override
+  Function<String, String> env() {
+    return root.env;
+  }
 
   @Option(names = "--batch-size", defaultValue = "1000", description = "Rows per batch and transaction (default: ${DEFAULT-VALUE}).")
   int batchSize;
@@ -76,8 +66,8 @@ final class RotateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    DataSource ds = db.dataSource(root.env);
-    Keyring keyring = keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(root.env));
+    DataSource ds = dataSource();
+    Keyring keyring = keys.load(ds, kek());
     List<EncryptedTable> declared = tables.declared(ds);
     FieldCipher cipher = FieldCipher.create(keyring);
     // with --secrets-prefix, the vault adds its tables to the same rotation and audits it as KEY_ROTATED

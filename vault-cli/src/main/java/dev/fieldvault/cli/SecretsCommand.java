@@ -13,7 +13,6 @@ import dev.fieldvault.secrets.SecretsVault;
 import dev.fieldvault.secrets.Status;
 import dev.fieldvault.secrets.StoreOptions;
 import dev.fieldvault.secrets.WriteResult;
-import dev.fieldvault.keys.FieldCipher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -26,16 +25,13 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import javax.sql.DataSource;
-import picocli.CommandLine.ArgGroup;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code fieldvault secrets ...}: the secrets vault of an application's database. Values are read from
@@ -62,38 +58,17 @@ final class SecretsCommand implements Runnable {
   }
 
   /** What every secrets subcommand shares: the database, the keys, the vault tables. */
-  abstract static class VaultCommand implements Callable<Integer> {
+  abstract static class VaultCommand extends SecretsVaultCommand {
     @ParentCommand
     SecretsCommand secrets;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    DbOptions db;
-
-    @Mixin
-    KeyringOptions keys;
-
-    @ArgGroup(exclusive = false, heading = "Key-encryption key:%n")
-    KekOptions kek = new KekOptions();
-
-    @Option(names = "--secrets-prefix", paramLabel = "PREFIX", defaultValue = "fv_secret_",
-        description = "Prefix of the secrets vault tables (default: ${DEFAULT-VALUE}).")
-    String prefix;
 
     @Option(names = "--as", paramLabel = "PRINCIPAL", defaultValue = "fieldvault-cli",
         description = "Who acts, as recorded in the audit log (default: ${DEFAULT-VALUE}).")
     String principal;
 
-    SecretsVault vault() {
-      DataSource ds = db.dataSource(secrets.root.env);
-      FieldCipher cipher = FieldCipher.create(keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(secrets.root.env)));
-      return SecretsVault.builder(ds, cipher).tablePrefix(prefix).build();
-    }
-
-    PrintWriter out() {
-      return spec.commandLine().getOut();
+    @Override
+    Function<String, String> env() {
+      return secrets.root.env;
     }
 
     /** Fails with a message that says what the status means. */

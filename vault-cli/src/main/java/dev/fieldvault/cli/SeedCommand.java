@@ -8,16 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.function.Function;
 import javax.sql.DataSource;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fieldvault seed}: a seed SQL file with the values of encrypted columns encrypted. */
 @Command(name = "seed", mixinStandardHelpOptions = true,
@@ -28,25 +25,18 @@ import picocli.CommandLine.Model.CommandSpec;
         "Other shapes that write an encrypted column (INSERT ... SELECT, INSERT without a column list, UPDATE,"
         + " MERGE, expressions) are refused, and nothing is written. Binary columns need --dialect (default: the"
         + " database of --jdbc-url)."})
-final class SeedCommand implements Callable<Integer> {
+final class SeedCommand extends StoredKeysCommand {
 
   @ParentCommand
   FieldVaultCli root;
 
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  DbOptions db;
-
-  @Mixin
-  KeyringOptions keys;
-
   @Mixin
   TablesOptions tables;
 
-  @ArgGroup(exclusive = false, heading = "Key-encryption key:%n")
-  KekOptions kek = new KekOptions();
+  @Override
+  Function<String, String> env() {
+    return root.env;
+  }
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The seed SQL file (plaintext values).")
   Path input;
@@ -81,9 +71,9 @@ final class SeedCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new CliException("cannot read the seed file " + input + ": " + e.getClass().getSimpleName());
     }
-    DataSource ds = db.dataSource(root.env);
+    DataSource ds = dataSource();
     List<EncryptedTable> declared = tables.declared(ds);
-    FieldCipher cipher = FieldCipher.create(keys.load(ds, (kek == null ? new KekOptions() : kek).resolve(root.env)));
+    FieldCipher cipher = cipher(ds);
     SqlDialect d = dialect != null ? dialect : SqlDialect.ofJdbcUrl(db.url);
     SeedRewriter.Result r = new SeedRewriter(declared, cipher, d, noBackslashEscapes).rewrite(sql, input.toString());
     PrintWriter out = spec.commandLine().getOut();

@@ -5,23 +5,18 @@ import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
-import dev.fieldvault.keys.KeyEncryptionKey;
 import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
+import java.util.function.Function;
 import javax.sql.DataSource;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * What {@code encrypt} and {@code decrypt} share: the keys (stored keysets in the database), the
@@ -35,26 +30,13 @@ import picocli.CommandLine.Spec;
  * entity name, field = attribute path), either pinned with {@code --context} as
  * {@code @Encrypted(context = ...)} pins it.
  */
-abstract class ValueCommand implements Callable<Integer> {
-
+abstract class ValueCommand extends StoredKeysCommand {
 
   @ParentCommand
   FieldVaultCli root;
 
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  DbOptions db;
-
-  @Mixin
-  KeyringOptions keys;
-
   @Mixin
   TablesOptions tables;
-
-  @ArgGroup(exclusive = false, heading = "Key-encryption key:%n")
-  KekOptions kek = new KekOptions();
 
   @Option(names = "--table", paramLabel = "TABLE", description = "The table (with --tables/--entities: which"
       + " declared table; else the default context domain).")
@@ -118,8 +100,9 @@ abstract class ValueCommand implements Callable<Integer> {
     return c;
   }
 
-  KeyEncryptionKey kek() {
-    return (kek == null ? new KekOptions() : kek).resolve(root.env);
+  @Override
+  Function<String, String> env() {
+    return root.env;
   }
 
   String canonicalRowId() {
@@ -234,9 +217,5 @@ abstract class ValueCommand implements Callable<Integer> {
     }
     root.secret(s);
     return s;
-  }
-
-  PrintWriter out() {
-    return spec.commandLine().getOut();
   }
 }

@@ -15,12 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.hibernate.SessionFactory;
 import org.hibernate.StatelessSession;
@@ -56,49 +51,6 @@ class MutationQueryWriteTest {
     }
   }
 
-  /** Collects the records of Hibernate's SQL and bind loggers (TRACE in src/test/resources/logging.properties). */
-  private static final class Capture extends Handler implements AutoCloseable {
-    private static final String[] LOGGERS = {"org.hibernate.SQL", "org.hibernate.orm.jdbc.bind",
-        "org.hibernate.orm.jdbc.extract"};
-    final List<String> lines = new ArrayList<>();
-    private final List<Logger> loggers = new ArrayList<>();
-
-    Capture() {
-      setLevel(Level.ALL);
-      for (String name : LOGGERS) {
-        Logger l = Logger.getLogger(name);
-        l.setLevel(Level.ALL);
-        l.addHandler(this);
-        loggers.add(l);
-      }
-    }
-
-    @Override
-    public synchronized void publish(LogRecord r) {
-      StringBuilder sb = new StringBuilder(r.getLoggerName()).append(' ').append(r.getMessage());
-      if (r.getParameters() != null) {
-        for (Object p : r.getParameters()) {
-          sb.append(" | ").append(p instanceof byte[] ? new String((byte[]) p, StandardCharsets.ISO_8859_1) : p);
-        }
-      }
-      lines.add(sb.toString());
-    }
-
-    synchronized String all() {
-      return String.join("\n", lines);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {
-      for (Logger l : loggers) {
-        l.removeHandler(this);
-      }
-    }
-  }
-
   private static void refused(ThrowingCallable write, String attribute, String mention) {
     assertThatThrownBy(write).isInstanceOf(UnsupportedEncryptedUseException.class)
         .hasMessageContaining(attribute).hasMessageContaining(mention).hasMessageNotContaining("PLAINLEAK");
@@ -129,7 +81,7 @@ class MutationQueryWriteTest {
     db.dropTables("hib_patient");
     try (SessionFactory sf = Jpa.build(db, Keyring.generate("patients"), Patient.class)) {
       Jpa.tx(sf, s -> s.persist(new Patient(1, "PLAINLEAK_name", "a@example.com", "555-0001", "111-11-1111")));
-      try (Capture capture = new Capture()) {
+      try (LogCapture capture = new LogCapture()) {
         // (a fresh session for each: a session is not to be used after it threw)
         Jpa.tx(sf, s -> refused(() -> s.createMutationQuery(
             "insert into Patient (id, name, email) values (2, 'x', :e)").setParameter("e", "PLAINLEAK_insval")
@@ -177,7 +129,7 @@ class MutationQueryWriteTest {
             .setParameter("v", "PLAINLEAK_ok@example.com").executeUpdate()).isEqualTo(1));
         Jpa.tx(sf, s -> assertThat(s.createQuery("select p.id from Patient p where p.email = :e", Long.class)
             .setParameter("e", "PLAINLEAK_ok@example.com").getResultList()).containsExactly(1L));
-        assertThat(capture.lines).as("the capture works").anySatisfy(l -> assertThat(l).contains("update hib_patient"));
+        assertThat(capture.lines()).as("the capture works").anySatisfy(l -> assertThat(l).contains("update hib_patient"));
         assertThat(capture.all()).doesNotContain("PLAINLEAK_insval", "PLAINLEAK_concat", "PLAINLEAK_phone",
             "PLAINLEAK_crit", "PLAINLEAK_ok", "PLAINLEAK_subq");
       }
@@ -204,7 +156,7 @@ class MutationQueryWriteTest {
     TestDatabase db = TestDatabases.get(kind);
     db.dropTables("hib_patient");
     try (SessionFactory sf = Jpa.build(db, Keyring.generate("patients"), Patient.class)) {
-      try (Capture capture = new Capture()) {
+      try (LogCapture capture = new LogCapture()) {
         try (StatelessSession ss = sf.openStatelessSession()) {
           ss.getTransaction().begin();
           refused(() -> ss.upsert(new Patient(5, "n", "e@example.com", "555-0005", "PLAINLEAK_slups")), "Patient.ssn",
@@ -216,7 +168,7 @@ class MutationQueryWriteTest {
           ss.upsert(new Patient(6, "n", "f@example.com", "555-0006", null));
           ss.getTransaction().commit();
         }
-        assertThat(capture.lines).as("the capture works").anySatisfy(l -> assertThat(l).contains("hib_patient"));
+        assertThat(capture.lines()).as("the capture works").anySatisfy(l -> assertThat(l).contains("hib_patient"));
         assertThat(capture.all()).doesNotContain("PLAINLEAK_slups", "555-0006", "f@example.com");
       }
       assertThat(rawTable(db)).doesNotContain("PLAINLEAK_slups", "555-0006", "f@example.com");

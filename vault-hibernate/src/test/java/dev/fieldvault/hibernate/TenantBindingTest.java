@@ -90,14 +90,8 @@ class TenantBindingTest {
     try (SessionFactory sf = Jpa.build(db, Keyring.generate("htn"), TenantCustomer.class)) {
       TenantCustomer a = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
       TenantCustomer b = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
-      Jpa.call(sf, "acme", s -> {
-        s.persist(a);
-        return null;
-      });
-      Jpa.call(sf, "globex", s -> {
-        s.persist(b);
-        return null;
-      });
+      persist(sf, "acme", a);
+      persist(sf, "globex", b);
       assertThat((byte[]) Jpa.raw(db, TABLE, "email", a.id)).as("deterministic, but per tenant")
           .isNotEqualTo(Jpa.raw(db, TABLE, "email", b.id));
       assertThat((byte[]) Jpa.raw(db, TABLE, "phone_bidx", a.id)).isNotEqualTo(Jpa.raw(db, TABLE, "phone_bidx", b.id));
@@ -145,20 +139,13 @@ class TenantBindingTest {
     TestDatabase db = TestDatabases.get(kind);
     db.dropTables(TABLE);
     Keyring defaults = Keyring.generate("htn-default");
-    Map<String, Keyring> tenantKeys = new ConcurrentHashMap<>(Map.of(
-        "acme", Keyring.generate("htn-acme"), "globex", Keyring.generate("htn-globex")));
+    Map<String, Keyring> tenantKeys = tenantKeyrings();
     FieldCipher cipher = FieldCipher.create(defaults, t -> Optional.ofNullable(tenantKeys.get(t)));
     try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, cipher), TenantCustomer.class)) {
       TenantCustomer a = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
       TenantCustomer b = new TenantCustomer("bob@example.com", "222-22-2222", "555-0102");
-      Jpa.call(sf, "acme", s -> {
-        s.persist(a);
-        return null;
-      });
-      Jpa.call(sf, "globex", s -> {
-        s.persist(b);
-        return null;
-      });
+      persist(sf, "acme", a);
+      persist(sf, "globex", b);
       assertThat(keyIdOf(db, "phone", a.id)).isEqualTo(tenantKeys.get("acme").aead().orElseThrow().primary().keyId());
       assertThat(keyIdOf(db, "email", b.id))
           .isEqualTo(tenantKeys.get("globex").deterministic().orElseThrow().primary().keyId());
@@ -186,20 +173,13 @@ class TenantBindingTest {
     TestDatabase db = TestDatabases.get(kind);
     db.dropTables(TABLE);
     Keyring defaults = Keyring.generate("htn-default");
-    Map<String, Keyring> tenantKeys = new ConcurrentHashMap<>(Map.of(
-        "acme", Keyring.generate("htn-acme"), "globex", Keyring.generate("htn-globex")));
+    Map<String, Keyring> tenantKeys = tenantKeyrings();
     FieldCipher cipher = FieldCipher.create(defaults, t -> Optional.ofNullable(tenantKeys.get(t)));
     try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, cipher), TenantCustomer.class)) {
       TenantCustomer a = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
       TenantCustomer b = new TenantCustomer("bob@example.com", "222-22-2222", "555-0102");
-      Jpa.call(sf, "acme", s -> {
-        s.persist(a);
-        return null;
-      });
-      Jpa.call(sf, "globex", s -> {
-        s.persist(b);
-        return null;
-      });
+      persist(sf, "acme", a);
+      persist(sf, "globex", b);
       // a rotation: two readable deterministic keys by default and for globex, three for acme
       HibernateVault.of(sf).reload(defaults.with(defaults.deterministic().orElseThrow().rotate()));
       Keyring globex = tenantKeys.get("globex");
@@ -292,10 +272,7 @@ class TenantBindingTest {
     db.dropTables(TABLE);
     try (SessionFactory sf = Jpa.build(db, Keyring.generate("htn-scalar"), TenantCustomer.class)) {
       TenantCustomer a = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
-      Jpa.call(sf, "acme", s -> {
-        s.persist(a);
-        return null;
-      });
+      persist(sf, "acme", a);
       Jpa.call(sf, "acme", s -> {
         assertThatThrownBy(() -> s.createQuery("select c.phone from TenantCustomer c", Object.class).getResultList())
             .isInstanceOf(UnsupportedEncryptedUseException.class).hasMessageContaining("TenantCustomer.phone")
@@ -324,10 +301,7 @@ class TenantBindingTest {
     db.dropTables(TABLE);
     try (SessionFactory sf = Jpa.build(db, Keyring.generate("htn-none"), TenantCustomer.class)) {
       TenantCustomer a = new TenantCustomer("ann@example.com", "111-11-1111", "555-0101");
-      Jpa.call(sf, "acme", s -> {
-        s.persist(a);
-        return null;
-      });
+      persist(sf, "acme", a);
       // Hibernate itself refuses a session without a tenant once an entity has a @TenantId ...
       assertThatThrownBy(() -> Jpa.call(sf, s -> s.find(TenantCustomer.class, a.id)))
           .isInstanceOf(HibernateException.class).hasMessageContaining("no tenant identifier");
@@ -357,6 +331,19 @@ class TenantBindingTest {
           .isInstanceOf(VaultConfigurationException.class)
           .hasMessageContaining("TenantCustomer.").hasMessageContaining("@TenantId");
     }
+  }
+
+  /** Persists one entity in a session of the tenant's. */
+  private static void persist(SessionFactory sf, String tenant, Object entity) {
+    Jpa.call(sf, tenant, s -> {
+      s.persist(entity);
+      return null;
+    });
+  }
+
+  /** A keyring of its own for each of the tenants acme and globex, in a map the test may change (erasure, rotation). */
+  private static Map<String, Keyring> tenantKeyrings() {
+    return new ConcurrentHashMap<>(Map.of("acme", Keyring.generate("htn-acme"), "globex", Keyring.generate("htn-globex")));
   }
 
   private static List<TenantCustomer> byEmail(Session s, String email) {

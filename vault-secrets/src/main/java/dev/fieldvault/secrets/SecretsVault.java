@@ -3,9 +3,9 @@ package dev.fieldvault.secrets;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
-import dev.fieldvault.jdbc.rotation.RotationProgress;
 import dev.fieldvault.jdbc.rotation.RotationResult;
-import dev.fieldvault.secrets.internal.AuditAppender;
+import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.secrets.internal.AuditLog;
 import dev.fieldvault.secrets.internal.Jdbc;
 import dev.fieldvault.secrets.internal.Json;
@@ -13,32 +13,17 @@ import dev.fieldvault.secrets.internal.Names;
 import dev.fieldvault.secrets.internal.ReadCache;
 import dev.fieldvault.secrets.internal.SqlStates;
 import dev.fieldvault.secrets.internal.Tables;
-import dev.fieldvault.keys.DecryptionFailedException;
-import dev.fieldvault.keys.EncryptedColumn;
-import dev.fieldvault.keys.EncryptionContext;
-import dev.fieldvault.keys.FieldCipher;
-import dev.fieldvault.keys.FieldSpec;
-import dev.fieldvault.keys.FieldVaultException;
-import dev.fieldvault.keys.RowContext;
-import dev.fieldvault.keys.VaultConfigurationException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A namespaced, versioned, audited key/value store for secrets, in the application's own database
@@ -59,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SecretsVault implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SecretsVault.class);
   static final String SYSTEM = "fieldvault-system";
 
   private final DataSource dataSource;
@@ -68,23 +52,17 @@ public final class SecretsVault implements AutoCloseable {
   private final Clock clock;
   private final AccessPolicy policy;
   private final ReadAudit readAudit;
-  private final Duration readAuditTimeout;
-  private final AuditAppender appender;
   private final ReadCache<String, SecretResult> cache;
   private final Map<String, Rotation> rotations;
   private final Map<String, DynamicSecretGenerator> generators;
-  private final AuditLog audit;
   private final Json json = new Json();
-  private final Map<String, StoreMeta> stores = new ConcurrentHashMap<>();
-  private final Map<Long, StoreMeta> storesById = new ConcurrentHashMap<>();
-  private final VaultTables rotationTables;
+  // the vault's parts, split along its seams; each uses the vault's connections, transactions and tables
+  private final VaultStores stores = new VaultStores(this);
+  private final VaultAudit audit;
+  private final VaultRewrap rewrap;
   private final VaultBackup backup = new VaultBackup(this);
   private final VaultMaintenance maintenance = new VaultMaintenance(this);
   private volatile boolean closed;
-
-  /** The keyset every stored value uses: randomized AEAD; its context is computed per row. */
-  private static final FieldSpec<byte[]> VALUE_SPEC = FieldSpec.builder("fieldvault.secrets", "value", byte[].class)
-      .build();
 
   record Rotation(String namespace, String tenant, Duration period, RotationHandler handler) {}
 
@@ -95,17 +73,11 @@ public final class SecretsVault implements AutoCloseable {
     this.clock = b.clock;
     this.policy = b.policy;
     this.readAudit = b.readAudit;
-    this.readAuditTimeout = b.readAuditTimeout;
     this.cache = b.cacheTtl == null ? null : new ReadCache<>(b.cacheTtl.toMillis(), b.cacheMax, clock::millis);
     this.rotations = Map.copyOf(b.rotations);
     this.generators = Map.copyOf(b.generators);
-    this.audit = new AuditLog(tables, cipher);
-    this.rotationTables = b.rotationTables;
-    this.appender = readAudit == ReadAudit.OFF ? null : new AuditAppender(events -> Jdbc.inTransaction(dataSource,
-        c -> {
-          audit.appendTimed(c, events);
-          return null;
-        }), readAudit == ReadAudit.BATCHED ? 50 : 0, b.readAuditTimeout.toMillis());
+    this.audit = new VaultAudit(this, dataSource, tables, cipher, readAudit, b.readAuditTimeout);
+    this.rewrap = new VaultRewrap(this, dataSource, cipher, b.rotationTables);
   }
 
   /** A builder over the application's DataSource (pooled, ideally) and cipher. */
@@ -129,29 +101,7 @@ public final class SecretsVault implements AutoCloseable {
       requireName(tenant, "tenant");
     }
     Objects.requireNonNull(options, "options");
-    long now = now().toEpochMilli();
-    try {
-      tx("create store", c -> {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + tables.store
-            + " (tenant, name, sealed, max_versions, created_ms) VALUES (?, ?, ?, ?, ?)")) {
-          ps.setString(1, tenant == null ? "" : tenant);
-          ps.setString(2, namespace);
-          ps.setBoolean(3, options.sealed());
-          ps.setInt(4, options.maxVersions());
-          ps.setLong(5, now);
-          ps.executeUpdate();
-        }
-        audit.append(c, now, List.of(new AuditLog.Draft(SYSTEM, tenant, namespace, null, AuditAction.STORE_CREATED,
-            Status.OK.name(), options.sealed() ? "sealed" : null)));
-        return null;
-      });
-    } catch (SecretsStorageException e) {
-      if (e.getCause() instanceof SQLException && Jdbc.isDuplicateKey((SQLException) e.getCause())) {
-        throw new VaultConfigurationException("The store '" + namespace + "'" + (tenant == null ? "" : " of tenant '"
-            + tenant + "'") + " already exists: use store(namespace, tenant)");
-      }
-      throw e;
-    }
+    stores.create(namespace, tenant, options);
     return store(namespace, tenant).as(SYSTEM);
   }
 
@@ -171,57 +121,15 @@ public final class SecretsVault implements AutoCloseable {
     if (tenant != null) {
       requireName(tenant, "tenant");
     }
-    return new SecretStore(this, meta(namespace, tenant), "anonymous", null);
+    return new SecretStore(this, stores.meta(namespace, tenant), "anonymous", null);
   }
 
   StoreMeta meta(String namespace, String tenant) {
-    StoreMeta m = stores.get(storeKey(namespace, tenant));
-    if (m != null) {
-      return m;
-    }
-    m = call("find store", c -> {
-      try (PreparedStatement ps = c.prepareStatement(STORE_COLUMNS + tables.store + " WHERE tenant = ? AND name = ?")) {
-        ps.setString(1, tenant == null ? "" : tenant);
-        ps.setString(2, namespace);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? storeMeta(rs) : null;
-        }
-      }
-    });
-    if (m == null) {
-      throw new SecretStoreNotFoundException("There is no secrets store '" + namespace + "'"
-          + (tenant == null ? "" : " for tenant '" + tenant + "'") + ": create it with createStore(...) first");
-    }
-    return remember(m);
+    return stores.meta(namespace, tenant);
   }
-
-  private static String storeKey(String namespace, String tenant) {
-    return (tenant == null ? "" : tenant) + "\u0000" + namespace;
-  }
-
-  /** Caches a store by name and by id (stores are never renamed): both lookups fill both. */
-  private StoreMeta remember(StoreMeta m) {
-    stores.put(storeKey(m.namespace(), m.tenant()), m);
-    storesById.put(m.id(), m);
-    return m;
-  }
-
-  private static final String STORE_COLUMNS = "SELECT id, tenant, name, sealed, max_versions FROM ";
 
   Map<Long, StoreMeta> allStores(Connection c) throws SQLException {
-    Map<Long, StoreMeta> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(STORE_COLUMNS + tables.store); ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.put(rs.getLong(1), storeMeta(rs));
-      }
-    }
-    return out;
-  }
-
-  /** The store of the current row of a {@link #STORE_COLUMNS} query. */
-  private static StoreMeta storeMeta(ResultSet rs) throws SQLException {
-    String t = rs.getString(2);
-    return new StoreMeta(rs.getLong(1), rs.getString(3), t.isEmpty() ? null : t, rs.getBoolean(4), rs.getInt(5));
+    return stores.all(c);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -268,10 +176,7 @@ public final class SecretsVault implements AutoCloseable {
     if (batchSize < 1 || batchSize > 10_000) {
       throw new VaultConfigurationException("A batch size must be 1 to 10000, not " + batchSize);
     }
-    RotationResult r = rewrap(Rewrapper.builder(dataSource, cipher).vaultTables(rotationTables).batchSize(batchSize)
-        .finalInventory(false));
-    return new MaintenanceReport(r.rowsScanned(), r.rowsRewrapped(),
-        r.tables().stream().mapToLong(RotationProgress::rowsFailed).sum());
+    return rewrap.rewrapAll(batchSize);
   }
 
   /**
@@ -288,31 +193,7 @@ public final class SecretsVault implements AutoCloseable {
    * }</pre>
    */
   public RotationResult rewrap(Rewrapper.Builder rewrapper) {
-    checkOpen();
-    RotationResult r = rewrapper.tables(encryptedTables()).build().run();
-    long scanned = 0;
-    long rewrapped = 0;
-    long failed = 0;
-    for (RotationProgress p : r.tables()) {
-      if (p.table().equals(tables.entry) || p.table().equals(tables.version)) {
-        scanned += p.rowsScanned();
-        rewrapped += p.rowsRewrapped();
-        failed += p.rowsFailed();
-      }
-    }
-    if (rewrapped > 0 && !r.tables().get(0).dryRun()) {
-      String detail = "rotation " + r.rotationId() + ": " + rewrapped + " values rewrapped of " + scanned + " scanned"
-          + (failed > 0 ? ", " + failed + " cannot be rewrapped" : "");
-      tx("audit", x -> {
-        audit.append(x, now().toEpochMilli(), List.of(new AuditLog.Draft(SYSTEM, null, null, null,
-            AuditAction.KEY_ROTATED, Status.OK.name(), detail)));
-        return null;
-      });
-    }
-    if (cache != null) {
-      cache.clear();
-    }
-    return r;
+    return rewrap.rewrap(rewrapper);
   }
 
   /**
@@ -324,40 +205,7 @@ public final class SecretsVault implements AutoCloseable {
    * which also audits it), or to {@code KeyInventory.scan} before disabling a key.
    */
   public List<EncryptedTable> encryptedTables() {
-    return List.of(
-        EncryptedTable.builder(tables.entry).primaryKey("store_id", "name_key").column(valueColumn(tables.entry)).build(),
-        EncryptedTable.builder(tables.version).primaryKey("store_id", "name_key", "version")
-            .column(valueColumn(tables.version)).build());
-  }
-
-  private EncryptedColumn valueColumn(String table) {
-    return EncryptedColumn.builder(table, "value_ct", VALUE_SPEC)
-        .rowContext(this::valueContext, "store_id", "name_key", "version").build();
-  }
-
-  private EncryptionContext valueContext(RowContext.Row row) {
-    return storeById(row.getLong("store_id")).context(row.getString("name_key"), row.getLong("version"));
-  }
-
-  /** A store by id, cached (stores are never renamed); looked up when created after startup. */
-  private StoreMeta storeById(long id) {
-    StoreMeta m = storesById.get(id);
-    if (m != null) {
-      return m;
-    }
-    m = call("find store", c -> {
-      try (PreparedStatement ps = c.prepareStatement(STORE_COLUMNS + tables.store + " WHERE id = ?")) {
-        ps.setLong(1, id);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? storeMeta(rs) : null;
-        }
-      }
-    });
-    if (m == null) {
-      throw new SecretStoreNotFoundException("There is no secrets store with id " + id + " in " + tables.store
-          + " for a stored value: its values cannot be rewrapped");
-    }
-    return remember(m);
+    return rewrap.encryptedTables();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -387,8 +235,7 @@ public final class SecretsVault implements AutoCloseable {
 
   /** One page of audit events matching the query, oldest first. */
   public Page<AuditEvent> auditEvents(AuditQuery query) {
-    flushAudit();
-    return call("list audit events", c -> audit.list(c, query));
+    return audit.events(query);
   }
 
   /**
@@ -401,8 +248,7 @@ public final class SecretsVault implements AutoCloseable {
    * {@link ChainCheck#legacyEvents()}.
    */
   public ChainCheck verifyAuditChain() {
-    flushAudit();
-    return call("verify audit chain", audit::verify);
+    return audit.verify();
   }
 
   /**
@@ -413,8 +259,7 @@ public final class SecretsVault implements AutoCloseable {
    */
   public ChainCheck verifyAuditChain(AuditAnchor anchor) {
     Objects.requireNonNull(anchor, "anchor");
-    flushAudit();
-    return call("verify audit chain", c -> audit.verify(c, anchor));
+    return audit.verify(anchor);
   }
 
   /**
@@ -426,13 +271,7 @@ public final class SecretsVault implements AutoCloseable {
    *     audited operation does)
    */
   public AuditAnchor auditAnchor() {
-    flushAudit();
-    AuditAnchor a = call("read the audit anchor", audit::anchor);
-    if (a == null) {
-      throw new VaultConfigurationException("The audit chain has no keyed event yet: perform any audited operation"
-          + " (for example createStore), then take the anchor");
-    }
-    return a;
+    return audit.anchor();
   }
 
   /**
@@ -443,8 +282,7 @@ public final class SecretsVault implements AutoCloseable {
    */
   public long purgeAuditEvents(Duration retention) {
     requireRetention(retention, "purgeAuditEvents");
-    long cutoff = now().minus(retention).toEpochMilli();
-    return tx("purge audit", x -> audit.purgeBefore(x, cutoff));
+    return audit.purge(retention);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -477,34 +315,7 @@ public final class SecretsVault implements AutoCloseable {
    * @throws SecretsAuditException when they could not be committed (the read must not return its value)
    */
   void recordReads(List<AuditLog.Draft> drafts) {
-    checkOpen();
-    if (drafts.isEmpty()) {
-      return;
-    }
-    long at = now().toEpochMilli();
-    if (appender == null) {
-      tx("audit", c -> {
-        audit.append(c, at, drafts);
-        return null;
-      });
-      return;
-    }
-    List<AuditLog.Timed> events = new ArrayList<>(drafts.size());
-    for (AuditLog.Draft d : drafts) {
-      events.add(new AuditLog.Timed(at, d));
-    }
-    try {
-      if (readAudit == ReadAudit.SYNC) {
-        appender.appendAndWait(events);
-      } else {
-        appender.submit(events);
-      }
-    } catch (SQLException | TimeoutException | InterruptedException e) {
-      throw auditFailure("the read's result was withheld", e);
-    } catch (IllegalStateException e) {
-      checkOpen(); // closed while this read was under way
-      throw e;
-    }
+    audit.recordReads(drafts);
   }
 
   /**
@@ -515,30 +326,7 @@ public final class SecretsVault implements AutoCloseable {
    * @throws SecretsAuditException when they could not be appended (they stay queued for a retry)
    */
   public void flushAudit() {
-    checkOpen();
-    if (readAudit == ReadAudit.BATCHED) {
-      try {
-        appender.flush();
-      } catch (SQLException | TimeoutException | InterruptedException e) {
-        throw auditFailure("they stay queued and are retried", e);
-      }
-    }
-  }
-
-  private SecretsAuditException auditFailure(String consequence, Exception e) {
-    String why;
-    if (e instanceof SQLException) {
-      why = "Appending read events to the audit log " + tables.audit + " failed (SQLState "
-          + ((SQLException) e).getSQLState() + "; " + SqlStates.advice((SQLException) e, tables) + ")";
-    } else if (e instanceof TimeoutException) {
-      why = "Read events were not committed to the audit log " + tables.audit + " within "
-          + readAuditTimeout.toMillis() + " ms (is its head row " + tables.auditHead + " locked, or the database"
-          + " overloaded? they may still be recorded)";
-    } else {
-      Thread.currentThread().interrupt();
-      why = "Interrupted while waiting for read events to be committed to the audit log " + tables.audit;
-    }
-    return new SecretsAuditException(why + ": " + consequence, e);
+    audit.flush();
   }
 
   /**
@@ -549,29 +337,32 @@ public final class SecretsVault implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    if (appender != null) {
-      try {
-        appender.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (SQLException | TimeoutException e) {
-        LOG.warn("Appending queued audit events at close failed ({})", e.getClass().getSimpleName());
-      }
-    }
+    audit.close();
   }
 
   /** Audit transactions committed by the audit thread (tests: reads share them). */
   long auditTransactions() {
-    return appender == null ? 0 : appender.transactions();
+    return audit.transactions();
   }
 
   /** Readers waiting for their audit events to commit (tests). */
   int auditWaiters() {
-    return appender == null ? 0 : appender.waiting();
+    return audit.waiters();
   }
 
   AuditLog audit() {
-    return audit;
+    return audit.log();
+  }
+
+  VaultStores stores() {
+    return stores;
+  }
+
+  /** Empties the read cache (after a rotation: cached results may name old key versions). */
+  void clearCache() {
+    if (cache != null) {
+      cache.clear();
+    }
   }
 
   Json json() {

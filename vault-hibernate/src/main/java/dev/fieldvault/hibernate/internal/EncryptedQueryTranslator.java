@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.hibernate.engine.spi.LoadQueryInfluencers;
 import org.hibernate.metamodel.mapping.JdbcMapping;
@@ -15,7 +16,6 @@ import org.hibernate.query.spi.QueryOptions;
 import org.hibernate.query.spi.QueryParameterBindings;
 import org.hibernate.query.sqm.ComparisonOperator;
 import org.hibernate.query.sqm.internal.DomainParameterXref;
-import org.hibernate.query.sqm.sql.internal.BasicValuedPathInterpretation;
 import org.hibernate.query.sqm.sql.internal.StandardSqmTranslator;
 import org.hibernate.query.sqm.tree.SqmStatement;
 import org.hibernate.query.sqm.tree.domain.SqmBasicValuedSimplePath;
@@ -25,7 +25,12 @@ import org.hibernate.query.sqm.tree.expression.SqmExpression;
 import org.hibernate.query.sqm.tree.expression.SqmFunction;
 import org.hibernate.query.sqm.tree.expression.SqmParameter;
 import org.hibernate.query.sqm.tree.insert.SqmInsertSelectStatement;
+import org.hibernate.query.sqm.tree.insert.SqmInsertStatement;
 import org.hibernate.query.sqm.tree.insert.SqmInsertValuesStatement;
+import org.hibernate.query.sqm.tree.insert.SqmValues;
+import org.hibernate.persister.entity.EntityPersister;
+import org.hibernate.sql.ast.tree.from.TableGroup;
+import org.hibernate.sql.ast.tree.update.Assignable;
 import org.hibernate.query.sqm.tree.predicate.SqmBetweenPredicate;
 import org.hibernate.query.sqm.tree.predicate.SqmComparisonPredicate;
 import org.hibernate.query.sqm.tree.predicate.SqmInListPredicate;
@@ -42,7 +47,7 @@ import org.hibernate.query.sqm.tree.select.SqmSortSpecification;
 import org.hibernate.query.sqm.tree.update.SqmAssignment;
 import org.hibernate.query.sqm.tree.update.SqmSetClause;
 import org.hibernate.query.sqm.sql.internal.SqmParameterInterpretation;
-import org.hibernate.sql.ast.SqlAstWalker;
+import org.hibernate.sql.ast.Clause;
 import org.hibernate.sql.ast.spi.SqlAstCreationContext;
 import org.hibernate.sql.ast.tree.expression.JdbcParameter;
 import org.hibernate.sql.ast.tree.Statement;
@@ -102,11 +107,42 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
   /** What the enclosing construct does with its operands, for messages. */
   private String construct = EXPRESSION;
   private int queryDepth;
+  /** Only checking the statement for {@link #check}; see the insert methods. */
+  private final boolean checkOnly;
 
   EncryptedQueryTranslator(SqmStatement<?> statement, QueryOptions queryOptions, DomainParameterXref xref,
       QueryParameterBindings bindings, LoadQueryInfluencers influencers, SqlAstCreationContext context,
       boolean deduplicateSelectionItems) {
+    this(statement, queryOptions, xref, bindings, influencers, context, deduplicateSelectionItems, false);
+  }
+
+  private EncryptedQueryTranslator(SqmStatement<?> statement, QueryOptions queryOptions, DomainParameterXref xref,
+      QueryParameterBindings bindings, LoadQueryInfluencers influencers, SqlAstCreationContext context,
+      boolean deduplicateSelectionItems, boolean checkOnly) {
     super(statement, queryOptions, xref, bindings, influencers, context, deduplicateSelectionItems);
+    this.checkOnly = checkOnly;
+  }
+
+  /**
+   * Checks an update, delete or insert query by FieldVault's rules without producing its SQL: for the
+   * statements Hibernate translates itself, in its multi-table handlers (JOINED and TABLE_PER_CLASS
+   * entities, secondary tables, inserts whose ids come from an optimized generator). Runs the same
+   * translation as for a single-table entity, so the same rules apply, and throws the same
+   * {@link UnsupportedEncryptedUseException}; nothing is bound. An insert is checked up to its values (or
+   * select) and its conflict clause: the single-table form of its SQL, which Hibernate would refuse for a
+   * multi-table entity, is never built. Expansions of multi-valued parameters made on the way are
+   * cleared again (the handler makes its own).
+   */
+  static void check(SqmStatement<?> statement, QueryOptions queryOptions, DomainParameterXref xref,
+      QueryParameterBindings bindings, LoadQueryInfluencers influencers, SqlAstCreationContext context) {
+    try {
+      new EncryptedQueryTranslator<Statement>(statement, queryOptions, xref, bindings, influencers, context, false,
+          true).translate();
+    } catch (InsertChecked done) {
+      // an insert's checks are complete
+    } finally {
+      xref.clearExpansions();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -156,6 +192,11 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
           + " (and a query cache would keep a decrypted scalar in plaintext). Select the entity instead (select e"
           + " from " + a.entityName() + " e ...) with a Session and read the attribute from it");
     }
+  }
+
+  /** FieldVault's runtime of the session factory, or null. */
+  private VaultRuntime runtime() {
+    return VaultRuntime.forFactory(getCreationContext().getSessionFactory());
   }
 
   private static UnsupportedEncryptedUseException refused(EncryptedAttribute a, String construct) {
@@ -248,7 +289,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
       encryptedLike(cp.getLeftHandExpression(), cp.getRightHandExpression());
       encryptedLike(cp.getRightHandExpression(), cp.getLeftHandExpression());
     }
-    return widened(canonical(cp));
+    return RotationSearch.widen(cp, runtime());
   }
 
   /**
@@ -264,21 +305,6 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
           + " would bind unencrypted: let Hibernate take the parameter's type from the attribute (a named parameter"
           + " in HQL, or the value itself in criteria: cb.equal(root.get(...), value))");
     }
-  }
-
-  /**
-   * A comparison of a deterministic attribute with its parameter on the left, turned round so the
-   * attribute's column comes first ({@code col = ?} / {@code col <> ?}).
-   */
-  private static ComparisonPredicate canonical(ComparisonPredicate cp) {
-    if (!isEncryptedColumn(cp.getRightHandExpression()) || isEncryptedColumn(cp.getLeftHandExpression())) {
-      return cp;
-    }
-    ComparisonOperator op = cp.getOperator();
-    if (op != ComparisonOperator.EQUAL && op != ComparisonOperator.NOT_EQUAL) {
-      throw new IllegalStateException("FieldVault: an encrypted attribute reached a '" + op.sqlText() + "' comparison");
-    }
-    return new ComparisonPredicate(cp.getRightHandExpression(), op, cp.getLeftHandExpression());
   }
 
   @Override
@@ -300,99 +326,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
       encryptedLike(((ComparisonPredicate) result).getLeftHandExpression(),
           ((ComparisonPredicate) result).getRightHandExpression());
     }
-    return result instanceof ComparisonPredicate ? widened(canonical((ComparisonPredicate) result)) : widened(result);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Searches during a key rotation
-
-  /**
-   * An equality on a deterministic attribute while its keyset has more than one readable key: each
-   * compared parameter gets one placeholder per readable key ({@code col = ?} is rendered as
-   * {@code col in (?, ?)}, {@code col <> ?} as {@code col not in (?, ?)}, and each element of an
-   * {@code in} list likewise), so rows written under an older key are still found. Done here, on the
-   * SQL AST, with {@link KeySlotParameter}s; no SQL text is rewritten. Outside a rotation (one readable
-   * key) the predicate is unchanged. {@link VaultRuntime#reload} clears Hibernate's query plan cache,
-   * so a plan translated before a rotation is translated again.
-   */
-  private ComparisonPredicate widened(ComparisonPredicate cp) {
-    ComparisonOperator op = cp.getOperator();
-    AttributeBinding b = deterministicColumn(cp.getLeftHandExpression());
-    if (b == null || (op != ComparisonOperator.EQUAL && op != ComparisonOperator.NOT_EQUAL)) {
-      return cp;
-    }
-    int slots = searchSlots();
-    if (slots <= 1) {
-      return cp;
-    }
-    List<Expression> list = new ArrayList<>();
-    addSlots(list, cp.getRightHandExpression(), b, slots);
-    return new WidenedComparison(cp, new InListPredicate(cp.getLeftHandExpression(), list,
-        op == ComparisonOperator.NOT_EQUAL, cp.getExpressionType()));
-  }
-
-  private Predicate widened(Predicate p) {
-    if (!(p instanceof InListPredicate)) {
-      return p;
-    }
-    InListPredicate in = (InListPredicate) p;
-    AttributeBinding b = deterministicColumn(in.getTestExpression());
-    int slots = b == null ? 1 : searchSlots();
-    if (slots <= 1) {
-      return p;
-    }
-    List<Expression> list = new ArrayList<>();
-    for (Expression e : in.getListExpressions()) {
-      addSlots(list, e, b, slots);
-    }
-    return new InListPredicate(in.getTestExpression(), list, in.isNegated(), in.getExpressionType());
-  }
-
-  private static AttributeBinding deterministicColumn(Expression e) {
-    AttributeBinding b = isEncryptedColumn(e) ? binding(e) : null;
-    return b != null && b.model.mode() == EncryptionMode.DETERMINISTIC ? b : null;
-  }
-
-  /** How many placeholders a searched deterministic value gets: the readable deterministic keys, now. */
-  private int searchSlots() {
-    VaultRuntime runtime = VaultRuntime.forFactory(getCreationContext().getSessionFactory());
-    return runtime == null ? 1 : runtime.readableDeterministicKeys();
-  }
-
-  private static void addSlots(List<Expression> out, Expression value, AttributeBinding b, int slots) {
-    JdbcParameter parameter = value instanceof JdbcParameter ? (JdbcParameter) value
-        : value instanceof SqmParameterInterpretation
-            && ((SqmParameterInterpretation) value).getResolvedExpression() instanceof JdbcParameter
-            ? (JdbcParameter) ((SqmParameterInterpretation) value).getResolvedExpression() : null;
-    if (parameter == null) {
-      // fail closed: a value FieldVault cannot repeat under the older keys would miss their rows
-      throw new UnsupportedEncryptedUseException(b.model, "The query compares @Encrypted attribute " + name(b.model)
-          + " with a value FieldVault cannot search under every readable key during the key rotation in"
-          + " progress: compare it with a query parameter (= :value, in :values)");
-    }
-    out.add(value);
-    for (int k = 1; k < slots; k++) {
-      out.add(new KeySlotParameter(parameter, b, k, slots));
-    }
-  }
-
-  /**
-   * A comparison rendered (by every SQL AST walker) as its widened {@code in} list; a subclass because
-   * Hibernate's translator returns comparisons as {@code ComparisonPredicate}.
-   */
-  private static final class WidenedComparison extends ComparisonPredicate {
-    private final InListPredicate widened;
-
-    WidenedComparison(ComparisonPredicate original, InListPredicate widened) {
-      super(original.getLeftHandExpression(), original.getOperator(), original.getRightHandExpression(),
-          original.getExpressionType());
-      this.widened = widened;
-    }
-
-    @Override
-    public void accept(SqlAstWalker walker) {
-      widened.accept(walker);
-    }
+    return RotationSearch.widen(result, runtime());
   }
 
   @Override
@@ -465,6 +399,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     for (SqmAssignment<?> a : clause.getAssignments()) {
       targets.add(a.getTargetPath());
     }
+    refuseEmbeddablesFromExpressions(clause);
     List<Assignment> assignments = with(targets, Use.ASSIGNED, null, () -> super.visitSetClause(clause));
     List<EncryptedAttribute> entity = targetAttributes();
     for (Assignment a : assignments) {
@@ -474,6 +409,30 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
       }
     }
     return assignments;
+  }
+
+  /**
+   * An embeddable with encrypted attributes assigned anything but a query parameter ({@code set e.address
+   * = (select ...)}) is refused before Hibernate translates the assignment (which ends in a
+   * NullPointerException for a subquery); {@link #checkWrite} would refuse it anyway.
+   */
+  private void refuseEmbeddablesFromExpressions(SqmSetClause clause) {
+    for (SqmAssignment<?> assignment : clause.getAssignments()) {
+      SqmPath<?> target = assignment.getTargetPath();
+      if (!(target instanceof SqmEmbeddedValuedSimplePath) || assignment.getValue() instanceof SqmParameter) {
+        continue;
+      }
+      getCurrentClauseStack().push(Clause.SET);
+      Expression path;
+      try {
+        path = with(List.of(target), Use.ASSIGNED, null, () -> (Expression) target.accept(this));
+      } finally {
+        getCurrentClauseStack().pop();
+      }
+      for (AttributeBinding b : bindings(path)) {
+        throw notFromParameter(b.model);
+      }
+    }
   }
 
   @Override
@@ -488,12 +447,78 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
   public InsertStatement visitInsertSelectStatement(SqmInsertSelectStatement<?> insert) {
     queryDepth++; // the select list is copied into the table, never decrypted: not a top-level select
     try {
+      if (checkOnly) {
+        List<ColumnReference> columns;
+        try {
+          with(new ArrayList<SqmPath<?>>(insert.getInsertionTargetPaths()), Use.ASSIGNED, null,
+              () -> super.visitInsertSelectStatement(insert));
+          throw new IllegalStateException("FieldVault: Hibernate translated an insert without its target paths");
+        } catch (TargetsVisited visited) {
+          columns = visited.columns;
+        }
+        // as Hibernate does next (its insert's processing state is closed again)
+        visitQueryPart(insert.getSelectQueryPart());
+        checkInsert(columns, null, targetAttributes());
+        visitConflictClause(insert.getConflictClause());
+        throw new InsertChecked();
+      }
       InsertStatement out = with(new ArrayList<SqmPath<?>>(insert.getInsertionTargetPaths()), Use.ASSIGNED, null,
           () -> super.visitInsertSelectStatement(insert));
       checkInsert(out);
       return out;
     } finally {
       queryDepth--;
+    }
+  }
+
+  /**
+   * Hibernate translates an insert's target paths here (with the paths permitted as assignment targets),
+   * then refuses a target spread over more than one table, then its values or select. When only checking
+   * ({@link #check}), the values (and the conflict clause) are checked here, in the insert's processing
+   * state as Hibernate translates them, and the translation stops: a multi-table insert is never
+   * translated further by this translator.
+   */
+  @Override
+  public AdditionalInsertValues visitInsertionTargetPaths(
+      BiConsumer<Assignable, List<ColumnReference>> targetColumns, SqmInsertStatement<?> statement,
+      EntityPersister entity, TableGroup rootTableGroup) {
+    if (!checkOnly) {
+      return super.visitInsertionTargetPaths(targetColumns, statement, entity, rootTableGroup);
+    }
+    List<ColumnReference> columns = new ArrayList<>();
+    super.visitInsertionTargetPaths((assignable, references) -> {
+      columns.addAll(references);
+      targetColumns.accept(assignable, references);
+    }, statement, entity, rootTableGroup);
+    if (!(statement instanceof SqmInsertValuesStatement)) {
+      throw new TargetsVisited(columns);
+    }
+    List<List<Expression>> rows = new ArrayList<>();
+    for (SqmValues values : ((SqmInsertValuesStatement<?>) statement).getValuesList()) {
+      rows.add(visitValues(values).getExpressions());
+    }
+    checkInsert(columns, rows, targetAttributes());
+    visitConflictClause(statement.getConflictClause());
+    throw new InsertChecked();
+  }
+
+  /** Stops the translation of a multi-table insert once its target columns are known (check only). */
+  private static final class TargetsVisited extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient List<ColumnReference> columns;
+
+    TargetsVisited(List<ColumnReference> columns) {
+      super(null, null, false, false);
+      this.columns = columns;
+    }
+  }
+
+  /** Stops the translation of a multi-table insert once it is checked (check only). */
+  private static final class InsertChecked extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InsertChecked() {
+      super(null, null, false, false);
     }
   }
 
@@ -506,19 +531,30 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
    * encrypted by FieldVault).
    */
   private void checkInsert(InsertStatement insert) {
-    List<EncryptedAttribute> entity = targetAttributes();
-    List<ColumnReference> columns = insert.getTargetColumns();
     InsertSelectStatement statement = insert instanceof InsertSelectStatement ? (InsertSelectStatement) insert : null;
-    List<Values> rows = statement == null || statement.getSourceSelectStatement() != null ? null
-        : statement.getValuesList();
+    List<List<Expression>> rows = null;
+    if (statement != null && statement.getSourceSelectStatement() == null) {
+      rows = new ArrayList<>();
+      for (Values row : statement.getValuesList()) {
+        rows.add(row.getExpressions());
+      }
+    }
+    checkInsert(insert.getTargetColumns(), rows, targetAttributes());
+  }
+
+  /**
+   * @param rows the values written, row by row (null: an insert ... select, whose values FieldVault
+   *     cannot check)
+   */
+  private static void checkInsert(List<ColumnReference> columns, List<List<Expression>> rows,
+      List<EncryptedAttribute> entity) {
     for (int i = 0; i < columns.size(); i++) {
       ColumnReference column = columns.get(i);
       if (rows == null) {
         checkWrite(column, null, 1, 0, entity, false);
         continue;
       }
-      for (Values row : rows) {
-        List<Expression> values = row.getExpressions();
+      for (List<Expression> values : rows) {
         checkWrite(column, values.size() == columns.size() ? values.get(i) : null, 1, 0, entity, false);
       }
     }
@@ -548,12 +584,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
             + " when it is written");
       }
       if (parameterBinding(value, width, index) != b) {
-        throw new UnsupportedEncryptedUseException(a, "An update or insert query writes @Encrypted attribute "
-            + name(a) + " from something other than a query parameter FieldVault encrypts for it (a function,"
-            + " expression, literal, another attribute, a subquery, an insert ... select, or a parameter whose"
-            + " type does not come from the attribute), which would store it unencrypted: write it as"
-            + " 'set e." + a.attributePath() + " = :value' in an update query, or set it on the entity and let"
-            + " the Session write it");
+        throw notFromParameter(a);
       }
       return;
     }
@@ -577,6 +608,15 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
         }
       }
     }
+  }
+
+  private static UnsupportedEncryptedUseException notFromParameter(EncryptedAttribute a) {
+    return new UnsupportedEncryptedUseException(a, "An update or insert query writes @Encrypted attribute "
+        + name(a) + " from something other than a query parameter FieldVault encrypts for it (a function,"
+        + " expression, literal, another attribute, a subquery, an insert ... select, or a parameter whose"
+        + " type does not come from the attribute), which would store it unencrypted: write it as"
+        + " 'set e." + a.attributePath() + " = :value' in an update query, or set it on the entity and let"
+        + " the Session write it");
   }
 
   /** The binding of the index-th of {@code width} columns of a query parameter's type, else null. */
@@ -631,9 +671,8 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     return node instanceof SqmBasicValuedSimplePath || node instanceof SqmEmbeddedValuedSimplePath;
   }
 
-  /** Whether an SQL expression is an encrypted attribute's column (a parameter compared with one has its type too). */
   private static boolean isEncryptedColumn(Expression e) {
-    return (e instanceof BasicValuedPathInterpretation || e instanceof ColumnReference) && binding(e) != null;
+    return RotationSearch.isEncryptedColumn(e);
   }
 
   /** The binding of an SQL expression of exactly one encrypted attribute's column, else null. */

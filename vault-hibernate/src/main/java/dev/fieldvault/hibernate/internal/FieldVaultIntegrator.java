@@ -63,6 +63,7 @@ public final class FieldVaultIntegrator implements Integrator {
     }
     refuseComparisonsByHibernate(found);
     refuseForeignQueryTranslator(factory, found);
+    refuseForeignMutationStrategies(factory, found);
     Map<String, Object> settings = factory.getServiceRegistry().getService(ConfigurationService.class).getSettings();
     FieldCipher cipher = cipher(settings.get(FieldVaultSettings.KEYRING), found);
     PlaintextPolicy global = globalPolicy(settings.get(FieldVaultSettings.PLAINTEXT_POLICY));

@@ -3,10 +3,12 @@ package dev.fieldvault.hibernate.internal;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.PreInsertEvent;
 import org.hibernate.event.spi.PreUpdateEvent;
 import org.hibernate.event.spi.PreUpsertEvent;
+import org.hibernate.sql.ast.spi.SqlAstCreationContext;
 
 /**
  * The few Hibernate calls whose binary signature differs between the supported lines (6.6, 7.2,
@@ -21,6 +23,8 @@ import org.hibernate.event.spi.PreUpsertEvent;
  *       stateless sessions fire these events too); both are a
  *       {@code SharedSessionContractImplementor}, which is all FieldVault needs ({@code PreUpsertEvent}
  *       likewise).
+ *   <li>The {@code SqlAstCreationContext} a query translator is built with: the session factory itself
+ *       on 6.6, its {@code getSqlTranslationEngine()} on 7 (where the factory no longer is one).
  * </ul>
  */
 final class HibernateLines {
@@ -30,6 +34,41 @@ final class HibernateLines {
   private static final MethodHandle PRE_INSERT_SESSION = sessionGetter(PreInsertEvent.class);
   private static final MethodHandle PRE_UPDATE_SESSION = sessionGetter(PreUpdateEvent.class);
   private static final MethodHandle PRE_UPSERT_SESSION = sessionGetter(PreUpsertEvent.class);
+
+  /** {@code SessionFactoryImplementor.getSqlTranslationEngine()} (Hibernate 7), or null (6.6). */
+  private static final MethodHandle SQL_TRANSLATION_ENGINE = sqlTranslationEngine();
+
+  /** The context a query translator of the session factory is built with, on every supported line. */
+  static SqlAstCreationContext sqlAstCreationContext(SessionFactoryImplementor factory) {
+    if (factory instanceof SqlAstCreationContext) {
+      return (SqlAstCreationContext) factory; // 6.6
+    }
+    if (SQL_TRANSLATION_ENGINE == null) {
+      throw new IllegalStateException("FieldVault found no SqlAstCreationContext of the session factory: this"
+          + " Hibernate version is not supported by FieldVault (supported: 6.6, 7.2, 7.4)");
+    }
+    try {
+      return (SqlAstCreationContext) SQL_TRANSLATION_ENGINE.invokeExact(factory);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("FieldVault could not read the SQL translation engine of the session factory", e);
+    }
+  }
+
+  private static MethodHandle sqlTranslationEngine() {
+    try {
+      java.lang.reflect.Method m = SessionFactoryImplementor.class.getMethod("getSqlTranslationEngine");
+      if (!SqlAstCreationContext.class.isAssignableFrom(m.getReturnType())) {
+        return null;
+      }
+      return MethodHandles.publicLookup().findVirtual(SessionFactoryImplementor.class, "getSqlTranslationEngine",
+          MethodType.methodType(m.getReturnType())).asType(
+              MethodType.methodType(SqlAstCreationContext.class, SessionFactoryImplementor.class));
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      return null; // 6.6: the factory is the context
+    }
+  }
 
   /** The session of a pre-insert event, on every supported line. */
   static SharedSessionContractImplementor session(PreInsertEvent event) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.hibernate.boot.Metadata;
 import org.hibernate.engine.OptimisticLockStyle;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.query.sqm.mutation.spi.SqmMultiTableMutationStrategyProvider;
 import org.hibernate.mapping.Column;
 import org.hibernate.mapping.Collection;
 import org.hibernate.mapping.Component;
@@ -58,6 +59,24 @@ final class MappingRules {
           + " which refuses queries that would compare or sort ciphertext: remove the setting '"
           + EncryptedQueryTranslatorFactory.SETTING + "' (FieldVault sets it), and make sure vault-hibernate's"
           + " META-INF/services entries are on the class path");
+    }
+  }
+
+  /**
+   * Refuses to start when Hibernate's multi-table mutation strategy provider is not FieldVault's
+   * ({@link MultiTableStrategies}, installed by {@link VaultServiceContributor}): the update, delete and
+   * insert queries Hibernate runs through its multi-table handlers would then not be checked.
+   */
+  static void refuseForeignMutationStrategies(SessionFactoryImplementor factory, List<Found> found) {
+    Object provider = factory.getServiceRegistry().getService(SqmMultiTableMutationStrategyProvider.class);
+    if (!(provider instanceof MultiTableStrategies)) {
+      throw new VaultConfigurationException(found.size() + " attributes are @Encrypted (" + found.get(0).name()
+          + (found.size() > 1 ? ", ..." : "") + ") but Hibernate's SqmMultiTableMutationStrategyProvider service is "
+          + (provider == null ? "missing" : provider.getClass().getName()) + " instead of FieldVault's, which checks"
+          + " the update, delete and insert queries Hibernate runs over several tables (JOINED and TABLE_PER_CLASS"
+          + " entities, secondary tables): remove the service that replaces it, and make sure vault-hibernate's"
+          + " META-INF/services entries are on the class path (choose a strategy with the setting"
+          + " hibernate.query.mutation_strategy instead; FieldVault wraps the one Hibernate picks)");
     }
   }
 

@@ -5,23 +5,21 @@ import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
 
 /**
  * A call of a procedure: without arguments, or declared with {@code EncryptedProcedure}. The
  * declared encrypted parameters are held back and encrypted (under the primary key, with their
  * column's context) just before the call runs or joins a batch; the declared result columns are
  * decrypted. A parameter set by name on a call that has encrypted parameters is refused, since
- * the wrapper maps parameters by position.
+ * the wrapper maps parameters by position. The held values and their encryption are
+ * {@link HeldParameters}, shared with {@link EncryptingPreparedStatement}.
  */
 final class EncryptingCallableStatement extends DelegatingCallableStatement {
-
-  private static final Object UNSET = new Object();
 
   private final Connection connection;
   private final JdbcEncryption encryption;
   private final StatementPlan plan;
-  private final Object[] values;
+  private final HeldParameters held;
 
   EncryptingCallableStatement(CallableStatement delegate, Connection connection, JdbcEncryption encryption,
       StatementPlan plan) {
@@ -29,17 +27,12 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
     this.connection = connection;
     this.encryption = encryption;
     this.plan = plan;
-    this.values = new Object[plan.params.length];
-    Arrays.fill(values, UNSET);
+    this.held = new HeldParameters(plan.params);
   }
 
   @Override
   protected boolean intercept(int index, Object value, String setter) throws SQLException {
-    if (index <= 0 || index >= plan.params.length || plan.params[index] == null) {
-      return false;
-    }
-    values[index] = EncryptingPreparedStatement.checkedSetter(index, plan.params[index], setter, value);
-    return true;
+    return held.hold(index, value, setter);
   }
 
   @Override
@@ -48,18 +41,19 @@ final class EncryptingCallableStatement extends DelegatingCallableStatement {
         + " set parameter " + parameterName + " by its index (" + setter + "(int, ...)), not by name");
   }
 
+  /** Encrypts the held-back values and binds them, one by one (a call's plan has no search to expand). */
   private void bindEncrypted() throws SQLException {
-    for (int i = 1; i < values.length; i++) {
-      if (values[i] != UNSET) {
-        EncryptingPreparedStatement.setStored(delegate, i, plan.params[i],
-            encryption.stored(plan.params[i], values[i], null));
+    for (int i = 1; i < held.values.length; i++) {
+      Object stored = held.stored(i, held.values, encryption);
+      if (stored != HeldParameters.UNSET) {
+        HeldParameters.bind(delegate, i, plan.params[i], stored);
       }
     }
   }
 
   @Override
   public void clearParameters() throws SQLException {
-    Arrays.fill(values, UNSET);
+    held.clear();
     delegate.clearParameters();
   }
 

@@ -1,23 +1,20 @@
 package dev.fieldvault.jdbc.internal;
 
-import dev.fieldvault.jdbc.PreEncrypted;
-import dev.fieldvault.jdbc.StatementRefusedException;
-import dev.fieldvault.keys.CiphertextHeader;
-import dev.fieldvault.keys.MalformedCiphertextException;
+import static dev.fieldvault.jdbc.internal.HeldParameters.UNSET;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A prepared statement whose parameters bound to encrypted columns are held back, and encrypted
  * (for their row, when row-bound) just before the statement runs or joins a batch. Other
- * parameters go straight to the driver.
+ * parameters go straight to the driver. The held values and their encryption are
+ * {@link HeldParameters}, shared with {@link EncryptingCallableStatement}.
  *
  * <p>A statement that searches encrypted columns runs as its {@link SearchExpansion} for the number
  * of readable keys when it was prepared: each searched parameter takes that many values (the
@@ -33,12 +30,11 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
     PreparedStatement prepare(String sql) throws SQLException;
   }
 
-  private static final Object UNSET = new Object();
-
   private final Connection connection;
   private final JdbcEncryption encryption;
   private final StatementPlan plan;
-  private final Object[] values;
+  /** The held-back values; null when no parameter is planned. */
+  private final HeldParameters held;
   // Only for a statement that searches (plan.search != null):
   private final Preparer preparer;
   private SearchExpansion.Expanded expanded;
@@ -58,10 +54,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
     this.connection = connection;
     this.encryption = encryption;
     this.plan = plan;
-    this.values = plan.intercepts() ? new Object[plan.params.length] : null;
-    if (values != null) {
-      Arrays.fill(values, UNSET);
-    }
+    this.held = plan.intercepts() ? new HeldParameters(plan.params) : null;
     this.preparer = preparer;
     this.expanded = expanded;
     this.others = expanded == null ? null : new ParameterBinder[plan.params.length];
@@ -79,53 +72,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
 
   @Override
   protected boolean intercept(int index, Object value, String setter) throws SQLException {
-    if (index <= 0 || index >= plan.params.length || plan.params[index] == null) {
-      return false;
-    }
-    ParamTarget t = plan.params[index];
-    if (t.kind == ParamTarget.Kind.ROW_ID) {
-      values[index] = value;
-      return false;
-    }
-    values[index] = checkedSetter(index, t, setter, value);
-    return true;
-  }
-
-  /** The value of a setter that can take an encrypted column's value; a refusal for the others. */
-  static Object checkedSetter(int index, ParamTarget t, String setter, Object value) throws SQLException {
-    switch (setter) {
-      case "setNull":
-      case "setBoolean":
-      case "setByte":
-      case "setShort":
-      case "setInt":
-      case "setLong":
-      case "setFloat":
-      case "setDouble":
-      case "setBigDecimal":
-      case "setString":
-      case "setNString":
-      case "setBytes":
-      case "setDate":
-      case "setTime":
-      case "setTimestamp":
-      case "setObject":
-        if (value instanceof PreEncrypted) {
-          try {
-            CiphertextHeader.parse(((PreEncrypted) value).ciphertext());
-          } catch (MalformedCiphertextException e) {
-            throw new StatementRefusedException("Parameter " + index + " (" + t.column.qualifiedName() + ") is bound"
-                + " to a PreEncrypted value that is not a FieldVault ciphertext; it was not bound. Pass the bytes"
-                + " FieldEncryptor.encrypt returned, or bind the plaintext", e);
-          }
-        }
-        return value;
-      default:
-        throw new StatementRefusedException("Parameter " + index + " is bound to " + (t.blindIndex()
-            ? "the blind index of " : "") + "encrypted column "
-            + t.column.qualifiedName() + ", which cannot take a value through " + setter
-            + ": bind it with setObject, setString or setBytes");
-    }
+    return held.hold(index, value, setter);
   }
 
   @Override
@@ -143,10 +90,10 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
 
   /** Encrypts the held-back values and binds them to the driver's statement. */
   private void bindEncrypted() throws SQLException {
-    if (values == null) {
+    if (held == null) {
       return;
     }
-    Object[] stored = encrypted(values);
+    Object[] stored = encrypted(held.values);
     int needed = slotsNeeded(stored);
     if (expanded != null && needed > expanded.slots) {
       prepareAgain(needed);
@@ -155,53 +102,12 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   }
 
   /** The stored form of each held-back value (a list, for a searched one), by index; UNSET if not set. */
-  private Object[] encrypted(Object[] held) throws SQLException {
-    Object[] out = new Object[held.length];
-    for (int i = 1; i < held.length; i++) {
-      ParamTarget t = plan.params[i];
-      if (t != null && t.valueParameter > 0) {
-        out[i] = blindIndexOfValue(t, held, i);
-      } else if (t == null || t.kind == ParamTarget.Kind.ROW_ID || held[i] == UNSET) {
-        out[i] = UNSET;
-      } else if (t.searches()) {
-        out[i] = encryption.searched(t, held[i]);
-      } else {
-        out[i] = encryption.stored(t, held[i], rowId(t, held, i));
-      }
+  private Object[] encrypted(Object[] values) throws SQLException {
+    Object[] out = new Object[values.length];
+    for (int i = 1; i < values.length; i++) {
+      out[i] = held.stored(i, values, encryption);
     }
     return out;
-  }
-
-  /**
-   * A written blind index: the wrapper computes it from the value bound to its encrypted column in
-   * the same row, so it cannot go stale; a different value bound to the blind index itself is refused.
-   */
-  private Object blindIndexOfValue(ParamTarget t, Object[] held, int i) throws SQLException {
-    Object value = held[t.valueParameter];
-    if (value == UNSET || value instanceof PreEncrypted) {
-      // the plaintext is not known here: the blind index is computed from what was bound to it
-      return held[i] == UNSET ? UNSET : encryption.stored(t, held[i], null);
-    }
-    Object filled = encryption.stored(t, value, null);
-    if (held[i] != UNSET && !Objects.deepEquals(filled, encryption.stored(t, held[i], null))) {
-      throw new StatementRefusedException("Parameter " + i + " (blind-index column " + t.column.blindIndexColumn()
-          + " of " + t.column.qualifiedName() + ") is bound to another value than parameter " + t.valueParameter
-          + " (" + t.column.column() + "); the wrapper fills the blind index from the column's value, so that it"
-          + " never goes stale. Bind the same value to both, or leave the blind-index parameter unset");
-    }
-    return filled;
-  }
-
-  private static Object rowId(ParamTarget t, Object[] held, int i) throws SQLException {
-    if (t.kind != ParamTarget.Kind.VALUE || t.column.rowIdColumn() == null || held[i] == null) {
-      return null;
-    }
-    Object rowId = t.rowIdParameter > 0 ? held[t.rowIdParameter] : t.rowIdLiteral;
-    if (rowId == UNSET || rowId == null) {
-      throw new SQLException("Encrypted column " + t.column.qualifiedName() + " is bound to its row's id:"
-          + " bind parameter " + t.rowIdParameter + " (" + t.column.rowIdColumn() + ") before executing");
-    }
-    return rowId;
   }
 
   /** The most values a searched parameter has (1 when none is searched). */
@@ -225,27 +131,11 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
       if (stored[i] instanceof List) {
         List<?> all = (List<?>) stored[i];
         for (int slot = 0; slot < slots; slot++) {
-          setStored(at + slot, plan.params[i], all.get(slot < all.size() ? slot : 0));
+          HeldParameters.bind(delegate, at + slot, plan.params[i], all.get(slot < all.size() ? slot : 0));
         }
       } else {
-        setStored(at, plan.params[i], stored[i]);
+        HeldParameters.bind(delegate, at, plan.params[i], stored[i]);
       }
-    }
-  }
-
-  private void setStored(int at, ParamTarget t, Object stored) throws SQLException {
-    setStored(delegate, at, t, stored);
-  }
-
-  /** Binds the stored form (ciphertext, blind index, base64 text, or null) of a held-back value. */
-  static void setStored(PreparedStatement delegate, int at, ParamTarget t, Object stored) throws SQLException {
-    if (stored == null) {
-      delegate.setNull(at, t.column.storage() == dev.fieldvault.keys.ColumnStorage.TEXT ? Types.VARCHAR
-          : Types.VARBINARY);
-    } else if (stored instanceof String) {
-      delegate.setString(at, (String) stored);
-    } else {
-      delegate.setBytes(at, (byte[]) stored);
     }
   }
 
@@ -297,8 +187,8 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
 
   @Override
   public void clearParameters() throws SQLException {
-    if (values != null) {
-      Arrays.fill(values, UNSET);
+    if (held != null) {
+      held.clear();
     }
     if (others != null) {
       Arrays.fill(others, null);
@@ -335,7 +225,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
     bindEncrypted();
     delegate.addBatch();
     if (batch != null) {
-      batch.add(new Object[][] {values.clone(), others.clone()});
+      batch.add(new Object[][] {held.values.clone(), others.clone()});
     }
   }
 

@@ -41,12 +41,12 @@ final class EncryptingResultSet extends DelegatingResultSet {
     ReadColumn[] cols = new ReadColumn[n + 1];
     Map<String, Integer> all = new HashMap<>();
     for (int i = 1; i <= n; i++) {
-      all.putIfAbsent(SqlAnalyzer.key(md.getColumnLabel(i)), i);
+      all.putIfAbsent(SqlNames.key(md.getColumnLabel(i)), i);
     }
     Map<String, Integer> enc = new HashMap<>();
     int[] rowIds = new int[n + 1];
     for (int i = 1; i <= n; i++) {
-      String label = SqlAnalyzer.key(md.getColumnLabel(i));
+      String label = SqlNames.key(md.getColumnLabel(i));
       ReadColumn rc = plan.get(label);
       if (rc != null) {
         cols[i] = rc;
@@ -72,7 +72,7 @@ final class EncryptingResultSet extends DelegatingResultSet {
     if (columns == null) {
       resolve();
     }
-    Integer i = encryptedByLabel.get(SqlAnalyzer.key(columnLabel));
+    Integer i = encryptedByLabel.get(SqlNames.key(columnLabel));
     return i == null ? 0 : i;
   }
 

@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.sf.jsqlparser.schema.Column;
 
 /**
  * The names visible at one level of a statement for {@link SqlAnalyzer}: its FROM sources (tables,
  * derived tables, CTEs) by name and alias, with the enclosing level as parent, and the CTEs in scope.
+ * {@link SqlSelects} builds them; {@link SqlColumns#resolve} says what a column reference in one means.
  */
 final class SqlScope {
   final SqlScope parent;
@@ -26,6 +28,28 @@ final class SqlScope {
       Source src = s.byName.get(name);
       if (src != null) {
         return src;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The source a column reference belongs to: the one its qualifier names, else the first (from this
+   * level outwards) that exposes an encrypted column of that name, else the only source of a level.
+   */
+  Source sourceOf(Column c) {
+    if (c.getTable() != null && c.getTable().getName() != null) {
+      return lookup(SqlNames.unquote(c.getTable().getName()));
+    }
+    String name = SqlNames.unquote(c.getColumnName());
+    for (SqlScope s = this; s != null; s = s.parent) {
+      for (Source src : s.sources) {
+        if (src.exposed.containsKey(name)) {
+          return src;
+        }
+      }
+      if (s.sources.size() == 1) {
+        return s.sources.get(0);
       }
     }
     return null;

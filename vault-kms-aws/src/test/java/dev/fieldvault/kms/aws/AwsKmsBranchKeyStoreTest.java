@@ -1,12 +1,18 @@
 package dev.fieldvault.kms.aws;
 
+import static dev.fieldvault.kms.aws.KeyStoreFixture.CTX;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.assertDecrypts;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.drop;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.fresh;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.rows;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.utf8;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.writeRows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.StoredKeyring;
 import dev.fieldvault.jdbc.keystore.VaultTables;
-import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyEncryptionKey;
@@ -15,15 +21,13 @@ import dev.fieldvault.keys.VaultKeyset;
 import dev.fieldvault.keys.WrongKeyEncryptionKeyException;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,33 +38,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AwsKmsBranchKeyStoreTest {
 
-  private static final EncryptionContext CTX = EncryptionContext.of("customer", "email");
   private static final int KEYSETS = 30;
-  private static MotoKms moto;
 
-  private static synchronized MotoKms moto() {
-    if (moto == null) {
-      moto = MotoKms.start();
-    }
-    return moto;
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @RegisterExtension
+  static final SharedMoto MOTO = new SharedMoto();
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void kmsKeyRotation_rewrapsOnlyTheBranchKey_withTwoKmsCalls_andTouchesNoKeysetAndNoDataRow(TestDatabases.Kind kind)
       throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (KmsFaultProxy proxy = new KmsFaultProxy(moto().server.endpoint());
+    try (KmsFaultProxy proxy = new KmsFaultProxy(MOTO.get().server.endpoint());
         AwsKmsClient kms = MotoKms.client(proxy.endpoint())) {
-      KeyEncryptionKey a = kms.keyEncryptionKey(moto().createKey());
-      KeyEncryptionKey b = kms.keyEncryptionKey(moto().createKey());
+      KeyEncryptionKey a = kms.keyEncryptionKey(MOTO.get().createKey());
+      KeyEncryptionKey b = kms.keyEncryptionKey(MOTO.get().createKey());
       KeyStore store = fresh(db, "bk_kms", a).moveToBranchKey("bkkms-branch", a);
       insertKeysets(store, "bkkms");
       writeRows(db, store, StoredKeyring.open(store, "bkkms-00", null, null).cipher());
@@ -88,9 +79,9 @@ class AwsKmsBranchKeyStoreTest {
   void branchKeyRotation_rewrapsEveryKeysetLocally_withOneKmsCall_andKeepsKeysAndData(TestDatabases.Kind kind)
       throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (KmsFaultProxy proxy = new KmsFaultProxy(moto().server.endpoint());
+    try (KmsFaultProxy proxy = new KmsFaultProxy(MOTO.get().server.endpoint());
         AwsKmsClient kms = MotoKms.client(proxy.endpoint())) {
-      KeyEncryptionKey a = kms.keyEncryptionKey(moto().createKey());
+      KeyEncryptionKey a = kms.keyEncryptionKey(MOTO.get().createKey());
       KeyStore store = fresh(db, "bk_rot", a).moveToBranchKey("bkrot-branch", a);
       insertKeysets(store, "bkrot");
       VaultKeyset original = store.load("bkrot-03").keyset();
@@ -120,9 +111,9 @@ class AwsKmsBranchKeyStoreTest {
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void anotherInstancesBranchKeyRotation_isPickedUpByAReload_withOneKmsCall(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (KmsFaultProxy proxy = new KmsFaultProxy(moto().server.endpoint());
+    try (KmsFaultProxy proxy = new KmsFaultProxy(MOTO.get().server.endpoint());
         AwsKmsClient kms = MotoKms.client(proxy.endpoint())) {
-      KeyEncryptionKey a = kms.keyEncryptionKey(moto().createKey());
+      KeyEncryptionKey a = kms.keyEncryptionKey(MOTO.get().createKey());
       KeyStore first = fresh(db, "bk_two", a).moveToBranchKey("bktwo-branch", a);
       first.insert(VaultKeyset.generate("bktwo-aead", KeyPurpose.AEAD));
       KeyStore second = KeyStore.hierarchical(db.dataSource(), first.tables(), "bktwo-branch", a);
@@ -143,8 +134,8 @@ class AwsKmsBranchKeyStoreTest {
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void aKeysetDocumentMovedToAnotherName_doesNotOpenUnderTheBranchKey(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (AwsKmsClient kms = moto().client()) {
-      KeyEncryptionKey a = kms.keyEncryptionKey(moto().createKey());
+    try (AwsKmsClient kms = MOTO.get().client()) {
+      KeyEncryptionKey a = kms.keyEncryptionKey(MOTO.get().createKey());
       KeyStore store = fresh(db, "bk_move", a).moveToBranchKey("bkmove-branch", a);
       store.insert(VaultKeyset.generate("bkmove-a", KeyPurpose.AEAD));
       store.insert(VaultKeyset.generate("bkmove-b", KeyPurpose.AEAD));
@@ -200,16 +191,16 @@ class AwsKmsBranchKeyStoreTest {
   void disabledKmsKey_failsOpeningTheHierarchicalStore_withTheTypedErrorNamingTheKeyUri(TestDatabases.Kind kind)
       throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    String uri = moto().createKey();
+    String uri = MOTO.get().createKey();
     KeyStore store;
-    try (AwsKmsClient kms = moto().client()) {
+    try (AwsKmsClient kms = MOTO.get().client()) {
       KeyEncryptionKey k = kms.keyEncryptionKey(uri);
       store = fresh(db, "bk_dis", k).moveToBranchKey("bkdis-branch", k);
       store.insert(VaultKeyset.generate("bkdis-aead", KeyPurpose.AEAD));
     }
-    moto().disable(uri);
+    MOTO.get().disable(uri);
     VaultTables tables = store.tables();
-    try (AwsKmsClient fresh = moto().client()) {
+    try (AwsKmsClient fresh = MOTO.get().client()) {
       KeyEncryptionKey k = fresh.keyEncryptionKey(uri);
       assertThatThrownBy(() -> KeyStore.hierarchical(db.dataSource(), tables, "bkdis-branch", k))
           .isInstanceOf(AwsKmsKeyDisabledException.class).hasMessageContaining(uri);
@@ -221,8 +212,8 @@ class AwsKmsBranchKeyStoreTest {
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void movingBackToTheDirectMode_rewrapsEveryKeysetUnderTheKmsKey(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (AwsKmsClient kms = moto().client()) {
-      KeyEncryptionKey a = kms.keyEncryptionKey(moto().createKey());
+    try (AwsKmsClient kms = MOTO.get().client()) {
+      KeyEncryptionKey a = kms.keyEncryptionKey(MOTO.get().createKey());
       KeyStore store = fresh(db, "bk_back", a).moveToBranchKey("bkback-branch", a);
       insertKeysets(store, "bkback");
       assertThat(store.names()).hasSize(KEYSETS).doesNotContain("bkback-branch");
@@ -271,59 +262,4 @@ class AwsKmsBranchKeyStoreTest {
     }
   }
 
-  private static KeyStore fresh(TestDatabase db, String name, KeyEncryptionKey kek) throws Exception {
-    VaultTables tables = VaultTables.withPrefix(name + "_fv_");
-    db.dropTables(tables.keyset(), tables.rotation(), tables.rotationRange(), name + "_data");
-    tables.install(db.dataSource());
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE " + name + "_data (id INT PRIMARY KEY, email VARCHAR(400))");
-    }
-    return KeyStore.create(db.dataSource(), kek, tables);
-  }
-
-  private static void drop(TestDatabase db, KeyStore store) throws Exception {
-    VaultTables t = store.tables();
-    db.dropTables(t.keyset(), t.rotation(), t.rotationRange(), dataTable(store));
-  }
-
-  private static String dataTable(KeyStore store) {
-    String keyset = store.tables().keyset();
-    return keyset.substring(0, keyset.indexOf("_fv_")) + "_data";
-  }
-
-  private static void writeRows(TestDatabase db, KeyStore store, FieldCipher cipher) throws Exception {
-    try (Connection c = db.connect();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO " + dataTable(store) + " (id, email) VALUES (?, ?)")) {
-      for (int i = 1; i <= 5; i++) {
-        ps.setInt(1, i);
-        ps.setString(2, Base64.getEncoder().encodeToString(
-            cipher.encrypt(utf8("user" + i + "@example.com"), CTX, EncryptionMode.RANDOMIZED)));
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
-  private static void assertDecrypts(TestDatabase db, KeyStore store, FieldCipher cipher) throws Exception {
-    for (Map.Entry<Integer, String> row : rows(db, store).entrySet()) {
-      assertThat(new String(cipher.decrypt(Base64.getDecoder().decode(row.getValue()), CTX), StandardCharsets.UTF_8))
-          .isEqualTo("user" + row.getKey() + "@example.com");
-    }
-  }
-
-  private static Map<Integer, String> rows(TestDatabase db, KeyStore store) throws Exception {
-    Map<Integer, String> out = new TreeMap<>();
-    try (Connection c = db.connect(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, email FROM " + dataTable(store) + " ORDER BY id")) {
-      while (rs.next()) {
-        out.put(rs.getInt(1), rs.getString(2));
-      }
-    }
-    assertThat(out).hasSize(5);
-    return out;
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
 }

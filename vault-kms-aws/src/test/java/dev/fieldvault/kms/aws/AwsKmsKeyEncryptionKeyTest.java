@@ -23,8 +23,8 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 
@@ -32,38 +32,25 @@ import software.amazon.awssdk.core.SdkBytes;
 class AwsKmsKeyEncryptionKeyTest {
 
   private static final EncryptionContext CTX = EncryptionContext.of("customer", "email");
-  private static MotoKms moto;
+
+  @RegisterExtension
+  static final SharedMoto MOTO = new SharedMoto();
 
   @TempDir
   Path dir;
 
-  /** Started by the first test that needs it, so that each test reports a skip with its message. */
-  private static synchronized MotoKms moto() {
-    if (moto == null) {
-      moto = MotoKms.start();
-    }
-    return moto;
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
   @Test
   void keysetFile_wrappedByKmsKey_opensInAnotherClientAndDecryptsItsValues() {
-    String uri = moto().createKey();
+    String uri = MOTO.get().createKey();
     Path file = dir.resolve("app-aead.json");
     VaultKeyset keyset = VaultKeyset.generate("app-aead", KeyPurpose.AEAD);
     byte[] ciphertext;
-    try (AwsKmsClient kms = moto().client()) {
+    try (AwsKmsClient kms = MOTO.get().client()) {
       KeysetSources.encryptedFile(file, kms.keyEncryptionKey(uri)).store(keyset);
       ciphertext = FieldCipher.create(Keyring.of(keyset, null, null))
           .encrypt(utf8("ada@example.com"), CTX, EncryptionMode.RANDOMIZED);
     }
-    try (AwsKmsClient other = moto().client()) {
+    try (AwsKmsClient other = MOTO.get().client()) {
       VaultKeyset loaded = KeysetSources.encryptedFile(file, other.keyEncryptionKey(uri)).load();
       assertThat(new String(FieldCipher.create(Keyring.of(loaded, null, null)).decrypt(ciphertext, CTX),
           StandardCharsets.UTF_8)).isEqualTo("ada@example.com");
@@ -73,8 +60,8 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void kmsCiphertext_isBoundToTheKeysetNameInItsEncryptionContext() throws Exception {
-    String uri = moto().createKey();
-    try (AwsKmsClient kms = moto().client()) {
+    String uri = MOTO.get().createKey();
+    try (AwsKmsClient kms = MOTO.get().client()) {
       KeyEncryptionKey kek = kms.keyEncryptionKey(uri);
       byte[] ad = utf8("document metadata");
       byte[] wrapped = kek.aeadForKeyset("app-aead").encrypt(utf8("keyset bytes"), ad);
@@ -88,7 +75,7 @@ class AwsKmsKeyEncryptionKeyTest {
       // what CloudTrail and key policy conditions see: the name in clear, the metadata as a digest
       String digest = Base64.getUrlEncoder().withoutPadding().encodeToString(
           java.security.MessageDigest.getInstance("SHA-256").digest(ad));
-      byte[] plain = moto().admin().decrypt(r -> r.ciphertextBlob(SdkBytes.fromByteArray(wrapped))
+      byte[] plain = MOTO.get().admin().decrypt(r -> r.ciphertextBlob(SdkBytes.fromByteArray(wrapped))
           .encryptionContext(Map.of("fieldvault:keyset", "app-aead", "fieldvault:ad", digest)))
           .plaintext().asByteArray();
       assertThat(plain).isEqualTo(utf8("keyset bytes"));
@@ -97,10 +84,10 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void keysetFile_underOneKmsKey_isRefusedByAnother_withTheStoredKeyNamed() {
-    String a = moto().createKey();
-    String b = moto().createKey();
+    String a = MOTO.get().createKey();
+    String b = MOTO.get().createKey();
     Path file = dir.resolve("k.json");
-    try (AwsKmsClient kms = moto().client()) {
+    try (AwsKmsClient kms = MOTO.get().client()) {
       KeysetSources.encryptedFile(file, kms.keyEncryptionKey(a)).store(VaultKeyset.generate("k", KeyPurpose.AEAD));
       KeysetSource underB = KeysetSources.encryptedFile(file, kms.keyEncryptionKey(b));
       assertThatThrownBy(underB::load).isInstanceOf(WrongKeyEncryptionKeyException.class)
@@ -110,14 +97,14 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void kekRotation_ofKeysetFiles_betweenKmsKeysAndMasterSecret_inBothDirections_keepsKeysAndValues() {
-    String a = moto().createKey();
-    String b = moto().createKey();
+    String a = MOTO.get().createKey();
+    String b = MOTO.get().createKey();
     KeyEncryptionKey secret = KeyEncryptionKeys.fromMasterSecret("q3v9Zr8LmN2pX5tY7wB1cD4fG6hJ0kS8uE2aR5iO");
     Path file = dir.resolve("rot.json");
     VaultKeyset keyset = VaultKeyset.generate("rot", KeyPurpose.AEAD).rotate();
     byte[] value = FieldCipher.create(Keyring.of(keyset, null, null)).encrypt(utf8("v"), CTX, EncryptionMode.RANDOMIZED);
     KeysetSources.encryptedFile(file, secret).store(keyset);
-    try (AwsKmsClient kms = moto().client()) {
+    try (AwsKmsClient kms = MOTO.get().client()) {
       KeyEncryptionKey[] chain = {secret, kms.keyEncryptionKey(a), kms.keyEncryptionKey(b), secret};
       for (int i = 1; i < chain.length; i++) {
         VaultKeyset loaded = KeysetSources.encryptedFile(file, chain[i - 1]).load();
@@ -135,9 +122,9 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void loadedKeyset_encryptsAndDecryptsWithoutCallingKms() throws Exception {
-    String uri = moto().createKey();
+    String uri = MOTO.get().createKey();
     Path file = dir.resolve("cached.json");
-    try (KmsFaultProxy proxy = new KmsFaultProxy(moto().server.endpoint());
+    try (KmsFaultProxy proxy = new KmsFaultProxy(MOTO.get().server.endpoint());
         AwsKmsClient kms = MotoKms.client(proxy.endpoint())) {
       KeysetSource source = KeysetSources.encryptedFile(file, kms.keyEncryptionKey(uri));
       source.store(VaultKeyset.generate("cached", KeyPurpose.AEAD));
@@ -156,9 +143,9 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void throttling_isRetriedWithBackoff_andTheLoadSucceeds() throws Exception {
-    String uri = moto().createKey();
+    String uri = MOTO.get().createKey();
     Path file = dir.resolve("throttled.json");
-    try (KmsFaultProxy proxy = new KmsFaultProxy(moto().server.endpoint());
+    try (KmsFaultProxy proxy = new KmsFaultProxy(MOTO.get().server.endpoint());
         AwsKmsClient kms = AwsKmsClient.builder().endpointOverride(proxy.endpoint()).region(MotoKms.REGION)
             .credentialsProvider(MotoKms.CREDENTIALS).maxAttempts(4)
             .backoff(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(400)).build()) {
@@ -175,9 +162,9 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void throttling_beyondTheRetries_isATypedUnavailableError() throws Exception {
-    String uri = moto().createKey();
+    String uri = MOTO.get().createKey();
     Path file = dir.resolve("throttled-out.json");
-    try (KmsFaultProxy proxy = new KmsFaultProxy(moto().server.endpoint());
+    try (KmsFaultProxy proxy = new KmsFaultProxy(MOTO.get().server.endpoint());
         AwsKmsClient kms = MotoKms.client(proxy.endpoint())) {
       KeysetSource source = KeysetSources.encryptedFile(file, kms.keyEncryptionKey(uri));
       source.store(VaultKeyset.generate("throttled-out", KeyPurpose.AEAD));
@@ -191,13 +178,13 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void disabledKey_atStartUp_isATypedError() {
-    String uri = moto().createKey();
+    String uri = MOTO.get().createKey();
     Path file = dir.resolve("disabled.json");
-    try (AwsKmsClient kms = moto().client()) {
+    try (AwsKmsClient kms = MOTO.get().client()) {
       KeysetSources.encryptedFile(file, kms.keyEncryptionKey(uri)).store(VaultKeyset.generate("d", KeyPurpose.AEAD));
     }
-    moto().disable(uri);
-    try (AwsKmsClient restarted = moto().client()) {
+    MOTO.get().disable(uri);
+    try (AwsKmsClient restarted = MOTO.get().client()) {
       KeysetSource source = KeysetSources.encryptedFile(file, restarted.keyEncryptionKey(uri));
       assertThatThrownBy(source::load).isInstanceOf(AwsKmsKeyDisabledException.class)
           .hasMessageContaining(uri).hasMessageContaining("Disabled");
@@ -206,9 +193,9 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void disabledKey_reportedByDecrypt_andAccessDenied_areTypedErrors() throws Exception {
-    String uri = moto().createKey();
+    String uri = MOTO.get().createKey();
     Path file = dir.resolve("denied.json");
-    try (KmsFaultProxy proxy = new KmsFaultProxy(moto().server.endpoint());
+    try (KmsFaultProxy proxy = new KmsFaultProxy(MOTO.get().server.endpoint());
         AwsKmsClient kms = MotoKms.client(proxy.endpoint())) {
       KeysetSource source = KeysetSources.encryptedFile(file, kms.keyEncryptionKey(uri));
       source.store(VaultKeyset.generate("denied", KeyPurpose.AEAD));
@@ -230,8 +217,8 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void keyPolicyDenyingAccess_isATypedAccessDeniedError() {
-    String uri = moto().createKeyDenyingDescribe();
-    try (AwsKmsClient kms = moto().client()) {
+    String uri = MOTO.get().createKeyDenyingDescribe();
+    try (AwsKmsClient kms = MOTO.get().client()) {
       KeysetSource source = KeysetSources.encryptedFile(dir.resolve("policy.json"), kms.keyEncryptionKey(uri));
       VaultKeyset keyset = VaultKeyset.generate("policy", KeyPurpose.AEAD);
       assertThatThrownBy(() -> source.store(keyset)).isInstanceOf(AwsKmsAccessDeniedException.class)
@@ -242,7 +229,7 @@ class AwsKmsKeyEncryptionKeyTest {
   @Test
   void unknownKey_isATypedNotFoundError() {
     String uri = "aws-kms://arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000";
-    try (AwsKmsClient kms = moto().client()) {
+    try (AwsKmsClient kms = MOTO.get().client()) {
       KeysetSource source = KeysetSources.encryptedFile(dir.resolve("nf.json"), kms.keyEncryptionKey(uri));
       VaultKeyset keyset = VaultKeyset.generate("nf", KeyPurpose.AEAD);
       assertThatThrownBy(() -> source.store(keyset)).isInstanceOf(AwsKmsKeyNotFoundException.class)
@@ -269,12 +256,12 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void tinkKmsClient_registered_servesKeyEncryptionKeysFromKms_andItsAead() throws Exception {
-    String uri = moto().createKey();
-    try (AwsKmsClient kms = moto().client()) {
-      AwsKmsClient bound = AwsKmsClient.builder().endpointOverride(moto().server.endpoint()).region(MotoKms.REGION)
+    String uri = MOTO.get().createKey();
+    try (AwsKmsClient kms = MOTO.get().client()) {
+      AwsKmsClient bound = AwsKmsClient.builder().endpointOverride(MOTO.get().server.endpoint()).region(MotoKms.REGION)
           .credentialsProvider(MotoKms.CREDENTIALS).boundTo(uri).build().register();
       assertThat(bound.doesSupport(uri)).isTrue();
-      assertThat(bound.doesSupport(moto().createKey())).isFalse();
+      assertThat(bound.doesSupport(MOTO.get().createKey())).isFalse();
       assertThat(kms.doesSupport("gcp-kms://projects/p/locations/l/keyRings/r/cryptoKeys/k")).isFalse();
 
       KeyEncryptionKey kek = KeyEncryptionKeys.fromKms(uri);
@@ -290,7 +277,7 @@ class AwsKmsKeyEncryptionKeyTest {
 
   @Test
   void malformedKeyUri_isAConfigurationError() {
-    try (AwsKmsClient kms = moto().client()) {
+    try (AwsKmsClient kms = MOTO.get().client()) {
       assertThatThrownBy(() -> kms.keyEncryptionKey("arn:aws:kms:us-east-1:1:key/x"))
           .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("aws-kms://arn:aws:kms:");
       assertThatThrownBy(() -> kms.keyEncryptionKey("aws-kms://arn:aws:s3:::bucket"))

@@ -1,12 +1,17 @@
 package dev.fieldvault.kms.aws;
 
+import static dev.fieldvault.kms.aws.KeyStoreFixture.CTX;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.assertDecrypts;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.drop;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.fresh;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.rows;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.utf8;
+import static dev.fieldvault.kms.aws.KeyStoreFixture.writeRows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.StoredKeyring;
-import dev.fieldvault.jdbc.keystore.VaultTables;
-import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyEncryptionKey;
@@ -16,16 +21,14 @@ import dev.fieldvault.keys.VaultKeyset;
 import dev.fieldvault.keys.WrongKeyEncryptionKeyException;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -35,34 +38,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AwsKmsKeyStoreTest {
 
-  private static final EncryptionContext CTX = EncryptionContext.of("customer", "email");
   private static final KeyEncryptionKey SECRET =
       KeyEncryptionKeys.fromMasterSecret("Xk3m9QpR7tV2wZ5yB8dF1gH4jL6nP0sU3vW6xY9z");
-  private static MotoKms moto;
 
-  /** Started by the first test that needs it, so that each test reports a skip with its message. */
-  private static synchronized MotoKms moto() {
-    if (moto == null) {
-      moto = MotoKms.start();
-    }
-    return moto;
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @RegisterExtension
+  static final SharedMoto MOTO = new SharedMoto();
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void kekRotation_betweenTwoKmsKeys_rewrapsEveryStoredKeyset_andTouchesNoDataRow(TestDatabases.Kind kind)
       throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (AwsKmsClient kms = moto().client()) {
-      KeyEncryptionKey a = kms.keyEncryptionKey(moto().createKey());
-      KeyEncryptionKey b = kms.keyEncryptionKey(moto().createKey());
+    try (AwsKmsClient kms = MOTO.get().client()) {
+      KeyEncryptionKey a = kms.keyEncryptionKey(MOTO.get().createKey());
+      KeyEncryptionKey b = kms.keyEncryptionKey(MOTO.get().createKey());
       KeyStore store = fresh(db, "kms_rot", a);
       store.insert(VaultKeyset.generate("kmsrot-aead", KeyPurpose.AEAD));
       store.insert(VaultKeyset.generate("kmsrot-daead", KeyPurpose.DETERMINISTIC_AEAD));
@@ -89,8 +78,8 @@ class AwsKmsKeyStoreTest {
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void kekRotation_fromMasterSecretToKmsKey_andBack_keepsKeysAndData(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (AwsKmsClient kms = moto().client()) {
-      KeyEncryptionKey k = kms.keyEncryptionKey(moto().createKey());
+    try (AwsKmsClient kms = MOTO.get().client()) {
+      KeyEncryptionKey k = kms.keyEncryptionKey(MOTO.get().createKey());
       KeyStore store = fresh(db, "kms_ms", SECRET);
       VaultKeyset original = VaultKeyset.generate("kmsms-aead", KeyPurpose.AEAD).rotate();
       store.insert(original);
@@ -167,10 +156,10 @@ class AwsKmsKeyStoreTest {
   void kekRotation_failingForOneKeysetMidway_writesNothing_andTheTypedErrorReachesTheCaller(TestDatabases.Kind kind)
       throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (KmsFaultProxy proxy = new KmsFaultProxy(moto().server.endpoint());
+    try (KmsFaultProxy proxy = new KmsFaultProxy(MOTO.get().server.endpoint());
         AwsKmsClient kms = MotoKms.client(proxy.endpoint())) {
-      KeyEncryptionKey a = kms.keyEncryptionKey(moto().createKey());
-      KeyEncryptionKey b = kms.keyEncryptionKey(moto().createKey());
+      KeyEncryptionKey a = kms.keyEncryptionKey(MOTO.get().createKey());
+      KeyEncryptionKey b = kms.keyEncryptionKey(MOTO.get().createKey());
       KeyStore store = fresh(db, "kms_half", a);
       for (int i = 0; i < 40; i++) {
         store.insert(VaultKeyset.generate(String.format("kmshalf-%02d", i), KeyPurpose.AEAD));
@@ -202,59 +191,6 @@ class AwsKmsKeyStoreTest {
     return out;
   }
 
-  private static KeyStore fresh(TestDatabase db, String name, KeyEncryptionKey kek) throws Exception {
-    VaultTables tables = VaultTables.withPrefix(name + "_fv_");
-    db.dropTables(tables.keyset(), tables.rotation(), tables.rotationRange(), name + "_data");
-    tables.install(db.dataSource());
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE " + name + "_data (id INT PRIMARY KEY, email VARCHAR(400))");
-    }
-    return KeyStore.create(db.dataSource(), kek, tables);
-  }
-
-  private static void drop(TestDatabase db, KeyStore store) throws Exception {
-    VaultTables t = store.tables();
-    db.dropTables(t.keyset(), t.rotation(), t.rotationRange(), dataTable(store));
-  }
-
-  private static String dataTable(KeyStore store) {
-    String keyset = store.tables().keyset();
-    return keyset.substring(0, keyset.indexOf("_fv_")) + "_data";
-  }
-
-  private static void writeRows(TestDatabase db, KeyStore store, FieldCipher cipher) throws Exception {
-    String table = dataTable(store);
-    try (Connection c = db.connect();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (id, email) VALUES (?, ?)")) {
-      for (int i = 1; i <= 5; i++) {
-        ps.setInt(1, i);
-        ps.setString(2, java.util.Base64.getEncoder().encodeToString(
-            cipher.encrypt(utf8("user" + i + "@example.com"), CTX, EncryptionMode.RANDOMIZED)));
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
-  private static void assertDecrypts(TestDatabase db, KeyStore store, FieldCipher cipher) throws Exception {
-    for (Map.Entry<Integer, String> row : rows(db, store).entrySet()) {
-      assertThat(new String(cipher.decrypt(java.util.Base64.getDecoder().decode(row.getValue()), CTX),
-          StandardCharsets.UTF_8)).isEqualTo("user" + row.getKey() + "@example.com");
-    }
-  }
-
-  private static Map<Integer, String> rows(TestDatabase db, KeyStore store) throws Exception {
-    Map<Integer, String> out = new TreeMap<>();
-    try (Connection c = db.connect(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, email FROM " + dataTable(store) + " ORDER BY id")) {
-      while (rs.next()) {
-        out.put(rs.getInt(1), rs.getString(2));
-      }
-    }
-    assertThat(out).hasSize(5);
-    return out;
-  }
-
   private static List<String> kekIds(TestDatabase db, KeyStore store) throws Exception {
     List<String> out = new ArrayList<>();
     try (Connection c = db.connect(); Statement s = c.createStatement();
@@ -266,7 +202,4 @@ class AwsKmsKeyStoreTest {
     return out;
   }
 
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
 }

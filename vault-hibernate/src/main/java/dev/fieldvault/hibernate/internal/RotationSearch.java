@@ -1,0 +1,165 @@
+package dev.fieldvault.hibernate.internal;
+
+import dev.fieldvault.hibernate.UnsupportedEncryptedUseException;
+import dev.fieldvault.keys.EncryptionMode;
+import java.util.ArrayList;
+import java.util.List;
+import org.hibernate.query.sqm.ComparisonOperator;
+import org.hibernate.query.sqm.sql.internal.SqmParameterInterpretation;
+import org.hibernate.sql.ast.SqlAstWalker;
+import org.hibernate.sql.ast.tree.expression.Expression;
+import org.hibernate.sql.ast.tree.expression.JdbcParameter;
+import org.hibernate.sql.ast.tree.predicate.ComparisonPredicate;
+import org.hibernate.sql.ast.tree.predicate.InListPredicate;
+import org.hibernate.sql.ast.tree.predicate.Predicate;
+
+/**
+ * Searches of a deterministic attribute during a key rotation, on the translated SQL AST. An equality
+ * on a deterministic attribute while its keyset has more than one readable key gets one placeholder
+ * per readable key for each compared parameter ({@code col = ?} is rendered as {@code col in (?, ?)},
+ * {@code col <> ?} as {@code col not in (?, ?)}, each element of an {@code in} list likewise), so rows
+ * written under an older key are still found. The extra placeholders are {@link KeySlotParameter}s;
+ * no SQL text is ever rewritten. Outside a rotation (one readable key) the predicate is unchanged.
+ *
+ * <p>Used by {@link EncryptedQueryTranslator} for the queries Hibernate translates with it, and by
+ * {@link SearchPredicates} for the predicates of bulk mutations that Hibernate's multi-table handlers
+ * translate themselves. {@link VaultRuntime#reload} clears Hibernate's query plan cache, so a plan
+ * translated before a rotation is translated again.
+ */
+final class RotationSearch {
+
+  private RotationSearch() {}
+
+  /**
+   * A translated comparison or {@code in} predicate, with an encrypted deterministic attribute's column
+   * put on the left and, during a rotation, widened to every readable key; any other predicate as is.
+   *
+   * @param runtime the session factory's FieldVault runtime (null: none, nothing to widen)
+   */
+  static Predicate widen(Predicate p, VaultRuntime runtime) {
+    if (p instanceof WidenedComparison || p instanceof WidenedInList) {
+      return p; // already widened (a predicate can pass both the translator and a SearchPredicates node)
+    }
+    if (p instanceof ComparisonPredicate) {
+      return widen((ComparisonPredicate) p, runtime);
+    }
+    if (p instanceof InListPredicate) {
+      return widened((InListPredicate) p, runtime);
+    }
+    return p;
+  }
+
+  /** {@link #widen(Predicate, VaultRuntime)} of a comparison, still a comparison (rendered as its widened list). */
+  static ComparisonPredicate widen(ComparisonPredicate cp, VaultRuntime runtime) {
+    return cp instanceof WidenedComparison ? cp : widened(canonical(cp), runtime);
+  }
+
+  /**
+   * A comparison of a deterministic attribute with its parameter on the left, turned round so the
+   * attribute's column comes first ({@code col = ?} / {@code col <> ?}).
+   */
+  static ComparisonPredicate canonical(ComparisonPredicate cp) {
+    if (!isEncryptedColumn(cp.getRightHandExpression()) || isEncryptedColumn(cp.getLeftHandExpression())) {
+      return cp;
+    }
+    ComparisonOperator op = cp.getOperator();
+    if (op != ComparisonOperator.EQUAL && op != ComparisonOperator.NOT_EQUAL) {
+      throw new IllegalStateException("FieldVault: an encrypted attribute reached a '" + op.sqlText() + "' comparison");
+    }
+    return new ComparisonPredicate(cp.getRightHandExpression(), op, cp.getLeftHandExpression());
+  }
+
+  private static ComparisonPredicate widened(ComparisonPredicate cp, VaultRuntime runtime) {
+    ComparisonOperator op = cp.getOperator();
+    AttributeBinding b = deterministicColumn(cp.getLeftHandExpression());
+    if (b == null || (op != ComparisonOperator.EQUAL && op != ComparisonOperator.NOT_EQUAL)) {
+      return cp;
+    }
+    int slots = searchSlots(runtime);
+    if (slots <= 1) {
+      return cp;
+    }
+    List<Expression> list = new ArrayList<>();
+    addSlots(list, cp.getRightHandExpression(), b, slots);
+    return new WidenedComparison(cp, new WidenedInList(cp.getLeftHandExpression(), list,
+        op == ComparisonOperator.NOT_EQUAL, cp.getExpressionType()));
+  }
+
+  private static Predicate widened(InListPredicate in, VaultRuntime runtime) {
+    AttributeBinding b = deterministicColumn(in.getTestExpression());
+    int slots = b == null ? 1 : searchSlots(runtime);
+    if (slots <= 1) {
+      return in;
+    }
+    List<Expression> list = new ArrayList<>();
+    for (Expression e : in.getListExpressions()) {
+      addSlots(list, e, b, slots);
+    }
+    return new WidenedInList(in.getTestExpression(), list, in.isNegated(), in.getExpressionType());
+  }
+
+  /** Whether an SQL expression is an encrypted attribute's column (a parameter compared with one has its type too). */
+  static boolean isEncryptedColumn(Expression e) {
+    return (e instanceof org.hibernate.query.sqm.sql.internal.BasicValuedPathInterpretation
+        || e instanceof org.hibernate.sql.ast.tree.expression.ColumnReference)
+        && EncryptedQueryTranslator.binding(e) != null;
+  }
+
+  private static AttributeBinding deterministicColumn(Expression e) {
+    AttributeBinding b = isEncryptedColumn(e) ? EncryptedQueryTranslator.binding(e) : null;
+    return b != null && b.model.mode() == EncryptionMode.DETERMINISTIC ? b : null;
+  }
+
+  /** How many placeholders a searched deterministic value gets: the readable deterministic keys, now. */
+  static int searchSlots(VaultRuntime runtime) {
+    return runtime == null ? 1 : runtime.readableDeterministicKeys();
+  }
+
+  private static void addSlots(List<Expression> out, Expression value, AttributeBinding b, int slots) {
+    JdbcParameter parameter = value instanceof JdbcParameter ? (JdbcParameter) value
+        : value instanceof SqmParameterInterpretation
+            && ((SqmParameterInterpretation) value).getResolvedExpression() instanceof JdbcParameter
+            ? (JdbcParameter) ((SqmParameterInterpretation) value).getResolvedExpression() : null;
+    if (value instanceof KeySlotParameter) {
+      throw new IllegalStateException("FieldVault: a search was widened twice");
+    }
+    if (parameter == null) {
+      // fail closed: a value FieldVault cannot repeat under the older keys would miss their rows
+      throw new UnsupportedEncryptedUseException(b.model, "The query compares @Encrypted attribute "
+          + b.model.entityName() + "." + b.model.attributePath() + " with a value FieldVault cannot search under"
+          + " every readable key during the key rotation in progress: compare it with a query parameter (= :value,"
+          + " in :values)");
+    }
+    out.add(value);
+    for (int k = 1; k < slots; k++) {
+      out.add(new KeySlotParameter(parameter, b, k, slots));
+    }
+  }
+
+  /** An {@code in} list with its placeholders for every readable key. */
+  static final class WidenedInList extends InListPredicate {
+    WidenedInList(Expression test, List<Expression> list, boolean negated,
+        org.hibernate.metamodel.mapping.JdbcMappingContainer type) {
+      super(test, list, negated, type);
+    }
+  }
+
+  /**
+   * A comparison rendered (by every SQL AST walker) as its widened {@code in} list; a subclass because
+   * Hibernate's translator returns comparisons as {@code ComparisonPredicate}.
+   */
+  static final class WidenedComparison extends ComparisonPredicate {
+    private final InListPredicate widened;
+
+    WidenedComparison(ComparisonPredicate original, InListPredicate widened) {
+      super(original.getLeftHandExpression(), original.getOperator(), original.getRightHandExpression(),
+          original.getExpressionType());
+      this.widened = widened;
+    }
+
+    @Override
+    public void accept(SqlAstWalker walker) {
+      widened.accept(walker);
+    }
+  }
+}
