@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * What the commands that use the keysets stored in the database share ({@code encrypt}, {@code decrypt},
+ * What the commands that use the keysets stored in the database share ({@code encrypt}, {@code decrypt}, {@code migrate},
  * {@code rotate}, {@code seed}, and the {@code secrets} and {@code audit} subcommands): the database,
  * the stored keysets to load, and the key-encryption key that unwraps them.
  */
