@@ -341,6 +341,58 @@ class PlaintextMigrationTest {
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void aCompositeKeyTable_withARowContextColumn_isMigratedInEachRowsContext(TestDatabases.Kind kind) throws Exception {
+    dev.fieldvault.testsupport.TestDatabase db = TestDatabases.get(kind);
+    dev.fieldvault.jdbc.keystore.VaultTables vt = dev.fieldvault.jdbc.keystore.VaultTables.withPrefix("mig_doc_fv_");
+    db.dropTables("mig_doc", vt.rotationRange(), vt.rotation(), vt.keyset());
+    try {
+      try (Connection c = db.connect(); Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE mig_doc (tenant_id BIGINT NOT NULL, code VARCHAR(40) NOT NULL, revision INTEGER NOT NULL,"
+            + " body VARCHAR(400), PRIMARY KEY (tenant_id, code))");
+        for (int i = 1; i <= 60; i++) {
+          st.execute("INSERT INTO mig_doc VALUES (" + (i % 4) + ", 'doc,\"" + i + "', " + (i % 3) + ", "
+              + (i % 10 == 0 ? "NULL" : "'body " + i + "'") + ")");
+        }
+      }
+      vt.install(db.dataSource());
+      dev.fieldvault.keys.FieldSpec<String> spec = dev.fieldvault.keys.FieldSpec.builder("Document", "body", String.class)
+          .rowBound(true).build();
+      dev.fieldvault.keys.RowContext ctx = row -> dev.fieldvault.keys.EncryptionContext.of("Document", "body",
+          "t" + row.get("tenant_id"), row.getString("code") + "@" + row.get("revision"));
+      EncryptedTable docs = EncryptedTable.builder("mig_doc").primaryKey("tenant_id", "code")
+          .column(dev.fieldvault.keys.EncryptedColumn.builder("mig_doc", "body", spec)
+              .storage(dev.fieldvault.keys.ColumnStorage.TEXT).rowContext(ctx, "revision").build())
+          .build();
+      FieldCipher cipher = FieldCipher.create(Keyring.generate("mig-doc"));
+
+      RotationResult result = Rewrapper.builder(db.dataSource(), cipher).table(docs).vaultTables(vt)
+          .migratePlaintext(true).batchSize(7).rangeSize(100).build().run();
+
+      assertThat(result.complete()).as(result.describeRemaining()).isTrue();
+      assertThat(result.plaintextEncrypted()).isEqualTo(54);
+      try (Connection c = db.connect(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT tenant_id, code, revision, body FROM mig_doc")) {
+        int n = 0;
+        while (rs.next()) {
+          String code = rs.getString(2);
+          int i = Integer.parseInt(code.substring(code.indexOf('"') + 1));
+          dev.fieldvault.keys.EncryptionContext c2 = dev.fieldvault.keys.EncryptionContext.of("Document", "body",
+              "t" + rs.getLong(1), code + "@" + rs.getLong(3));
+          String body = rs.getString(4);
+          assertThat(body == null ? null : new String(cipher.decrypt(
+              dev.fieldvault.keys.CiphertextHeader.decodeText(body), c2), StandardCharsets.UTF_8))
+              .isEqualTo(i % 10 == 0 ? null : "body " + i);
+          n++;
+        }
+        assertThat(n).isEqualTo(60);
+      }
+    } finally {
+      db.dropTables("mig_doc", vt.rotationRange(), vt.rotation(), vt.keyset());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void twoWorkersOnOneMigration_encryptEveryRowExactlyOnce(TestDatabases.Kind kind) throws Exception {
     MigrationFixture fx = new MigrationFixture(kind, "two");
     try {
