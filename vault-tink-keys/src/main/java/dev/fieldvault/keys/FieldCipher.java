@@ -38,18 +38,24 @@ public final class FieldCipher {
 
   private volatile Tables tables;
   private final TenantKeyrings tenantKeyrings;
-  private final java.util.concurrent.ConcurrentHashMap<String, Tables> tenantTables =
+  /** How long a tenant's keyring is used before it is looked up again (0: until {@link #forgetTenant}). */
+  private final long tenantRefreshNanos;
+  private final java.util.concurrent.ConcurrentHashMap<String, TenantTables> tenantTables =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private FieldCipher(Keyring keyring, TenantKeyrings tenantKeyrings) {
+  /** A tenant's unwrapped keys and when its keyring was last looked up ({@link System#nanoTime()}). */
+  private record TenantTables(Tables tables, long checkedAt) {}
+
+  private FieldCipher(Keyring keyring, TenantKeyrings tenantKeyrings, long tenantRefreshNanos) {
     this.tables = new Tables(keyring);
     this.tenantKeyrings = tenantKeyrings;
+    this.tenantRefreshNanos = tenantRefreshNanos;
   }
 
   /** A cipher over the keysets of a keyring. */
   public static FieldCipher create(Keyring keyring) {
     TinkSetup.ensureRegistered();
-    return new FieldCipher(Objects.requireNonNull(keyring, "keyring"), null);
+    return new FieldCipher(Objects.requireNonNull(keyring, "keyring"), null, 0);
   }
 
   /**
@@ -60,7 +66,32 @@ public final class FieldCipher {
   public static FieldCipher create(Keyring defaultKeyring, TenantKeyrings tenantKeyrings) {
     TinkSetup.ensureRegistered();
     return new FieldCipher(Objects.requireNonNull(defaultKeyring, "defaultKeyring"),
-        Objects.requireNonNull(tenantKeyrings, "tenantKeyrings"));
+        Objects.requireNonNull(tenantKeyrings, "tenantKeyrings"), 0);
+  }
+
+  /**
+   * As {@link #create(Keyring, TenantKeyrings)}, using each tenant's keyring for at most
+   * {@code refreshTenantsAfter} before asking {@code tenantKeyrings} again (at the tenant's next
+   * operation, on the calling thread): a tenant whose keysets were deleted on another instance
+   * (crypto-shredding) is refused with {@link KeyUnavailableException} by this one within that time,
+   * and a tenant key promoted elsewhere is used within it. When the look-up returns the same
+   * {@link Keyring} object as before (as {@code StoredTenantKeyrings} does while the stored keysets
+   * are unchanged) the unwrapped keys are kept. A look-up that fails fails the operation that needed
+   * it (the cached keys are not used past their time) and is tried again at the next one.
+   *
+   * @param refreshTenantsAfter 1 ms to 1 day
+   */
+  public static FieldCipher create(Keyring defaultKeyring, TenantKeyrings tenantKeyrings,
+      java.time.Duration refreshTenantsAfter) {
+    Objects.requireNonNull(refreshTenantsAfter, "refreshTenantsAfter");
+    if (refreshTenantsAfter.compareTo(java.time.Duration.ofMillis(1)) < 0
+        || refreshTenantsAfter.compareTo(java.time.Duration.ofDays(1)) > 0) {
+      throw new VaultConfigurationException("The tenant keyring refresh interval must be between 1 ms and 1 day, not "
+          + refreshTenantsAfter);
+    }
+    TinkSetup.ensureRegistered();
+    return new FieldCipher(Objects.requireNonNull(defaultKeyring, "defaultKeyring"),
+        Objects.requireNonNull(tenantKeyrings, "tenantKeyrings"), refreshTenantsAfter.toNanos());
   }
 
   /**
@@ -76,14 +107,32 @@ public final class FieldCipher {
     if (tenantKeyrings == null || tenant == null) {
       return tables;
     }
-    Tables t = tenantTables.get(tenant);
-    if (t == null) {
-      t = tenantTables.computeIfAbsent(tenant, name -> new Tables(tenantKeyrings.keyringFor(name)
-          .orElseThrow(() -> new KeyUnavailableException("Tenant '" + name + "' has no keyring: it was"
-              + " never provisioned, or its keys were deleted (its data is then unreadable by design);"
-              + " provision a keyring for the tenant before writing its data"))));
+    TenantTables t = tenantTables.get(tenant);
+    if (t != null && fresh(t)) {
+      return t.tables();
     }
-    return t;
+    // first use, or used longer than the refresh interval: ask the tenant keyrings (once, whatever the threads)
+    t = tenantTables.compute(tenant, (name, current) -> {
+      if (current != null && fresh(current)) {
+        return current; // refreshed by another thread meanwhile
+      }
+      Keyring keyring = tenantKeyrings.keyringFor(name).orElse(null);
+      if (keyring == null) {
+        return null; // forgotten: its data is unreadable from now on
+      }
+      Tables tables = current != null && current.tables().keyring == keyring ? current.tables() : new Tables(keyring);
+      return new TenantTables(tables, System.nanoTime());
+    });
+    if (t == null) {
+      throw new KeyUnavailableException("Tenant '" + tenant + "' has no keyring: it was"
+          + " never provisioned, or its keys were deleted (its data is then unreadable by design);"
+          + " provision a keyring for the tenant before writing its data");
+    }
+    return t.tables();
+  }
+
+  private boolean fresh(TenantTables t) {
+    return tenantRefreshNanos == 0 || System.nanoTime() - t.checkedAt() < tenantRefreshNanos;
   }
 
   /** The keyring in use. */

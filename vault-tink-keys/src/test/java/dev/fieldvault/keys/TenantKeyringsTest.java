@@ -3,6 +3,7 @@ package dev.fieldvault.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,5 +68,64 @@ class TenantKeyringsTest {
     assertThatThrownBy(() -> email.encrypt("new", "acme", null)).isInstanceOf(KeyUnavailableException.class);
     // other tenants are unaffected
     assertThat(email.decrypt(email.encrypt("g", "globex", null), "globex", null)).isEqualTo("g");
+  }
+
+  @Test
+  void withARefreshInterval_aTenantErasedElsewhere_isRefusedOnceTheIntervalHasPassed() throws Exception {
+    FieldCipher refreshing = FieldCipher.create(Keyring.generate("default"), tenant -> {
+      lookups.incrementAndGet();
+      return Optional.ofNullable(store.get(tenant));
+    }, Duration.ofMillis(100));
+    FieldEncryptor<String> e = refreshing.field(FieldSpec.builder("User", "email", String.class).build());
+    byte[] acme = e.encrypt("a@acme.test", "acme", null);
+    byte[] globex = e.encrypt("g@globex.test", "globex", null);
+    int before = lookups.get();
+    store.remove("acme"); // deleted by another instance: this cipher is not told
+    Thread.sleep(150);    // more than the interval: the next use must ask again
+    assertThatThrownBy(() -> e.decrypt(acme, "acme", null)).isInstanceOf(KeyUnavailableException.class)
+        .hasMessageContaining("Tenant 'acme' has no keyring");
+    assertThat(e.decrypt(globex, "globex", null)).isEqualTo("g@globex.test");
+    assertThat(lookups.get()).isEqualTo(before + 2);
+    // the erased tenant stays refused (asked again each time: it may be provisioned anew)
+    assertThatThrownBy(() -> e.encrypt("new", "acme", null)).isInstanceOf(KeyUnavailableException.class);
+  }
+
+  @Test
+  void withARefreshInterval_aKeyPromotedElsewhere_isUsedOnceTheIntervalHasPassed() throws Exception {
+    FieldCipher refreshing = FieldCipher.create(Keyring.generate("default"), tenant -> Optional.ofNullable(store.get(tenant)),
+        Duration.ofMillis(100));
+    FieldEncryptor<String> e = refreshing.field(FieldSpec.builder("User", "email", String.class).build());
+    byte[] old = e.encrypt("a@acme.test", "acme", null);
+    Keyring promoted = store.get("acme").with(store.get("acme").aead().orElseThrow().rotate());
+    store.put("acme", promoted);
+    Thread.sleep(150);
+    byte[] next = e.encrypt("a@acme.test", "acme", null);
+    assertThat(CiphertextHeader.parse(next).keyId()).isEqualTo(promoted.aead().orElseThrow().primary().keyId())
+        .isNotEqualTo(CiphertextHeader.parse(old).keyId());
+    assertThat(e.decrypt(old, "acme", null)).isEqualTo("a@acme.test");
+  }
+
+  @Test
+  void withARefreshInterval_aFailedLookUp_failsTheOperation_andIsTriedAgain() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    FieldCipher refreshing = FieldCipher.create(Keyring.generate("default"), tenant -> {
+      if (calls.incrementAndGet() == 2) {
+        throw new IllegalStateException("key store unreachable");
+      }
+      return Optional.ofNullable(store.get(tenant));
+    }, Duration.ofMillis(50));
+    FieldEncryptor<String> e = refreshing.field(FieldSpec.builder("User", "email", String.class).build());
+    byte[] acme = e.encrypt("a@acme.test", "acme", null);
+    Thread.sleep(80);
+    // the cached keys are not used past their time when the look-up fails: fail closed
+    assertThatThrownBy(() -> e.decrypt(acme, "acme", null)).isInstanceOf(IllegalStateException.class);
+    assertThat(e.decrypt(acme, "acme", null)).isEqualTo("a@acme.test");
+    assertThat(calls.get()).isEqualTo(3);
+  }
+
+  @Test
+  void aRefreshIntervalOutOfRange_isRefused() {
+    assertThatThrownBy(() -> FieldCipher.create(Keyring.generate("d"), t -> Optional.empty(), Duration.ZERO))
+        .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("between 1 ms and 1 day");
   }
 }
