@@ -310,10 +310,12 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
    * An equality on a deterministic attribute while its keyset has more than one readable key: each
    * compared parameter gets one placeholder per readable key ({@code col = ?} is rendered as
    * {@code col in (?, ?)}, {@code col <> ?} as {@code col not in (?, ?)}, and each element of an
-   * {@code in} list likewise), so rows written under an older key are still found. Done here, on the
-   * SQL AST, with {@link KeySlotParameter}s; no SQL text is rewritten. Outside a rotation (one readable
-   * key) the predicate is unchanged. {@link VaultRuntime#reload} clears Hibernate's query plan cache,
-   * so a plan translated before a rotation is translated again.
+   * {@code in} list likewise), so rows written under an older key are still found. While the
+   * attribute's policy migrates plaintext, one more placeholder takes the value's legacy plaintext
+   * form, so rows not migrated yet are found too. Done here, on the SQL AST, with
+   * {@link KeySlotParameter}s; no SQL text is rewritten. Outside a rotation (one readable key) and a
+   * migration the predicate is unchanged. {@link VaultRuntime#reload} clears Hibernate's query plan
+   * cache, so a plan translated before a rotation is translated again.
    */
   private ComparisonPredicate widened(ComparisonPredicate cp) {
     ComparisonOperator op = cp.getOperator();
@@ -322,7 +324,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
       return cp;
     }
     int slots = searchSlots();
-    if (slots <= 1) {
+    if (slots <= 1 && !b.migrating()) {
       return cp;
     }
     List<Expression> list = new ArrayList<>();
@@ -338,7 +340,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     InListPredicate in = (InListPredicate) p;
     AttributeBinding b = deterministicColumn(in.getTestExpression());
     int slots = b == null ? 1 : searchSlots();
-    if (slots <= 1) {
+    if (slots <= 1 && (b == null || !b.migrating())) {
       return p;
     }
     List<Expression> list = new ArrayList<>();
@@ -373,6 +375,9 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     out.add(value);
     for (int k = 1; k < slots; k++) {
       out.add(new KeySlotParameter(parameter, b, k, slots));
+    }
+    if (b.migrating()) {
+      out.add(KeySlotParameter.legacyPlaintext(parameter, b));
     }
   }
 
