@@ -540,6 +540,44 @@ class PlaintextMigrationTest {
     }
   }
 
+  /**
+   * The column model of a migrating attribute says it may hold legacy plaintext, so the JDBC wrapper
+   * made from the mapping reads and searches the rows Hibernate has not migrated yet as Hibernate does.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void theColumnModelOfAMigratingAttribute_letsTheJdbcWrapperReadAndSearchLegacyRows(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables(ACCOUNTS, VERSIONED, "hib_legacy");
+    try (SessionFactory sf = build(db, Keyring.generate("bridge"), "MIGRATE", true)) {
+      HibernateVault vault = HibernateVault.of(sf);
+      assertThat(HibernateRotation.columns(vault)).allSatisfy(c -> assertThat(c.legacyPlaintext()).isTrue());
+      insertLegacyAccounts(db, 1, 2);
+      Jpa.tx(sf, s -> s.persist(new MigratingAccount(3L, "new", email(1), "encrypted note")));
+      javax.sql.DataSource jdbc = HibernateJdbc.wrap(db.dataSource(), vault);
+      try (Connection c = jdbc.getConnection(); PreparedStatement ps = c.prepareStatement(
+          "select id, email, note from " + ACCOUNTS + " where email = ? order by id")) {
+        ps.setString(1, email(1));
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong(1)).isEqualTo(1L);
+          assertThat(rs.getString(2)).isEqualTo(email(1));
+          assertThat(rs.getString(3)).isEqualTo(note(1));
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong(1)).isEqualTo(3L);
+          assertThat(rs.getString(3)).isEqualTo("encrypted note");
+          assertThat(rs.next()).isFalse();
+        }
+      }
+    }
+    db.dropTables(ACCOUNTS, VERSIONED, "hib_legacy");
+    try (SessionFactory strict = build(db, Keyring.generate("bridge-strict"), "CIPHERTEXT_ONLY", true)) {
+      assertThat(HibernateRotation.columns(HibernateVault.of(strict)))
+          .allSatisfy(c -> assertThat(c.legacyPlaintext()).isFalse());
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // 5. MIGRATE_AND_LOG names the row, never the value
 
