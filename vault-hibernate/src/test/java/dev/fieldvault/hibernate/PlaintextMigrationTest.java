@@ -266,6 +266,73 @@ class PlaintextMigrationTest {
   }
 
   /**
+   * The other interleaving: an application update that is not committed yet when the migration writes.
+   * The migration's compare-and-set waits for the row, then finds the value changed and leaves it (the
+   * databases re-read a locked row once it is released; FieldVault relies on it). Whether the
+   * migration's statement is waiting is read from the database's own lock views, so the order is forced.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void aMigrationWriteWaitingForAnUncommittedUpdate_leavesTheUpdateOnceItCommits(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables(ACCOUNTS, VERSIONED, "hib_legacy");
+    ExecutorService migration = Executors.newSingleThreadExecutor();
+    try (SessionFactory sf = build(db, Keyring.generate("waiting"), "MIGRATE", true)) {
+      insertLegacyAccounts(db, 1, 3);
+      try (Session a = sf.openSession(); Connection b = db.connect()) {
+        a.getTransaction().begin();
+        assertThat(a.createQuery("from MigratingAccount", MigratingAccount.class).getResultList()).hasSize(3);
+        b.setAutoCommit(false);
+        try (PreparedStatement ps = b.prepareStatement("update " + ACCOUNTS + " set email = ? where id = ?")) {
+          ps.setString(1, "Uncommitted@Example.com");
+          ps.setLong(2, 2L);
+          assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        var commit = migration.submit(() -> {
+          a.getTransaction().commit();
+          return null;
+        });
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!waitingForALock(db)) {
+          assertThat(commit.isDone()).as("the migration's write waits for the uncommitted row").isFalse();
+          assertThat(System.nanoTime()).as("the migration's write is seen waiting").isLessThan(deadline);
+          Thread.sleep(20);
+        }
+        b.commit();
+        commit.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      assertThat(Jpa.raw(db, ACCOUNTS, "email", 2L)).as("the update is kept").isEqualTo("Uncommitted@Example.com");
+      assertThat(isCiphertext(Jpa.raw(db, ACCOUNTS, "email", 1L))).isTrue();
+      assertThat(isCiphertext(Jpa.raw(db, ACCOUNTS, "email", 3L))).isTrue();
+      assertThat(plaintextLeft(db, ACCOUNTS, "note")).as("the other column of row 2 was migrated").isZero();
+    } finally {
+      migration.shutdownNow();
+    }
+  }
+
+  /** Whether a statement on hib_mig_account waits for a row lock, from the database's own views. */
+  private static boolean waitingForALock(TestDatabase db) throws SQLException {
+    String sql;
+    switch (db.kind()) {
+      case POSTGRES:
+        sql = "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'"
+            + " and query like '%" + ACCOUNTS + "%'";
+        break;
+      case MARIADB:
+        sql = "select count(*) from information_schema.innodb_trx where trx_state = 'LOCK WAIT'"
+            + " and trx_query like '%" + ACCOUNTS + "%'";
+        break;
+      default:
+        sql = "select count(*) from information_schema.sessions where blocker_id is not null";
+    }
+    try (Connection c = db.connect(); var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1) > 0;
+    }
+  }
+
+  /**
    * With a {@code @Version}: the migration write neither bumps the version nor fails when the
    * application updated the row meanwhile, it fills the blind index, it migrates an attribute inside
    * an embeddable and a row-bound one, and it leaves the other columns as they are.
