@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Only the exact plaintext that was read is replaced: a row the application (or anything else)
- *       changed since the load is left as it is, whatever isolation level and whether or not the entity
- *       has a {@code @Version} (the statement compares the value itself, exactly: on MariaDB with a
- *       binary collation, so a change of case or trailing spaces counts as a change).
+ *       changed since the load is left as it is, whether or not the entity has a {@code @Version} (the
+ *       statement compares the value itself, exactly: on MariaDB with a binary collation, so a change of
+ *       case or trailing spaces counts as a change). A change not committed yet is waited for and then
+ *       seen, as by any update; under PostgreSQL's {@code REPEATABLE READ} the flush fails with a
+ *       serialization error instead, as any update of that row would.
  *   <li>Nothing else of the row is written: not the other columns, not the version (the entity is not
  *       made dirty, so no entity update is caused by the migration); the blind index of an attribute
  *       that has one is filled from the plaintext in the same statement.
@@ -265,8 +267,8 @@ final class PlaintextMigrations {
     if (keys == null) {
       throw new VaultConfigurationException("FieldVault cannot migrate the plaintext values of " + name + ": its"
           + " column is in table " + table + ", which is not a table of the entity's hierarchy with the entity's"
-          + " key (a secondary table?). Migrate that column with the migration job instead, and keep the"
-          + " attribute's plaintext policy CIPHERTEXT_ONLY");
+          + " key (a secondary table?): migrate that column outside Hibernate, then give the attribute the"
+          + " policy CIPHERTEXT_ONLY");
     }
     String bidx = null;
     if (b.model.blindIndexAttribute() != null) {

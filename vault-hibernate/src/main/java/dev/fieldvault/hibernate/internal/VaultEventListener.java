@@ -56,7 +56,11 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
   private final transient Map<EntityPersister, AttributeBinding[]> plans = new ConcurrentHashMap<>();
   /** Per entity: for each state index of an attribute with a blind index, the index of its companion (else -1). */
   private final transient Map<EntityPersister, int[]> companions = new ConcurrentHashMap<>();
-  /** Per entity: its attributes whose policy migrates plaintext, top-level and inside embeddables. */
+  /**
+   * Per entity: its attributes whose policy migrates plaintext and whose values the type's converter
+   * reads (the reads {@link MigrationTracker} keeps), top-level and inside embeddables. Row-bound and
+   * tenant-bound ones arrive sealed and are decrypted here instead.
+   */
   private final transient Map<EntityPersister, List<Slot>> migrating = new ConcurrentHashMap<>();
   private final transient PlaintextMigrations migrations = new PlaintextMigrations();
 
@@ -100,7 +104,7 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
   private static void collect(Type type, int index, int[] path, CompositeType[] composites, List<Slot> out) {
     if (type instanceof CustomType && ((CustomType<?>) type).getUserType() instanceof EncryptedType) {
       AttributeBinding b = ((EncryptedType) ((CustomType<?>) type).getUserType()).binding();
-      if (b.migrating()) {
+      if (b.migrating() && !b.model.rowBound() && b.model.tenantColumn() == null) {
         out.add(new Slot(b, index, path, composites));
       }
     } else if (type instanceof CompositeType && !type.isAssociationType()) {
