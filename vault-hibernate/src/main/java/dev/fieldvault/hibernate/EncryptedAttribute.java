@@ -167,8 +167,8 @@ public final class EncryptedAttribute {
   /**
    * This attribute as FieldVault's one column model, the form the JDBC wrapper, the rewrapper, the
    * key inventory and the CLI take: the vault's field spec (context, mode, row binding, compression,
-   * blind index), the storage, the row-id column of a row-bound attribute, the tenant column and the
-   * blind-index column.
+   * blind index), the storage, the row-id column of a row-bound attribute, the tenant column, the
+   * blind-index column, and whether it may hold legacy plaintext (a migrating {@link #plaintextPolicy()}).
    *
    * @throws VaultConfigurationException if the mapping gives no table or column, or a row-bound
    *     attribute has no single id column
@@ -183,7 +183,7 @@ public final class EncryptedAttribute {
           + " single id column");
     }
     EncryptedColumn.Builder<?> b = EncryptedColumn.builder(table, column, AttributeSpecs.of(vault, this))
-        .storage(storage);
+        .storage(storage).legacyPlaintext(plaintextPolicy != PlaintextPolicy.CIPHERTEXT_ONLY);
     if (rowBound) {
       b.rowIdColumn(idColumn());
     }

@@ -13,10 +13,17 @@ public enum PlaintextPolicy {
   /** The default: a value that is not a ciphertext fails to load with a decryption error. */
   CIPHERTEXT_ONLY,
   /**
-   * Migration: reads plaintext and ciphertext; an entity loaded with a plaintext value is rewritten
-   * encrypted at the next flush. Every plaintext read is counted, per attribute.
+   * Migration: reads plaintext and ciphertext (a stored value without the form of a ciphertext, see
+   * {@code CiphertextHeader.hasCiphertextForm}, is a plaintext; a value with it stays a ciphertext). Each
+   * plaintext value loaded into an entity is written encrypted when the session flushes, by a
+   * compare-and-set on the value as read: a row changed since it was loaded is left as it is, and nothing
+   * else of the row (not its version) is written. Equality searches on a deterministic attribute also
+   * match the plaintext form. Every plaintext read is counted, per attribute.
    */
   MIGRATE,
-  /** As {@link #MIGRATE}, and logs each plaintext read at WARN (entity, attribute and id, never the value). */
+  /**
+   * As {@link #MIGRATE}, and logs each plaintext value loaded into an entity at WARN (entity, attribute,
+   * column and row id, never the value).
+   */
   MIGRATE_AND_LOG
 }

@@ -385,4 +385,50 @@ class TenantBindingTest {
       return rs.getLong(1);
     }
   }
+
+  /**
+   * Under MIGRATE, a tenant's legacy plaintext rows are found by its equality searches (and only its
+   * own), read, and written encrypted in the tenant's context (blind index included) at the flush.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void underMigrate_aTenantsPlaintextRows_areFoundReadAndMigratedInItsContext(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables(TABLE);
+    try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, Keyring.generate("htn-migrate"),
+        FieldVaultSettings.PLAINTEXT_POLICY, "MIGRATE"), TenantCustomer.class)) {
+      for (Object[] row : new Object[][] {{1L, "acme"}, {2L, "globex"}}) {
+        Jpa.update(db, "insert into " + TABLE + " (id, tenant_id, email, ssn, phone) values (?, ?, ?, ?, ?)", row[0],
+            row[1], "ann@example.com".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            ("ssn-" + row[0]).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "555-0101".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      Jpa.call(sf, "acme", s -> {
+        List<TenantCustomer> found = s.createQuery("select c from TenantCustomer c where c.email = :e",
+            TenantCustomer.class).setParameter("e", "ann@example.com").getResultList();
+        assertThat(found).extracting(c -> c.id).containsExactly(1L);
+        assertThat(found.get(0).ssn).isEqualTo("ssn-1");
+        return null;
+      });
+      assertThat(CiphertextHeader.hasCiphertextForm((byte[]) Jpa.raw(db, TABLE, "email", 1L))).isTrue();
+      assertThat(CiphertextHeader.hasCiphertextForm((byte[]) Jpa.raw(db, TABLE, "ssn", 1L))).isTrue();
+      assertThat(CiphertextHeader.hasCiphertextForm((byte[]) Jpa.raw(db, TABLE, "email", 2L)))
+          .as("the other tenant's row was not loaded").isFalse();
+      HibernateVault vault = HibernateVault.of(sf);
+      Jpa.call(sf, "acme", s -> {
+        TenantCustomer one = s.find(TenantCustomer.class, 1L);
+        assertThat(one.email).isEqualTo("ann@example.com");
+        assertThat(one.ssn).isEqualTo("ssn-1");
+        assertThat(s.createQuery("select c.id from TenantCustomer c where c.phoneIndex in :idx", Long.class)
+            .setParameter("idx", vault.blindIndexes(s, TenantCustomer.class, "phone", "555-0101")).getResultList())
+            .as("the blind index was filled in acme's context").containsExactly(1L);
+        return null;
+      });
+      TenantCustomer fromGlobex = Jpa.call(sf, "globex", s -> s.find(TenantCustomer.class, 1L));
+      assertThat(fromGlobex).as("acme's row").isNull();
+      assertThat(vault.plaintextReads()).containsEntry("TenantCustomer.email", 1L)
+          .containsEntry("TenantCustomer.ssn", 1L).containsEntry("TenantCustomer.phone", 1L);
+    }
+  }
+
 }

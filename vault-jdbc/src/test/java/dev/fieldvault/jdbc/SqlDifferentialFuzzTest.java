@@ -16,6 +16,7 @@ import dev.fieldvault.keys.KeyPurpose;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -82,6 +83,8 @@ class SqlDifferentialFuzzTest {
   private Connection enc;
   private Connection plain;
   private List<List<Object>> rows;
+  /** Plaintexts that must never reach the driver (a legacy column's search sends its plaintext form). */
+  private List<String> secret = SqlFuzzGenerator.ENCRYPTED_PLAINTEXTS;
 
   // --------------------------------------------------------------------------------------------
 
@@ -133,6 +136,49 @@ class SqlDifferentialFuzzTest {
     }
     assertThat(recorder.plaintextSince(0, SqlFuzzGenerator.ENCRYPTED_PLAINTEXTS))
         .as("no plaintext of an encrypted column reached the driver (seed=%d)", SEED).isNull();
+  }
+
+  /**
+   * While the deterministic and the row-bound column are migrated from plaintext
+   * ({@code legacyPlaintext(true)}), a third of the rows still holding their plaintext: the wrapper's
+   * reads and searches return what the plain table returns, with one key and across two.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void generatedStatements_returnWhatThePlainTableReturns_whileAThirdOfTheRowsAreLegacyPlaintext(
+      TestDatabases.Kind kind) throws Exception {
+    setUp(kind, true);
+    secret = SqlFuzzGenerator.BI;
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+        "UPDATE " + ENC + " SET det = ?, rnd = ? WHERE id = ?")) {
+      for (List<Object> row : rows) {
+        if ((Long) row.get(0) % 3 == 0) {
+          ps.setBytes(1, row.get(1) == null ? null : ((String) row.get(1)).getBytes(StandardCharsets.UTF_8));
+          ps.setBytes(2, row.get(2) == null ? null : ((String) row.get(2)).getBytes(StandardCharsets.UTF_8));
+          ps.setLong(3, (Long) row.get(0));
+          ps.executeUpdate();
+        }
+      }
+    }
+    for (KeyState state : new KeyState[] {KeyState.ONE_KEY, KeyState.SPLIT_ACROSS_TWO_KEYS}) {
+      enter(state);
+      int n = cases(kind);
+      int searches = 0;
+      for (int i = 0; i < n; i++) {
+        Random r = random(kind, state, 6, i);
+        Case c = new SqlFuzzGenerator(r).safe();
+        int mark = recorder.mark();
+        differential(c, r, where(kind, state, i) + " (a third of the rows legacy plaintext)", null);
+        if (!recorder.since(mark).get(0).toString().equals(c.on(ENC))) {
+          searches++;
+        }
+      }
+      assertThat(searches).as("searches of det rewritten for its plaintext form").isGreaterThan(n / 8);
+      System.out.println("SqlDifferentialFuzzTest " + kind + " " + state + " with legacy plaintext rows: " + n
+          + " statements, " + searches + " rewritten, seed " + SEED);
+    }
+    assertThat(recorder.plaintextSince(0, SqlFuzzGenerator.BI))
+        .as("no plaintext of the blind-indexed column reached the driver (seed=%d)", SEED).isNull();
   }
 
   @ParameterizedTest
@@ -206,7 +252,7 @@ class SqlDifferentialFuzzTest {
       enc.rollback();
     }
     assertThat(actual).as("the wrapper's result" + what).isEqualTo(expected);
-    assertThat(recorder.plaintextSince(mark, SqlFuzzGenerator.ENCRYPTED_PLAINTEXTS))
+    assertThat(recorder.plaintextSince(mark, secret))
         .as("a plaintext of an encrypted column reached the driver" + what).isNull();
   }
 
@@ -415,6 +461,11 @@ class SqlDifferentialFuzzTest {
   // Tables, keys and key states
 
   private void setUp(TestDatabases.Kind kind) throws SQLException {
+    setUp(kind, false);
+  }
+
+  /** The tables and keys; with {@code legacy}, det and rnd are declared {@code legacyPlaintext(true)}. */
+  private void setUp(TestDatabases.Kind kind, boolean legacy) throws SQLException {
     db = TestDatabases.get(kind);
     dropTables();
     String bin = JdbcFixtures.binary(kind);
@@ -429,8 +480,9 @@ class SqlDifferentialFuzzTest {
     cipher = FieldCipher.create(keyring);
     columns = EncryptedColumns.builder()
         .add(EncryptedColumn.builder(ENC, "det", String.class).mode(EncryptionMode.DETERMINISTIC)
-            .context("Fuzz", "det").build())
-        .add(EncryptedColumn.builder(ENC, "rnd", String.class).context("Fuzz", "rnd").rowIdColumn("id").build())
+            .context("Fuzz", "det").legacyPlaintext(legacy).build())
+        .add(EncryptedColumn.builder(ENC, "rnd", String.class).context("Fuzz", "rnd").rowIdColumn("id")
+            .legacyPlaintext(legacy).build())
         .add(EncryptedColumn.builder(ENC, "bi", String.class).context("Fuzz", "bi").blindIndexColumn("bi_bi")
             .build())
         .build();
@@ -526,7 +578,7 @@ class SqlDifferentialFuzzTest {
     Set<Integer> ids = new HashSet<>();
     for (long id = 1; id <= SqlFuzzGenerator.ROWS; id++) {
       byte[] raw = JdbcFixtures.rawBytes(db, ENC, column, id);
-      if (raw != null) {
+      if (raw != null && (!column.equals("det") || CiphertextHeader.hasCiphertextForm(raw))) { // not legacy
         ids.add(column.equals("det") ? CiphertextHeader.parse(raw).keyId() : FieldCipher.blindIndexKeyId(raw));
       }
     }

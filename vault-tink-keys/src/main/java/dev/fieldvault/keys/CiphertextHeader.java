@@ -101,6 +101,45 @@ public final class CiphertextHeader {
         && (value[0] & RESERVED_FLAGS) == 0 && value[1] == TINK_PREFIX;
   }
 
+  /** The shortest randomized ciphertext: the header, a 12-byte nonce and a 16-byte tag (AES-GCM, AES-GCM-SIV). */
+  public static final int MIN_RANDOMIZED_LENGTH = LENGTH + 12 + 16;
+  /** The shortest deterministic ciphertext: the format byte, Tink's 5-byte prefix and a 16-byte SIV (AES-SIV). */
+  public static final int MIN_DETERMINISTIC_LENGTH = 1 + 5 + 16;
+
+  /**
+   * Whether a stored binary value has the form of a FieldVault ciphertext: a header that parses, and
+   * at least the length of the shortest ciphertext of the mode its header names. Needs no key.
+   *
+   * <p>This is the rule that tells a legacy plaintext from a ciphertext while a column is migrated
+   * from plaintext (docs/FORMAT.md, "Legacy plaintext"): a value without this form can only be a
+   * plaintext, and is read as one under a migrating policy. A value with it is read as a ciphertext
+   * whatever its key id: if its key is unknown, disabled or destroyed, or it fails to authenticate,
+   * that stays an error, so that a ciphertext FieldVault cannot read now (the wrong keyset loaded, a
+   * renamed context) is never taken for a plaintext and overwritten by its re-encryption.
+   */
+  public static boolean hasCiphertextForm(byte[] value) {
+    if (!looksLikeCiphertext(value)) {
+      return false;
+    }
+    int min = (value[0] & FLAG_DETERMINISTIC) != 0 ? MIN_DETERMINISTIC_LENGTH : MIN_RANDOMIZED_LENGTH;
+    return value.length >= min;
+  }
+
+  /**
+   * {@link #hasCiphertextForm(byte[])} for the text storage form: base64 (RFC 4648, with padding) of
+   * bytes that have the form of a ciphertext.
+   */
+  public static boolean hasCiphertextFormText(String value) {
+    if (value == null) {
+      return false;
+    }
+    try {
+      return hasCiphertextForm(Base64.getDecoder().decode(value));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   static byte headerByte(boolean deterministic, boolean compressed) {
     return (byte) ((FORMAT_VERSION << 4) | (deterministic ? FLAG_DETERMINISTIC : 0)
         | (compressed ? FLAG_COMPRESSED : 0));

@@ -22,7 +22,9 @@ import java.util.function.Function;
  *       computing each value's context from the columns it names (composite keys and other
  *       contexts);
  *   <li>the tenant column, whose value (as text) is each value's tenant;
- *   <li>the blind-index column and its storage, when the spec has a blind index.
+ *   <li>the blind-index column and its storage, when the spec has a blind index;
+ *   <li>whether the column may still hold legacy plaintext values ({@link Builder#legacyPlaintext}),
+ *       while it is migrated from a plaintext column.
  * </ul>
  *
  * <pre>{@code
@@ -48,6 +50,7 @@ public final class EncryptedColumn {
   private final String tenantColumn;
   private final String blindIndexColumn;
   private final ColumnStorage blindIndexStorage;
+  private final boolean legacyPlaintext;
 
   private EncryptedColumn(Builder<?> b, FieldSpec<?> spec) {
     this.table = b.table;
@@ -60,6 +63,7 @@ public final class EncryptedColumn {
     this.tenantColumn = b.tenantColumn;
     this.blindIndexColumn = b.blindIndexColumn;
     this.blindIndexStorage = b.blindIndexStorage;
+    this.legacyPlaintext = b.legacyPlaintext;
     String where = "Encrypted column " + qualifiedName();
     if (rowIdColumn != null && rowContext != null) {
       throw new VaultConfigurationException(where + " has both a row-id column and a row context: a row context"
@@ -133,6 +137,7 @@ public final class EncryptedColumn {
     b.tenantColumn = tenantColumn;
     b.blindIndexColumn = blindIndexColumn;
     b.blindIndexStorage = blindIndexStorage;
+    b.legacyPlaintext = legacyPlaintext;
     return b;
   }
 
@@ -202,6 +207,14 @@ public final class EncryptedColumn {
     return blindIndexStorage;
   }
 
+  /**
+   * Whether the column may still hold legacy plaintext values (see {@link Builder#legacyPlaintext}).
+   * False by default: a stored value that is not a ciphertext is then an error.
+   */
+  public boolean legacyPlaintext() {
+    return legacyPlaintext;
+  }
+
   /** {@code table.column}, for messages. */
   public String qualifiedName() {
     return table + "." + column;
@@ -230,7 +243,8 @@ public final class EncryptedColumn {
         + (rowIdColumn == null ? "" : ", row id " + rowIdColumn)
         + (rowContext == null ? "" : ", row context over " + contextColumns)
         + (tenantColumn == null ? "" : ", tenant " + tenantColumn)
-        + (blindIndexColumn == null ? "" : ", blind index " + blindIndexColumn + " " + blindIndexStorage) + "}";
+        + (blindIndexColumn == null ? "" : ", blind index " + blindIndexColumn + " " + blindIndexStorage)
+        + (legacyPlaintext ? ", legacy plaintext" : "") + "}";
   }
 
   /** Builds an {@link EncryptedColumn}; {@link #build()} validates. */
@@ -253,6 +267,7 @@ public final class EncryptedColumn {
     private String tenantColumn;
     private String blindIndexColumn;
     private ColumnStorage blindIndexStorage = ColumnStorage.BINARY;
+    private boolean legacyPlaintext;
 
     private Builder(String table, String column, ValueCodec<T> codec, FieldSpec<T> spec) {
       this.table = SqlIdentifier.requireTable(table, "table of an encrypted column");
@@ -341,6 +356,21 @@ public final class EncryptedColumn {
     /** How the blind index is stored (binary by default). */
     public Builder<T> blindIndexStorage(ColumnStorage newStorage) {
       this.blindIndexStorage = Objects.requireNonNull(newStorage, "blindIndexStorage");
+      return this;
+    }
+
+    /**
+     * Declares that the column may still hold legacy plaintext values: it was a plaintext column and
+     * is being migrated to encryption (default false). A stored value that does not have the form of
+     * a FieldVault ciphertext ({@link CiphertextHeader#hasCiphertextForm}) is then a legacy plaintext:
+     * readers return it as the plaintext it is ({@link LegacyPlaintext}), equality searches on a
+     * deterministic column also match a value's plaintext form ({@link FieldEncryptor#legacySearchForm}),
+     * and the migration job encrypts it. Writes are always encrypted. A value that has the form of a
+     * ciphertext is read as one: an unknown key or a failed authentication stays an error. Set it back
+     * to false once no plaintext is left, so that a plaintext written by anything else is refused.
+     */
+    public Builder<T> legacyPlaintext(boolean mayHoldPlaintext) {
+      this.legacyPlaintext = mayHoldPlaintext;
       return this;
     }
 

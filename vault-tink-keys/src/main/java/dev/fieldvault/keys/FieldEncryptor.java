@@ -95,6 +95,35 @@ public final class FieldEncryptor<T> {
     return cipher.searchCiphertexts(spec.codec().encode(value), context(tenant, null), spec.compressAbove());
   }
 
+  /**
+   * For a deterministic field of a column that may still hold legacy plaintext: the stored form a
+   * legacy plaintext equal to {@code value} has, which an equality search matches besides
+   * {@link #searchCiphertexts}. The text form is the one {@link LegacyPlaintext} reads back: a
+   * {@code String} as it is, an enum by its constant's name, a {@code BigDecimal} without exponent,
+   * other values by their {@code toString()} (ISO forms for dates and times); a {@code byte[]} as its
+   * bytes. A {@link ColumnStorage#TEXT TEXT} column holds that text, a {@link ColumnStorage#BINARY
+   * BINARY} one its UTF-8 bytes. Legacy values spelled otherwise (such as {@code 2024-01-31 10:15:00}
+   * for a {@code LocalDateTime}, or {@code 042}) are not matched.
+   *
+   * @return a {@code String} (TEXT) or a {@code byte[]} (BINARY); null for null
+   */
+  public Object legacySearchForm(T value, ColumnStorage storage) {
+    if (spec.mode() != EncryptionMode.DETERMINISTIC) {
+      throw new VaultConfigurationException("Field " + spec.describe() + " is randomized: search it through"
+          + " a blind index, or make it deterministic");
+    }
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof byte[]) {
+      byte[] bytes = ((byte[]) value).clone();
+      return storage == ColumnStorage.TEXT ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : bytes;
+    }
+    String text = value instanceof Enum ? ((Enum<?>) value).name()
+        : value instanceof java.math.BigDecimal ? ((java.math.BigDecimal) value).toPlainString() : value.toString();
+    return storage == ColumnStorage.TEXT ? text : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** The blind index of a value under the primary PRF key (what is stored beside the ciphertext). */
   public byte[] blindIndex(T value, String tenant) {
     requireBlindIndex();

@@ -10,6 +10,7 @@ import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.MalformedCiphertextException;
+import dev.fieldvault.keys.UnknownKeyVersionException;
 import java.util.Base64;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -94,24 +95,37 @@ final class AttributeBinding {
   }
 
   /**
-   * The plaintext of a stored column value (non-null). Under a migrating policy a value that is not a
-   * ciphertext is read as a legacy plaintext and counted; {@code plaintextSeen} is then set.
+   * The form of a searched deterministic value that a legacy plaintext equal to it has in the column,
+   * from what Hibernate bound for it (as {@link #searchForms}), for a search while the attribute's
+   * policy migrates plaintext.
+   */
+  Object legacySearchForm(Object bound, String tenant) {
+    Object plaintext = bound;
+    if (model.tenantColumn() == null && !model.rowBound()) {
+      byte[] ct = bound instanceof String ? CiphertextHeader.decodeText((String) bound) : (byte[]) bound;
+      plaintext = encryptor.decrypt(ct, tenant, null);
+    }
+    return encryptor.legacySearchForm(plaintext, model.storage());
+  }
+
+  /** Whether the attribute's policy reads (and migrates) legacy plaintext values. */
+  boolean migrating() {
+    return model.plaintextPolicy() != PlaintextPolicy.CIPHERTEXT_ONLY;
+  }
+
+  /**
+   * The plaintext of a stored column value (non-null). Under a migrating policy a value that does not
+   * have the form of a FieldVault ciphertext ({@link CiphertextHeader#hasCiphertextForm}) is a legacy
+   * plaintext: it is read as the attribute's type and counted, and {@code plaintextSeen} is set. A
+   * value that has the form is decrypted whatever the policy, and its errors stay errors (a ciphertext
+   * under keys this keyring does not hold is never taken for a plaintext, which would overwrite it).
    */
   Object decrypt(Object stored, String tenant, Object rowId, boolean[] plaintextSeen) {
-    byte[] ct = null;
-    try {
-      ct = stored instanceof String ? CiphertextHeader.decodeText((String) stored) : (byte[]) stored;
-    } catch (MalformedCiphertextException e) {
-      // not base64: a plaintext candidate
-    }
-    if (ct == null || !CiphertextHeader.looksLikeCiphertext(ct)) {
-      if (model.plaintextPolicy() != PlaintextPolicy.CIPHERTEXT_ONLY) {
+    boolean ciphertext = stored instanceof String ? CiphertextHeader.hasCiphertextFormText((String) stored)
+        : CiphertextHeader.hasCiphertextForm((byte[]) stored);
+    if (!ciphertext) {
+      if (migrating()) {
         plaintextReads.increment();
-        if (model.plaintextPolicy() == PlaintextPolicy.MIGRATE_AND_LOG) {
-          LOG.warn("Read a plaintext value of {}.{} (column {}.{}, row {}): it is rewritten encrypted when the"
-              + " entity is flushed", model.entityName(), model.attributePath(), model.table(), model.column(),
-              rowId == null ? "?" : rowId);
-        }
         if (plaintextSeen != null) {
           plaintextSeen[0] = true;
         }
@@ -121,10 +135,28 @@ final class AttributeBinding {
           + " FieldVault ciphertext; if the column still holds plaintext rows, set the plaintext policy to"
           + " MIGRATE (@Encrypted(plaintext = ...) or the setting fieldvault.plaintext_policy)"));
     }
+    byte[] ct = stored instanceof String ? CiphertextHeader.decodeText((String) stored) : (byte[]) stored;
     try {
       return encryptor.decrypt(ct, tenant, rowId);
+    } catch (UnknownKeyVersionException e) {
+      if (!migrating()) {
+        throw new AttributeDecryptionException(model, e);
+      }
+      throw new AttributeDecryptionException(model, new UnknownKeyVersionException(e.keyId(), e.getMessage()
+          + ". While plaintext is migrated, a value with the form of a ciphertext is read as one, never as a"
+          + " plaintext, so that it is not overwritten: if it is a legacy plaintext that happens to look like a"
+          + " ciphertext, store it again encrypted (an update query setting the attribute, or for a row-bound"
+          + " attribute its ciphertext from HibernateVault.cipher())"));
     } catch (DecryptionFailedException | KeyUnavailableException e) {
       throw new AttributeDecryptionException(model, e);
+    }
+  }
+
+  /** Logs a plaintext read of an entity's value under {@code MIGRATE_AND_LOG}: where, never the value. */
+  void logPlaintextRead(Object rowId) {
+    if (model.plaintextPolicy() == PlaintextPolicy.MIGRATE_AND_LOG) {
+      LOG.warn("Read a plaintext value of {}.{} (column {}.{}, row {}): it is written encrypted when the session"
+          + " flushes", model.entityName(), model.attributePath(), model.table(), model.column(), rowId);
     }
   }
 

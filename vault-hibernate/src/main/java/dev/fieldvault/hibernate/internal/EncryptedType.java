@@ -257,7 +257,7 @@ public final class EncryptedType
     boolean[] plaintext = new boolean[1];
     Object value = b.decrypt(stored, null, null, plaintext);
     if (plaintext[0]) {
-      MigrationTracker.record(b, value);
+      MigrationTracker.record(b, value, stored);
     }
     return value;
   }

@@ -86,7 +86,7 @@ public final class FieldVaultIntegrator implements Integrator {
     events.appendListeners(EventType.POST_UPDATE, listener);
     events.appendListeners(EventType.PRE_UPSERT, listener);
     events.appendListeners(EventType.PRE_LOAD, listener);
-    events.appendListeners(EventType.POST_LOAD, listener);
+    events.appendListeners(EventType.FLUSH, listener);
     refusePlaintextBindLogging(bindings);
     LOG.info("FieldVault: {} encrypted attributes in {} entities", bindings.size(),
         found.stream().map(f -> f.entity).distinct().count());

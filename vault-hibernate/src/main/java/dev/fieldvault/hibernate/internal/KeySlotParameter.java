@@ -19,8 +19,11 @@ import org.hibernate.sql.exec.spi.JdbcParameterBindings;
  * {@code col = ?} is translated as {@code col in (?, ?, ...)}, one placeholder per readable key. The
  * first is Hibernate's own parameter (the value's ciphertext under the primary key); this one binds
  * the same value's ciphertext under the key of its {@code slot}, computed from what Hibernate bound
- * to that parameter. It lives in the SQL AST (a {@link JdbcParameter} and its own binder), so no SQL
- * text is ever rewritten.
+ * to that parameter. While the attribute's policy migrates plaintext, a last placeholder
+ * ({@link #legacyPlaintext}) binds the value's legacy plaintext form instead
+ * ({@code FieldEncryptor.legacySearchForm}), so that rows not migrated yet are found. It lives in the
+ * SQL AST (a {@link JdbcParameter} and its own binder), so no SQL text is ever rewritten, and its value
+ * is bound by this binder, never through Hibernate's bind logging.
  */
 final class KeySlotParameter implements JdbcParameter, JdbcParameterBinder {
 
@@ -28,6 +31,8 @@ final class KeySlotParameter implements JdbcParameter, JdbcParameterBinder {
   private final AttributeBinding binding;
   private final int slot;
   private final int slots;
+  /** Whether this placeholder takes the value's legacy plaintext form rather than a ciphertext. */
+  private final boolean plaintextForm;
 
   /**
    * @param original Hibernate's parameter whose value this slot repeats under another key
@@ -35,10 +40,21 @@ final class KeySlotParameter implements JdbcParameter, JdbcParameterBinder {
    * @param slots how many placeholders the value has (the readable keys when the query was translated)
    */
   KeySlotParameter(JdbcParameter original, AttributeBinding binding, int slot, int slots) {
+    this(original, binding, slot, slots, false);
+  }
+
+  private KeySlotParameter(JdbcParameter original, AttributeBinding binding, int slot, int slots,
+      boolean plaintextForm) {
     this.original = original;
     this.binding = binding;
     this.slot = slot;
     this.slots = slots;
+    this.plaintextForm = plaintextForm;
+  }
+
+  /** The placeholder of the legacy plaintext form of {@code original}'s value. */
+  static KeySlotParameter legacyPlaintext(JdbcParameter original, AttributeBinding binding) {
+    return new KeySlotParameter(original, binding, -1, 1, true);
   }
 
   @Override
@@ -71,9 +87,22 @@ final class KeySlotParameter implements JdbcParameter, JdbcParameterBinder {
       return;
     }
     SharedSessionContractImplementor session = context.getSession();
+    String tenant = binding.model.tenantColumn() == null ? null : Tenants.of(session, binding.model);
+    if (plaintextForm) {
+      Object form;
+      try {
+        form = binding.legacySearchForm(value, tenant);
+      } catch (FieldVaultException e) {
+        throw new SQLException("FieldVault could not derive the plaintext form of a value compared with @Encrypted"
+            + " attribute " + binding.model.entityName() + "." + binding.model.attributePath() + " while its"
+            + " plaintext is migrated (" + e.getClass().getSimpleName() + ")", "22000", e);
+      }
+      set(statement, position, form);
+      return;
+    }
     Object[] forms;
     try {
-      forms = binding.searchForms(value, binding.model.tenantColumn() == null ? null : Tenants.of(session, binding.model));
+      forms = binding.searchForms(value, tenant);
     } catch (FieldVaultException e) {
       throw new SQLException("FieldVault could not derive the search forms of a value compared with @Encrypted"
           + " attribute " + binding.model.entityName() + "." + binding.model.attributePath() + " during a key"
@@ -86,7 +115,10 @@ final class KeySlotParameter implements JdbcParameter, JdbcParameterBinder {
           + " value, more than the " + slots + " the query was translated for: call HibernateVault.reload(...)"
           + " with the new keyring, which replans queries", "42000");
     }
-    Object form = forms[Math.min(slot, forms.length - 1)];
+    set(statement, position, forms[Math.min(slot, forms.length - 1)]);
+  }
+
+  private static void set(PreparedStatement statement, int position, Object form) throws SQLException {
     if (form instanceof String) {
       statement.setString(position, (String) form);
     } else {

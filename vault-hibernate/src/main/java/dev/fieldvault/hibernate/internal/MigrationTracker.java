@@ -1,45 +1,79 @@
 package dev.fieldvault.hibernate.internal;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 
 /**
- * Remembers, per thread, the plaintext values read under a migrating policy during the current load,
- * so that {@link VaultEventListener#onPostLoad} can mark their entities dirty: the next flush then
- * writes them encrypted. Values are matched by identity, and the list is bounded.
+ * The plaintext values the value converter of an {@code @Encrypted} type read on this thread under a
+ * migrating policy, until {@link VaultEventListener#onPreLoad} finds them in the state of the entity
+ * being loaded (by identity: the state holds the very object the converter returned) and so learns
+ * the entity and id they belong to. A type's converter never sees either.
+ *
+ * <p>Hibernate (6.6, 7.2 and 7.4) extracts an entity's state and fires its pre-load event right after
+ * ({@code EntityInitializerImpl.initializeEntityInstance}), so the reads of the entity being loaded are
+ * always the newest ones here, and each is taken as soon as its entity is. What stays behind are reads
+ * that belong to no entity (a scalar select of the attribute): they cannot be migrated (there is no
+ * row to write). They are forgotten when a session flushes on this thread ({@link #clear}: no entity
+ * is being extracted then), and the oldest of them beyond {@link #LIMIT}, which no entity's own reads
+ * ever reach (it would take an entity with more than {@code LIMIT} encrypted attributes). Nothing an
+ * entity load needs is dropped, however many rows one query loads.
  */
 final class MigrationTracker {
 
-  /** A loaded-state value that equals nothing, so the attribute is dirty at the next flush. */
-  static final Object STALE = new Sealed(null, null);
+  /** How many reads that belong to no entity a thread keeps at most (the oldest are dropped). */
+  static final int LIMIT = 4_096;
 
-  private static final int MAX = 10_000;
-  private static final ThreadLocal<List<Object[]>> READS = ThreadLocal.withInitial(ArrayList::new);
+  /** One plaintext read: the attribute, the value the converter returned, and the column value it read. */
+  static final class Read {
+    final AttributeBinding binding;
+    final Object value;
+    final Object stored;
+
+    Read(AttributeBinding binding, Object value, Object stored) {
+      this.binding = binding;
+      this.value = value;
+      this.stored = stored;
+    }
+  }
+
+  private static final ThreadLocal<ArrayDeque<Read>> READS = ThreadLocal.withInitial(ArrayDeque::new);
 
   private MigrationTracker() {}
 
-  static void record(AttributeBinding binding, Object value) {
-    List<Object[]> reads = READS.get();
-    if (reads.size() >= MAX) {
-      reads.clear();
+  /** Remembers a plaintext read of the value converter ({@code stored}: the column's text or bytes). */
+  static void record(AttributeBinding binding, Object value, Object stored) {
+    ArrayDeque<Read> reads = READS.get();
+    reads.addLast(new Read(binding, value, stored));
+    while (reads.size() > LIMIT) {
+      reads.removeFirst();
     }
-    reads.add(new Object[] {binding, value});
   }
 
-  /** Whether this value of this attribute was read as plaintext (and forgets it). */
-  static boolean consume(AttributeBinding binding, Object value) {
-    List<Object[]> reads = READS.get();
-    for (int i = reads.size() - 1; i >= 0; i--) {
-      Object[] r = reads.get(i);
-      if (r[0] == binding && r[1] == value) {
-        reads.remove(i);
-        return true;
+  /** The newest read of this attribute that returned exactly {@code value} (removed), or null. */
+  static Read take(AttributeBinding binding, Object value) {
+    ArrayDeque<Read> reads = READS.get();
+    if (reads.isEmpty()) {
+      return null;
+    }
+    for (Iterator<Read> it = reads.descendingIterator(); it.hasNext(); ) {
+      Read r = it.next();
+      if (r.binding == binding && r.value == value) {
+        it.remove();
+        return r;
       }
     }
-    return false;
+    return null;
   }
 
   static boolean isEmpty() {
     return READS.get().isEmpty();
+  }
+
+  /** Forgets this thread's reads that no entity took (a flush runs: no entity is being extracted). */
+  static void clear() {
+    ArrayDeque<Read> reads = READS.get();
+    if (!reads.isEmpty()) {
+      reads.clear();
+    }
   }
 }

@@ -19,7 +19,9 @@ import org.hibernate.sql.ast.tree.predicate.Predicate;
  * per readable key for each compared parameter ({@code col = ?} is rendered as {@code col in (?, ?)},
  * {@code col <> ?} as {@code col not in (?, ?)}, each element of an {@code in} list likewise), so rows
  * written under an older key are still found. The extra placeholders are {@link KeySlotParameter}s;
- * no SQL text is ever rewritten. Outside a rotation (one readable key) the predicate is unchanged.
+ * no SQL text is ever rewritten. While the attribute's policy migrates plaintext ({@code MIGRATE}),
+ * one more placeholder takes the value's legacy plaintext form, so rows not migrated yet are found
+ * too. Outside a rotation (one readable key) and a migration the predicate is unchanged.
  *
  * <p>Used by {@link EncryptedQueryTranslator} for the queries Hibernate translates with it, and by
  * {@link SearchPredicates} for the predicates of bulk mutations that Hibernate's multi-table handlers
@@ -76,7 +78,7 @@ final class RotationSearch {
       return cp;
     }
     int slots = searchSlots(runtime);
-    if (slots <= 1) {
+    if (slots <= 1 && !b.migrating()) {
       return cp;
     }
     List<Expression> list = new ArrayList<>();
@@ -88,7 +90,7 @@ final class RotationSearch {
   private static Predicate widened(InListPredicate in, VaultRuntime runtime) {
     AttributeBinding b = deterministicColumn(in.getTestExpression());
     int slots = b == null ? 1 : searchSlots(runtime);
-    if (slots <= 1) {
+    if (slots <= 1 && (b == null || !b.migrating())) {
       return in;
     }
     List<Expression> list = new ArrayList<>();
@@ -127,12 +129,15 @@ final class RotationSearch {
       // fail closed: a value FieldVault cannot repeat under the older keys would miss their rows
       throw new UnsupportedEncryptedUseException(b.model, "The query compares @Encrypted attribute "
           + b.model.entityName() + "." + b.model.attributePath() + " with a value FieldVault cannot search under"
-          + " every readable key during the key rotation in progress: compare it with a query parameter (= :value,"
+          + " every readable key during the key rotation or plaintext migration in progress: compare it with a query parameter (= :value,"
           + " in :values)");
     }
     out.add(value);
     for (int k = 1; k < slots; k++) {
       out.add(new KeySlotParameter(parameter, b, k, slots));
+    }
+    if (b.migrating()) {
+      out.add(KeySlotParameter.legacyPlaintext(parameter, b));
     }
   }
 

@@ -1,16 +1,19 @@
 package dev.fieldvault.hibernate.internal;
 
-import dev.fieldvault.hibernate.PlaintextPolicy;
 import dev.fieldvault.hibernate.UnsupportedEncryptedUseException;
 import dev.fieldvault.keys.VaultConfigurationException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.SharedSessionContract;
-import org.hibernate.engine.spi.EntityEntry;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.event.spi.EventSource;
+import org.hibernate.event.spi.FlushEvent;
+import org.hibernate.event.spi.FlushEventListener;
 import org.hibernate.event.spi.PostInsertEvent;
 import org.hibernate.event.spi.PostInsertEventListener;
-import org.hibernate.event.spi.PostLoadEvent;
-import org.hibernate.event.spi.PostLoadEventListener;
 import org.hibernate.event.spi.PostUpdateEvent;
 import org.hibernate.event.spi.PostUpdateEventListener;
 import org.hibernate.event.spi.PreInsertEvent;
@@ -22,6 +25,7 @@ import org.hibernate.event.spi.PreUpdateEventListener;
 import org.hibernate.event.spi.PreUpsertEvent;
 import org.hibernate.event.spi.PreUpsertEventListener;
 import org.hibernate.persister.entity.EntityPersister;
+import org.hibernate.type.CompositeType;
 import org.hibernate.type.CustomType;
 import org.hibernate.type.Type;
 
@@ -36,13 +40,15 @@ import org.hibernate.type.Type;
  *       tenant (and to the id too when row-bound); blind indexes are computed in the tenant's context.
  *   <li>Before a loaded entity is filled, each row-bound or tenant-bound ciphertext is decrypted with
  *       the id and the session's tenant.
- *   <li>After a load, attributes read as plaintext under a migrating policy are marked dirty.
+ *   <li>When an entity is loaded, each of its values read as a legacy plaintext under a migrating policy
+ *       (top-level or inside an embeddable) is handed to {@link PlaintextMigrations} with the entity's id,
+ *       and written encrypted, by compare-and-set, when the session flushes; the entity is not made dirty.
  *   <li>A {@code StatelessSession.upsert} fills the blind indexes; one that would write a row-bound
  *       value is refused before anything is bound (and logged).
  * </ul>
  */
 final class VaultEventListener implements PreInsertEventListener, PostInsertEventListener, PreUpdateEventListener,
-    PostUpdateEventListener, PreUpsertEventListener, PreLoadEventListener, PostLoadEventListener {
+    PostUpdateEventListener, PreUpsertEventListener, PreLoadEventListener, FlushEventListener {
 
   private static final long serialVersionUID = 1L;
   private static final AttributeBinding[] NONE = new AttributeBinding[0];
@@ -50,6 +56,69 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
   private final transient Map<EntityPersister, AttributeBinding[]> plans = new ConcurrentHashMap<>();
   /** Per entity: for each state index of an attribute with a blind index, the index of its companion (else -1). */
   private final transient Map<EntityPersister, int[]> companions = new ConcurrentHashMap<>();
+  /**
+   * Per entity: its attributes whose policy migrates plaintext and whose values the type's converter
+   * reads (the reads {@link MigrationTracker} keeps), top-level and inside embeddables. Row-bound and
+   * tenant-bound ones arrive sealed and are decrypted here instead.
+   */
+  private final transient Map<EntityPersister, List<Slot>> migrating = new ConcurrentHashMap<>();
+  private final transient PlaintextMigrations migrations = new PlaintextMigrations();
+
+  /**
+   * Where an encrypted attribute's value is in an entity's state: {@code state[index]}, then, inside
+   * embeddables, property {@code path[k]} of composite type {@code composites[k]}.
+   */
+  private static final class Slot {
+    final AttributeBinding binding;
+    final int index;
+    final int[] path;
+    final CompositeType[] composites;
+
+    Slot(AttributeBinding binding, int index, int[] path, CompositeType[] composites) {
+      this.binding = binding;
+      this.index = index;
+      this.path = path;
+      this.composites = composites;
+    }
+
+    Object value(Object[] state, SharedSessionContractImplementor session) {
+      Object v = state[index];
+      for (int k = 0; k < path.length && v != null; k++) {
+        v = composites[k].getPropertyValue(v, path[k], session);
+      }
+      return v;
+    }
+  }
+
+  private List<Slot> migrating(EntityPersister persister) {
+    return migrating.computeIfAbsent(persister, p -> {
+      List<Slot> out = new ArrayList<>();
+      Type[] types = p.getPropertyTypes();
+      for (int i = 0; i < types.length; i++) {
+        collect(types[i], i, new int[0], new CompositeType[0], out);
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  private static void collect(Type type, int index, int[] path, CompositeType[] composites, List<Slot> out) {
+    if (type instanceof CustomType && ((CustomType<?>) type).getUserType() instanceof EncryptedType) {
+      AttributeBinding b = ((EncryptedType) ((CustomType<?>) type).getUserType()).binding();
+      if (b.migrating() && !b.model.rowBound() && b.model.tenantColumn() == null) {
+        out.add(new Slot(b, index, path, composites));
+      }
+    } else if (type instanceof CompositeType && !type.isAssociationType()) {
+      CompositeType c = (CompositeType) type;
+      Type[] sub = c.getSubtypes();
+      for (int j = 0; j < sub.length; j++) {
+        int[] p = Arrays.copyOf(path, path.length + 1);
+        p[path.length] = j;
+        CompositeType[] cs = Arrays.copyOf(composites, composites.length + 1);
+        cs[composites.length] = c;
+        collect(sub[j], index, p, cs, out);
+      }
+    }
+  }
 
   private int[] companions(EntityPersister persister) {
     return companions.computeIfAbsent(persister, p -> {
@@ -184,42 +253,43 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
     if (state == null) {
       return;
     }
+    EventSource session = event.getSession();
     AttributeBinding[] plan = plan(event.getPersister());
     for (int i = 0; i < plan.length; i++) {
       AttributeBinding b = plan[i];
       if (b != null && state[i] instanceof Sealed) {
         boolean[] plaintext = new boolean[1];
-        state[i] = b.decrypt(((Sealed) state[i]).stored, tenant(b, event.getSession()),
-            b.model.rowBound() ? event.getId() : null, plaintext);
+        Object stored = ((Sealed) state[i]).stored;
+        String tenant = tenant(b, session);
+        state[i] = b.decrypt(stored, tenant, b.model.rowBound() ? event.getId() : null, plaintext);
         if (plaintext[0]) {
-          MigrationTracker.record(b, state[i]);
+          migrate(event, b, state[i], stored, tenant);
         }
+      }
+    }
+    if (MigrationTracker.isEmpty()) {
+      return;
+    }
+    for (Slot slot : migrating(event.getPersister())) {
+      Object value = slot.value(state, session);
+      MigrationTracker.Read read = value == null || value instanceof Sealed ? null
+          : MigrationTracker.take(slot.binding, value);
+      if (read != null) {
+        migrate(event, slot.binding, value, read.stored, null);
       }
     }
   }
 
+  /** A value of a loaded entity was read as a legacy plaintext: it is written encrypted at the next flush. */
+  private void migrate(PreLoadEvent event, AttributeBinding b, Object plaintext, Object stored, String tenant) {
+    b.logPlaintextRead(event.getId());
+    PlaintextMigrations.add(event.getSession(), new PlaintextMigrations.Pending(b, event.getPersister(),
+        event.getId(), plaintext, stored, tenant));
+  }
+
+  /** After Hibernate's flush: the plaintext values the session loaded are written encrypted. */
   @Override
-  public void onPostLoad(PostLoadEvent event) {
-    if (MigrationTracker.isEmpty()) {
-      return;
-    }
-    AttributeBinding[] plan = plan(event.getPersister());
-    EntityEntry entry = null;
-    for (int i = 0; i < plan.length; i++) {
-      AttributeBinding b = plan[i];
-      if (b == null || b.model.plaintextPolicy() == PlaintextPolicy.CIPHERTEXT_ONLY) {
-        continue;
-      }
-      if (entry == null) {
-        entry = event.getSession().getPersistenceContextInternal().getEntry(event.getEntity());
-        if (entry == null || entry.getLoadedState() == null) {
-          return;
-        }
-      }
-      Object[] loaded = entry.getLoadedState();
-      if (loaded[i] != null && MigrationTracker.consume(b, loaded[i])) {
-        loaded[i] = MigrationTracker.STALE;
-      }
-    }
+  public void onFlush(FlushEvent event) {
+    migrations.flush(event.getSession());
   }
 }

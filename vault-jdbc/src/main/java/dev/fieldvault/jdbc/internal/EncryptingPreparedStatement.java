@@ -65,7 +65,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   /** A statement whose plan searches: prepared for the number of keys readable now. */
   static EncryptingPreparedStatement searching(Preparer preparer, String sql, Connection connection,
       JdbcEncryption encryption, StatementPlan plan) throws SQLException {
-    SearchExpansion.Expanded expanded = plan.search.expand(encryption.searchSlots(plan.search));
+    SearchExpansion.Expanded expanded = plan.search.expand(encryption.searchSlots(plan));
     return new EncryptingPreparedStatement(preparer.prepare(expanded.sql), connection, encryption, plan, preparer,
         expanded);
   }

@@ -3,7 +3,12 @@ package dev.fieldvault.jdbc.internal;
 import dev.fieldvault.jdbc.StatementRefusedException;
 import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.ColumnStorage;
+import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldVaultException;
+import dev.fieldvault.keys.LegacyPlaintext;
+import dev.fieldvault.keys.MalformedCiphertextException;
+import dev.fieldvault.keys.UnknownKeyVersionException;
+import dev.fieldvault.keys.ValueCodecException;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -87,22 +92,47 @@ final class EncryptingResultSet extends DelegatingResultSet {
       }
       rowId = delegate.getObject(rowIdIndex[i]);
     }
+    Object stored = rc.column.storage() == ColumnStorage.TEXT ? delegate.getString(i) : delegate.getBytes(i);
     Object value;
     try {
-      byte[] ciphertext;
-      if (rc.column.storage() == ColumnStorage.TEXT) {
-        String text = delegate.getString(i);
-        ciphertext = text == null ? null : CiphertextHeader.decodeText(text);
-      } else {
-        ciphertext = delegate.getBytes(i);
-      }
-      value = ciphertext == null ? null : encryption.encryptor(rc.column).decrypt(ciphertext, null, rowId);
+      value = stored == null ? null : plaintext(rc.column, stored, rowId);
     } catch (FieldVaultException e) {
       // JDBC callers handle SQLException; the typed FieldVault error stays the cause
-      throw new SQLException("Encrypted column " + rc.column.qualifiedName() + " could not be decrypted ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", DECRYPTION_FAILED, e);
+      throw new SQLException("Encrypted column " + rc.column.qualifiedName() + " could not be "
+          + (e instanceof ValueCodecException ? "read" : "decrypted") + " (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + ")", DECRYPTION_FAILED, e);
     }
     return Conversions.fromColumnType(value, type, rc.column, getter);
+  }
+
+  /**
+   * The plaintext of a stored value (its text or bytes). A value that does not have the form of a
+   * ciphertext ({@link CiphertextHeader#hasCiphertextForm}) is a legacy plaintext, read as the column's
+   * type when the column is declared {@code legacyPlaintext(true)} and refused otherwise; a value that
+   * has the form is decrypted, and its errors stay errors either way.
+   */
+  private Object plaintext(EncryptedColumn column, Object stored, Object rowId) {
+    boolean ciphertext = stored instanceof String ? CiphertextHeader.hasCiphertextFormText((String) stored)
+        : CiphertextHeader.hasCiphertextForm((byte[]) stored);
+    if (!ciphertext) {
+      if (column.legacyPlaintext()) {
+        return LegacyPlaintext.parse(column.spec().codec().type(), stored);
+      }
+      throw new MalformedCiphertextException("The stored value is not a FieldVault ciphertext. If the column still"
+          + " holds plaintext values while it is migrated to encryption, declare it with legacyPlaintext(true)");
+    }
+    byte[] ct = stored instanceof String ? CiphertextHeader.decodeText((String) stored) : (byte[]) stored;
+    try {
+      return encryption.encryptor(column).decrypt(ct, null, rowId);
+    } catch (UnknownKeyVersionException e) {
+      if (!column.legacyPlaintext()) {
+        throw e;
+      }
+      throw new UnknownKeyVersionException(e.keyId(), e.getMessage() + ". While plaintext is migrated, a value"
+          + " with the form of a ciphertext is read as one, never as a plaintext, so that it is not overwritten: if"
+          + " it is a legacy plaintext that happens to look like a ciphertext, write the value again through the"
+          + " wrapper");
+    }
   }
 
   @Override

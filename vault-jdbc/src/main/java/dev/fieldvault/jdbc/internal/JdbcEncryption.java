@@ -74,17 +74,29 @@ public final class JdbcEncryption {
 
   /**
    * How many values each searched parameter of a statement takes now: the number of readable keys of
-   * the keysets it searches (deterministic AEAD, PRF), at least 1.
+   * the keysets it searches (deterministic AEAD, PRF), one more when it searches a deterministic column
+   * that may hold legacy plaintext (its plaintext form), at least 1.
    */
-  int searchSlots(SearchExpansion search) {
+  int searchSlots(StatementPlan plan) {
+    SearchExpansion search = plan.search;
     int slots = 1;
     if (search.deterministic) {
-      slots = Math.max(slots, cipher.readableKeyCount(KeyPurpose.DETERMINISTIC_AEAD));
+      int keys = cipher.readableKeyCount(KeyPurpose.DETERMINISTIC_AEAD);
+      slots = Math.max(slots, searchesLegacyPlaintext(plan) ? keys + 1 : keys);
     }
     if (search.blindIndex) {
       slots = Math.max(slots, cipher.readableKeyCount(KeyPurpose.PRF));
     }
     return slots;
+  }
+
+  private static boolean searchesLegacyPlaintext(StatementPlan plan) {
+    for (ParamTarget t : plan.params) {
+      if (t != null && t.kind == ParamTarget.Kind.SEARCH && t.column.legacyPlaintext()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What is bound to the database for a written parameter: ciphertext or blind index, in storage form. */
@@ -109,8 +121,9 @@ public final class JdbcEncryption {
 
   /**
    * What a searched parameter is compared with, in storage form: its ciphertext or blind index under
-   * every readable key, the primary's first ({@code [null]} for null). A {@link PreEncrypted} value
-   * is searched as it is.
+   * every readable key, the primary's first ({@code [null]} for null), and last, for a deterministic
+   * column that may hold legacy plaintext, the value's plaintext form
+   * ({@link FieldEncryptor#legacySearchForm}). A {@link PreEncrypted} value is searched as it is.
    */
   List<Object> searched(ParamTarget t, Object value) throws SQLException {
     if (value == null) {
@@ -123,9 +136,12 @@ public final class JdbcEncryption {
     FieldEncryptor<Object> enc = encryptors.get(t.column);
     List<byte[]> all = t.kind == ParamTarget.Kind.SEARCH ? enc.searchCiphertexts(v, null)
         : enc.blindIndexesForSearch(v, null);
-    List<Object> out = new ArrayList<>(all.size());
+    List<Object> out = new ArrayList<>(all.size() + 1);
     for (byte[] b : all) {
       out.add(storage(t, b));
+    }
+    if (t.kind == ParamTarget.Kind.SEARCH && t.column.legacyPlaintext()) {
+      out.add(enc.legacySearchForm(v, t.column.storage()));
     }
     return out;
   }

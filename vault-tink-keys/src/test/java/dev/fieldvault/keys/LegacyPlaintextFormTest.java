@@ -1,0 +1,123 @@
+package dev.fieldvault.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rule that tells a legacy plaintext from a ciphertext while a column is migrated
+ * ({@link CiphertextHeader#hasCiphertextForm}), the search form of a legacy value
+ * ({@link FieldEncryptor#legacySearchForm}) and the column model's declaration.
+ */
+class LegacyPlaintextFormTest {
+
+  enum Plan { FREE, PRO }
+
+  private static final Keyring KEYRING = Keyring.generate("legacy-form");
+  private static final FieldCipher CIPHER = FieldCipher.create(KEYRING);
+
+  @Test
+  void everyCiphertext_hasTheForm_andTheShortestAreExactlyTheMinimumLengths() {
+    FieldEncryptor<String> random = CIPHER.field(FieldSpec.builder("D", "r", String.class).build());
+    FieldEncryptor<String> det = CIPHER.field(FieldSpec.builder("D", "d", String.class)
+        .mode(EncryptionMode.DETERMINISTIC).build());
+    FieldEncryptor<String> compressed = CIPHER.field(FieldSpec.builder("D", "c", String.class).compressAbove(0).build());
+    assertThat(random.encrypt("")).hasSize(CiphertextHeader.MIN_RANDOMIZED_LENGTH);
+    assertThat(det.encrypt("")).hasSize(CiphertextHeader.MIN_DETERMINISTIC_LENGTH);
+    for (FieldEncryptor<String> f : List.of(random, det, compressed)) {
+      for (String v : List.of("", "a", "ann@example.com", "x".repeat(500))) {
+        byte[] ct = f.encrypt(v);
+        assertThat(CiphertextHeader.hasCiphertextForm(ct)).as(f + " " + v.length()).isTrue();
+        assertThat(CiphertextHeader.hasCiphertextFormText(Base64.getEncoder().encodeToString(ct))).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aLegacyValueThatStartsLikeAHeader_butIsShorterThanAnyCiphertextOfItsMode_isPlaintext() {
+    // the value of issue 18: valid base64 of 0x10 0x01 (format 1, randomized, Tink prefix), key id 0, 15 bytes
+    String legacy = "EAEAAAAAAAAAAAAAAAAA";
+    byte[] decoded = Base64.getDecoder().decode(legacy);
+    assertThat(CiphertextHeader.looksLikeCiphertext(decoded)).as("it starts like a header").isTrue();
+    assertThat(CiphertextHeader.hasCiphertextFormText(legacy)).isFalse();
+    assertThat(CiphertextHeader.hasCiphertextForm(legacy.getBytes(StandardCharsets.UTF_8))).isFalse();
+
+    byte[] randomized = header(0x10, CiphertextHeader.MIN_RANDOMIZED_LENGTH);
+    assertThat(CiphertextHeader.hasCiphertextForm(Arrays.copyOf(randomized, randomized.length - 1))).isFalse();
+    assertThat(CiphertextHeader.hasCiphertextForm(randomized)).as("header and length of a ciphertext").isTrue();
+    byte[] deterministic = header(0x11, CiphertextHeader.MIN_DETERMINISTIC_LENGTH);
+    assertThat(CiphertextHeader.hasCiphertextForm(Arrays.copyOf(deterministic, deterministic.length - 1))).isFalse();
+    assertThat(CiphertextHeader.hasCiphertextForm(deterministic)).isTrue();
+  }
+
+  @Test
+  void valuesWithoutAHeader_orNotBase64_areNotCiphertexts() {
+    for (String text : new String[] {"ann@example.com", "42", "", "Test", "not base64!", "EAE=", "AAAA"}) {
+      assertThat(CiphertextHeader.hasCiphertextFormText(text)).as(text).isFalse();
+      assertThat(CiphertextHeader.hasCiphertextForm(text.getBytes(StandardCharsets.UTF_8))).as(text).isFalse();
+    }
+    assertThat(CiphertextHeader.hasCiphertextForm(null)).isFalse();
+    assertThat(CiphertextHeader.hasCiphertextFormText(null)).isFalse();
+    byte[] reserved = header(0x14, 64); // reserved flag bit set
+    assertThat(CiphertextHeader.hasCiphertextForm(reserved)).isFalse();
+    byte[] version2 = header(0x20, 64);
+    assertThat(CiphertextHeader.hasCiphertextForm(version2)).isFalse();
+  }
+
+  @Test
+  void legacySearchForm_isTheTextLegacyPlaintextReadsBack_inTheColumnsStorage() {
+    List<Object> samples = List.of("Ann@Example.com", " padded ", 42, -7L, new BigDecimal("12.50"),
+        true, LocalDate.of(2024, 1, 31), LocalTime.of(10, 15, 30), Instant.ofEpochSecond(1_700_000_000L),
+        UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), Plan.PRO, 3.5d);
+    for (Object v : samples) {
+      @SuppressWarnings("unchecked")
+      Class<Object> type = (Class<Object>) (v instanceof Enum ? ((Enum<?>) v).getDeclaringClass() : v.getClass());
+      FieldEncryptor<Object> f = CIPHER.field(FieldSpec.builder("D", "s", type).mode(EncryptionMode.DETERMINISTIC).build());
+      Object text = f.legacySearchForm(v, ColumnStorage.TEXT);
+      Object bytes = f.legacySearchForm(v, ColumnStorage.BINARY);
+      assertThat(text).isInstanceOf(String.class);
+      assertThat((byte[]) bytes).isEqualTo(((String) text).getBytes(StandardCharsets.UTF_8));
+      assertThat(LegacyPlaintext.parse(type, text)).as(type.getSimpleName()).isEqualTo(v);
+      assertThat(LegacyPlaintext.parse(type, bytes)).isEqualTo(v);
+    }
+    FieldEncryptor<String> s = CIPHER.field(FieldSpec.builder("D", "s", String.class).mode(EncryptionMode.DETERMINISTIC).build());
+    assertThat(s.legacySearchForm("Ann@Example.com", ColumnStorage.TEXT)).isEqualTo("Ann@Example.com");
+    assertThat(s.legacySearchForm(null, ColumnStorage.TEXT)).isNull();
+    assertThat(CIPHER.field(FieldSpec.builder("D", "s", BigDecimal.class).mode(EncryptionMode.DETERMINISTIC).build())
+        .legacySearchForm(new BigDecimal("1E+3"), ColumnStorage.TEXT)).as("no exponent").isEqualTo("1000");
+    FieldEncryptor<byte[]> b = CIPHER.field(FieldSpec.builder("D", "b", byte[].class).mode(EncryptionMode.DETERMINISTIC).build());
+    assertThat((byte[]) b.legacySearchForm(new byte[] {1, 2, (byte) 0xff}, ColumnStorage.BINARY))
+        .isEqualTo(new byte[] {1, 2, (byte) 0xff});
+    FieldEncryptor<String> randomized = CIPHER.field(FieldSpec.builder("D", "r", String.class).build());
+    assertThatThrownBy(() -> randomized.legacySearchForm("x", ColumnStorage.TEXT))
+        .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("randomized");
+  }
+
+  @Test
+  void legacyPlaintext_isOffByDefault_declaredOnTheColumn_andKeptByToBuilder() {
+    EncryptedColumn plain = EncryptedColumn.builder("t", "email", String.class).build();
+    assertThat(plain.legacyPlaintext()).isFalse();
+    EncryptedColumn migrating = EncryptedColumn.builder("t", "email", String.class).legacyPlaintext(true).build();
+    assertThat(migrating.legacyPlaintext()).isTrue();
+    assertThat(migrating.toBuilder().build().legacyPlaintext()).isTrue();
+    assertThat(migrating.toBuilder().legacyPlaintext(false).build().legacyPlaintext()).isFalse();
+    assertThat(migrating.toString()).contains("legacy plaintext");
+  }
+
+  private static byte[] header(int formatByte, int length) {
+    byte[] b = new byte[length];
+    b[0] = (byte) formatByte;
+    b[1] = 0x01;
+    return b;
+  }
+}
