@@ -266,9 +266,14 @@ public final class Rewrapper {
       }
       if (migrate) {
         plaintext = PlaintextCount.count(dataSource, cipher, tables);
-        // header-like plaintext is in the inventory under the key id its header names: it is plaintext
+        // header-like plaintext is in the inventory under the key id its header names: it is plaintext,
+        // not a value left on an old key (one naming a primary key id was not counted as left)
         for (Map.Entry<String, Map<Integer, Long>> e : plaintext.headerLike().entrySet()) {
-          long n = e.getValue().values().stream().mapToLong(Long::longValue).sum();
+          long n = e.getValue().entrySet().stream().filter(k -> !primaries.contains(k.getKey()))
+              .mapToLong(Map.Entry::getValue).sum();
+          if (n == 0) {
+            continue;
+          }
           offPrimary -= n;
           left.computeIfPresent(e.getKey(), (k, v) -> v - n > 0 ? v - n : null);
         }

@@ -28,9 +28,10 @@ final class ColumnCrypto<T> {
 
   /**
    * CURRENT: on the primary keys; STALE: to rewrap; FAILED: not a ciphertext (rotation) or not
-   * rewrappable; PLAINTEXT (migration): does not authenticate as a ciphertext of this column;
-   * UNREADABLE (migration): authenticates nowhere but names a key of this column's keyset that cannot
-   * decrypt (disabled, destroyed, below the minimum) or a tenant without keyring: never taken for plaintext.
+   * rewrappable; PLAINTEXT (migration): does not have the form of a ciphertext
+   * ({@link CiphertextHeader#hasCiphertextForm}); UNREADABLE (migration): has that form but does not
+   * decrypt in this column's context (unknown, disabled or destroyed key, fails to authenticate, a
+   * tenant without keyring): never taken for plaintext.
    */
   enum Verdict { CURRENT, STALE, FAILED, PLAINTEXT, UNREADABLE }
 
@@ -121,25 +122,25 @@ final class ColumnCrypto<T> {
   }
 
   /**
-   * Plaintext migration: a value that authenticates as a ciphertext of this column (in its context,
-   * whatever its mode) is classified as in a rotation; anything else is legacy plaintext, even base64
-   * that starts like a header (a key id no keyset holds, or a value that does not authenticate). A
-   * header naming a key of this column's keyset that cannot decrypt (disabled, destroyed, below the
-   * minimum), or a tenant without keyring, is UNREADABLE: never encrypted a second time.
+   * Plaintext migration, by the one rule of the core ({@link CiphertextHeader#hasCiphertextForm}, also
+   * used by Hibernate's {@code MIGRATE} reads and the JDBC wrapper): a value without the form of a
+   * ciphertext (no header, or shorter than the shortest ciphertext of its mode, such as
+   * {@code EAEAAAAAAAAAAAAAAAAA}) is legacy plaintext. A value with that form is a ciphertext: if it
+   * decrypts in this column's context it is classified as in a rotation; if it does not (a key id no
+   * keyset holds, a disabled or destroyed key, a value that does not authenticate here, a tenant
+   * without keyring) it is UNREADABLE — never encrypted a second time, so a ciphertext FieldVault
+   * cannot read now is never mistaken for a plaintext and overwritten.
    */
   Verdict classifyForMigration(Object raw, Object rawBlindIndex, EncryptionContext context, String tenant,
       Map<String, Integer> prfPrimaries) {
     byte[] ct = bytes(raw, column.storage());
-    if (ct == null || !CiphertextHeader.looksLikeCiphertext(ct)) {
+    if (ct == null || !CiphertextHeader.hasCiphertextForm(ct)) {
       return Verdict.PLAINTEXT;
     }
     try {
       cipher.decrypt(ct, context);
-    } catch (MalformedCiphertextException authenticatedButCorrupt) {
-      return Verdict.UNREADABLE;
-    } catch (UnknownKeyVersionException | DecryptionFailedException | VaultConfigurationException notOurs) {
-      return Verdict.PLAINTEXT; // no keyset holds its key id, the keyring lacks its mode, or it does not authenticate
-    } catch (KeyUnavailableException unreadable) {
+    } catch (FieldVaultException unreadable) {
+      // unknown key id, disabled or destroyed key, fails to authenticate here, keyring lacks its mode
       return Verdict.UNREADABLE;
     }
     return classify(raw, rawBlindIndex, context, tenant, prfPrimaries);

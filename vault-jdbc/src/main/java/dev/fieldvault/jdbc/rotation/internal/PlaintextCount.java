@@ -3,15 +3,10 @@ package dev.fieldvault.jdbc.rotation.internal;
 import dev.fieldvault.jdbc.keystore.VaultStorageException;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.CiphertextHeader;
+import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.ColumnStorage;
-import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.EncryptedColumn;
-import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.FieldCipher;
-import dev.fieldvault.keys.KeyUnavailableException;
-import dev.fieldvault.keys.MalformedCiphertextException;
-import dev.fieldvault.keys.UnknownKeyVersionException;
-import dev.fieldvault.keys.VaultConfigurationException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,11 +20,13 @@ import javax.sql.DataSource;
 
 /**
  * The final inventory of a plaintext migration: per encrypted column, the values still plaintext,
- * counted by the database from the first bytes of each value (grouped, as the key inventory, and
- * per tenant where the column has a tenant column), nothing decrypted. A value is plaintext when it
- * does not start like a FieldVault ciphertext, or when its header names a key id that the keys of
- * its context (its tenant's keyring) do not hold, or a mode the keyring has no keyset for. Per
- * blind-index column, the non-null values without a blind index. Internal.
+ * counted by the database from the first bytes and the length of each value (grouped, as the key
+ * inventory, and per tenant where the column has a tenant column), nothing decrypted. A value is
+ * plaintext when it does not have the form of a FieldVault ciphertext
+ * ({@link CiphertextHeader#hasCiphertextForm}): it does not start like one, or it is shorter than the
+ * shortest ciphertext of the mode its header names. A value with that form is a ciphertext, counted by
+ * the key inventory under its key id (known or not). Per blind-index column, the non-null values
+ * without a blind index. Internal.
  */
 public final class PlaintextCount {
 
@@ -78,28 +75,41 @@ public final class PlaintextCount {
     boolean text = col.storage() == ColumnStorage.TEXT;
     // the header is 6 bytes: base64 of 6 bytes is exactly 8 characters
     int prefix = text ? 8 : CiphertextHeader.LENGTH;
+    // the shortest ciphertexts of each mode, in the stored form: base64 of n bytes is 4 * ceil(n / 3) characters
+    int minDeterministic = text ? 4 * ((CiphertextHeader.MIN_DETERMINISTIC_LENGTH + 2) / 3)
+        : CiphertextHeader.MIN_DETERMINISTIC_LENGTH;
+    int minRandomized = text ? 4 * ((CiphertextHeader.MIN_RANDOMIZED_LENGTH + 2) / 3)
+        : CiphertextHeader.MIN_RANDOMIZED_LENGTH;
+    String length = (text ? "CHAR_LENGTH(" : "OCTET_LENGTH(") + col.column() + ")";
     String tenant = col.rowContext() == null ? col.tenantColumn() : null;
-    String sql = "SELECT " + (tenant != null ? "tn, " : "") + "h, COUNT(*) FROM (SELECT "
+    String sql = "SELECT " + (tenant != null ? "tn, " : "") + "h, lc, COUNT(*) FROM (SELECT "
         + (tenant != null ? tenant + " AS tn, " : "") + "SUBSTRING(" + col.column() + " FROM 1 FOR " + prefix
-        + ") AS h FROM " + t.table() + " WHERE " + col.column() + " IS NOT NULL) x GROUP BY "
-        + (tenant != null ? "tn, " : "") + "h";
+        + ") AS h, CASE WHEN " + length + " < " + minDeterministic + " THEN 0 WHEN " + length + " < "
+        + minRandomized + " THEN 1 ELSE 2 END AS lc FROM " + t.table() + " WHERE " + col.column()
+        + " IS NOT NULL) x GROUP BY " + (tenant != null ? "tn, " : "") + "h, lc";
     long plaintext = 0;
     Map<Integer, Long> byKey = new LinkedHashMap<>();
     try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         int i = 1;
-        String tn = tenant != null ? rs.getString(i++) : null;
+        if (tenant != null) {
+          i++; // the tenant only groups: whether a value is plaintext does not depend on its keyring
+        }
         byte[] head = text ? decode(rs.getString(i++)) : rs.getBytes(i++);
+        int lengthClass = rs.getInt(i++);
         long n = rs.getLong(i);
         if (head == null || head.length < CiphertextHeader.LENGTH
             || !CiphertextHeader.looksLikeCiphertext(Arrays.copyOf(head, CiphertextHeader.LENGTH + 1))) {
           plaintext += n;
           continue;
         }
-        EncryptionContext ctx = EncryptionContext.of(col.spec().domain(), col.spec().field(), tn, null);
-        if (namesNoKeyOf(cipher, Arrays.copyOf(head, CiphertextHeader.LENGTH), ctx)) {
+        CiphertextHeader header = CiphertextHeader.parse(Arrays.copyOf(head, CiphertextHeader.LENGTH + 1));
+        boolean tooShort = lengthClass == 0 || (lengthClass == 1 && header.mode() != EncryptionMode.DETERMINISTIC);
+        if (tooShort) {
+          // starts like a header, but shorter than any ciphertext of its mode: a plaintext that the key
+          // inventory counts under the key id its header names
           plaintext += n;
-          byKey.merge(CiphertextHeader.parse(Arrays.copyOf(head, CiphertextHeader.LENGTH + 1)).keyId(), n, Long::sum);
+          byKey.merge(header.keyId(), n, Long::sum);
         }
       }
     }
@@ -108,25 +118,6 @@ public final class PlaintextCount {
     }
     if (!byKey.isEmpty()) {
       headerLike.put(col.qualifiedName(), byKey);
-    }
-  }
-
-  /**
-   * Whether a header names a key id the context's keyring does not hold (or a mode it has no keyset
-   * for): decrypting a body of zeros under it fails before authentication with those errors, and
-   * after it (any key it holds, readable or not) with others.
-   */
-  static boolean namesNoKeyOf(FieldCipher cipher, byte[] header, EncryptionContext context) {
-    byte[] probe = Arrays.copyOf(header, header.length + 64);
-    try {
-      cipher.decrypt(probe, context);
-      return false;
-    } catch (MalformedCiphertextException e) {
-      return false;
-    } catch (UnknownKeyVersionException | VaultConfigurationException e) {
-      return true;
-    } catch (DecryptionFailedException | KeyUnavailableException e) {
-      return false; // a key of this keyring (or a tenant without one): a ciphertext, not plaintext
     }
   }
 

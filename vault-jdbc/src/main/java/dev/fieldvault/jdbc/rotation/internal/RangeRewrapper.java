@@ -366,8 +366,9 @@ public final class RangeRewrapper {
           continue;
         }
         if (v == ColumnCrypto.Verdict.UNREADABLE) {
-          LOG.warn("{}.{} of key {} names a key of its keyset that cannot decrypt it (disabled, destroyed, below the"
-              + " minimum, or a tenant without keyring): left as it is, not taken for plaintext", table.table(),
+          LOG.warn("{}.{} of key {} has the form of a ciphertext but cannot be decrypted here (an unknown, disabled or"
+              + " destroyed key, a tenant without keyring, or it fails to authenticate in this place): left as it is,"
+              + " not taken for plaintext", table.table(),
               cc.column().column(), row.key);
           failed = true;
           continue;
