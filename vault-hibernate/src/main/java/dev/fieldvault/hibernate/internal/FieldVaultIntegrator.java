@@ -59,6 +59,7 @@ public final class FieldVaultIntegrator implements Integrator {
       }
     }
     refuseElementCollections(metadata);
+    Map<String, Companion> companions = companions(metadata, found); // also without any @Encrypted: refused then
     if (found.isEmpty()) {
       return;
     }
@@ -68,7 +69,6 @@ public final class FieldVaultIntegrator implements Integrator {
     FieldCipher cipher = cipher(settings.get(FieldVaultSettings.KEYRING), found);
     PlaintextPolicy global = globalPolicy(settings.get(FieldVaultSettings.PLAINTEXT_POLICY));
 
-    Map<String, Companion> companions = companions(metadata, found);
     List<AttributeBinding> bindings = new ArrayList<>();
     for (Found f : found) {
       AttributeBinding b = bind(f, cipher, global, companions.get(f.name()));
