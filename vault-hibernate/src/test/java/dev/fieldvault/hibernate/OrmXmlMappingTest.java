@@ -197,4 +197,16 @@ class OrmXmlMappingTest {
         .hasMessageContaining("'email'")
         .hasMessageContaining("not an @Encrypted attribute");
   }
+
+  @Test
+  void aMetadataCompleteOrmXml_whichMakesHibernateIgnoreEncrypted_failsTheStartup_ratherThanStorePlaintext()
+      throws Exception {
+    TestDatabase db = TestDatabases.h2();
+    db.dropTables("hib_xml_complete");
+    assertThatThrownBy(() -> build(db, Keyring.generate("xml-complete"), "orm-xml-metadata-complete.xml").close())
+        .isInstanceOf(VaultConfigurationException.class)
+        .hasMessageContaining("XmlPatient.")
+        .hasMessageContaining("metadata-complete")
+        .hasMessageContaining("unencrypted");
+  }
 }

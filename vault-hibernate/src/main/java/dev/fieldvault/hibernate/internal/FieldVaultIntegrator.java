@@ -53,6 +53,7 @@ public final class FieldVaultIntegrator implements Integrator {
   public void integrate(Metadata metadata, BootstrapContext bootstrapContext, SessionFactoryImplementor factory) {
     List<Found> found = new ArrayList<>();
     refuseUnappliedEncrypted(metadata);
+    refuseIgnoredAnnotations(metadata);
     for (PersistentClass pc : metadata.getEntityBindings()) {
       for (Property p : pc.getProperties()) {
         collect(pc, p, "", false, p.isNaturalIdentifier(), found);

@@ -241,4 +241,86 @@ final class MappingRules {
         + " is " + kind + ": FieldVault encrypts basic attributes of entities and embeddables only, so its value"
         + " would be stored unencrypted; remove @Encrypted or map it as a basic attribute");
   }
+
+  /**
+   * The one place FieldVault looks at the entity classes themselves: to refuse an {@code @Encrypted} or
+   * {@code @BlindIndex} that Hibernate did not hand to FieldVault's binder although the attribute is
+   * mapped, which happens when an {@code orm.xml} declares the entity {@code metadata-complete} (Hibernate
+   * then ignores the class's annotations) or when the annotation sits on a field of an attribute Hibernate
+   * reads through its getter (or the reverse). Its values would otherwise be stored unencrypted, or its
+   * index never filled.
+   */
+  static void refuseIgnoredAnnotations(Metadata metadata) {
+    for (PersistentClass pc : metadata.getEntityBindings()) {
+      Class<?> type = mappedClass(pc);
+      if (type == null) {
+        continue;
+      }
+      if (pc.getIdentifierProperty() != null) {
+        refuseIgnored(pc, type, pc.getIdentifierProperty(), "");
+      }
+      for (Property p : pc.getProperties()) {
+        refuseIgnored(pc, type, p, "");
+      }
+    }
+  }
+
+  private static void refuseIgnored(PersistentClass pc, Class<?> owner, Property p, String prefix) {
+    String name = entityName(pc) + "." + prefix + p.getName();
+    if (!BootMarks.isEncrypted(p) && annotated(owner, p.getName(), Encrypted.class)) {
+      throw new VaultConfigurationException("@Encrypted attribute " + name + " is mapped, but Hibernate did not"
+          + " apply its @Encrypted annotation, so its values would be stored unencrypted: an orm.xml that declares"
+          + " the entity metadata-complete makes Hibernate ignore the class's annotations (remove"
+          + " metadata-complete), and with property access Hibernate reads the getter's annotations, not the"
+          + " field's (put @Encrypted where the other mapping annotations are)");
+    }
+    if (BootMarks.blindIndex(p) == null && annotated(owner, p.getName(), dev.fieldvault.hibernate.BlindIndex.class)) {
+      throw new VaultConfigurationException("@BlindIndex attribute " + name + " is mapped, but Hibernate did not"
+          + " apply its @BlindIndex annotation, so the index would never be filled: remove metadata-complete from"
+          + " the entity's orm.xml, or put @BlindIndex where the other mapping annotations are (field or getter)");
+    }
+    if (p.getValue() instanceof Component) {
+      Class<?> embeddable = componentClass((Component) p.getValue());
+      if (embeddable != null) {
+        for (Property sub : ((Component) p.getValue()).getProperties()) {
+          refuseIgnored(pc, embeddable, sub, prefix + p.getName() + ".");
+        }
+      }
+    }
+  }
+
+  private static Class<?> mappedClass(PersistentClass pc) {
+    try {
+      return pc.getMappedClass();
+    } catch (RuntimeException e) {
+      return null; // a dynamic (map) entity: no class, no annotations
+    }
+  }
+
+  private static Class<?> componentClass(Component c) {
+    try {
+      return c.isDynamic() ? null : c.getComponentClass();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Whether the field of that name, or its getter, in the class or a superclass, carries the annotation. */
+  private static boolean annotated(Class<?> type, String property, Class<? extends java.lang.annotation.Annotation> a) {
+    String suffix = property.isEmpty() ? "" : Character.toUpperCase(property.charAt(0)) + property.substring(1);
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+        if (f.getName().equals(property) && f.isAnnotationPresent(a)) {
+          return true;
+        }
+      }
+      for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+        if ((m.getName().equals("get" + suffix) || m.getName().equals("is" + suffix)) && m.getParameterCount() == 0
+            && m.isAnnotationPresent(a)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 }
