@@ -130,8 +130,10 @@ class HibernateDifferentialFuzzTest {
     String what = where + "\n  query: " + shown + "\n  parameters: " + HqlFuzzGenerator.jpql(c, plain).parameters();
     List<Long> expected;
     int plainPlaceholders;
+    String plainSql;
     try {
       expected = Jpa.call(sf, s -> ids(s, c, plain));
+      plainSql = lastSelect(sql);
       plainPlaceholders = placeholders(sql);
     } catch (RuntimeException e) {
       throw new AssertionError("the plain twin failed (a generator error)" + what, e);
@@ -142,7 +144,8 @@ class HibernateDifferentialFuzzTest {
     } catch (RuntimeException e) {
       throw new AssertionError("the encrypted entity failed where its plain twin returned " + expected + what, e);
     }
-    assertThat(actual).as("the encrypted entity's rows" + what).isEqualTo(expected);
+    assertThat(actual).as("the encrypted entity's rows" + what + "\n  its SQL: " + lastSelect(sql)
+        + "\n  the plain twin's SQL: " + plainSql).isEqualTo(expected);
     return new int[] {placeholders(sql), plainPlaceholders};
   }
 
@@ -162,10 +165,14 @@ class HibernateDifferentialFuzzTest {
 
   /** The placeholders of the last select run. */
   private static int placeholders(List<String> sql) {
+    return (int) lastSelect(sql).chars().filter(ch -> ch == '?').count();
+  }
+
+  private static String lastSelect(List<String> sql) {
     for (int i = sql.size() - 1; i >= 0; i--) {
       String q = sql.get(i);
       if (q.regionMatches(true, 0, "select", 0, 6)) {
-        return (int) q.chars().filter(ch -> ch == '?').count();
+        return q;
       }
     }
     throw new AssertionError("no select was run");
