@@ -158,6 +158,32 @@ class StartupFailureTest {
     @Embedded public IndexedPart part;
   }
 
+  /** Property access: Hibernate reads the getters' annotations, so @Encrypted on the field is not applied. */
+  @Entity(name = "FieldAnnotatedPropertyAccess")
+  @Table(name = "hib_bad_access")
+  @jakarta.persistence.Access(jakarta.persistence.AccessType.PROPERTY)
+  public static class FieldAnnotatedPropertyAccess {
+    private Long id;
+    @Encrypted private String secret;
+
+    @Id
+    public Long getId() {
+      return id;
+    }
+
+    public void setId(Long id) {
+      this.id = id;
+    }
+
+    public String getSecret() {
+      return secret;
+    }
+
+    public void setSecret(String secret) {
+      this.secret = secret;
+    }
+  }
+
   /** A supplier named by class in the settings, as a container would register it. */
   public static class KeyringSupplier implements Supplier<Keyring> {
     @Override
@@ -261,6 +287,12 @@ class StartupFailureTest {
   void aBlindIndexInsideAnEmbeddable_fails() {
     assertThat(failure(() -> build(Keyring.generate("k"), BlindIndexInEmbeddable.class)))
         .contains("BlindIndexInEmbeddable.part.emailIndex").contains("embeddable");
+  }
+
+  @Test
+  void encryptedOnAFieldThatPropertyAccessIgnores_failsInsteadOfStoringPlaintext() {
+    assertThat(failure(() -> build(Keyring.generate("k"), FieldAnnotatedPropertyAccess.class)))
+        .contains("FieldAnnotatedPropertyAccess.secret").contains("did not apply").contains("getter");
   }
 
   @Test

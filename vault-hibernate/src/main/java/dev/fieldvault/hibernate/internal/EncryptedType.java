@@ -53,7 +53,10 @@ import org.hibernate.usertype.UserType;
 public final class EncryptedType
     implements UserType<Object>, ParameterizedType, LoggableUserType, ConverterOn66 {
 
-  private BootAttribute boot;
+  /** {@code Entity.attribute}, for messages. */
+  private String description = "?";
+  /** The plaintext length the column declared, before {@link EncryptedBinder} widened it. */
+  private long declaredLength = Sizes.DEFAULT_LENGTH;
   private Encrypted annotation;
   private Class<?> javaType = Object.class;
   private volatile AttributeBinding binding;
@@ -73,7 +76,10 @@ public final class EncryptedType
           + " by the @Encrypted annotation only: annotate the attribute with @" + Encrypted.class.getName()
           + " instead of naming this type in @Type, a type definition or a mapping file");
     }
-    boot = (BootAttribute) configured;
+    // what the type needs is copied: the boot model (BootAttribute's entity) is not kept past the start-up
+    BootAttribute boot = (BootAttribute) configured;
+    description = boot.describe();
+    declaredLength = boot.declaredLength;
     annotation = boot.annotation;
     tenantBound = boot.tenantBound();
     Class<?> type = boot.javaType;
@@ -104,7 +110,7 @@ public final class EncryptedType
   }
 
   String describe() {
-    return boot == null ? "?" : boot.describe();
+    return description;
   }
 
   Encrypted annotation() {
@@ -152,7 +158,7 @@ public final class EncryptedType
 
   /** Hibernate 7's variant of the above. */
   public long getDefaultSqlLength() {
-    return Sizes.columnLength(javaType, boot == null ? Sizes.DEFAULT_LENGTH : boot.declaredLength, storage());
+    return Sizes.columnLength(javaType, declaredLength, storage());
   }
 
   @Override

@@ -90,10 +90,11 @@ public final class FieldVaultIntegrator implements Integrator {
     events.appendListeners(EventType.POST_LOAD, listener);
     refusePlaintextBindLogging(bindings);
     // the id generators exist once the session factory is built, after the integrators
+    List<RowBound> rowBound = RowBound.of(found);
     factory.addObserver(new SessionFactoryObserver() {
       @Override
       public void sessionFactoryCreated(SessionFactory created) {
-        refuseIdsGeneratedOnInsert(factory, found);
+        refuseIdsGeneratedOnInsert(factory, rowBound);
       }
     });
     LOG.info("FieldVault: {} encrypted attributes in {} entities", bindings.size(),
