@@ -312,16 +312,20 @@ final class MappingRules {
   private static boolean annotated(Class<?> type, String property, Class<? extends java.lang.annotation.Annotation> a) {
     String suffix = property.isEmpty() ? "" : Character.toUpperCase(property.charAt(0)) + property.substring(1);
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-      for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-        if (f.getName().equals(property) && f.isAnnotationPresent(a)) {
-          return true;
+      try {
+        for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+          if (f.getName().equals(property) && f.isAnnotationPresent(a)) {
+            return true;
+          }
         }
-      }
-      for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
-        if ((m.getName().equals("get" + suffix) || m.getName().equals("is" + suffix)) && m.getParameterCount() == 0
-            && m.isAnnotationPresent(a)) {
-          return true;
+        for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+          if ((m.getName().equals("get" + suffix) || m.getName().equals("is" + suffix)) && m.getParameterCount() == 0
+              && m.isAnnotationPresent(a)) {
+            return true;
+          }
         }
+      } catch (LinkageError | SecurityException e) {
+        // a member's type is not loadable here: Hibernate mapped the class without it, nothing to guard
       }
     }
     return false;
