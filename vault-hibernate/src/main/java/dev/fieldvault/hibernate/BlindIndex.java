@@ -1,10 +1,12 @@
 package dev.fieldvault.hibernate;
 
+import dev.fieldvault.hibernate.internal.BlindIndexBinder;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.hibernate.annotations.AttributeBinderType;
 
 /**
  * Marks a {@code byte[]} attribute as the blind index of an {@link Encrypted} attribute of the same
@@ -23,11 +25,14 @@ import java.lang.annotation.Target;
  *
  * <p>A blind index matches equal (normalised) values only: no range, prefix or LIKE. Shorter indexes
  * collide more often (filter the few extra rows after loading) and reveal less. Entities with
- * {@code @DynamicUpdate} are refused at start-up (the index column would not be written).
+ * {@code @DynamicUpdate} are refused at start-up (the index column would not be written), and so is a
+ * blind index inside an embeddable. Hibernate hands the annotation to FieldVault through
+ * {@code @AttributeBinderType}, so entities mapped in {@code orm.xml} work the same way.
  */
 @Documented
 @Target({ElementType.FIELD, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
+@AttributeBinderType(binder = BlindIndexBinder.class)
 public @interface BlindIndex {
 
   /** The name of the {@link Encrypted} attribute of the same entity this attribute indexes. */

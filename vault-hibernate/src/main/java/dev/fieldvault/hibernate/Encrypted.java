@@ -1,6 +1,6 @@
 package dev.fieldvault.hibernate;
 
-import dev.fieldvault.hibernate.internal.EncryptedType;
+import dev.fieldvault.hibernate.internal.EncryptedBinder;
 import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptionMode;
 import java.lang.annotation.Documented;
@@ -8,7 +8,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import org.hibernate.annotations.Type;
+import org.hibernate.annotations.AttributeBinderType;
 
 /**
  * Encrypts a basic attribute of an entity or embeddable: the database column holds only a
@@ -24,9 +24,13 @@ import org.hibernate.annotations.Type;
  * }
  * }</pre>
  *
- * <p>No {@code @Convert} is needed: the annotation carries its Hibernate type, and FieldVault's
- * integrator (registered through {@code META-INF/services}) checks every encrypted attribute when the
- * session factory starts. Keys come from the setting {@link FieldVaultSettings#KEYRING}.
+ * <p>No {@code @Convert} is needed: the annotation names its Hibernate attribute binder
+ * ({@code @AttributeBinderType}), which gives the attribute FieldVault's type in Hibernate's mapping
+ * model, and FieldVault's integrator (registered through {@code META-INF/services}) checks every
+ * encrypted attribute when the session factory starts. Entities mapped in {@code orm.xml} work the same
+ * way, with {@code @Encrypted} on the field or getter (unless the mapping file is
+ * {@code metadata-complete}, which makes Hibernate ignore annotations). Keys come from the setting
+ * {@link FieldVaultSettings#KEYRING}.
  *
  * <p>Supported Java types are those of {@link dev.fieldvault.keys.ValueCodecs#forType}. The column
  * length given by {@code @Column(length = n)} is the plaintext length (characters for strings, bytes
@@ -35,7 +39,7 @@ import org.hibernate.annotations.Type;
 @Documented
 @Target({ElementType.FIELD, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
-@Type(EncryptedType.class)
+@AttributeBinderType(binder = EncryptedBinder.class)
 public @interface Encrypted {
 
   /** Randomized (default) or deterministic; only deterministic attributes can be queried by equality. */

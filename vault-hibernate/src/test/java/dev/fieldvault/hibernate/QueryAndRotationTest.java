@@ -151,6 +151,35 @@ class QueryAndRotationTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void criteriaInAnEmptyCollection_findsNoRow_andNotInAnEmptyCollectionEveryRow_alsoDuringARotation(
+      TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables("hib_customer");
+    Keyring keyring = Keyring.generate("empty");
+    try (SessionFactory sf = Jpa.build(db, keyring, Customer.class)) {
+      Jpa.tx(sf, s -> {
+        s.persist(new Customer("ann", "ann@example.com", "1", "1"));
+        s.persist(new Customer("bob", "bob@example.com", "2", "2"));
+      });
+      for (int keys = 1; keys <= 2; keys++) {
+        if (keys == 2) {
+          HibernateVault.of(sf).reload(keyring.with(keyring.deterministic().orElseThrow().rotate()));
+        }
+        Jpa.tx(sf, s -> {
+          // found by the differential fuzz test: Criteria's in(emptyCollection) was refused as a comparison
+          assertThat(criteriaIn(s, List.of())).isEmpty();
+          CriteriaBuilder cb = s.getCriteriaBuilder();
+          CriteriaQuery<Customer> q = cb.createQuery(Customer.class);
+          Root<Customer> c = q.from(Customer.class);
+          q.select(c).where(cb.not(c.get("email").in(List.of())));
+          assertThat(s.createQuery(q).getResultList()).extracting(x -> x.name).containsExactlyInAnyOrder("ann", "bob");
+        });
+      }
+    }
+  }
+
   private static String lastSelect(List<String> sql) {
     for (int i = sql.size() - 1; i >= 0; i--) {
       if (sql.get(i).toLowerCase(java.util.Locale.ROOT).startsWith("select")) {

@@ -138,6 +138,52 @@ class StartupFailureTest {
     @Encrypted @Enumerated(EnumType.STRING) public dev.fieldvault.hibernate.entities.Color color;
   }
 
+  @Entity(name = "EncryptedEmbedded")
+  @Table(name = "hib_bad_enc_embedded")
+  public static class EncryptedEmbedded {
+    @Id public Long id;
+    @Encrypted @Embedded public Address address;
+  }
+
+  @Embeddable
+  public static class IndexedPart {
+    @Encrypted @Column(name = "part_email") public String email;
+    @BlindIndex(of = "email") @Column(name = "part_email_bidx") public byte[] emailIndex;
+  }
+
+  @Entity(name = "BlindIndexInEmbeddable")
+  @Table(name = "hib_bad_bidx_embedded")
+  public static class BlindIndexInEmbeddable {
+    @Id public Long id;
+    @Embedded public IndexedPart part;
+  }
+
+  /** Property access: Hibernate reads the getters' annotations, so @Encrypted on the field is not applied. */
+  @Entity(name = "FieldAnnotatedPropertyAccess")
+  @Table(name = "hib_bad_access")
+  @jakarta.persistence.Access(jakarta.persistence.AccessType.PROPERTY)
+  public static class FieldAnnotatedPropertyAccess {
+    private Long id;
+    @Encrypted private String secret;
+
+    @Id
+    public Long getId() {
+      return id;
+    }
+
+    public void setId(Long id) {
+      this.id = id;
+    }
+
+    public String getSecret() {
+      return secret;
+    }
+
+    public void setSecret(String secret) {
+      this.secret = secret;
+    }
+  }
+
   /** A supplier named by class in the settings, as a container would register it. */
   public static class KeyringSupplier implements Supplier<Keyring> {
     @Override
@@ -229,6 +275,24 @@ class StartupFailureTest {
         .contains("OrdinalEnum.color").contains("ORDINAL").contains("EnumType.STRING");
     assertThat(failure(() -> build(Keyring.generate("k"), BareEnumerated.class)))
         .contains("BareEnumerated.color").contains("ORDINAL");
+  }
+
+  @Test
+  void encryptedOnAnEmbeddedValue_failsInsteadOfStoringItUnencrypted() {
+    assertThat(failure(() -> build(Keyring.generate("k"), EncryptedEmbedded.class)))
+        .contains("EncryptedEmbedded.address").contains("embedded value").contains("unencrypted");
+  }
+
+  @Test
+  void aBlindIndexInsideAnEmbeddable_fails() {
+    assertThat(failure(() -> build(Keyring.generate("k"), BlindIndexInEmbeddable.class)))
+        .contains("BlindIndexInEmbeddable.part.emailIndex").contains("embeddable");
+  }
+
+  @Test
+  void encryptedOnAFieldThatPropertyAccessIgnores_failsInsteadOfStoringPlaintext() {
+    assertThat(failure(() -> build(Keyring.generate("k"), FieldAnnotatedPropertyAccess.class)))
+        .contains("FieldAnnotatedPropertyAccess.secret").contains("did not apply").contains("getter");
   }
 
   @Test

@@ -310,7 +310,8 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
   @Override
   public Predicate visitInListPredicate(SqmInListPredicate<?> p) {
     List<SqmExpression<?>> allowed = new ArrayList<>();
-    boolean parameters = !p.getListExpressions().isEmpty();
+    // an empty list (Criteria's in(emptyCollection)) compares no value: Hibernate renders it false (true if negated)
+    boolean parameters = true;
     for (SqmExpression<?> e : p.getListExpressions()) {
       parameters &= e instanceof SqmParameter;
     }

@@ -7,9 +7,7 @@ import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
 import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import java.io.Serializable;
-import java.lang.annotation.Annotation;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,8 +20,8 @@ import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.type.descriptor.WrapperOptions;
 import org.hibernate.type.descriptor.jdbc.JdbcType;
-import org.hibernate.usertype.DynamicParameterizedType;
 import org.hibernate.usertype.LoggableUserType;
+import org.hibernate.usertype.ParameterizedType;
 import org.hibernate.usertype.UserType;
 
 /**
@@ -43,70 +41,76 @@ import org.hibernate.usertype.UserType;
  * {@link VaultEventListener} (as {@link Sealed}, like row-bound values); a query parameter is
  * encrypted in {@code nullSafeSet} with the session's tenant (see {@link Tenants}).
  *
+ * <p>Configured without {@code DynamicParameterizedType} (deprecated for removal in Hibernate 7):
+ * {@link EncryptedBinder} names this type for the attribute's value in Hibernate's boot model, with a
+ * {@link BootAttribute} as its parameter, and Hibernate builds it while resolving the value, passing
+ * that parameter through the plain {@code ParameterizedType} contract (the same on 6.6, 7.2 and 7.4).
+ *
  * <p>Compiled against Hibernate 7 and run on 6.6 too: the {@code WrapperOptions} variants of
  * {@code nullSafeGet}/{@code nullSafeSet} are the ones Hibernate 7 calls, the session variants the
  * ones 6.6 calls (and both call for tenant-bound types).
  */
 public final class EncryptedType
-    implements UserType<Object>, DynamicParameterizedType, LoggableUserType, ConverterOn66 {
+    implements UserType<Object>, ParameterizedType, LoggableUserType, ConverterOn66 {
 
-
+  /** {@code Entity.attribute}, for messages. */
+  private String description = "?";
+  /** The plaintext length the column declared, before {@link EncryptedBinder} widened it. */
+  private long declaredLength = Sizes.DEFAULT_LENGTH;
   private Encrypted annotation;
   private Class<?> javaType = Object.class;
-  private String entity;
-  private String property;
   private volatile AttributeBinding binding;
   private volatile StorageConverter<?> converter;
   /** Whether the owning entity has a {@code @TenantId} (values bound to the session's tenant). */
   private boolean tenantBound;
-  /** The plaintext length the column declared before the integrator widened it (-1: not yet). */
-  long declaredLength = -1;
 
+  /**
+   * Called by Hibernate when it resolves the attribute's value (after every attribute binder ran), with
+   * the {@link BootAttribute} that {@link EncryptedBinder} put in the value's type parameters.
+   */
   @Override
   public void setParameterValues(Properties parameters) {
-    ParameterType reader = (ParameterType) parameters.get(PARAMETER_TYPE);
-    entity = parameters.getProperty(ENTITY);
-    property = parameters.getProperty(PROPERTY);
-    tenantBound = Tenants.hasTenantId(entity);
-    if (reader != null) {
-      for (Annotation a : reader.getAnnotationsMethod()) {
-        if (a instanceof Encrypted) {
-          annotation = (Encrypted) a;
-        }
-      }
-      Class<?> type = reader.getReturnedClass();
-      if (type != null) {
-        if (!ValueCodecs.supports(type)) {
-          throw new VaultConfigurationException("@Encrypted attribute " + describe() + " has type " + type.getName()
-              + ", which FieldVault cannot encrypt: supported are String, byte[], boolean, byte, short, int, long,"
-              + " float, double (and wrappers), BigInteger, BigDecimal, LocalDate, LocalTime, LocalDateTime,"
-              + " Instant, OffsetDateTime, UUID and enums; change the attribute's type or remove @Encrypted");
-        }
-        javaType = boxed(type);
-        refuseOrdinal(reader.getAnnotationsMethod(), type);
-      }
+    Object configured = parameters == null ? null : parameters.get(BootAttribute.PARAMETER);
+    if (!(configured instanceof BootAttribute)) {
+      throw new VaultConfigurationException("FieldVault's type " + EncryptedType.class.getName() + " is configured"
+          + " by the @Encrypted annotation only: annotate the attribute with @" + Encrypted.class.getName()
+          + " instead of naming this type in @Type, a type definition or a mapping file");
     }
+    // what the type needs is copied: the boot model (BootAttribute's entity) is not kept past the start-up
+    BootAttribute boot = (BootAttribute) configured;
+    description = boot.describe();
+    declaredLength = boot.declaredLength;
+    annotation = boot.annotation;
+    tenantBound = boot.tenantBound();
+    Class<?> type = boot.javaType;
+    if (type == null || !ValueCodecs.supports(type)) {
+      throw new VaultConfigurationException("@Encrypted attribute " + describe() + " has type "
+          + (type == null ? boot.javaTypeName : type.getName())
+          + ", which FieldVault cannot encrypt: supported are String, byte[], boolean, byte, short, int, long,"
+          + " float, double (and wrappers), BigInteger, BigDecimal, LocalDate, LocalTime, LocalDateTime,"
+          + " Instant, OffsetDateTime, UUID and enums; change the attribute's type or remove @Encrypted");
+    }
+    javaType = boxed(type);
+    refuseOrdinal(boot.enumerated, type);
   }
 
   /**
    * An {@code @Encrypted} enum is stored by the constant's name (inside the ciphertext), so reordering
    * constants never changes a stored value; {@code @Enumerated(ORDINAL)} (JPA's default for a bare
-   * {@code @Enumerated}) would be silently ignored, so it fails the start-up instead.
+   * {@code @Enumerated}, in an annotation or {@code orm.xml}) would be silently ignored, so it fails the
+   * start-up instead.
    */
-  private void refuseOrdinal(Annotation[] annotations, Class<?> type) {
-    for (Annotation a : annotations) {
-      if (a instanceof Enumerated && ((Enumerated) a).value() == EnumType.ORDINAL && type.isEnum()) {
-        throw new VaultConfigurationException("@Encrypted attribute " + describe() + " is @Enumerated(ORDINAL)"
-            + " (the default of a bare @Enumerated), but FieldVault stores an encrypted enum by its constant's"
-            + " name inside the ciphertext and cannot honour ORDINAL: use @Enumerated(EnumType.STRING) or remove"
-            + " @Enumerated");
-      }
+  private void refuseOrdinal(EnumType enumerated, Class<?> type) {
+    if (enumerated == EnumType.ORDINAL && type.isEnum()) {
+      throw new VaultConfigurationException("@Encrypted attribute " + describe() + " is @Enumerated(ORDINAL)"
+          + " (the default of a bare @Enumerated), but FieldVault stores an encrypted enum by its constant's"
+          + " name inside the ciphertext and cannot honour ORDINAL: use @Enumerated(EnumType.STRING) or remove"
+          + " @Enumerated");
     }
   }
 
   String describe() {
-    String e = entity == null ? "?" : entity.substring(entity.lastIndexOf('.') + 1);
-    return e + "." + (property == null ? "?" : property);
+    return description;
   }
 
   Encrypted annotation() {
@@ -149,12 +153,12 @@ public final class EncryptedType
 
   @Override
   public long getDefaultSqlLength(Dialect dialect, JdbcType jdbcType) {
-    return Sizes.columnLength(javaType, Sizes.DEFAULT_LENGTH, storage());
+    return getDefaultSqlLength();
   }
 
   /** Hibernate 7's variant of the above. */
   public long getDefaultSqlLength() {
-    return Sizes.columnLength(javaType, Sizes.DEFAULT_LENGTH, storage());
+    return Sizes.columnLength(javaType, declaredLength, storage());
   }
 
   @Override
@@ -343,7 +347,7 @@ public final class EncryptedType
     return cached == null ? null : binding().fromCache(cached);
   }
 
-  private static Class<?> boxed(Class<?> type) {
+  static Class<?> boxed(Class<?> type) {
     if (!type.isPrimitive()) {
       return type;
     }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.hibernate.SessionFactory;
+import org.hibernate.SessionFactoryObserver;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.spi.BootstrapContext;
 import org.hibernate.engine.config.spi.ConfigurationService;
@@ -23,6 +25,7 @@ import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.event.service.spi.EventListenerRegistry;
 import org.hibernate.event.spi.EventType;
 import org.hibernate.integrator.spi.Integrator;
+import org.hibernate.mapping.BasicValue;
 import org.hibernate.mapping.Column;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;
@@ -36,9 +39,10 @@ import static dev.fieldvault.hibernate.internal.IntegratorSettings.*;
 
 /**
  * Registered through {@code META-INF/services}: finds every {@link Encrypted} attribute in the
- * mapping ({@link MappingScan}), validates it ({@link MappingRules}: failing the start-up with a message
- * naming entity and attribute), reads the keys and policy ({@link IntegratorSettings}), widens each
- * column to fit the ciphertext, binds it to the configured keys, and installs the row-binding events.
+ * mapping ({@link MappingScan}: Hibernate's boot model, where {@link EncryptedBinder} gave each one
+ * FieldVault's type and widened its column), validates it ({@link MappingRules}: failing the start-up
+ * with a message naming entity and attribute), reads the keys and policy ({@link IntegratorSettings}),
+ * binds it to the configured keys, and installs the row-binding events.
  */
 public final class FieldVaultIntegrator implements Integrator {
 
@@ -48,16 +52,15 @@ public final class FieldVaultIntegrator implements Integrator {
   @Override
   public void integrate(Metadata metadata, BootstrapContext bootstrapContext, SessionFactoryImplementor factory) {
     List<Found> found = new ArrayList<>();
+    refuseUnappliedEncrypted(metadata);
+    refuseIgnoredAnnotations(metadata);
     for (PersistentClass pc : metadata.getEntityBindings()) {
-      if (typeOf(pc.getIdentifier()) != null) {
-        throw new VaultConfigurationException("The identifier of entity " + entityName(pc) + " is @Encrypted:"
-            + " FieldVault cannot encrypt an id (it must be found and joined by value); remove @Encrypted from it");
-      }
       for (Property p : pc.getProperties()) {
         collect(pc, p, "", false, p.isNaturalIdentifier(), found);
       }
     }
     refuseElementCollections(metadata);
+    Map<String, Companion> companions = companions(metadata, found); // also without any @Encrypted: refused then
     if (found.isEmpty()) {
       return;
     }
@@ -68,7 +71,6 @@ public final class FieldVaultIntegrator implements Integrator {
     FieldCipher cipher = cipher(settings.get(FieldVaultSettings.KEYRING), found);
     PlaintextPolicy global = globalPolicy(settings.get(FieldVaultSettings.PLAINTEXT_POLICY));
 
-    Map<String, Companion> companions = companions(metadata, found);
     List<AttributeBinding> bindings = new ArrayList<>();
     for (Found f : found) {
       AttributeBinding b = bind(f, cipher, global, companions.get(f.name()));
@@ -88,6 +90,14 @@ public final class FieldVaultIntegrator implements Integrator {
     events.appendListeners(EventType.PRE_LOAD, listener);
     events.appendListeners(EventType.FLUSH, listener);
     refusePlaintextBindLogging(bindings);
+    // the id generators exist once the session factory is built, after the integrators
+    List<RowBound> rowBound = RowBound.of(found);
+    factory.addObserver(new SessionFactoryObserver() {
+      @Override
+      public void sessionFactoryCreated(SessionFactory created) {
+        refuseIdsGeneratedOnInsert(factory, rowBound);
+      }
+    });
     LOG.info("FieldVault: {} encrypted attributes in {} entities", bindings.size(),
         found.stream().map(f -> f.entity).distinct().count());
   }
@@ -155,7 +165,7 @@ public final class FieldVaultIntegrator implements Integrator {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": " + e.getMessage(), e);
     }
     String tenantColumn = tenantColumn(f);
-    Column column = widen(f);
+    Column column = column(f.value); // widened for the ciphertext by EncryptedBinder
     List<String> idColumns = new ArrayList<>();
     if (f.entity.getIdentifier() != null) {
       for (Column c : f.entity.getIdentifier().getColumns()) {
@@ -188,7 +198,7 @@ public final class FieldVaultIntegrator implements Integrator {
   }
 
   @SuppressWarnings("unchecked")
-  private static Function<Object, byte[]> normalizer(BlindIndex bi, Class<Object> type) {
+  private static Function<Object, byte[]> normalizer(BootMarks.BlindIndexMark bi, Class<Object> type) {
     if (bi.normalization() == BlindIndex.Normalization.CASE_INSENSITIVE) {
       Function<String, byte[]> f = Normalizers.caseInsensitive();
       return v -> f.apply((String) v);
@@ -217,29 +227,14 @@ public final class FieldVaultIntegrator implements Integrator {
 
 
 
-  /** Makes the column fit the ciphertext of the declared plaintext length; returns the column. */
-  private static Column widen(Found f) {
+  /** The value's column (null for a formula). */
+  private static Column column(BasicValue value) {
     Column column = null;
-    for (Selectable s : f.value.getSelectables()) {
+    for (Selectable s : value.getSelectables()) {
       if (s instanceof Column) {
         column = (Column) s;
       }
     }
-    if (column == null) {
-      return null;
-    }
-    synchronized (f.type) {
-      if (f.type.declaredLength < 0) {
-        Long declared = column.getLength();
-        f.type.declaredLength = declared == null ? Sizes.DEFAULT_LENGTH : declared;
-      }
-      long width = Sizes.columnLength(f.type.javaType(), f.type.declaredLength, f.type.storage());
-      column.setLength(width);
-    }
     return column;
   }
-
-
-
-
 }

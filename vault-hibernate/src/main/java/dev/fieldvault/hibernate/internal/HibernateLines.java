@@ -4,6 +4,9 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
+import java.util.ArrayList;
+import java.util.List;
+import org.hibernate.mapping.PersistentClass;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.event.spi.PreInsertEvent;
 import org.hibernate.event.spi.PreUpdateEvent;
@@ -25,6 +28,9 @@ import org.hibernate.sql.ast.spi.SqlAstCreationContext;
  *       likewise).
  *   <li>The {@code SqlAstCreationContext} a query translator is built with: the session factory itself
  *       on 6.6, its {@code getSqlTranslationEngine()} on 7 (where the factory no longer is one).
+ *   <li>{@code PersistentClass.getFilters()} returns a list of {@code org.hibernate.internal.FilterConfiguration}
+ *       on 6.6 and of {@code org.hibernate.mapping.FilterConfiguration} on 7; both have {@code getName()}
+ *       and {@code getCondition()}, read here from whichever class the element is.
  * </ul>
  */
 final class HibernateLines {
@@ -83,6 +89,28 @@ final class HibernateLines {
   /** The session of a pre-upsert event, on every supported line. */
   static SharedSessionContractImplementor session(PreUpsertEvent event) {
     return invoke(PRE_UPSERT_SESSION, event);
+  }
+
+  /** A filter of the boot model: its name and SQL condition. */
+  record Filter(String name, String condition) {}
+
+  /** The filters declared on one entity of the boot model (not those of its superclasses), on every supported line. */
+  static List<Filter> filters(PersistentClass entity) {
+    List<Filter> out = new ArrayList<>();
+    List<?> configurations = entity.getFilters(); // the element class differs between lines: never cast to it
+    for (Object f : configurations) {
+      out.add(new Filter((String) call(f, "getName"), (String) call(f, "getCondition")));
+    }
+    return out;
+  }
+
+  private static Object call(Object target, String getter) {
+    try {
+      return target.getClass().getMethod(getter).invoke(target);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException(target.getClass().getName() + " has no public " + getter + "(): this Hibernate"
+          + " version is not supported by FieldVault (supported: 6.6, 7.2, 7.4)", e);
+    }
   }
 
   private static SharedSessionContractImplementor invoke(MethodHandle getter, Object event) {

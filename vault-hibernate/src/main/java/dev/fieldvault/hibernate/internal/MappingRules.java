@@ -2,24 +2,24 @@ package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.keys.EncryptionMode;
-import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.VaultConfigurationException;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import java.lang.reflect.AnnotatedElement;
 import java.util.List;
-import java.util.Map;
 import org.hibernate.boot.Metadata;
 import org.hibernate.engine.OptimisticLockStyle;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.query.sqm.mutation.spi.SqmMultiTableMutationStrategyProvider;
-import org.hibernate.mapping.Column;
+import org.hibernate.generator.Generator;
+import org.hibernate.mapping.BasicValue;
 import org.hibernate.mapping.Collection;
+import org.hibernate.mapping.Column;
 import org.hibernate.mapping.Component;
 import org.hibernate.mapping.IndexedCollection;
+import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;
 import org.hibernate.mapping.Selectable;
-import org.slf4j.Logger;
+import org.hibernate.mapping.ToOne;
+import org.hibernate.mapping.Value;
+import org.hibernate.persister.entity.EntityPersister;
 import static dev.fieldvault.hibernate.internal.MappingScan.*;
 
 
@@ -119,6 +119,9 @@ final class MappingRules {
       String attribute = c.getOwner() == null ? c.getRole()
           : entityName(c.getOwner()) + c.getRole().substring(c.getOwnerEntityName().length());
       String where = encryptedPart(c.getElement(), "");
+      if (where == null && isMarked(c)) {
+        where = ""; // @Encrypted on the collection attribute itself: its elements
+      }
       if (where == null && c instanceof IndexedCollection) {
         where = encryptedPart(((IndexedCollection) c).getIndex(), "");
       }
@@ -132,29 +135,40 @@ final class MappingRules {
     }
   }
 
+  /** Whether FieldVault's binder saw {@code @Encrypted} on the collection's own attribute. */
+  private static boolean isMarked(Collection c) {
+    PersistentClass owner = c.getOwner();
+    String role = c.getRole();
+    if (owner == null || role == null || !role.startsWith(c.getOwnerEntityName() + ".")) {
+      return false;
+    }
+    try {
+      return BootMarks.isEncrypted(owner.getRecursiveProperty(role.substring(c.getOwnerEntityName().length() + 1)));
+    } catch (RuntimeException e) {
+      return false; // not an attribute path of the owner
+    }
+  }
+
   /**
-   * The column of the {@code @TenantId} attribute of the attribute's entity, or null; fails when the
-   * type did not see the same (its entity class was not loadable, or the attribute is in an embeddable
-   * whose type Hibernate shares with another entity).
+   * The column of the {@code @TenantId} attribute of the attribute's entity, or null, read from the boot
+   * model (so a {@code <tenant-id>} mapped in {@code orm.xml} counts); fails when the type was built with
+   * another answer.
    */
   static String tenantColumn(Found f) {
-    Class<?> mapped = f.entity.getMappedClass();
-    String name = mapped == null ? null : Tenants.tenantIdMember(mapped);
+    String tenantColumn = Tenants.tenantColumnName(f.entity);
     String column = null;
-    if (name != null) {
+    if (tenantColumn != null) {
       for (Property p : f.entity.getPropertyClosure()) {
-        if (p.getName().equals(name)) {
-          for (Selectable s : p.getValue().getSelectables()) {
-            if (s instanceof Column) {
-              column = ((Column) s).getName();
-            }
+        for (Selectable s : p.getValue().getSelectables()) {
+          if (s instanceof Column && ((Column) s).getName().equals(tenantColumn)) {
+            column = ((Column) s).getName();
           }
         }
       }
       if (column == null) {
-        throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": the column of "
-            + entityName(f.entity) + "'s @TenantId attribute '" + name + "' is not in the mapping; map it as a"
-            + " basic attribute of the entity");
+        throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": the @TenantId of "
+            + entityName(f.entity) + " is mapped to '" + tenantColumn + "', which is not a column of a basic"
+            + " attribute of the entity; map the tenant id as a basic attribute with a column");
       }
     }
     if ((column != null) != f.type.tenantBound()) {
@@ -181,17 +195,158 @@ final class MappingRules {
           + entityName(f.entity) + " has a composite id: row binding needs a single String, integral or UUID id;"
           + " drop rowBound");
     }
-    GeneratedValue gv = generatedValue(f.entity.getMappedClass(), idProperty.getName());
-    if (gv != null && gv.strategy() == GenerationType.IDENTITY) {
-      throw new VaultConfigurationException("@Encrypted attribute " + f.name() + " is row-bound but "
-          + entityName(f.entity) + "." + idProperty.getName() + " is generated by IDENTITY, so the id is"
-          + " unknown until after the insert: use @GeneratedValue(strategy = GenerationType.SEQUENCE), a UUID"
-          + " or an assigned id, or drop rowBound");
+    // whether the id is generated by the database (IDENTITY) is known once Hibernate built the id
+    // generators, after the integrators: see refuseIdsGeneratedOnInsert
+  }
+
+  /**
+   * Row-bound values are sealed with the row's id before the insert, so the id must be known then: an
+   * id the database generates on insert ({@code @GeneratedValue(strategy = IDENTITY)} in an annotation
+   * or in {@code orm.xml}, or any other generator that runs on execution) fails the start-up. Read from
+   * the id generator Hibernate built for the entity, so it sees every way of mapping one.
+   */
+  static void refuseIdsGeneratedOnInsert(SessionFactoryImplementor factory, List<RowBound> rowBound) {
+    for (RowBound r : rowBound) {
+      EntityPersister persister = factory.getMappingMetamodel().getEntityDescriptor(r.hibernateEntityName());
+      Generator generator = persister.getGenerator();
+      if (generator != null && generator.generatedOnExecution()) {
+        throw new VaultConfigurationException("@Encrypted attribute " + r.attribute() + " is row-bound but "
+            + r.entity() + "." + persister.getIdentifierPropertyName() + " is generated by the database on insert"
+            + " (IDENTITY), so the id is unknown until after the insert: use"
+            + " @GeneratedValue(strategy = GenerationType.SEQUENCE), a UUID or an assigned id, or drop rowBound");
+      }
     }
   }
 
-  static GeneratedValue generatedValue(Class<?> type, String property) {
-    AnnotatedElement m = member(type, property, GeneratedValue.class);
-    return m == null ? null : m.getAnnotation(GeneratedValue.class);
+  /** A row-bound attribute, for {@link #refuseIdsGeneratedOnInsert} (names only: the boot model is not kept). */
+  record RowBound(String hibernateEntityName, String entity, String attribute) {
+    static List<RowBound> of(List<Found> found) {
+      return found.stream().filter(f -> f.type.annotation() != null && f.type.annotation().rowBound())
+          .map(f -> new RowBound(f.entity.getEntityName(), entityName(f.entity), f.name())).toList();
+    }
+  }
+
+  /**
+   * Every property FieldVault's binder saw with {@code @Encrypted} must have FieldVault's type in the
+   * boot model: an id, an embedded or associated value, or a value Hibernate resolved before the binder
+   * ran would otherwise be stored in plaintext. Collections are refused by {@link #refuseElementCollections}.
+   */
+  static void refuseUnappliedEncrypted(Metadata metadata) {
+    for (PersistentClass pc : metadata.getEntityBindings()) {
+      Property id = pc.getIdentifierProperty();
+      if ((id != null && BootMarks.isEncrypted(id)) || typeOf(pc.getIdentifier()) != null
+          || encryptedPart(pc.getIdentifier(), "") != null) {
+        throw new VaultConfigurationException("The identifier of entity " + entityName(pc) + " is @Encrypted:"
+            + " FieldVault cannot encrypt an id (it must be found and joined by value); remove @Encrypted from it");
+      }
+      for (Property p : pc.getProperties()) {
+        refuseUnapplied(pc, p, "");
+      }
+    }
+  }
+
+  private static void refuseUnapplied(PersistentClass pc, Property p, String prefix) {
+    Value v = p.getValue();
+    if (v instanceof Component) {
+      for (Property sub : ((Component) v).getProperties()) {
+        refuseUnapplied(pc, sub, prefix + p.getName() + ".");
+      }
+    }
+    if (!BootMarks.isEncrypted(p) || v instanceof Collection || typeOf(v) != null) {
+      return;
+    }
+    String kind = v instanceof Component ? "an embedded value (annotate the embeddable's attributes instead)"
+        : v instanceof ToOne ? "an association (encrypt attributes of the associated entity instead)"
+        : v instanceof BasicValue ? "a basic value whose type Hibernate fixed before FieldVault could set it"
+        : "a " + v.getClass().getSimpleName();
+    throw new VaultConfigurationException("@Encrypted attribute " + entityName(pc) + "." + prefix + p.getName()
+        + " is " + kind + ": FieldVault encrypts basic attributes of entities and embeddables only, so its value"
+        + " would be stored unencrypted; remove @Encrypted or map it as a basic attribute");
+  }
+
+  /**
+   * The one place FieldVault looks at the entity classes themselves: to refuse an {@code @Encrypted} or
+   * {@code @BlindIndex} that Hibernate did not hand to FieldVault's binder although the attribute is
+   * mapped, which happens when an {@code orm.xml} declares the entity {@code metadata-complete} (Hibernate
+   * then ignores the class's annotations) or when the annotation sits on a field of an attribute Hibernate
+   * reads through its getter (or the reverse). Its values would otherwise be stored unencrypted, or its
+   * index never filled.
+   */
+  static void refuseIgnoredAnnotations(Metadata metadata) {
+    for (PersistentClass pc : metadata.getEntityBindings()) {
+      Class<?> type = mappedClass(pc);
+      if (type == null) {
+        continue;
+      }
+      if (pc.getIdentifierProperty() != null) {
+        refuseIgnored(pc, type, pc.getIdentifierProperty(), "");
+      }
+      for (Property p : pc.getProperties()) {
+        refuseIgnored(pc, type, p, "");
+      }
+    }
+  }
+
+  private static void refuseIgnored(PersistentClass pc, Class<?> owner, Property p, String prefix) {
+    String name = entityName(pc) + "." + prefix + p.getName();
+    if (!BootMarks.isEncrypted(p) && annotated(owner, p.getName(), Encrypted.class)) {
+      throw new VaultConfigurationException("@Encrypted attribute " + name + " is mapped, but Hibernate did not"
+          + " apply its @Encrypted annotation, so its values would be stored unencrypted: an orm.xml that declares"
+          + " the entity metadata-complete makes Hibernate ignore the class's annotations (remove"
+          + " metadata-complete), and with property access Hibernate reads the getter's annotations, not the"
+          + " field's (put @Encrypted where the other mapping annotations are)");
+    }
+    if (BootMarks.blindIndex(p) == null && annotated(owner, p.getName(), dev.fieldvault.hibernate.BlindIndex.class)) {
+      throw new VaultConfigurationException("@BlindIndex attribute " + name + " is mapped, but Hibernate did not"
+          + " apply its @BlindIndex annotation, so the index would never be filled: remove metadata-complete from"
+          + " the entity's orm.xml, or put @BlindIndex where the other mapping annotations are (field or getter)");
+    }
+    if (p.getValue() instanceof Component) {
+      Class<?> embeddable = componentClass((Component) p.getValue());
+      if (embeddable != null) {
+        for (Property sub : ((Component) p.getValue()).getProperties()) {
+          refuseIgnored(pc, embeddable, sub, prefix + p.getName() + ".");
+        }
+      }
+    }
+  }
+
+  private static Class<?> mappedClass(PersistentClass pc) {
+    try {
+      return pc.getMappedClass();
+    } catch (RuntimeException e) {
+      return null; // a dynamic (map) entity: no class, no annotations
+    }
+  }
+
+  private static Class<?> componentClass(Component c) {
+    try {
+      return c.isDynamic() ? null : c.getComponentClass();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Whether the field of that name, or its getter, in the class or a superclass, carries the annotation. */
+  private static boolean annotated(Class<?> type, String property, Class<? extends java.lang.annotation.Annotation> a) {
+    String suffix = property.isEmpty() ? "" : Character.toUpperCase(property.charAt(0)) + property.substring(1);
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      try {
+        for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+          if (f.getName().equals(property) && f.isAnnotationPresent(a)) {
+            return true;
+          }
+        }
+        for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+          if ((m.getName().equals("get" + suffix) || m.getName().equals("is" + suffix)) && m.getParameterCount() == 0
+              && m.isAnnotationPresent(a)) {
+            return true;
+          }
+        }
+      } catch (LinkageError | SecurityException e) {
+        // a member's type is not loadable here: Hibernate mapped the class without it, nothing to guard
+      }
+    }
+    return false;
   }
 }

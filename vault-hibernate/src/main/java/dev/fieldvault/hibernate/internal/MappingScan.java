@@ -3,13 +3,8 @@ package dev.fieldvault.hibernate.internal;
 import dev.fieldvault.hibernate.BlindIndex;
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.keys.VaultConfigurationException;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.AnnotatedElement;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.hibernate.boot.Metadata;
 import org.hibernate.mapping.BasicValue;
@@ -23,7 +18,9 @@ import org.hibernate.type.CustomType;
 
 /**
  * Finds the {@link Encrypted} attributes and their {@link BlindIndex} companions in Hibernate's boot
- * model ({@code Metadata}, {@code PersistentClass}, {@code Property}); part of {@link FieldVaultIntegrator}.
+ * model ({@code Metadata}, {@code PersistentClass}, {@code Property}, and the marks of
+ * {@link BootMarks}); never in the entity classes, so mappings given in {@code orm.xml} are found the
+ * same way. Part of {@link FieldVaultIntegrator}.
  */
 final class MappingScan {
 
@@ -68,11 +65,15 @@ final class MappingScan {
     }
   }
 
-  /** "" if the value is @Encrypted, the path of an @Encrypted attribute if it is an embeddable holding one, else null. */
+  /**
+   * "" if the value is @Encrypted, the path of an @Encrypted attribute (with FieldVault's type, or marked
+   * by its binder) if it is an embeddable holding one, else null.
+   */
   static String encryptedPart(Value v, String path) {
     if (v instanceof Component) {
       for (Property p : ((Component) v).getProperties()) {
-        String inner = encryptedPart(p.getValue(), path.isEmpty() ? p.getName() : path + "." + p.getName());
+        String sub = path.isEmpty() ? p.getName() : path + "." + p.getName();
+        String inner = BootMarks.isEncrypted(p) ? sub : encryptedPart(p.getValue(), sub);
         if (inner != null) {
           return inner;
         }
@@ -95,56 +96,33 @@ final class MappingScan {
     return null;
   }
 
-  /** The field or getter of a property that carries an annotation, searching superclasses. */
-  static AnnotatedElement member(Class<?> type, String property, Class<? extends Annotation> annotation) {
-    String suffix = property.substring(0, 1).toUpperCase(Locale.ROOT) + property.substring(1);
-    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-      for (Field field : c.getDeclaredFields()) {
-        if (field.getName().equals(property) && field.isAnnotationPresent(annotation)) {
-          return field;
-        }
-      }
-      for (Method m : c.getDeclaredMethods()) {
-        if ((m.getName().equals("get" + suffix) || m.getName().equals("is" + suffix)) && m.getParameterCount() == 0
-            && m.isAnnotationPresent(annotation)) {
-          return m;
-        }
-      }
-    }
-    return null;
-  }
-
-  static Class<?> memberType(AnnotatedElement member) {
-    return member instanceof Field ? ((Field) member).getType() : ((Method) member).getReturnType();
-  }
-
   /** A {@link BlindIndex} companion attribute. */
   static final class Companion {
     final String property;
     final BasicValue value;
-    final BlindIndex annotation;
+    final BootMarks.BlindIndexMark annotation;
 
-    Companion(String property, BasicValue value, BlindIndex annotation) {
+    Companion(String property, BasicValue value, BootMarks.BlindIndexMark annotation) {
       this.property = property;
       this.value = value;
       this.annotation = annotation;
     }
   }
 
-  /** The blind-index companions of the found attributes, keyed by "Entity.attribute" of the source. */
+  /**
+   * The blind-index companions of the found attributes, keyed by "Entity.attribute" of the source: the
+   * properties {@link BlindIndexBinder} marked in the boot model (so also those of entities mapped in
+   * {@code orm.xml}), each checked against the attribute it indexes.
+   */
   static Map<String, Companion> companions(Metadata metadata, List<Found> found) {
     Map<String, Companion> out = new HashMap<>();
     for (PersistentClass pc : metadata.getEntityBindings()) {
-      Class<?> mapped = pc.getMappedClass();
-      if (mapped == null) {
-        continue;
-      }
       for (Property p : pc.getProperties()) {
-        AnnotatedElement m = member(mapped, p.getName(), BlindIndex.class);
-        if (m == null) {
+        refuseNestedBlindIndexes(pc, p, "");
+        BootMarks.BlindIndexMark bi = BootMarks.blindIndex(p);
+        if (bi == null) {
           continue;
         }
-        BlindIndex bi = m.getAnnotation(BlindIndex.class);
         String name = entityName(pc) + "." + p.getName();
         Found source = null;
         for (Found f : found) {
@@ -157,7 +135,8 @@ final class MappingScan {
               + "', which is not an @Encrypted attribute of " + entityName(pc) + ": name an encrypted attribute"
               + " of the same entity (not of an embeddable)");
         }
-        if (memberType(m) != byte[].class || !(p.getValue() instanceof BasicValue) || typeOf(p.getValue()) != null) {
+        if (!(p.getValue() instanceof BasicValue) || typeOf(p.getValue()) != null
+            || p.getValue().getType().getReturnedClass() != byte[].class) {
           throw new VaultConfigurationException("@BlindIndex attribute " + name + " must be a plain byte[]"
               + " attribute (not @Encrypted): it stores the index bytes");
         }
@@ -174,6 +153,22 @@ final class MappingScan {
       }
     }
     return out;
+  }
+
+  /** A blind index inside an embeddable would never be filled: refused. */
+  private static void refuseNestedBlindIndexes(PersistentClass pc, Property p, String prefix) {
+    if (!(p.getValue() instanceof Component)) {
+      return;
+    }
+    for (Property sub : ((Component) p.getValue()).getProperties()) {
+      String path = prefix + p.getName() + "." + sub.getName();
+      if (BootMarks.blindIndex(sub) != null) {
+        throw new VaultConfigurationException("@BlindIndex attribute " + entityName(pc) + "." + path + " is inside"
+            + " an embeddable, where FieldVault does not fill it: put the blind index (and the attribute it indexes)"
+            + " on the entity itself");
+      }
+      refuseNestedBlindIndexes(pc, sub, prefix + p.getName() + ".");
+    }
   }
 
   static String entityName(PersistentClass pc) {

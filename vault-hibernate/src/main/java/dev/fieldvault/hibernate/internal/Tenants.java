@@ -2,47 +2,51 @@ package dev.fieldvault.hibernate.internal;
 
 import dev.fieldvault.hibernate.EncryptedAttribute;
 import dev.fieldvault.keys.VaultConfigurationException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import org.hibernate.SharedSessionContract;
-import org.hibernate.annotations.TenantId;
+import org.hibernate.mapping.PersistentClass;
 
 /**
  * The tenant of the values of entities with a {@code @TenantId} attribute (discriminator
  * multi-tenancy): the session's tenant identifier as text. {@code getTenantIdentifierValue()} exists
- * with the same meaning on Hibernate 6.6 and 7, so one code path serves both.
+ * with the same meaning on Hibernate 6.6 and 7, so one code path serves both. Which entities have a
+ * tenant is read from Hibernate's boot model, so {@code orm.xml} mappings are seen too.
  */
 final class Tenants {
 
   private Tenants() {}
 
-  /** Whether the named entity class (or a superclass) has a {@code @TenantId} field or getter. */
-  static boolean hasTenantId(String entityClassName) {
-    if (entityClassName == null) {
-      return false;
-    }
-    Class<?> type;
-    try {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      type = Class.forName(entityClassName, false, loader == null ? Tenants.class.getClassLoader() : loader);
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false; // the integrator compares with the mapping and fails the start-up on a mismatch
-    }
-    return tenantIdMember(type) != null;
+  /**
+   * The name of the filter Hibernate adds to an entity with a {@code @TenantId} attribute (its
+   * {@code TenantIdBinder.FILTER_NAME}, the same on 6.6, 7.2 and 7.4), with the condition
+   * {@code <column> = :tenantId}. The boot model has no other mark of the tenant attribute, whether it
+   * was mapped by annotation or in {@code orm.xml} ({@code <tenant-id>}).
+   */
+  static final String TENANT_FILTER = "_tenantId";
+  private static final String TENANT_CONDITION_SUFFIX = " = :tenantId";
+
+  /** Whether the entity (or a superclass) has a {@code @TenantId} attribute, read from Hibernate's boot model. */
+  static boolean isTenantEntity(PersistentClass entity) {
+    return tenantCondition(entity) != null;
   }
 
-  /** The name of the {@code @TenantId} attribute of an entity class (or a superclass), or null. */
-  static String tenantIdMember(Class<?> type) {
-    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-      for (Field f : c.getDeclaredFields()) {
-        if (f.isAnnotationPresent(TenantId.class)) {
-          return f.getName();
-        }
-      }
-      for (Method m : c.getDeclaredMethods()) {
-        String n = m.getName();
-        if (m.isAnnotationPresent(TenantId.class) && m.getParameterCount() == 0 && n.startsWith("get") && n.length() > 3) {
-          return Character.toLowerCase(n.charAt(3)) + n.substring(4);
+  /**
+   * The column (or formula) of the entity's {@code @TenantId} attribute, from the boot model; null if
+   * the entity has none.
+   */
+  static String tenantColumnName(PersistentClass entity) {
+    String condition = tenantCondition(entity);
+    if (condition == null) {
+      return null;
+    }
+    String c = condition.trim();
+    return c.endsWith(TENANT_CONDITION_SUFFIX) ? c.substring(0, c.length() - TENANT_CONDITION_SUFFIX.length()).trim() : c;
+  }
+
+  private static String tenantCondition(PersistentClass entity) {
+    for (PersistentClass c = entity; c != null; c = c.getSuperclass()) {
+      for (HibernateLines.Filter f : HibernateLines.filters(c)) {
+        if (TENANT_FILTER.equals(f.name())) {
+          return f.condition() == null ? "" : f.condition();
         }
       }
     }
