@@ -1,0 +1,205 @@
+package dev.fieldvault.spring.boot;
+
+import dev.fieldvault.hibernate.HibernateVault;
+import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.jdbc.rotation.EncryptedTable;
+import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.secrets.SecretStoreNotFoundException;
+import dev.fieldvault.secrets.SecretsVault;
+import dev.fieldvault.secrets.StoreOptions;
+import dev.fieldvault.spring.boot.internal.EncryptedMappings;
+import dev.fieldvault.spring.boot.internal.FieldVaultJpaPostProcessor;
+import dev.fieldvault.spring.boot.internal.HibernateMappings;
+import dev.fieldvault.spring.boot.internal.KekFactory;
+import dev.fieldvault.spring.boot.internal.LoadedKeys;
+import dev.fieldvault.spring.boot.internal.RotationSchedule;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import liquibase.integration.spring.SpringLiquibase;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+/**
+ * FieldVault for Spring Boot 4.0 and 3.5 (one class for both: the auto-configurations it orders
+ * itself against, which moved packages in Boot 4, are named as text). It loads the keys from
+ * {@code fieldvault.*} once the database is initialized, applies FieldVault's tables with the
+ * application's Liquibase, hands the keys to Boot's EntityManagerFactory, and creates the secrets vault
+ * and the rotation job.
+ */
+@AutoConfiguration(
+    afterName = {
+        "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.autoconfigure.liquibase.LiquibaseAutoConfiguration",
+        "org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration"},
+    beforeName = {
+        "org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration",
+        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration"})
+@ConditionalOnProperty(prefix = "fieldvault", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(FieldVaultProperties.class)
+public class FieldVaultAutoConfiguration {
+
+  /** The keys, loaded after every database initializer (FieldVault's Liquibase among them) has run. */
+  @Bean
+  @ConditionalOnMissingBean(FieldVaultKeys.class)
+  @DependsOnDatabaseInitialization
+  public FieldVaultKeys fieldVaultKeys(FieldVaultProperties properties, ObjectProvider<DataSource> dataSource) {
+    return LoadedKeys.load(properties, KekFactory.create(properties.getKek(), System::getenv),
+        dataSource.getIfAvailable());
+  }
+
+  /** FieldVault's changelogs, applied with the application's Liquibase before the keys and the EntityManagerFactory. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(SpringLiquibase.class)
+  @ConditionalOnProperty(prefix = "fieldvault.liquibase", name = "enabled", havingValue = "true", matchIfMissing = true)
+  static class LiquibaseConfiguration {
+
+    /** With the secrets vault on (and on the class path): the key store's and the secrets vault's changelogs. */
+    static final String WITH_SECRETS = "classpath:db/changelog/fieldvault/spring-boot-with-secrets.xml";
+    /** The key store's and rotation work tables' changelog only. */
+    static final String KEY_STORE = "classpath:db/changelog/fieldvault/spring-boot-key-store.xml";
+
+    @Bean
+    @ConditionalOnMissingBean(name = "fieldVaultLiquibase")
+    SpringLiquibase fieldVaultLiquibase(FieldVaultProperties properties, ObjectProvider<DataSource> dataSource) {
+      DataSource ds = dataSource.getIfAvailable();
+      if (ds == null) {
+        throw new FieldVaultStartupException("fieldvault.liquibase.enabled is on, but the application has no DataSource.",
+            "Configure spring.datasource.*, or set fieldvault.liquibase.enabled=false.", null);
+      }
+      boolean secrets = properties.getSecrets().isEnabled()
+          && org.springframework.util.ClassUtils.isPresent("dev.fieldvault.secrets.SecretsVault", null);
+      SpringLiquibase liquibase = new SpringLiquibase();
+      liquibase.setDataSource(ds);
+      liquibase.setChangeLog(secrets ? WITH_SECRETS : KEY_STORE);
+      Map<String, String> parameters = new HashMap<>();
+      parameters.put("fieldvault.tablePrefix", properties.getKeys().getTablePrefix());
+      parameters.put("fieldvault.secrets.prefix", properties.getSecrets().getTablePrefix());
+      liquibase.setChangeLogParameters(parameters);
+      return liquibase;
+    }
+  }
+
+  /** {@code @Encrypted} entities in every EntityManagerFactory built by Spring's LocalContainerEntityManagerFactoryBean. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({LocalContainerEntityManagerFactoryBean.class, HibernateVault.class, EntityManagerFactory.class})
+  @ConditionalOnProperty(prefix = "fieldvault.hibernate", name = "enabled", havingValue = "true", matchIfMissing = true)
+  static class HibernateConfiguration {
+
+    @Bean
+    static FieldVaultJpaPostProcessor fieldVaultJpaPostProcessor(ObjectProvider<FieldVaultKeys> keys, Environment env) {
+      String policy = Binder.get(env).bind("fieldvault.hibernate.plaintext-policy", String.class).orElse(null);
+      return new FieldVaultJpaPostProcessor(keys, policy);
+    }
+
+    @Bean
+    HibernateMappings fieldVaultHibernateMappings(ObjectProvider<EntityManagerFactory> factories) {
+      return new HibernateMappings(factories);
+    }
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  EncryptedMappings fieldVaultEncryptedMappings(ObjectProvider<HibernateMappings> hibernate,
+      ObjectProvider<EncryptedTable> tables) {
+    List<Supplier<List<EncryptedTable>>> sources = new ArrayList<>();
+    hibernate.orderedStream().forEach(sources::add);
+    sources.add(() -> tables.orderedStream().toList());
+    return new EncryptedMappings(sources);
+  }
+
+  /** The secrets vault on the application's DataSource and FieldVault's keys. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(SecretsVault.class)
+  @ConditionalOnProperty(prefix = "fieldvault.secrets", name = "enabled", havingValue = "true", matchIfMissing = true)
+  static class SecretsConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    SecretsVault fieldVaultSecretsVault(FieldVaultKeys keys, FieldVaultProperties properties) {
+      DataSource ds = keys.dataSource().orElseThrow(() -> new FieldVaultStartupException(
+          "fieldvault.secrets.enabled is on, but the application has no DataSource.",
+          "Configure spring.datasource.*, or set fieldvault.secrets.enabled=false.", null));
+      SecretsVault vault = SecretsVault.builder(ds, keys.cipher()).tablePrefix(properties.getSecrets().getTablePrefix())
+          .rotationTables(VaultTables.withPrefix(properties.getKeys().getTablePrefix())).build();
+      for (String store : properties.getSecrets().getCreateStores()) {
+        try {
+          vault.store(store);
+        } catch (SecretStoreNotFoundException e) {
+          vault.createStore(store, null, StoreOptions.DEFAULT);
+        }
+      }
+      return vault;
+    }
+  }
+
+  /** The rotation job (database key store only). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(prefix = "fieldvault.rotation", name = "enabled", havingValue = "true", matchIfMissing = true)
+  static class RotationConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    FieldVaultRotation fieldVaultRotation(FieldVaultKeys keys, FieldVaultProperties properties,
+        EncryptedMappings mappings, ObjectProvider<SecretsVaultHolder> secrets) {
+      DataSource ds = keys.dataSource().orElse(null);
+      SecretsVaultHolder vault = properties.getRotation().isIncludeSecrets() ? secrets.getIfAvailable() : null;
+      Supplier<List<EncryptedTable>> secretTables = vault == null ? List::of : vault::encryptedTables;
+      java.util.function.Function<Rewrapper.Builder, dev.fieldvault.jdbc.rotation.RotationResult> runner =
+          vault == null ? b -> b.build().run() : vault::rewrap;
+      return new FieldVaultRotation(keys, ds, mappings::tables, secretTables, runner, properties.getRotation(),
+          VaultTables.withPrefix(properties.getKeys().getTablePrefix()));
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "fieldvault.rotation", name = "schedule")
+    RotationSchedule fieldVaultRotationSchedule(FieldVaultRotation rotation, FieldVaultProperties properties) {
+      return RotationSchedule.start(rotation, properties.getRotation());
+    }
+  }
+
+  /** The secrets vault's part in a rotation, without naming vault-secrets where it may be absent. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(SecretsVault.class)
+  static class SecretsRotationConfiguration {
+
+    @Bean
+    SecretsVaultHolder fieldVaultSecretsRotation(ObjectProvider<SecretsVault> vault) {
+      return new SecretsVaultHolder() {
+        @Override
+        public List<EncryptedTable> encryptedTables() {
+          SecretsVault v = vault.getIfAvailable();
+          return v == null ? List.of() : v.encryptedTables();
+        }
+
+        @Override
+        public dev.fieldvault.jdbc.rotation.RotationResult rewrap(Rewrapper.Builder builder) {
+          SecretsVault v = vault.getIfAvailable();
+          return v == null ? builder.build().run() : v.rewrap(builder);
+        }
+      };
+    }
+  }
+
+  /** The secrets vault's tables and audited rewrap, for the rotation job. */
+  interface SecretsVaultHolder {
+    List<EncryptedTable> encryptedTables();
+
+    dev.fieldvault.jdbc.rotation.RotationResult rewrap(Rewrapper.Builder builder);
+  }
+}
