@@ -91,6 +91,14 @@ public class FieldVaultAutoConfiguration {
       parameters.put("fieldvault.tablePrefix", properties.getKeys().getTablePrefix());
       parameters.put("fieldvault.secrets.prefix", properties.getSecrets().getTablePrefix());
       liquibase.setChangeLogParameters(parameters);
+      String table = properties.getLiquibase().getChangeLogTable();
+      if (table != null && !table.isBlank()) {
+        liquibase.setDatabaseChangeLogTable(table);
+      }
+      String lock = properties.getLiquibase().getChangeLogLockTable();
+      if (lock != null && !lock.isBlank()) {
+        liquibase.setDatabaseChangeLogLockTable(lock);
+      }
       return liquibase;
     }
   }
@@ -162,8 +170,9 @@ public class FieldVaultAutoConfiguration {
       Supplier<List<EncryptedTable>> secretTables = vault == null ? List::of : vault::encryptedTables;
       java.util.function.Function<Rewrapper.Builder, dev.fieldvault.jdbc.rotation.RotationResult> runner =
           vault == null ? b -> b.build().run() : vault::rewrap;
+      java.util.function.IntPredicate auditUses = vault == null ? id -> false : vault::auditUses;
       return new FieldVaultRotation(keys, ds, mappings::tables, secretTables, runner, properties.getRotation(),
-          VaultTables.withPrefix(properties.getKeys().getTablePrefix()));
+          VaultTables.withPrefix(properties.getKeys().getTablePrefix()), auditUses);
     }
 
     @Bean(destroyMethod = "close")
@@ -188,6 +197,26 @@ public class FieldVaultAutoConfiguration {
         }
 
         @Override
+        public boolean auditUses(int keyId) {
+          SecretsVault v = vault.getIfAvailable();
+          if (v == null) {
+            return false;
+          }
+          long unsigned = Integer.toUnsignedLong(keyId);
+          dev.fieldvault.secrets.AuditQuery q = dev.fieldvault.secrets.AuditQuery.all().limit(10_000);
+          while (true) {
+            dev.fieldvault.secrets.Page<dev.fieldvault.secrets.AuditEvent> page = v.auditEvents(q);
+            if (page.items().stream().anyMatch(e -> e.macKeyId() == unsigned)) {
+              return true;
+            }
+            if (!page.hasNext()) {
+              return false;
+            }
+            q = q.after(page.nextCursor());
+          }
+        }
+
+        @Override
         public dev.fieldvault.jdbc.rotation.RotationResult rewrap(Rewrapper.Builder builder) {
           SecretsVault v = vault.getIfAvailable();
           return v == null ? builder.build().run() : v.rewrap(builder);
@@ -199,6 +228,9 @@ public class FieldVaultAutoConfiguration {
   /** The secrets vault's tables and audited rewrap, for the rotation job. */
   interface SecretsVaultHolder {
     List<EncryptedTable> encryptedTables();
+
+    /** Whether an audit event's MAC is under this AEAD key id (the chain check needs the key then). */
+    boolean auditUses(int keyId);
 
     dev.fieldvault.jdbc.rotation.RotationResult rewrap(Rewrapper.Builder builder);
   }

@@ -482,6 +482,13 @@ public class FieldVaultProperties {
     /** Whether the secrets vault's values are rewrapped in the same rotation. */
     private boolean includeSecrets = true;
 
+    /**
+     * Between adding the new keys (readable, not yet primary) and promoting them: long enough for every
+     * other instance to load them (at least {@code fieldvault.keys.refresh-interval}), so that no
+     * instance writes under a key another cannot read or search yet. Zero for a single instance.
+     */
+    private Duration promotionDelay = Duration.ofSeconds(90);
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -530,6 +537,14 @@ public class FieldVaultProperties {
       this.promoteOnSchedule = promoteOnSchedule;
     }
 
+    public Duration getPromotionDelay() {
+      return promotionDelay;
+    }
+
+    public void setPromotionDelay(Duration promotionDelay) {
+      this.promotionDelay = promotionDelay;
+    }
+
     public boolean isIncludeSecrets() {
       return includeSecrets;
     }
@@ -550,12 +565,34 @@ public class FieldVaultProperties {
      */
     private boolean enabled = true;
 
+    /** Liquibase's change log table for FieldVault's changesets (default: the application's, DATABASECHANGELOG). */
+    private String changeLogTable;
+
+    /** Liquibase's lock table for FieldVault's changesets (default: DATABASECHANGELOGLOCK). */
+    private String changeLogLockTable;
+
     public boolean isEnabled() {
       return enabled;
     }
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+
+    public String getChangeLogTable() {
+      return changeLogTable;
+    }
+
+    public void setChangeLogTable(String changeLogTable) {
+      this.changeLogTable = changeLogTable;
+    }
+
+    public String getChangeLogLockTable() {
+      return changeLogLockTable;
+    }
+
+    public void setChangeLogLockTable(String changeLogLockTable) {
+      this.changeLogLockTable = changeLogLockTable;
     }
   }
 

@@ -76,6 +76,7 @@ public class FieldVaultRotation implements AutoCloseable {
   private final Function<Rewrapper.Builder, RotationResult> runner;
   private final FieldVaultProperties.Rotation settings;
   private final VaultTables vaultTables;
+  private final java.util.function.IntPredicate auditUses;
   private final List<RotationListener> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "fieldvault-rotation");
@@ -91,7 +92,7 @@ public class FieldVaultRotation implements AutoCloseable {
    */
   public FieldVaultRotation(FieldVaultKeys keys, DataSource dataSource, Supplier<List<EncryptedTable>> tables,
       Supplier<List<EncryptedTable>> secretTables, Function<Rewrapper.Builder, RotationResult> runner,
-      FieldVaultProperties.Rotation settings, VaultTables vaultTables) {
+      FieldVaultProperties.Rotation settings, VaultTables vaultTables, java.util.function.IntPredicate auditUses) {
     this.keys = keys;
     this.dataSource = dataSource;
     this.tables = tables;
@@ -99,6 +100,7 @@ public class FieldVaultRotation implements AutoCloseable {
     this.runner = runner;
     this.settings = settings;
     this.vaultTables = vaultTables;
+    this.auditUses = auditUses;
   }
 
   /** Also reports every batch's progress to {@code listener} (metrics, logs). */
@@ -120,24 +122,61 @@ public class FieldVaultRotation implements AutoCloseable {
     KeyStore store = keys.keyStore().orElseThrow(() -> new VaultConfigurationException("The rotation job needs"
         + " the database key store (fieldvault.keys.store=database): with keyset files, promote keys with the CLI"
         + " and restart"));
-    if (promote) {
-      for (VaultKeyset ks : keys.keysets()) {
-        store.update(ks.name(), VaultKeyset::rotate);
-      }
-      keys.reload();
-      LOG.info("FieldVault rotation: promoted new primary keys in {}", keys.keysets().stream().map(VaultKeyset::name).toList());
-    }
     synchronized (progress) {
       progress.clear();
     }
-    String id = Rewrapper.defaultRotationId(keys.keyring());
-    status = new Status(State.RUNNING, id, Instant.now(), null, List.of(), -1, "running");
-    worker.execute(() -> run(id));
+    status = new Status(State.RUNNING, null, Instant.now(), null, List.of(), -1,
+        promote ? "promoting new keys" : "running");
+    worker.execute(() -> {
+      try {
+        if (promote) {
+          promote(store);
+        }
+      } catch (RuntimeException e) {
+        status = new Status(State.FAILED, null, status.startedAt(), Instant.now(), List.of(), -1,
+            "promoting new keys failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        LOG.warn("FieldVault rotation: promoting new keys failed: {}", e.toString());
+        return;
+      }
+      run(Rewrapper.defaultRotationId(keys.keyring()));
+    });
     return status;
+  }
+
+  /**
+   * Promotes in two steps, so that equality searches never miss a row: first a new key is added as
+   * readable but not primary (searches then match values under both keys, and every instance re-plans
+   * its queries when it loads it), then, once the other instances had a refresh interval to load it, it
+   * becomes primary. Promoting in one step would let a query planned for one key meet values written
+   * under the other.
+   */
+  private void promote(KeyStore store) {
+    List<String> names = keys.keysets().stream().map(VaultKeyset::name).toList();
+    for (String name : names) {
+      store.update(name, VaultKeyset::addKey);
+    }
+    keys.reload();
+    java.time.Duration wait = settings.getPromotionDelay();
+    if (wait != null && !wait.isNegative() && !wait.isZero()) {
+      status = new Status(State.RUNNING, null, status.startedAt(), null, List.of(), -1,
+          "new keys added; waiting " + wait.toSeconds() + " s for every instance to load them before promoting");
+      try {
+        Thread.sleep(wait.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting to promote the new keys", e);
+      }
+    }
+    for (String name : names) {
+      store.update(name, ks -> ks.promote(ks.keys().size()));
+    }
+    keys.reload();
+    LOG.info("FieldVault rotation: promoted new primary keys in {}", names);
   }
 
   private void run(String id) {
     Instant started = status.startedAt();
+    status = new Status(State.RUNNING, id, started, null, List.of(), -1, "running");
     try {
       Rewrapper.Builder b = Rewrapper.builder(dataSource, keys.cipher()).tables(tables.get()).vaultTables(vaultTables)
           .batchSize(settings.getBatchSize()).rangeSize(settings.getRangeSize()).throttle(settings.getThrottle())
@@ -214,13 +253,20 @@ public class FieldVaultRotation implements AutoCloseable {
    *
    * @throws dev.fieldvault.jdbc.keystore.KeyInUseException if values still use it (the message says
    *     how many in which columns: run a rotation first)
+   * @throws VaultConfigurationException if the secrets vault's audit events carry MACs under it (the
+   *     audit chain could no longer be verified; those events keep their MACs, so the key stays)
    */
   public void retire(String keyset, int ordinal) {
     KeyStore store = keys.keyStore().orElseThrow(() -> new VaultConfigurationException("Retiring a key needs the"
         + " database key store (fieldvault.keys.store=database)"));
-    if (keys.keysets().stream().noneMatch(k -> k.name().equals(keyset))) {
-      throw new VaultConfigurationException("'" + keyset + "' is not one of this application's keysets "
-          + keys.keysets().stream().map(VaultKeyset::name).toList());
+    VaultKeyset ks = keys.keysets().stream().filter(k -> k.name().equals(keyset)).findFirst()
+        .orElseThrow(() -> new VaultConfigurationException("'" + keyset + "' is not one of this application's keysets "
+            + keys.keysets().stream().map(VaultKeyset::name).toList()));
+    int keyId = ks.byOrdinal(ordinal).keyId();
+    if (ks.purpose() == dev.fieldvault.keys.KeyPurpose.AEAD && auditUses.test(keyId)) {
+      throw new VaultConfigurationException("Key " + ordinal + " of keyset '" + keyset + "' authenticates events of the"
+          + " secrets vault's audit chain (their MACs are under it): retiring it would make the chain unverifiable."
+          + " Keep it enabled while those events are kept (SecretsVault.purgeAuditEvents removes old ones)");
     }
     store.disableKey(keyset, ordinal, inventory());
     keys.reload();
