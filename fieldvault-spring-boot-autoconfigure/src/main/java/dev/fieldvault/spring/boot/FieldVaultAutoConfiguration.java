@@ -35,21 +35,19 @@ import org.springframework.core.env.Environment;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
 /**
- * FieldVault for Spring Boot 4.0 and 3.5 (one class for both: the auto-configurations it orders
- * itself against, which moved packages in Boot 4, are named as text). It loads the keys from
+ * FieldVault for Spring Boot 4.0 and 3.5 (one class for both: the auto-configuration it orders
+ * itself after, which moved packages in Boot 4, is named as text; it is ordered against neither
+ * Liquibase's nor Hibernate's, whose order differs between the lines: on 3.5 Liquibase's comes after
+ * Hibernate's. The keys wait for the database initialization through
+ * {@code @DependsOnDatabaseInitialization}, and the EntityManagerFactory gets them through a bean
+ * post-processor, so no auto-configuration order is needed). It loads the keys from
  * {@code fieldvault.*} once the database is initialized, applies FieldVault's tables with the
  * application's Liquibase, hands the keys to Boot's EntityManagerFactory, and creates the secrets vault
  * and the rotation job.
  */
-@AutoConfiguration(
-    afterName = {
-        "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
-        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-        "org.springframework.boot.autoconfigure.liquibase.LiquibaseAutoConfiguration",
-        "org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration"},
-    beforeName = {
-        "org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration",
-        "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration"})
+@AutoConfiguration(afterName = {
+    "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @ConditionalOnProperty(prefix = "fieldvault", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(FieldVaultProperties.class)
 public class FieldVaultAutoConfiguration {
