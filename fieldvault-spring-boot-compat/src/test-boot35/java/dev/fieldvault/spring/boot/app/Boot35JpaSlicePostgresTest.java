@@ -4,9 +4,9 @@ import dev.fieldvault.testsupport.TestDatabases;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-class DataJpaSlice35MariaDbTest extends DataJpaSlice35Test {
+class Boot35JpaSlicePostgresTest extends Boot35JpaSliceTest {
   @DynamicPropertySource
   static void db(DynamicPropertyRegistry registry) {
-    database(TestDatabases.Kind.MARIADB, registry);
+    database(TestDatabases.Kind.POSTGRES, registry);
   }
 }

@@ -4,7 +4,7 @@ import dev.fieldvault.testsupport.TestDatabases;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-class DataJpaSlice35H2Test extends DataJpaSlice35Test {
+class Boot35JpaSliceH2Test extends Boot35JpaSliceTest {
   @DynamicPropertySource
   static void db(DynamicPropertyRegistry registry) {
     database(TestDatabases.Kind.H2, registry);

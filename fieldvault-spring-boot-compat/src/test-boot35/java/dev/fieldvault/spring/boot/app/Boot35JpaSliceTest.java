@@ -24,7 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 @DataJpaTest(properties = "fieldvault.keys.refresh-interval=0s")
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
-abstract class DataJpaSlice35Test {
+abstract class Boot35JpaSliceTest {
 
   static void database(TestDatabases.Kind kind, DynamicPropertyRegistry registry) {
     TestDatabase db = kind == TestDatabases.Kind.H2 ? TestDatabases.h2() : TestDatabases.get(kind);
