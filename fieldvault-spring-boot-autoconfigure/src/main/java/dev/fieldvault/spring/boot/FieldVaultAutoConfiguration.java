@@ -72,6 +72,28 @@ public class FieldVaultAutoConfiguration {
     /** The key store's and rotation work tables' changelog only. */
     static final String KEY_STORE = "classpath:db/changelog/fieldvault/spring-boot-key-store.xml";
 
+    /**
+     * The keys load after FieldVault's changelogs, whether or not Boot's own Liquibase support (whose
+     * database-initializer detection would order them too) is on the class path: on Boot 4.0 it is a
+     * separate module, spring-boot-liquibase, that an application with only liquibase-core lacks.
+     */
+    @Bean
+    static org.springframework.beans.factory.config.BeanFactoryPostProcessor fieldVaultKeysAfterLiquibase() {
+      return beanFactory -> {
+        if (beanFactory.containsBeanDefinition("fieldVaultKeys") && beanFactory.containsBeanDefinition("fieldVaultLiquibase")) {
+          org.springframework.beans.factory.config.BeanDefinition keys = beanFactory.getBeanDefinition("fieldVaultKeys");
+          List<String> dependsOn = new ArrayList<>();
+          if (keys.getDependsOn() != null) {
+            dependsOn.addAll(List.of(keys.getDependsOn()));
+          }
+          if (!dependsOn.contains("fieldVaultLiquibase")) {
+            dependsOn.add("fieldVaultLiquibase");
+            keys.setDependsOn(dependsOn.toArray(String[]::new));
+          }
+        }
+      };
+    }
+
     @Bean
     @ConditionalOnMissingBean(name = "fieldVaultLiquibase")
     SpringLiquibase fieldVaultLiquibase(FieldVaultProperties properties, ObjectProvider<DataSource> dataSource) {
