@@ -8,6 +8,7 @@ import dev.fieldvault.secrets.SecretStoreNotFoundException;
 import dev.fieldvault.secrets.SecretsVault;
 import dev.fieldvault.secrets.StoreOptions;
 import dev.fieldvault.spring.boot.internal.EncryptedMappings;
+import dev.fieldvault.spring.boot.internal.FieldVaultSchema;
 import dev.fieldvault.spring.boot.internal.FieldVaultJpaPostProcessor;
 import dev.fieldvault.spring.boot.internal.HibernateMappings;
 import dev.fieldvault.spring.boot.internal.KekFactory;
@@ -96,7 +97,8 @@ public class FieldVaultAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "fieldVaultLiquibase")
-    SpringLiquibase fieldVaultLiquibase(FieldVaultProperties properties, ObjectProvider<DataSource> dataSource) {
+    FieldVaultSchema fieldVaultLiquibase(FieldVaultProperties properties, ObjectProvider<DataSource> dataSource,
+        org.springframework.core.io.ResourceLoader resourceLoader) {
       DataSource ds = dataSource.getIfAvailable();
       if (ds == null) {
         throw new FieldVaultStartupException("fieldvault.liquibase.enabled is on, but the application has no DataSource.",
@@ -105,6 +107,7 @@ public class FieldVaultAutoConfiguration {
       boolean secrets = properties.getSecrets().isEnabled()
           && org.springframework.util.ClassUtils.isPresent("dev.fieldvault.secrets.SecretsVault", null);
       SpringLiquibase liquibase = new SpringLiquibase();
+      liquibase.setResourceLoader(resourceLoader);
       liquibase.setDataSource(ds);
       liquibase.setChangeLog(secrets ? WITH_SECRETS : KEY_STORE);
       Map<String, String> parameters = new HashMap<>();
@@ -119,7 +122,7 @@ public class FieldVaultAutoConfiguration {
       if (lock != null && !lock.isBlank()) {
         liquibase.setDatabaseChangeLogLockTable(lock);
       }
-      return liquibase;
+      return new FieldVaultSchema(liquibase);
     }
   }
 

@@ -87,7 +87,7 @@ public final class HealthCheck {
     List<String> loaded = new ArrayList<>();
     for (VaultKeyset ks : keys.keysets()) {
       loaded.add(ks.name() + " (" + ks.purpose() + ", primary #" + ks.primary().ordinal() + ", " + ks.keys().size()
-          + " keys)");
+          + (ks.keys().size() == 1 ? " key)" : " keys)"));
     }
     kd.put("loaded", loaded);
     kd.put("kek", keys.kek().id());

@@ -274,7 +274,8 @@ public final class LoadedKeys implements FieldVaultKeys, AutoCloseable {
     StringBuilder sb = new StringBuilder();
     for (VaultKeyset ks : keysets()) {
       sb.append(sb.length() == 0 ? "" : ", ").append(ks.name()).append(" (").append(ks.purpose()).append(", primary #")
-          .append(ks.primary().ordinal()).append(", ").append(ks.keys().size()).append(" keys)");
+          .append(ks.primary().ordinal()).append(", ").append(ks.keys().size())
+          .append(ks.keys().size() == 1 ? " key)" : " keys)");
     }
     return sb.append(store != null ? " from " + store.tables().keyset() : " from files").toString();
   }
