@@ -7,7 +7,10 @@ import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.secrets.SecretStoreNotFoundException;
 import dev.fieldvault.secrets.SecretsVault;
 import dev.fieldvault.secrets.StoreOptions;
+import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.spring.boot.internal.EncryptedMappings;
+import dev.fieldvault.spring.boot.internal.FieldVaultDataSource;
+import dev.fieldvault.spring.boot.internal.JdbcWrapperPostProcessor;
 import dev.fieldvault.spring.boot.internal.FieldVaultSchema;
 import dev.fieldvault.spring.boot.internal.FieldVaultJpaPostProcessor;
 import dev.fieldvault.spring.boot.internal.HibernateMappings;
@@ -58,8 +61,9 @@ public class FieldVaultAutoConfiguration {
   @ConditionalOnMissingBean(FieldVaultKeys.class)
   @DependsOnDatabaseInitialization
   public FieldVaultKeys fieldVaultKeys(FieldVaultProperties properties, ObjectProvider<DataSource> dataSource) {
+    DataSource ds = dataSource.getIfAvailable();
     return LoadedKeys.load(properties, KekFactory.create(properties.getKek(), System::getenv),
-        dataSource.getIfAvailable());
+        ds == null ? null : FieldVaultDataSource.unencrypted(ds));
   }
 
   /** FieldVault's changelogs, applied with the application's Liquibase before the keys and the EntityManagerFactory. */
@@ -108,7 +112,7 @@ public class FieldVaultAutoConfiguration {
           && org.springframework.util.ClassUtils.isPresent("dev.fieldvault.secrets.SecretsVault", null);
       SpringLiquibase liquibase = new SpringLiquibase();
       liquibase.setResourceLoader(resourceLoader);
-      liquibase.setDataSource(ds);
+      liquibase.setDataSource(FieldVaultDataSource.unencrypted(ds));
       liquibase.setChangeLog(secrets ? WITH_SECRETS : KEY_STORE);
       Map<String, String> parameters = new HashMap<>();
       parameters.put("fieldvault.tablePrefix", properties.getKeys().getTablePrefix());
@@ -141,6 +145,28 @@ public class FieldVaultAutoConfiguration {
     @Bean
     HibernateMappings fieldVaultHibernateMappings(ObjectProvider<EntityManagerFactory> factories) {
       return new HibernateMappings(factories);
+    }
+  }
+
+  /**
+   * The JDBC wrapper around the application's DataSource beans ({@code fieldvault.jdbc.enabled=true}):
+   * the columns of every {@code @Encrypted} attribute and of the application's {@code EncryptedColumns}
+   * beans are encrypted for JdbcTemplate, JdbcClient, jOOQ or MyBatis.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(prefix = "fieldvault.jdbc", name = "enabled", havingValue = "true")
+  @ConditionalOnClass(name = "org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy")
+  static class JdbcWrapperConfiguration {
+
+    @Bean
+    static JdbcWrapperPostProcessor fieldVaultJdbcWrapper(ObjectProvider<FieldVaultKeys> keys,
+        ObjectProvider<HibernateMappings> hibernate, ObjectProvider<EncryptedColumns> columns) {
+      return new JdbcWrapperPostProcessor(keys, () -> {
+        List<EncryptedColumns> all = new ArrayList<>();
+        hibernate.orderedStream().forEach(h -> all.addAll(h.jdbcColumns()));
+        columns.orderedStream().forEach(all::add);
+        return all;
+      });
     }
   }
 

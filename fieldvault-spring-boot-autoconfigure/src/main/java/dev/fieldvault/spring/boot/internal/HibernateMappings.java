@@ -31,6 +31,15 @@ public final class HibernateMappings implements Supplier<List<EncryptedTable>> {
     return out;
   }
 
+  /** The JDBC wrapper's columns of each factory (the same contexts as Hibernate's). */
+  public List<dev.fieldvault.jdbc.EncryptedColumns> jdbcColumns() {
+    List<dev.fieldvault.jdbc.EncryptedColumns> out = new ArrayList<>();
+    for (HibernateVault v : vaults()) {
+      out.add(dev.fieldvault.hibernate.HibernateJdbc.encryptedColumns(v));
+    }
+    return out;
+  }
+
   @Override
   public List<EncryptedTable> get() {
     List<EncryptedTable> out = new ArrayList<>();
