@@ -91,6 +91,18 @@ public class FieldVaultActuatorAutoConfiguration {
     }
   }
 
+  /** The secrets vault's meters, when there is a vault and Micrometer. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"io.micrometer.core.instrument.binder.MeterBinder", "dev.fieldvault.secrets.SecretsVault"})
+  static class SecretsMeters {
+    @Bean
+    @ConditionalOnBean(dev.fieldvault.spring.boot.internal.SecretsAuditEvents.class)
+    dev.fieldvault.spring.boot.internal.SecretsMetrics fieldVaultSecretsMetrics(
+        dev.fieldvault.spring.boot.internal.SecretsAuditEvents events) {
+      return new dev.fieldvault.spring.boot.internal.SecretsMetrics(events);
+    }
+  }
+
   /** Micrometer meters. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")

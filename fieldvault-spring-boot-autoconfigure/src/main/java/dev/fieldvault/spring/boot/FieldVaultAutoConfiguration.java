@@ -186,14 +186,22 @@ public class FieldVaultAutoConfiguration {
   @ConditionalOnProperty(prefix = "fieldvault.secrets", name = "enabled", havingValue = "true", matchIfMissing = true)
   static class SecretsConfiguration {
 
+    @Bean
+    @ConditionalOnMissingBean
+    dev.fieldvault.spring.boot.internal.SecretsAuditEvents fieldVaultSecretsAuditEvents() {
+      return new dev.fieldvault.spring.boot.internal.SecretsAuditEvents();
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    SecretsVault fieldVaultSecretsVault(FieldVaultKeys keys, FieldVaultProperties properties) {
+    SecretsVault fieldVaultSecretsVault(FieldVaultKeys keys, FieldVaultProperties properties,
+        dev.fieldvault.spring.boot.internal.SecretsAuditEvents auditEvents) {
       DataSource ds = keys.dataSource().orElseThrow(() -> new FieldVaultStartupException(
           "fieldvault.secrets.enabled is on, but the application has no DataSource.",
           "Configure spring.datasource.*, or set fieldvault.secrets.enabled=false.", null));
       SecretsVault vault = SecretsVault.builder(ds, keys.cipher()).tablePrefix(properties.getSecrets().getTablePrefix())
-          .rotationTables(VaultTables.withPrefix(properties.getKeys().getTablePrefix())).build();
+          .rotationTables(VaultTables.withPrefix(properties.getKeys().getTablePrefix())).auditListener(auditEvents)
+          .build();
       for (String store : properties.getSecrets().getCreateStores()) {
         try {
           vault.store(store);

@@ -114,6 +114,12 @@ abstract class StarterIntegrationTest {
     SecretResult r = tokens.get("github");
     assertThat(r.status()).isEqualTo(Status.OK);
     assertThat(r.value().asJson().get("access_token")).isEqualTo("gho_TESTonly");
+    // the vault's operations are metered by action and outcome (from its audit events), never by name
+    assertThat(meters.get("fieldvault.secrets.operations").tag("action", "read").tag("outcome", "ok").counter().count())
+        .isGreaterThanOrEqualTo(1);
+    assertThat(meters.get("fieldvault.secrets.operations").tag("action", "created").counter().count()).isEqualTo(1);
+    assertThat(meters.get("fieldvault.secrets.audit.lag").timer().count()).isGreaterThanOrEqualTo(2); // put and get (the store was created before the meters were bound)
+    assertThat(meters.getMeters()).allMatch(m -> !m.getId().toString().contains("github"));
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT value_ct FROM sbt_secret_entry");
         ResultSet rs = ps.executeQuery()) {
