@@ -21,6 +21,9 @@ import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
  */
 public final class JdbcWrapperPostProcessor implements BeanPostProcessor, Ordered, SmartInitializingSingleton {
 
+  private static final boolean LIQUIBASE = ClassPresence.present("liquibase.integration.spring.SpringLiquibase");
+  private static final boolean JPA = ClassPresence.present("org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean");
+
   private final ObjectProvider<FieldVaultKeys> keys;
   private final Supplier<List<EncryptedColumns>> columns;
   private final List<FieldVaultDataSource> wrapped = new ArrayList<>();
@@ -37,10 +40,10 @@ public final class JdbcWrapperPostProcessor implements BeanPostProcessor, Ordere
 
   @Override
   public Object postProcessBeforeInitialization(Object bean, String beanName) {
-    if (ClassPresence.present("liquibase.integration.spring.SpringLiquibase")) {
+    if (LIQUIBASE) {
       LiquibaseUnwrap.apply(bean);
     }
-    if (ClassPresence.present("org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean")) {
+    if (JPA) {
       JpaUnwrap.apply(bean);
     }
     return bean;
