@@ -27,6 +27,7 @@ import javax.sql.DataSource;
 import liquibase.integration.spring.SpringLiquibase;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -69,6 +70,7 @@ public class FieldVaultAutoConfiguration {
   /** FieldVault's changelogs, applied with the application's Liquibase before the keys and the EntityManagerFactory. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(SpringLiquibase.class)
+  @ConditionalOnBean(DataSource.class)
   @ConditionalOnProperty(prefix = "fieldvault.liquibase", name = "enabled", havingValue = "true", matchIfMissing = true)
   static class LiquibaseConfiguration {
 
@@ -183,6 +185,7 @@ public class FieldVaultAutoConfiguration {
   /** The secrets vault on the application's DataSource and FieldVault's keys. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(SecretsVault.class)
+  @ConditionalOnBean(DataSource.class)
   @ConditionalOnProperty(prefix = "fieldvault.secrets", name = "enabled", havingValue = "true", matchIfMissing = true)
   static class SecretsConfiguration {
 
@@ -215,6 +218,7 @@ public class FieldVaultAutoConfiguration {
 
   /** The rotation job (database key store only). */
   @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBean(DataSource.class)
   @ConditionalOnProperty(prefix = "fieldvault.rotation", name = "enabled", havingValue = "true", matchIfMissing = true)
   static class RotationConfiguration {
 
