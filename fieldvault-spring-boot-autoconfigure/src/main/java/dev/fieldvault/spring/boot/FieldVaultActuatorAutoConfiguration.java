@@ -53,7 +53,7 @@ public class FieldVaultActuatorAutoConfiguration {
   static class Boot3Health {
     @Bean(name = "fieldvaultHealthIndicator")
     @ConditionalOnMissingBean(name = "fieldvaultHealthIndicator")
-    Boot3HealthIndicator fieldvaultHealthIndicator(HealthCheck check) {
+    static Boot3HealthIndicator fieldvaultHealthIndicator(ObjectProvider<HealthCheck> check) {
       return new Boot3HealthIndicator(check);
     }
   }

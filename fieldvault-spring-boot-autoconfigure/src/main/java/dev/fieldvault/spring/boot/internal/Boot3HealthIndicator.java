@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.springframework.beans.factory.FactoryBean;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * FieldVault's health on Spring Boot 3.5, whose health API ({@code org.springframework.boot.actuate.health})
@@ -18,9 +19,13 @@ public final class Boot3HealthIndicator implements FactoryBean<Object> {
   static final String INDICATOR = "org.springframework.boot.actuate.health.HealthIndicator";
   static final String HEALTH = "org.springframework.boot.actuate.health.Health";
 
-  private final HealthCheck check;
+  private final ObjectProvider<HealthCheck> check;
 
-  public Boot3HealthIndicator(HealthCheck check) {
+  /**
+   * Takes the check lazily: Spring instantiates factory beans early to learn their type, and a direct
+   * dependency on the keys could then close a cycle while the keys are being created.
+   */
+  public Boot3HealthIndicator(ObjectProvider<HealthCheck> check) {
     this.check = check;
   }
 
@@ -35,7 +40,7 @@ public final class Boot3HealthIndicator implements FactoryBean<Object> {
       switch (method.getName()) {
         case "health":
           if (method.getParameterCount() == 0) {
-            HealthCheck.Result r = check.check();
+            HealthCheck.Result r = check.getObject().check();
             Object builder = (r.up() ? up : down).invoke(null);
             builder = builder.getClass().getMethod("withDetails", Map.class).invoke(builder, r.details());
             return builder.getClass().getMethod("build").invoke(builder);

@@ -116,8 +116,9 @@ public final class FieldVaultMetrics implements MeterBinder, CipherMetrics, Rota
     for (int i = 0; i < 3; i++) {
       long delta;
       synchronized (last) {
-        delta = now[i] - last[i];
-        last[i] = Math.max(last[i], now[i]);
+        // counts only grow within a worker's run; a smaller one is a new pass over re-opened tables
+        delta = now[i] >= last[i] ? now[i] - last[i] : now[i];
+        last[i] = now[i];
       }
       if (delta > 0) {
         Counter.builder("fieldvault.rotation.rows").description("Rows handled by FieldVault's rotation, by result")
