@@ -76,7 +76,8 @@ public final class SecretsVault implements AutoCloseable {
     this.cache = b.cacheTtl == null ? null : new ReadCache<>(b.cacheTtl.toMillis(), b.cacheMax, clock::millis);
     this.rotations = Map.copyOf(b.rotations);
     this.generators = Map.copyOf(b.generators);
-    this.audit = new VaultAudit(this, dataSource, tables, cipher, readAudit, b.readAuditTimeout);
+    this.audit = new VaultAudit(this, dataSource, tables, cipher, readAudit, b.readAuditTimeout,
+        b.auditListener);
     this.rewrap = new VaultRewrap(this, dataSource, cipher, b.rotationTables);
   }
 
@@ -465,6 +466,7 @@ public final class SecretsVault implements AutoCloseable {
     private final Map<String, Rotation> rotations = new HashMap<>();
     private final Map<String, DynamicSecretGenerator> generators = new HashMap<>();
     private VaultTables rotationTables = VaultTables.defaults();
+    private AuditListener auditListener;
 
     private Builder(DataSource dataSource, FieldCipher cipher) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -485,6 +487,15 @@ public final class SecretsVault implements AutoCloseable {
      */
     public Builder rotationTables(VaultTables rotationTables) {
       this.rotationTables = Objects.requireNonNull(rotationTables, "rotationTables");
+      return this;
+    }
+
+    /**
+     * Tells {@code listener} of every event appended to the audit chain (action, outcome, lag; never a
+     * name or value): the hook for metrics of the vault's operations by result.
+     */
+    public Builder auditListener(AuditListener listener) {
+      this.auditListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -36,10 +36,10 @@ final class VaultAudit {
   private final AuditAppender appender;
 
   VaultAudit(SecretsVault vault, DataSource dataSource, Tables tables, FieldCipher cipher, ReadAudit readAudit,
-      Duration readAuditTimeout) {
+      Duration readAuditTimeout, AuditListener listener) {
     this.vault = vault;
     this.tables = tables;
-    this.log = new AuditLog(tables, cipher);
+    this.log = new AuditLog(tables, cipher, listener);
     this.readAudit = readAudit;
     this.readAuditTimeout = readAuditTimeout;
     this.appender = readAudit == ReadAudit.OFF ? null : new AuditAppender(events -> Jdbc.inTransaction(dataSource,

@@ -38,7 +38,8 @@ class ModuleStructureTest {
 
   /** The modules whose jars applications depend on (and the BOM lists). */
   private static final Set<String> PUBLISHED = Set.of("vault-tink-keys", "vault-jdbc", "vault-secrets",
-      "vault-hibernate", "vault-kms-aws", "vault-cli");
+      "vault-hibernate", "vault-kms-aws", "vault-cli", "fieldvault-spring-boot-autoconfigure",
+      "fieldvault-spring-boot-starter");
 
   private static Path root;
   private static final List<SourceFile> SOURCES = new ArrayList<>();

@@ -37,6 +37,7 @@ public final class FieldCipher {
   private static final int NO_COMPRESSION = -1;
 
   private volatile Tables tables;
+  private volatile CipherMetrics metrics;
   private final TenantKeyrings tenantKeyrings;
   /** How long a tenant's keyring is used before it is looked up again (0: until {@link #forgetTenant}). */
   private final long tenantRefreshNanos;
@@ -148,6 +149,15 @@ public final class FieldCipher {
     this.tables = new Tables(Objects.requireNonNull(keyring, "keyring"));
   }
 
+  /**
+   * Reports every encryption and decryption of this cipher (mode and duration) and every failed
+   * decryption (its reason) to {@code metrics}; {@code null} stops reporting. The observer sees no
+   * value, context or key material (see {@link CipherMetrics}).
+   */
+  public void setMetrics(CipherMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   /** A typed encryptor for one field; validates the spec against the keyring now. */
   public <T> FieldEncryptor<T> field(FieldSpec<T> spec) {
     Tables t = tables;
@@ -181,6 +191,17 @@ public final class FieldCipher {
    * chosen text with a secret in one value.
    */
   public byte[] encrypt(byte[] plaintext, EncryptionContext context, EncryptionMode mode, int compressAbove) {
+    CipherMetrics m = metrics;
+    if (m == null) {
+      return encryptUnobserved(plaintext, context, mode, compressAbove);
+    }
+    long start = System.nanoTime();
+    byte[] out = encryptUnobserved(plaintext, context, mode, compressAbove);
+    m.encrypted(mode, System.nanoTime() - start);
+    return out;
+  }
+
+  private byte[] encryptUnobserved(byte[] plaintext, EncryptionContext context, EncryptionMode mode, int compressAbove) {
     Objects.requireNonNull(plaintext, "plaintext");
     boolean deterministic = mode == EncryptionMode.DETERMINISTIC;
     if (deterministic && context.rowId() != null) {
@@ -213,6 +234,23 @@ public final class FieldCipher {
    * @throws DecryptionFailedException if it was modified or belongs to another context
    */
   public byte[] decrypt(byte[] ciphertext, EncryptionContext context) {
+    CipherMetrics m = metrics;
+    if (m == null) {
+      return decryptUnobserved(ciphertext, context);
+    }
+    long start = System.nanoTime();
+    byte[] out;
+    try {
+      out = decryptUnobserved(ciphertext, context);
+    } catch (FieldVaultException e) {
+      m.decryptionFailed(CipherMetrics.reasonOf(e));
+      throw e;
+    }
+    m.decrypted(CiphertextHeader.parse(ciphertext).mode(), System.nanoTime() - start);
+    return out;
+  }
+
+  private byte[] decryptUnobserved(byte[] ciphertext, EncryptionContext context) {
     CiphertextHeader h = CiphertextHeader.parse(ciphertext);
     Tables t = tablesFor(context);
     byte[] ad = context.associatedData(ciphertext[0]);
@@ -240,8 +278,21 @@ public final class FieldCipher {
 
   /** As {@link #decrypt(byte[], EncryptionContext)}, also requiring the header's mode to be {@code expected}. */
   public byte[] decrypt(byte[] ciphertext, EncryptionContext context, EncryptionMode expected) {
-    CiphertextHeader h = CiphertextHeader.parse(ciphertext);
+    CiphertextHeader h;
+    try {
+      h = CiphertextHeader.parse(ciphertext);
+    } catch (MalformedCiphertextException e) {
+      CipherMetrics m = metrics;
+      if (m != null) {
+        m.decryptionFailed(CipherMetrics.Failure.MALFORMED);
+      }
+      throw e;
+    }
     if (h.mode() != expected) {
+      CipherMetrics m = metrics;
+      if (m != null) {
+        m.decryptionFailed(CipherMetrics.Failure.TAMPERED);
+      }
       throw new DecryptionFailedException("The stored value for " + context.describe() + " is " + h.mode()
           + " but the field is configured " + expected + ": rewrap the column after changing a field's mode");
     }

@@ -59,10 +59,17 @@ public final class AuditLog {
 
   private final Tables t;
   private final FieldCipher cipher;
+  private final dev.fieldvault.secrets.AuditListener listener;
 
   public AuditLog(Tables tables, FieldCipher cipher) {
+    this(tables, cipher, null);
+  }
+
+  /** With a listener told of every appended event (action, outcome, lag; nothing else). */
+  public AuditLog(Tables tables, FieldCipher cipher, dev.fieldvault.secrets.AuditListener listener) {
     this.t = tables;
     this.cipher = cipher;
+    this.listener = listener;
   }
 
   /** Appends events in the caller's transaction (which must not be in auto-commit mode). */
@@ -116,6 +123,13 @@ public final class AuditLog {
       ins.executeBatch();
     }
     writeHead(c, new Head(seq, prev, head.anchorSeq, head.anchorHash, keyedFrom, null));
+    if (listener != null) {
+      long now = System.currentTimeMillis();
+      for (Timed ev : events) {
+        listener.appended(ev.draft().action(), ev.draft().outcome(),
+            java.time.Duration.ofMillis(Math.max(0, now - ev.atMillis())));
+      }
+    }
   }
 
   /** The operator's anchor: the newest event and its MAC (null when there is no keyed event yet). */

@@ -1,0 +1,99 @@
+package dev.fieldvault.spring.boot;
+
+import dev.fieldvault.jdbc.rotation.ColumnInventory;
+import dev.fieldvault.jdbc.rotation.KeyInventory;
+import dev.fieldvault.keys.KeyInfo;
+import dev.fieldvault.keys.VaultKeyset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code fieldvault} Actuator endpoint, read-only: the keysets and their key versions, the key
+ * inventory (values per key version per column, counted by the database from each value's header)
+ * and the rotation job's progress. It shows names, key ids, states and counts: never a value or key
+ * material. With {@code fieldvault.endpoint.write-operations=true} the starter registers
+ * {@link FieldVaultWritableEndpoint} instead, which can also start a rotation and retire a key.
+ */
+@Endpoint(id = "fieldvault")
+public class FieldVaultEndpoint {
+
+  protected final FieldVaultKeys keys;
+  protected final FieldVaultRotation rotation;
+
+  public FieldVaultEndpoint(FieldVaultKeys keys, FieldVaultRotation rotation) {
+    this.keys = keys;
+    this.rotation = rotation;
+  }
+
+  /** GET /actuator/fieldvault. */
+  @ReadOperation
+  public Map<String, Object> report() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("kek", keys.kek().id());
+    out.put("keysets", keysets());
+    if (rotation != null) {
+      KeyInventory inventory = rotation.inventory();
+      out.put("inventory", inventory(inventory));
+      out.put("inventoryTakenAt", String.valueOf(inventory.takenAt()));
+      out.put("rotation", rotation.status());
+    }
+    return out;
+  }
+
+  private List<Map<String, Object>> keysets() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (VaultKeyset ks : keys.keysets()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", ks.name());
+      m.put("purpose", ks.purpose().name());
+      m.put("primary", ks.primary().ordinal());
+      List<Map<String, Object>> versions = new ArrayList<>();
+      for (KeyInfo k : ks.keys()) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("ordinal", k.ordinal());
+        v.put("keyId", k.keyIdText());
+        v.put("status", k.status().name());
+        v.put("primary", k.primary());
+        versions.add(v);
+      }
+      m.put("keys", versions);
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** Each column's counts keyed {@code keyset#ordinal} (or {@code key <id>} for a key no loaded keyset holds). */
+  private List<Map<String, Object>> inventory(KeyInventory inventory) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ColumnInventory c : inventory.columns()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("column", c.qualifiedName());
+      m.put("blindIndex", c.blindIndex());
+      Map<String, Long> byKey = new LinkedHashMap<>();
+      c.valuesByKeyId().forEach((id, n) -> byKey.put(keyName(id), n));
+      m.put("values", byKey);
+      if (c.nulls() > 0) {
+        m.put("nulls", c.nulls());
+      }
+      if (c.unrecognized() > 0) {
+        m.put("unrecognized", c.unrecognized());
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  private String keyName(int keyId) {
+    for (VaultKeyset ks : keys.keysets()) {
+      var k = ks.byKeyId(keyId);
+      if (k.isPresent()) {
+        return ks.name() + "#" + k.get().ordinal() + (k.get().primary() ? " (primary)" : "");
+      }
+    }
+    return "key " + Integer.toUnsignedString(keyId);
+  }
+}

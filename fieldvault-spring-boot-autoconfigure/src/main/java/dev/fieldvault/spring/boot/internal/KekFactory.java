@@ -1,0 +1,120 @@
+package dev.fieldvault.spring.boot.internal;
+
+import dev.fieldvault.keys.KeyEncryptionKey;
+import dev.fieldvault.keys.KeyEncryptionKeys;
+import dev.fieldvault.keys.VaultConfigurationException;
+import dev.fieldvault.keys.WeakSecretException;
+import dev.fieldvault.spring.boot.FieldVaultProperties;
+import dev.fieldvault.spring.boot.FieldVaultStartupException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.function.Function;
+
+/** The KEK from {@code fieldvault.kek.*}: one source, chosen in a documented order, every failure typed. */
+public final class KekFactory {
+
+  private static final String GENERATE = "generate a random one with `openssl rand -base64 48`";
+
+  private KekFactory() {}
+
+  /** Builds the KEK; {@code env} reads environment variables. */
+  public static KeyEncryptionKey create(FieldVaultProperties.Kek kek, Function<String, String> env) {
+    if (has(kek.getKmsKeyUri())) {
+      return kms(kek);
+    }
+    if (kek.getLocalKeysetFile() != null) {
+      try {
+        return KeyEncryptionKeys.fromLocalKeysetFile(kek.getLocalKeysetFile());
+      } catch (VaultConfigurationException e) {
+        throw new FieldVaultStartupException("The master keyset file " + kek.getLocalKeysetFile()
+            + " (fieldvault.kek.local-keyset-file) cannot be used: " + e.getMessage(),
+            "Point fieldvault.kek.local-keyset-file at a readable Tink AEAD keyset in JSON, or remove it to use a"
+                + " master secret.", e);
+      }
+    }
+    if (kek.getMasterSecretFile() != null) {
+      String secret;
+      try {
+        secret = Files.readString(kek.getMasterSecretFile(), StandardCharsets.UTF_8).trim();
+      } catch (IOException e) {
+        throw new FieldVaultStartupException("The master secret file " + kek.getMasterSecretFile()
+            + " (fieldvault.kek.master-secret-file) cannot be read (" + e.getClass().getSimpleName() + ").",
+            "Mount the secret at that path, readable by the application, or set fieldvault.kek.master-secret-file"
+                + " to where it is.", e);
+      }
+      return masterSecret(secret, "the file " + kek.getMasterSecretFile() + " (fieldvault.kek.master-secret-file)",
+          "Put a random secret of at least " + KeyEncryptionKeys.MIN_MASTER_SECRET_LENGTH + " characters in "
+              + kek.getMasterSecretFile() + " (" + GENERATE + ").");
+    }
+    if (has(kek.getMasterSecret())) {
+      return masterSecret(kek.getMasterSecret(), "fieldvault.kek.master-secret",
+          "Set fieldvault.kek.master-secret to a random secret of at least "
+              + KeyEncryptionKeys.MIN_MASTER_SECRET_LENGTH + " characters (" + GENERATE + ").");
+    }
+    String variable = kek.getMasterSecretEnv();
+    if (!has(variable)) {
+      throw noSecret("fieldvault.kek.master-secret-env is empty and no other key-encryption key is configured.");
+    }
+    String secret = env.apply(variable);
+    if (secret == null || secret.isBlank()) {
+      throw noSecret("No master secret: the environment variable " + variable + " (fieldvault.kek.master-secret-env)"
+          + " is " + (secret == null ? "not set" : "empty") + ", and no other key-encryption key is configured"
+          + " (fieldvault.kek.master-secret-file, fieldvault.kek.kms-key-uri, fieldvault.kek.local-keyset-file).");
+    }
+    return masterSecret(secret, "the environment variable " + variable, "Set " + variable
+        + " to a random secret of at least " + KeyEncryptionKeys.MIN_MASTER_SECRET_LENGTH + " characters ("
+        + GENERATE + "); the keysets must then be created under it.");
+  }
+
+  private static FieldVaultStartupException noSecret(String description) {
+    return new FieldVaultStartupException(description, "Set the environment variable FIELDVAULT_MASTER_SECRET to a"
+        + " random secret of at least " + KeyEncryptionKeys.MIN_MASTER_SECRET_LENGTH + " characters (" + GENERATE
+        + "), or name another variable with fieldvault.kek.master-secret-env, or set fieldvault.kek.master-secret-file"
+        + " or fieldvault.kek.kms-key-uri.", null);
+  }
+
+  private static KeyEncryptionKey masterSecret(String secret, String where, String action) {
+    try {
+      return KeyEncryptionKeys.fromMasterSecret(secret);
+    } catch (WeakSecretException e) {
+      // the core's message describes the secret's length and variety, never the secret itself
+      throw new FieldVaultStartupException("The master secret in " + where + " is refused: " + e.getMessage(),
+          action, e);
+    }
+  }
+
+  private static KeyEncryptionKey kms(FieldVaultProperties.Kek kek) {
+    String uri = kek.getKmsKeyUri().trim();
+    if (uri.startsWith("aws-kms://")) {
+      if (!ClassPresence.present("dev.fieldvault.kms.aws.AwsKmsClient")) {
+        throw new FieldVaultStartupException("fieldvault.kek.kms-key-uri names an AWS KMS key, but"
+            + " dev.fieldvault:vault-kms-aws is not on the class path.",
+            "Add the dependency dev.fieldvault:vault-kms-aws (version from fieldvault-bom).", null);
+      }
+      return AwsKek.create(uri, kek.getKmsRegion(), kek.getKmsEndpoint());
+    }
+    try {
+      return KeyEncryptionKeys.fromKms(uri);
+    } catch (VaultConfigurationException e) {
+      throw new FieldVaultStartupException("No KMS client serves fieldvault.kek.kms-key-uri=" + uri + ": "
+          + e.getMessage(), "Add and register the provider's Tink KmsClient, or use an aws-kms:// URI with"
+          + " dev.fieldvault:vault-kms-aws.", e);
+    } catch (RuntimeException e) {
+      throw unreachable(uri, e);
+    }
+  }
+
+  /** A KMS that cannot be used at start-up. */
+  public static FieldVaultStartupException unreachable(String uri, RuntimeException e) {
+    return new FieldVaultStartupException("The KMS key " + uri + " (fieldvault.kek.kms-key-uri) could not be used"
+        + " to load the keysets: " + e.getMessage(),
+        "Check fieldvault.kek.kms-key-uri, fieldvault.kek.kms-region and fieldvault.kek.kms-endpoint, the"
+            + " credentials and their kms:Decrypt / kms:DescribeKey permissions, and the network path to the KMS;"
+            + " FieldVault needs the KMS when it loads the keysets at start-up (not per value).", e);
+  }
+
+  private static boolean has(String s) {
+    return s != null && !s.isBlank();
+  }
+}

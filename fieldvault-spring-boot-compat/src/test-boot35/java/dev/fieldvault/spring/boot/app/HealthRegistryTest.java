@@ -1,0 +1,46 @@
+package dev.fieldvault.spring.boot.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fieldvault.testsupport.TestDatabases;
+import java.sql.Connection;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Spring Boot 3.5's health endpoint has the fieldvault indicator (the starter reaches 3.5's health API
+ * by name): UP, then DOWN with the reason.
+ */
+@SpringBootTest(classes = TestApp.class, properties = {"fieldvault.keys.refresh-interval=0s",
+    "management.endpoint.health.show-details=always"})
+class HealthRegistryTest {
+
+  @DynamicPropertySource
+  static void db(DynamicPropertyRegistry registry) {
+    var db = TestDatabases.h2();
+    Tables.properties(db, "sbt_").forEach((k, v) -> registry.add(k, () -> v));
+  }
+
+  @Autowired HealthEndpoint health;
+  @Autowired DataSource dataSource;
+
+  @Test
+  void fieldvaultHealth_isUp_thenDownWithTheReason() throws Exception {
+    Health up = (Health) health.healthForPath("fieldvault");
+    assertThat(up.getStatus().getCode()).isEqualTo("UP");
+    assertThat(up.getDetails()).containsKey("keys");
+    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM sbt_fv_keyset WHERE name = 'app-prf'");
+    }
+    Health down = (Health) health.healthForPath("fieldvault");
+    assertThat(down.getStatus().getCode()).isEqualTo("DOWN");
+    assertThat(down.getDetails().get("reason").toString()).contains("app-prf").contains("no longer in sbt_fv_keyset");
+  }
+}

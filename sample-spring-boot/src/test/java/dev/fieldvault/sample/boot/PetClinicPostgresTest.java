@@ -1,0 +1,12 @@
+package dev.fieldvault.sample.boot;
+
+import dev.fieldvault.testsupport.TestDatabases;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+class PetClinicPostgresTest extends PetClinicTest {
+  @DynamicPropertySource
+  static void db(DynamicPropertyRegistry registry) {
+    database(TestDatabases.Kind.POSTGRES, registry);
+  }
+}
