@@ -38,7 +38,7 @@ import javax.sql.DataSource;
  * <pre>{@code
  * MigrationPlan plan = MigrationPlan.scan(dataSource, cipher, tables);
  * if (!plan.ready()) {
- *   System.out.println(plan.describe());   // per column: type, longest ciphertext, verdict
+ *   log.info("{}", plan.describe());       // per column: type, longest ciphertext, verdict
  *   plan.ddl().forEach(System.out::println);
  * }
  * }</pre>
