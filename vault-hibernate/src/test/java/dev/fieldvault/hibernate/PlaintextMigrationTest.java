@@ -293,12 +293,14 @@ class PlaintextMigrationTest {
           a.getTransaction().commit();
           return null;
         });
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (!waitingForALock(db)) {
+        // the migration's write must still be blocked when the update commits: seen in the database's lock
+        // views, or (MariaDB's views do not always show it) still not done after 5 s while the row is locked
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!waitingForALock(db) && System.nanoTime() < deadline) {
           assertThat(commit.isDone()).as("the migration's write waits for the uncommitted row").isFalse();
-          assertThat(System.nanoTime()).as("the migration's write is seen waiting").isLessThan(deadline);
           Thread.sleep(20);
         }
+        assertThat(commit.isDone()).as("the migration's write waits for the uncommitted row").isFalse();
         b.commit();
         commit.get(30, java.util.concurrent.TimeUnit.SECONDS);
       }
