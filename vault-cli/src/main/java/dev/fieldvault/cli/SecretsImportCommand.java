@@ -113,8 +113,8 @@ final class SecretsImportCommand extends SecretsCommand.VaultCommand {
         for (String name : source.names()) {
           out.printf("%-10s %s%n", "CREATED", name);
         }
-        out.printf("[dry run] %d created, 0 updated, 0 skipped (%s into %s)%n", source.names().size(),
-            source.format().id(), namespace);
+        out.printf("[dry run] %d created, 0 updated, 0 skipped (%s, %s into %s)%n", source.names().size(),
+            source.format().id(), policy().name().toLowerCase(Locale.ROOT), namespace);
         return null;
       }
       store = vault.createStore(namespace, tenant, StoreOptions.DEFAULT).as(principal);
