@@ -1,5 +1,6 @@
 package dev.fieldvault.secrets.imports;
 
+import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.Locale;
 
 /**
@@ -38,7 +39,7 @@ public enum ImportFormat {
   /**
    * The format with this short name or enum name (any case).
    *
-   * @throws SecretsImportException naming the accepted names
+   * @throws VaultConfigurationException naming the accepted names
    */
   public static ImportFormat of(String name) {
     for (ImportFormat f : values()) {
@@ -46,8 +47,7 @@ public enum ImportFormat {
         return f;
       }
     }
-    throw new SecretsImportException(SecretsImportException.Reason.MALFORMED, null,
-        "Unknown import format '" + (name == null ? null : name.toLowerCase(Locale.ROOT))
-        + "': use vault-kv, aws or dotenv");
+    throw new VaultConfigurationException("Unknown import format '"
+        + (name == null ? null : name.toLowerCase(Locale.ROOT)) + "': use vault-kv, aws or dotenv");
   }
 }

@@ -154,12 +154,11 @@ public final class SecretsImport {
       try {
         w = store.put(p.secret.name(), p.secret.value(), p.options(store));
       } catch (FieldVaultException e) {
-        throw abort(store, written, items, p, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        throw abort(store, written, items, p, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
       if (!w.isWritten()) {
         throw abort(store, written, items, p, w.status() == Status.CONFLICT
-            ? "it was written concurrently since the check; run the import again" : "the store answered " + w.status(),
-            null);
+            ? "it was written concurrently since the check; run the import again" : "the store answered " + w.status());
       }
       written.add(new Written(p, w.version()));
       items.add(p.item(w.version()));
@@ -202,7 +201,7 @@ public final class SecretsImport {
 
   /** Undoes {@code written} (newest first) and builds the ABORTED exception. */
   private SecretsImportException abort(SecretStore store, List<Written> written, List<Item> items, Planned failed,
-      String why, Throwable cause) {
+      String why) {
     Map<String, Item> undone = new HashMap<>();
     for (int i = written.size() - 1; i >= 0; i--) {
       Written w = written.get(i);
@@ -213,16 +212,13 @@ public final class SecretsImport {
       report.add(undone.getOrDefault(it.name(), it));
     }
     ImportReport r = new ImportReport(false, report);
-    SecretsImportException e = new SecretsImportException(Reason.ABORTED, failed.secret.location(),
+    // the store's exception is named in the message (its type and text, which never hold a value), not chained:
+    // the import's report is what the caller acts on
+    return new SecretsImportException(Reason.ABORTED, failed.secret.location(),
         "writing '" + failed.secret.name() + "' failed (" + why + "); the " + written.size() + " secret(s) this"
         + " import wrote before it were undone" + (r.count(Outcome.NOT_UNDONE) == 0 ? ""
         : " except " + r.count(Outcome.NOT_UNDONE) + " (see the report)") + " and nothing after it was written",
         r);
-    if (cause != null) {
-      // only the type: the message above already says what the store said, and carries no value
-      e.addSuppressed(new FieldVaultException(cause.getClass().getName()));
-    }
-    return e;
   }
 
   private static Item undo(SecretStore store, Written w) {
