@@ -16,6 +16,7 @@ import org.hibernate.query.spi.QueryOptions;
 import org.hibernate.query.spi.QueryParameterBindings;
 import org.hibernate.query.sqm.ComparisonOperator;
 import org.hibernate.query.sqm.internal.DomainParameterXref;
+import org.hibernate.query.sqm.sql.SqmTranslation;
 import org.hibernate.query.sqm.sql.internal.StandardSqmTranslator;
 import org.hibernate.query.sqm.tree.SqmStatement;
 import org.hibernate.query.sqm.tree.domain.SqmBasicValuedSimplePath;
@@ -143,6 +144,16 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     } finally {
       xref.clearExpansions();
     }
+  }
+
+  /**
+   * First {@link SharedParameters}' rule (a parameter meeting an encrypted attribute meets nothing else),
+   * on the statement as written, before anything is translated or bound; then the translation.
+   */
+  @Override
+  public SqmTranslation<T> translate() {
+    SharedParameters.check(getStatement(), runtime());
+    return super.translate();
   }
 
   // ---------------------------------------------------------------------------------------------
