@@ -297,4 +297,43 @@ class SharedQueryParameterTest {
           .doesNotContain("code-1", "code-2", "ann@", "bob@", "note-");
     }
   }
+  static Stream<Arguments> databasesAndHierarchies() {
+    return TestDatabases.all().flatMap(kind -> SHAPES.stream().filter(shape -> !shape.root().equals(shape.entity()))
+        .map(shape -> Arguments.of(kind, shape)));
+  }
+
+  @ParameterizedTest(name = "{0}, {1}")
+  @MethodSource("databasesAndHierarchies")
+  void treatInABulkUpdateOrDeleteOfAHierarchy_findsTheRightRows_orIsRefusedByTheRules(TestDatabases.Kind kind,
+      Shape shape) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    try (SessionFactory sf = build(db)) {
+      String x = shape.entity();
+      String root = shape.root();
+      Jpa.tx(sf, s -> {
+        s.persist(row(shape, 1, "ann", "t1", "code-1", "ann@example.com", "note-1"));
+        s.persist(row(shape, 2, "bob", "t2", "code-2", "bob@example.com", "note-2"));
+      });
+      int renamed = Jpa.call(sf, s -> s.createMutationQuery("update " + root + " r set r.name = 'hit' where"
+          + " treat(r as " + x + ").email = :e").setParameter("e", "bob@example.com").executeUpdate());
+      assertThat(renamed).as("%s", shape).isEqualTo(1);
+      int recoded = Jpa.call(sf, s -> s.createMutationQuery("update " + root + " r set r.code = :c where"
+          + " treat(r as " + x + ").email in (:e)").setParameter("c", "code-9").setParameter("e", "ann@example.com")
+          .executeUpdate());
+      assertThat(recoded).as("%s", shape).isEqualTo(1);
+      refused(sf, db, shape, "SHARED-TREAT", x + ".email", s -> s.createMutationQuery("update " + root + " r set"
+          + " r.name = :e where treat(r as " + x + ").email = :e").setParameter("e", "SHARED-TREAT").executeUpdate());
+      assertThatThrownBy(() -> Jpa.tx(sf, s -> s.createMutationQuery("delete from " + root + " r where"
+          + " treat(r as " + x + ").note = :n").setParameter("n", "note-1").executeUpdate()))
+          .as("%s", shape).isInstanceOf(UnsupportedEncryptedUseException.class).hasMessageContaining(x + ".note")
+          .hasMessageContaining("RANDOMIZED").hasMessageNotContaining("note-1");
+      int deleted = Jpa.call(sf, s -> s.createMutationQuery("delete from " + root + " r where"
+          + " treat(r as " + x + ").email = :e").setParameter("e", "bob@example.com").executeUpdate());
+      assertThat(deleted).as("%s", shape).isEqualTo(1);
+      List<Object[]> left = Jpa.call(sf, s -> s.createQuery("select r.id, r.name, r.code from " + root + " r",
+          Object[].class).getResultList());
+      assertThat(left).as("%s", shape).hasSize(1);
+      assertThat(left.get(0)).as("%s", shape).containsExactly(1L, "ann", "code-9");
+    }
+  }
 }

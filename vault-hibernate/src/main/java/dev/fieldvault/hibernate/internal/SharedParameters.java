@@ -13,6 +13,8 @@ import org.hibernate.query.sqm.tree.domain.SqmBasicValuedSimplePath;
 import org.hibernate.query.sqm.tree.domain.SqmEmbeddedValuedSimplePath;
 import org.hibernate.query.sqm.tree.domain.SqmPath;
 import org.hibernate.query.sqm.tree.expression.JpaCriteriaParameter;
+import org.hibernate.query.sqm.tree.expression.SqmAliasedNodeRef;
+import org.hibernate.query.sqm.tree.expression.SqmSelfRenderingExpression;
 import org.hibernate.query.sqm.tree.expression.SqmExpression;
 import org.hibernate.query.sqm.tree.expression.SqmNamedParameter;
 import org.hibernate.query.sqm.tree.expression.SqmParameter;
@@ -22,6 +24,8 @@ import org.hibernate.query.sqm.tree.insert.SqmInsertValuesStatement;
 import org.hibernate.query.sqm.tree.insert.SqmValues;
 import org.hibernate.query.sqm.tree.predicate.SqmComparisonPredicate;
 import org.hibernate.query.sqm.tree.predicate.SqmInListPredicate;
+import org.hibernate.query.sqm.tree.select.SqmSelection;
+import org.hibernate.query.sqm.tree.select.SqmSortSpecification;
 import org.hibernate.query.sqm.tree.update.SqmAssignment;
 
 /**
@@ -152,6 +156,30 @@ final class SharedParameters extends BaseSemanticQueryWalker {
 
   private static boolean isPath(Object node) {
     return node instanceof SqmBasicValuedSimplePath || node instanceof SqmEmbeddedValuedSimplePath;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Nodes Hibernate does not let a walker visit (they hold no query parameter): a select item referred to
+  // by position ('order by 1', 'group by 1'), and the expressions its multi-table handlers build
+
+  @Override
+  public Object visitSortSpecification(SqmSortSpecification sort) {
+    return sort.getSortExpression() instanceof SqmAliasedNodeRef ? null : super.visitSortSpecification(sort);
+  }
+
+  @Override
+  public Object visitGroupByClause(List<SqmExpression<?>> groupBy) {
+    for (SqmExpression<?> e : groupBy) {
+      if (!(e instanceof SqmAliasedNodeRef)) {
+        e.accept(this);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public Object visitSelection(SqmSelection<?> selection) {
+    return selection.getSelectableNode() instanceof SqmSelfRenderingExpression ? null : super.visitSelection(selection);
   }
 
   // ---------------------------------------------------------------------------------------------
