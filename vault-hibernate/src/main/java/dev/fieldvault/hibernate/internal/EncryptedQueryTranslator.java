@@ -136,11 +136,26 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
    */
   static void check(SqmStatement<?> statement, QueryOptions queryOptions, DomainParameterXref xref,
       QueryParameterBindings bindings, LoadQueryInfluencers influencers, SqlAstCreationContext context) {
+    EncryptedQueryTranslator<Statement> translator = new EncryptedQueryTranslator<>(statement, queryOptions, xref,
+        bindings, influencers, context, false, true);
     try {
-      new EncryptedQueryTranslator<Statement>(statement, queryOptions, xref, bindings, influencers, context, false,
-          true).translate();
+      translator.translate();
     } catch (InsertChecked done) {
       // an insert's checks are complete
+    } catch (ClassCastException e) {
+      // Hibernate's translator cannot translate a treat(...) of a multi-table update or delete in the form of a
+      // single-table one (its multi-table handler translates it differently), so the rules cannot be checked
+      if (!Treats.in(statement)) {
+        throw e;
+      }
+      List<EncryptedAttribute> attributes = translator.targetAttributes();
+      if (!attributes.isEmpty()) {
+        EncryptedAttribute a = attributes.get(0);
+        throw new UnsupportedEncryptedUseException(a, "An update or delete query of " + a.entityName() + ", an"
+            + " entity stored in several tables with @Encrypted attributes, uses treat(...), which FieldVault cannot"
+            + " check before Hibernate binds the query's values: name the subclass entity itself instead (update"
+            + " Subclass s set ... where s.attribute = :value, delete from Subclass s where ...)");
+      }
     } finally {
       xref.clearExpansions();
     }
@@ -154,6 +169,45 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
   public SqmTranslation<T> translate() {
     SharedParameters.check(getStatement(), runtime());
     return super.translate();
+  }
+
+  /** Finds a {@code treat(...)} in a statement. */
+  private static final class Treats extends org.hibernate.query.sqm.spi.BaseSemanticQueryWalker {
+    private boolean found;
+
+    static boolean in(SqmStatement<?> statement) {
+      Treats walker = new Treats();
+      try {
+        statement.accept(walker);
+      } catch (RuntimeException e) {
+        return false; // a node no walker may visit: not known to hold a treat
+      }
+      return walker.found;
+    }
+
+    @Override
+    public Object visitTreatedPath(org.hibernate.query.sqm.tree.domain.SqmTreatedPath<?, ?> path) {
+      found = true;
+      return super.visitTreatedPath(path);
+    }
+
+    @Override
+    public Object visitBasicValuedPath(SqmBasicValuedSimplePath<?> path) {
+      lhs(path);
+      return super.visitBasicValuedPath(path);
+    }
+
+    @Override
+    public Object visitEmbeddableValuedPath(SqmEmbeddedValuedSimplePath<?> path) {
+      lhs(path);
+      return super.visitEmbeddableValuedPath(path);
+    }
+
+    private void lhs(SqmPath<?> path) {
+      for (SqmPath<?> p = path; p != null; p = p.getLhs()) {
+        found |= p instanceof org.hibernate.query.sqm.tree.domain.SqmTreatedPath;
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
