@@ -24,6 +24,7 @@ import org.hibernate.query.sqm.tree.domain.SqmEmbeddedValuedSimplePath;
 import org.hibernate.query.sqm.tree.domain.SqmPath;
 import org.hibernate.query.sqm.tree.expression.SqmExpression;
 import org.hibernate.query.sqm.tree.expression.SqmFunction;
+import org.hibernate.query.sqm.tree.expression.SqmLiteral;
 import org.hibernate.query.sqm.tree.expression.SqmParameter;
 import org.hibernate.query.sqm.tree.insert.SqmInsertSelectStatement;
 import org.hibernate.query.sqm.tree.insert.SqmInsertStatement;
@@ -51,6 +52,7 @@ import org.hibernate.query.sqm.sql.internal.SqmParameterInterpretation;
 import org.hibernate.sql.ast.Clause;
 import org.hibernate.sql.ast.spi.SqlAstCreationContext;
 import org.hibernate.sql.ast.tree.expression.JdbcParameter;
+import org.hibernate.sql.ast.tree.expression.Literal;
 import org.hibernate.sql.ast.tree.Statement;
 import org.hibernate.sql.ast.tree.expression.ColumnReference;
 import org.hibernate.sql.ast.tree.expression.Expression;
@@ -99,6 +101,11 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
 
   /** How an encrypted attribute's path is used where it is being translated. */
   private enum Use { COMPARED, NULL_TEST, SELECTED, ASSIGNED }
+
+  /** Why a criteria query may hold literals where its author wrote values. */
+  private static final String INLINE_CRITERIA = " (a criteria query's values are rendered as literals when"
+      + " hibernate.criteria.value_handling_mode=inline: set it to bind, Hibernate's default, so that FieldVault"
+      + " encrypts them as parameters, or write the query in HQL with a named parameter)";
 
   private static final String EXPRESSION = "a function, arithmetic, group by, a subquery's select list, or a"
       + " comparison with a literal, another attribute or a subquery";
@@ -348,8 +355,11 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     } else if (equality && left instanceof SqmParameter && isPath(right)) {
       allowed.add(right);
     }
-    ComparisonPredicate cp = with(allowed, Use.COMPARED, equality ? null : "a '" + op.sqlText() + "' comparison",
-        () -> super.visitComparisonPredicate(p));
+    String what = equality ? null : "a '" + op.sqlText() + "' comparison";
+    if (equality && (left instanceof SqmLiteral || right instanceof SqmLiteral)) {
+      what = "a comparison with a literal" + INLINE_CRITERIA;
+    }
+    ComparisonPredicate cp = with(allowed, Use.COMPARED, what, () -> super.visitComparisonPredicate(p));
     if (!allowed.isEmpty()) {
       encryptedLike(cp.getLeftHandExpression(), cp.getRightHandExpression());
       encryptedLike(cp.getRightHandExpression(), cp.getLeftHandExpression());
@@ -383,7 +393,12 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     if (parameters && isPath(p.getTestExpression())) {
       allowed.add(p.getTestExpression());
     }
-    Predicate result = with(allowed, Use.COMPARED, "an 'in' list", () -> super.visitInListPredicate(p));
+    boolean literals = false;
+    for (SqmExpression<?> e : p.getListExpressions()) {
+      literals |= e instanceof SqmLiteral;
+    }
+    Predicate result = with(allowed, Use.COMPARED, literals ? "an 'in' list of literals" + INLINE_CRITERIA
+        : "an 'in' list", () -> super.visitInListPredicate(p));
     if (!allowed.isEmpty() && result instanceof InListPredicate) {
       for (Expression e : ((InListPredicate) result).getListExpressions()) {
         encryptedLike(((InListPredicate) result).getTestExpression(), e);
@@ -649,7 +664,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
             + " entity with a Session (or a StatelessSession) and set the attribute; FieldVault fills the index"
             + " when it is written");
       }
-      if (parameterBinding(value, width, index) != b) {
+      if (!isNullLiteral(value, width, index) && parameterBinding(value, width, index) != b) {
         throw notFromParameter(a);
       }
       return;
@@ -681,8 +696,17 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
         + name(a) + " from something other than a query parameter FieldVault encrypts for it (a function,"
         + " expression, literal, another attribute, a subquery, an insert ... select, or a parameter whose"
         + " type does not come from the attribute), which would store it unencrypted: write it as"
-        + " 'set e." + a.attributePath() + " = :value' in an update query, or set it on the entity and let"
-        + " the Session write it");
+        + " 'set e." + a.attributePath() + " = :value' (or '= null') in an update query, or set it on the entity"
+        + " and let the Session write it" + INLINE_CRITERIA);
+  }
+
+  /** Whether the index-th of {@code width} columns is written a literal null ({@code set e.email = null}). */
+  private static boolean isNullLiteral(Expression value, int width, int index) {
+    Expression v = value;
+    if (v instanceof SqlTuple && width > 1 && ((SqlTuple) v).getExpressions().size() == width) {
+      v = ((SqlTuple) v).getExpressions().get(index);
+    }
+    return v instanceof Literal && ((Literal) v).getLiteralValue() == null;
   }
 
   /** The binding of the index-th of {@code width} columns of a query parameter's type, else null. */
