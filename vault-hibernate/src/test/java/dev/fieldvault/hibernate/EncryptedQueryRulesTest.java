@@ -118,20 +118,18 @@ class EncryptedQueryRulesTest {
         Root<Owner> o = q.from(Owner.class);
         q.select(cb.count(o)).where(cb.equal(cb.literal("555-0001"), o.get("telephone")));
         refused(() -> s.createQuery(q).getSingleResult(), "Owner.telephone", "literal");
-        // a parameter typed on its own: Hibernate 7 would bind it as plaintext (refused, never sent), 6.6 types it
-        // from the attribute (the right rows)
+        // a parameter typed on its own: Hibernate 6.6 types it from the attribute (encrypted: the right rows),
+        // Hibernate 7 would bind it as plaintext (refused, never sent)
         CriteriaQuery<Long> typed = cb.createQuery(Long.class);
         Root<Owner> r = typed.from(Owner.class);
         ParameterExpression<String> t = cb.parameter(String.class, "t");
         typed.select(cb.count(r)).where(cb.equal(t, r.get("telephone")));
-        Long found;
-        try {
-          found = s.createQuery(typed).setParameter("t", "555-0001").getSingleResult();
-        } catch (UnsupportedEncryptedUseException e) {
-          assertThat(e).hasMessageContaining("Owner.telephone").hasMessageContaining("cb.parameter(String.class)");
-          found = null;
+        if (org.hibernate.Version.getVersionString().startsWith("6.")) {
+          assertThat(s.createQuery(typed).setParameter("t", "555-0001").getSingleResult()).isEqualTo(2L);
+        } else {
+          refused(() -> s.createQuery(typed).setParameter("t", "555-0001").getSingleResult(), "Owner.telephone",
+              "cb.parameter(String.class)");
         }
-        assertThat(found).isIn(null, 2L);
       });
     }
   }
