@@ -297,6 +297,35 @@ class SharedQueryParameterTest {
           .doesNotContain("code-1", "code-2", "ann@", "bob@", "note-");
     }
   }
+  /** The README's example: a separate parameter per attribute, bound to the same value. */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void separateParametersForEachAttribute_writeTheSameValueEncryptedAndPlain(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    try (SessionFactory sf = build(db)) {
+      Shape shape = SHAPES.get(0);
+      Jpa.tx(sf, s -> s.persist(row(shape, 1, "ann", "t1", "code-1", "ann@example.com", "note-1")));
+      String value = "VALUE-BOTH";
+      long id = 1;
+      int count = Jpa.call(sf, session -> {
+        // tag::separate-parameters[]
+        int updated = session.createMutationQuery("update ShSingle m set m.code = :code, m.tag = :tag where m.id = :id")
+            .setParameter("code", value).setParameter("tag", value).setParameter("id", id)
+            .executeUpdate();
+        // end::separate-parameters[]
+        return updated;
+      });
+      assertThat(count).isEqualTo(1);
+      ShSingle e = Jpa.call(sf, s -> s.find(ShSingle.class, 1L));
+      assertThat(e.code).isEqualTo("VALUE-BOTH");
+      assertThat(e.tag).isEqualTo("VALUE-BOTH");
+      assertThat(Jpa.raw(db, "hib_sh_single", "tag", 1L)).isEqualTo("VALUE-BOTH");
+      assertThat(new String((byte[]) Jpa.raw(db, "hib_sh_single", "code", 1L), StandardCharsets.ISO_8859_1))
+          .doesNotContain("VALUE-BOTH");
+    }
+  }
+
   static Stream<Arguments> databasesAndHierarchies() {
     return TestDatabases.all().flatMap(kind -> SHAPES.stream().filter(shape -> !shape.root().equals(shape.entity()))
         .map(shape -> Arguments.of(kind, shape)));

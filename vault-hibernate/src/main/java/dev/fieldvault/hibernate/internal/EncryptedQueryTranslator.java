@@ -94,6 +94,9 @@ import org.hibernate.type.CustomType;
  *       {@link UnsupportedEncryptedUseException} naming the attribute.
  * </ul>
  *
+ * <p>Before any of this, {@link SharedParameters} checks that a query parameter meeting an encrypted
+ * attribute meets nothing else (Hibernate binds a parameter with one type for all its uses).
+ *
  * <p>Created by {@link EncryptedQueryTranslatorFactory}. {@code StandardSqmTranslator} and the visit
  * methods overridden here have the same signatures on Hibernate 6.6 and 7.
  */
