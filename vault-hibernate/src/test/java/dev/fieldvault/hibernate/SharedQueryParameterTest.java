@@ -113,9 +113,17 @@ class SharedQueryParameterTest {
   }
 
   private static SessionFactory build(TestDatabase db) throws Exception {
+    return build(db, "dialect default");
+  }
+
+  /** With the dialect's multi-table strategy (CTE on PostgreSQL, temporary tables on H2 and MariaDB) or the one named. */
+  private static SessionFactory build(TestDatabase db, String strategy) throws Exception {
     db.dropTables(TABLES);
     Map<String, Object> settings = new HashMap<>();
     settings.put(FieldVaultSettings.KEYRING, Keyring.generate("shared"));
+    if (!strategy.startsWith("dialect")) {
+      settings.put("hibernate.query.mutation_strategy", strategy);
+    }
     return Jpa.build(db, settings, ENTITIES);
   }
 
@@ -328,15 +336,17 @@ class SharedQueryParameterTest {
 
   static Stream<Arguments> databasesAndHierarchies() {
     return TestDatabases.all().flatMap(kind -> SHAPES.stream().filter(shape -> !shape.root().equals(shape.entity()))
-        .map(shape -> Arguments.of(kind, shape)));
+        .flatMap(shape -> Stream.of("dialect default",
+            "org.hibernate.query.sqm.mutation.internal.inline.InlineMutationStrategy")
+            .map(strategy -> Arguments.of(kind, shape, strategy))));
   }
 
-  @ParameterizedTest(name = "{0}, {1}")
+  @ParameterizedTest(name = "{0}, {1}, {2}")
   @MethodSource("databasesAndHierarchies")
   void treatInABulkUpdateOrDeleteOfAHierarchy_isRefusedTyped_beforeAnythingIsBound_andTheSubclassFormWorks(
-      TestDatabases.Kind kind, Shape shape) throws Exception {
+      TestDatabases.Kind kind, Shape shape, String strategy) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
-    try (SessionFactory sf = build(db)) {
+    try (SessionFactory sf = build(db, strategy)) {
       String x = shape.entity();
       String root = shape.root();
       Jpa.tx(sf, s -> {
