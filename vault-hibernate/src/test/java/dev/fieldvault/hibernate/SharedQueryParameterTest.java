@@ -282,6 +282,16 @@ class SharedQueryParameterTest {
           s -> s.createMutationQuery("insert into " + x + " (id, name, tag, code) values (9, 'n', :v, :v)")
               .setParameter("v", "SHARED-INS").executeUpdate());
 
+      // allowed: the optional filter ':e is null or attr = :e' (the parameter bound encrypted in both places)
+      for (String value : new String[] {"code-2", null}) {
+        try (LogCapture capture = new LogCapture()) {
+          List<String> names = Jpa.call(sf, s -> s.createQuery("select m.name from " + x + " m where (:e is null or"
+              + " m.code = :e) order by m.name", String.class).setParameter("e", value).getResultList());
+          assertThat(names).as("%s: %s", shape, value).containsExactlyElementsOf(value == null ? List.of("ann", "bob")
+              : List.of("bob"));
+          assertThat(capture.all()).as("%s", shape).contains("select").doesNotContain("code-2");
+        }
+      }
       // allowed: the same parameter used again with the same attribute, and separate parameters
       List<String> found = Jpa.call(sf, s -> s.createQuery("select m.name from " + x + " m where m.code = :e or"
           + " m.code = :e or :e = m.code or m.code in (:e) order by m.name", String.class)

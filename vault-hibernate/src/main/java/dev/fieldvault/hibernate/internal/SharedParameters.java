@@ -24,6 +24,7 @@ import org.hibernate.query.sqm.tree.insert.SqmInsertValuesStatement;
 import org.hibernate.query.sqm.tree.insert.SqmValues;
 import org.hibernate.query.sqm.tree.predicate.SqmComparisonPredicate;
 import org.hibernate.query.sqm.tree.predicate.SqmInListPredicate;
+import org.hibernate.query.sqm.tree.predicate.SqmNullnessPredicate;
 import org.hibernate.query.sqm.tree.select.SqmSelection;
 import org.hibernate.query.sqm.tree.select.SqmSortSpecification;
 import org.hibernate.query.sqm.tree.update.SqmAssignment;
@@ -126,6 +127,16 @@ final class SharedParameters extends BaseSemanticQueryWalker {
       }
     }
     return null;
+  }
+
+  /**
+   * {@code :p is [not] null} gives the parameter no type and only asks whether it is bound to null, which
+   * its ciphertext answers as its plaintext would: the optional filter {@code (:e is null or e.email = :e)}
+   * stays allowed.
+   */
+  @Override
+  public Object visitIsNullPredicate(SqmNullnessPredicate p) {
+    return p.getExpression() instanceof SqmParameter ? null : super.visitIsNullPredicate(p);
   }
 
   private void meet(SqmExpression<?> left, SqmExpression<?> right, boolean assignment) {
