@@ -70,7 +70,14 @@ final class SharedParameters extends BaseSemanticQueryWalker {
       return;
     }
     SharedParameters walker = new SharedParameters(runtime.attributes());
-    statement.accept(walker);
+    try {
+      statement.accept(walker);
+    } catch (UnsupportedOperationException | ClassCastException e) {
+      // fail closed: a statement FieldVault cannot walk might share a parameter unchecked
+      throw new IllegalStateException("FieldVault cannot check the query parameters of this query: it holds a"
+          + " query node that Hibernate lets no query walker visit. This Hibernate version or query form is not"
+          + " supported by FieldVault (supported: 6.6, 7.2, 7.4); please report the query", e);
+    }
     walker.verify();
   }
 
