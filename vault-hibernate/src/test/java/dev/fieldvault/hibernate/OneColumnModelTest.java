@@ -1,6 +1,7 @@
 package dev.fieldvault.hibernate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.hibernate.entities.Address;
 import dev.fieldvault.hibernate.entities.InteropAccount;
@@ -196,6 +197,25 @@ class OneColumnModelTest {
         assertThat(ci.encryptedValues()).as(ci.qualifiedName()).isEqualTo(rows);
       }
       assertKeyedRowsRead(sf, rows);
+
+      // an update query cannot change the entity's id (row-bound values are bound to it), whichever table's key
+      // column holds it; a column of another table that is only named like the root's id is an ordinary column
+      for (String update : new String[] {"update KeyedSplit k set k.id = k.id + 100 where k.id = 1",
+          "update KeyedMember m set m.id = m.id + 100 where m.id = 1"}) {
+        Jpa.tx(sf, s -> assertThatThrownBy(() -> s.createMutationQuery(update).executeUpdate()).as(update)
+            .isInstanceOf(UnsupportedEncryptedUseException.class).hasMessageContaining("changes the id"));
+      }
+      Jpa.tx(sf, s -> {
+        assertThat(s.createMutationQuery("update KeyedSplit k set k.decoy = 99 where k.id = 2").executeUpdate()).isOne();
+        assertThat(s.createMutationQuery("update KeyedMember m set m.decoy = 98 where m.id = 3").executeUpdate()).isOne();
+      });
+      Jpa.tx(sf, s -> {
+        assertThat(s.find(KeyedSplit.class, 2L).decoy).isEqualTo(99L);
+        assertThat(s.find(KeyedSplit.class, 2L).note).isEqualTo("note 2");
+        assertThat(s.find(KeyedMember.class, 3L).decoy).isEqualTo(98L);
+        assertThat(s.find(KeyedMember.class, 3L).email).isEqualTo("m3@example.com");
+        assertThat(s.find(KeyedSplit.class, 1L)).isNotNull();
+      });
     } finally {
       db.dropTables(tables);
     }

@@ -484,8 +484,9 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
       targets.add(a.getTargetPath());
     }
     refuseEmbeddablesFromExpressions(clause);
-    List<Assignment> assignments = with(targets, Use.ASSIGNED, null, () -> super.visitSetClause(clause));
     List<EncryptedAttribute> entity = targetAttributes();
+    refuseIdChange(clause, entity);
+    List<Assignment> assignments = with(targets, Use.ASSIGNED, null, () -> super.visitSetClause(clause));
     for (Assignment a : assignments) {
       List<ColumnReference> columns = a.getAssignable().getColumnReferences();
       for (int i = 0; i < columns.size(); i++) {
@@ -690,6 +691,38 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
                 + " the entity to a new one with a Session (persist a new entity, remove the old)");
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Refuses an update query that assigns the target entity's id (or a part of it) when the entity has a
+   * row-bound attribute, whose values are bound to the id. Decided on the query's paths, so it holds for
+   * every table the entity spans, whatever each table's key column is named (a JOINED subclass's
+   * {@code @PrimaryKeyJoinColumn}, a secondary table's join column).
+   */
+  private static void refuseIdChange(SqmSetClause clause, List<EncryptedAttribute> entity) {
+    EncryptedAttribute bound = null;
+    for (EncryptedAttribute a : entity) {
+      if (a.rowBound()) {
+        bound = a;
+        break;
+      }
+    }
+    if (bound == null) {
+      return;
+    }
+    for (SqmAssignment<?> assignment : clause.getAssignments()) {
+      // the JPA view of the path: stable across Hibernate lines
+      jakarta.persistence.criteria.Path<?> p = assignment.getTargetPath();
+      while (p.getParentPath() != null && !(p.getParentPath() instanceof jakarta.persistence.criteria.Root)) {
+        p = p.getParentPath();
+      }
+      if (p.getModel() instanceof jakarta.persistence.metamodel.SingularAttribute<?, ?> attribute && attribute.isId()) {
+        throw new UnsupportedEncryptedUseException(bound, "An update query changes the id of " + bound.entityName()
+            + ", whose row-bound attribute " + name(bound) + " is encrypted for the row's id: the stored"
+            + " values would no longer decrypt. Changing the id of such an entity is not supported; copy"
+            + " the entity to a new one with a Session (persist a new entity, remove the old)");
       }
     }
   }
