@@ -43,6 +43,12 @@ final class HibernateFixture implements AutoCloseable {
    * @param wrap wraps the pool before Hibernate sees it (a counting proxy), or null
    */
   HibernateFixture(String database, String variant, java.util.function.UnaryOperator<DataSource> wrap) {
+    this(database, variant, wrap, false);
+  }
+
+  /** @param statistics whether Hibernate keeps statistics (the counting pass: query plan cache hits) */
+  HibernateFixture(String database, String variant, java.util.function.UnaryOperator<DataSource> wrap,
+      boolean statistics) {
     this.database = database;
     this.variant = variant;
     this.floor = variant.equals("FLOOR");
@@ -79,6 +85,7 @@ final class HibernateFixture implements AutoCloseable {
     cfg.setProperty("hibernate.jdbc.batch_size", String.valueOf(BATCH));
     cfg.setProperty("hibernate.order_inserts", "true");
     cfg.setProperty("hibernate.show_sql", "false");
+    cfg.setProperty("hibernate.generate_statistics", String.valueOf(statistics));
     if (variant.equals("FIELDVAULT")) {
       cfg.getProperties().put(FieldVaultSettings.KEYRING, Keyring.generate("bench"));
     }
@@ -148,6 +155,29 @@ final class HibernateFixture implements AutoCloseable {
       bh.consume(RawTink.decryptDeterministically(floorEmail));
       bh.consume(RawTink.decrypt(floorPhone));
     }
+  }
+
+  SessionFactory sessionFactory() {
+    return sf;
+  }
+
+  /**
+   * PostgreSQL only: the server-side prepared statements of one pooled connection with their generic and
+   * custom plan counts ({@code pg_prepared_statements}), to see whether the driver's server-side prepare
+   * (pgjdbc's prepareThreshold and statement cache) is in use for the benchmark's statements.
+   */
+  String serverPrepared() throws java.sql.SQLException {
+    StringBuilder sb = new StringBuilder();
+    try (java.sql.Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            + " WHERE statement LIKE '%bench_%'")) {
+      while (rs.next()) {
+        String sql = rs.getString(1);
+        sb.append(String.format(java.util.Locale.ROOT, "%n    generic=%d custom=%d  %s", rs.getLong(2), rs.getLong(3),
+            sql.length() > 90 ? sql.substring(0, 90) + "..." : sql));
+      }
+    }
+    return sb.length() == 0 ? " none" : sb.toString();
   }
 
   @Override

@@ -141,18 +141,26 @@ public final class HibernateRounds {
     System.out.printf(Locale.ROOT, "%n### %s: JDBC calls per operation (counting proxy, %d operations)%n", db, n);
     for (String v : List.of("PLAIN", "CONVERTER", "FIELDVAULT")) {
       JdbcCalls calls = new JdbcCalls();
-      try (HibernateFixture f = new HibernateFixture(db, v, calls::wrap)) {
+      try (HibernateFixture f = new HibernateFixture(db, v, calls::wrap, true)) {
         for (String op : ops) {
           for (int i = 0; i < n; i++) {
             op(op).run(f, bh); // warm: the first calls prepare caches
           }
           calls.reset();
+          org.hibernate.stat.Statistics stats = f.sessionFactory().getStatistics();
+          stats.clear();
           for (int i = 0; i < n; i++) {
             op(op).run(f, bh);
           }
           StringBuilder sb = new StringBuilder();
           calls.perOp(n).forEach((k, c) -> sb.append(String.format(Locale.ROOT, " %s=%.2f", k, c)));
-          System.out.printf(Locale.ROOT, "%s %s:%s%n", op, v, sb);
+          System.out.printf(Locale.ROOT, "%s %s:%s; Hibernate: query plan cache hits %d, misses %d, statements"
+              + " prepared %d%n", op, v, sb, stats.getQueryPlanCacheHitCount(), stats.getQueryPlanCacheMissCount(),
+              stats.getPrepareStatementCount());
+        }
+        if (db.equals("POSTGRES")) {
+          System.out.printf(Locale.ROOT, "%s: server-side prepared statements on one pooled connection:%s%n", v,
+              f.serverPrepared());
         }
       }
     }
