@@ -2,8 +2,9 @@
 # FieldVault benchmarks: bash benchmarks/run.sh [smoke|quick|full|scale] [filter]
 #   smoke  one very short pass of every suite (CI: proves they run, figures meaningless)
 #   quick  the figures quoted in BENCHMARKS.md, about 15 minutes on 2 cores: JMH suites with 2 forks
-#          and the allocation profiler (-prof gc); Hibernate as paired rounds (HibernateRounds) on H2,
-#          PostgreSQL and MariaDB; rewrapper and migration on 100,000 rows; tenant keyrings at 20,000
+#          and the allocation profiler (-prof gc; the secrets vault suite 1 fork); Hibernate as paired
+#          rounds (HibernateRounds) on H2, PostgreSQL and MariaDB; rewrapper (PostgreSQL, MariaDB) and
+#          migration on 100,000 rows; tenant keyrings at 20,000; KMS KEK rotation hierarchical mode
 #   full   every cipher size, 3 forks and longer JMH iterations, more Hibernate rounds (about 45 minutes)
 #   scale  the scale modes only: the rewrapper on 1,000,000 rows (PostgreSQL and MariaDB, 1 and 2
 #          workers) and 1,000,000 per-tenant keyrings in random order (PostgreSQL) — an hour or more
@@ -31,12 +32,15 @@ maria_password="${FIELDVAULT_BENCH_MARIADB_PASSWORD:-}"
 # (and by hand: java -jar benchmarks/target/benchmarks.jar HibernateBenchmark -prof gc ...)
 case "$mode" in
   smoke) jmh=(-f 1 -wi 0 -i 1 -r 200ms -p size=64 -foe true -p database=H2 -p variant=FIELDVAULT); exclude='^$'
+         secrets=()
          hib=(-Dwarmup=1 -Drounds=3 -Dslice=30 -DcountOps=20); rot=(-Drows=2000 -Drounds=1)
          tenants=(-Dtenants=2000 -DcacheSize=500 -Dmisses=200 -Drounds=1); kms=(-Dkeysets=100 -Drows=100) ;;
-  quick) jmh=(-f 2 -wi 3 -w 1s -i 5 -r 500ms -p size=64 -prof gc); exclude='HibernateBenchmark'
-         hib=(-Dwarmup=15 -Drounds=21 -Dslice=150 -DcountOps=200); rot=(-Drows=100000 -Drounds=2)
+  quick) jmh=(-f 2 -wi 2 -w 1s -i 5 -r 400ms -p size=64 -prof gc); exclude='HibernateBenchmark|SecretsVaultBenchmark'
+         secrets=(-f 1 -wi 3 -w 1s -i 5 -r 500ms -prof gc)
+         hib=(-Dwarmup=15 -Drounds=21 -Dslice=150 -DcountOps=200); rot=(-Drows=100000 -Drounds=1)
          tenants=(-Dtenants=20000 -DcacheSize=5000 -Dmisses=2000 -Drounds=5); kms=(-Dkeysets=10000 -Dmode=hierarchical) ;;
-  full)  jmh=(-f 3 -wi 5 -w 2s -i 10 -r 1s -prof gc); exclude='HibernateBenchmark'
+  full)  jmh=(-f 3 -wi 5 -w 2s -i 10 -r 1s -prof gc); exclude='HibernateBenchmark|SecretsVaultBenchmark'
+         secrets=(-f 2 -wi 3 -w 2s -i 5 -r 2s -prof gc)
          hib=(-Dwarmup=30 -Drounds=41 -Dslice=250 -DcountOps=500); rot=(-Drows=100000 -Drounds=3)
          tenants=(-Dtenants=100000 -DcacheSize=10000 -Dmisses=10000 -Drounds=9); kms=(-Dkeysets=10000) ;;
   scale) jmh=(); exclude=''
@@ -45,10 +49,17 @@ case "$mode" in
 esac
 runs() { [[ "$filter" == ".*" || "$filter" == *$1* ]]; }
 if [[ "$mode" != scale ]]; then
-  java -jar "$jar" "$filter" -e "$exclude" "${jmh[@]}" -rf json -rff "$out"
-  echo
   echo "## Ratios ($mode run, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
-  java -cp "$jar" dev.fieldvault.benchmarks.report.RatioReport "$out"
+  listed="$(java -jar "$jar" -l "$filter" -e "$exclude")"
+  if [[ "$listed" == *$'\n'dev.* ]]; then   # any JMH benchmark selected
+    java -jar "$jar" "$filter" -e "$exclude" "${jmh[@]}" -rf json -rff "$out"
+    java -cp "$jar" dev.fieldvault.benchmarks.report.RatioReport "$out"
+  fi
+  # the secrets vault suite (24 benchmarks, not a #15 target) with one fork in quick, to keep it near 15 minutes
+  if [[ ${#secrets[@]} -gt 0 ]] && runs SecretsVault; then
+    java -jar "$jar" 'SecretsVaultBenchmark' "${secrets[@]}" -rf json -rff "${out%.json}-secrets.json"
+    java -cp "$jar" dev.fieldvault.benchmarks.report.RatioReport "${out%.json}-secrets.json"
+  fi
   echo
   echo "## Storage per value"
   java -cp "$jar" dev.fieldvault.benchmarks.report.StorageOverheadReport
