@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -391,45 +390,77 @@ public final class SecretStore {
   /**
    * One page of entries (name, metadata, version, expiry, state), never values, ordered by name.
    * Pass {@code null} as cursor for the first page, then {@link Page#nextCursor()}. Sealed stores
-   * cannot be listed: their names are stored only as hashes.
+   * cannot be listed: their names are stored only as hashes. Same as
+   * {@code list(ListQuery.byName().after(cursor).limit(limit))}.
    */
   public Page<SecretInfo> list(String cursor, int limit) {
+    if (limit < 1 || limit > 10_000) {
+      throw new VaultConfigurationException("A page size must be 1 to 10000, not " + limit);
+    }
+    return list(ListQuery.byName().after(cursor).limit(limit));
+  }
+
+  /**
+   * One page of entries as the query orders and filters them: names, metadata, version, expiry, update
+   * time and state, never values (nothing is decrypted). An entry that stays unchanged while others are
+   * written appears exactly once over the pages; one updated while pages are read by update time moves
+   * (it may appear again, or not at all, at its new place). Metadata filters are applied to the rows
+   * read, so a selective filter reads more of the store. Sealed stores cannot be listed.
+   *
+   * @throws VaultConfigurationException for a sealed store or a cursor of another query order
+   * @throws SecretsAccessDeniedException if the policy refuses this principal READ (audited)
+   */
+  public Page<SecretInfo> list(ListQuery query) {
+    Objects.requireNonNull(query, "query");
+    vault.checkOpen();
     if (meta.sealed()) {
       throw new VaultConfigurationException("The sealed " + meta.describe() + " cannot be listed: it stores"
           + " names only as keyed hashes, by design");
     }
-    if (limit < 1 || limit > 10_000) {
-      throw new VaultConfigurationException("A page size must be 1 to 10000, not " + limit);
-    }
     if (denied(Action.READ, null, AuditAction.READ)) {
       throw deniedException(Action.READ);
     }
-    String after = cursor == null ? "" : decodeCursor(cursor);
     long now = vault.now().toEpochMilli();
-    List<SecretInfo> items = vault.call("list", c -> {
-      List<SecretInfo> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT name_key, version, metadata, expires_ms, updated_ms FROM "
-          + vault.tables().entry + " WHERE store_id = ? AND name_key > ? ORDER BY name_key LIMIT " + (limit + 1))) {
-        ps.setLong(1, meta.id());
-        ps.setString(2, after);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            long exp = rs.getLong(4);
-            Instant expires = rs.wasNull() ? null : Instant.ofEpochMilli(exp);
-            out.add(new SecretInfo(rs.getString(1), vault.json().parseMetadata(rs.getString(3)), rs.getLong(2), expires,
-                Instant.ofEpochMilli(rs.getLong(5)),
-                expires != null && exp <= now ? SecretInfo.State.EXPIRED : SecretInfo.State.ACTIVE));
-          }
-        }
-      }
-      return out;
-    });
+    Page<SecretInfo> page = vault.call("list", c -> listing().page(c, query, now));
     recordRead(null, Status.OK, "list");
-    if (items.size() > limit) {
-      items.remove(items.size() - 1);
-      return new Page<>(List.copyOf(items), encodeCursor(items.get(items.size() - 1).name()));
+    return page;
+  }
+
+  /**
+   * The store's counts: entries, expired entries not yet cleaned up, kept versions. Reads no name or
+   * value, so sealed stores can be counted too (with or without their secret).
+   *
+   * @throws SecretsAccessDeniedException if the policy refuses this principal READ (audited)
+   */
+  public StoreCounts counts() {
+    vault.checkOpen();
+    if (denied(Action.READ, null, AuditAction.READ)) {
+      throw deniedException(Action.READ);
     }
-    return new Page<>(List.copyOf(items), null);
+    long now = vault.now().toEpochMilli();
+    return vault.call("count", c -> listing().counts(c, now));
+  }
+
+  /**
+   * This store's audit events matching the query (its namespace and tenant are set by the handle).
+   * {@link AuditQuery#name(String)} is the entry's name; in a sealed store the handle turns it into the
+   * keyed hash its events carry, so only a handle opened with the same secret finds them (events name
+   * no plain name; with the vault's {@link SecretsVault#auditEvents(AuditQuery)} pass the stored hash).
+   *
+   * @throws SecretsAccessDeniedException if the policy refuses this principal READ (audited)
+   */
+  public Page<AuditEvent> events(AuditQuery query) {
+    Objects.requireNonNull(query, "query");
+    String key = query.name() == null ? null : nameKey(query.name());
+    vault.checkOpen();
+    if (denied(Action.READ, key, AuditAction.READ)) {
+      throw deniedException(Action.READ);
+    }
+    return vault.auditEvents(query.namespace(meta.namespace(), meta.tenant()).name(key));
+  }
+
+  private EntryListing listing() {
+    return new EntryListing(vault.tables(), meta.id(), vault.json());
   }
 
   /** The kept versions of {@code name}, newest first (empty when the name does not exist). */
@@ -596,18 +627,6 @@ public final class SecretStore {
   private void recordRead(String key, Status s, String detail) {
     if (s != Status.OK || vault.readAudit() != ReadAudit.OFF) {
       vault.recordReads(List.of(draft(key, AuditAction.READ, s.name(), detail)));
-    }
-  }
-
-  private static String encodeCursor(String lastName) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(lastName.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String decodeCursor(String cursor) {
-    try {
-      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new VaultConfigurationException("Not a listing cursor: pass nextCursor() of the previous page");
     }
   }
 
