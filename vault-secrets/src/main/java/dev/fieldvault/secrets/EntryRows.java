@@ -179,6 +179,18 @@ final class EntryRows {
     }
   }
 
+  /** Deletes the kept versions before {@code current} written before {@code cutoffMs}. */
+  void pruneVersionsOlderThan(Connection x, String key, long current, long cutoffMs) throws SQLException {
+    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.version
+        + " WHERE store_id = ? AND name_key = ? AND version < ? AND created_ms < ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      ps.setLong(3, current);
+      ps.setLong(4, cutoffMs);
+      ps.executeUpdate();
+    }
+  }
+
   /** Deletes the entry, then its versions: rows are locked in the same order as writes take them. */
   static int deleteEntry(Connection x, Tables tables, long storeId, String key) throws SQLException {
     int n;

@@ -88,6 +88,11 @@ public final class SecretStore {
     return meta.maxVersions();
   }
 
+  /** The options this store was created with (sealed, versions kept, default TTL, version age). */
+  public StoreOptions options() {
+    return meta.options();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Writes
 
@@ -97,14 +102,17 @@ public final class SecretStore {
   }
 
   /**
-   * Writes a new version of {@code name}: metadata and expiry as given (unset: none), compare-and-set
-   * when an expected version is given ({@link Status#CONFLICT} when it does not match).
+   * Writes a new version of {@code name}: metadata and expiry as given (unset metadata: none; unset
+   * expiry: the store's default TTL, or none; {@link PutOptions.Builder#noExpiry()}: none),
+   * compare-and-set when an expected version is given ({@link Status#CONFLICT} when it does not match).
    */
   public WriteResult put(String name, SecretValue value, PutOptions options) {
     Objects.requireNonNull(value, "value");
     Instant now = vault.now();
     Map<String, String> md = options.metadata() == null ? Map.of() : options.metadata();
-    return write(name, AuditAction.CREATED, value, md, options.expiryAt(now), false, options.expectedVersion(),
+    Instant expires = options.expirySet() || meta.defaultTtlMs() == null ? options.expiryAt(now)
+        : now.plusMillis(meta.defaultTtlMs());
+    return write(name, AuditAction.CREATED, value, md, expires, false, options.expectedVersion(),
         false, null);
   }
 
@@ -543,6 +551,9 @@ public final class SecretStore {
       throw new LostRace();
     }
     rows.pruneVersions(x, key, v - meta.maxVersions());
+    if (meta.versionMaxAgeMs() != null) {
+      rows.pruneVersionsOlderThan(x, key, v, now - meta.versionMaxAgeMs());
+    }
     AuditAction recorded = action == AuditAction.CREATED && cur != null ? AuditAction.UPDATED : action;
     vault.audit().append(x, now, List.of(draft(key, recorded, Status.OK.name(), "version " + v)));
     return new WriteResult(Status.OK, v);

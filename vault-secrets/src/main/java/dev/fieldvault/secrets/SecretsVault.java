@@ -147,6 +147,17 @@ public final class SecretsVault implements AutoCloseable {
   }
 
   /**
+   * Applies every store's version retention: deletes kept versions beyond the store's
+   * {@link StoreOptions#maxVersions()} and, for stores with a {@link StoreOptions#versionMaxAge()},
+   * versions older than that (the current version of an entry is always kept). Writes apply the same
+   * rules to the entry they write; this catches entries not written since. Audited as one
+   * VERSIONS_PRUNED event per store that lost versions. Report: stores scanned, versions deleted.
+   */
+  public MaintenanceReport pruneVersions() {
+    return maintenance.pruneVersions();
+  }
+
+  /**
    * Runs the registered rotation policies: every entry of a policy's store whose value is older than
    * the policy's period gets a new value from its handler (compare-and-set; an entry written
    * concurrently is skipped and picked up by the next run). Sealed stores cannot have policies.

@@ -52,6 +52,12 @@ final class VaultBackup {
       head.addProperty("tenant", tenant);
       head.addProperty("sealed", m.sealed());
       head.addProperty("maxVersions", m.maxVersions());
+      if (m.defaultTtlMs() != null) {
+        head.addProperty("defaultTtlMs", m.defaultTtlMs());
+      }
+      if (m.versionMaxAgeMs() != null) {
+        head.addProperty("versionMaxAgeMs", m.versionMaxAgeMs());
+      }
       w.write(head.toString());
       w.newLine();
       vault.call("export", c -> {
@@ -137,7 +143,9 @@ final class VaultBackup {
     }
     String ns = head.get("namespace").getAsString();
     String tenant = head.get("tenant") == null || head.get("tenant").isJsonNull() ? null : head.get("tenant").getAsString();
-    StoreMeta probe = new StoreMeta(0, ns, tenant, head.get("sealed").getAsBoolean(), head.get("maxVersions").getAsInt());
+    StoreMeta probe = new StoreMeta(0, ns, tenant, head.get("sealed").getAsBoolean(), head.get("maxVersions").getAsInt(),
+        head.has("defaultTtlMs") ? head.get("defaultTtlMs").getAsLong() : null,
+        head.has("versionMaxAgeMs") ? head.get("versionMaxAgeMs").getAsLong() : null);
     long entries = 0;
     long versions = 0;
     long verified = 0;
@@ -173,7 +181,7 @@ final class VaultBackup {
             + " store but the existing " + m.describe() + " is not: import into another namespace (nothing was imported)");
       }
     } catch (SecretStoreNotFoundException e) {
-      vault.createStore(ns, tenant, new StoreOptions(probe.sealed(), probe.maxVersions()));
+      vault.createStore(ns, tenant, probe.options());
       m = vault.meta(ns, tenant);
     }
     StoreMeta target = m;

@@ -10,6 +10,8 @@ CREATE TABLE IF NOT EXISTS fv_secret_store (
   name         VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
   sealed       BOOLEAN      NOT NULL,
   max_versions INT          NOT NULL,
+  default_ttl_ms     BIGINT,
+  version_max_age_ms BIGINT,
   created_ms   BIGINT       NOT NULL,
   CONSTRAINT fv_secret_store_pk PRIMARY KEY (id),
   CONSTRAINT fv_secret_store_uk UNIQUE (tenant, name)
@@ -83,3 +85,6 @@ ALTER TABLE fv_secret_audit_head ADD COLUMN IF NOT EXISTS keyed_from BIGINT,
   ADD COLUMN IF NOT EXISTS head_mac VARCHAR(160);
 INSERT IGNORE INTO fv_secret_audit_head (id, last_seq, last_hash, anchor_seq, anchor_hash)
   VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000');
+-- changeset fieldvault-secrets-store-defaults, for tables created by an earlier version
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS default_ttl_ms BIGINT;
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS version_max_age_ms BIGINT;

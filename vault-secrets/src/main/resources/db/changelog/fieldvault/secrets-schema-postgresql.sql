@@ -9,6 +9,8 @@ CREATE TABLE IF NOT EXISTS fv_secret_store (
   name         VARCHAR(200) NOT NULL,
   sealed       BOOLEAN      NOT NULL,
   max_versions INT          NOT NULL,
+  default_ttl_ms     BIGINT,
+  version_max_age_ms BIGINT,
   created_ms   BIGINT       NOT NULL,
   CONSTRAINT fv_secret_store_uk UNIQUE (tenant, name)
 );
@@ -68,6 +70,9 @@ CREATE TABLE IF NOT EXISTS fv_secret_audit_head (
 ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS mac VARCHAR(160);
 ALTER TABLE fv_secret_audit_head ADD COLUMN IF NOT EXISTS keyed_from BIGINT;
 ALTER TABLE fv_secret_audit_head ADD COLUMN IF NOT EXISTS head_mac VARCHAR(160);
+-- changeset fieldvault-secrets-store-defaults, for tables created by an earlier version
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS default_ttl_ms BIGINT;
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS version_max_age_ms BIGINT;
 INSERT INTO fv_secret_audit_head (id, last_seq, last_hash, anchor_seq, anchor_hash)
   SELECT 1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000'
   WHERE NOT EXISTS (SELECT 1 FROM fv_secret_audit_head WHERE id = 1);
