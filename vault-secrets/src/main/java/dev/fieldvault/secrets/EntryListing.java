@@ -24,6 +24,8 @@ import java.util.Map;
 final class EntryListing {
 
   private static final String CURSOR_VERSION = "1";
+  private static final String COLUMNS =
+      "name_key, version, metadata, expires_ms, updated_ms, entry_id, created_ms, created_by";
 
   private final Tables tables;
   private final long storeId;
@@ -71,7 +73,7 @@ final class EntryListing {
     boolean byTime = q.order() == ListQuery.Order.UPDATED_AT;
     String cmp = q.reversed() ? "<" : ">";
     String dir = q.reversed() ? " DESC" : "";
-    StringBuilder sql = new StringBuilder("SELECT name_key, version, metadata, expires_ms, updated_ms FROM "
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM "
         + tables.entry + " WHERE store_id = ?");
     if (q.state() == SecretInfo.State.ACTIVE) {
       sql.append(" AND (expires_ms IS NULL OR expires_ms > ?)");
@@ -100,15 +102,32 @@ final class EntryListing {
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          long exp = rs.getLong(4);
-          Instant expires = rs.wasNull() ? null : Instant.ofEpochMilli(exp);
-          out.add(new SecretInfo(rs.getString(1), json.parseMetadata(rs.getString(3)), rs.getLong(2), expires,
-              Instant.ofEpochMilli(rs.getLong(5)),
-              expires != null && exp <= now ? SecretInfo.State.EXPIRED : SecretInfo.State.ACTIVE));
+          out.add(info(rs, now));
         }
       }
     }
     return out;
+  }
+
+  /** The entry with this name key, or null. */
+  SecretInfo one(Connection c, String nameKey, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + tables.entry
+        + " WHERE store_id = ? AND name_key = ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, nameKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? info(rs, now) : null;
+      }
+    }
+  }
+
+  private SecretInfo info(ResultSet rs, long now) throws SQLException {
+    long exp = rs.getLong(4);
+    Instant expires = rs.wasNull() ? null : Instant.ofEpochMilli(exp);
+    return new SecretInfo(rs.getString(1), json.parseMetadata(rs.getString(3)), rs.getLong(2), expires,
+        Instant.ofEpochMilli(rs.getLong(5)),
+        expires != null && exp <= now ? SecretInfo.State.EXPIRED : SecretInfo.State.ACTIVE,
+        rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
   }
 
   StoreCounts counts(Connection c, long now) throws SQLException {

@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -465,6 +466,80 @@ public final class SecretStore {
       throw deniedException(Action.READ);
     }
     return vault.auditEvents(query.namespace(meta.namespace(), meta.tenant()).name(key));
+  }
+
+  /**
+   * The entry of {@code name} as {@link #list(ListQuery)} shows it (id, metadata, version, expiry,
+   * creation and update, state; never the value), or empty. Audited as a read. Not for sealed stores.
+   */
+  public Optional<SecretInfo> info(String name) {
+    refuseSealed("looked up by id or described");
+    String key = nameKey(name);
+    if (denied(Action.READ, key, AuditAction.READ)) {
+      throw deniedException(Action.READ);
+    }
+    long now = vault.now().toEpochMilli();
+    SecretInfo i = vault.call("info", c -> listing().one(c, key, now));
+    recordRead(key, i == null ? Status.NOT_FOUND : Status.OK, "info");
+    return Optional.ofNullable(i);
+  }
+
+  /**
+   * The entry whose stable id ({@link SecretInfo#id()}) this is, or empty (no such id, or the entry was
+   * removed: a name created again has a new id). Never the value; audited as a read. Not for sealed
+   * stores, whose values are bound to the plain name only the caller knows.
+   *
+   * @throws InvalidSecretNameException if {@code id} is not of the form ids have
+   */
+  public Optional<SecretInfo> findById(String id) {
+    checkId(id);
+    vault.checkOpen();
+    refuseSealed("looked up by id or described");
+    if (denied(Action.READ, null, AuditAction.READ)) {
+      throw deniedException(Action.READ);
+    }
+    long now = vault.now().toEpochMilli();
+    SecretInfo i = vault.call("find by id", c -> {
+      String key = rows.nameKeyById(c, id);
+      return key == null ? null : listing().one(c, key, now);
+    });
+    recordRead(i == null ? null : i.name(), i == null ? Status.NOT_FOUND : Status.OK, "by id");
+    return Optional.ofNullable(i);
+  }
+
+  /**
+   * The current value of the entry with this stable id, as {@link #get(String)} returns it
+   * ({@link Status#NOT_FOUND} for an unknown id). Not for sealed stores.
+   *
+   * @throws InvalidSecretNameException if {@code id} is not of the form ids have
+   */
+  public SecretResult getById(String id) {
+    checkId(id);
+    vault.checkOpen();
+    refuseSealed("looked up by id or described");
+    if (denied(Action.READ, null, AuditAction.READ)) {
+      return SecretResult.of(Status.ACCESS_DENIED);
+    }
+    String key = vault.call("find by id", c -> rows.nameKeyById(c, id));
+    if (key == null) {
+      recordRead(null, Status.NOT_FOUND, "by id");
+      return SecretResult.of(Status.NOT_FOUND);
+    }
+    return get(key);
+  }
+
+  private static void checkId(String id) {
+    if (id == null || id.length() != 36 || !id.matches("[0-9a-fA-F-]{36}")) {
+      throw new InvalidSecretNameException("A secret id is the 36-character text of SecretInfo.id()"
+          + " (hexadecimal digits and dashes); this one is not");
+    }
+  }
+
+  private void refuseSealed(String what) {
+    if (meta.sealed()) {
+      throw new VaultConfigurationException("Entries of the sealed " + meta.describe() + " cannot be " + what
+          + ": they are reached by name with the caller's secret only");
+    }
   }
 
   private EntryListing listing() {

@@ -58,7 +58,7 @@ class ChangelogIdentityTest {
     assertThat(after).as("changesets after the vault-secrets changelog").startsWith(appliedBefore.toArray(String[]::new));
     assertThat(after.subList(appliedBefore.size(), after.size())).as("changesets added since")
         .allSatisfy(r -> assertThat(oldIds).doesNotContain(r.substring(0, r.indexOf('|'))))
-        .extracting(r -> r.substring(0, r.indexOf('|'))).contains("fieldvault-secrets-store-defaults");
+        .extracting(r -> r.substring(0, r.indexOf('|'))).contains("fieldvault-secrets-store-defaults", "fieldvault-secrets-entry-ids");
     SecretsVault vault = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(PREFIX).build();
     vault.createStore("n", null, StoreOptions.DEFAULT).put("k", SecretValue.ofString("v"));
     assertThat(vault.store("n").get("k").value().asString()).isEqualTo("v");
