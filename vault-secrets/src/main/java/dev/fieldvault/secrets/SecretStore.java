@@ -117,7 +117,10 @@ public final class SecretStore {
         false, null);
   }
 
-  /** Replaces the value of an existing entry by a new one (a new version), keeping metadata and expiry. */
+  /**
+   * Replaces the value of an existing entry by a new one (a new version), keeping metadata and expiry;
+   * rotation listeners are told ({@link SecretsVault.Builder#rotationListener}).
+   */
   public WriteResult rotate(String name, SecretValue newValue) {
     Objects.requireNonNull(newValue, "newValue");
     return write(name, AuditAction.ROTATED, newValue, null, null, true, null, true, null);
@@ -127,6 +130,25 @@ public final class SecretStore {
   public WriteResult rotate(String name, SecretValue newValue, long expectedVersion) {
     Objects.requireNonNull(newValue, "newValue");
     return write(name, AuditAction.ROTATED, newValue, null, null, true, expectedVersion, true, null);
+  }
+
+  /**
+   * Rotates with a generator: reads the current value (audited as a read), asks {@code generator} for
+   * the next one and writes it as a new version, only if no one wrote in between
+   * ({@link Status#CONFLICT} otherwise: call again). Metadata and expiry are kept. Without a current
+   * value the result is the read's status ({@link Status#NOT_FOUND}, {@link Status#EXPIRED}, ...) and
+   * the generator is not called. An exception of the generator propagates; nothing is written.
+   * Rotation listeners are told of a written rotation.
+   */
+  public WriteResult rotate(String name, RotationHandler generator) {
+    Objects.requireNonNull(generator, "generator");
+    SecretResult current = get(name);
+    if (current.status() != Status.OK) {
+      return new WriteResult(current.status(), current.version());
+    }
+    SecretValue next = Objects.requireNonNull(generator.rotate(name, current.value()),
+        "the rotation generator returned no value");
+    return rotate(name, next, current.version());
   }
 
   /** Writes the value and metadata of an older version again, as a new version. */
@@ -588,6 +610,10 @@ public final class SecretStore {
         WriteResult r = vault.tx("put", x -> writeOnce(x, key, inner, metadata != null, metadataJson,
             expiresAt, keepExpiry, expected, mustExist, generator, action));
         vault.invalidate(meta, key);
+        if (action == AuditAction.ROTATED && r.isWritten()) {
+          vault.rotated(new RotationListener.Rotation(meta.namespace(), meta.tenant(), name, r.version(), principal,
+              vault.now()));
+        }
         return r;
       } catch (LostRace race) {
         vault.invalidate(meta, key);
