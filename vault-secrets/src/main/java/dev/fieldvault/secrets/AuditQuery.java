@@ -5,9 +5,11 @@ import java.time.Instant;
 
 /**
  * A filter over audit events, with a cursor and a page size. Every criterion is optional (null: any).
+ * {@code name} is compared with the events' name exactly: an entry's name in plain stores, its keyed
+ * hash in sealed ones (a sealed store's handle computes it: {@link SecretStore#events(AuditQuery)}).
  */
 public record AuditQuery(String namespace, String tenant, String principal, AuditAction action, Instant from,
-    Instant until, String cursor, int limit) {
+    Instant until, String cursor, int limit, String name) {
 
   public AuditQuery {
     if (limit < 1 || limit > 10_000) {
@@ -15,32 +17,43 @@ public record AuditQuery(String namespace, String tenant, String principal, Audi
     }
   }
 
+  /** The query without a name filter (the form before names could be filtered). */
+  public AuditQuery(String namespace, String tenant, String principal, AuditAction action, Instant from,
+      Instant until, String cursor, int limit) {
+    this(namespace, tenant, principal, action, from, until, cursor, limit, null);
+  }
+
   /** Every event, 100 per page. */
   public static AuditQuery all() {
-    return new AuditQuery(null, null, null, null, null, null, null, 100);
+    return new AuditQuery(null, null, null, null, null, null, null, 100, null);
   }
 
   public AuditQuery namespace(String ns, String tenantOrNull) {
-    return new AuditQuery(ns, tenantOrNull, principal, action, from, until, cursor, limit);
+    return new AuditQuery(ns, tenantOrNull, principal, action, from, until, cursor, limit, name);
   }
 
   public AuditQuery principal(String p) {
-    return new AuditQuery(namespace, tenant, p, action, from, until, cursor, limit);
+    return new AuditQuery(namespace, tenant, p, action, from, until, cursor, limit, name);
   }
 
   public AuditQuery action(AuditAction a) {
-    return new AuditQuery(namespace, tenant, principal, a, from, until, cursor, limit);
+    return new AuditQuery(namespace, tenant, principal, a, from, until, cursor, limit, name);
   }
 
   public AuditQuery between(Instant fromInclusive, Instant untilExclusive) {
-    return new AuditQuery(namespace, tenant, principal, action, fromInclusive, untilExclusive, cursor, limit);
+    return new AuditQuery(namespace, tenant, principal, action, fromInclusive, untilExclusive, cursor, limit, name);
   }
 
   public AuditQuery after(String pageCursor) {
-    return new AuditQuery(namespace, tenant, principal, action, from, until, pageCursor, limit);
+    return new AuditQuery(namespace, tenant, principal, action, from, until, pageCursor, limit, name);
+  }
+
+  /** Only events of this entry name (in sealed stores: the stored keyed hash). */
+  public AuditQuery name(String entryName) {
+    return new AuditQuery(namespace, tenant, principal, action, from, until, cursor, limit, entryName);
   }
 
   public AuditQuery limit(int n) {
-    return new AuditQuery(namespace, tenant, principal, action, from, until, cursor, n);
+    return new AuditQuery(namespace, tenant, principal, action, from, until, cursor, n, name);
   }
 }

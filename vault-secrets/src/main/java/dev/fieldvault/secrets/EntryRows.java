@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.UUID;
 
 /**
  * The SQL of one store's rows: its entry (the current version of each name) and its kept versions.
@@ -82,12 +83,29 @@ final class EntryRows {
     }
   }
 
+  /** A new entry id: a random UUID (122 random bits), opaque to callers. */
+  static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** The name key of the entry with this id, or null. */
+  String nameKeyById(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT name_key FROM " + tables.entry
+        + " WHERE store_id = ? AND entry_id = ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
   /** Inserts the first version's entry; false if a concurrent writer inserted it first. */
   boolean insertEntry(Connection x, String key, long version, byte[] ct, String metadataJson, Long expiresMs,
       long now, String principal, String generator) throws SQLException {
     try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + tables.entry + " (store_id, name_key, version,"
-        + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, entry_id, created_by)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setLong(1, storeId);
       ps.setString(2, key);
       ps.setLong(3, version);
@@ -99,6 +117,8 @@ final class EntryRows {
       ps.setLong(9, now);
       ps.setString(10, principal);
       ps.setString(11, generator);
+      ps.setString(12, newId());
+      ps.setString(13, principal);
       ps.executeUpdate();
       return true;
     } catch (SQLException e) {
@@ -117,8 +137,9 @@ final class EntryRows {
   boolean updateEntry(Connection x, String key, long expectedVersion, long version, byte[] ct, long now,
       String principal, boolean setMetadata, String metadataJson, boolean keepExpiry, Long expiresMs)
       throws SQLException {
+    // an entry written by a version before ids gets its id now (COALESCE keeps an existing one)
     StringBuilder sql = new StringBuilder("UPDATE " + tables.entry + " SET version = ?, value_ct = ?, updated_ms = ?,"
-        + " value_ms = ?, updated_by = ?");
+        + " value_ms = ?, updated_by = ?, entry_id = COALESCE(entry_id, ?)");
     if (setMetadata) {
       sql.append(", metadata = ?");
     }
@@ -133,6 +154,7 @@ final class EntryRows {
       ps.setLong(i++, now);
       ps.setLong(i++, now);
       ps.setString(i++, principal);
+      ps.setString(i++, newId());
       if (setMetadata) {
         ps.setString(i++, metadataJson);
       }
@@ -175,6 +197,18 @@ final class EntryRows {
       ps.setLong(1, storeId);
       ps.setString(2, key);
       ps.setLong(3, upToVersion);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Deletes the kept versions before {@code current} written before {@code cutoffMs}. */
+  void pruneVersionsOlderThan(Connection x, String key, long current, long cutoffMs) throws SQLException {
+    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.version
+        + " WHERE store_id = ? AND name_key = ? AND version < ? AND created_ms < ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      ps.setLong(3, current);
+      ps.setLong(4, cutoffMs);
       ps.executeUpdate();
     }
   }

@@ -15,13 +15,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -89,6 +89,11 @@ public final class SecretStore {
     return meta.maxVersions();
   }
 
+  /** The options this store was created with (sealed, versions kept, default TTL, version age). */
+  public StoreOptions options() {
+    return meta.options();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Writes
 
@@ -98,18 +103,24 @@ public final class SecretStore {
   }
 
   /**
-   * Writes a new version of {@code name}: metadata and expiry as given (unset: none), compare-and-set
-   * when an expected version is given ({@link Status#CONFLICT} when it does not match).
+   * Writes a new version of {@code name}: metadata and expiry as given (unset metadata: none; unset
+   * expiry: the store's default TTL, or none; {@link PutOptions.Builder#noExpiry()}: none),
+   * compare-and-set when an expected version is given ({@link Status#CONFLICT} when it does not match).
    */
   public WriteResult put(String name, SecretValue value, PutOptions options) {
     Objects.requireNonNull(value, "value");
     Instant now = vault.now();
     Map<String, String> md = options.metadata() == null ? Map.of() : options.metadata();
-    return write(name, AuditAction.CREATED, value, md, options.expiryAt(now), false, options.expectedVersion(),
+    Instant expires = options.expirySet() || meta.defaultTtlMs() == null ? options.expiryAt(now)
+        : now.plusMillis(meta.defaultTtlMs());
+    return write(name, AuditAction.CREATED, value, md, expires, false, options.expectedVersion(),
         false, null);
   }
 
-  /** Replaces the value of an existing entry by a new one (a new version), keeping metadata and expiry. */
+  /**
+   * Replaces the value of an existing entry by a new one (a new version), keeping metadata and expiry;
+   * rotation listeners are told ({@link SecretsVault.Builder#rotationListener}).
+   */
   public WriteResult rotate(String name, SecretValue newValue) {
     Objects.requireNonNull(newValue, "newValue");
     return write(name, AuditAction.ROTATED, newValue, null, null, true, null, true, null);
@@ -119,6 +130,25 @@ public final class SecretStore {
   public WriteResult rotate(String name, SecretValue newValue, long expectedVersion) {
     Objects.requireNonNull(newValue, "newValue");
     return write(name, AuditAction.ROTATED, newValue, null, null, true, expectedVersion, true, null);
+  }
+
+  /**
+   * Rotates with a generator: reads the current value (audited as a read), asks {@code generator} for
+   * the next one and writes it as a new version, only if no one wrote in between
+   * ({@link Status#CONFLICT} otherwise: call again). Metadata and expiry are kept. Without a current
+   * value the result is the read's status ({@link Status#NOT_FOUND}, {@link Status#EXPIRED}, ...) and
+   * the generator is not called. An exception of the generator propagates; nothing is written.
+   * Rotation listeners are told of a written rotation.
+   */
+  public WriteResult rotate(String name, RotationHandler generator) {
+    Objects.requireNonNull(generator, "generator");
+    SecretResult current = get(name);
+    if (current.status() != Status.OK) {
+      return new WriteResult(current.status(), current.version());
+    }
+    SecretValue next = Objects.requireNonNull(generator.rotate(name, current.value()),
+        "the rotation generator returned no value");
+    return rotate(name, next, current.version());
   }
 
   /** Writes the value and metadata of an older version again, as a new version. */
@@ -391,45 +421,151 @@ public final class SecretStore {
   /**
    * One page of entries (name, metadata, version, expiry, state), never values, ordered by name.
    * Pass {@code null} as cursor for the first page, then {@link Page#nextCursor()}. Sealed stores
-   * cannot be listed: their names are stored only as hashes.
+   * cannot be listed: their names are stored only as hashes. Same as
+   * {@code list(ListQuery.byName().after(cursor).limit(limit))}.
    */
   public Page<SecretInfo> list(String cursor, int limit) {
+    if (limit < 1 || limit > 10_000) {
+      throw new VaultConfigurationException("A page size must be 1 to 10000, not " + limit);
+    }
+    return list(ListQuery.byName().after(cursor).limit(limit));
+  }
+
+  /**
+   * One page of entries as the query orders and filters them: names, metadata, version, expiry, update
+   * time and state, never values (nothing is decrypted). An entry that stays unchanged while others are
+   * written appears exactly once over the pages; one updated while pages are read by update time moves
+   * (it may appear again, or not at all, at its new place). Metadata filters are applied to the rows
+   * read, so a selective filter reads more of the store. Sealed stores cannot be listed.
+   *
+   * @throws VaultConfigurationException for a sealed store or a cursor of another query order
+   * @throws SecretsAccessDeniedException if the policy refuses this principal READ (audited)
+   */
+  public Page<SecretInfo> list(ListQuery query) {
+    Objects.requireNonNull(query, "query");
+    vault.checkOpen();
     if (meta.sealed()) {
       throw new VaultConfigurationException("The sealed " + meta.describe() + " cannot be listed: it stores"
           + " names only as keyed hashes, by design");
     }
-    if (limit < 1 || limit > 10_000) {
-      throw new VaultConfigurationException("A page size must be 1 to 10000, not " + limit);
-    }
     if (denied(Action.READ, null, AuditAction.READ)) {
       throw deniedException(Action.READ);
     }
-    String after = cursor == null ? "" : decodeCursor(cursor);
     long now = vault.now().toEpochMilli();
-    List<SecretInfo> items = vault.call("list", c -> {
-      List<SecretInfo> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT name_key, version, metadata, expires_ms, updated_ms FROM "
-          + vault.tables().entry + " WHERE store_id = ? AND name_key > ? ORDER BY name_key LIMIT " + (limit + 1))) {
-        ps.setLong(1, meta.id());
-        ps.setString(2, after);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            long exp = rs.getLong(4);
-            Instant expires = rs.wasNull() ? null : Instant.ofEpochMilli(exp);
-            out.add(new SecretInfo(rs.getString(1), vault.json().parseMetadata(rs.getString(3)), rs.getLong(2), expires,
-                Instant.ofEpochMilli(rs.getLong(5)),
-                expires != null && exp <= now ? SecretInfo.State.EXPIRED : SecretInfo.State.ACTIVE));
-          }
-        }
-      }
-      return out;
-    });
+    Page<SecretInfo> page = vault.call("list", c -> listing().page(c, query, now));
     recordRead(null, Status.OK, "list");
-    if (items.size() > limit) {
-      items.remove(items.size() - 1);
-      return new Page<>(List.copyOf(items), encodeCursor(items.get(items.size() - 1).name()));
+    return page;
+  }
+
+  /**
+   * The store's counts: entries, expired entries not yet cleaned up, kept versions. Reads no name or
+   * value, so sealed stores can be counted too (with or without their secret).
+   *
+   * @throws SecretsAccessDeniedException if the policy refuses this principal READ (audited)
+   */
+  public StoreCounts counts() {
+    vault.checkOpen();
+    if (denied(Action.READ, null, AuditAction.READ)) {
+      throw deniedException(Action.READ);
     }
-    return new Page<>(List.copyOf(items), null);
+    long now = vault.now().toEpochMilli();
+    return vault.call("count", c -> listing().counts(c, now));
+  }
+
+  /**
+   * This store's audit events matching the query (its namespace and tenant are set by the handle).
+   * {@link AuditQuery#name(String)} is the entry's name; in a sealed store the handle turns it into the
+   * keyed hash its events carry, so only a handle opened with the same secret finds them (events name
+   * no plain name; with the vault's {@link SecretsVault#auditEvents(AuditQuery)} pass the stored hash).
+   *
+   * @throws SecretsAccessDeniedException if the policy refuses this principal READ (audited)
+   */
+  public Page<AuditEvent> events(AuditQuery query) {
+    Objects.requireNonNull(query, "query");
+    String key = query.name() == null ? null : nameKey(query.name());
+    vault.checkOpen();
+    if (denied(Action.READ, key, AuditAction.READ)) {
+      throw deniedException(Action.READ);
+    }
+    return vault.auditEvents(query.namespace(meta.namespace(), meta.tenant()).name(key));
+  }
+
+  /**
+   * The entry of {@code name} as {@link #list(ListQuery)} shows it (id, metadata, version, expiry,
+   * creation and update, state; never the value), or empty. Audited as a read. Not for sealed stores.
+   */
+  public Optional<SecretInfo> info(String name) {
+    refuseSealed("looked up by id or described");
+    String key = nameKey(name);
+    if (denied(Action.READ, key, AuditAction.READ)) {
+      throw deniedException(Action.READ);
+    }
+    long now = vault.now().toEpochMilli();
+    SecretInfo i = vault.call("info", c -> listing().one(c, key, now));
+    recordRead(key, i == null ? Status.NOT_FOUND : Status.OK, "info");
+    return Optional.ofNullable(i);
+  }
+
+  /**
+   * The entry whose stable id ({@link SecretInfo#id()}) this is, or empty (no such id, or the entry was
+   * removed: a name created again has a new id). Never the value; audited as a read. Not for sealed
+   * stores, whose values are bound to the plain name only the caller knows.
+   *
+   * @throws InvalidSecretNameException if {@code id} is not of the form ids have
+   */
+  public Optional<SecretInfo> findById(String id) {
+    checkId(id);
+    vault.checkOpen();
+    refuseSealed("looked up by id or described");
+    if (denied(Action.READ, null, AuditAction.READ)) {
+      throw deniedException(Action.READ);
+    }
+    long now = vault.now().toEpochMilli();
+    SecretInfo i = vault.call("find by id", c -> {
+      String key = rows.nameKeyById(c, id);
+      return key == null ? null : listing().one(c, key, now);
+    });
+    recordRead(i == null ? null : i.name(), i == null ? Status.NOT_FOUND : Status.OK, "by id");
+    return Optional.ofNullable(i);
+  }
+
+  /**
+   * The current value of the entry with this stable id, as {@link #get(String)} returns it
+   * ({@link Status#NOT_FOUND} for an unknown id). Not for sealed stores.
+   *
+   * @throws InvalidSecretNameException if {@code id} is not of the form ids have
+   */
+  public SecretResult getById(String id) {
+    checkId(id);
+    vault.checkOpen();
+    refuseSealed("looked up by id or described");
+    if (denied(Action.READ, null, AuditAction.READ)) {
+      return SecretResult.of(Status.ACCESS_DENIED);
+    }
+    String key = vault.call("find by id", c -> rows.nameKeyById(c, id));
+    if (key == null) {
+      recordRead(null, Status.NOT_FOUND, "by id");
+      return SecretResult.of(Status.NOT_FOUND);
+    }
+    return get(key);
+  }
+
+  private static void checkId(String id) {
+    if (id == null || id.length() != 36 || !id.matches("[0-9a-fA-F-]{36}")) {
+      throw new InvalidSecretNameException("A secret id is the 36-character text of SecretInfo.id()"
+          + " (hexadecimal digits and dashes); this one is not");
+    }
+  }
+
+  private void refuseSealed(String what) {
+    if (meta.sealed()) {
+      throw new VaultConfigurationException("Entries of the sealed " + meta.describe() + " cannot be " + what
+          + ": they are reached by name with the caller's secret only");
+    }
+  }
+
+  private EntryListing listing() {
+    return new EntryListing(vault.tables(), meta.id(), vault.json());
   }
 
   /** The kept versions of {@code name}, newest first (empty when the name does not exist). */
@@ -474,6 +610,10 @@ public final class SecretStore {
         WriteResult r = vault.tx("put", x -> writeOnce(x, key, inner, metadata != null, metadataJson,
             expiresAt, keepExpiry, expected, mustExist, generator, action));
         vault.invalidate(meta, key);
+        if (action == AuditAction.ROTATED && r.isWritten()) {
+          vault.rotated(new RotationListener.Rotation(meta.namespace(), meta.tenant(), name, r.version(), principal,
+              vault.now()));
+        }
         return r;
       } catch (LostRace race) {
         vault.invalidate(meta, key);
@@ -512,6 +652,9 @@ public final class SecretStore {
       throw new LostRace();
     }
     rows.pruneVersions(x, key, v - meta.maxVersions());
+    if (meta.versionMaxAgeMs() != null) {
+      rows.pruneVersionsOlderThan(x, key, v, now - meta.versionMaxAgeMs());
+    }
     AuditAction recorded = action == AuditAction.CREATED && cur != null ? AuditAction.UPDATED : action;
     vault.audit().append(x, now, List.of(draft(key, recorded, Status.OK.name(), "version " + v)));
     return new WriteResult(Status.OK, v);
@@ -596,18 +739,6 @@ public final class SecretStore {
   private void recordRead(String key, Status s, String detail) {
     if (s != Status.OK || vault.readAudit() != ReadAudit.OFF) {
       vault.recordReads(List.of(draft(key, AuditAction.READ, s.name(), detail)));
-    }
-  }
-
-  private static String encodeCursor(String lastName) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(lastName.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String decodeCursor(String cursor) {
-    try {
-      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new VaultConfigurationException("Not a listing cursor: pass nextCursor() of the previous page");
     }
   }
 

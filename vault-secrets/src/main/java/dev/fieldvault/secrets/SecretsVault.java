@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,6 +67,9 @@ public final class SecretsVault implements AutoCloseable {
 
   record Rotation(String namespace, String tenant, Duration period, RotationHandler handler) {}
 
+  private static final org.slf4j.Logger ROTATION_LOG = org.slf4j.LoggerFactory.getLogger(SecretsVault.class);
+  private final List<RotationListener> rotationListeners;
+
   private SecretsVault(Builder b) {
     this.dataSource = b.dataSource;
     this.cipher = b.cipher;
@@ -79,6 +83,19 @@ public final class SecretsVault implements AutoCloseable {
     this.audit = new VaultAudit(this, dataSource, tables, cipher, readAudit, b.readAuditTimeout,
         b.auditListener);
     this.rewrap = new VaultRewrap(this, dataSource, cipher, b.rotationTables);
+    this.rotationListeners = List.copyOf(b.rotationListeners);
+  }
+
+  /** Tells the rotation listeners; a failing listener is logged by class name and skipped. */
+  void rotated(RotationListener.Rotation rotation) {
+    for (RotationListener l : rotationListeners) {
+      try {
+        l.rotated(rotation);
+      } catch (RuntimeException e) {
+        ROTATION_LOG.warn("A rotation listener ({}) failed for {}: {}", l.getClass().getName(),
+            rotation.namespace(), e.getClass().getSimpleName());
+      }
+    }
   }
 
   /** A builder over the application's DataSource (pooled, ideally) and cipher. */
@@ -144,6 +161,17 @@ public final class SecretsVault implements AutoCloseable {
   public MaintenanceReport cleanupExpired(Duration retention) {
     requireRetention(retention, "cleanupExpired");
     return maintenance.cleanupExpired(retention);
+  }
+
+  /**
+   * Applies every store's version retention: deletes kept versions beyond the store's
+   * {@link StoreOptions#maxVersions()} and, for stores with a {@link StoreOptions#versionMaxAge()},
+   * versions older than that (the current version of an entry is always kept). Writes apply the same
+   * rules to the entry they write; this catches entries not written since. Audited as one
+   * VERSIONS_PRUNED event per store that lost versions. Report: stores scanned, versions deleted.
+   */
+  public MaintenanceReport pruneVersions() {
+    return maintenance.pruneVersions();
   }
 
   /**
@@ -467,6 +495,7 @@ public final class SecretsVault implements AutoCloseable {
     private final Map<String, DynamicSecretGenerator> generators = new HashMap<>();
     private VaultTables rotationTables = VaultTables.defaults();
     private AuditListener auditListener;
+    private final List<RotationListener> rotationListeners = new ArrayList<>();
 
     private Builder(DataSource dataSource, FieldCipher cipher) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -496,6 +525,12 @@ public final class SecretsVault implements AutoCloseable {
      */
     public Builder auditListener(AuditListener listener) {
       this.auditListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Tells {@code listener} of every committed value rotation (never the value); may be called again to add more. */
+    public Builder rotationListener(RotationListener listener) {
+      this.rotationListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

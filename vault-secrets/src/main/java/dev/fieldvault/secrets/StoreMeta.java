@@ -1,11 +1,23 @@
 package dev.fieldvault.secrets;
 
 import dev.fieldvault.keys.EncryptionContext;
+import java.time.Duration;
 
-/** A store's row: id, names and options. */
-record StoreMeta(long id, String namespace, String tenant, boolean sealed, int maxVersions) {
+/** A store's row: id, names and options (default TTL and version age in milliseconds, or null). */
+record StoreMeta(long id, String namespace, String tenant, boolean sealed, int maxVersions, Long defaultTtlMs,
+    Long versionMaxAgeMs) {
 
   static final String DOMAIN_PREFIX = "fieldvault.secrets:";
+
+  StoreMeta(long id, String namespace, String tenant, boolean sealed, int maxVersions) {
+    this(id, namespace, tenant, sealed, maxVersions, null, null);
+  }
+
+  /** The options the store was created with. */
+  StoreOptions options() {
+    return new StoreOptions(sealed, maxVersions, defaultTtlMs == null ? null : Duration.ofMillis(defaultTtlMs),
+        versionMaxAgeMs == null ? null : Duration.ofMillis(versionMaxAgeMs));
+  }
 
   /** The context of one version of one entry: namespace, tenant, name key and version are all bound. */
   EncryptionContext context(String nameKey, long version) {

@@ -52,6 +52,12 @@ final class VaultBackup {
       head.addProperty("tenant", tenant);
       head.addProperty("sealed", m.sealed());
       head.addProperty("maxVersions", m.maxVersions());
+      if (m.defaultTtlMs() != null) {
+        head.addProperty("defaultTtlMs", m.defaultTtlMs());
+      }
+      if (m.versionMaxAgeMs() != null) {
+        head.addProperty("versionMaxAgeMs", m.versionMaxAgeMs());
+      }
       w.write(head.toString());
       w.newLine();
       vault.call("export", c -> {
@@ -74,7 +80,8 @@ final class VaultBackup {
       throws SQLException {
     boolean entry = kind.equals("entry");
     String cols = entry
-        ? "name_key, version, value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator"
+        ? "name_key, version, value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator,"
+            + " entry_id, created_by"
         : "name_key, version, value_ct, metadata, created_ms, created_by";
     try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + table
         + " WHERE store_id = ? ORDER BY name_key, version")) {
@@ -95,6 +102,8 @@ final class VaultBackup {
             o.addProperty("valueMs", rs.getLong(8));
             o.addProperty("by", rs.getString(9));
             o.addProperty("generator", rs.getString(10));
+            o.addProperty("id", rs.getString(11));
+            o.addProperty("createdBy", rs.getString(12));
           } else {
             o.addProperty("createdMs", rs.getLong(5));
             o.addProperty("by", rs.getString(6));
@@ -137,7 +146,9 @@ final class VaultBackup {
     }
     String ns = head.get("namespace").getAsString();
     String tenant = head.get("tenant") == null || head.get("tenant").isJsonNull() ? null : head.get("tenant").getAsString();
-    StoreMeta probe = new StoreMeta(0, ns, tenant, head.get("sealed").getAsBoolean(), head.get("maxVersions").getAsInt());
+    StoreMeta probe = new StoreMeta(0, ns, tenant, head.get("sealed").getAsBoolean(), head.get("maxVersions").getAsInt(),
+        head.has("defaultTtlMs") ? head.get("defaultTtlMs").getAsLong() : null,
+        head.has("versionMaxAgeMs") ? head.get("versionMaxAgeMs").getAsLong() : null);
     long entries = 0;
     long versions = 0;
     long verified = 0;
@@ -173,7 +184,7 @@ final class VaultBackup {
             + " store but the existing " + m.describe() + " is not: import into another namespace (nothing was imported)");
       }
     } catch (SecretStoreNotFoundException e) {
-      vault.createStore(ns, tenant, new StoreOptions(probe.sealed(), probe.maxVersions()));
+      vault.createStore(ns, tenant, probe.options());
       m = vault.meta(ns, tenant);
     }
     StoreMeta target = m;
@@ -193,8 +204,8 @@ final class VaultBackup {
   private void importRows(List<JsonObject> rows, StoreMeta target, String tenant, String ns, BackupReport report) {
     vault.tx("import", x -> {
       try (PreparedStatement pe = x.prepareStatement("INSERT INTO " + vault.tables().entry + " (store_id, name_key, version,"
-          + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, entry_id, created_by)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
           PreparedStatement pv = x.prepareStatement("INSERT INTO " + vault.tables().version + " (store_id, name_key, version,"
               + " value_ct, metadata, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         for (JsonObject o : rows) {
@@ -216,6 +227,9 @@ final class VaultBackup {
             ps.setLong(9, o.get("valueMs").getAsLong());
             ps.setString(10, str(o, "by"));
             ps.setString(11, str(o, "generator"));
+            String id = str(o, "id"); // exports before ids: a new id
+            ps.setString(12, id == null ? EntryRows.newId() : id);
+            ps.setString(13, str(o, "createdBy"));
           } else {
             ps.setLong(6, o.get("createdMs").getAsLong());
             ps.setString(7, str(o, "by"));

@@ -104,6 +104,64 @@ final class VaultMaintenance {
   }
 
   /**
+   * Deletes, per store, versions that are not current and either beyond the store's count or older
+   * than its age limit. Candidates are found with a plain (non-locking) read; each is deleted by its
+   * key, in batches: a version that is not current stays so, so a concurrent write changes nothing.
+   */
+  MaintenanceReport pruneVersions() {
+    long now = vault.now().toEpochMilli();
+    Map<Long, StoreMeta> metas = vault.call("stores", vault::allStores);
+    long deleted = 0;
+    String v = vault.tables().version;
+    String e = vault.tables().entry;
+    for (StoreMeta m : metas.values()) {
+      long cutoff = m.versionMaxAgeMs() == null ? Long.MIN_VALUE : now - m.versionMaxAgeMs();
+      List<Object[]> due = vault.call("find prunable versions", c -> {
+        List<Object[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + v + ".name_key, " + v + ".version FROM " + v
+            + " JOIN " + e + " ON " + e + ".store_id = " + v + ".store_id AND " + e + ".name_key = " + v + ".name_key"
+            + " WHERE " + v + ".store_id = ? AND " + v + ".version < " + e + ".version AND (" + v + ".version <= "
+            + e + ".version - ? OR " + v + ".created_ms < ?) ORDER BY " + v + ".name_key, " + v + ".version")) {
+          ps.setLong(1, m.id());
+          ps.setLong(2, m.maxVersions());
+          ps.setLong(3, cutoff);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new Object[] {rs.getString(1), rs.getLong(2)});
+            }
+          }
+        }
+        return out;
+      });
+      long storeDeleted = 0;
+      for (int from = 0; from < due.size(); from += 500) {
+        List<Object[]> batch = due.subList(from, Math.min(due.size(), from + 500));
+        boolean last = from + 500 >= due.size();
+        long done = storeDeleted;
+        storeDeleted += vault.tx("prune versions", x -> {
+          int n = 0;
+          try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + v
+              + " WHERE store_id = ? AND name_key = ? AND version = ?")) {
+            for (Object[] row : batch) {
+              ps.setLong(1, m.id());
+              ps.setString(2, (String) row[0]);
+              ps.setLong(3, (Long) row[1]);
+              n += ps.executeUpdate();
+            }
+          }
+          if (last && done + n > 0) {
+            vault.audit().append(x, now, List.of(new AuditLog.Draft(SecretsVault.SYSTEM, m.tenant(), m.namespace(),
+                null, AuditAction.VERSIONS_PRUNED, Status.OK.name(), (done + n) + " versions")));
+          }
+          return n;
+        });
+      }
+      deleted += storeDeleted;
+    }
+    return new MaintenanceReport(metas.size(), deleted, 0);
+  }
+
+  /**
    * Runs the registered rotation policies: every entry of a policy's store whose value is older than
    * the policy's period gets a new value from its handler (compare-and-set; an entry written
    * concurrently is skipped and picked up by the next run). Sealed stores cannot have policies.

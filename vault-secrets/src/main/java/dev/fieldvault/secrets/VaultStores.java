@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VaultStores {
 
-  private static final String STORE_COLUMNS = "SELECT id, tenant, name, sealed, max_versions FROM ";
+  private static final String STORE_COLUMNS = "SELECT id, tenant, name, sealed, max_versions, default_ttl_ms, version_max_age_ms FROM ";
 
   private final SecretsVault vault;
   private final Map<String, StoreMeta> byName = new ConcurrentHashMap<>();
@@ -39,12 +39,15 @@ final class VaultStores {
     try {
       vault.tx("create store", c -> {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + vault.tables().store
-            + " (tenant, name, sealed, max_versions, created_ms) VALUES (?, ?, ?, ?, ?)")) {
+            + " (tenant, name, sealed, max_versions, created_ms, default_ttl_ms, version_max_age_ms)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
           ps.setString(1, tenant == null ? "" : tenant);
           ps.setString(2, namespace);
           ps.setBoolean(3, options.sealed());
           ps.setInt(4, options.maxVersions());
           ps.setLong(5, now);
+          EntryRows.setNullableLong(ps, 6, options.defaultTtl() == null ? null : options.defaultTtl().toMillis());
+          EntryRows.setNullableLong(ps, 7, options.versionMaxAge() == null ? null : options.versionMaxAge().toMillis());
           ps.executeUpdate();
         }
         vault.audit().append(c, now, List.of(new AuditLog.Draft(SecretsVault.SYSTEM, tenant, namespace, null,
@@ -138,6 +141,11 @@ final class VaultStores {
   /** The store of the current row of a {@link #STORE_COLUMNS} query. */
   private static StoreMeta storeMeta(ResultSet rs) throws SQLException {
     String t = rs.getString(2);
-    return new StoreMeta(rs.getLong(1), rs.getString(3), t.isEmpty() ? null : t, rs.getBoolean(4), rs.getInt(5));
+    long ttl = rs.getLong(6);
+    Long defaultTtl = rs.wasNull() ? null : ttl;
+    long age = rs.getLong(7);
+    Long maxAge = rs.wasNull() ? null : age;
+    return new StoreMeta(rs.getLong(1), rs.getString(3), t.isEmpty() ? null : t, rs.getBoolean(4), rs.getInt(5),
+        defaultTtl, maxAge);
   }
 }

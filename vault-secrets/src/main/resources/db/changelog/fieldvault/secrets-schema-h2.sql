@@ -9,6 +9,8 @@ CREATE TABLE IF NOT EXISTS fv_secret_store (
   name         VARCHAR(200) NOT NULL,
   sealed       BOOLEAN      NOT NULL,
   max_versions INT          NOT NULL,
+  default_ttl_ms     BIGINT,
+  version_max_age_ms BIGINT,
   created_ms   BIGINT       NOT NULL,
   CONSTRAINT fv_secret_store_uk UNIQUE (tenant, name)
 );
@@ -26,6 +28,8 @@ CREATE TABLE IF NOT EXISTS fv_secret_entry (
   value_ms   BIGINT       NOT NULL,
   updated_by VARCHAR(200),
   generator  VARCHAR(100),
+  entry_id   VARCHAR(36),
+  created_by VARCHAR(200),
   CONSTRAINT fv_secret_entry_pk PRIMARY KEY (store_id, name_key)
 );
 CREATE INDEX IF NOT EXISTS fv_secret_entry_exp_ix ON fv_secret_entry (expires_ms);
@@ -71,3 +75,11 @@ ALTER TABLE fv_secret_audit_head ADD COLUMN IF NOT EXISTS head_mac VARCHAR(160);
 INSERT INTO fv_secret_audit_head (id, last_seq, last_hash, anchor_seq, anchor_hash)
   SELECT 1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000'
   WHERE NOT EXISTS (SELECT 1 FROM fv_secret_audit_head WHERE id = 1);
+-- changeset fieldvault-secrets-store-defaults, for tables created by an earlier version
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS default_ttl_ms BIGINT;
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS version_max_age_ms BIGINT;
+-- changeset fieldvault-secrets-entry-ids: stable ids (given to existing entries here) and creators
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS entry_id VARCHAR(36);
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS created_by VARCHAR(200);
+UPDATE fv_secret_entry SET entry_id = CAST(RANDOM_UUID() AS VARCHAR(36)) WHERE entry_id IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS fv_secret_entry_id_uk ON fv_secret_entry (store_id, entry_id);

@@ -73,6 +73,33 @@ class ReadmeExamplesTest {
     assertThat(page.items()).extracting(SecretInfo::name).containsExactly("github");
     assertThat(many.get("gitlab").status()).isEqualTo(Status.NOT_FOUND);
 
+    // --- snippet: queries
+    ListQuery recent = ListQuery.byUpdatedAt().descending().state(SecretInfo.State.ACTIVE)
+        .metadata("scope", "repo").limit(50);
+    Page<SecretInfo> newest = tokens.list(recent);           // never values; next: recent.after(newest.nextCursor())
+    String id = tokens.info("github").orElseThrow().id();    // stable across updates; also createdAt, createdBy
+    SecretResult sameEntry = tokens.getById(id);             // or findById(id) for the entry without its value
+    StoreCounts counts = tokens.counts();                    // entries, expired, versions
+    Page<AuditEvent> history2 = tokens.events(AuditQuery.all().name("github").action(AuditAction.READ));
+    // --- end
+    assertThat(newest.items()).extracting(SecretInfo::name).containsExactly("github");
+    assertThat(sameEntry.value().asString()).isEqualTo("gho_refresh");
+    assertThat(counts.entries()).isEqualTo(1);
+    assertThat(history2.items()).isNotEmpty();
+
+    // --- snippet: store defaults
+    vault.createStore("api-keys", "acme", StoreOptions.DEFAULT
+        .withDefaultTtl(Duration.ofDays(90))           // puts without an expiry expire after 90 days
+        .withMaxVersions(10)                           // at most 10 versions per name...
+        .withVersionMaxAge(Duration.ofDays(7)));       // ...and none older than 7 days (the current one stays)
+    vault.pruneVersions();                             // maintenance: the same rules for entries not written since
+    WriteResult rotated = tokens.rotate("github", (name, old) -> SecretValue.ofString("gho_from_provider"));
+    // --- end
+    assertThat(vault.store("api-keys", "acme").options().defaultTtl()).isEqualTo(Duration.ofDays(90));
+    assertThat(rotated.status()).isEqualTo(Status.OK);
+    assertThat(tokens.get("github").value().asString()).isEqualTo("gho_from_provider");
+    tokens.rollback("github", 1);
+
     // --- snippet: sealed
     vault.createStore("recovery-codes", null, StoreOptions.sealedStore());
     byte[] userSecret = deriveFromUserPassword(); // held by the caller, never by the vault

@@ -229,6 +229,10 @@ public final class AuditLog {
         args.add(q.tenant());
       }
     }
+    if (q.name() != null) {
+      sql.append(" AND name = ?");
+      args.add(q.name());
+    }
     if (q.principal() != null) {
       sql.append(" AND principal = ?");
       args.add(q.principal());
