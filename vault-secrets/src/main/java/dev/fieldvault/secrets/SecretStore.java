@@ -1,10 +1,10 @@
 package dev.fieldvault.secrets;
 
 import dev.fieldvault.secrets.internal.AuditLog;
+import dev.fieldvault.secrets.internal.Envelope;
 import dev.fieldvault.secrets.internal.Names;
 import dev.fieldvault.secrets.internal.SealedKeys;
 import dev.fieldvault.keys.DecryptionFailedException;
-import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +134,7 @@ public final class SecretStore {
     }
     SecretValue value;
     try {
-      value = decryptValue(name, key, toVersion, (byte[]) old[0]);
+      value = decryptValue(name, key, toVersion, (byte[]) old[0], (byte[]) old[3], (Integer) old[4]);
     } catch (KeyUnavailableException e) {
       audit(key, AuditAction.ROLLED_BACK, Status.KEY_UNAVAILABLE.name(), "to version " + toVersion);
       return new WriteResult(Status.KEY_UNAVAILABLE, 0);
@@ -281,7 +281,7 @@ public final class SecretStore {
       r = SecretResult.of(Status.NOT_FOUND);
     } else {
       try {
-        SecretValue v = decryptValue(name, key, version, (byte[]) row[0]);
+        SecretValue v = decryptValue(name, key, version, (byte[]) row[0], (byte[]) row[3], (Integer) row[4]);
         r = new SecretResult(Status.OK, v, vault.json().parseMetadata((String) row[1]), version, null,
             Instant.ofEpochMilli((Long) row[2]));
       } catch (KeyUnavailableException e) {
@@ -347,7 +347,7 @@ public final class SecretStore {
     }
     Map<String, Object[]> rows = vault.call("get many", x -> {
       Map<String, Object[]> found = new LinkedHashMap<>();
-      StringBuilder sql = new StringBuilder("SELECT name_key, version, value_ct, metadata, expires_ms, updated_ms FROM "
+      StringBuilder sql = new StringBuilder("SELECT name_key, " + EntryRows.ROW_COLUMNS + " FROM "
           + vault.tables().entry + " WHERE store_id = ? AND name_key IN (");
       for (int i = 0; i < keys.size(); i++) {
         sql.append(i == 0 ? "?" : ", ?");
@@ -502,7 +502,7 @@ public final class SecretStore {
       return new WriteResult(refused, cur == null ? 0 : cur[0]);
     }
     long v = cur == null ? 1 : cur[0] + 1;
-    byte[] ct = vault.cipher().encrypt(inner, meta.context(key, v), EncryptionMode.RANDOMIZED);
+    Envelope.Sealed ct = vault.envelope().seal(meta.slot(key, v), inner);
     Long expiresMs = expiresAt == null ? null : expiresAt.toEpochMilli();
     boolean won = cur == null
         ? rows.insertEntry(x, key, v, ct, metadataJson, expiresMs, now, principal, generator)
@@ -532,7 +532,7 @@ public final class SecretStore {
       return new SecretResult(Status.EXPIRED, null, null, version, expires, Instant.ofEpochMilli((Long) row[4]));
     }
     try {
-      SecretValue v = decryptValue(name, key, version, (byte[]) row[1]);
+      SecretValue v = decryptValue(name, key, version, (byte[]) row[1], (byte[]) row[5], (Integer) row[6]);
       return new SecretResult(Status.OK, v, vault.json().parseMetadata((String) row[2]), version, expires,
           Instant.ofEpochMilli((Long) row[4]));
     } catch (KeyUnavailableException e) {
@@ -540,8 +540,9 @@ public final class SecretStore {
     }
   }
 
-  private SecretValue decryptValue(String name, String key, long version, byte[] ct) {
-    byte[] inner = vault.cipher().decrypt(ct, meta.context(key, version), EncryptionMode.RANDOMIZED);
+  private SecretValue decryptValue(String name, String key, long version, byte[] valueCt, byte[] wrappedKey,
+      Integer dataKeyVersion) {
+    byte[] inner = vault.openStored(meta, key, version, valueCt, wrappedKey, dataKeyVersion);
     return SecretValue.decode(meta.sealed() ? sealed.open(name, inner) : inner);
   }
 

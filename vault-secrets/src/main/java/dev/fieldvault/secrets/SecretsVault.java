@@ -4,9 +4,11 @@ import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
+import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.secrets.internal.AuditLog;
+import dev.fieldvault.secrets.internal.Envelope;
 import dev.fieldvault.secrets.internal.Jdbc;
 import dev.fieldvault.secrets.internal.Json;
 import dev.fieldvault.secrets.internal.Names;
@@ -48,6 +50,7 @@ public final class SecretsVault implements AutoCloseable {
 
   private final DataSource dataSource;
   private final FieldCipher cipher;
+  private final Envelope envelope;
   private final Tables tables;
   private final Clock clock;
   private final AccessPolicy policy;
@@ -69,6 +72,7 @@ public final class SecretsVault implements AutoCloseable {
   private SecretsVault(Builder b) {
     this.dataSource = b.dataSource;
     this.cipher = b.cipher;
+    this.envelope = new Envelope(b.cipher, StoreMeta.DOMAIN_PREFIX);
     this.tables = new Tables(b.prefix);
     this.clock = b.clock;
     this.policy = b.policy;
@@ -295,6 +299,23 @@ public final class SecretsVault implements AutoCloseable {
 
   FieldCipher cipher() {
     return cipher;
+  }
+
+  Envelope envelope() {
+    return envelope;
+  }
+
+  /**
+   * The inner plaintext of a stored value: opened through its envelope, or, for a value written
+   * before the envelope ({@code wrappedKey} null), decrypted with the cipher in its legacy context.
+   */
+  byte[] openStored(StoreMeta m, String nameKey, long version, byte[] valueCt, byte[] wrappedKey,
+      Integer dataKeyVersion) {
+    if (wrappedKey == null) {
+      return cipher.decrypt(valueCt, m.context(nameKey, version), EncryptionMode.RANDOMIZED);
+    }
+    return envelope.open(m.slot(nameKey, version), valueCt, wrappedKey,
+        dataKeyVersion == null ? Envelope.DATA_KEY_VERSION : dataKeyVersion);
   }
 
   Tables tables() {

@@ -1,13 +1,22 @@
 package dev.fieldvault.secrets;
 
 import dev.fieldvault.keys.EncryptionContext;
+import dev.fieldvault.secrets.internal.Envelope;
 
 /** A store's row: id, names and options. */
 record StoreMeta(long id, String namespace, String tenant, boolean sealed, int maxVersions) {
 
   static final String DOMAIN_PREFIX = "fieldvault.secrets:";
 
-  /** The context of one version of one entry: namespace, tenant, name key and version are all bound. */
+  /** Where one version of one entry is stored, for its envelope (docs/FORMAT.md, "Secrets vault envelope"). */
+  Envelope.Slot slot(String nameKey, long version) {
+    return new Envelope.Slot(namespace, tenant, nameKey, version);
+  }
+
+  /**
+   * The context of one version of one entry written before the envelope (a legacy value, read and
+   * migrated by the rewrap): namespace, tenant, name key and version are all bound.
+   */
   EncryptionContext context(String nameKey, long version) {
     return EncryptionContext.of(DOMAIN_PREFIX + namespace, "value", tenant, nameKey + "@v" + version);
   }

@@ -3,7 +3,6 @@ package dev.fieldvault.secrets;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fieldvault.keys.DecryptionFailedException;
-import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.secrets.internal.AuditLog;
@@ -29,7 +28,9 @@ import java.util.List;
  */
 final class VaultBackup {
 
-  private static final String EXPORT_FORMAT = "fieldvault-secrets-export/1";
+  /** Version 2 adds each value's wrapped data key ({@code dk}, {@code dkv}); version 1 files still import. */
+  private static final String EXPORT_FORMAT = "fieldvault-secrets-export/2";
+  private static final String EXPORT_FORMAT_V1 = "fieldvault-secrets-export/1";
   private final SecretsVault vault;
 
   VaultBackup(SecretsVault vault) {
@@ -74,8 +75,9 @@ final class VaultBackup {
       throws SQLException {
     boolean entry = kind.equals("entry");
     String cols = entry
-        ? "name_key, version, value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator"
-        : "name_key, version, value_ct, metadata, created_ms, created_by";
+        ? "name_key, version, value_ct, metadata, dek_ct, dek_version, expires_ms, created_ms, updated_ms, value_ms,"
+            + " updated_by, generator"
+        : "name_key, version, value_ct, metadata, dek_ct, dek_version, created_ms, created_by";
     try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + table
         + " WHERE store_id = ? ORDER BY name_key, version")) {
       ps.setLong(1, m.id());
@@ -87,17 +89,22 @@ final class VaultBackup {
           o.addProperty("version", rs.getLong(2));
           o.addProperty("ct", Base64.getEncoder().encodeToString(rs.getBytes(3)));
           o.addProperty("metadata", rs.getString(4));
+          byte[] dk = rs.getBytes(5);
+          if (dk != null) { // null: a value written before the envelope, exported as it is
+            o.addProperty("dk", Base64.getEncoder().encodeToString(dk));
+            o.addProperty("dkv", rs.getInt(6));
+          }
           if (entry) {
-            long exp = rs.getLong(5);
+            long exp = rs.getLong(7);
             o.addProperty("expiresMs", rs.wasNull() ? null : exp);
-            o.addProperty("createdMs", rs.getLong(6));
-            o.addProperty("updatedMs", rs.getLong(7));
-            o.addProperty("valueMs", rs.getLong(8));
-            o.addProperty("by", rs.getString(9));
-            o.addProperty("generator", rs.getString(10));
+            o.addProperty("createdMs", rs.getLong(8));
+            o.addProperty("updatedMs", rs.getLong(9));
+            o.addProperty("valueMs", rs.getLong(10));
+            o.addProperty("by", rs.getString(11));
+            o.addProperty("generator", rs.getString(12));
           } else {
-            o.addProperty("createdMs", rs.getLong(5));
-            o.addProperty("by", rs.getString(6));
+            o.addProperty("createdMs", rs.getLong(7));
+            o.addProperty("by", rs.getString(8));
           }
           w.write(o.toString());
           w.newLine();
@@ -121,7 +128,8 @@ final class VaultBackup {
     JsonObject head;
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       head = JsonParser.parseString(r.readLine()).getAsJsonObject();
-      if (!EXPORT_FORMAT.equals(head.get("format").getAsString())) {
+      String format = head.get("format").getAsString();
+      if (!EXPORT_FORMAT.equals(format) && !EXPORT_FORMAT_V1.equals(format)) {
         throw new VaultConfigurationException("Not a FieldVault secrets export (format " + head.get("format") + ")");
       }
       for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -150,8 +158,8 @@ final class VaultBackup {
         versions++;
       }
       try {
-        vault.cipher().decrypt(Base64.getDecoder().decode(o.get("ct").getAsString()),
-            probe.context(o.get("nameKey").getAsString(), o.get("version").getAsLong()), EncryptionMode.RANDOMIZED);
+        vault.openStored(probe, o.get("nameKey").getAsString(), o.get("version").getAsLong(),
+            Base64.getDecoder().decode(o.get("ct").getAsString()), wrappedKey(o), dataKeyVersion(o));
         verified++;
       } catch (FieldVaultException e) {
         failed++;
@@ -193,10 +201,10 @@ final class VaultBackup {
   private void importRows(List<JsonObject> rows, StoreMeta target, String tenant, String ns, BackupReport report) {
     vault.tx("import", x -> {
       try (PreparedStatement pe = x.prepareStatement("INSERT INTO " + vault.tables().entry + " (store_id, name_key, version,"
-          + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, dek_ct,"
+          + " dek_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
           PreparedStatement pv = x.prepareStatement("INSERT INTO " + vault.tables().version + " (store_id, name_key, version,"
-              + " value_ct, metadata, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+              + " value_ct, metadata, created_ms, created_by, dek_ct, dek_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (JsonObject o : rows) {
           boolean entry = o.get("kind").getAsString().equals("entry");
           PreparedStatement ps = entry ? pe : pv;
@@ -220,6 +228,14 @@ final class VaultBackup {
             ps.setLong(6, o.get("createdMs").getAsLong());
             ps.setString(7, str(o, "by"));
           }
+          int k = entry ? 12 : 8;
+          ps.setBytes(k, wrappedKey(o));
+          Integer dkv = dataKeyVersion(o);
+          if (dkv == null) {
+            ps.setNull(k + 1, java.sql.Types.INTEGER);
+          } else {
+            ps.setInt(k + 1, dkv);
+          }
           ps.addBatch();
         }
         pe.executeBatch();
@@ -229,6 +245,15 @@ final class VaultBackup {
           Status.OK.name(), report.entries() + " entries, " + report.versions() + " versions")));
       return null;
     });
+  }
+
+  private static byte[] wrappedKey(JsonObject o) {
+    String dk = str(o, "dk");
+    return dk == null ? null : Base64.getDecoder().decode(dk);
+  }
+
+  private static Integer dataKeyVersion(JsonObject o) {
+    return o.get("dkv") == null || o.get("dkv").isJsonNull() ? null : o.get("dkv").getAsInt();
   }
 
   private static String str(JsonObject o, String k) {

@@ -11,6 +11,7 @@ import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.RowContext;
 import dev.fieldvault.secrets.internal.AuditLog;
+import dev.fieldvault.secrets.internal.Envelope;
 import dev.fieldvault.secrets.internal.Tables;
 import java.util.List;
 import javax.sql.DataSource;
@@ -24,9 +25,11 @@ import javax.sql.DataSource;
  */
 final class VaultRewrap {
 
-  /** The keyset every stored value uses: randomized AEAD; its context is computed per row. */
-  private static final FieldSpec<byte[]> VALUE_SPEC = FieldSpec.builder("fieldvault.secrets", "value", byte[].class)
-      .build();
+  /** The keyset every wrapped data key uses: randomized AEAD; its context is computed per row. */
+  private static final FieldSpec<byte[]> DATA_KEY_SPEC = FieldSpec.builder("fieldvault.secrets", Envelope.DATA_KEY_FIELD,
+      byte[].class).build();
+  /** Rows per batch of the envelope migration when the rewrapper's batch size is not known. */
+  static final int MIGRATION_BATCH = 500;
 
   private final SecretsVault vault;
   private final DataSource dataSource;
@@ -42,10 +45,11 @@ final class VaultRewrap {
 
   /** A rotation of the vault's tables alone, with its work tables in {@code rotationTables}; no final inventory. */
   MaintenanceReport rewrapAll(int batchSize) {
-    RotationResult r = rewrap(Rewrapper.builder(dataSource, cipher).vaultTables(rotationTables).batchSize(batchSize)
-        .finalInventory(false));
-    return new MaintenanceReport(r.rowsScanned(), r.rowsRewrapped(),
-        r.tables().stream().mapToLong(RotationProgress::rowsFailed).sum());
+    Outcome o = run(Rewrapper.builder(dataSource, cipher).vaultTables(rotationTables).batchSize(batchSize)
+        .finalInventory(false), batchSize);
+    RotationResult r = o.rotation();
+    return new MaintenanceReport(r.rowsScanned(), r.rowsRewrapped() + o.migrated().total(),
+        r.tables().stream().mapToLong(RotationProgress::rowsFailed).sum() + o.migrated().totalFailed());
   }
 
   /**
@@ -54,8 +58,17 @@ final class VaultRewrap {
    * the read cache.
    */
   RotationResult rewrap(Rewrapper.Builder rewrapper) {
+    return run(rewrapper, MIGRATION_BATCH).rotation();
+  }
+
+  /** A rotation's result with the values this run moved to the envelope first. */
+  record Outcome(RotationResult rotation, EnvelopeMigration.Counts migrated) {}
+
+  private Outcome run(Rewrapper.Builder rewrapper, int migrationBatch) {
     vault.checkOpen();
-    RotationResult r = rewrapper.tables(encryptedTables()).build().run();
+    Rewrapper built = rewrapper.tables(encryptedTables()).build();
+    EnvelopeMigration.Counts migrated = new EnvelopeMigration(vault).run(migrationBatch);
+    RotationResult r = built.run();
     Tables tables = vault.tables();
     long scanned = 0;
     long rewrapped = 0;
@@ -67,9 +80,10 @@ final class VaultRewrap {
         failed += p.rowsFailed();
       }
     }
-    if (rewrapped > 0 && !r.tables().get(0).dryRun()) {
-      String detail = "rotation " + r.rotationId() + ": " + rewrapped + " values rewrapped of " + scanned + " scanned"
-          + (failed > 0 ? ", " + failed + " cannot be rewrapped" : "");
+    if ((rewrapped > 0 || migrated.total() > 0) && !r.tables().get(0).dryRun()) {
+      String detail = "rotation " + r.rotationId() + ": " + rewrapped + " data keys rewrapped of " + scanned + " scanned"
+          + (failed > 0 ? ", " + failed + " cannot be rewrapped" : "")
+          + (migrated.total() > 0 ? ", " + migrated.total() + " values moved to the envelope" : "");
       vault.tx("audit", x -> {
         vault.audit().append(x, vault.now().toEpochMilli(), List.of(new AuditLog.Draft(SecretsVault.SYSTEM, null,
             null, null, AuditAction.KEY_ROTATED, Status.OK.name(), detail)));
@@ -77,13 +91,14 @@ final class VaultRewrap {
       });
     }
     vault.clearCache();
-    return r;
+    return new Outcome(r, migrated);
   }
 
   /**
    * The entry and version tables: composite primary keys ({@code store_id, name_key} and
-   * {@code store_id, name_key, version}) and the binary {@code value_ct} column, whose context is
-   * computed per row from its store (namespace and tenant), name key and version.
+   * {@code store_id, name_key, version}) and the binary {@code dek_ct} column (the wrapped data keys),
+   * whose context is computed per row from its store (namespace and tenant), name key, version and
+   * data key version. Values are never rewritten by a rotation; only their data keys are rewrapped.
    */
   List<EncryptedTable> encryptedTables() {
     Tables tables = vault.tables();
@@ -94,11 +109,13 @@ final class VaultRewrap {
   }
 
   private EncryptedColumn valueColumn(String table) {
-    return EncryptedColumn.builder(table, "value_ct", VALUE_SPEC)
-        .rowContext(this::valueContext, "store_id", "name_key", "version").build();
+    return EncryptedColumn.builder(table, "dek_ct", DATA_KEY_SPEC)
+        .rowContext(this::dataKeyContext, "store_id", "name_key", "version", "dek_version").build();
   }
 
-  private EncryptionContext valueContext(RowContext.Row row) {
-    return vault.stores().byId(row.getLong("store_id")).context(row.getString("name_key"), row.getLong("version"));
+  private EncryptionContext dataKeyContext(RowContext.Row row) {
+    StoreMeta m = vault.stores().byId(row.getLong("store_id"));
+    return m.slot(row.getString("name_key"), row.getLong("version"))
+        .dataKeyContext(StoreMeta.DOMAIN_PREFIX, (int) row.getLong("dek_version"));
   }
 }

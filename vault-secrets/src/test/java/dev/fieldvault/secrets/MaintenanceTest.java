@@ -198,7 +198,7 @@ class MaintenanceTest {
         .isEqualTo("S");
     // one vault-wide event per run that rewrapped something (the no-op second run records none)
     assertThat(vault.auditEvents(AuditQuery.all().action(AuditAction.KEY_ROTATED)).items()).singleElement()
-        .satisfies(e -> assertThat(e.detail()).contains("23 values rewrapped"));
+        .satisfies(e -> assertThat(e.detail()).contains("23 data keys rewrapped"));
   }
 
   @ParameterizedTest
@@ -328,7 +328,7 @@ class MaintenanceTest {
     List<Integer> ids = new ArrayList<>();
     try (Connection c = db.connect()) {
       for (String t : List.of("entry", "version")) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT value_ct FROM " + prefix + t);
+        try (PreparedStatement ps = c.prepareStatement("SELECT dek_ct FROM " + prefix + t);
             ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             ids.add(CiphertextHeader.parse(rs.getBytes(1)).keyId());

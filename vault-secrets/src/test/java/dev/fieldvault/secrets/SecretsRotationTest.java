@@ -108,7 +108,7 @@ class SecretsRotationTest {
       List<Integer> ids = new ArrayList<>();
       try (Connection c = db.connect(); Statement st = c.createStatement()) {
         for (String t : List.of("entry", "version")) {
-          try (ResultSet rs = st.executeQuery("SELECT value_ct FROM " + prefix + t)) {
+          try (ResultSet rs = st.executeQuery("SELECT dek_ct FROM " + prefix + t)) {
             while (rs.next()) {
               ids.add(CiphertextHeader.parse(rs.getBytes(1)).keyId());
             }
@@ -254,7 +254,7 @@ class SecretsRotationTest {
     }
     s.assertEveryValueReads();
     assertThat(s.vault.auditEvents(AuditQuery.all().action(AuditAction.KEY_ROTATED)).items()).singleElement()
-        .satisfies(e -> assertThat(e.detail()).startsWith("rotation svr-both: " + s.values() + " values rewrapped"));
+        .satisfies(e -> assertThat(e.detail()).startsWith("rotation svr-both: " + s.values() + " data keys rewrapped"));
     s.db.dropTables(table);
   }
 }
