@@ -75,24 +75,9 @@ final class EnvelopeMigration {
 
   private List<Object[]> select(Connection c, String table, boolean versions, Object[] after, int limit)
       throws SQLException {
-    String order = versions ? "store_id, name_key, version" : "store_id, name_key";
-    String where = " WHERE dek_ct IS NULL";
-    if (after != null) {
-      where += versions
-          ? " AND (store_id > ? OR (store_id = ? AND (name_key > ? OR (name_key = ? AND version > ?))))"
-          : " AND (store_id > ? OR (store_id = ? AND name_key > ?))";
-    }
     try (PreparedStatement ps = c.prepareStatement("SELECT store_id, name_key, version, value_ct FROM " + table
-        + where + " ORDER BY " + order + " LIMIT " + limit)) {
-      if (after != null) {
-        ps.setLong(1, (Long) after[0]);
-        ps.setLong(2, (Long) after[0]);
-        ps.setString(3, (String) after[1]);
-        if (versions) {
-          ps.setString(4, (String) after[1]);
-          ps.setLong(5, (Long) after[2]);
-        }
-      }
+        + " WHERE dek_ct IS NULL" + afterKey(versions, after) + " ORDER BY " + keyOrder(versions) + " LIMIT " + limit)) {
+      bindAfter(ps, 1, versions, after);
       List<Object[]> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -100,6 +85,35 @@ final class EnvelopeMigration {
         }
       }
       return out;
+    }
+  }
+
+  /** The primary key order of the entry table, or of the version table. */
+  static String keyOrder(boolean versions) {
+    return versions ? "store_id, name_key, version" : "store_id, name_key";
+  }
+
+  /** {@code AND} rows after a key (store_id, name_key[, version]) in {@link #keyOrder}; empty for null. */
+  static String afterKey(boolean versions, Object[] after) {
+    if (after == null) {
+      return "";
+    }
+    return versions
+        ? " AND (store_id > ? OR (store_id = ? AND (name_key > ? OR (name_key = ? AND version > ?))))"
+        : " AND (store_id > ? OR (store_id = ? AND name_key > ?))";
+  }
+
+  /** Binds {@link #afterKey}'s parameters from position {@code first}. */
+  static void bindAfter(PreparedStatement ps, int first, boolean versions, Object[] after) throws SQLException {
+    if (after == null) {
+      return;
+    }
+    ps.setLong(first, (Long) after[0]);
+    ps.setLong(first + 1, (Long) after[0]);
+    ps.setString(first + 2, (String) after[1]);
+    if (versions) {
+      ps.setString(first + 3, (String) after[1]);
+      ps.setLong(first + 4, (Long) after[2]);
     }
   }
 

@@ -178,10 +178,31 @@ public final class SecretsVault implements AutoCloseable {
    *     (not a ciphertext, or no key to decrypt them: they stay as they are)
    */
   public MaintenanceReport rewrapAll(int batchSize) {
+    checkOpen();
     if (batchSize < 1 || batchSize > 10_000) {
       throw new VaultConfigurationException("A batch size must be 1 to 10000, not " + batchSize);
     }
     return rewrap.rewrapAll(batchSize);
+  }
+
+  /**
+   * Rotates the vault's data keys through the shared, checkpointed, multi-instance {@link Rewrapper}:
+   * every wrapped data key selected by {@code rotation} (by default every one not wrapped by its
+   * keyring's primary AEAD key; with {@link KeyRotation.Builder#fromKeyIds} only those wrapped by the
+   * given keys) is rewrapped under the primary key, in batches, with compare-and-set; the values
+   * themselves are never rewritten, so a 1 MB secret costs what a 10-byte one does. Values written
+   * before the envelope are then moved to it (a new data key each). Each batch commits with its
+   * checkpoint in the rotation work tables ({@link Builder#rotationTables}): run again with the same
+   * rotation id ({@link KeyRotationReport#rotationId()}) to resume a stopped or failed run, or from
+   * several instances to share it. Records {@link AuditAction#KEY_ROTATED} events (one vault-wide,
+   * one per store with its counts) and clears the read cache.
+   *
+   * @return counts of this worker, and per store the selected data keys before and after the run
+   */
+  public KeyRotationReport rotateKeys(KeyRotation rotation) {
+    Objects.requireNonNull(rotation, "rotation");
+    checkOpen();
+    return rewrap.rotateKeys(rotation);
   }
 
   /**
