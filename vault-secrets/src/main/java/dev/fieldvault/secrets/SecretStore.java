@@ -3,6 +3,7 @@ package dev.fieldvault.secrets;
 import dev.fieldvault.secrets.internal.AuditLog;
 import dev.fieldvault.secrets.internal.Envelope;
 import dev.fieldvault.secrets.internal.Names;
+import dev.fieldvault.secrets.internal.SealedKdf;
 import dev.fieldvault.secrets.internal.SealedKeys;
 import dev.fieldvault.keys.DecryptionFailedException;
 import dev.fieldvault.keys.KeyUnavailableException;
@@ -36,13 +37,21 @@ public final class SecretStore {
   private final StoreMeta meta;
   private final String principal;
   private final SealedKeys sealed;
+  /** A sealed store's keys under the derivation it was upgraded from (null: none), to move entries. */
+  private final SealedKeys sealedPrevious;
   private final EntryRows rows;
 
   SecretStore(SecretsVault vault, StoreMeta meta, String principal, SealedKeys sealed) {
+    this(vault, meta, principal, sealed, null);
+  }
+
+  private SecretStore(SecretsVault vault, StoreMeta meta, String principal, SealedKeys sealed,
+      SealedKeys sealedPrevious) {
     this.vault = vault;
     this.meta = meta;
     this.principal = principal;
     this.sealed = sealed;
+    this.sealedPrevious = sealedPrevious;
     this.rows = new EntryRows(vault.tables(), meta.id());
   }
 
@@ -53,18 +62,25 @@ public final class SecretStore {
       throw new InvalidSecretNameException("A principal must be a non-blank name of at most 200 characters"
           + " without U+0000 or unpaired surrogates, but " + problem);
     }
-    return new SecretStore(vault, meta, newPrincipal, sealed);
+    return new SecretStore(vault, meta, newPrincipal, sealed, sealedPrevious);
   }
 
   /**
    * This sealed store opened with the caller's secret (at least 16 bytes). Names are hashed and values
-   * sealed with keys derived from it; a different secret sees an empty store.
+   * sealed with keys derived from it; a different secret sees an empty store. The derivation is the
+   * store's (read now): for stores created by this version, PBKDF2-HMAC-SHA256 with 600,000
+   * iterations, computed here once for the handle (about a few hundred milliseconds), not per call:
+   * keep the handle for the caller's session or request, and open one per secret.
    */
   public SecretStore withSecret(byte[] secret) {
+    vault.checkOpen();
     if (!meta.sealed()) {
       throw new VaultConfigurationException("The " + meta.describe() + " is not sealed: it takes no caller secret");
     }
-    return new SecretStore(vault, meta, principal, new SealedKeys(secret, meta.tenant(), meta.namespace()));
+    SealedKdf[] kdfs = vault.stores().sealedKdfs(meta.id());
+    SealedKeys current = new SealedKeys(secret, meta.tenant(), meta.namespace(), kdfs[0]);
+    SealedKeys previous = kdfs[1] == null ? null : new SealedKeys(secret, meta.tenant(), meta.namespace(), kdfs[1]);
+    return new SecretStore(vault, meta, principal, current, previous);
   }
 
   /** As {@link #withSecret(byte[])} with the UTF-8 bytes of a string secret. */
@@ -559,9 +575,68 @@ public final class SecretStore {
         throw new VaultConfigurationException("The " + meta.describe() + " is sealed: open it with"
             + " withSecret(callerSecret) before use");
       }
-      return sealed.nameHash(name);
+      String key = sealed.nameHash(name);
+      if (sealedPrevious != null) {
+        moveToCurrentDerivation(name, key, sealedPrevious.nameHash(name));
+      }
+      return key;
     }
     return name;
+  }
+
+  /**
+   * In a sealed store upgraded to a newer key derivation: if this name's rows are still under the
+   * previous one (its hash under the previous name key), moves them in one transaction: every version
+   * is opened with the previous keys, sealed again with the current ones under a new data key, and
+   * written under the new name hash. Nothing happens when the name is already moved or absent (also
+   * for a wrong secret, which finds no rows).
+   */
+  private void moveToCurrentDerivation(String name, String key, String previousKey) {
+    int moved = vault.tx("move sealed entry", x -> {
+      if (rows.currentVersion(x, key) != null || rows.currentVersion(x, previousKey) == null) {
+        return 0;
+      }
+      int n = 0;
+      for (String table : new String[] {vault.tables().entry, vault.tables().version}) {
+        List<Object[]> found = new ArrayList<>();
+        try (PreparedStatement ps = x.prepareStatement("SELECT version, value_ct, dek_ct, dek_version FROM " + table
+            + " WHERE store_id = ? AND name_key = ?")) {
+          ps.setLong(1, meta.id());
+          ps.setString(2, previousKey);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              int dkv = rs.getInt(4);
+              found.add(new Object[] {rs.getLong(1), rs.getBytes(2), rs.getBytes(3), rs.wasNull() ? null : dkv});
+            }
+          }
+        }
+        for (Object[] r : found) {
+          long v = (Long) r[0];
+          byte[] plain = sealedPrevious.open(name,
+              vault.openStored(meta, previousKey, v, (byte[]) r[1], (byte[]) r[2], (Integer) r[3]));
+          Envelope.Sealed env = vault.envelope().seal(meta.slot(key, v), sealed.seal(name, plain));
+          try (PreparedStatement ps = x.prepareStatement("UPDATE " + table + " SET name_key = ?, value_ct = ?,"
+              + " dek_ct = ?, dek_version = ? WHERE store_id = ? AND name_key = ? AND version = ?")) {
+            ps.setString(1, key);
+            ps.setBytes(2, env.valueCt());
+            ps.setBytes(3, env.wrappedKey());
+            ps.setInt(4, env.dataKeyVersion());
+            ps.setLong(5, meta.id());
+            ps.setString(6, previousKey);
+            ps.setLong(7, v);
+            n += ps.executeUpdate();
+          }
+        }
+      }
+      if (n > 0) {
+        vault.audit().append(x, vault.now().toEpochMilli(), List.of(draft(key, AuditAction.KEY_ROTATED,
+            Status.OK.name(), "moved to " + sealed.kdf() + ": " + n + " values sealed again")));
+      }
+      return n;
+    });
+    if (moved > 0) {
+      vault.invalidate(meta, previousKey);
+    }
   }
 
   private boolean denied(Action action, String key, AuditAction audited) {

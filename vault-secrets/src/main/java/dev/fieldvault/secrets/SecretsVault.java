@@ -186,6 +186,24 @@ public final class SecretsVault implements AutoCloseable {
   }
 
   /**
+   * Moves a sealed store created before FieldVault 0.2 (its keys derived from the caller's secret with
+   * HKDF-SHA256 alone, "generation 1") to generation 2: PBKDF2-HMAC-SHA256 with 600,000 iterations
+   * and a random salt of the store, then HKDF-SHA256. New sealed stores are generation 2 from the
+   * start. No secret is needed: each entry moves (re-hashed name, re-sealed value and versions, new
+   * data keys) the next time a handle opened with its owner's secret uses it; until then it stays
+   * readable under generation 1. Handles opened before the upgrade keep generation 1 keys: open new
+   * ones (a handle per request, as usual). Audited as {@link AuditAction#KEY_ROTATED}.
+   *
+   * @return true if the store was upgraded, false if it already was
+   * @throws SecretStoreNotFoundException if there is no such store
+   * @throws VaultConfigurationException if the store is not sealed
+   */
+  public boolean upgradeSealedKdf(String namespace, String tenant) {
+    checkOpen();
+    return stores.upgradeSealedKdf(namespace, tenant);
+  }
+
+  /**
    * Rotates the vault's data keys through the shared, checkpointed, multi-instance {@link Rewrapper}:
    * every wrapped data key selected by {@code rotation} (by default every one not wrapped by its
    * keyring's primary AEAD key; with {@link KeyRotation.Builder#fromKeyIds} only those wrapped by the

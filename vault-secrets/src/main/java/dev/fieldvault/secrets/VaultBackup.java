@@ -7,6 +7,7 @@ import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.secrets.internal.AuditLog;
 import dev.fieldvault.secrets.internal.Jdbc;
+import dev.fieldvault.secrets.internal.SealedKdf;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -53,6 +54,11 @@ final class VaultBackup {
       head.addProperty("tenant", tenant);
       head.addProperty("sealed", m.sealed());
       head.addProperty("maxVersions", m.maxVersions());
+      if (m.sealed()) { // the entries open only under the store's key derivation
+        SealedKdf[] kdfs = vault.stores().sealedKdfs(m.id());
+        head.addProperty("sealedKdf", kdfs[0].stored());
+        head.addProperty("sealedKdfPrevious", kdfs[1] == null ? null : kdfs[1].stored());
+      }
       w.write(head.toString());
       w.newLine();
       vault.call("export", c -> {
@@ -180,8 +186,21 @@ final class VaultBackup {
         throw new VaultConfigurationException("The export is of a " + (probe.sealed() ? "sealed" : "non-sealed")
             + " store but the existing " + m.describe() + " is not: import into another namespace (nothing was imported)");
       }
+      if (m.sealed() && !vault.stores().sealedKdfs(m.id())[0].equals(SealedKdf.parse(str(head, "sealedKdf")))) {
+        throw new VaultConfigurationException("The export's sealed store derives its keys differently from the"
+            + " existing " + m.describe() + " (another salt or generation), so its entries would not open there:"
+            + " import into another namespace (nothing was imported)");
+      }
     } catch (SecretStoreNotFoundException e) {
-      vault.createStore(ns, tenant, new StoreOptions(probe.sealed(), probe.maxVersions()));
+      StoreOptions options = new StoreOptions(probe.sealed(), probe.maxVersions());
+      if (probe.sealed()) {
+        // the source store's key derivation (an export without one is of a generation 1 store)
+        String prev = str(head, "sealedKdfPrevious");
+        vault.stores().create(ns, tenant, options, SealedKdf.parse(str(head, "sealedKdf")),
+            prev == null ? null : SealedKdf.parse(prev));
+      } else {
+        vault.createStore(ns, tenant, options);
+      }
       m = vault.meta(ns, tenant);
     }
     StoreMeta target = m;

@@ -135,7 +135,7 @@ final class VaultRewrap {
       String detail = "rotation " + id + ": " + rewrapped + " data keys rewrapped of " + scanned + " scanned"
           + (failed > 0 ? ", " + failed + " cannot be rewrapped" : "")
           + (migrated.total() > 0 ? ", " + migrated.total() + " values moved to the envelope" : "")
-          + (events.isEmpty() ? "" : "; " + events.size() + " stores (one event each)");
+          + (events.isEmpty() ? "" : "; per store: " + events.size() + (events.size() == 1 ? " event" : " events"));
       events.add(0, new AuditLog.Draft(SecretsVault.SYSTEM, null, null, null, AuditAction.KEY_ROTATED,
           Status.OK.name(), detail));
     }

@@ -11,6 +11,8 @@ CREATE TABLE IF NOT EXISTS fv_secret_store (
   sealed       BOOLEAN      NOT NULL,
   max_versions INT          NOT NULL,
   created_ms   BIGINT       NOT NULL,
+  sealed_kdf   VARCHAR(200),
+  sealed_kdf_prev VARCHAR(200),
   CONSTRAINT fv_secret_store_pk PRIMARY KEY (id),
   CONSTRAINT fv_secret_store_uk UNIQUE (tenant, name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
@@ -88,5 +90,7 @@ ALTER TABLE fv_secret_audit_head ADD COLUMN IF NOT EXISTS keyed_from BIGINT,
 -- changeset fieldvault-secrets-4-envelope: a data key per value (docs/FORMAT.md, secrets vault envelope)
 ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS dek_ct LONGBLOB, ADD COLUMN IF NOT EXISTS dek_version INT;
 ALTER TABLE fv_secret_version ADD COLUMN IF NOT EXISTS dek_ct LONGBLOB, ADD COLUMN IF NOT EXISTS dek_version INT;
+-- changeset fieldvault-secrets-5-sealed-kdf: sealed stores' key derivation per store
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS sealed_kdf VARCHAR(200), ADD COLUMN IF NOT EXISTS sealed_kdf_prev VARCHAR(200);
 INSERT IGNORE INTO fv_secret_audit_head (id, last_seq, last_hash, anchor_seq, anchor_hash)
   VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000');

@@ -10,6 +10,8 @@ CREATE TABLE IF NOT EXISTS fv_secret_store (
   sealed       BOOLEAN      NOT NULL,
   max_versions INT          NOT NULL,
   created_ms   BIGINT       NOT NULL,
+  sealed_kdf   VARCHAR(200),
+  sealed_kdf_prev VARCHAR(200),
   CONSTRAINT fv_secret_store_uk UNIQUE (tenant, name)
 );
 -- name_key: the name, or its keyed hash in sealed stores; value_ct, dek_ct, dek_version: the envelope (docs/FORMAT.md);
@@ -77,6 +79,9 @@ ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS dek_ct BYTEA;
 ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS dek_version INT;
 ALTER TABLE fv_secret_version ADD COLUMN IF NOT EXISTS dek_ct BYTEA;
 ALTER TABLE fv_secret_version ADD COLUMN IF NOT EXISTS dek_version INT;
+-- changeset fieldvault-secrets-5-sealed-kdf: sealed stores' key derivation per store
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS sealed_kdf VARCHAR(200);
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS sealed_kdf_prev VARCHAR(200);
 INSERT INTO fv_secret_audit_head (id, last_seq, last_hash, anchor_seq, anchor_hash)
   SELECT 1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000'
   WHERE NOT EXISTS (SELECT 1 FROM fv_secret_audit_head WHERE id = 1);

@@ -31,7 +31,8 @@ class ChangelogIdentityTest {
 
   private static final String PREFIX = "sv_ident_";
   /** Changesets added to the changelog after the copy under changelog-before-vault-secrets, in order. */
-  private static final List<String> ADDED_SINCE = List.of("fieldvault-secrets-4-envelope");
+  private static final List<String> ADDED_SINCE = List.of("fieldvault-secrets-4-envelope",
+      "fieldvault-secrets-5-sealed-kdf");
 
   static {
     System.setProperty("liquibase.analytics.enabled", "false");

@@ -172,10 +172,10 @@ class SealedStoreTest {
     SecretStore s = vault.store(ns).withSecret(SECRET);
     s.put("a", SecretValue.ofString("A"));
     s.put("b", SecretValue.ofString("B"));
-    String keyA = new dev.fieldvault.secrets.internal.SealedKeys(SECRET.getBytes(StandardCharsets.UTF_8), null, ns)
-        .nameHash("a");
-    String keyB = new dev.fieldvault.secrets.internal.SealedKeys(SECRET.getBytes(StandardCharsets.UTF_8), null, ns)
-        .nameHash("b");
+    dev.fieldvault.secrets.internal.SealedKeys keys = new dev.fieldvault.secrets.internal.SealedKeys(
+        SECRET.getBytes(StandardCharsets.UTF_8), null, ns, vault.stores().sealedKdfs(vault.meta(ns, null).id())[0]);
+    String keyA = keys.nameHash("a");
+    String keyB = keys.nameHash("b");
     CiphertextSurgery.copyValue(db, P, ns, null, keyA, ns, null, keyB);
 
     assertThatThrownBy(() -> s.get("b")).isInstanceOf(DecryptionFailedException.class);

@@ -37,8 +37,8 @@ class SecretsSchemaTest {
 
     assertThat(vault.store("n").get("k").value().asString()).isEqualTo("v");
     assertThat(count(db, "sv_cl_entry")).isEqualTo(1);
-    // secrets-1, the keyed audit and the envelope everywhere; the exact-identifier changeset on MariaDB only
-    assertThat(applied).isEqualTo(kind == Kind.MARIADB ? 4 : 3);
+    // secrets-1, the keyed audit, the envelope and the sealed KDF everywhere; the exact-identifier changeset on MariaDB only
+    assertThat(applied).isEqualTo(kind == Kind.MARIADB ? 5 : 4);
     assertThat(count(db, "sv_cl_databasechangelog")).isEqualTo(applied);
     assertThat(vault.verifyAuditChain().intact()).isTrue();
   }
