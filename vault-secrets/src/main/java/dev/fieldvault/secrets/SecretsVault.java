@@ -162,20 +162,24 @@ public final class SecretsVault implements AutoCloseable {
   /**
    * Key rotation of stored values, by the shared {@link Rewrapper} (see vault-jdbc's
    * README-rotation.md): the entry and version tables are walked in key order in batches, each
-   * value not on its keyring's primary key (read from the header) is re-encrypted in its own
-   * context, and written with compare-and-set, so a concurrent put is never overwritten. Every
+   * value's data key not wrapped by its keyring's primary key (read from the header) is rewrapped in
+   * its own context (the value itself is not rewritten), and written with compare-and-set, so a
+   * concurrent put is never overwritten; values written before the envelope are then moved to it. The
+   * same as {@link #rotateKeys} with this batch size. Every
    * batch commits with its checkpoint in the rotation work tables ({@link Builder#rotationTables}),
    * so a failed run resumes where it stopped, and every instance calling it after the same key
    * promotion joins the same rotation (the default rotation id names the primary keys), each taking
    * its own key ranges. Sealed stores are rewrapped without their secrets (only the vault's outer
-   * layer). Records one {@link AuditAction#KEY_ROTATED} event and clears the read cache.
+   * layer). Records {@link AuditAction#KEY_ROTATED} events (vault-wide and per store) and clears the
+   * read cache.
    *
    * <p>For a listener, a throttle, a rotation id, or one rotation over the application's encrypted
    * columns and the vault together, use {@link #rewrap(Rewrapper.Builder)}.
    *
    * @param batchSize rows per batch and transaction, 1 to 10,000
-   * @return rows scanned, values rewrapped, and values skipped because they cannot be rewrapped
-   *     (not a ciphertext, or no key to decrypt them: they stay as they are)
+   * @return rows scanned, data keys rewrapped plus values moved to the envelope, and values skipped
+   *     because they cannot be rewrapped (not a ciphertext, or no key to decrypt them: they stay as
+   *     they are)
    */
   public MaintenanceReport rewrapAll(int batchSize) {
     checkOpen();
@@ -243,8 +247,9 @@ public final class SecretsVault implements AutoCloseable {
   /**
    * The vault's entry and version tables as the rewrapper and the key inventory see them: composite
    * primary keys ({@code store_id, name_key} and {@code store_id, name_key, version}) and the binary
-   * {@code value_ct} column, whose context is computed per row from its store (namespace and tenant),
-   * name key and version. Hand them to {@link Rewrapper.Builder#tables} together with the
+   * {@code dek_ct} column (each value's wrapped data key), whose context is computed per row from its
+   * store (namespace and tenant), name key, version and data key version. Values written before the
+   * envelope have no data key and are not counted until a rotation moves them. Hand them to {@link Rewrapper.Builder#tables} together with the
    * application's tables for one rotation over both (prefer {@link #rewrap(Rewrapper.Builder)},
    * which also audits it), or to {@code KeyInventory.scan} before disabling a key.
    */
