@@ -487,8 +487,9 @@ public final class SecretStore {
     String metadataJson = metadata == null ? null : vault.json().metadata(metadata);
     for (int attempt = 0; ; attempt++) {
       try {
-        WriteResult r = vault.tx("put", x -> writeOnce(x, key, inner, metadata != null, metadataJson,
-            expiresAt, keepExpiry, expected, mustExist, generator, action));
+        // group commit: concurrent writes share one transaction, each atomic with its audit event
+        WriteResult r = vault.write("put", (x, events) -> writeOnce(x, key, inner, metadata != null, metadataJson,
+            expiresAt, keepExpiry, expected, mustExist, generator, action, events));
         vault.invalidate(meta, key);
         return r;
       } catch (LostRace race) {
@@ -502,8 +503,8 @@ public final class SecretStore {
   }
 
   private WriteResult writeOnce(Connection x, String key, byte[] inner, boolean setMetadata, String metadataJson,
-      Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action)
-      throws SQLException {
+      Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action,
+      List<AuditLog.Timed> events) throws SQLException {
     long now = vault.now().toEpochMilli();
     long[] cur = rows.currentVersion(x, key);
     Status refused = null;
@@ -513,7 +514,7 @@ public final class SecretStore {
       refused = Status.CONFLICT;
     }
     if (refused != null) {
-      vault.audit().append(x, now, List.of(draft(key, action, refused.name(), expected == null ? null
+      events.add(new AuditLog.Timed(now, draft(key, action, refused.name(), expected == null ? null
           : "expected version " + expected)));
       return new WriteResult(refused, cur == null ? 0 : cur[0]);
     }
@@ -529,7 +530,7 @@ public final class SecretStore {
     }
     rows.pruneVersions(x, key, v - meta.maxVersions());
     AuditAction recorded = action == AuditAction.CREATED && cur != null ? AuditAction.UPDATED : action;
-    vault.audit().append(x, now, List.of(draft(key, recorded, Status.OK.name(), "version " + v)));
+    events.add(new AuditLog.Timed(now, draft(key, recorded, Status.OK.name(), "version " + v)));
     return new WriteResult(Status.OK, v);
   }
 

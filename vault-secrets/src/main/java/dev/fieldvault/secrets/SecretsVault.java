@@ -63,6 +63,7 @@ public final class SecretsVault implements AutoCloseable {
   private final VaultStores stores = new VaultStores(this);
   private final VaultAudit audit;
   private final VaultRewrap rewrap;
+  private final WriteBatcher writes;
   private final VaultBackup backup = new VaultBackup(this);
   private final VaultMaintenance maintenance = new VaultMaintenance(this);
   private volatile boolean closed;
@@ -83,6 +84,7 @@ public final class SecretsVault implements AutoCloseable {
     this.audit = new VaultAudit(this, dataSource, tables, cipher, readAudit, b.readAuditTimeout,
         b.auditListener);
     this.rewrap = new VaultRewrap(this, dataSource, cipher, b.rotationTables);
+    this.writes = new WriteBatcher(dataSource, audit.log());
   }
 
   /** A builder over the application's DataSource (pooled, ideally) and cipher. */
@@ -403,6 +405,7 @@ public final class SecretsVault implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    writes.close();
     audit.close();
   }
 
@@ -471,6 +474,24 @@ public final class SecretsVault implements AutoCloseable {
   }
 
   /** Runs work in one transaction (transient conflicts retried). */
+  /**
+   * Runs a write in the write thread's next group-committed transaction ({@link WriteBatcher}): its
+   * rows and its audit events commit together with those of concurrent writes.
+   */
+  <T> T write(String operation, WriteBatcher.Write<T> work) {
+    checkOpen();
+    try {
+      return writes.run(work);
+    } catch (SQLException e) {
+      throw storage(operation, e);
+    }
+  }
+
+  /** The write thread (tests: batches and queue). */
+  WriteBatcher writes() {
+    return writes;
+  }
+
   <T> T tx(String operation, Jdbc.Work<T> work) {
     checkOpen();
     try {
