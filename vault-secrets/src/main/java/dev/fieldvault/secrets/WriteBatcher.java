@@ -36,6 +36,12 @@ final class WriteBatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
   private static final int MAX_BATCH = 256;
+  /**
+   * Write threads: each commits its own batches, so one batch runs its statements while another holds
+   * the audit head row for its append and commit (the head row is taken last and never waited for
+   * while holding it, so the threads cannot deadlock on it).
+   */
+  static final int THREADS = 4;
   private static final int ATTEMPTS = 20;
 
   private static final class Task {
@@ -52,9 +58,9 @@ final class WriteBatcher implements AutoCloseable {
   private final AuditLog audit;
   private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
   private final AtomicLong transactions = new AtomicLong();
-  private volatile Thread thread;
+  private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closed;
-  private volatile boolean busy;
+  private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
 
   WriteBatcher(DataSource dataSource, AuditLog audit) {
     this.dataSource = dataSource;
@@ -74,11 +80,13 @@ final class WriteBatcher implements AutoCloseable {
       if (closed) {
         throw new SecretsVaultClosedException("The secrets vault is closed");
       }
-      if (thread == null) {
-        Thread t = new Thread(this::loop, "fieldvault-secrets-writes");
-        t.setDaemon(true);
-        thread = t;
-        t.start();
+      if (threads.isEmpty()) {
+        for (int i = 1; i <= THREADS; i++) {
+          Thread t = new Thread(this::loop, "fieldvault-secrets-writes-" + i);
+          t.setDaemon(true);
+          threads.add(t);
+          t.start();
+        }
       }
       queue.add(task);
     }
@@ -104,9 +112,9 @@ final class WriteBatcher implements AutoCloseable {
     return queue.size();
   }
 
-  /** Whether a batch is being committed now. */
-  boolean busy() {
-    return busy;
+  /** How many write threads are committing a batch now. */
+  int busy() {
+    return busy.get();
   }
 
   /** Transactions committed so far (each holding one or more writes). */
@@ -115,24 +123,28 @@ final class WriteBatcher implements AutoCloseable {
   }
 
   private void loop() {
-    List<Task> batch = new ArrayList<>();
+    List<Task> batch = new ArrayList<>(); // this thread's
     while (true) {
       try {
-        Task first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
+        batch.clear();
+        synchronized (queue) { // one thread takes everything waiting at once: one batch, not one each
+          Task first = queue.poll(100, TimeUnit.MILLISECONDS);
+          if (first != null) {
+            batch.add(first);
+            queue.drainTo(batch, MAX_BATCH - 1);
+          }
+        }
+        if (batch.isEmpty()) {
           if (closed) {
             return;
           }
           continue;
         }
-        batch.clear();
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        busy = true;
+        busy.incrementAndGet();
         try {
           commit(batch);
         } finally {
-          busy = false;
+          busy.decrementAndGet();
         }
       } catch (InterruptedException e) {
         return;
@@ -223,12 +235,12 @@ final class WriteBatcher implements AutoCloseable {
   /** Commits what is queued, then stops the write thread. */
   @Override
   public void close() {
-    Thread t;
+    List<Thread> running;
     synchronized (this) {
       closed = true;
-      t = thread;
+      running = List.copyOf(threads);
     }
-    if (t != null) {
+    for (Thread t : running) {
       try {
         t.join(TimeUnit.SECONDS.toMillis(30));
       } catch (InterruptedException e) {

@@ -37,7 +37,7 @@ class WriteGroupCommitTest {
     try (Connection c = db.connect(); Statement st = c.createStatement()) {
       st.execute("ALTER TABLE " + p + "version ADD CONSTRAINT " + p + "no_bad CHECK (created_by <> 'bad-principal')");
     }
-    ExecutorService pool = Executors.newFixedThreadPool(5);
+    ExecutorService pool = Executors.newFixedThreadPool(2 * WriteBatcher.THREADS + 1);
     try {
       List<Future<?>> writes = new ArrayList<>();
       long before = vault.writes().transactions();
@@ -46,16 +46,18 @@ class WriteGroupCommitTest {
         try (Statement st = lock.createStatement()) {
           st.executeQuery("SELECT last_seq FROM " + p + "audit_head WHERE id = 1 FOR UPDATE").close();
         }
-        // the first write's batch waits for the head row; the others queue up behind it
-        writes.add(pool.submit(() -> s.as("writer-0").put("name-0", SecretValue.ofString("v0"))));
-        awaitQueued(vault, 0); // taken by the write thread, which now waits for the head row
-        for (int i = 1; i < 4; i++) {
+        // every write thread takes one write and waits for the head row; the next writes queue up
+        for (int i = 0; i < WriteBatcher.THREADS; i++) {
+          int n = i;
+          writes.add(pool.submit(() -> s.as("writer-" + n).put("name-" + n, SecretValue.ofString("v" + n))));
+          awaitBusy(vault, i + 1);
+        }
+        for (int i = WriteBatcher.THREADS; i < 2 * WriteBatcher.THREADS; i++) {
           int n = i;
           writes.add(pool.submit(() -> s.as("writer-" + n).put("name-" + n, SecretValue.ofString("v" + n))));
         }
         writes.add(pool.submit(() -> s.as("bad-principal").put("victim", SecretValue.ofString("after"))));
-        awaitQueued(vault, 4);
-        assertThat(vault.writes().queued()).as("writes queued behind the first batch").isEqualTo(4);
+        awaitQueued(vault, WriteBatcher.THREADS + 1);
         lock.rollback();
       }
       List<Throwable> failures = new ArrayList<>();
@@ -67,16 +69,18 @@ class WriteGroupCommitTest {
         }
       }
 
-      assertThat(vault.writes().transactions() - before).as("five writes, two transactions").isEqualTo(2);
+      // one transaction per write thread for the writes they held, then one for all that queued meanwhile
+      assertThat(vault.writes().transactions() - before).as("transactions").isEqualTo(WriteBatcher.THREADS + 1);
       assertThat(failures).singleElement().isInstanceOf(SecretsStorageException.class);
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < 2 * WriteBatcher.THREADS; i++) {
         assertThat(s.get("name-" + i).value().asString()).isEqualTo("v" + i);
         assertThat(s.get("name-" + i).version()).isEqualTo(1);
       }
       assertThat(s.get("victim").value().asString()).isEqualTo("before"); // the failed write left nothing
       assertThat(s.get("victim").version()).isEqualTo(1);
       List<AuditEvent> events = vault.auditEvents(AuditQuery.all().namespace(ns, null)).items();
-      assertThat(events).filteredOn(e -> e.action() == AuditAction.CREATED).hasSize(5); // victim v1 and four
+      assertThat(events).filteredOn(e -> e.action() == AuditAction.CREATED)
+          .hasSize(1 + 2 * WriteBatcher.THREADS); // victim's first version and the good writes
       assertThat(events).filteredOn(e -> "bad-principal".equals(e.principal()) && e.action() != AuditAction.CREATED)
           .as("no event of the failed write").isEmpty();
       ChainCheck chk = vault.verifyAuditChain();
@@ -90,13 +94,22 @@ class WriteGroupCommitTest {
     }
   }
 
-  /** Waits until {@code n} writes wait in the queue (0: the first one was taken by the write thread). */
+  /** Waits until {@code n} writes wait in the queue. */
   private static void awaitQueued(SecretsVault vault, int n) throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
-    while ((n == 0 ? !(vault.writes().busy() && vault.writes().queued() == 0) : vault.writes().queued() < n)
-        && System.nanoTime() < deadline) {
+    while (vault.writes().queued() < n && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
+    assertThat(vault.writes().queued()).as("writes queued").isEqualTo(n);
+  }
+
+  /** Waits until {@code n} write threads hold a batch (and nothing is queued). */
+  private static void awaitBusy(SecretsVault vault, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!(vault.writes().busy() == n && vault.writes().queued() == 0) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(vault.writes().busy()).as("busy write threads").isEqualTo(n);
   }
 
   @ParameterizedTest
