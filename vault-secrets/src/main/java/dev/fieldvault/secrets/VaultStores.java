@@ -54,7 +54,7 @@ final class VaultStores {
           ps.setBoolean(3, options.sealed());
           ps.setInt(4, options.maxVersions());
           ps.setLong(5, now);
-          ps.setString(6, kdf == null ? null : kdf.stored());
+          ps.setString(6, kdf == null || kdf.generation() == 1 ? null : kdf.stored()); // generation 1: NULL
           ps.setString(7, previous == null ? null : previous.stored());
           ps.executeUpdate();
         }

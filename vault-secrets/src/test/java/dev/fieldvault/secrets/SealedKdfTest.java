@@ -97,6 +97,36 @@ class SealedKdfTest {
 
   @ParameterizedTest
   @MethodSource(ALL)
+  void anExportedSealedStore_importsWithItsKeyDerivation_andOpensWithTheSameSecret(Kind kind) throws Exception {
+    TestDatabase db = SecretsTestSupport.migrated(kind, P);
+    TestDatabase other = SecretsTestSupport.migrated(kind, "sv_kdf2_");
+    dev.fieldvault.keys.FieldCipher cipher = SecretsTestSupport.cipher();
+    SecretsVault source = SecretsVault.builder(db.dataSource(), cipher).tablePrefix(P).build();
+    SecretsVault target = SecretsVault.builder(other.dataSource(), cipher).tablePrefix("sv_kdf2_").build();
+    String gen2 = SecretsTestSupport.unique("kdf-exp2");
+    String gen1 = SecretsTestSupport.unique("kdf-exp1");
+    source.createStore(gen2, null, StoreOptions.sealedStore());
+    source.store(gen2).withSecret(ALICE).put("codes", SecretValue.ofString("two"));
+    source.createStore(gen1, null, StoreOptions.sealedStore());
+    makeGenerationOne(db, source, gen1);
+    source.store(gen1).withSecret(ALICE).put("codes", SecretValue.ofString("one"));
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("kdf-export");
+    source.exportStore(gen2, null, dir.resolve("gen2.jsonl"));
+    source.exportStore(gen1, null, dir.resolve("gen1.jsonl"));
+
+    target.importStore(dir.resolve("gen2.jsonl"), false);
+    target.importStore(dir.resolve("gen1.jsonl"), false);
+
+    assertThat(target.store(gen2).withSecret(ALICE).get("codes").value().asString()).isEqualTo("two");
+    assertThat(target.store(gen1).withSecret(ALICE).get("codes").value().asString()).isEqualTo("one");
+    assertThat(storedKdf(other, target, gen2, null)[0]).isEqualTo(storedKdf(db, source, gen2, null)[0]);
+    assertThat(storedKdf(other, target, gen1, null)[0]).isNull(); // generation 1, upgradeable there too
+    assertThat(target.upgradeSealedKdf(gen1, null)).isTrue();
+    assertThat(target.store(gen1).withSecret(ALICE).get("codes").value().asString()).isEqualTo("one");
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
   void upgradingANonSealedStore_isRefused(Kind kind) throws Exception {
     TestDatabase db = SecretsTestSupport.migrated(kind, P);
     SecretsVault vault = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P).build();
