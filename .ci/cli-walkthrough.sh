@@ -64,10 +64,16 @@ cat walkthrough.log
 [[ $rc -eq 0 ]] || { echo "walk-through on $kind failed (exit $rc)" >&2; exit 1; }
 
 # what the walk-through must have shown
+grep -qx "1111-2222" walkthrough.log || { echo "walk-through on $kind: the sealed secret was not read" >&2; exit 1; }
+if grep -qF "sk-from-dotenv-1" <(grep -v '^printf' walkthrough.log); then
+  echo "walk-through on $kind: an import printed a value" >&2; exit 1
+fi
 grep -qx "likes tea" walkthrough.log || { echo "walk-through on $kind: decrypt did not print the note" >&2; exit 1; }
 for expected in "values not on a primary key: 0" "wrote oauth-tokens/github version 1" "intact:" \
     "gh-token-2" "imported 1 secrets" "TOO_NARROW" "every column fits" "plaintext values left: 0" \
-    "deleted 1 keyset(s) of the keysets of tenant acme"; do
+    "deleted 1 keyset(s) of the keysets of tenant acme" "exported 1 namespaces, 1 secrets" \
+    "[dry run] 2 created, 0 updated, 0 skipped" "2 created, 0 updated, 0 skipped (dotenv, skip into app-config)" \
+    "created namespace recovery-codes (sealed, 3 versions kept)" "wrote recovery-codes/2fa version 1"; do
   grep -qF "$expected" walkthrough.log || { echo "walk-through on $kind: missing '$expected'" >&2; exit 1; }
 done
 while IFS= read -r secret; do

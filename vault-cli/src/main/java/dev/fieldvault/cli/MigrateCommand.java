@@ -33,6 +33,9 @@ final class MigrateCommand extends StoredKeysCommand {
   @Mixin
   TablesOptions tables;
 
+  @Mixin
+  JobOptions job;
+
   @Override
   Function<String, String> env() {
     return root.env;
@@ -42,30 +45,13 @@ final class MigrateCommand extends StoredKeysCommand {
       + " ciphertext of its longest value, and the DDL that widens or converts it (for this database). Writes nothing.")
   boolean plan;
 
-  @Option(names = "--batch-size", defaultValue = "1000", description = "Rows per batch and transaction (default: ${DEFAULT-VALUE}).")
-  int batchSize;
 
-  @Option(names = "--throttle", paramLabel = "ROWS_PER_SECOND", defaultValue = "0",
-      description = "Scan at most about this many rows per second (default: unlimited).")
-  double throttle;
 
   @Option(names = "--dry-run", description = "Only count what would be encrypted or rewrapped; write nothing.")
   boolean dryRun;
 
-  @Option(names = "--rotation-id", paramLabel = "ID",
-      description = "Resume or join this migration (default: migrate- and the primary keys, so a rerun resumes).")
-  String rotationId;
 
-  @Option(names = "--worker-id", paramLabel = "ID",
-      description = "This worker's name in the rotation work table (default: random). A job restarted under the same"
-          + " name takes its own ranges back at once instead of waiting for their leases; never run two workers"
-          + " under one name.")
-  String workerId;
 
-  @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "60s",
-      description = "How long a claimed range stays this worker's without a committed batch, e.g. 30s, 5m"
-          + " (1 s to 1 h; default: ${DEFAULT-VALUE}); a crashed worker's ranges are taken over after it.")
-  String lease;
 
   @Override
   public Integer call() {
@@ -82,24 +68,12 @@ final class MigrateCommand extends StoredKeysCommand {
       return plan(out, ds, cipher, declared);
     }
     ProgressBar bar = new ProgressBar(out, "");
-    Rewrapper.Builder b;
-    try {
-      b = Rewrapper.builder(ds, cipher).tables(declared).migratePlaintext(true).vaultTables(keys.vaultTables())
-          .batchSize(batchSize).throttle(throttle).dryRun(dryRun).listener(bar);
-      if (rotationId != null) {
-        b.rotationId(rotationId);
-      }
-      if (workerId != null) {
-        b.workerId(workerId);
-      }
-      b.lease(RotateCommand.duration(lease));
-    } catch (IllegalArgumentException e) {
-      throw new CliException(e.getMessage());
-    }
-    Rewrapper job = b.build();
-    out.printf("%splaintext migration %s over %d table(s): %s%n", dryRun ? "[dry run] " : "", job.rotationId(),
+    Rewrapper.Builder b = job.applyTo(Rewrapper.builder(ds, cipher).tables(declared).migratePlaintext(true)
+        .vaultTables(keys.vaultTables()).dryRun(dryRun).listener(bar));
+    Rewrapper run = b.build();
+    out.printf("%splaintext migration %s over %d table(s): %s%n", dryRun ? "[dry run] " : "", run.rotationId(),
         declared.size(), declared.stream().map(EncryptedTable::table).toList());
-    RotationResult r = job.run();
+    RotationResult r = run.run();
     bar.end();
     out.printf("%s%d of %d rows %s: %d plaintext values %s, %d skipped (changed concurrently: re-read and"
         + " written in the same batch, or left to a later run)%n", dryRun ? "[dry run] " : "", r.rowsRewrapped(),

@@ -7,7 +7,6 @@ import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.secrets.SecretsVault;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -33,35 +32,21 @@ final class RotateCommand extends StoredKeysCommand {
   @Mixin
   TablesOptions tables;
 
+  @Mixin
+  JobOptions job;
+
   @Override
   Function<String, String> env() {
     return root.env;
   }
 
-  @Option(names = "--batch-size", defaultValue = "1000", description = "Rows per batch and transaction (default: ${DEFAULT-VALUE}).")
-  int batchSize;
 
-  @Option(names = "--throttle", paramLabel = "ROWS_PER_SECOND", defaultValue = "0",
-      description = "Scan at most about this many rows per second (default: unlimited).")
-  double throttle;
 
   @Option(names = "--dry-run", description = "Only count what would be re-encrypted; write nothing.")
   boolean dryRun;
 
-  @Option(names = "--rotation-id", paramLabel = "ID",
-      description = "Resume or join this rotation (default: derived from the primary keys, so a rerun resumes).")
-  String rotationId;
 
-  @Option(names = "--worker-id", paramLabel = "ID",
-      description = "This worker's name in the rotation work table (default: random). A job restarted under the same"
-          + " name takes its own ranges back at once instead of waiting for their leases; never run two workers"
-          + " under one name.")
-  String workerId;
 
-  @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "60s",
-      description = "How long a claimed range stays this worker's without a committed batch, e.g. 30s, 5m"
-          + " (1 s to 1 h; default: ${DEFAULT-VALUE}); a crashed worker's ranges are taken over after it.")
-  String lease;
 
   @Override
   public Integer call() {
@@ -73,26 +58,14 @@ final class RotateCommand extends StoredKeysCommand {
     // with --secrets-prefix, the vault adds its tables to the same rotation and audits it as KEY_ROTATED
     SecretsVault secrets = tables.secretsVault(ds, cipher);
     ProgressBar bar = new ProgressBar(out, "");
-    Rewrapper.Builder b;
-    try {
-      b = Rewrapper.builder(ds, cipher).tables(declared)
-          .vaultTables(keys.vaultTables()).batchSize(batchSize).throttle(throttle).dryRun(dryRun).listener(bar);
-      if (rotationId != null) {
-        b.rotationId(rotationId);
-      }
-      if (workerId != null) {
-        b.workerId(workerId);
-      }
-      b.lease(duration(lease));
-    } catch (IllegalArgumentException e) {
-      throw new CliException(e.getMessage());
-    }
+    Rewrapper.Builder b = job.applyTo(Rewrapper.builder(ds, cipher).tables(declared)
+        .vaultTables(keys.vaultTables()).dryRun(dryRun).listener(bar));
     List<String> names = new ArrayList<>(declared.stream().map(EncryptedTable::table).toList());
     if (secrets != null) {
       secrets.encryptedTables().forEach(t -> names.add(t.table()));
     }
     out.printf("%srotation %s over %d table(s): %s%n", dryRun ? "[dry run] " : "",
-        rotationId != null ? rotationId : Rewrapper.defaultRotationId(keyring), names.size(), names);
+        job.rotationId != null ? job.rotationId : Rewrapper.defaultRotationId(keyring), names.size(), names);
     RotationResult r = secrets != null ? secrets.rewrap(b) : b.build().run();
     bar.end();
     out.printf("%s%d of %d rows %s, %d skipped (changed concurrently: a later run picks them up)%n",
@@ -121,20 +94,5 @@ final class RotateCommand extends StoredKeysCommand {
       return 1;
     }
     return 0;
-  }
-
-  /** {@code 90}, {@code 90s}, {@code 5m} or {@code 1h}; the builder checks the range. */
-  static Duration duration(String text) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,7})\\s*([smh]?)").matcher(text.trim());
-    if (!m.matches()) {
-      throw new CliException("--lease must be a number of seconds, or a number with s, m or h (e.g. 30s, 5m), not '"
-          + text + "'");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofSeconds(n);
-    };
   }
 }

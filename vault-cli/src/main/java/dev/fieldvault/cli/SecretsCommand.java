@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Spec;
         "Values never appear on the command line or in the output, except with `get --reveal`."},
     subcommands = {SecretsCommand.Put.class, SecretsCommand.Get.class, SecretsCommand.ListSecrets.class,
         SecretsCommand.Versions.class, SecretsCommand.Rollback.class, SecretsCommand.Remove.class,
-        SecretsCommand.Export.class, SecretsCommand.Import.class})
+        SecretsCommand.Export.class, SecretsImportCommand.class, SecretsStoreCommand.class, SecretsStoreCommand.ExportAll.class,
+        SecretsEventsCommand.class})
 final class SecretsCommand implements Runnable {
 
   @ParentCommand
@@ -93,13 +95,32 @@ final class SecretsCommand implements Runnable {
     @Option(names = "--tenant", paramLabel = "TENANT", description = "The namespace's tenant, if it has one.")
     String tenant;
 
+    @Mixin
+    CallerSecretOptions caller = new CallerSecretOptions();
+
     SecretStore store(SecretsVault vault) {
+      SecretStore store;
       try {
-        return vault.store(namespace, tenant).as(principal);
+        store = vault.store(namespace, tenant).as(principal);
       } catch (SecretStoreNotFoundException e) {
         throw new CliException("no namespace '" + namespace + "'" + (tenant == null ? "" : " of tenant " + tenant)
-            + ": create it with `secrets put --create-namespace`, or check --secrets-prefix");
+            + ": create it with `secrets create-store` or `secrets put --create-namespace`, or check --secrets-prefix");
       }
+      return open(store);
+    }
+
+    /** The store opened with the caller's secret when it is sealed; refuses a secret it does not take. */
+    SecretStore open(SecretStore store) {
+      byte[] secret = caller.read(secrets.root, env());
+      if (store.isSealed() && secret == null) {
+        throw new CliException("namespace '" + namespace + "' is sealed: give its caller secret with --secret-env VAR"
+            + " or --secret-file FILE");
+      }
+      if (!store.isSealed() && secret != null) {
+        throw new CliException("namespace '" + namespace + "' is not sealed: it takes no caller secret (drop"
+            + " --secret-env/--secret-file)");
+      }
+      return secret == null ? store : store.withSecret(secret);
     }
 
     String label(String name) {
@@ -137,6 +158,7 @@ final class SecretsCommand implements Runnable {
 
     @Override
     public Integer call() {
+      caller.refuseCommandLine(secrets.root);
       byte[] raw = readValue();
       SecretValue value = switch (type) {
         case STRING -> SecretValue.ofString(new String(raw, StandardCharsets.UTF_8));
@@ -159,11 +181,13 @@ final class SecretsCommand implements Runnable {
         store = vault.store(namespace, tenant).as(principal);
       } catch (SecretStoreNotFoundException e) {
         if (!create) {
-          throw new CliException("no namespace '" + namespace + "': add --create-namespace to create it");
+          throw new CliException("no namespace '" + namespace + "': add --create-namespace to create it (or create"
+              + " it with its options with `secrets create-store`)");
         }
         store = vault.createStore(namespace, tenant, StoreOptions.DEFAULT).as(principal);
         out().println("created namespace " + namespace);
       }
+      store = open(store);
       WriteResult w = store.put(name, value, options.build());
       if (!w.isWritten()) {
         throw failed("cannot write " + label(name), w.status());
@@ -328,31 +352,16 @@ final class SecretsCommand implements Runnable {
         throw new CliException(file + " exists: choose another file, or --force to overwrite it");
       }
       SecretsVault vault = vault();
-      store(vault);   // a clear message when the namespace does not exist
+      try {
+        vault.store(namespace, tenant);   // a clear message when the namespace does not exist
+      } catch (SecretStoreNotFoundException e) {
+        throw new CliException("no namespace '" + namespace + "'" + (tenant == null ? "" : " of tenant " + tenant)
+            + ": check -n, --tenant and --secrets-prefix");
+      }
+      caller.refuseCommandLine(secrets.root);   // sealed namespaces export without their secret
       BackupReport r = vault.exportStore(namespace, tenant, file);
       out().println("exported " + r.entries() + " secrets (" + r.versions() + " kept versions) of " + namespace + " to " + file);
       return 0;
-    }
-  }
-
-  @Command(name = "import", mixinStandardHelpOptions = true,
-      description = "Import an export file (all or nothing; every value is checked to decrypt first).")
-  static final class Import extends VaultCommand {
-    @Parameters(index = "0", paramLabel = "FILE")
-    Path file;
-
-    @Option(names = "--dry-run", description = "Check the file and report; write nothing.")
-    boolean dryRun;
-
-    @Override
-    public Integer call() {
-      if (!Files.isRegularFile(file)) {
-        throw new CliException("no export file " + file);
-      }
-      BackupReport r = vault().importStore(file, dryRun);
-      out().printf("%simported %d secrets (%d kept versions), %d verified, %d failed%n", dryRun ? "[dry run] " : "",
-          r.entries(), r.versions(), r.verified(), r.failed());
-      return r.failed() == 0 ? 0 : 1;
     }
   }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.cli.testapp.CliAccount;
+import dev.fieldvault.cli.testapp.CliMember;
+import dev.fieldvault.cli.testapp.CliParty;
+import dev.fieldvault.cli.testapp.CliSplit;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.ColumnStorage;
 import dev.fieldvault.keys.EncryptedColumn;
@@ -133,6 +136,17 @@ class TablesFileTest extends CliTestSupport {
       assertThat(iban.spec().rowBound()).isTrue();
     });
     assertThat(TablesFile.write(tables)).isEqualTo(out);
+  }
+
+  @Test
+  void tablesCommand_keysAJoinedSubclassTableAndASecondaryTable_byTheirOwnKeyColumns() {
+    assertThat(run("tables", "--entities", CliParty.class.getName() + "," + CliMember.class.getName() + ","
+        + CliSplit.class.getName())).as(err).isZero();
+    List<EncryptedTable> tables = TablesFile.parse(out);
+    assertThat(tables).extracting(t -> t.table().toLowerCase() + " " + t.primaryKeys().toString().toLowerCase()
+        + " " + t.columns().get(0).column().toLowerCase() + " bound to " + t.columns().get(0).rowIdColumn().toLowerCase())
+        .containsExactlyInAnyOrder("app_cli_member [member_id] email bound to member_id",
+            "app_cli_split_more [split_id] note bound to split_id");
   }
 
   @Test

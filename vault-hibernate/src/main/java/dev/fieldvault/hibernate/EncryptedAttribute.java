@@ -96,14 +96,19 @@ public final class EncryptedAttribute {
     return column;
   }
 
-  /** The id column of the table, which row-bound values are bound to (null if the id is composite). */
+  /**
+   * The key column of the attribute's {@link #table()}, whose value is the entity's id, which row-bound
+   * values are bound to (null if the key is composite): the root's id column, a JOINED subclass table's
+   * {@code @PrimaryKeyJoinColumn}, or a secondary table's join column, as the mapping names them.
+   */
   public String idColumn() {
     return idColumns.size() == 1 ? idColumns.get(0) : null;
   }
 
   /**
-   * The id columns of the table in the mapping's order: one for a simple id, several for an
-   * {@code @EmbeddedId} or {@code @IdClass} (empty if the mapping has none).
+   * The key columns of the attribute's {@link #table()} in the order of the entity's id columns: one for
+   * a simple id, several for an {@code @EmbeddedId} or {@code @IdClass} (empty if the mapping has none).
+   * They are the table's own (see {@link #idColumn()}), holding the entity's id.
    */
   public List<String> idColumns() {
     return idColumns;

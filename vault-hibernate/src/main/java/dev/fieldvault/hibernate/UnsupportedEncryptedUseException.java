@@ -10,6 +10,9 @@ import jakarta.persistence.PersistenceException;
  *   <li>a query that compares a {@code RANDOMIZED} attribute with a value, or that orders, ranges
  *       ({@code <}, {@code >}, {@code between}), pattern-matches ({@code like}), sorts
  *       ({@code order by}), groups, or applies a function or arithmetic to any encrypted attribute;
+ *   <li>a query that uses one parameter for an encrypted attribute and for anything else (a plain
+ *       column, an attribute encrypted differently, any other construct): give each attribute its own
+ *       parameter;
  *   <li>a read of a row-bound attribute where its row id is unknown: a scalar select of it, or a
  *       {@code StatelessSession} load.
  * </ul>

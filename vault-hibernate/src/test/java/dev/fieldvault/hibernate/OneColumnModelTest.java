@@ -1,9 +1,13 @@
 package dev.fieldvault.hibernate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.hibernate.entities.Address;
 import dev.fieldvault.hibernate.entities.InteropAccount;
+import dev.fieldvault.hibernate.entities.KeyedMember;
+import dev.fieldvault.hibernate.entities.KeyedParty;
+import dev.fieldvault.hibernate.entities.KeyedSplit;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptingDataSource;
 import dev.fieldvault.jdbc.rotation.ColumnInventory;
@@ -19,6 +23,9 @@ import dev.fieldvault.testsupport.TestDatabases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import org.hibernate.SessionFactory;
@@ -117,6 +124,130 @@ class OneColumnModelTest {
       }
     } finally {
       db.dropTables("hibjdbc_account", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
+    }
+  }
+
+  /**
+   * A JOINED subclass table keyed by {@code @PrimaryKeyJoinColumn(name = "member_id")} and a secondary
+   * table keyed by {@code pkJoinColumns = "split_id"}, each with a decoy column named {@code id} (the
+   * root's id column name) holding another row's id: the model names each table's own key columns, and
+   * the migration job and the key rotation bind row-bound values to the entity's id, so the application
+   * reads what they wrote.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void tablesKeyedByOtherColumns_getTheirKeyColumnsFromTheMapping_andTheJobAndRotationBindTheEntityId(
+      TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    VaultTables vaultTables = VaultTables.withPrefix("hibkey_fv_");
+    String[] tables = {"hib_key_member", "hib_key_party", "hib_key_split_more", "hib_key_split",
+        vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset()};
+    db.dropTables(tables);
+    vaultTables.install(db.dataSource());
+    Keyring keyring = Keyring.generate("hibkey");
+    int rows = 12;
+    try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, keyring,
+        FieldVaultSettings.PLAINTEXT_POLICY, "MIGRATE"), KeyedParty.class, KeyedMember.class, KeyedSplit.class)) {
+      HibernateVault vault = HibernateVault.of(sf);
+      assertThat(vault.attributes()).extracting(a -> a.entityName() + "." + a.attributePath() + " "
+          + a.table().toLowerCase() + " " + a.idColumns().toString().toLowerCase() + " " + a.rowBound())
+          .containsExactlyInAnyOrder("KeyedMember.email hib_key_member [member_id] true",
+              "KeyedSplit.note hib_key_split_more [split_id] true",
+              "KeyedSplit.email hib_key_split_more [split_id] false");
+      assertThat(HibernateRotation.columns(vault)).filteredOn(c -> c.rowIdColumn() != null)
+          .extracting(c -> c.table().toLowerCase() + "." + c.rowIdColumn().toLowerCase())
+          .containsExactlyInAnyOrder("hib_key_member.member_id", "hib_key_split_more.split_id");
+      assertThat(HibernateRotation.tables(vault)).extracting(t -> t.table().toLowerCase() + " "
+          + t.primaryKeys().toString().toLowerCase())
+          .containsExactlyInAnyOrder("hib_key_member [member_id]", "hib_key_split_more [split_id]");
+
+      // rows a plaintext application wrote; each decoy 'id' is another row's id
+      try (Connection c = db.connect()) {
+        for (long i = 1; i <= rows; i++) {
+          long decoy = i % rows + 1;
+          insert(c, "insert into hib_key_party (id, name) values (?, ?)", i, "party " + i);
+          insert(c, "insert into hib_key_member (member_id, email, id) values (?, ?, ?)", i,
+              bytes("m" + i + "@example.com"), decoy);
+          insert(c, "insert into hib_key_split (id, name) values (?, ?)", i, "split " + i);
+          insert(c, "insert into hib_key_split_more (split_id, note, email, id) values (?, ?, ?, ?)", i,
+              bytes("note " + i), "s" + i + "@example.com", decoy);
+        }
+      }
+
+      // the migration job, on the tables Hibernate's model gives
+      RotationResult migrated = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables)
+          .migratePlaintext(true).rotationId("migrate").batchSize(5).build().run();
+      assertThat(migrated.complete()).isTrue();
+      assertThat(migrated.plaintextEncrypted()).isEqualTo(3L * rows);
+      assertKeyedRowsRead(sf, rows);
+
+      // then a key rotation over the same tables
+      Keyring rotated = keyring.with(keyring.aead().orElseThrow().rotate())
+          .with(keyring.deterministic().orElseThrow().rotate());
+      vault.reload(rotated);
+      RotationResult result = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables)
+          .rotationId("rotate").batchSize(5).build().run();
+      assertThat(result.complete()).isTrue();
+      assertThat(result.rowsRewrapped()).isEqualTo(2L * rows);
+      for (ColumnInventory ci : KeyInventory.scanColumns(db.dataSource(), HibernateRotation.columns(vault)).columns()) {
+        assertThat(ci.valuesByKeyId().keySet()).as(ci.qualifiedName()).containsExactlyInAnyOrder(
+            ci.qualifiedName().toLowerCase().endsWith("email") && ci.qualifiedName().toLowerCase().contains("split")
+                ? rotated.deterministic().orElseThrow().primary().keyId()
+                : rotated.aead().orElseThrow().primary().keyId());
+        assertThat(ci.encryptedValues()).as(ci.qualifiedName()).isEqualTo(rows);
+      }
+      assertKeyedRowsRead(sf, rows);
+
+      // an update query cannot change the entity's id (row-bound values are bound to it), whichever table's key
+      // column holds it; a column of another table that is only named like the root's id is an ordinary column
+      for (String update : new String[] {"update KeyedSplit k set k.id = k.id + 100 where k.id = 1",
+          "update KeyedMember m set m.id = m.id + 100 where m.id = 1"}) {
+        Jpa.tx(sf, s -> assertThatThrownBy(() -> s.createMutationQuery(update).executeUpdate()).as(update)
+            .isInstanceOf(UnsupportedEncryptedUseException.class).hasMessageContaining("changes the id"));
+      }
+      Jpa.tx(sf, s -> {
+        assertThat(s.createMutationQuery("update KeyedSplit k set k.decoy = 99 where k.id = 2").executeUpdate()).isOne();
+        assertThat(s.createMutationQuery("update KeyedMember m set m.decoy = 98 where m.id = 3").executeUpdate()).isOne();
+      });
+      Jpa.tx(sf, s -> {
+        assertThat(s.find(KeyedSplit.class, 2L).decoy).isEqualTo(99L);
+        assertThat(s.find(KeyedSplit.class, 2L).note).isEqualTo("note 2");
+        assertThat(s.find(KeyedMember.class, 3L).decoy).isEqualTo(98L);
+        assertThat(s.find(KeyedMember.class, 3L).email).isEqualTo("m3@example.com");
+        assertThat(s.find(KeyedSplit.class, 1L)).isNotNull();
+      });
+    } finally {
+      db.dropTables(tables);
+    }
+  }
+
+  /** Every row reads through Hibernate with its values, and the deterministic one is found by a search. */
+  private static void assertKeyedRowsRead(SessionFactory sf, int rows) {
+    Jpa.tx(sf, s -> {
+      for (long i = 1; i <= rows; i++) {
+        KeyedMember m = s.find(KeyedMember.class, i);
+        assertThat(m.email).isEqualTo("m" + i + "@example.com");
+        assertThat(m.decoy).isEqualTo(i % rows + 1);
+        KeyedSplit k = s.find(KeyedSplit.class, i);
+        assertThat(k.note).isEqualTo("note " + i);
+        assertThat(k.email).isEqualTo("s" + i + "@example.com");
+        assertThat(k.decoy).isEqualTo(i % rows + 1);
+      }
+      assertThat(s.createSelectionQuery("from KeyedSplit k where k.email = :e", KeyedSplit.class)
+          .setParameter("e", "s7@example.com").getSingleResult().id).isEqualTo(7L);
+    });
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void insert(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      assertThat(ps.executeUpdate()).isEqualTo(1);
     }
   }
 }

@@ -3,6 +3,9 @@ package dev.fieldvault.hibernate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fieldvault.hibernate.entities.KeyedMember;
+import dev.fieldvault.hibernate.entities.KeyedParty;
+import dev.fieldvault.hibernate.entities.KeyedSplit;
 import dev.fieldvault.hibernate.entities.Legacy;
 import dev.fieldvault.hibernate.entities.MigratingAccount;
 import dev.fieldvault.hibernate.entities.VersionedAccount;
@@ -42,6 +45,8 @@ class PlaintextMigrationTest {
 
   private static final String ACCOUNTS = "hib_mig_account";
   private static final String VERSIONED = "hib_mig_versioned";
+  /** The plaintext form's placeholder in a widened search: exact on MariaDB (a binary, no-pad collation). */
+  private static final String PLAINTEXT_ARM = "(\\?|convert\\(\\s*\\?\\s+using\\s+utf8mb4\\s*\\)\\s+collate\\s+utf8mb4_nopad_bin)";
 
   private static SessionFactory build(TestDatabase db, Keyring keyring, String policy, boolean create) {
     Map<String, Object> settings = new HashMap<>();
@@ -583,7 +588,7 @@ class PlaintextMigrationTest {
             .containsExactly(1L, 2L);
       });
       assertThat(String.join("\n", sql)).as("one key and the plaintext form")
-          .containsPattern("(?i)email\\s+in\\s*\\(\\s*\\?\\s*,\\s*\\?\\s*\\)");
+          .containsPattern("(?i)email\\s+in\\s*\\(\\s*\\?\\s*,\\s*" + PLAINTEXT_ARM + "\\s*\\)");
 
       VaultKeyset rotated = keyring.deterministic().orElseThrow().rotate();
       HibernateVault.of(sf).reload(keyring.with(rotated));
@@ -594,7 +599,7 @@ class PlaintextMigrationTest {
       sql.clear();
       Jpa.tx(sf, s -> assertSearches(s, List.of(1L, 4L, 5L), List.of(3L), List.of(2L, 6L)));
       assertThat(String.join("\n", sql)).as("two keys and the plaintext form")
-          .containsPattern("(?i)email\\s+in\\s*\\(\\s*\\?\\s*,\\s*\\?\\s*,\\s*\\?\\s*\\)");
+          .containsPattern("(?i)email\\s+in\\s*\\(\\s*\\?\\s*,\\s*\\?\\s*,\\s*" + PLAINTEXT_ARM + "\\s*\\)");
       assertThat(plaintextLeft(db, ACCOUNTS, "email")).as("a search by id loads no entity: nothing migrated")
           .isEqualTo(2);
     }
@@ -685,6 +690,151 @@ class PlaintextMigrationTest {
       assertThat(logged).as("the capture sees Hibernate's SQL and binds").containsIgnoringCase("select")
           .contains("org.hibernate.orm.jdbc.bind");
       assertThat(plaintextLeft(db, "hib_legacy", "email", "score", "secret")).isZero();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tables keyed by other columns; searches compare the plaintext form exactly
+
+  /**
+   * A secondary table keyed by {@code split_id} and a JOINED subclass table keyed by {@code member_id}
+   * (each with a decoy column {@code id} holding another row's id): the plaintext values a session loads
+   * are written encrypted at its flush by a compare-and-set keyed by the table's own key column, bound
+   * to the entity's id, and a value changed since the load is left as it is.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void secondaryAndJoinedTablesKeyedByOtherColumns_areMigratedAtTheFlush(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    String[] tables = {"hib_key_member", "hib_key_party", "hib_key_split_more", "hib_key_split"};
+    db.dropTables(tables);
+    try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, Keyring.generate("keyed"),
+        FieldVaultSettings.PLAINTEXT_POLICY, "MIGRATE"), KeyedParty.class, KeyedMember.class, KeyedSplit.class)) {
+      int rows = 6;
+      insertKeyedLegacyRows(db, rows);
+      Jpa.tx(sf, s -> {
+        for (long i = 1; i <= rows; i++) {
+          assertThat(s.find(KeyedSplit.class, i).note).isEqualTo("note " + i);
+          assertThat(s.find(KeyedMember.class, i).email).isEqualTo("m" + i + "@example.com");
+        }
+        // changed by someone else between this session's load and its flush: left as it is
+        try {
+          Jpa.update(db, "update hib_key_split_more set note = ? where split_id = ?", bytes("changed"), 3L);
+          Jpa.update(db, "update hib_key_member set email = ? where member_id = ?", bytes("changed@example.com"), 4L);
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertThat(raw(db, "hib_key_split_more", "note", 3L, "split_id")).isEqualTo(bytes("changed"));
+      assertThat(raw(db, "hib_key_member", "email", 4L, "member_id")).isEqualTo(bytes("changed@example.com"));
+      assertThat(plaintextLeft(db, "hib_key_split_more", "note", "email")).isEqualTo(1);
+      assertThat(plaintextLeft(db, "hib_key_member", "email")).isEqualTo(1);
+      Jpa.tx(sf, s -> {
+        for (long i = 1; i <= rows; i++) {
+          KeyedSplit k = s.find(KeyedSplit.class, i);
+          assertThat(k.note).isEqualTo(i == 3 ? "changed" : "note " + i);
+          assertThat(k.email).isEqualTo("s" + i + "@example.com");
+          assertThat(k.decoy).isEqualTo(i % rows + 1);
+          KeyedMember m = s.find(KeyedMember.class, i);
+          assertThat(m.email).isEqualTo(i == 4 ? "changed@example.com" : "m" + i + "@example.com");
+          assertThat(m.decoy).isEqualTo(i % rows + 1);
+        }
+      });
+      assertThat(plaintextLeft(db, "hib_key_split_more", "note", "email")).isZero();
+      assertThat(plaintextLeft(db, "hib_key_member", "email")).isZero();
+    } finally {
+      db.dropTables(tables);
+    }
+  }
+
+  /**
+   * During a migration a search value equal to another row's stored ciphertext text finds nothing (the
+   * plaintext form is bound only for a value without the form of a ciphertext), and a row not migrated
+   * yet is found by its exact value, as once migrated: on MariaDB too, whose column collation ignores
+   * case and trailing spaces. Also in a bulk update Hibernate translates itself (a secondary table).
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void searchesDuringAMigration_matchPlaintextExactly_andNeverByAStoredCiphertextText(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    String[] tables = {"hib_key_member", "hib_key_party", "hib_key_split_more", "hib_key_split"};
+    db.dropTables(tables);
+    try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, Keyring.generate("exact"),
+        FieldVaultSettings.PLAINTEXT_POLICY, "MIGRATE"), KeyedParty.class, KeyedMember.class, KeyedSplit.class)) {
+      // 1 is stored encrypted; 2 is a legacy 'Alice'
+      Jpa.tx(sf, s -> s.persist(new KeyedSplit(1L, "one", "note", "bob@example.com", 0L)));
+      Jpa.update(db, "insert into hib_key_split (id, name) values (?, ?)", 2L, "legacy");
+      Jpa.update(db, "insert into hib_key_split_more (split_id, email) values (?, ?)", 2L, "Alice");
+      Object stored = raw(db, "hib_key_split_more", "email", 1L, "split_id");
+      assertThat(stored).isInstanceOf(String.class).satisfies(v -> assertThat(isCiphertext(v)).isTrue());
+
+      String hql = "select k.id from KeyedSplit k where k.email = :e";
+      Jpa.tx(sf, s -> {
+        assertThat(ids(s, hql, "e", stored)).as("another row's ciphertext text").isEmpty();
+        assertThat(ids(s, "select k.id from KeyedSplit k where k.email in :e", "e", List.of(stored, "nobody")))
+            .isEmpty();
+        assertThat(ids(s, "select k.id from KeyedSplit k where k.email <> :e", "e", stored)).containsExactly(1L, 2L);
+        assertThat(ids(s, hql, "e", "alice")).as("a legacy row by another case").isEmpty();
+        assertThat(ids(s, hql, "e", "Alice ")).as("a legacy row by trailing spaces").isEmpty();
+        assertThat(ids(s, hql, "e", "ALICE")).isEmpty();
+        assertThat(ids(s, "select k.id from KeyedSplit k where k.email <> :e", "e", "alice"))
+            .containsExactly(1L, 2L);
+        assertThat(ids(s, "select k.id from KeyedSplit k where k.email <> :e", "e", "Alice"))
+            .containsExactly(1L);
+        assertThat(ids(s, hql, "e", "bob@example.com")).containsExactly(1L);
+      });
+      // a bulk update of an entity with a secondary table is translated by Hibernate's multi-table handler
+      Jpa.tx(sf, s -> {
+        assertThat(s.createMutationQuery("update KeyedSplit k set k.name = 'x' where k.email = :e")
+            .setParameter("e", "alice").executeUpdate()).isZero();
+        assertThat(s.createMutationQuery("update KeyedSplit k set k.name = 'x' where k.email = :e")
+            .setParameter("e", stored).executeUpdate()).isZero();
+        assertThat(s.createMutationQuery("update KeyedSplit k set k.name = 'found' where k.email = :e")
+            .setParameter("e", "Alice").executeUpdate()).isEqualTo(1);
+      });
+      assertThat(Jpa.raw(db, "hib_key_split", "name", 2L)).isEqualTo("found");
+      assertThat(Jpa.raw(db, "hib_key_split", "name", 1L)).isEqualTo("one");
+      // once migrated, the same searches find the same rows
+      Jpa.tx(sf, s -> assertThat(s.find(KeyedSplit.class, 2L).email).isEqualTo("Alice"));
+      assertThat(plaintextLeft(db, "hib_key_split_more", "email")).isZero();
+      Jpa.tx(sf, s -> {
+        assertThat(ids(s, hql, "e", "alice")).isEmpty();
+        assertThat(ids(s, hql, "e", "Alice ")).isEmpty();
+        assertThat(ids(s, hql, "e", "Alice")).containsExactly(2L);
+      });
+    } finally {
+      db.dropTables(tables);
+    }
+  }
+
+  /** Rows 1..rows of KeyedMember and KeyedSplit as a plaintext application left them; decoy 'id' = another row's. */
+  private static void insertKeyedLegacyRows(TestDatabase db, int rows) throws SQLException {
+    for (long i = 1; i <= rows; i++) {
+      long decoy = i % rows + 1;
+      Jpa.update(db, "insert into hib_key_party (id, name) values (?, ?)", i, "party " + i);
+      Jpa.update(db, "insert into hib_key_member (member_id, email, id) values (?, ?, ?)", i,
+          bytes("m" + i + "@example.com"), decoy);
+      Jpa.update(db, "insert into hib_key_split (id, name) values (?, ?)", i, "split " + i);
+      Jpa.update(db, "insert into hib_key_split_more (split_id, note, email, id) values (?, ?, ?, ?)", i,
+          bytes("note " + i), "s" + i + "@example.com", decoy);
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** One column of the row whose key column {@code key} is {@code id}. */
+  private static Object raw(TestDatabase db, String table, String column, long id, String key) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement("select " + column + " from " + table + " where " + key + " = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("row " + id + " of " + table).isTrue();
+        Object v = rs.getObject(1);
+        return v instanceof byte[] ? ((byte[]) v).clone() : v;
+      }
     }
   }
 }

@@ -216,6 +216,16 @@ class LegacyPlaintextTest {
     assertThat(ids(ds, "email NOT IN (?, ?)", "ann@example.com", "bob@example.com")).containsExactly(2L);
     assertThat(ids(ds, "code = ?", "C-1")).as("a binary column").containsExactly(1L, 3L);
     assertThat(ids(ds, "code IN (?, ?) AND name = ?", "C-1", "C-2", "legacy")).containsExactly(1L, 2L);
+    // a value that has the form of a ciphertext is not searched as a plaintext: another row's stored text
+    String stored;
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT email FROM " + TABLE + " WHERE id = 4")) {
+      assertThat(rs.next()).isTrue();
+      stored = rs.getString(1);
+    }
+    assertThat(ids(ds, "email = ?", stored)).as("row 4's ciphertext text").isEmpty();
+    assertThat(ids(ds, "email IN (?, ?)", stored, "nobody")).isEmpty();
+    assertThat(ids(ds, "email <> ?", stored)).containsExactly(1L, 2L, 3L, 4L);
 
     // a rotation of the deterministic key: legacy rows, rows under the old and under the new key
     cipher.reload(keyring.with(keyring.deterministic().orElseThrow().rotate()));

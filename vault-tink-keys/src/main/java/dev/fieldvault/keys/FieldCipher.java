@@ -3,6 +3,7 @@ package dev.fieldvault.keys;
 import com.google.crypto.tink.DeterministicAead;
 import com.google.crypto.tink.prf.Prf;
 import dev.fieldvault.keys.internal.AssociatedData;
+import dev.fieldvault.keys.internal.ClockCache;
 import dev.fieldvault.keys.internal.Compression;
 import dev.fieldvault.keys.internal.HeaderedAead;
 import dev.fieldvault.keys.internal.TinkSetup;
@@ -41,33 +42,41 @@ public final class FieldCipher {
   private final TenantKeyrings tenantKeyrings;
   /** How long a tenant's keyring is used before it is looked up again (0: until {@link #forgetTenant}). */
   private final long tenantRefreshNanos;
-  private final java.util.concurrent.ConcurrentHashMap<String, TenantTables> tenantTables =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /** The tenants whose unwrapped keys are kept, at most {@link #DEFAULT_MAX_TENANTS} or as configured. */
+  private final ClockCache<String, TenantTables> tenantTables;
+
+  /**
+   * How many tenants' unwrapped keys a cipher keeps unless told otherwise: the least recently used
+   * beyond it are dropped (and looked up again at their next use).
+   */
+  public static final int DEFAULT_MAX_TENANTS = 10_000;
 
   /** A tenant's unwrapped keys and when its keyring was last looked up ({@link System#nanoTime()}). */
   private record TenantTables(Tables tables, long checkedAt) {}
 
-  private FieldCipher(Keyring keyring, TenantKeyrings tenantKeyrings, long tenantRefreshNanos) {
+  private FieldCipher(Keyring keyring, TenantKeyrings tenantKeyrings, long tenantRefreshNanos, int maxTenants) {
     this.tables = new Tables(keyring);
     this.tenantKeyrings = tenantKeyrings;
     this.tenantRefreshNanos = tenantRefreshNanos;
+    this.tenantTables = new ClockCache<>(maxTenants);
   }
 
   /** A cipher over the keysets of a keyring. */
   public static FieldCipher create(Keyring keyring) {
     TinkSetup.ensureRegistered();
-    return new FieldCipher(Objects.requireNonNull(keyring, "keyring"), null, 0);
+    return new FieldCipher(Objects.requireNonNull(keyring, "keyring"), null, 0, 1);
   }
 
   /**
    * A cipher with per-tenant keyrings: values whose context names a tenant use that tenant's keyring
    * (a tenant without one is refused with {@link KeyUnavailableException}); values without a tenant
-   * use {@code defaultKeyring}.
+   * use {@code defaultKeyring}. The unwrapped keys of at most {@link #DEFAULT_MAX_TENANTS} tenants
+   * are kept (the least recently used beyond are dropped and looked up again when next used).
    */
   public static FieldCipher create(Keyring defaultKeyring, TenantKeyrings tenantKeyrings) {
     TinkSetup.ensureRegistered();
     return new FieldCipher(Objects.requireNonNull(defaultKeyring, "defaultKeyring"),
-        Objects.requireNonNull(tenantKeyrings, "tenantKeyrings"), 0);
+        Objects.requireNonNull(tenantKeyrings, "tenantKeyrings"), 0, DEFAULT_MAX_TENANTS);
   }
 
   /**
@@ -78,13 +87,34 @@ public final class FieldCipher {
    * and a tenant key promoted elsewhere is used within it. When the look-up returns the same
    * {@link Keyring} object as before (as {@code StoredTenantKeyrings} does while the stored keysets
    * are unchanged) the unwrapped keys are kept. A look-up that fails fails the operation that needed
-   * it (the cached keys are not used past their time) and is tried again at the next one.
+   * it (the cached keys are not used past their time) and is tried again at the next one. The keys
+   * of at most {@link #DEFAULT_MAX_TENANTS} tenants are kept.
    *
    * @param refreshTenantsAfter 1 ms to 1 day
    */
   public static FieldCipher create(Keyring defaultKeyring, TenantKeyrings tenantKeyrings,
       java.time.Duration refreshTenantsAfter) {
+    return create(defaultKeyring, tenantKeyrings, refreshTenantsAfter, DEFAULT_MAX_TENANTS);
+  }
+
+  /**
+   * As {@link #create(Keyring, TenantKeyrings, java.time.Duration)}, keeping the unwrapped keys of at
+   * most {@code maxTenants} tenants: beyond, the least recently used (approximately: CLOCK) are dropped,
+   * and a dropped tenant's next operation looks its keyring up again (a {@code StoredTenantKeyrings}
+   * query and, unless it still holds the keyring, the KEK). Each kept tenant costs the heap of its
+   * primitives (a few kilobytes; see BENCHMARKS.md), so size it to the tenants active within the
+   * refresh interval, not to all tenants.
+   *
+   * @param refreshTenantsAfter 1 ms to 1 day
+   * @param maxTenants 1 to 10,000,000
+   */
+  public static FieldCipher create(Keyring defaultKeyring, TenantKeyrings tenantKeyrings,
+      java.time.Duration refreshTenantsAfter, int maxTenants) {
     Objects.requireNonNull(refreshTenantsAfter, "refreshTenantsAfter");
+    if (maxTenants < 1 || maxTenants > 10_000_000) {
+      throw new VaultConfigurationException("The number of tenants whose keys a cipher keeps must be between 1 and"
+          + " 10,000,000, not " + maxTenants);
+    }
     if (refreshTenantsAfter.compareTo(java.time.Duration.ofMillis(1)) < 0
         || refreshTenantsAfter.compareTo(java.time.Duration.ofDays(1)) > 0) {
       throw new VaultConfigurationException("The tenant keyring refresh interval must be between 1 ms and 1 day, not "
@@ -92,7 +122,7 @@ public final class FieldCipher {
     }
     TinkSetup.ensureRegistered();
     return new FieldCipher(Objects.requireNonNull(defaultKeyring, "defaultKeyring"),
-        Objects.requireNonNull(tenantKeyrings, "tenantKeyrings"), refreshTenantsAfter.toNanos());
+        Objects.requireNonNull(tenantKeyrings, "tenantKeyrings"), refreshTenantsAfter.toNanos(), maxTenants);
   }
 
   /**

@@ -93,6 +93,19 @@ class FieldCipherRoundTripTest {
   }
 
   @Test
+  void stringField_decodesAGenuineReplacementCharacter_andRefusesMalformedUtf8() {
+    FieldEncryptor<String> text = CIPHER.field(FieldSpec.builder("Doc", "note", String.class).build());
+    FieldEncryptor<byte[]> bytes = CIPHER.field(FieldSpec.builder("Doc", "note", byte[].class).build());
+    assertThat(text.decrypt(text.encrypt("a\uFFFDb ü"))).isEqualTo("a\uFFFDb ü");
+    // the same context written as bytes that are not UTF-8 (a field whose type changed from byte[])
+    for (byte[] malformed : new byte[][] {{(byte) 0xC3}, {'a', (byte) 0xFF, 'b'}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}}) {
+      byte[] ct = bytes.encrypt(malformed);
+      assertThatThrownBy(() -> text.decrypt(ct)).isInstanceOf(ValueCodecException.class)
+          .hasMessageContaining("not valid UTF-8");
+    }
+  }
+
+  @Test
   void randomized_sameValueTwice_givesDifferentCiphertexts() {
     FieldEncryptor<String> f = CIPHER.field(FieldSpec.builder("Customer", "name", String.class).build());
     assertThat(f.encrypt("same")).isNotEqualTo(f.encrypt("same"));

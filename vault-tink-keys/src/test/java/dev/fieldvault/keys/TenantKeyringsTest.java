@@ -128,4 +128,66 @@ class TenantKeyringsTest {
     assertThatThrownBy(() -> FieldCipher.create(Keyring.generate("d"), t -> Optional.empty(), Duration.ZERO))
         .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("between 1 ms and 1 day");
   }
+
+  @Test
+  void theCipherKeepsAtMostItsBound_ofTenants_andLooksAnEvictedOneUpAgain() {
+    for (int i = 0; i < 10; i++) {
+      store.put("t" + i, Keyring.generate("t" + i));
+    }
+    FieldCipher bounded = FieldCipher.create(Keyring.generate("default"), tenant -> {
+      lookups.incrementAndGet();
+      return Optional.ofNullable(store.get(tenant));
+    }, Duration.ofDays(1), 3);
+    FieldEncryptor<String> f = bounded.field(FieldSpec.builder("User", "email", String.class).build());
+    byte[][] ct = new byte[10][];
+    for (int i = 0; i < 10; i++) {
+      ct[i] = f.encrypt("v" + i, "t" + i, null);
+    }
+    assertThat(lookups.get()).isEqualTo(10);
+    // at most 3 tenants kept: going through all ten again looks at least seven of them up again
+    for (int i = 0; i < 10; i++) {
+      assertThat(f.decrypt(ct[i], "t" + i, null)).isEqualTo("v" + i);
+    }
+    assertThat(lookups.get()).isGreaterThanOrEqualTo(17);
+  }
+
+  @Test
+  void aTenantUsedBetweenInsertions_staysCached_whileOthersComeAndGo() {
+    for (int i = 0; i < 20; i++) {
+      store.put("t" + i, Keyring.generate("t" + i));
+    }
+    AtomicInteger hotLookups = new AtomicInteger();
+    FieldCipher bounded = FieldCipher.create(Keyring.generate("default"), tenant -> {
+      if (tenant.equals("acme")) {
+        hotLookups.incrementAndGet();
+      }
+      return Optional.ofNullable(store.get(tenant));
+    }, Duration.ofDays(1), 4);
+    FieldEncryptor<String> f = bounded.field(FieldSpec.builder("User", "email", String.class).build());
+    for (int i = 0; i < 20; i++) {
+      f.encrypt("hot", "acme", null);
+      f.encrypt("cold", "t" + i, null);
+    }
+    assertThat(hotLookups.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aTenantErased_whileEvicted_isRefusedAtItsNextUse() {
+    FieldCipher bounded = FieldCipher.create(Keyring.generate("default"), tenant -> {
+      lookups.incrementAndGet();
+      return Optional.ofNullable(store.get(tenant));
+    }, Duration.ofDays(1), 1);
+    FieldEncryptor<String> f = bounded.field(FieldSpec.builder("User", "email", String.class).build());
+    byte[] acme = f.encrypt("a@acme.test", "acme", null);
+    f.encrypt("g@globex.test", "globex", null); // evicts acme (bound 1)
+    store.remove("acme");
+    assertThatThrownBy(() -> f.decrypt(acme, "acme", null)).isInstanceOf(KeyUnavailableException.class)
+        .hasMessageContaining("Tenant 'acme' has no keyring");
+  }
+
+  @Test
+  void aTenantBoundOutOfRange_isRefused() {
+    assertThatThrownBy(() -> FieldCipher.create(Keyring.generate("d"), t -> Optional.empty(), Duration.ofSeconds(1), 0))
+        .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("between 1 and 10,000,000, not 0");
+  }
 }

@@ -5,17 +5,20 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** The same entity with a hand-written Tink AttributeConverter on the three fields (what teams write today). */
+/**
+ * The same entity with hand-written Tink converters in the modes {@code @Encrypted} uses (AES-GCM for name
+ * and phone, AES-SIV for the searchable email; binary columns): what teams write today, like for like.
+ */
 @Entity
 @Table(name = "bench_conv_customer")
 public class ConverterCustomer implements BenchCustomer {
   @Id
   private Long id;
-  @Convert(converter = HandWrittenTinkConverter.class)
+  @Convert(converter = HandWrittenAeadConverter.class)
   private String name;
-  @Convert(converter = HandWrittenTinkConverter.class)
+  @Convert(converter = HandWrittenDeterministicConverter.class)
   private String email;
-  @Convert(converter = HandWrittenTinkConverter.class)
+  @Convert(converter = HandWrittenAeadConverter.class)
   private String phone;
   private int tier;
 

@@ -15,7 +15,8 @@ import java.util.TreeMap;
 /**
  * Reads a JMH JSON result file and prints, per benchmark class, parameter set and thread count (shown
  * when not 1), each benchmark's score and its ratio to the baseline in the same run, with the ratio's
- * error (99.9% confidence half-widths, propagated as relative errors). Baselines: the method whose name starts with
+ * error (99.9% confidence half-widths, propagated as relative errors), and the bytes it allocates per
+ * operation when the run used {@code -prof gc}. Baselines: the method whose name starts with
  * {@code rawTink}, {@code plain}, {@code raw} or {@code baseline}, or the PLAIN variant parameter.
  *
  * <pre>java -cp benchmarks.jar dev.fieldvault.benchmarks.report.RatioReport results.json</pre>
@@ -24,7 +25,7 @@ public final class RatioReport {
 
   /** One result; {@code p50}/{@code p99} are NaN except in sample-time mode. */
   record Score(String method, Map<String, String> params, double score, double error, String unit, double p50,
-      double p99) {}
+      double p99, double bytesPerOp) {}
 
   public static void main(String[] args) throws Exception {
     JsonArray results = JsonParser.parseString(Files.readString(Path.of(args[0]))).getAsJsonArray();
@@ -48,7 +49,7 @@ public final class RatioReport {
       double err = m.get("scoreError").isJsonPrimitive() && !m.get("scoreError").getAsString().equals("NaN")
           ? m.get("scoreError").getAsDouble() : Double.NaN;
       scores.add(new Score(bench, params, m.get("score").getAsDouble(), err, m.get("scoreUnit").getAsString(),
-          percentile(r, m, "50.0"), percentile(r, m, "99.0")));
+          percentile(r, m, "50.0"), percentile(r, m, "99.0"), bytesPerOp(r)));
     }
     Map<String, List<Score>> groups = new LinkedHashMap<>();
     for (Score s : scores) {
@@ -61,9 +62,9 @@ public final class RatioReport {
       System.out.println();
       System.out.println("### " + g.getKey());
       boolean sampled = g.getValue().stream().anyMatch(s -> !Double.isNaN(s.p50));
-      System.out.println(sampled ? "| benchmark | mean | p50 | p99 | unit | ratio to baseline (mean) |"
-          : "| benchmark | score | unit | ratio to baseline |");
-      System.out.println(sampled ? "|---|---:|---:|---:|---|---:|" : "|---|---:|---|---:|");
+      System.out.println(sampled ? "| benchmark | mean | p50 | p99 | unit | ratio to baseline (mean) | bytes/op |"
+          : "| benchmark | score | unit | ratio to baseline | bytes/op |");
+      System.out.println(sampled ? "|---|---:|---:|---:|---|---:|---:|" : "|---|---:|---|---:|---:|");
       for (Score s : g.getValue()) {
         Score base = baseline(s, g.getValue());
         String ratio = "-";
@@ -75,10 +76,10 @@ public final class RatioReport {
           ratio = "baseline";
         }
         if (sampled) {
-          System.out.printf("| %s | %.3f ± %.3f | %.3f | %.3f | %s | %s |%n", label(s), s.score, s.error, s.p50, s.p99,
-              s.unit, ratio);
+          System.out.printf("| %s | %.3f ± %.3f | %.3f | %.3f | %s | %s | %s |%n", label(s), s.score, s.error, s.p50,
+              s.p99, s.unit, ratio, bytes(s));
         } else {
-          System.out.printf("| %s | %.3f ± %.3f | %s | %s |%n", label(s), s.score, s.error, s.unit, ratio);
+          System.out.printf("| %s | %.3f ± %.3f | %s | %s | %s |%n", label(s), s.score, s.error, s.unit, ratio, bytes(s));
         }
       }
     }
@@ -154,6 +155,19 @@ public final class RatioReport {
     JsonObject p = metric.has("scorePercentiles") ? metric.getAsJsonObject("scorePercentiles") : null;
     boolean sample = "sample".equals(result.get("mode").getAsString());
     return !sample || p == null || !p.has(key) ? Double.NaN : p.get(key).getAsDouble();
+  }
+
+  /** Bytes allocated per operation ({@code -prof gc}'s {@code gc.alloc.rate.norm}), NaN without the profiler. */
+  private static double bytesPerOp(JsonObject result) {
+    JsonObject sec = result.has("secondaryMetrics") ? result.getAsJsonObject("secondaryMetrics") : null;
+    if (sec == null || !sec.has("gc.alloc.rate.norm")) {
+      return Double.NaN;
+    }
+    return sec.getAsJsonObject("gc.alloc.rate.norm").get("score").getAsDouble();
+  }
+
+  private static String bytes(Score s) {
+    return Double.isNaN(s.bytesPerOp) ? "-" : String.format("%,.0f", s.bytesPerOp);
   }
 
   private static double sq(double x) {

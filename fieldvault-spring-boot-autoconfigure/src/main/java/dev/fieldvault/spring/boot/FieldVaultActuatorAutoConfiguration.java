@@ -86,8 +86,9 @@ public class FieldVaultActuatorAutoConfiguration {
     FieldVaultEndpoint fieldVaultEndpoint(FieldVaultKeys keys, ObjectProvider<FieldVaultRotation> rotation,
         FieldVaultProperties properties) {
       return properties.getEndpoint().isWriteOperations() && rotation.getIfAvailable() != null
-          ? new FieldVaultWritableEndpoint(keys, rotation.getIfAvailable())
-          : new FieldVaultEndpoint(keys, rotation.getIfAvailable());
+          ? new FieldVaultWritableEndpoint(keys, rotation.getIfAvailable(),
+              properties.getEndpoint().getInventoryMaxAge())
+          : new FieldVaultEndpoint(keys, rotation.getIfAvailable(), properties.getEndpoint().getInventoryMaxAge());
     }
   }
 

@@ -3,7 +3,10 @@ package dev.fieldvault.spring.boot;
 import dev.fieldvault.jdbc.rotation.ColumnInventory;
 import dev.fieldvault.jdbc.rotation.KeyInventory;
 import dev.fieldvault.keys.KeyInfo;
+import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.keys.VaultKeyset;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +26,56 @@ public class FieldVaultEndpoint {
 
   protected final FieldVaultKeys keys;
   protected final FieldVaultRotation rotation;
+  private final Duration inventoryMaxAge;
+  private final Object scan = new Object();
+  private volatile CachedInventory cached;
 
+  private record CachedInventory(KeyInventory inventory, Keyring keyring) {}
+
+  /** An endpoint that counts the inventory on every read. */
   public FieldVaultEndpoint(FieldVaultKeys keys, FieldVaultRotation rotation) {
+    this(keys, rotation, Duration.ZERO);
+  }
+
+  /**
+   * An endpoint that reuses an inventory younger than {@code inventoryMaxAge} (counting reads every
+   * encrypted column), unless a rotation finished or the keys changed since it was taken; concurrent
+   * reads share one count. {@link Duration#ZERO} counts on every read.
+   */
+  public FieldVaultEndpoint(FieldVaultKeys keys, FieldVaultRotation rotation, Duration inventoryMaxAge) {
     this.keys = keys;
     this.rotation = rotation;
+    this.inventoryMaxAge = inventoryMaxAge == null || inventoryMaxAge.isNegative() ? Duration.ZERO : inventoryMaxAge;
+  }
+
+  /** The inventory shown: a recent enough one (see the constructor), else counted now. */
+  protected KeyInventory inventory() {
+    CachedInventory c = cached;
+    if (usable(c)) {
+      return c.inventory();
+    }
+    synchronized (scan) {
+      c = cached;
+      if (usable(c)) {
+        return c.inventory();
+      }
+      Keyring keyring = keys.keyring();
+      KeyInventory now = rotation.inventory();
+      cached = new CachedInventory(now, keyring);
+      return now;
+    }
+  }
+
+  private boolean usable(CachedInventory c) {
+    if (c == null || inventoryMaxAge.isZero() || c.keyring() != keys.keyring()) {
+      return false;
+    }
+    Instant taken = c.inventory().takenAt();
+    if (taken.plus(inventoryMaxAge).isBefore(Instant.now())) {
+      return false;
+    }
+    FieldVaultRotation.Status status = rotation.status();
+    return status.finishedAt() == null || taken.isAfter(status.finishedAt());
   }
 
   /** GET /actuator/fieldvault. */
@@ -36,7 +85,7 @@ public class FieldVaultEndpoint {
     out.put("kek", keys.kek().id());
     out.put("keysets", keysets());
     if (rotation != null) {
-      KeyInventory inventory = rotation.inventory();
+      KeyInventory inventory = inventory();
       out.put("inventory", inventory(inventory));
       out.put("inventoryTakenAt", String.valueOf(inventory.takenAt()));
       out.put("rotation", rotation.status());

@@ -605,12 +605,27 @@ public class FieldVaultProperties {
      */
     private boolean writeOperations = false;
 
+    /**
+     * How long the endpoint reuses a key inventory (counting reads every encrypted column) before it
+     * counts again; a finished rotation or a change of the keys makes it count at the next read. 0s
+     * counts on every read.
+     */
+    private java.time.Duration inventoryMaxAge = java.time.Duration.ofSeconds(30);
+
     public boolean isWriteOperations() {
       return writeOperations;
     }
 
     public void setWriteOperations(boolean writeOperations) {
       this.writeOperations = writeOperations;
+    }
+
+    public java.time.Duration getInventoryMaxAge() {
+      return inventoryMaxAge;
+    }
+
+    public void setInventoryMaxAge(java.time.Duration inventoryMaxAge) {
+      this.inventoryMaxAge = inventoryMaxAge;
     }
   }
 }

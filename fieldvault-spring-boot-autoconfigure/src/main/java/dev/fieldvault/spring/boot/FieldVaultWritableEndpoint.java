@@ -25,6 +25,12 @@ public class FieldVaultWritableEndpoint extends FieldVaultEndpoint {
     super(keys, rotation);
   }
 
+  /** See {@link FieldVaultEndpoint#FieldVaultEndpoint(FieldVaultKeys, FieldVaultRotation, java.time.Duration)}. */
+  public FieldVaultWritableEndpoint(FieldVaultKeys keys, FieldVaultRotation rotation,
+      java.time.Duration inventoryMaxAge) {
+    super(keys, rotation, inventoryMaxAge);
+  }
+
   /** POST /actuator/fieldvault: starts a rotation (promoting new keys unless {@code promote} is false). */
   @WriteOperation
   public FieldVaultRotation.Status rotate(

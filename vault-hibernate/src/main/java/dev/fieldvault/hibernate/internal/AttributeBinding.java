@@ -12,6 +12,7 @@ import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.MalformedCiphertextException;
 import dev.fieldvault.keys.UnknownKeyVersionException;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +36,18 @@ final class AttributeBinding {
   /** Same keys and value codec as {@link #encryptor}, context field {@code field + CACHE_FIELD_SUFFIX}. */
   private final FieldEncryptor<Object> cacheEncryptor;
   final LongAdder plaintextReads = new LongAdder();
+  /**
+   * The key columns of the attribute's table as SQL (quoted as the dialect needs), in the order of the
+   * entity's id columns: {@link EncryptedAttribute#idColumns()} as the plaintext migration writes them.
+   */
+  final List<String> keyColumnsSql;
 
-  AttributeBinding(EncryptedAttribute model, FieldEncryptor<Object> encryptor, FieldEncryptor<Object> cacheEncryptor) {
+  AttributeBinding(EncryptedAttribute model, FieldEncryptor<Object> encryptor, FieldEncryptor<Object> cacheEncryptor,
+      List<String> keyColumnsSql) {
     this.model = model;
     this.encryptor = encryptor;
     this.cacheEncryptor = cacheEncryptor;
+    this.keyColumnsSql = List.copyOf(keyColumnsSql);
   }
 
   /** The second-level cache form of a non-null plaintext: a ciphertext bound to the attribute's cache context. */
@@ -97,7 +105,11 @@ final class AttributeBinding {
   /**
    * The form of a searched deterministic value that a legacy plaintext equal to it has in the column,
    * from what Hibernate bound for it (as {@link #searchForms}), for a search while the attribute's
-   * policy migrates plaintext.
+   * policy migrates plaintext. A form that has the form of a ciphertext ({@link CiphertextHeader#hasCiphertextForm},
+   * the one plaintext rule) is never a legacy plaintext, since a stored value of that form is read as a
+   * ciphertext: then the value's ciphertext under the primary key is returned instead (a placeholder that
+   * repeats the first one, so that {@code in} and {@code not in} lists keep their meaning), and a search
+   * with another row's stored ciphertext text finds nothing.
    */
   Object legacySearchForm(Object bound, String tenant) {
     Object plaintext = bound;
@@ -105,7 +117,10 @@ final class AttributeBinding {
       byte[] ct = bound instanceof String ? CiphertextHeader.decodeText((String) bound) : (byte[]) bound;
       plaintext = encryptor.decrypt(ct, tenant, null);
     }
-    return encryptor.legacySearchForm(plaintext, model.storage());
+    Object form = encryptor.legacySearchForm(plaintext, model.storage());
+    boolean ciphertextForm = form instanceof String ? CiphertextHeader.hasCiphertextFormText((String) form)
+        : CiphertextHeader.hasCiphertextForm((byte[]) form);
+    return ciphertextForm ? toColumn(encryptor.searchCiphertexts(plaintext, tenant).get(0)) : form;
   }
 
   /** Whether the attribute's policy reads (and migrates) legacy plaintext values. */

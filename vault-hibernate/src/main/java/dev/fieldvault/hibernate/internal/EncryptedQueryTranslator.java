@@ -16,6 +16,7 @@ import org.hibernate.query.spi.QueryOptions;
 import org.hibernate.query.spi.QueryParameterBindings;
 import org.hibernate.query.sqm.ComparisonOperator;
 import org.hibernate.query.sqm.internal.DomainParameterXref;
+import org.hibernate.query.sqm.sql.SqmTranslation;
 import org.hibernate.query.sqm.sql.internal.StandardSqmTranslator;
 import org.hibernate.query.sqm.tree.SqmStatement;
 import org.hibernate.query.sqm.tree.domain.SqmBasicValuedSimplePath;
@@ -23,6 +24,7 @@ import org.hibernate.query.sqm.tree.domain.SqmEmbeddedValuedSimplePath;
 import org.hibernate.query.sqm.tree.domain.SqmPath;
 import org.hibernate.query.sqm.tree.expression.SqmExpression;
 import org.hibernate.query.sqm.tree.expression.SqmFunction;
+import org.hibernate.query.sqm.tree.expression.SqmLiteral;
 import org.hibernate.query.sqm.tree.expression.SqmParameter;
 import org.hibernate.query.sqm.tree.insert.SqmInsertSelectStatement;
 import org.hibernate.query.sqm.tree.insert.SqmInsertStatement;
@@ -50,6 +52,7 @@ import org.hibernate.query.sqm.sql.internal.SqmParameterInterpretation;
 import org.hibernate.sql.ast.Clause;
 import org.hibernate.sql.ast.spi.SqlAstCreationContext;
 import org.hibernate.sql.ast.tree.expression.JdbcParameter;
+import org.hibernate.sql.ast.tree.expression.Literal;
 import org.hibernate.sql.ast.tree.Statement;
 import org.hibernate.sql.ast.tree.expression.ColumnReference;
 import org.hibernate.sql.ast.tree.expression.Expression;
@@ -91,6 +94,9 @@ import org.hibernate.type.CustomType;
  *       {@link UnsupportedEncryptedUseException} naming the attribute.
  * </ul>
  *
+ * <p>Before any of this, {@link SharedParameters} checks that a query parameter meeting an encrypted
+ * attribute meets nothing else (Hibernate binds a parameter with one type for all its uses).
+ *
  * <p>Created by {@link EncryptedQueryTranslatorFactory}. {@code StandardSqmTranslator} and the visit
  * methods overridden here have the same signatures on Hibernate 6.6 and 7.
  */
@@ -98,6 +104,11 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
 
   /** How an encrypted attribute's path is used where it is being translated. */
   private enum Use { COMPARED, NULL_TEST, SELECTED, ASSIGNED }
+
+  /** Why a criteria query may hold literals where its author wrote values. */
+  private static final String INLINE_CRITERIA = " (a criteria query's values are rendered as literals when"
+      + " hibernate.criteria.value_handling_mode=inline: set it to bind, Hibernate's default, so that FieldVault"
+      + " encrypts them as parameters, or write the query in HQL with a named parameter)";
 
   private static final String EXPRESSION = "a function, arithmetic, group by, a subquery's select list, or a"
       + " comparison with a literal, another attribute or a subquery";
@@ -135,13 +146,77 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
    */
   static void check(SqmStatement<?> statement, QueryOptions queryOptions, DomainParameterXref xref,
       QueryParameterBindings bindings, LoadQueryInfluencers influencers, SqlAstCreationContext context) {
+    EncryptedQueryTranslator<Statement> translator = new EncryptedQueryTranslator<>(statement, queryOptions, xref,
+        bindings, influencers, context, false, true);
     try {
-      new EncryptedQueryTranslator<Statement>(statement, queryOptions, xref, bindings, influencers, context, false,
-          true).translate();
+      translator.translate();
     } catch (InsertChecked done) {
       // an insert's checks are complete
+    } catch (ClassCastException e) {
+      // Hibernate's translator cannot translate a treat(...) of a multi-table update or delete in the form of a
+      // single-table one (its multi-table handler translates it differently), so the rules cannot be checked
+      if (!Treats.in(statement)) {
+        throw e;
+      }
+      List<EncryptedAttribute> attributes = translator.targetAttributes();
+      if (!attributes.isEmpty()) {
+        EncryptedAttribute a = attributes.get(0);
+        throw new UnsupportedEncryptedUseException(a, "An update or delete query of " + a.entityName() + ", an"
+            + " entity stored in several tables with @Encrypted attributes, uses treat(...), which FieldVault cannot"
+            + " check before Hibernate binds the query's values: name the subclass entity itself instead (update"
+            + " Subclass s set ... where s.attribute = :value, delete from Subclass s where ...)");
+      }
     } finally {
       xref.clearExpansions();
+    }
+  }
+
+  /**
+   * First {@link SharedParameters}' rule (a parameter meeting an encrypted attribute meets nothing else),
+   * on the statement as written, before anything is translated or bound; then the translation.
+   */
+  @Override
+  public SqmTranslation<T> translate() {
+    SharedParameters.check(getStatement(), runtime());
+    return super.translate();
+  }
+
+  /** Finds a {@code treat(...)} in a statement. */
+  private static final class Treats extends org.hibernate.query.sqm.spi.BaseSemanticQueryWalker {
+    private boolean found;
+
+    static boolean in(SqmStatement<?> statement) {
+      Treats walker = new Treats();
+      try {
+        statement.accept(walker);
+      } catch (RuntimeException e) {
+        return false; // a node no walker may visit: not known to hold a treat
+      }
+      return walker.found;
+    }
+
+    @Override
+    public Object visitTreatedPath(org.hibernate.query.sqm.tree.domain.SqmTreatedPath<?, ?> path) {
+      found = true;
+      return super.visitTreatedPath(path);
+    }
+
+    @Override
+    public Object visitBasicValuedPath(SqmBasicValuedSimplePath<?> path) {
+      lhs(path);
+      return super.visitBasicValuedPath(path);
+    }
+
+    @Override
+    public Object visitEmbeddableValuedPath(SqmEmbeddedValuedSimplePath<?> path) {
+      lhs(path);
+      return super.visitEmbeddableValuedPath(path);
+    }
+
+    private void lhs(SqmPath<?> path) {
+      for (SqmPath<?> p = path; p != null; p = p.getLhs()) {
+        found |= p instanceof org.hibernate.query.sqm.tree.domain.SqmTreatedPath;
+      }
     }
   }
 
@@ -283,8 +358,11 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     } else if (equality && left instanceof SqmParameter && isPath(right)) {
       allowed.add(right);
     }
-    ComparisonPredicate cp = with(allowed, Use.COMPARED, equality ? null : "a '" + op.sqlText() + "' comparison",
-        () -> super.visitComparisonPredicate(p));
+    String what = equality ? null : "a '" + op.sqlText() + "' comparison";
+    if (equality && (left instanceof SqmLiteral || right instanceof SqmLiteral)) {
+      what = "a comparison with a literal" + INLINE_CRITERIA;
+    }
+    ComparisonPredicate cp = with(allowed, Use.COMPARED, what, () -> super.visitComparisonPredicate(p));
     if (!allowed.isEmpty()) {
       encryptedLike(cp.getLeftHandExpression(), cp.getRightHandExpression());
       encryptedLike(cp.getRightHandExpression(), cp.getLeftHandExpression());
@@ -318,7 +396,12 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     if (parameters && isPath(p.getTestExpression())) {
       allowed.add(p.getTestExpression());
     }
-    Predicate result = with(allowed, Use.COMPARED, "an 'in' list", () -> super.visitInListPredicate(p));
+    boolean literals = false;
+    for (SqmExpression<?> e : p.getListExpressions()) {
+      literals |= e instanceof SqmLiteral;
+    }
+    Predicate result = with(allowed, Use.COMPARED, literals ? "an 'in' list of literals" + INLINE_CRITERIA
+        : "an 'in' list", () -> super.visitInListPredicate(p));
     if (!allowed.isEmpty() && result instanceof InListPredicate) {
       for (Expression e : ((InListPredicate) result).getListExpressions()) {
         encryptedLike(((InListPredicate) result).getTestExpression(), e);
@@ -401,8 +484,9 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
       targets.add(a.getTargetPath());
     }
     refuseEmbeddablesFromExpressions(clause);
-    List<Assignment> assignments = with(targets, Use.ASSIGNED, null, () -> super.visitSetClause(clause));
     List<EncryptedAttribute> entity = targetAttributes();
+    refuseIdChange(clause, entity);
+    List<Assignment> assignments = with(targets, Use.ASSIGNED, null, () -> super.visitSetClause(clause));
     for (Assignment a : assignments) {
       List<ColumnReference> columns = a.getAssignable().getColumnReferences();
       for (int i = 0; i < columns.size(); i++) {
@@ -584,7 +668,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
             + " entity with a Session (or a StatelessSession) and set the attribute; FieldVault fills the index"
             + " when it is written");
       }
-      if (parameterBinding(value, width, index) != b) {
+      if (!isNullLiteral(value, width, index) && parameterBinding(value, width, index) != b) {
         throw notFromParameter(a);
       }
       return;
@@ -611,13 +695,54 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     }
   }
 
+  /**
+   * Refuses an update query that assigns the target entity's id (or a part of it) when the entity has a
+   * row-bound attribute, whose values are bound to the id. Decided on the query's paths, so it holds for
+   * every table the entity spans, whatever each table's key column is named (a JOINED subclass's
+   * {@code @PrimaryKeyJoinColumn}, a secondary table's join column).
+   */
+  private static void refuseIdChange(SqmSetClause clause, List<EncryptedAttribute> entity) {
+    EncryptedAttribute bound = null;
+    for (EncryptedAttribute a : entity) {
+      if (a.rowBound()) {
+        bound = a;
+        break;
+      }
+    }
+    if (bound == null) {
+      return;
+    }
+    for (SqmAssignment<?> assignment : clause.getAssignments()) {
+      // the JPA view of the path: stable across Hibernate lines
+      jakarta.persistence.criteria.Path<?> p = assignment.getTargetPath();
+      while (p.getParentPath() != null && !(p.getParentPath() instanceof jakarta.persistence.criteria.Root)) {
+        p = p.getParentPath();
+      }
+      if (p.getModel() instanceof jakarta.persistence.metamodel.SingularAttribute<?, ?> attribute && attribute.isId()) {
+        throw new UnsupportedEncryptedUseException(bound, "An update query changes the id of " + bound.entityName()
+            + ", whose row-bound attribute " + name(bound) + " is encrypted for the row's id: the stored"
+            + " values would no longer decrypt. Changing the id of such an entity is not supported; copy"
+            + " the entity to a new one with a Session (persist a new entity, remove the old)");
+      }
+    }
+  }
+
   private static UnsupportedEncryptedUseException notFromParameter(EncryptedAttribute a) {
     return new UnsupportedEncryptedUseException(a, "An update or insert query writes @Encrypted attribute "
         + name(a) + " from something other than a query parameter FieldVault encrypts for it (a function,"
         + " expression, literal, another attribute, a subquery, an insert ... select, or a parameter whose"
         + " type does not come from the attribute), which would store it unencrypted: write it as"
-        + " 'set e." + a.attributePath() + " = :value' in an update query, or set it on the entity and let"
-        + " the Session write it");
+        + " 'set e." + a.attributePath() + " = :value' (or '= null') in an update query, or set it on the entity"
+        + " and let the Session write it" + INLINE_CRITERIA);
+  }
+
+  /** Whether the index-th of {@code width} columns is written a literal null ({@code set e.email = null}). */
+  private static boolean isNullLiteral(Expression value, int width, int index) {
+    Expression v = value;
+    if (v instanceof SqlTuple && width > 1 && ((SqlTuple) v).getExpressions().size() == width) {
+      v = ((SqlTuple) v).getExpressions().get(index);
+    }
+    return v instanceof Literal && ((Literal) v).getLiteralValue() == null;
   }
 
   /** The binding of the index-th of {@code width} columns of a query parameter's type, else null. */

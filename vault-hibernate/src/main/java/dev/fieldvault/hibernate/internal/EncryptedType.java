@@ -59,6 +59,8 @@ public final class EncryptedType
   private long declaredLength = Sizes.DEFAULT_LENGTH;
   private Encrypted annotation;
   private Class<?> javaType = Object.class;
+  /** Whether values are byte arrays (the only mutable type): every other value is its own copy. */
+  private boolean mutable;
   private volatile AttributeBinding binding;
   private volatile StorageConverter<?> converter;
   /** Whether the owning entity has a {@code @TenantId} (values bound to the session's tenant). */
@@ -91,6 +93,7 @@ public final class EncryptedType
           + " Instant, OffsetDateTime, UUID and enums; change the attribute's type or remove @Encrypted");
     }
     javaType = boxed(type);
+    mutable = javaType == byte[].class;
     refuseOrdinal(boot.enumerated, type);
   }
 
@@ -311,14 +314,15 @@ public final class EncryptedType
     return x instanceof byte[] ? Arrays.hashCode((byte[]) x) : Objects.hashCode(x);
   }
 
+  /** Hibernate copies every loaded value for its snapshot: only byte arrays are copied (a field check first). */
   @Override
   public Object deepCopy(Object value) {
-    return value instanceof byte[] ? ((byte[]) value).clone() : value;
+    return mutable && value instanceof byte[] ? ((byte[]) value).clone() : value;
   }
 
   @Override
   public boolean isMutable() {
-    return javaType == byte[].class;
+    return mutable;
   }
 
   /**

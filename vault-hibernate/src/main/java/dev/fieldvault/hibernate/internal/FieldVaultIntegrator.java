@@ -20,6 +20,7 @@ import org.hibernate.SessionFactory;
 import org.hibernate.SessionFactoryObserver;
 import org.hibernate.boot.Metadata;
 import org.hibernate.boot.spi.BootstrapContext;
+import org.hibernate.dialect.Dialect;
 import org.hibernate.engine.config.spi.ConfigurationService;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.event.service.spi.EventListenerRegistry;
@@ -73,7 +74,7 @@ public final class FieldVaultIntegrator implements Integrator {
 
     List<AttributeBinding> bindings = new ArrayList<>();
     for (Found f : found) {
-      AttributeBinding b = bind(f, cipher, global, companions.get(f.name()));
+      AttributeBinding b = bind(f, cipher, global, companions.get(f.name()), factory.getJdbcServices().getDialect());
       f.type.bind(b);
       bindings.add(b);
     }
@@ -116,7 +117,8 @@ public final class FieldVaultIntegrator implements Integrator {
 
 
 
-  private static AttributeBinding bind(Found f, FieldCipher cipher, PlaintextPolicy global, Companion companion) {
+  private static AttributeBinding bind(Found f, FieldCipher cipher, PlaintextPolicy global, Companion companion,
+      Dialect dialect) {
     Encrypted ann = f.type.annotation();
     if (ann == null) {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": Hibernate did not pass the"
@@ -167,10 +169,10 @@ public final class FieldVaultIntegrator implements Integrator {
     String tenantColumn = tenantColumn(f);
     Column column = column(f.value); // widened for the ciphertext by EncryptedBinder
     List<String> idColumns = new ArrayList<>();
-    if (f.entity.getIdentifier() != null) {
-      for (Column c : f.entity.getIdentifier().getColumns()) {
-        idColumns.add(c.getName());
-      }
+    List<String> keySql = new ArrayList<>();
+    for (Column c : keyColumns(f.entity, f.value.getTable())) {
+      idColumns.add(c.getName());
+      keySql.add(c.getQuotedName(dialect));
     }
     Class<?> mapped = f.entity.getMappedClass();
     EncryptedAttribute model = AttributeModels.factory().create(entityName, mapped, f.path, f.type.javaType(),
@@ -178,7 +180,7 @@ public final class FieldVaultIntegrator implements Integrator {
         idColumns, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
         companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
         companion == null ? 0 : companion.annotation.length(), tenantColumn);
-    return new AttributeBinding(model, encryptor, cacheEncryptor);
+    return new AttributeBinding(model, encryptor, cacheEncryptor, keySql);
   }
 
 

@@ -3,14 +3,20 @@ package dev.fieldvault.hibernate.internal;
 import dev.fieldvault.hibernate.BlindIndex;
 import dev.fieldvault.hibernate.Encrypted;
 import dev.fieldvault.keys.VaultConfigurationException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hibernate.boot.Metadata;
 import org.hibernate.mapping.BasicValue;
+import org.hibernate.mapping.Column;
 import org.hibernate.mapping.Component;
+import org.hibernate.mapping.Join;
+import org.hibernate.mapping.KeyValue;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;
+import org.hibernate.mapping.Selectable;
+import org.hibernate.mapping.Table;
 import org.hibernate.mapping.Value;
 import org.hibernate.type.BasicType;
 import org.hibernate.type.CustomType;
@@ -169,6 +175,41 @@ final class MappingScan {
       }
       refuseNestedBlindIndexes(pc, sub, prefix + p.getName() + ".");
     }
+  }
+
+  /**
+   * The key columns of the table that holds a value of an entity, in the mapping's order, from the boot
+   * model: the entity's (or a superclass's) own table by its key ({@code PersistentClass.getKey()}: the
+   * root's id columns, a JOINED subclass's {@code @PrimaryKeyJoinColumn}s), a secondary table by its
+   * join's key ({@code @SecondaryTable(pkJoinColumns = ...)}). Each holds the entity's id, whatever the
+   * columns' names. The id columns when the table is none of these (or unknown); empty without an id.
+   */
+  static List<Column> keyColumns(PersistentClass entity, Table table) {
+    if (table != null) {
+      for (PersistentClass pc = entity; pc != null; pc = pc.getSuperclass()) {
+        if (pc.getTable() == table) {
+          return columns(pc.getKey());
+        }
+        for (Join join : pc.getJoins()) {
+          if (join.getTable() == table) {
+            return columns(join.getKey());
+          }
+        }
+      }
+    }
+    return columns(entity.getIdentifier());
+  }
+
+  private static List<Column> columns(KeyValue key) {
+    List<Column> out = new ArrayList<>();
+    if (key != null) {
+      for (Selectable s : key.getSelectables()) {
+        if (s instanceof Column) {
+          out.add((Column) s);
+        }
+      }
+    }
+    return out;
   }
 
   static String entityName(PersistentClass pc) {

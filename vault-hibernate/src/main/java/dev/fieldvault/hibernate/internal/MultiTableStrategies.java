@@ -142,8 +142,8 @@ public final class MultiTableStrategies implements SqmMultiTableMutationStrategy
   /**
    * Checks a multi-table update, delete or insert query by FieldVault's rules (throwing
    * {@code UnsupportedEncryptedUseException} before anything is bound) and returns the statement to hand
-   * to Hibernate's strategy: the statement itself, or during a rotation of a deterministic key, a copy
-   * whose predicates search every readable key.
+   * to Hibernate's strategy: the statement itself, or during a rotation of a deterministic key or a
+   * plaintext migration, a copy whose predicates search every readable key (and the plaintext form).
    */
   static <S extends SqmStatement<?>> S checked(S statement, DomainParameterXref xref,
       DomainQueryExecutionContext context) {
@@ -155,6 +155,7 @@ public final class MultiTableStrategies implements SqmMultiTableMutationStrategy
     }
     EncryptedQueryTranslator.check(statement, context.getQueryOptions(), xref, context.getQueryParameterBindings(),
         session.getLoadQueryInfluencers(), HibernateLines.sqlAstCreationContext(factory));
-    return RotationSearch.searchSlots(runtime) > 1 ? SearchPredicates.copy(statement, runtime) : statement;
+    return RotationSearch.searchSlots(runtime) > 1 || runtime.migratesDeterministicPlaintext()
+        ? SearchPredicates.copy(statement, runtime) : statement;
   }
 }

@@ -257,7 +257,8 @@ final class PlaintextMigrations {
 
   /**
    * The compare-and-set statement of an attribute of an entity: its column in the table that holds it,
-   * that table's key columns (an inheritance's own table, or the root's), and the blind index.
+   * that table's key columns (an inheritance's own table, the root's, or a secondary table's join columns),
+   * and the blind index.
    */
   private static Target resolve(EntityPersister persister, AttributeBinding b, boolean mariaDb) {
     String name = b.model.entityName() + "." + b.model.attributePath();
@@ -265,10 +266,14 @@ final class PlaintextMigrations {
     String table = column.getContainingTableExpression();
     List<String> keys = keyColumns(persister.getEntityMappingType(), table);
     if (keys == null) {
-      throw new VaultConfigurationException("FieldVault cannot migrate the plaintext values of " + name + ": its"
-          + " column is in table " + table + ", which is not a table of the entity's hierarchy with the entity's"
-          + " key (a secondary table?): migrate that column outside Hibernate, then give the attribute the"
-          + " policy CIPHERTEXT_ONLY");
+      // a secondary table: keyed by its join columns, taken from the boot model (they hold the entity's id)
+      keys = b.keyColumnsSql;
+    }
+    if (keys.isEmpty()) {
+      throw new VaultConfigurationException("FieldVault cannot migrate the plaintext values of " + name + ": the"
+          + " mapping gives no key column of its table " + table + ": migrate that column with the migration job"
+          + " (declared with EncryptedTable.builder(...).primaryKey(...)), then give the attribute the policy"
+          + " CIPHERTEXT_ONLY");
     }
     String bidx = null;
     if (b.model.blindIndexAttribute() != null) {

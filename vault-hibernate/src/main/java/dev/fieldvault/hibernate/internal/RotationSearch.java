@@ -137,7 +137,7 @@ final class RotationSearch {
       out.add(new KeySlotParameter(parameter, b, k, slots));
     }
     if (b.migrating()) {
-      out.add(KeySlotParameter.legacyPlaintext(parameter, b));
+      out.add(new LegacyPlaintextArm(KeySlotParameter.legacyPlaintext(parameter, b), b));
     }
   }
 

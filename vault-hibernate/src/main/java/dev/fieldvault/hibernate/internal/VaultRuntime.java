@@ -69,6 +69,16 @@ public final class VaultRuntime implements HibernateVault {
     return BY_FACTORY.get(factory);
   }
 
+  /** Whether a deterministic attribute's policy migrates plaintext (its searches also match the plaintext form). */
+  boolean migratesDeterministicPlaintext() {
+    for (AttributeBinding b : bindings) {
+      if (b.migrating() && b.model.mode() == EncryptionMode.DETERMINISTIC) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** How many keys of the deterministic keyset can decrypt (and so may have written a stored value). */
   int readableDeterministicKeys() {
     VaultKeyset ks = cipher.keyring().deterministic().orElse(null);

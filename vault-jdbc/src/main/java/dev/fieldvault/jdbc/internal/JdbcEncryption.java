@@ -3,6 +3,7 @@ package dev.fieldvault.jdbc.internal;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.PreEncrypted;
 import dev.fieldvault.jdbc.StatementRefusedException;
+import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
@@ -123,7 +124,8 @@ public final class JdbcEncryption {
    * What a searched parameter is compared with, in storage form: its ciphertext or blind index under
    * every readable key, the primary's first ({@code [null]} for null), and last, for a deterministic
    * column that may hold legacy plaintext, the value's plaintext form
-   * ({@link FieldEncryptor#legacySearchForm}). A {@link PreEncrypted} value is searched as it is.
+   * ({@link FieldEncryptor#legacySearchForm}; the primary's ciphertext again when that form has the form of
+   * a ciphertext). A {@link PreEncrypted} value is searched as it is.
    */
   List<Object> searched(ParamTarget t, Object value) throws SQLException {
     if (value == null) {
@@ -141,7 +143,12 @@ public final class JdbcEncryption {
       out.add(storage(t, b));
     }
     if (t.kind == ParamTarget.Kind.SEARCH && t.column.legacyPlaintext()) {
-      out.add(enc.legacySearchForm(v, t.column.storage()));
+      // a form that has the form of a ciphertext is never a stored plaintext (it is read as a ciphertext):
+      // the placeholder repeats the primary key's ciphertext, so another row's ciphertext text finds nothing
+      Object form = enc.legacySearchForm(v, t.column.storage());
+      boolean ciphertextForm = form instanceof String ? CiphertextHeader.hasCiphertextFormText((String) form)
+          : CiphertextHeader.hasCiphertextForm((byte[]) form);
+      out.add(ciphertextForm ? out.get(0) : form);
     }
     return out;
   }

@@ -5,11 +5,12 @@ import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.keys.TenantKeyrings;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.keys.VaultKeyset;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-tenant keyrings kept in the key store table: tenant {@code t} has the keysets
@@ -27,19 +28,36 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>{@link #keyringFor} costs one {@code SELECT name, version} while the tenant's keysets are
  * unchanged and then returns the same {@link Keyring} object, so the cipher keeps its unwrapped keys;
- * the KEK is used only when a keyset changed. Thread-safe.
+ * the KEK is used only when a keyset changed. It keeps the keyrings of at most
+ * {@link #DEFAULT_MAX_CACHED} tenants (or as given to {@link #of(KeyStore, String, int)}), dropping the
+ * least recently used beyond: a dropped tenant's keysets are read and unwrapped again at its next
+ * look-up. Keyrings are loaded lazily, at a tenant's first look-up. Thread-safe.
  */
 public final class StoredTenantKeyrings implements TenantKeyrings {
 
   private final KeyStore store;
   private final String prefix;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final Map<String, Cached> cache;
+
+  /** How many tenants' keyrings {@link #of(KeyStore, String)} keeps: the cipher's default too. */
+  public static final int DEFAULT_MAX_CACHED = dev.fieldvault.keys.FieldCipher.DEFAULT_MAX_TENANTS;
 
   private record Cached(Map<String, Long> versions, Keyring keyring) {}
 
-  private StoredTenantKeyrings(KeyStore store, String prefix) {
+  private StoredTenantKeyrings(KeyStore store, String prefix, int maxCached) {
     this.store = Objects.requireNonNull(store, "store");
     this.prefix = Objects.requireNonNull(prefix, "prefix");
+    if (maxCached < 1 || maxCached > 10_000_000) {
+      throw new VaultConfigurationException("The number of tenant keyrings kept must be between 1 and 10,000,000, not "
+          + maxCached);
+    }
+    // least recently used first; a look-up costs a query, so one lock around the map is no contention
+    this.cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+        return size() > maxCached;
+      }
+    });
   }
 
   /**
@@ -48,7 +66,22 @@ public final class StoredTenantKeyrings implements TenantKeyrings {
    * so tenants whose identifiers have other characters cannot be served by this class.
    */
   public static StoredTenantKeyrings of(KeyStore store, String prefix) {
-    return new StoredTenantKeyrings(store, prefix);
+    return new StoredTenantKeyrings(store, prefix, DEFAULT_MAX_CACHED);
+  }
+
+  /**
+   * As {@link #of(KeyStore, String)}, keeping the keyrings of at most {@code maxCached} tenants (1 to
+   * 10,000,000; the least recently used beyond are dropped). Give the cipher the same bound
+   * ({@code FieldCipher.create(defaults, tenants, refresh, maxCached)}): a keyring this class still
+   * holds spares the cipher's look-up the KEK, not the query.
+   */
+  public static StoredTenantKeyrings of(KeyStore store, String prefix, int maxCached) {
+    return new StoredTenantKeyrings(store, prefix, maxCached);
+  }
+
+  /** How many tenants' keyrings are held now (at most the configured bound). */
+  public int cachedTenants() {
+    return cache.size();
   }
 
   /** The names of a tenant's keysets: AEAD, deterministic AEAD, PRF. */

@@ -104,7 +104,13 @@ public final class LoadedKeys implements FieldVaultKeys, AutoCloseable {
 
   /** Loads the keys (creating missing ones only when {@code fieldvault.keys.create-if-missing}). */
   public static LoadedKeys load(FieldVaultProperties properties, KeyEncryptionKey kek, DataSource dataSource) {
-    LoadedKeys keys = new LoadedKeys(properties, kek, dataSource);
+    LoadedKeys keys;
+    try {
+      keys = new LoadedKeys(properties, kek, dataSource);
+    } catch (RuntimeException | Error e) {
+      closeKek(kek); // a failed start-up leaves no KMS client (and its connections) behind
+      throw e;
+    }
     java.time.Duration every = properties.getKeys().getRefreshInterval();
     if (keys.store != null && every != null && !every.isNegative() && !every.isZero()) {
       keys.startRefresh(every.toMillis());
@@ -280,11 +286,23 @@ public final class LoadedKeys implements FieldVaultKeys, AutoCloseable {
     return sb.append(store != null ? " from " + store.tables().keyset() : " from files").toString();
   }
 
+  /** Stops the refresh and closes the KEK's client when the starter made one (an AWS KMS client). */
   @Override
   public synchronized void close() {
     if (refresher != null) {
       refresher.shutdownNow();
       refresher = null;
+    }
+    closeKek(kek);
+  }
+
+  private static void closeKek(KeyEncryptionKey kek) {
+    if (kek instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("FieldVault: closing the key-encryption key's client failed: {}", e.getClass().getName());
+      }
     }
   }
 

@@ -1,0 +1,12 @@
+package dev.fieldvault.spring.boot.app;
+
+import dev.fieldvault.testsupport.TestDatabases;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+class JdbcSlicePostgresTest extends JdbcSliceTest {
+  @DynamicPropertySource
+  static void db(DynamicPropertyRegistry registry) {
+    JdbcSliceChecks.database(TestDatabases.Kind.POSTGRES, registry);
+  }
+}
