@@ -1,10 +1,17 @@
 package dev.fieldvault.hibernate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.hibernate.entities.CamelAccount;
 import dev.fieldvault.hibernate.entities.QuotedMixed;
 import dev.fieldvault.hibernate.entities.SchemaCustomer;
+import dev.fieldvault.hibernate.entities.SchemaCustomerElsewhere;
+import dev.fieldvault.jdbc.keystore.VaultStorageException;
+import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.keys.VaultConfigurationException;
+import java.sql.PreparedStatement;
+import javax.sql.DataSource;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.ColumnInventory;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
@@ -159,6 +166,90 @@ class QualifiedTableNamesTest {
           });
     } finally {
       db.dropTables(quote(db, "H14Camel"), vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void checkTables_refusesAMappedTableThatIsMissing_evenWithASameNamedTableInTheDefaultSchema(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    String schema = secondSchema(db);
+    Keyring keyring = Keyring.generate("h14chk");
+    try {
+      try (SessionFactory decoy = Jpa.build(db, keyring, SchemaCustomer.class)) {
+        Jpa.tx(decoy, s -> s.persist(new SchemaCustomer(1, "decoy@example.com", "decoy")));
+      }
+      db.dropTables(schema + ".h14_customer");
+      Map<String, Object> settings = new HashMap<>();
+      settings.put(FieldVaultSettings.KEYRING, keyring);
+      settings.put(schemaSetting(kind), schema);
+      settings.put("hibernate.hbm2ddl.auto", "none");
+      try (SessionFactory sf = Jpa.build(db, settings, SchemaCustomer.class)) {
+        HibernateVault vault = HibernateVault.of(sf);
+        // the check a caller runs before promoting keys: the mapped table is missing, the decoy does not count
+        Rewrapper rewrapper = HibernateRotation.rewrapper(vault, db.dataSource()).build();
+        assertThatThrownBy(rewrapper::checkTables).isInstanceOf(VaultStorageException.class)
+            .hasMessageContaining("cannot read the declared tables");
+        assertThatThrownBy(() -> KeyInventory.scanColumns(db.dataSource(), HibernateRotation.columns(vault)))
+            .isInstanceOf(VaultStorageException.class);
+      }
+      // and it passes once the table is there (the decoy holds the only row: the rotation did nothing)
+      assertThat(keyIds(db, "h14_customer", "email"))
+          .containsExactly(keyring.deterministic().orElseThrow().primary().keyId());
+      Map<String, Object> create = new HashMap<>();
+      create.put(FieldVaultSettings.KEYRING, keyring);
+      create.put(schemaSetting(kind), schema);
+      try (SessionFactory sf = Jpa.build(db, create, SchemaCustomer.class)) {
+        HibernateRotation.rewrapper(HibernateVault.of(sf), db.dataSource()).build().checkTables();
+      }
+    } finally {
+      db.dropTables(schema + ".h14_customer", "h14_customer");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void jdbcWrapper_writesTheQualifiedTable_andRefusesSameNamedTablesOfTwoSchemas(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    String schema = secondSchema(db);
+    Keyring keyring = Keyring.generate("h14jdbc");
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(FieldVaultSettings.KEYRING, keyring);
+    settings.put(schemaSetting(kind), schema);
+    try {
+      try (SessionFactory sf = Jpa.build(db, settings, SchemaCustomer.class)) {
+        HibernateVault vault = HibernateVault.of(sf);
+        DataSource wrapped = HibernateJdbc.wrap(db.dataSource(), vault);
+        try (Connection c = wrapped.getConnection();
+            PreparedStatement ps = c.prepareStatement("insert into " + schema + ".h14_customer (id, email, note)"
+                + " values (?, ?, ?)")) {
+          ps.setLong(1, 11);
+          ps.setString(2, "jdbc@example.com");
+          ps.setString(3, "written by jdbc");
+          ps.executeUpdate();
+        }
+        assertThat(keyIds(db, schema + ".h14_customer", "email"))
+            .containsExactly(keyring.deterministic().orElseThrow().primary().keyId());
+        Jpa.tx(sf, s -> {
+          SchemaCustomer c = s.find(SchemaCustomer.class, 11L);
+          assertThat(c.email).isEqualTo("jdbc@example.com");
+          assertThat(c.note).isEqualTo("written by jdbc");
+        });
+      }
+      // two encrypted tables named alike in two schemas: the wrapper, which matches statements' tables
+      // without their schema, refuses them rather than confuse them
+      Map<String, Object> both = new HashMap<>();
+      both.put(FieldVaultSettings.KEYRING, keyring);
+      both.put("hibernate.hbm2ddl.auto", "none");
+      try (SessionFactory sf = Jpa.build(db, both, SchemaCustomer.class, SchemaCustomerElsewhere.class)) {
+        HibernateVault vault = HibernateVault.of(sf);
+        assertThatThrownBy(() -> HibernateJdbc.encryptedColumns(vault))
+            .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("h14_customer");
+      }
+    } finally {
+      db.dropTables(schema + ".h14_customer");
     }
   }
 
