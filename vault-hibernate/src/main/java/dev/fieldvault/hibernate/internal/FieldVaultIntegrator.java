@@ -10,6 +10,7 @@ import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.Normalizers;
+import dev.fieldvault.keys.SqlIdentifier;
 import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ public final class FieldVaultIntegrator implements Integrator {
 
     List<AttributeBinding> bindings = new ArrayList<>();
     for (Found f : found) {
-      AttributeBinding b = bind(f, cipher, global, companions.get(f.name()), factory.getJdbcServices().getDialect());
+      AttributeBinding b = bind(f, cipher, global, companions.get(f.name()), factory);
       f.type.bind(b);
       bindings.add(b);
     }
@@ -118,7 +119,8 @@ public final class FieldVaultIntegrator implements Integrator {
 
 
   private static AttributeBinding bind(Found f, FieldCipher cipher, PlaintextPolicy global, Companion companion,
-      Dialect dialect) {
+      SessionFactoryImplementor factory) {
+    Dialect dialect = factory.getJdbcServices().getDialect();
     Encrypted ann = f.type.annotation();
     if (ann == null) {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": Hibernate did not pass the"
@@ -166,19 +168,19 @@ public final class FieldVaultIntegrator implements Integrator {
     } catch (VaultConfigurationException e) {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": " + e.getMessage(), e);
     }
-    String tenantColumn = tenantColumn(f);
+    String tenantColumn = tenantColumn(f, dialect);
     Column column = column(f.value); // widened for the ciphertext by EncryptedBinder
     List<String> idColumns = new ArrayList<>();
     List<String> keySql = new ArrayList<>();
     for (Column c : keyColumns(f.entity, f.value.getTable())) {
-      idColumns.add(c.getName());
+      idColumns.add(c.getQuotedName(dialect));
       keySql.add(c.getQuotedName(dialect));
     }
     Class<?> mapped = f.entity.getMappedClass();
     EncryptedAttribute model = AttributeModels.factory().create(entityName, mapped, f.path, f.type.javaType(),
-        f.value.getTable() == null ? null : f.value.getTable().getName(), column == null ? null : column.getName(),
+        tableName(f, factory), column == null ? null : column.getQuotedName(dialect),
         idColumns, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
-        companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
+        companion == null ? null : companion.property, companion == null ? null : indexColumn(companion, dialect),
         companion == null ? 0 : companion.annotation.length(), tenantColumn);
     return new AttributeBinding(model, encryptor, cacheEncryptor, keySql);
   }
@@ -209,7 +211,7 @@ public final class FieldVaultIntegrator implements Integrator {
   }
 
   /** Sizes the companion's column for the index and returns its name. */
-  private static String indexColumn(Companion c) {
+  private static String indexColumn(Companion c, Dialect dialect) {
     Column column = null;
     for (Selectable s : c.value.getSelectables()) {
       if (s instanceof Column) {
@@ -220,7 +222,7 @@ public final class FieldVaultIntegrator implements Integrator {
       return null;
     }
     column.setLength((long) FieldCipher.BLIND_INDEX_HEADER + c.annotation.length());
-    return column.getName();
+    return column.getQuotedName(dialect);
   }
 
 
@@ -228,6 +230,28 @@ public final class FieldVaultIntegrator implements Integrator {
 
 
 
+
+  /**
+   * The attribute's table as Hibernate writes it in SQL: with the catalog and schema the mapping gives
+   * (its own, or {@code hibernate.default_catalog}/{@code hibernate.default_schema}) and quoted where
+   * the mapping quotes it, so the rewrapper, the key inventory and the JDBC wrapper name the very table
+   * Hibernate reads (never a same-named one in the connection's default schema). A name FieldVault's one
+   * identifier rule cannot take (a catalog and a schema both) fails the start-up.
+   */
+  private static String tableName(Found f, SessionFactoryImplementor factory) {
+    org.hibernate.mapping.Table table = f.value.getTable();
+    if (table == null) {
+      return null;
+    }
+    String sql = factory.getSqlStringGenerationContext().format(table.getQualifiedTableName());
+    try {
+      return SqlIdentifier.requireTable(sql, "table of @Encrypted attribute " + f.name());
+    } catch (VaultConfigurationException e) {
+      throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": Hibernate names its table "
+          + sql + ", which FieldVault cannot name: FieldVault takes a table or schema.table (" + e.getMessage()
+          + "); map the table with a schema or a catalog, not both", e);
+    }
+  }
 
   /** The value's column (null for a formula). */
   private static Column column(BasicValue value) {

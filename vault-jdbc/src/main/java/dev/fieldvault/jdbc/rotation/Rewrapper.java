@@ -184,6 +184,28 @@ public final class Rewrapper {
     stopRequested = true;
   }
 
+  /**
+   * Checks, without changing anything, that every declared table can be read under the name declared,
+   * with its key columns, encrypted columns (and, migrating, column types): what {@link #run()} checks
+   * first. Call it before promoting new keys, so that a rotation that cannot run does not leave newly
+   * promoted keys behind it.
+   *
+   * @throws VaultStorageException naming the cause when a table or column cannot be read
+   */
+  public void checkTables() {
+    try (Connection c = dataSource.getConnection()) {
+      for (EncryptedTable t : tables) {
+        TableKey.detect(c, t.table(), t.primaryKeys());
+        validateColumns(c, t);
+        if (migrate) {
+          migrationTypes(c, t);
+        }
+      }
+    } catch (SQLException e) {
+      throw new VaultStorageException("Rotation " + rotationId + ": cannot read the declared tables: " + e.getMessage(), e);
+    }
+  }
+
   /** Runs (or resumes, or joins) the rotation until it is complete or stopped. */
   public RotationResult run() {
     synchronized (this) {
