@@ -170,9 +170,13 @@ public class FieldVaultProperties {
 
     @Override
     public String toString() {
-      return "Kek{masterSecretEnv=" + masterSecretEnv + ", masterSecretFile=" + masterSecretFile
+      // a value that may be a mis-pasted secret is not shown (see KekSettings)
+      return "Kek{masterSecretEnv=" + (masterSecretEnv == null ? null
+          : dev.fieldvault.spring.boot.internal.KekSettings.showVariable(masterSecretEnv)) + ", masterSecretFile="
+          + (masterSecretFile == null ? null : dev.fieldvault.spring.boot.internal.KekSettings.showFile(masterSecretFile))
           + ", masterSecret=" + (masterSecret == null ? "unset" : "[hidden]") + ", localKeysetFile="
-          + localKeysetFile + ", kmsKeyUri=" + kmsKeyUri + "}";
+          + localKeysetFile + ", kmsKeyUri=" + (kmsKeyUri == null ? null
+          : dev.fieldvault.spring.boot.internal.KekSettings.showKmsUri(kmsKeyUri)) + "}";
     }
   }
 
