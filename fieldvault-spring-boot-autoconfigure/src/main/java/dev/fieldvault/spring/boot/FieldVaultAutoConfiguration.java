@@ -227,13 +227,17 @@ public class FieldVaultAutoConfiguration {
     FieldVaultRotation fieldVaultRotation(FieldVaultKeys keys, FieldVaultProperties properties,
         EncryptedMappings mappings, ObjectProvider<SecretsVaultHolder> secrets) {
       DataSource ds = keys.dataSource().orElse(null);
-      SecretsVaultHolder vault = properties.getRotation().isIncludeSecrets() ? secrets.getIfAvailable() : null;
+      SecretsVaultHolder holder = secrets.getIfAvailable();
+      // include-secrets decides only whether the rotation rewraps the secrets vault's values: its values and
+      // audit chain keep the keys they use from being retired either way
+      SecretsVaultHolder vault = properties.getRotation().isIncludeSecrets() ? holder : null;
       Supplier<List<EncryptedTable>> secretTables = vault == null ? List::of : vault::encryptedTables;
+      Supplier<List<EncryptedTable>> countedOnly = vault == null && holder != null ? holder::encryptedTables : List::of;
       java.util.function.Function<Rewrapper.Builder, dev.fieldvault.jdbc.rotation.RotationResult> runner =
           vault == null ? b -> b.build().run() : vault::rewrap;
-      java.util.function.IntPredicate auditUses = vault == null ? id -> false : vault::auditUses;
-      return new FieldVaultRotation(keys, ds, mappings::tables, secretTables, runner, properties.getRotation(),
-          VaultTables.withPrefix(properties.getKeys().getTablePrefix()), auditUses);
+      java.util.function.IntPredicate auditUses = holder == null ? id -> false : holder::auditUses;
+      return new FieldVaultRotation(keys, ds, mappings::tables, secretTables, countedOnly, runner,
+          properties.getRotation(), VaultTables.withPrefix(properties.getKeys().getTablePrefix()), auditUses);
     }
 
     @Bean(destroyMethod = "close")

@@ -73,6 +73,7 @@ public class FieldVaultRotation implements AutoCloseable {
   private final DataSource dataSource;
   private final Supplier<List<EncryptedTable>> tables;
   private final Supplier<List<EncryptedTable>> secretTables;
+  private final Supplier<List<EncryptedTable>> countedOnly;
   private final Function<Rewrapper.Builder, RotationResult> runner;
   private final FieldVaultProperties.Rotation settings;
   private final VaultTables vaultTables;
@@ -93,6 +94,19 @@ public class FieldVaultRotation implements AutoCloseable {
   public FieldVaultRotation(FieldVaultKeys keys, DataSource dataSource, Supplier<List<EncryptedTable>> tables,
       Supplier<List<EncryptedTable>> secretTables, Function<Rewrapper.Builder, RotationResult> runner,
       FieldVaultProperties.Rotation settings, VaultTables vaultTables, java.util.function.IntPredicate auditUses) {
+    this(keys, dataSource, tables, secretTables, List::of, runner, settings, vaultTables, auditUses);
+  }
+
+  /**
+   * As above, and {@code countedOnly}: tables this job does not rewrap but whose values still use the
+   * keys (the secrets vault's with {@code fieldvault.rotation.include-secrets=false}), counted by
+   * {@link #inventory()} so that {@link #retire} never disables a key they use.
+   */
+  public FieldVaultRotation(FieldVaultKeys keys, DataSource dataSource, Supplier<List<EncryptedTable>> tables,
+      Supplier<List<EncryptedTable>> secretTables, Supplier<List<EncryptedTable>> countedOnly,
+      Function<Rewrapper.Builder, RotationResult> runner, FieldVaultProperties.Rotation settings,
+      VaultTables vaultTables, java.util.function.IntPredicate auditUses) {
+    this.countedOnly = countedOnly;
     this.keys = keys;
     this.dataSource = dataSource;
     this.tables = tables;
@@ -259,14 +273,21 @@ public class FieldVaultRotation implements AutoCloseable {
     return all;
   }
 
-  /** Values per key version per column of every covered table, counted by the database now. */
+  /**
+   * Values per key version per column of every table whose values use the keys, counted by the
+   * database now: the covered tables and those not rewrapped by this job (the secrets vault's with
+   * {@code include-secrets=false}).
+   */
   public KeyInventory inventory() {
-    return KeyInventory.scan(dataSource, tables());
+    List<EncryptedTable> all = new ArrayList<>(tables());
+    all.addAll(countedOnly.get());
+    return KeyInventory.scan(dataSource, all);
   }
 
   /**
-   * Disables key {@code ordinal} of {@code keyset} (retires it) if no stored value uses it any more,
-   * then reloads the keys.
+   * Disables key {@code ordinal} of {@code keyset} (retires it) if no stored value uses it any more
+   * (counted in every table of {@link #inventory()}, the secrets vault's included whatever
+   * {@code include-secrets} says), then reloads the keys.
    *
    * @throws dev.fieldvault.jdbc.keystore.KeyInUseException if values still use it (the message says
    *     how many in which columns: run a rotation first)
