@@ -62,6 +62,9 @@ public class FieldVaultAutoConfiguration {
   @ConditionalOnMissingBean(FieldVaultKeys.class)
   @DependsOnDatabaseInitialization
   public FieldVaultKeys fieldVaultKeys(FieldVaultProperties properties, ObjectProvider<DataSource> dataSource) {
+    if (properties.getRotation().isEnabled()) {
+      dev.fieldvault.spring.boot.internal.RotationSettings.validate(properties);
+    }
     DataSource ds = dataSource.getIfAvailable();
     return LoadedKeys.load(properties, KekFactory.create(properties.getKek(), System::getenv),
         ds == null ? null : FieldVaultDataSource.unencrypted(ds));
@@ -236,8 +239,10 @@ public class FieldVaultAutoConfiguration {
       java.util.function.Function<Rewrapper.Builder, dev.fieldvault.jdbc.rotation.RotationResult> runner =
           vault == null ? b -> b.build().run() : vault::rewrap;
       java.util.function.IntPredicate auditUses = holder == null ? id -> false : holder::auditUses;
-      return new FieldVaultRotation(keys, ds, mappings::tables, secretTables, countedOnly, runner,
+      FieldVaultRotation rotation = new FieldVaultRotation(keys, ds, mappings::tables, secretTables, countedOnly, runner,
           properties.getRotation(), VaultTables.withPrefix(properties.getKeys().getTablePrefix()), auditUses);
+      rotation.refreshInterval(properties.getKeys().getRefreshInterval());
+      return rotation;
     }
 
     @Bean(destroyMethod = "close")

@@ -79,6 +79,8 @@ public class FieldVaultRotation implements AutoCloseable {
   private final VaultTables vaultTables;
   private final java.util.function.IntPredicate auditUses;
   private final List<RotationListener> listeners = new CopyOnWriteArrayList<>();
+  /** This instance's fieldvault.keys.refresh-interval (null: unknown, no warning). */
+  private volatile java.time.Duration refreshInterval;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "fieldvault-rotation");
     t.setDaemon(true);
@@ -117,6 +119,11 @@ public class FieldVaultRotation implements AutoCloseable {
     this.auditUses = auditUses;
   }
 
+  /** The starter's: this instance's {@code fieldvault.keys.refresh-interval}, for the warning at a rotation's start. */
+  void refreshInterval(java.time.Duration interval) {
+    this.refreshInterval = interval;
+  }
+
   /** Also reports every batch's progress to {@code listener} (metrics, logs). */
   public void addListener(RotationListener listener) {
     listeners.add(listener);
@@ -141,6 +148,13 @@ public class FieldVaultRotation implements AutoCloseable {
     }
     status = new Status(State.RUNNING, null, Instant.now(), null, List.of(), -1,
         promote ? "promoting new keys" : "running");
+    java.time.Duration refresh = refreshInterval;
+    if (promote && refresh != null && (refresh.isZero() || refresh.isNegative())) {
+      LOG.warn("FieldVault rotation: fieldvault.keys.refresh-interval is 0s, so the new keys reach only this instance"
+          + " (others load them at their next start): if other instances use the same keys, they miss rows written"
+          + " under them in searches and cannot read them. Rotate with a refresh interval on every instance and a"
+          + " promotion delay of at least that interval.");
+    }
     worker.execute(() -> {
       try {
         if (promote) {
