@@ -144,6 +144,13 @@ public class FieldVaultAutoConfiguration {
     @Bean
     static FieldVaultJpaPostProcessor fieldVaultJpaPostProcessor(ObjectProvider<FieldVaultKeys> keys, Environment env) {
       String policy = Binder.get(env).bind("fieldvault.hibernate.plaintext-policy", String.class).orElse(null);
+      if (policy != null && !policy.isBlank()
+          && !List.of("CIPHERTEXT_ONLY", "MIGRATE", "MIGRATE_AND_LOG").contains(policy.trim().toUpperCase(java.util.Locale.ROOT))) {
+        throw new FieldVaultStartupException("fieldvault.hibernate.plaintext-policy is '" + policy.trim() + "': it must be"
+            + " CIPHERTEXT_ONLY, MIGRATE or MIGRATE_AND_LOG.", "Set fieldvault.hibernate.plaintext-policy to"
+            + " CIPHERTEXT_ONLY (the default: a plaintext value in an encrypted column is an error), MIGRATE or"
+            + " MIGRATE_AND_LOG (read plaintext left from before encryption; see vault-hibernate's README).", null);
+      }
       return new FieldVaultJpaPostProcessor(keys, policy);
     }
 

@@ -3,6 +3,7 @@ package dev.fieldvault.spring.boot;
 import dev.fieldvault.keys.FieldVaultException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.env.Environment;
 
 /**
  * Turns a FieldVault start-up failure into Spring Boot's "APPLICATION FAILED TO START" report: what
@@ -13,6 +14,19 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
  */
 public class FieldVaultFailureAnalyzer implements FailureAnalyzer {
 
+  /** vault-hibernate's message when a persistence unit has {@code @Encrypted} attributes and no keys. */
+  private static final String NO_KEYS = "but no keys are configured: set the property 'fieldvault.keyring'";
+
+  private final Environment environment;
+
+  /**
+   * Spring Boot passes the application's environment (one constructor, so that Boot's factory loader
+   * uses it), to say when FieldVault was switched off; null: such a failure gets the general report.
+   */
+  public FieldVaultFailureAnalyzer(Environment environment) {
+    this.environment = environment;
+  }
+
   @Override
   public FailureAnalysis analyze(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -21,11 +35,36 @@ public class FieldVaultFailureAnalyzer implements FailureAnalyzer {
       }
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof FieldVaultException e && e.getMessage() != null && e.getMessage().contains(NO_KEYS)) {
+        String off = switchedOff();
+        if (off != null) {
+          String found = e.getMessage().substring(0, e.getMessage().indexOf(NO_KEYS)).trim();
+          return new FailureAnalysis("FieldVault: " + found + ", but " + off + " is false, so the starter gives the"
+              + " EntityManagerFactory no keys and Hibernate cannot read or write them.", "Remove " + off + "=false"
+              + " (FieldVault is on by default), or, if you configure the keys yourself, set"
+              + " spring.jpa.properties.fieldvault.keyring.", e);
+        }
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof FieldVaultException e) {
         return new FailureAnalysis("FieldVault: " + e.getMessage(),
             "Fix the setting, mapping or table the description names (FieldVault's settings are under"
                 + " fieldvault.*; see the starter's README).", e);
       }
+    }
+    return null;
+  }
+
+  private String switchedOff() {
+    if (environment == null) {
+      return null;
+    }
+    if ("false".equalsIgnoreCase(environment.getProperty("fieldvault.enabled", "true").trim())) {
+      return "fieldvault.enabled";
+    }
+    if ("false".equalsIgnoreCase(environment.getProperty("fieldvault.hibernate.enabled", "true").trim())) {
+      return "fieldvault.hibernate.enabled";
     }
     return null;
   }

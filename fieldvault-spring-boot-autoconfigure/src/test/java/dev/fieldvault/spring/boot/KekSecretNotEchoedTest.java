@@ -52,7 +52,7 @@ class KekSecretNotEchoedTest {
             "fieldvault.keys.refresh-interval=0s", "fieldvault.keys.create-if-missing=true", property + "=" + secret)
         .run().close());
     assertThat(failure).as("the application must not start").isNotNull();
-    FailureAnalysis analysis = new FieldVaultFailureAnalyzer().analyze(failure);
+    FailureAnalysis analysis = new FieldVaultFailureAnalyzer(null).analyze(failure);
     assertThat(analysis).isNotNull();
     assertThat(analysis.getDescription()).contains(property).contains("not shown");
     assertThat(analysis.getAction()).contains(property).contains("rotate");
