@@ -235,7 +235,8 @@ public class FieldVaultAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     FieldVaultRotation fieldVaultRotation(FieldVaultKeys keys, FieldVaultProperties properties,
-        EncryptedMappings mappings, ObjectProvider<SecretsVaultHolder> secrets) {
+        EncryptedMappings mappings, ObjectProvider<SecretsVaultHolder> secrets,
+        ObjectProvider<HibernateMappings> hibernate) {
       DataSource ds = keys.dataSource().orElse(null);
       SecretsVaultHolder holder = secrets.getIfAvailable();
       // include-secrets decides only whether the rotation rewraps the secrets vault's values: its values and
@@ -249,6 +250,17 @@ public class FieldVaultAutoConfiguration {
       FieldVaultRotation rotation = new FieldVaultRotation(keys, ds, mappings::tables, secretTables, countedOnly, runner,
           properties.getRotation(), VaultTables.withPrefix(properties.getKeys().getTablePrefix()), auditUses);
       rotation.refreshInterval(properties.getKeys().getRefreshInterval());
+      rotation.unsupported(() -> {
+        HibernateMappings h = hibernate.getIfAvailable();
+        List<String> others = h == null ? List.of() : h.onOtherDataSources(ds);
+        return others.isEmpty() ? null : "FieldVault's rotation, key inventory and key retirement run on the"
+            + " application's DataSource only, but the EntityManagerFactory of " + String.join(", ", others)
+            + " keeps @Encrypted values on another DataSource: they would be missed (a retired key could still be in"
+            + " use there), so this is refused and no key was changed. Supported: every @Encrypted entity of a"
+            + " rotated application on the application's DataSource. For another database, rotate its tables with the"
+            + " CLI (`fieldvault rotate --tables ... --jdbc-url <that database>`) after promoting, and retire a key only"
+            + " when both databases' inventories show no use; or set fieldvault.rotation.enabled=false";
+      });
       return rotation;
     }
 

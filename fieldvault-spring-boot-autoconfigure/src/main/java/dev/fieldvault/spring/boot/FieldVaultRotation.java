@@ -79,6 +79,8 @@ public class FieldVaultRotation implements AutoCloseable {
   private final VaultTables vaultTables;
   private final java.util.function.IntPredicate auditUses;
   private final List<RotationListener> listeners = new CopyOnWriteArrayList<>();
+  /** Why this job cannot cover every encrypted table (null: it can). */
+  private volatile Supplier<String> unsupported = () -> null;
   /** This instance's fieldvault.keys.refresh-interval (null: unknown, no warning). */
   private volatile java.time.Duration refreshInterval;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -124,6 +126,18 @@ public class FieldVaultRotation implements AutoCloseable {
     this.refreshInterval = interval;
   }
 
+  /** The starter's: a check run before a rotation, an inventory or a retirement; a message refuses them. */
+  void unsupported(Supplier<String> check) {
+    this.unsupported = check;
+  }
+
+  private void refuseIfUnsupported() {
+    String why = unsupported.get();
+    if (why != null) {
+      throw new VaultConfigurationException(why);
+    }
+  }
+
   /** Also reports every batch's progress to {@code listener} (metrics, logs). */
   public void addListener(RotationListener listener) {
     listeners.add(listener);
@@ -143,6 +157,7 @@ public class FieldVaultRotation implements AutoCloseable {
     KeyStore store = keys.keyStore().orElseThrow(() -> new VaultConfigurationException("The rotation job needs"
         + " the database key store (fieldvault.keys.store=database): with keyset files, promote keys with the CLI"
         + " and restart"));
+    refuseIfUnsupported(); // before any key is added or promoted
     synchronized (progress) {
       progress.clear();
     }
@@ -293,6 +308,7 @@ public class FieldVaultRotation implements AutoCloseable {
    * {@code include-secrets=false}).
    */
   public KeyInventory inventory() {
+    refuseIfUnsupported();
     List<EncryptedTable> all = new ArrayList<>(tables());
     all.addAll(countedOnly.get());
     return KeyInventory.scan(dataSource, all);
