@@ -47,6 +47,18 @@ public class FieldVaultFailureAnalyzer implements FailureAnalyzer {
       }
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("mapped to 'VARBINARY'") || m.contains("(its JDBC type code is not string-like)"))) {
+        return new FailureAnalysis("FieldVault: a query applies a string function or operator (like, upper/lower,"
+            + " length, ...) to an @Encrypted attribute stored as BINARY (the default storage), which Hibernate"
+            + " refuses before FieldVault sees the query: " + firstLine(m), "Encrypted values cannot be searched by"
+            + " pattern, case or length. Remove the query or repository method (Spring Data: ...IgnoreCase,"
+            + " ...Containing, ...StartingWith, ...EndingWith, ...Like, or query by example with ignoreCase/CONTAINING"
+            + " on the attribute); search by exact value with a DETERMINISTIC attribute or a @BlindIndex (e.g."
+            + " normalise the value to lower case before saving and searching). See the starter's README.", t);
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof FieldVaultException e) {
         return new FailureAnalysis("FieldVault: " + e.getMessage(),
             "Fix the setting, mapping or table the description names (FieldVault's settings are under"
@@ -54,6 +66,11 @@ public class FieldVaultFailureAnalyzer implements FailureAnalyzer {
       }
     }
     return null;
+  }
+
+  private static String firstLine(String m) {
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 
   private String switchedOff() {
