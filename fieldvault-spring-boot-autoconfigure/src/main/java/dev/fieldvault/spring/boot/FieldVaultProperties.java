@@ -339,6 +339,21 @@ public class FieldVaultProperties {
     /** The name pattern of a tenant's PRF keyset. */
     private String prf = "tenant-{tenant}-prf";
 
+    /**
+     * Development only: generate a tenant's keysets in the key store the first time a tenant without
+     * any is used (logged at WARN). Never in production: a tenant whose keysets were deleted
+     * (crypto-shredded) would silently get new ones; provision tenants with the CLI or the key store.
+     */
+    private boolean createIfMissing = false;
+
+    public boolean isCreateIfMissing() {
+      return createIfMissing;
+    }
+
+    public void setCreateIfMissing(boolean createIfMissing) {
+      this.createIfMissing = createIfMissing;
+    }
+
     public boolean isEnabled() {
       return enabled;
     }
