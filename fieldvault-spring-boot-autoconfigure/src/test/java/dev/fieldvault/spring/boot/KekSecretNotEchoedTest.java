@@ -62,4 +62,16 @@ class KekSecretNotEchoedTest {
         .doesNotContain(secret);
     assertThat(trace.toString() + analysis.getDescription() + analysis.getAction()).doesNotContain(secret);
   }
+
+  /** A long variable name that is not shown (it could be a secret) still works when the variable is set. */
+  @org.junit.jupiter.api.Test
+  void aLongMixedCaseVariableName_isStillUsed() {
+    FieldVaultProperties.Kek kek = new FieldVaultProperties.Kek();
+    String name = "my_company_fieldvault_master_secret_production";
+    kek.setMasterSecretEnv(name);
+    var created = dev.fieldvault.spring.boot.internal.KekFactory.create(kek,
+        v -> v.equals(name) ? dev.fieldvault.spring.boot.app.Tables.MASTER_SECRET : null);
+    assertThat(created.id()).isEqualTo(
+        dev.fieldvault.keys.KeyEncryptionKeys.fromMasterSecret(dev.fieldvault.spring.boot.app.Tables.MASTER_SECRET).id());
+  }
 }

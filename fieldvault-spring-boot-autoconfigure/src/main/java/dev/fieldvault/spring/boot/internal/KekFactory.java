@@ -67,7 +67,8 @@ public final class KekFactory {
     if (!has(variable)) {
       throw noSecret("fieldvault.kek.master-secret-env is empty and no other key-encryption key is configured.");
     }
-    if (!KekSettings.isVariableName(variable.trim())) {
+    variable = variable.trim();
+    if (!KekSettings.hasVariableSyntax(variable)) {
       // the value is not shown: it is not a variable name, so it may be the secret itself
       throw new FieldVaultStartupException("fieldvault.kek.master-secret-env must name an environment variable; its"
           + " value is not a variable name (not shown, in case it is the secret itself).",
@@ -75,14 +76,23 @@ public final class KekFactory {
               + " FIELDVAULT_MASTER_SECRET). If you put the secret itself there, move it to the environment and"
               + " rotate it (it may have been logged or committed).", null);
     }
-    variable = variable.trim();
+    // a name is shown only when it is recognisably not a secret (a long mixed-case one may be one)
+    boolean show = KekSettings.isVariableName(variable);
+    String named = show ? "the environment variable " + variable
+        : "the environment variable named by fieldvault.kek.master-secret-env (name not shown: it could be a secret)";
     String secret = env.apply(variable);
     if (secret == null || secret.isBlank()) {
+      if (!show) {
+        throw new FieldVaultStartupException("No master secret: " + named + " is " + (secret == null ? "not set" : "empty")
+            + ", and no other key-encryption key is configured.", "Set fieldvault.kek.master-secret-env to the name of"
+            + " the variable holding the master secret (default FIELDVAULT_MASTER_SECRET). If you put the secret itself"
+            + " there, move it to the environment and rotate it (it may have been logged or committed).", null);
+      }
       throw noSecret("No master secret: the environment variable " + variable + " (fieldvault.kek.master-secret-env)"
           + " is " + (secret == null ? "not set" : "empty") + ", and no other key-encryption key is configured"
           + " (fieldvault.kek.master-secret-file, fieldvault.kek.kms-key-uri, fieldvault.kek.local-keyset-file).");
     }
-    return masterSecret(secret, "the environment variable " + variable, "Set " + variable
+    return masterSecret(secret, named, "Set " + (show ? variable : "that variable")
         + " to a random secret of at least " + KeyEncryptionKeys.MIN_MASTER_SECRET_LENGTH + " characters ("
         + GENERATE + "); the keysets must then be created under it.");
   }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 public final class KekSettings {
 
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+  private static final Pattern VARIABLE_SYNTAX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
   private static final Pattern SCHEME = Pattern.compile("([a-z][a-z0-9+.-]{0,31})://.*", Pattern.DOTALL);
   /** The URI schemes of Tink's and FieldVault's KMS clients. */
   public static final List<String> KNOWN_KMS_SCHEMES =
@@ -36,6 +37,14 @@ public final class KekSettings {
     }
     return value.length() < SECRET_LENGTH
         || (value.indexOf('_') >= 0 && value.equals(value.toUpperCase(Locale.ROOT)));
+  }
+
+  /**
+   * Whether the value has the syntax of a variable name at all ({@code [A-Za-z_][A-Za-z0-9_]*}, at
+   * most 255 characters); one that has it may still not be shown ({@link #isVariableName}).
+   */
+  public static boolean hasVariableSyntax(String value) {
+    return value != null && VARIABLE_SYNTAX.matcher(value).matches();
   }
 
   /** A master secret file that exists (a secret pasted in its place does not name an existing file). */
