@@ -172,6 +172,18 @@ public class FieldVaultRotation implements AutoCloseable {
     }
     worker.execute(() -> {
       try {
+        // every table must be readable as declared before a key changes: a rotation that cannot run must not
+        // leave newly promoted keys behind it
+        Rewrapper.builder(dataSource, keys.cipher()).tables(tables.get()).vaultTables(vaultTables).build()
+            .checkTables();
+      } catch (RuntimeException e) {
+        status = new Status(State.FAILED, null, status.startedAt(), Instant.now(), List.of(), -1,
+            "the tables could not be checked (no key was added or promoted): " + e.getClass().getSimpleName() + ": "
+                + e.getMessage());
+        LOG.warn("FieldVault rotation: checking the tables failed, no key was added or promoted: {}", e.toString());
+        return;
+      }
+      try {
         if (promote) {
           promote(store);
         }
