@@ -157,6 +157,9 @@ class RowComparisonQueryTest {
             .extracting(r -> r[0] + "=" + r[1]).containsExactly("t1=2", "t2=1", "t3=1");
         assertThat(rows(s, "select p.tag, count(*) from RcItem p group by 1 order by 1"))
             .extracting(r -> r[0] + "=" + r[1]).containsExactly("t1=2", "t2=2", "t3=1");
+        // grouping by the entity (its id among the grouped columns) keeps working, its values decrypted
+        assertThat(rows(s, "select p, count(*) from RcItem p where p.tag = 't1' group by p"))
+            .extracting(r -> ((RcItem) r[0]).secret + "=" + r[1]).containsExactly("SECRET-S1=1", "SECRET-S1=1");
       });
     }
   }
