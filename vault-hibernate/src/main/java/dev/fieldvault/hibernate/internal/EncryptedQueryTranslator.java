@@ -41,7 +41,10 @@ import org.hibernate.query.sqm.tree.predicate.SqmNullnessPredicate;
 import org.hibernate.query.sqm.tree.select.SqmDynamicInstantiation;
 import org.hibernate.query.sqm.tree.select.SqmDynamicInstantiationArgument;
 import org.hibernate.query.sqm.tree.select.SqmJpaCompoundSelection;
+import org.hibernate.query.sqm.tree.select.SqmQueryGroup;
 import org.hibernate.query.sqm.tree.select.SqmQuerySpec;
+import org.hibernate.query.sqm.SetOperator;
+import org.hibernate.sql.ast.tree.select.QueryGroup;
 import org.hibernate.query.sqm.tree.select.SqmSelectClause;
 import org.hibernate.query.sqm.tree.select.SqmSelectableNode;
 import org.hibernate.query.sqm.tree.select.SqmSelection;
@@ -118,6 +121,11 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
   /** What the enclosing construct does with its operands, for messages. */
   private String construct = EXPRESSION;
   private int queryDepth;
+  /**
+   * What makes the database compare the rows of the top-level select being translated ({@code select distinct},
+   * a {@code union}, {@code intersect} or {@code except}), for messages; null when nothing does.
+   */
+  private String rowComparison;
   /** Only checking the statement for {@link #check}; see the insert methods. */
   private final boolean checkOnly;
 
@@ -228,10 +236,21 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     Expression e = super.visitBasicValuedPath(path);
     AttributeBinding b = binding(e);
     if (b != null) {
-      check(b, permitted.get(path));
+      Use use = permitted.get(path);
+      check(b, use);
+      if (use == Use.SELECTED && constructorArguments.containsKey(path)) {
+        throw new UnsupportedEncryptedUseException(b.model, "The query passes @Encrypted attribute " + name(b.model)
+            + " to a constructor expression (select new ...(...)), which Hibernate cannot match with a"
+            + " constructor for an encrypted attribute: select the attribute as a scalar or in a tuple (select e."
+            + b.model.attributePath() + ", ... from " + b.model.entityName() + " e) and build the object in the"
+            + " application, or select the entity");
+      }
     }
     return e;
   }
+
+  /** The select items passed to a constructor expression ({@code select new Dto(...)}) of the select being translated. */
+  private final Map<SqmExpression<?>, Boolean> constructorArguments = new IdentityHashMap<>();
 
   @Override
   public Expression visitEmbeddableValuedPath(SqmEmbeddedValuedSimplePath<?> path) {
@@ -243,13 +262,36 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
             + "' as a whole");
       }
     }
+    if (use == Use.SELECTED && rowComparison != null) {
+      for (AttributeBinding b : bindings(e)) {
+        throw refusedRowComparison(b.model, rowComparison);
+      }
+    }
     return e;
+  }
+
+  /**
+   * {@code select distinct} and the set operations that compare rows ({@code union}, {@code intersect},
+   * {@code except}) make the database compare the selected values: for an encrypted attribute, its
+   * ciphertexts, which differ for equal randomized values and for deterministic values under different keys.
+   */
+  private static UnsupportedEncryptedUseException refusedRowComparison(EncryptedAttribute a, String what) {
+    return new UnsupportedEncryptedUseException(a, "The query selects @Encrypted attribute " + name(a) + " ("
+        + a.mode() + ") with " + what + ", which makes the database compare the selected ciphertexts: equal values"
+        + " under different ciphertexts (" + (a.mode() == EncryptionMode.DETERMINISTIC ? "under an older key during"
+        + " a key rotation" : "every RANDOMIZED value") + ") would count as different, giving duplicates or missing"
+        + " rows without an error. Select without it and remove duplicates or combine the results in the"
+        + " application (a Set of the decrypted values), or select the entities (select distinct e from "
+        + a.entityName() + " e ..., union all)");
   }
 
   private void check(AttributeBinding b, Use use) {
     EncryptedAttribute a = b.model;
     if (use == null) {
       throw refused(a, construct);
+    }
+    if (use == Use.SELECTED && rowComparison != null) {
+      throw refusedRowComparison(a, rowComparison);
     }
     if (use == Use.COMPARED && a.mode() != EncryptionMode.DETERMINISTIC) {
       throw refused(a, "an equality comparison or 'in' list");
@@ -338,9 +380,41 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     return forbidding("the function '" + function.getFunctionName() + "'", () -> super.visitFunction(function));
   }
 
+  /**
+   * A group-by item is refused when it is an encrypted attribute however it is written: as a path (refused
+   * while translated, nothing being permitted here), and as a select item Hibernate resolves it to without
+   * translating it again (an alias, {@code group by 1}, or in criteria the same path selected and grouped),
+   * checked on the SQL it translated to.
+   */
   @Override
   public List<Expression> visitGroupByClause(List<SqmExpression<?>> groupBy) {
-    return forbidding("'group by'", () -> super.visitGroupByClause(groupBy));
+    List<Expression> out = forbidding("'group by'", () -> super.visitGroupByClause(groupBy));
+    for (Expression e : out) {
+      AttributeBinding b = encryptedValue(e);
+      if (b != null) {
+        throw refused(b.model, "'group by'");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The binding of an encrypted column that an SQL expression is, directly, as a reference to a select
+   * item, or as a part of an embeddable's columns; else null. (An entity's columns, which Hibernate may
+   * list for an entity in a group by, are grouped with its id, so its encrypted columns never change a group.)
+   */
+  private static AttributeBinding encryptedValue(Expression e) {
+    Expression x = unwrap(e);
+    if (x instanceof SqlTuple) {
+      for (Expression part : ((SqlTuple) x).getExpressions()) {
+        AttributeBinding b = encryptedValue(part);
+        if (b != null) {
+          return b;
+        }
+      }
+      return null;
+    }
+    return x instanceof ColumnReference ? binding(x) : null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -451,6 +525,26 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     }
   }
 
+  /**
+   * The parts of a set operation that compares rows ({@code union}, {@code intersect}, {@code except}, with
+   * or without {@code all}; not {@code union all}, which only appends them) may not select an encrypted
+   * attribute.
+   */
+  @Override
+  public QueryGroup visitQueryGroup(SqmQueryGroup<?> group) {
+    SetOperator op = group.getSetOperator();
+    if (group.getQueryParts().size() < 2 || op == null || op == SetOperator.UNION_ALL) {
+      return super.visitQueryGroup(group);
+    }
+    String saved = rowComparison;
+    rowComparison = "'" + op.sqlString().trim() + "'";
+    try {
+      return super.visitQueryGroup(group);
+    } finally {
+      rowComparison = saved;
+    }
+  }
+
   @Override
   public SelectClause visitSelectClause(SqmSelectClause clause) {
     List<SqmExpression<?>> selected = new ArrayList<>();
@@ -459,8 +553,28 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
         collectSelected(s.getSelectableNode(), selected);
       }
     }
-    return with(selected, Use.SELECTED, "a subquery's select list or a function in the select list",
-        () -> super.visitSelectClause(clause));
+    String saved = rowComparison;
+    if (clause.isDistinct()) {
+      rowComparison = "'select distinct'";
+    }
+    List<SqmExpression<?>> constructed = new ArrayList<>();
+    if (queryDepth <= 1) {
+      for (SqmSelection<?> s : clause.getSelections()) {
+        collectConstructed(s.getSelectableNode(), false, constructed);
+      }
+    }
+    for (SqmExpression<?> e : constructed) {
+      constructorArguments.put(e, Boolean.TRUE);
+    }
+    try {
+      return with(selected, Use.SELECTED, "a subquery's select list or a function in the select list",
+          () -> super.visitSelectClause(clause));
+    } finally {
+      rowComparison = saved;
+      for (SqmExpression<?> e : constructed) {
+        constructorArguments.remove(e);
+      }
+    }
   }
 
   private static void collectSelected(SqmSelectableNode<?> node, List<SqmExpression<?>> out) {
@@ -473,6 +587,24 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
         collectSelected(n, out);
       }
     } else if (isPath(node)) {
+      out.add((SqmExpression<?>) node);
+    }
+  }
+
+  /** The paths passed to a constructor expression of a class ({@code new Dto(...)}, not {@code new list/map}). */
+  private static void collectConstructed(SqmSelectableNode<?> node, boolean inConstructor, List<SqmExpression<?>> out) {
+    if (node instanceof SqmDynamicInstantiation) {
+      SqmDynamicInstantiation<?> d = (SqmDynamicInstantiation<?>) node;
+      boolean constructor = d.getInstantiationTarget().getNature()
+          == org.hibernate.query.sqm.DynamicInstantiationNature.CLASS;
+      for (SqmDynamicInstantiationArgument<?> a : d.getArguments()) {
+        collectConstructed(a.getSelectableNode(), constructor, out);
+      }
+    } else if (node instanceof SqmJpaCompoundSelection) {
+      for (SqmSelectableNode<?> n : ((SqmJpaCompoundSelection<?>) node).getSelectionItems()) {
+        collectConstructed(n, inConstructor, out);
+      }
+    } else if (inConstructor && node instanceof SqmBasicValuedSimplePath) {
       out.add((SqmExpression<?>) node);
     }
   }

@@ -67,6 +67,7 @@ public final class FieldVaultIntegrator implements Integrator {
       return;
     }
     refuseComparisonsByHibernate(found);
+    refuseFiltersAndOrderings(metadata, found);
     refuseForeignQueryTranslator(factory, found);
     refuseForeignMutationStrategies(factory, found);
     Map<String, Object> settings = factory.getServiceRegistry().getService(ConfigurationService.class).getSettings();

@@ -96,8 +96,16 @@ final class HibernateLines {
 
   /** The filters declared on one entity of the boot model (not those of its superclasses), on every supported line. */
   static List<Filter> filters(PersistentClass entity) {
+    return filters(entity.getFilters());
+  }
+
+  /**
+   * The filters of a list of filter configurations of the boot model ({@code getFilters()} of an entity or a
+   * collection, a collection's {@code getManyToManyFilters()}), on every supported line.
+   */
+  static List<Filter> filters(List<?> configurations) {
     List<Filter> out = new ArrayList<>();
-    List<?> configurations = entity.getFilters(); // the element class differs between lines: never cast to it
+    // the element class differs between lines: never cast to it
     for (Object f : configurations) {
       out.add(new Filter((String) call(f, "getName"), (String) call(f, "getCondition")));
     }

@@ -109,6 +109,114 @@ final class MappingRules {
   }
 
   /**
+   * Refuses Hibernate filters ({@code @Filter}, {@code @FilterJoinTable}, with their {@code @FilterDef}'s default
+   * condition) and collection orderings ({@code @OrderBy}, {@code @SQLOrder}) that name an encrypted column
+   * (or, in an ordering, an encrypted attribute): Hibernate renders them into its own SQL, so a filter would
+   * compare the column's ciphertext with the plaintext filter parameter (sending it to the database and the
+   * TRACE bind log, and finding nothing) and an ordering would sort ciphertext. Matched by name against the
+   * encrypted columns of the entity's hierarchy (a filter or ordering of a collection: of its element
+   * entity; any encrypted column if that is unknown), which may also refuse a condition that names a
+   * column of that name in another table: rename or qualify nothing, remove the filter or ordering.
+   */
+  static void refuseFiltersAndOrderings(Metadata metadata, List<Found> found) {
+    for (PersistentClass pc : metadata.getEntityBindings()) {
+      List<Found> scope = inHierarchy(pc, found);
+      for (HibernateLines.Filter f : HibernateLines.filters(pc)) {
+        refuseFilter(metadata, f, "of entity " + entityName(pc), scope);
+      }
+    }
+    for (Collection c : metadata.getCollectionBindings()) {
+      PersistentClass element = elementEntity(metadata, c);
+      List<Found> scope = element == null ? found : inHierarchy(element, found);
+      String role = c.getOwner() == null ? c.getRole()
+          : entityName(c.getOwner()) + c.getRole().substring(c.getOwnerEntityName().length());
+      for (HibernateLines.Filter f : HibernateLines.filters(c.getFilters())) {
+        refuseFilter(metadata, f, "of collection " + role, scope);
+      }
+      for (HibernateLines.Filter f : HibernateLines.filters(c.getManyToManyFilters())) {
+        refuseFilter(metadata, f, "(@FilterJoinTable) of collection " + role, scope);
+      }
+      for (String ordering : new String[] {c.getOrderBy(), c.getManyToManyOrdering()}) {
+        Found f = named(ordering, scope, true);
+        if (f != null) {
+          throw new VaultConfigurationException("Collection " + role + " is ordered by @Encrypted attribute "
+              + f.name() + " (@OrderBy or @SQLOrder '" + ordering.trim() + "'), which Hibernate renders as 'order"
+              + " by' in the SQL that loads the collection: the database would sort ciphertext, and the elements"
+              + " would come in an order that depends on the key, not on the values. Remove the ordering (or order"
+              + " by a column that is not encrypted) and sort the elements in the application, for instance with"
+              + " @SortComparator or a sorted copy");
+        }
+      }
+    }
+  }
+
+  private static void refuseFilter(Metadata metadata, HibernateLines.Filter filter, String where, List<Found> scope) {
+    if (Tenants.TENANT_FILTER.equals(filter.name())) {
+      return; // Hibernate's own filter of the @TenantId column, which is never encrypted (refused elsewhere)
+    }
+    String condition = filter.condition();
+    if (condition == null || condition.isBlank()) {
+      org.hibernate.engine.spi.FilterDefinition def = metadata.getFilterDefinition(filter.name());
+      condition = def == null ? null : def.getDefaultFilterCondition();
+    }
+    Found f = named(condition, scope, false);
+    if (f != null) {
+      throw new VaultConfigurationException("Hibernate filter '" + filter.name() + "' " + where + " names the column"
+          + " of @Encrypted attribute " + f.name() + " in its condition, which Hibernate renders into its own SQL:"
+          + " the database would compare the ciphertext with the filter's parameter, which Hibernate binds"
+          + " unencrypted (sending the value to the database and its TRACE bind log) and which matches nothing."
+          + " Remove the filter, or filter on a column that is not encrypted; to select rows by the attribute, use"
+          + " a query (DETERMINISTIC attribute: where e." + f.path + " = :value)");
+    }
+  }
+
+  /** The encrypted attributes of the entity's hierarchy (its root class and every subclass of it). */
+  private static List<Found> inHierarchy(PersistentClass pc, List<Found> found) {
+    PersistentClass root = pc.getRootClass();
+    return found.stream().filter(f -> f.entity.getRootClass() == root).toList();
+  }
+
+  /** The entity a collection holds (one-to-many or many-to-many), or null. */
+  private static PersistentClass elementEntity(Metadata metadata, Collection c) {
+    Value element = c.getElement();
+    String name = element instanceof org.hibernate.mapping.OneToMany
+        ? ((org.hibernate.mapping.OneToMany) element).getReferencedEntityName()
+        : element instanceof ToOne ? ((ToOne) element).getReferencedEntityName() : null;
+    return name == null ? null : metadata.getEntityBinding(name);
+  }
+
+  /**
+   * The first of the attributes whose column an SQL fragment names (an identifier, also qualified:
+   * {@code {alias}.email}, {@code x.email}), or, if {@code attributes}, whose attribute path it names
+   * ({@code address.street}); null if none. Quoted strings are skipped, quoted identifiers unquoted.
+   */
+  static Found named(String fragment, List<Found> scope, boolean attributes) {
+    if (fragment == null || fragment.isBlank() || scope.isEmpty()) {
+      return null;
+    }
+    String text = fragment.replaceAll("'([^']|'')*'", " ").replace("\"", "").replace("`", "").replace("[", "")
+        .replace("]", "").replace("{", " ").replace("}", " ");
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("[A-Za-z_$][A-Za-z0-9_$]*(\\s*\\.\\s*[A-Za-z_$][A-Za-z0-9_$]*)*").matcher(text);
+    while (m.find()) {
+      String token = m.group().replaceAll("\\s", "").toLowerCase(java.util.Locale.ROOT);
+      String last = token.substring(token.lastIndexOf('.') + 1);
+      for (Found f : scope) {
+        if (attributes && (f.path.toLowerCase(java.util.Locale.ROOT).equals(token)
+            || token.endsWith("." + f.path.toLowerCase(java.util.Locale.ROOT)))) {
+          return f;
+        }
+        for (Selectable s : f.value.getSelectables()) {
+          if (s instanceof Column && ((Column) s).getName().toLowerCase(java.util.Locale.ROOT).equals(last)) {
+            return f;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
    * Refuses {@code @Encrypted} values inside an {@code @ElementCollection} (as elements, in an
    * embeddable element, or as map keys). Hibernate deletes and updates single elements by matching
    * their column values, which a randomized ciphertext never matches; and a collection table has no
