@@ -179,7 +179,17 @@ class CompositeKeyRewrapperTest {
       });
       started.await();
 
-      RotationResult result = fx.rewrapper(cipher).rangeSize(100).batchSize(5).build().run();
+      // after its first committed batch the rotation waits (up to 10 s) until the application has written
+      // during it, so the overlap does not depend on how busy the machine is
+      AtomicBoolean waited = new AtomicBoolean();
+      RotationResult result = fx.rewrapper(cipher).rangeSize(100).batchSize(5).listener(p -> {
+        if (waited.compareAndSet(false, true)) {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          while (duringRotation.get() < 5 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+          }
+        }
+      }).build().run();
       rotating.set(false);
       writer.get(60, TimeUnit.SECONDS);
 

@@ -267,7 +267,17 @@ class RewrapperBehaviourTest {
       }
       appStarted.await();
 
-      RotationResult result = fx.rewrapper(cipher).batchSize(50).rangeSize(500).build().run();
+      // after its first committed batch the rotation waits (up to 10 s) until the application has written
+      // during it, so the overlap does not depend on how busy the machine is
+      AtomicBoolean waited = new AtomicBoolean();
+      RotationResult result = fx.rewrapper(cipher).batchSize(50).rangeSize(500).listener(p -> {
+        if (waited.compareAndSet(false, true)) {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          while (duringRotation.get() < 5 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+          }
+        }
+      }).build().run();
       rotating.set(false);
       for (Future<?> f : writers) {
         f.get(60, TimeUnit.SECONDS);
