@@ -12,8 +12,13 @@ import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.MalformedCiphertextException;
 import dev.fieldvault.keys.UnknownKeyVersionException;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.hibernate.metamodel.mapping.EntityMappingType;
+import org.hibernate.persister.entity.EntityPersister;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +47,56 @@ final class AttributeBinding {
    */
   final List<String> keyColumnsSql;
 
+  /**
+   * Whether {@link #model} is listed by {@code HibernateVault.attributes()}: false for the abstract root of a
+   * {@code TABLE_PER_CLASS} hierarchy, whose table does not exist (its rows are in its subclasses' tables).
+   */
+  final boolean listed;
+  /**
+   * {@code TABLE_PER_CLASS}: the binding of each concrete subclass table that holds its own copy of the
+   * column, by the subclass's Hibernate entity name (same keys and context, its own model and counter).
+   */
+  private final Map<String, AttributeBinding> unionTables = new LinkedHashMap<>();
+
   AttributeBinding(EncryptedAttribute model, FieldEncryptor<Object> encryptor, FieldEncryptor<Object> cacheEncryptor,
       List<String> keyColumnsSql) {
+    this(model, encryptor, cacheEncryptor, keyColumnsSql, true);
+  }
+
+  AttributeBinding(EncryptedAttribute model, FieldEncryptor<Object> encryptor, FieldEncryptor<Object> cacheEncryptor,
+      List<String> keyColumnsSql, boolean listed) {
     this.model = model;
     this.encryptor = encryptor;
     this.cacheEncryptor = cacheEncryptor;
     this.keyColumnsSql = List.copyOf(keyColumnsSql);
+    this.listed = listed;
+  }
+
+  /** Adds the binding of a {@code TABLE_PER_CLASS} subclass table (at start-up only): same keys, its own model. */
+  void addUnionTable(String subclassEntityName, EncryptedAttribute tableModel, List<String> tableKeySql) {
+    unionTables.put(subclassEntityName, new AttributeBinding(tableModel, encryptor, cacheEncryptor, tableKeySql));
+  }
+
+  /** The bindings of the {@code TABLE_PER_CLASS} subclass tables (empty for any other mapping). */
+  Collection<AttributeBinding> unionTables() {
+    return unionTables.values();
+  }
+
+  /**
+   * The binding for the rows of an entity: the one of its own table when it is a {@code TABLE_PER_CLASS}
+   * subclass (or of the nearest superclass with a table), else this one.
+   */
+  AttributeBinding forEntity(EntityPersister persister) {
+    if (unionTables.isEmpty()) {
+      return this;
+    }
+    for (EntityMappingType t = persister.getEntityMappingType(); t != null; t = t.getSuperMappingType()) {
+      AttributeBinding b = unionTables.get(t.getEntityName());
+      if (b != null) {
+        return b;
+      }
+    }
+    return this;
   }
 
   /** The second-level cache form of a non-null plaintext: a ciphertext bound to the attribute's cache context. */

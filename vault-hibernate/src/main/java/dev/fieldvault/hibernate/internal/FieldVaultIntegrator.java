@@ -31,6 +31,9 @@ import org.hibernate.mapping.Column;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;
 import org.hibernate.mapping.Selectable;
+import org.hibernate.mapping.Subclass;
+import org.hibernate.mapping.Table;
+import org.hibernate.mapping.UnionSubclass;
 import org.hibernate.service.spi.SessionFactoryServiceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,7 +183,42 @@ public final class FieldVaultIntegrator implements Integrator {
         idColumns, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
         companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
         companion == null ? 0 : companion.annotation.length(), tenantColumn);
-    return new AttributeBinding(model, encryptor, cacheEncryptor, keySql);
+    Table table = f.value.getTable();
+    boolean unionRoot = table != null && table == f.entity.getTable() && hasUnionSubclasses(f.entity);
+    // TABLE_PER_CLASS: an abstract class has no table of its own; its rows are in its subclasses' tables
+    AttributeBinding binding = new AttributeBinding(model, encryptor, cacheEncryptor, keySql,
+        !unionRoot || table.isPhysicalTable());
+    if (unionRoot && column != null) {
+      // each concrete subclass table holds its own copy of the column, keyed by its own copy of the id columns
+      for (Subclass sub : f.entity.getSubclasses()) {
+        if (!(sub instanceof UnionSubclass) || sub.getTable() == null || !sub.getTable().isPhysicalTable()) {
+          continue;
+        }
+        List<String> subIds = new ArrayList<>();
+        List<String> subKeySql = new ArrayList<>();
+        for (Column c : keyColumns(sub, sub.getTable())) {
+          subIds.add(c.getName());
+          subKeySql.add(c.getQuotedName(dialect));
+        }
+        String subTenant = tenantColumn(f); // the tenant column is inherited, with the same name
+        binding.addUnionTable(sub.getEntityName(), AttributeModels.factory().create(entityName(sub),
+            sub.getMappedClass(), f.path, f.type.javaType(), sub.getTable().getName(), column.getName(), subIds,
+            ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
+            companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
+            companion == null ? 0 : companion.annotation.length(), subTenant), subKeySql);
+      }
+    }
+    return binding;
+  }
+
+  /** Whether an entity has {@code TABLE_PER_CLASS} subclasses (each with its own table holding its columns). */
+  private static boolean hasUnionSubclasses(PersistentClass entity) {
+    for (Subclass sub : entity.getSubclasses()) {
+      if (sub instanceof UnionSubclass) {
+        return true;
+      }
+    }
+    return false;
   }
 
 

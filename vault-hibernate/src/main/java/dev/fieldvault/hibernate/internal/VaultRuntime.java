@@ -31,13 +31,19 @@ public final class VaultRuntime implements HibernateVault {
   VaultRuntime(SessionFactoryImplementor factory, FieldCipher cipher, List<AttributeBinding> bindings) {
     this.factory = factory;
     this.cipher = cipher;
-    List<AttributeBinding> sorted = new ArrayList<>(bindings);
+    List<AttributeBinding> sorted = new ArrayList<>();
+    for (AttributeBinding b : bindings) {
+      sorted.add(b);
+      sorted.addAll(b.unionTables()); // TABLE_PER_CLASS: each subclass table holds its own copy of the column
+    }
     sorted.sort(Comparator.comparing((AttributeBinding b) -> b.model.entityName())
         .thenComparing(b -> b.model.attributePath()));
     this.bindings = List.copyOf(sorted);
     List<EncryptedAttribute> models = new ArrayList<>();
     for (AttributeBinding b : this.bindings) {
-      models.add(b.model);
+      if (b.listed) {
+        models.add(b.model);
+      }
     }
     this.attributes = Collections.unmodifiableList(models);
   }
@@ -101,6 +107,11 @@ public final class VaultRuntime implements HibernateVault {
 
   @Override
   public EncryptedAttribute attribute(Class<?> entity, String attributePath) {
+    for (EncryptedAttribute a : attributes) {
+      if (a.attributePath().equals(attributePath) && a.entityClass() == entity) {
+        return a;
+      }
+    }
     for (EncryptedAttribute a : attributes) {
       if (a.attributePath().equals(attributePath) && a.entityClass() != null
           && a.entityClass().isAssignableFrom(entity)) {
