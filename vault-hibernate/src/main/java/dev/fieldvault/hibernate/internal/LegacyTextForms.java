@@ -54,7 +54,10 @@ final class LegacyTextForms {
     if (type == LocalTime.class) {
       return 4;
     }
-    if (type == OffsetDateTime.class || type == BigDecimal.class || type == UUID.class) {
+    if (type == OffsetDateTime.class) {
+      return 3;
+    }
+    if (type == BigDecimal.class || type == UUID.class) {
       return 2;
     }
     if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
@@ -85,7 +88,17 @@ final class LegacyTextForms {
     } else if (value instanceof LocalTime) {
       out.addAll(times((LocalTime) value));
     } else if (value instanceof OffsetDateTime) {
+      OffsetDateTime v = (OffsetDateTime) value;
       out.add(value.toString().replace('T', ' '));
+      // PostgreSQL's timestamptz text: seconds always, fraction trimmed, offset +HH (or +HH:MM)
+      int seconds = v.getOffset().getTotalSeconds();
+      String offset = (seconds < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(seconds) / 3600)
+          + (Math.abs(seconds) % 3600 == 0 ? "" : String.format(Locale.ROOT, ":%02d", Math.abs(seconds) % 3600 / 60));
+      LocalTime t = v.toLocalTime();
+      String fraction = t.getNano() == 0 ? ""
+          : "." + String.format(Locale.ROOT, "%09d", t.getNano()).replaceAll("0+$", "");
+      out.add(String.format(Locale.ROOT, "%s %02d:%02d:%02d%s%s", v.toLocalDate(), t.getHour(), t.getMinute(),
+          t.getSecond(), fraction, offset));
     } else if (value instanceof BigDecimal) {
       BigDecimal stripped = ((BigDecimal) value).stripTrailingZeros();
       out.add(stripped.scale() < 0 ? stripped.setScale(0).toPlainString() : stripped.toPlainString());
