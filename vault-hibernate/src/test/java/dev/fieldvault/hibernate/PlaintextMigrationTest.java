@@ -826,7 +826,7 @@ class PlaintextMigrationTest {
     String timestamp = kind == TestDatabases.Kind.MARIADB ? "datetime(6)" : "timestamp(6)";
     String dbl = kind == TestDatabases.Kind.MARIADB ? "double" : "double precision";
     Jpa.exec(db, "create table hib_legacy_spelled (id bigint primary key, active boolean, at " + timestamp + ", x "
-        + dbl + ")");
+        + dbl + ", pin varchar(100))");
     java.time.LocalDateTime t1 = java.time.LocalDateTime.of(2024, 1, 31, 10, 15, 1);
     java.time.LocalDateTime t2 = t1.withNano(500_000_000);
     java.time.LocalDateTime t3 = java.time.LocalDateTime.of(2024, 2, 1, 0, 0);
@@ -881,6 +881,60 @@ class PlaintextMigrationTest {
       }
     } finally {
       db.dropTables("hib_legacy_spelled", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
+    }
+  }
+
+  /**
+   * Finding 5 of the second review: under MIGRATE a legacy value that is not a text form of its type fails
+   * with the typed {@link AttributeDecryptionException} (on 6.6 and 7), naming entity, attribute and column,
+   * and the row's id where FieldVault reads the value with it (a row-bound attribute); never the value, in
+   * the message or its causes.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void anUnreadableLegacyValue_failsTyped_namingAttributeColumnAndRow_neverTheValue(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables("hib_legacy_spelled");
+    Jpa.exec(db, "create table hib_legacy_spelled (id bigint primary key, active varchar(100), at varchar(100),"
+        + " x varchar(100), pin varchar(100))");
+    Jpa.update(db, "insert into hib_legacy_spelled (id, active) values (?, ?)", 5L, "maybe-secret");
+    Jpa.update(db, "insert into hib_legacy_spelled (id, x) values (?, ?)", 6L, "SSN-078-05-1120");
+    Jpa.update(db, "insert into hib_legacy_spelled (id, pin) values (?, ?)", 7L, "PIN-4711-SECRET");
+    Jpa.update(db, "insert into hib_legacy_spelled (id, active, pin) values (?, ?, ?)", 8L, "yes", "4711");
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(FieldVaultSettings.KEYRING, Keyring.generate("hibbad"));
+    settings.put(FieldVaultSettings.PLAINTEXT_POLICY, "MIGRATE");
+    settings.put("hibernate.hbm2ddl.auto", "none");
+    try (SessionFactory sf = Jpa.build(db, settings, dev.fieldvault.hibernate.entities.LegacySpelled.class)) {
+      Object[][] cases = {{5L, "LegacySpelled.active", "hib_legacy_spelled.active", "Boolean", "maybe-secret", null},
+          {6L, "LegacySpelled.x", "hib_legacy_spelled.x", "Double", "SSN-078-05-1120", null},
+          {7L, "LegacySpelled.pin", "hib_legacy_spelled.pin", "Integer", "PIN-4711-SECRET", "row id 7"}};
+      for (Object[] c : cases) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+            () -> Jpa.call(sf, s -> s.find(dev.fieldvault.hibernate.entities.LegacySpelled.class, c[0])));
+        assertThat(thrown).as("row " + c[0]).isInstanceOf(AttributeDecryptionException.class)
+            .hasCauseInstanceOf(dev.fieldvault.keys.ValueCodecException.class)
+            .hasMessageContaining((String) c[1]).hasMessageContaining((String) c[2])
+            .hasMessageContaining((String) c[3]);
+        if (c[5] != null) {
+          assertThat(thrown).hasMessageContaining((String) c[5]);
+        }
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+          assertThat(String.valueOf(t.getMessage())).as("no value in the cause chain").doesNotContain((String) c[4]);
+        }
+        assertThat(((AttributeDecryptionException) thrown).attributePath()).isEqualTo(((String) c[1]).substring(14));
+      }
+      // a readable row still loads (and is migrated); the unreadable ones are left as they are
+      Jpa.tx(sf, s -> {
+        dev.fieldvault.hibernate.entities.LegacySpelled l = s.find(dev.fieldvault.hibernate.entities.LegacySpelled.class, 8L);
+        assertThat(l.active).isTrue();
+        assertThat(l.pin).isEqualTo(4711);
+      });
+      assertThat(Jpa.raw(db, "hib_legacy_spelled", "active", 5L)).isEqualTo("maybe-secret");
+      assertThat(isCiphertext(Jpa.raw(db, "hib_legacy_spelled", "pin", 8L))).isTrue();
+    } finally {
+      db.dropTables("hib_legacy_spelled");
     }
   }
 

@@ -11,6 +11,7 @@ import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.MalformedCiphertextException;
 import dev.fieldvault.keys.UnknownKeyVersionException;
+import dev.fieldvault.keys.ValueCodecException;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -229,6 +230,11 @@ final class AttributeBinding {
    * under keys this keyring does not hold is never taken for a plaintext, which would overwrite it).
    */
   Object decrypt(Object stored, String tenant, Object rowId, boolean[] plaintextSeen) {
+    return decrypt(stored, tenant, rowId, plaintextSeen, rowId);
+  }
+
+  /** {@link #decrypt(Object, String, Object, boolean[])}, its errors naming the entity's id {@code id} (null: none). */
+  Object decrypt(Object stored, String tenant, Object rowId, boolean[] plaintextSeen, Object id) {
     boolean ciphertext = stored instanceof String ? CiphertextHeader.hasCiphertextFormText((String) stored)
         : CiphertextHeader.hasCiphertextForm((byte[]) stored);
     if (!ciphertext) {
@@ -237,26 +243,33 @@ final class AttributeBinding {
         if (plaintextSeen != null) {
           plaintextSeen[0] = true;
         }
-        return LegacyPlaintext.parse(model.javaType(), stored);
+        try {
+          return LegacyPlaintext.parse(model.javaType(), stored);
+        } catch (ValueCodecException e) {
+          // typed, naming the attribute, column and (when known) row; the message never holds the value
+          throw new AttributeDecryptionException(model, new ValueCodecException("a legacy plaintext value is not a"
+              + " text form of " + model.javaType().getSimpleName() + " (" + e.getMessage() + "): fix or clear the"
+              + " row's value, then load it again"), id);
+        }
       }
       throw new AttributeDecryptionException(model, new MalformedCiphertextException("the stored value is not a"
           + " FieldVault ciphertext; if the column still holds plaintext rows, set the plaintext policy to"
-          + " MIGRATE (@Encrypted(plaintext = ...) or the setting fieldvault.plaintext_policy)"));
+          + " MIGRATE (@Encrypted(plaintext = ...) or the setting fieldvault.plaintext_policy)"), id);
     }
     byte[] ct = stored instanceof String ? CiphertextHeader.decodeText((String) stored) : (byte[]) stored;
     try {
       return encryptor.decrypt(ct, tenant, rowId);
     } catch (UnknownKeyVersionException e) {
       if (!migrating()) {
-        throw new AttributeDecryptionException(model, e);
+        throw new AttributeDecryptionException(model, e, id);
       }
       throw new AttributeDecryptionException(model, new UnknownKeyVersionException(e.keyId(), e.getMessage()
           + ". While plaintext is migrated, a value with the form of a ciphertext is read as one, never as a"
           + " plaintext, so that it is not overwritten: if it is a legacy plaintext that happens to look like a"
           + " ciphertext, store it again encrypted (an update query setting the attribute, or for a row-bound"
-          + " attribute its ciphertext from HibernateVault.cipher())"));
+          + " attribute its ciphertext from HibernateVault.cipher())"), id);
     } catch (DecryptionFailedException | KeyUnavailableException e) {
-      throw new AttributeDecryptionException(model, e);
+      throw new AttributeDecryptionException(model, e, id);
     }
   }
 

@@ -267,7 +267,7 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
         boolean[] plaintext = new boolean[1];
         Object stored = ((Sealed) state[i]).stored;
         String tenant = tenant(b, session);
-        state[i] = b.decrypt(stored, tenant, b.model.rowBound() ? event.getId() : null, plaintext);
+        state[i] = b.decrypt(stored, tenant, b.model.rowBound() ? event.getId() : null, plaintext, event.getId());
         if (plaintext[0]) {
           migrate(event, b, state[i], stored, tenant);
         }

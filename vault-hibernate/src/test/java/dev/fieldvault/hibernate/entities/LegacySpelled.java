@@ -26,4 +26,8 @@ public class LegacySpelled {
 
   @Encrypted(mode = EncryptionMode.DETERMINISTIC, storage = ColumnStorage.TEXT) @Column(length = 100)
   public Double x;
+
+  /** Row-bound: read by FieldVault's load event with the row's id. */
+  @Encrypted(storage = ColumnStorage.TEXT, rowBound = true) @Column(length = 100)
+  public Integer pin;
 }
