@@ -33,12 +33,17 @@ public final class HibernateJdbc {
   public static EncryptedColumns encryptedColumns(HibernateVault vault) {
     JdbcBridge.require("HibernateJdbc");
     EncryptedColumns.Builder b = EncryptedColumns.builder();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (EncryptedAttribute a : vault.attributes()) {
       if (a.tenantColumn() != null) {
         throw new VaultConfigurationException("The JDBC wrapper cannot serve " + a.entityName() + "."
             + a.attributePath() + ": its entity has a @TenantId, so its values are bound to their tenant, and"
             + " the wrapper has no tenant; read and write tenant entities through Hibernate (rotate them with"
             + " HibernateRotation)");
+      }
+      if (a.table() != null && a.column() != null && !seen.add((a.table() + "\u0000" + a.column())
+          .toLowerCase(java.util.Locale.ROOT))) {
+        continue; // SINGLE_TABLE siblings mapping one column alike (checked at start-up): one column
       }
       b.add(a.asEncryptedColumn(vault));
     }

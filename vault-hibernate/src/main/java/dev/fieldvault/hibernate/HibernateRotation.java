@@ -6,11 +6,13 @@ import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -50,7 +52,11 @@ public final class HibernateRotation {
       EncryptedTable.Builder b = EncryptedTable.builder(attrs.get(0).table())
           .primaryKey(attrs.get(0).idColumns().toArray(String[]::new));
       String tenantColumn = attrs.get(0).tenantColumn();
+      Set<String> seen = new HashSet<>();
       for (EncryptedAttribute a : attrs) {
+        if (!seen.add(a.column().toLowerCase(Locale.ROOT))) {
+          continue; // SINGLE_TABLE siblings mapping one column alike (checked at start-up): one column
+        }
         if (!Objects.equals(a.tenantColumn(), tenantColumn)) {
           throw new VaultConfigurationException("Cannot rotate table " + a.table() + ": " + a.entityName() + "."
               + a.attributePath() + " has tenant column " + a.tenantColumn() + " but "
@@ -75,7 +81,12 @@ public final class HibernateRotation {
    */
   public static List<EncryptedColumn> columns(HibernateVault vault) {
     List<EncryptedColumn> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     for (EncryptedAttribute a : vault.attributes()) {
+      if (a.table() != null && a.column() != null
+          && !seen.add((a.table() + "\u0000" + a.column()).toLowerCase(Locale.ROOT))) {
+        continue; // SINGLE_TABLE siblings mapping one column alike (checked at start-up): one column
+      }
       out.add(a.asEncryptedColumn(vault));
     }
     return out;

@@ -8,6 +8,9 @@ import dev.fieldvault.hibernate.entities.InteropAccount;
 import dev.fieldvault.hibernate.entities.KeyedMember;
 import dev.fieldvault.hibernate.entities.KeyedParty;
 import dev.fieldvault.hibernate.entities.KeyedSplit;
+import dev.fieldvault.hibernate.entities.StBike;
+import dev.fieldvault.hibernate.entities.StCar;
+import dev.fieldvault.hibernate.entities.StVehicle;
 import dev.fieldvault.hibernate.entities.TpaBase;
 import dev.fieldvault.hibernate.entities.TpaCard;
 import dev.fieldvault.hibernate.entities.TpcAccount;
@@ -345,6 +348,54 @@ class OneColumnModelTest {
           .isInstanceOf(AttributeDecryptionException.class)
           .hasMessageContaining("TpcSavings.secret").hasMessageContaining("hib_tpc_savings.secret")
           .hasMessageNotContaining("sav-150"));
+    } finally {
+      db.dropTables(tables);
+    }
+  }
+
+  /**
+   * SINGLE_TABLE siblings that map one column with one pinned context are one column for the rotation, the
+   * migration job and the inventory (listed once), and each sibling reads the values the other wrote.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void singleTableSiblingsSharingAColumnAlike_areOneColumnForTheJobAndTheRotation(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    VaultTables vaultTables = VaultTables.withPrefix("hibst_fv_");
+    String[] tables = {"hib_st_vehicle", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset()};
+    db.dropTables(tables);
+    vaultTables.install(db.dataSource());
+    Keyring keyring = Keyring.generate("hibst");
+    try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, keyring,
+        FieldVaultSettings.PLAINTEXT_POLICY, "MIGRATE"), StVehicle.class, StCar.class, StBike.class)) {
+      HibernateVault vault = HibernateVault.of(sf);
+      assertThat(HibernateRotation.tables(vault)).singleElement().satisfies(t -> assertThat(t.columns())
+          .extracting(c -> c.column().toLowerCase()).containsExactly("code"));
+      assertThat(HibernateRotation.columns(vault)).hasSize(1);
+      Jpa.tx(sf, s -> {
+        StCar car = new StCar();
+        car.id = 1L;
+        car.code = "car-1";
+        s.persist(car);
+      });
+      Jpa.update(db, "insert into hib_st_vehicle (kind, id, code) values (?, ?, ?)", "StBike", 2L, "bike-2");
+      RotationResult migrated = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables)
+          .migratePlaintext(true).rotationId("migrate").build().run();
+      assertThat(migrated.complete()).isTrue();
+      assertThat(migrated.plaintextEncrypted()).isEqualTo(1L);
+      Keyring rotated = keyring.with(keyring.deterministic().orElseThrow().rotate());
+      vault.reload(rotated);
+      RotationResult result = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables)
+          .rotationId("rotate").build().run();
+      assertThat(result.complete()).isTrue();
+      assertThat(result.rowsRewrapped()).isEqualTo(2L);
+      Jpa.tx(sf, s -> {
+        assertThat(s.find(StCar.class, 1L).code).isEqualTo("car-1");
+        assertThat(s.find(StBike.class, 2L).code).isEqualTo("bike-2");
+        assertThat(s.createSelectionQuery("from StBike b where b.code = :c", StBike.class).setParameter("c", "bike-2")
+            .getSingleResult().id).isEqualTo(2L);
+      });
     } finally {
       db.dropTables(tables);
     }

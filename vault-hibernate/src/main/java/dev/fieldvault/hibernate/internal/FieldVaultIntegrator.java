@@ -81,6 +81,7 @@ public final class FieldVaultIntegrator implements Integrator {
       f.type.bind(b);
       bindings.add(b);
     }
+    refuseSharedColumnsEncryptedDifferently(bindings);
     VaultRuntime runtime = new VaultRuntime(factory, cipher, bindings);
     VaultRuntime.register(factory, runtime);
 
@@ -209,6 +210,43 @@ public final class FieldVaultIntegrator implements Integrator {
       }
     }
     return binding;
+  }
+
+  /**
+   * Two attributes mapping one column of one table (SINGLE_TABLE siblings, or two entities of one table)
+   * must encrypt it alike: the column's values are read by whichever entity the discriminator names, and
+   * rotated and migrated as one column, so a value written in one context would not decrypt in the other.
+   */
+  private static void refuseSharedColumnsEncryptedDifferently(List<AttributeBinding> bindings) {
+    Map<String, AttributeBinding> byColumn = new java.util.HashMap<>();
+    for (AttributeBinding b : bindings) {
+      EncryptedAttribute m = b.model;
+      if (m.table() == null || m.column() == null) {
+        continue;
+      }
+      String key = (m.table() + "\u0000" + m.column()).toLowerCase(java.util.Locale.ROOT);
+      AttributeBinding other = byColumn.putIfAbsent(key, b);
+      if (other != null && !encryptedAlike(other.model, m)) {
+        EncryptedAttribute o = other.model;
+        throw new VaultConfigurationException("@Encrypted attributes " + o.entityName() + "." + o.attributePath()
+            + " and " + m.entityName() + "." + m.attributePath() + " map the same column " + m.table() + "."
+            + m.column() + " but encrypt it differently (context " + o.context() + " and " + m.context() + ", "
+            + o.mode() + "/" + m.mode() + ", " + o.storage() + "/" + m.storage() + ", row-bound " + o.rowBound()
+            + "/" + m.rowBound() + ", type " + o.javaType().getSimpleName() + "/" + m.javaType().getSimpleName()
+            + "): the column is rotated and migrated as one, and the discriminator does not choose the context."
+            + " Give both the same @Encrypted settings with one pinned context (for example"
+            + " @Encrypted(context = \"" + o.context().domain() + "." + o.context().field() + "\") on both), or"
+            + " map them to different columns");
+      }
+    }
+  }
+
+  private static boolean encryptedAlike(EncryptedAttribute a, EncryptedAttribute b) {
+    return a.context().equals(b.context()) && a.mode() == b.mode() && a.storage() == b.storage()
+        && a.rowBound() == b.rowBound() && a.javaType() == b.javaType()
+        && java.util.Objects.equals(a.tenantColumn(), b.tenantColumn())
+        && java.util.Objects.equals(a.blindIndexColumn(), b.blindIndexColumn())
+        && a.compressAbove() == b.compressAbove();
   }
 
   /** Whether an entity has {@code TABLE_PER_CLASS} subclasses (each with its own table holding its columns). */
