@@ -27,10 +27,23 @@ public final class VaultRuntime implements HibernateVault {
   private final FieldCipher cipher;
   private final List<AttributeBinding> bindings;
   private final List<EncryptedAttribute> attributes;
+  /**
+   * The attributes as their entities declare them, one per {@code @Encrypted} attribute: without the
+   * per-table copies of {@code TABLE_PER_CLASS} subclasses, with an abstract root's (which
+   * {@link #attributes()} does not list, having no table). What query checks match query paths against.
+   */
+  private final List<EncryptedAttribute> declared;
 
   VaultRuntime(SessionFactoryImplementor factory, FieldCipher cipher, List<AttributeBinding> bindings) {
     this.factory = factory;
     this.cipher = cipher;
+    List<EncryptedAttribute> declaredModels = new ArrayList<>();
+    for (AttributeBinding b : bindings) {
+      declaredModels.add(b.model);
+    }
+    declaredModels.sort(Comparator.comparing(EncryptedAttribute::entityName)
+        .thenComparing(EncryptedAttribute::attributePath));
+    this.declared = List.copyOf(declaredModels);
     List<AttributeBinding> sorted = new ArrayList<>();
     for (AttributeBinding b : bindings) {
       sorted.add(b);
@@ -105,6 +118,11 @@ public final class VaultRuntime implements HibernateVault {
     return attributes;
   }
 
+  /** See {@link #declared}. */
+  List<EncryptedAttribute> declaredAttributes() {
+    return declared;
+  }
+
   @Override
   public EncryptedAttribute attribute(Class<?> entity, String attributePath) {
     for (EncryptedAttribute a : attributes) {
@@ -112,7 +130,7 @@ public final class VaultRuntime implements HibernateVault {
         return a;
       }
     }
-    for (EncryptedAttribute a : attributes) {
+    for (EncryptedAttribute a : declared) {
       if (a.attributePath().equals(attributePath) && a.entityClass() != null
           && a.entityClass().isAssignableFrom(entity)) {
         return a;
