@@ -312,11 +312,12 @@ public final class SampleApp implements Callable<Integer> {
         .metadata(Map.of("provider", "github", "scopes", "repo read:user")).ttl(Duration.ofDays(30)).build());
     out.println("   put customer-2/github -> " + w.status() + ", version " + w.version());
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT value_ct FROM " + SECRETS_PREFIX + "entry WHERE name_key = ?")) {
+        "SELECT value_ct, dek_ct FROM " + SECRETS_PREFIX + "entry WHERE name_key = ?")) {
       ps.setString(1, "customer-2/github");
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
-          out.println("   stored as " + describeCiphertext(rs.getBytes(1)));
+          out.println("   stored as a " + rs.getBytes(1).length + "-byte value under its own data key (AES-256-GCM),"
+              + " the data key wrapped as " + describeCiphertext(rs.getBytes(2)));
         }
       }
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fieldvault.cli.testapp.CliAccount;
 import dev.fieldvault.cli.testapp.CliMember;
 import dev.fieldvault.cli.testapp.CliParty;
+import dev.fieldvault.cli.testapp.CliQuoted;
+import dev.fieldvault.cli.testapp.CliSchemaAccount;
 import dev.fieldvault.cli.testapp.CliSplit;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.keys.ColumnStorage;
@@ -147,6 +149,22 @@ class TablesFileTest extends CliTestSupport {
         + " " + t.columns().get(0).column().toLowerCase() + " bound to " + t.columns().get(0).rowIdColumn().toLowerCase())
         .containsExactlyInAnyOrder("app_cli_member [member_id] email bound to member_id",
             "app_cli_split_more [split_id] note bound to split_id");
+  }
+
+  @Test
+  void tablesCommand_qualifiesATableInItsSchema_andKeepsQuotedNamesQuoted() {
+    assertThat(run("tables", "--entities", CliSchemaAccount.class.getName() + "," + CliQuoted.class.getName()
+        + "," + CliAccount.class.getName())).as(err).isZero();
+    List<EncryptedTable> tables = TablesFile.parse(out);
+    assertThat(tables).extracting(EncryptedTable::table)
+        .containsExactlyInAnyOrder("app_s2.app_cli_account", "\"CliMixed\"", "app_cli_account");
+    EncryptedTable quoted = tables.stream().filter(t -> t.table().equals("\"CliMixed\"")).findFirst().orElseThrow();
+    assertThat(quoted.primaryKeys()).containsExactly("\"mixedId\"");
+    assertThat(quoted.columns()).singleElement().satisfies(c -> {
+      assertThat(c.column()).isEqualTo("\"homeEmail\"");
+      assertThat(c.rowIdColumn()).isEqualTo("\"mixedId\"");
+    });
+    assertThat(TablesFile.write(tables)).isEqualTo(out);
   }
 
   @Test

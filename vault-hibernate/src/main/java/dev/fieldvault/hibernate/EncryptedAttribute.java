@@ -86,12 +86,17 @@ public final class EncryptedAttribute {
     return javaType;
   }
 
-  /** The table holding the column, as mapped (unquoted). */
+  /**
+   * The table holding the column as Hibernate names it in SQL: qualified with the schema (or catalog)
+   * the mapping gives, its own or {@code hibernate.default_schema}/{@code default_catalog}
+   * ({@code billing.customer}), and quoted where the mapping quotes it ({@code "Customer"}), in the
+   * form of FieldVault's one identifier rule ({@link dev.fieldvault.keys.SqlIdentifier}).
+   */
   public String table() {
     return table;
   }
 
-  /** The column holding the ciphertext, as mapped (unquoted). */
+  /** The column holding the ciphertext, as mapped; quoted where the mapping quotes it (as {@link #table()}). */
   public String column() {
     return column;
   }

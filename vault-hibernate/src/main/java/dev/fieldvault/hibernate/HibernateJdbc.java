@@ -4,6 +4,7 @@ import dev.fieldvault.hibernate.internal.JdbcBridge;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptingDataSource;
 import dev.fieldvault.keys.EncryptedColumn;
+import dev.fieldvault.keys.SqlIdentifier;
 import dev.fieldvault.keys.VaultConfigurationException;
 import javax.sql.DataSource;
 
@@ -41,9 +42,9 @@ public final class HibernateJdbc {
             + " the wrapper has no tenant; read and write tenant entities through Hibernate (rotate them with"
             + " HibernateRotation)");
       }
-      if (a.table() != null && a.column() != null && !seen.add((a.table() + "\u0000" + a.column())
-          .toLowerCase(java.util.Locale.ROOT))) {
-        continue; // SINGLE_TABLE siblings mapping one column alike (checked at start-up): one column
+      if (a.table() != null && a.column() != null
+          && !seen.add(SqlIdentifier.key(a.table()) + "\u0000" + SqlIdentifier.key(a.column()) + "\u0000" + a.context())) {
+        continue; // SINGLE_TABLE siblings mapping one column in one pinned context (alike: checked at start-up)
       }
       b.add(a.asEncryptedColumn(vault));
     }

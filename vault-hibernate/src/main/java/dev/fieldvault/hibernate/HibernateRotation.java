@@ -4,12 +4,12 @@ import dev.fieldvault.hibernate.internal.JdbcBridge;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.keys.EncryptedColumn;
+import dev.fieldvault.keys.SqlIdentifier;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -21,7 +21,10 @@ import javax.sql.DataSource;
  * with a composite id ({@code @EmbeddedId} or {@code @IdClass}) are walked by all their id columns
  * (up to four); their {@code @Encrypted} attributes cannot be row-bound. Entities with a
  * {@code @TenantId} are rotated with their tenant column, so each row is re-encrypted in its tenant's
- * context (and with its tenant's keyring when the cipher has per-tenant keyrings).
+ * context (and with its tenant's keyring when the cipher has per-tenant keyrings). Tables are named
+ * as Hibernate names them ({@link EncryptedAttribute#table()}): qualified with the mapping's schema
+ * ({@code @Table(schema = ...)} or {@code hibernate.default_schema}) and quoted where the mapping
+ * quotes them, so the rotation rewraps the entity's table, never a same-named one elsewhere.
  *
  * <pre>{@code
  * HibernateVault vault = HibernateVault.of(sessionFactory);
@@ -44,8 +47,9 @@ public final class HibernateRotation {
         throw new VaultConfigurationException("Cannot rotate " + a.entityName() + "." + a.attributePath()
             + ": its table, column or id column is unknown to the mapping");
       }
-      byTable.computeIfAbsent((a.table() + "\u0000" + String.join(",", a.idColumns())).toLowerCase(Locale.ROOT),
-          k -> new ArrayList<>()).add(a);
+      // the table's qualified key: same-named tables of two schemas are two tables
+      byTable.computeIfAbsent(SqlIdentifier.key(a.table()) + "\u0000"
+          + String.join(",", a.idColumns().stream().map(SqlIdentifier::key).toList()), k -> new ArrayList<>()).add(a);
     }
     List<EncryptedTable> tables = new ArrayList<>();
     for (List<EncryptedAttribute> attrs : byTable.values()) {
@@ -54,8 +58,8 @@ public final class HibernateRotation {
       String tenantColumn = attrs.get(0).tenantColumn();
       Set<String> seen = new HashSet<>();
       for (EncryptedAttribute a : attrs) {
-        if (!seen.add(a.column().toLowerCase(Locale.ROOT))) {
-          continue; // SINGLE_TABLE siblings mapping one column alike (checked at start-up): one column
+        if (!seen.add(SqlIdentifier.key(a.column()) + "\u0000" + a.context())) {
+          continue; // SINGLE_TABLE siblings mapping one column in one pinned context (alike: checked at start-up)
         }
         if (!Objects.equals(a.tenantColumn(), tenantColumn)) {
           throw new VaultConfigurationException("Cannot rotate table " + a.table() + ": " + a.entityName() + "."
@@ -84,8 +88,8 @@ public final class HibernateRotation {
     Set<String> seen = new HashSet<>();
     for (EncryptedAttribute a : vault.attributes()) {
       if (a.table() != null && a.column() != null
-          && !seen.add((a.table() + "\u0000" + a.column()).toLowerCase(Locale.ROOT))) {
-        continue; // SINGLE_TABLE siblings mapping one column alike (checked at start-up): one column
+          && !seen.add(SqlIdentifier.key(a.table()) + "\u0000" + SqlIdentifier.key(a.column()) + "\u0000" + a.context())) {
+        continue; // SINGLE_TABLE siblings mapping one column in one pinned context (alike: checked at start-up)
       }
       out.add(a.asEncryptedColumn(vault));
     }

@@ -1,5 +1,6 @@
 package dev.fieldvault.secrets;
 
+import dev.fieldvault.secrets.internal.Envelope;
 import dev.fieldvault.secrets.internal.Jdbc;
 import dev.fieldvault.secrets.internal.Tables;
 import java.sql.Connection;
@@ -25,11 +26,11 @@ final class EntryRows {
   }
 
   /**
-   * The current row of a name: version, value_ct, metadata, expires_ms (nullable), updated_ms; or
-   * null.
+   * The current row of a name: version, value_ct, metadata, expires_ms (nullable), updated_ms,
+   * dek_ct (null: a value written before the envelope), dek_version; or null.
    */
   Object[] current(Connection c, String key) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT version, value_ct, metadata, expires_ms, updated_ms FROM "
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM "
         + tables.entry + " WHERE store_id = ? AND name_key = ?")) {
       ps.setLong(1, storeId);
       ps.setString(2, key);
@@ -39,23 +40,37 @@ final class EntryRows {
     }
   }
 
-  /** version, value_ct, metadata, expires_ms (nullable), updated_ms from column {@code first} on. */
+  /** The columns {@link #rowOf} reads, in its order. */
+  static final String ROW_COLUMNS = "version, value_ct, metadata, expires_ms, updated_ms, dek_ct, dek_version";
+
+  /**
+   * version, value_ct, metadata, expires_ms (nullable), updated_ms, dek_ct (nullable), dek_version
+   * (Integer, nullable) from column {@code first} on.
+   */
   static Object[] rowOf(ResultSet rs, int first) throws SQLException {
     long exp = rs.getLong(first + 3);
     Long expires = rs.wasNull() ? null : exp;
+    int dkv = rs.getInt(first + 6);
+    Integer dekVersion = rs.wasNull() ? null : dkv;
     return new Object[] {rs.getLong(first), rs.getBytes(first + 1), rs.getString(first + 2), expires,
-        rs.getLong(first + 4)};
+        rs.getLong(first + 4), rs.getBytes(first + 5), dekVersion};
   }
 
-  /** A kept version: value_ct, metadata, created_ms; or null. */
+  /** A kept version: value_ct, metadata, created_ms, dek_ct (nullable), dek_version (nullable); or null. */
   Object[] version(Connection c, String key, long version) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT value_ct, metadata, created_ms FROM " + tables.version
-        + " WHERE store_id = ? AND name_key = ? AND version = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT value_ct, metadata, created_ms, dek_ct, dek_version FROM "
+        + tables.version + " WHERE store_id = ? AND name_key = ? AND version = ?")) {
       ps.setLong(1, storeId);
       ps.setString(2, key);
       ps.setLong(3, version);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? new Object[] {rs.getBytes(1), rs.getString(2), rs.getLong(3)} : null;
+        if (!rs.next()) {
+          return null;
+        }
+        Object[] row = {rs.getBytes(1), rs.getString(2), rs.getLong(3), rs.getBytes(4), null};
+        int dkv = rs.getInt(5);
+        row[4] = rs.wasNull() ? null : dkv;
+        return row;
       }
     }
   }
@@ -101,15 +116,17 @@ final class EntryRows {
   }
 
   /** Inserts the first version's entry; false if a concurrent writer inserted it first. */
-  boolean insertEntry(Connection x, String key, long version, byte[] ct, String metadataJson, Long expiresMs,
+  boolean insertEntry(Connection x, String key, long version, Envelope.Sealed ct, String metadataJson, Long expiresMs,
       long now, String principal, String generator) throws SQLException {
     try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + tables.entry + " (store_id, name_key, version,"
-        + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, entry_id, created_by)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, dek_ct, dek_version,"
+        + " entry_id, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setLong(1, storeId);
       ps.setString(2, key);
       ps.setLong(3, version);
-      ps.setBytes(4, ct);
+      ps.setBytes(4, ct.valueCt());
+      ps.setBytes(12, ct.wrappedKey());
+      ps.setInt(13, ct.dataKeyVersion());
       ps.setString(5, metadataJson);
       setNullableLong(ps, 6, expiresMs);
       ps.setLong(7, now);
@@ -117,8 +134,8 @@ final class EntryRows {
       ps.setLong(9, now);
       ps.setString(10, principal);
       ps.setString(11, generator);
-      ps.setString(12, newId());
-      ps.setString(13, principal);
+      ps.setString(14, newId());
+      ps.setString(15, principal);
       ps.executeUpdate();
       return true;
     } catch (SQLException e) {
@@ -134,12 +151,12 @@ final class EntryRows {
    * only when {@code setMetadata}, the expiry only unless {@code keepExpiry}. False if the entry is no
    * longer at {@code expectedVersion}.
    */
-  boolean updateEntry(Connection x, String key, long expectedVersion, long version, byte[] ct, long now,
+  boolean updateEntry(Connection x, String key, long expectedVersion, long version, Envelope.Sealed ct, long now,
       String principal, boolean setMetadata, String metadataJson, boolean keepExpiry, Long expiresMs)
       throws SQLException {
     // an entry written by a version before ids gets its id now (COALESCE keeps an existing one)
-    StringBuilder sql = new StringBuilder("UPDATE " + tables.entry + " SET version = ?, value_ct = ?, updated_ms = ?,"
-        + " value_ms = ?, updated_by = ?, entry_id = COALESCE(entry_id, ?)");
+    StringBuilder sql = new StringBuilder("UPDATE " + tables.entry + " SET version = ?, value_ct = ?, dek_ct = ?,"
+        + " dek_version = ?, updated_ms = ?, value_ms = ?, updated_by = ?, entry_id = COALESCE(entry_id, ?)");
     if (setMetadata) {
       sql.append(", metadata = ?");
     }
@@ -150,7 +167,9 @@ final class EntryRows {
     try (PreparedStatement ps = x.prepareStatement(sql.toString())) {
       int i = 1;
       ps.setLong(i++, version);
-      ps.setBytes(i++, ct);
+      ps.setBytes(i++, ct.valueCt());
+      ps.setBytes(i++, ct.wrappedKey());
+      ps.setInt(i++, ct.dataKeyVersion());
       ps.setLong(i++, now);
       ps.setLong(i++, now);
       ps.setString(i++, principal);
@@ -169,14 +188,16 @@ final class EntryRows {
   }
 
   /** Keeps a version; false if a concurrent writer kept the same version first. */
-  boolean insertVersion(Connection x, String key, long version, byte[] ct, String metadataJson, long now,
+  boolean insertVersion(Connection x, String key, long version, Envelope.Sealed ct, String metadataJson, long now,
       String principal) throws SQLException {
-    try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + tables.version
-        + " (store_id, name_key, version, value_ct, metadata, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + tables.version + " (store_id, name_key, version,"
+        + " value_ct, metadata, created_ms, created_by, dek_ct, dek_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setLong(1, storeId);
       ps.setString(2, key);
       ps.setLong(3, version);
-      ps.setBytes(4, ct);
+      ps.setBytes(4, ct.valueCt());
+      ps.setBytes(8, ct.wrappedKey());
+      ps.setInt(9, ct.dataKeyVersion());
       ps.setString(5, metadataJson);
       ps.setLong(6, now);
       ps.setString(7, principal);

@@ -1,10 +1,11 @@
 package dev.fieldvault.secrets;
 
 import dev.fieldvault.secrets.internal.AuditLog;
+import dev.fieldvault.secrets.internal.Envelope;
 import dev.fieldvault.secrets.internal.Names;
+import dev.fieldvault.secrets.internal.SealedKdf;
 import dev.fieldvault.secrets.internal.SealedKeys;
 import dev.fieldvault.keys.DecryptionFailedException;
-import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.nio.charset.StandardCharsets;
@@ -36,13 +37,21 @@ public final class SecretStore {
   private final StoreMeta meta;
   private final String principal;
   private final SealedKeys sealed;
+  /** A sealed store's keys under the derivation it was upgraded from (null: none), to move entries. */
+  private final SealedKeys sealedPrevious;
   private final EntryRows rows;
 
   SecretStore(SecretsVault vault, StoreMeta meta, String principal, SealedKeys sealed) {
+    this(vault, meta, principal, sealed, null);
+  }
+
+  private SecretStore(SecretsVault vault, StoreMeta meta, String principal, SealedKeys sealed,
+      SealedKeys sealedPrevious) {
     this.vault = vault;
     this.meta = meta;
     this.principal = principal;
     this.sealed = sealed;
+    this.sealedPrevious = sealedPrevious;
     this.rows = new EntryRows(vault.tables(), meta.id());
   }
 
@@ -53,18 +62,25 @@ public final class SecretStore {
       throw new InvalidSecretNameException("A principal must be a non-blank name of at most 200 characters"
           + " without U+0000 or unpaired surrogates, but " + problem);
     }
-    return new SecretStore(vault, meta, newPrincipal, sealed);
+    return new SecretStore(vault, meta, newPrincipal, sealed, sealedPrevious);
   }
 
   /**
    * This sealed store opened with the caller's secret (at least 16 bytes). Names are hashed and values
-   * sealed with keys derived from it; a different secret sees an empty store.
+   * sealed with keys derived from it; a different secret sees an empty store. The derivation is the
+   * store's (read now): for stores created by this version, PBKDF2-HMAC-SHA256 with 600,000
+   * iterations, computed here once for the handle (about a few hundred milliseconds), not per call:
+   * keep the handle for the caller's session or request, and open one per secret.
    */
   public SecretStore withSecret(byte[] secret) {
+    vault.checkOpen();
     if (!meta.sealed()) {
       throw new VaultConfigurationException("The " + meta.describe() + " is not sealed: it takes no caller secret");
     }
-    return new SecretStore(vault, meta, principal, new SealedKeys(secret, meta.tenant(), meta.namespace()));
+    SealedKdf[] kdfs = vault.stores().sealedKdfs(meta.id());
+    SealedKeys current = new SealedKeys(secret, meta.tenant(), meta.namespace(), kdfs[0]);
+    SealedKeys previous = kdfs[1] == null ? null : new SealedKeys(secret, meta.tenant(), meta.namespace(), kdfs[1]);
+    return new SecretStore(vault, meta, principal, current, previous);
   }
 
   /** As {@link #withSecret(byte[])} with the UTF-8 bytes of a string secret. */
@@ -164,7 +180,7 @@ public final class SecretStore {
     }
     SecretValue value;
     try {
-      value = decryptValue(name, key, toVersion, (byte[]) old[0]);
+      value = decryptValue(name, key, toVersion, (byte[]) old[0], (byte[]) old[3], (Integer) old[4]);
     } catch (KeyUnavailableException e) {
       audit(key, AuditAction.ROLLED_BACK, Status.KEY_UNAVAILABLE.name(), "to version " + toVersion);
       return new WriteResult(Status.KEY_UNAVAILABLE, 0);
@@ -311,7 +327,7 @@ public final class SecretStore {
       r = SecretResult.of(Status.NOT_FOUND);
     } else {
       try {
-        SecretValue v = decryptValue(name, key, version, (byte[]) row[0]);
+        SecretValue v = decryptValue(name, key, version, (byte[]) row[0], (byte[]) row[3], (Integer) row[4]);
         r = new SecretResult(Status.OK, v, vault.json().parseMetadata((String) row[1]), version, null,
             Instant.ofEpochMilli((Long) row[2]));
       } catch (KeyUnavailableException e) {
@@ -377,7 +393,7 @@ public final class SecretStore {
     }
     Map<String, Object[]> rows = vault.call("get many", x -> {
       Map<String, Object[]> found = new LinkedHashMap<>();
-      StringBuilder sql = new StringBuilder("SELECT name_key, version, value_ct, metadata, expires_ms, updated_ms FROM "
+      StringBuilder sql = new StringBuilder("SELECT name_key, " + EntryRows.ROW_COLUMNS + " FROM "
           + vault.tables().entry + " WHERE store_id = ? AND name_key IN (");
       for (int i = 0; i < keys.size(); i++) {
         sql.append(i == 0 ? "?" : ", ?");
@@ -607,8 +623,9 @@ public final class SecretStore {
     String metadataJson = metadata == null ? null : vault.json().metadata(metadata);
     for (int attempt = 0; ; attempt++) {
       try {
-        WriteResult r = vault.tx("put", x -> writeOnce(x, key, inner, metadata != null, metadataJson,
-            expiresAt, keepExpiry, expected, mustExist, generator, action));
+        // group commit: concurrent writes share one transaction, each atomic with its audit event
+        WriteResult r = vault.write("put", (x, events) -> writeOnce(x, key, inner, metadata != null, metadataJson,
+            expiresAt, keepExpiry, expected, mustExist, generator, action, events));
         vault.invalidate(meta, key);
         if (action == AuditAction.ROTATED && r.isWritten()) {
           vault.rotated(new RotationListener.Rotation(meta.namespace(), meta.tenant(), name, r.version(), principal,
@@ -626,8 +643,8 @@ public final class SecretStore {
   }
 
   private WriteResult writeOnce(Connection x, String key, byte[] inner, boolean setMetadata, String metadataJson,
-      Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action)
-      throws SQLException {
+      Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action,
+      List<AuditLog.Timed> events) throws SQLException {
     long now = vault.now().toEpochMilli();
     long[] cur = rows.currentVersion(x, key);
     Status refused = null;
@@ -637,12 +654,12 @@ public final class SecretStore {
       refused = Status.CONFLICT;
     }
     if (refused != null) {
-      vault.audit().append(x, now, List.of(draft(key, action, refused.name(), expected == null ? null
+      events.add(new AuditLog.Timed(now, draft(key, action, refused.name(), expected == null ? null
           : "expected version " + expected)));
       return new WriteResult(refused, cur == null ? 0 : cur[0]);
     }
     long v = cur == null ? 1 : cur[0] + 1;
-    byte[] ct = vault.cipher().encrypt(inner, meta.context(key, v), EncryptionMode.RANDOMIZED);
+    Envelope.Sealed ct = vault.envelope().seal(meta.slot(key, v), inner);
     Long expiresMs = expiresAt == null ? null : expiresAt.toEpochMilli();
     boolean won = cur == null
         ? rows.insertEntry(x, key, v, ct, metadataJson, expiresMs, now, principal, generator)
@@ -656,7 +673,7 @@ public final class SecretStore {
       rows.pruneVersionsOlderThan(x, key, v, now - meta.versionMaxAgeMs());
     }
     AuditAction recorded = action == AuditAction.CREATED && cur != null ? AuditAction.UPDATED : action;
-    vault.audit().append(x, now, List.of(draft(key, recorded, Status.OK.name(), "version " + v)));
+    events.add(new AuditLog.Timed(now, draft(key, recorded, Status.OK.name(), "version " + v)));
     return new WriteResult(Status.OK, v);
   }
 
@@ -675,7 +692,7 @@ public final class SecretStore {
       return new SecretResult(Status.EXPIRED, null, null, version, expires, Instant.ofEpochMilli((Long) row[4]));
     }
     try {
-      SecretValue v = decryptValue(name, key, version, (byte[]) row[1]);
+      SecretValue v = decryptValue(name, key, version, (byte[]) row[1], (byte[]) row[5], (Integer) row[6]);
       return new SecretResult(Status.OK, v, vault.json().parseMetadata((String) row[2]), version, expires,
           Instant.ofEpochMilli((Long) row[4]));
     } catch (KeyUnavailableException e) {
@@ -683,8 +700,9 @@ public final class SecretStore {
     }
   }
 
-  private SecretValue decryptValue(String name, String key, long version, byte[] ct) {
-    byte[] inner = vault.cipher().decrypt(ct, meta.context(key, version), EncryptionMode.RANDOMIZED);
+  private SecretValue decryptValue(String name, String key, long version, byte[] valueCt, byte[] wrappedKey,
+      Integer dataKeyVersion) {
+    byte[] inner = vault.openStored(meta, key, version, valueCt, wrappedKey, dataKeyVersion);
     return SecretValue.decode(meta.sealed() ? sealed.open(name, inner) : inner);
   }
 
@@ -701,9 +719,68 @@ public final class SecretStore {
         throw new VaultConfigurationException("The " + meta.describe() + " is sealed: open it with"
             + " withSecret(callerSecret) before use");
       }
-      return sealed.nameHash(name);
+      String key = sealed.nameHash(name);
+      if (sealedPrevious != null) {
+        moveToCurrentDerivation(name, key, sealedPrevious.nameHash(name));
+      }
+      return key;
     }
     return name;
+  }
+
+  /**
+   * In a sealed store upgraded to a newer key derivation: if this name's rows are still under the
+   * previous one (its hash under the previous name key), moves them in one transaction: every version
+   * is opened with the previous keys, sealed again with the current ones under a new data key, and
+   * written under the new name hash. Nothing happens when the name is already moved or absent (also
+   * for a wrong secret, which finds no rows).
+   */
+  private void moveToCurrentDerivation(String name, String key, String previousKey) {
+    int moved = vault.tx("move sealed entry", x -> {
+      if (rows.currentVersion(x, key) != null || rows.currentVersion(x, previousKey) == null) {
+        return 0;
+      }
+      int n = 0;
+      for (String table : new String[] {vault.tables().entry, vault.tables().version}) {
+        List<Object[]> found = new ArrayList<>();
+        try (PreparedStatement ps = x.prepareStatement("SELECT version, value_ct, dek_ct, dek_version FROM " + table
+            + " WHERE store_id = ? AND name_key = ?")) {
+          ps.setLong(1, meta.id());
+          ps.setString(2, previousKey);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              int dkv = rs.getInt(4);
+              found.add(new Object[] {rs.getLong(1), rs.getBytes(2), rs.getBytes(3), rs.wasNull() ? null : dkv});
+            }
+          }
+        }
+        for (Object[] r : found) {
+          long v = (Long) r[0];
+          byte[] plain = sealedPrevious.open(name,
+              vault.openStored(meta, previousKey, v, (byte[]) r[1], (byte[]) r[2], (Integer) r[3]));
+          Envelope.Sealed env = vault.envelope().seal(meta.slot(key, v), sealed.seal(name, plain));
+          try (PreparedStatement ps = x.prepareStatement("UPDATE " + table + " SET name_key = ?, value_ct = ?,"
+              + " dek_ct = ?, dek_version = ? WHERE store_id = ? AND name_key = ? AND version = ?")) {
+            ps.setString(1, key);
+            ps.setBytes(2, env.valueCt());
+            ps.setBytes(3, env.wrappedKey());
+            ps.setInt(4, env.dataKeyVersion());
+            ps.setLong(5, meta.id());
+            ps.setString(6, previousKey);
+            ps.setLong(7, v);
+            n += ps.executeUpdate();
+          }
+        }
+      }
+      if (n > 0) {
+        vault.audit().append(x, vault.now().toEpochMilli(), List.of(draft(key, AuditAction.KEY_ROTATED,
+            Status.OK.name(), "moved to " + sealed.kdf() + ": " + n + " values sealed again")));
+      }
+      return n;
+    });
+    if (moved > 0) {
+      vault.invalidate(meta, previousKey);
+    }
   }
 
   private boolean denied(Action action, String key, AuditAction audited) {

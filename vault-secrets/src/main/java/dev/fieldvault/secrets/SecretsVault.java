@@ -4,9 +4,11 @@ import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
+import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.secrets.internal.AuditLog;
+import dev.fieldvault.secrets.internal.Envelope;
 import dev.fieldvault.secrets.internal.Jdbc;
 import dev.fieldvault.secrets.internal.Json;
 import dev.fieldvault.secrets.internal.Names;
@@ -49,6 +51,7 @@ public final class SecretsVault implements AutoCloseable {
 
   private final DataSource dataSource;
   private final FieldCipher cipher;
+  private final Envelope envelope;
   private final Tables tables;
   private final Clock clock;
   private final AccessPolicy policy;
@@ -61,6 +64,7 @@ public final class SecretsVault implements AutoCloseable {
   private final VaultStores stores = new VaultStores(this);
   private final VaultAudit audit;
   private final VaultRewrap rewrap;
+  private final WriteBatcher writes;
   private final VaultBackup backup = new VaultBackup(this);
   private final VaultMaintenance maintenance = new VaultMaintenance(this);
   private volatile boolean closed;
@@ -73,6 +77,7 @@ public final class SecretsVault implements AutoCloseable {
   private SecretsVault(Builder b) {
     this.dataSource = b.dataSource;
     this.cipher = b.cipher;
+    this.envelope = new Envelope(b.cipher, StoreMeta.DOMAIN_PREFIX);
     this.tables = new Tables(b.prefix);
     this.clock = b.clock;
     this.policy = b.policy;
@@ -83,6 +88,7 @@ public final class SecretsVault implements AutoCloseable {
     this.audit = new VaultAudit(this, dataSource, tables, cipher, readAudit, b.readAuditTimeout,
         b.auditListener);
     this.rewrap = new VaultRewrap(this, dataSource, cipher, b.rotationTables);
+    this.writes = new WriteBatcher(dataSource, audit.log());
     this.rotationListeners = List.copyOf(b.rotationListeners);
   }
 
@@ -186,26 +192,69 @@ public final class SecretsVault implements AutoCloseable {
   /**
    * Key rotation of stored values, by the shared {@link Rewrapper} (see vault-jdbc's
    * README-rotation.md): the entry and version tables are walked in key order in batches, each
-   * value not on its keyring's primary key (read from the header) is re-encrypted in its own
-   * context, and written with compare-and-set, so a concurrent put is never overwritten. Every
+   * value's data key not wrapped by its keyring's primary key (read from the header) is rewrapped in
+   * its own context (the value itself is not rewritten), and written with compare-and-set, so a
+   * concurrent put is never overwritten; values written before the envelope are then moved to it. The
+   * same as {@link #rotateKeys} with this batch size. Every
    * batch commits with its checkpoint in the rotation work tables ({@link Builder#rotationTables}),
    * so a failed run resumes where it stopped, and every instance calling it after the same key
    * promotion joins the same rotation (the default rotation id names the primary keys), each taking
    * its own key ranges. Sealed stores are rewrapped without their secrets (only the vault's outer
-   * layer). Records one {@link AuditAction#KEY_ROTATED} event and clears the read cache.
+   * layer). Records {@link AuditAction#KEY_ROTATED} events (vault-wide and per store) and clears the
+   * read cache.
    *
    * <p>For a listener, a throttle, a rotation id, or one rotation over the application's encrypted
    * columns and the vault together, use {@link #rewrap(Rewrapper.Builder)}.
    *
    * @param batchSize rows per batch and transaction, 1 to 10,000
-   * @return rows scanned, values rewrapped, and values skipped because they cannot be rewrapped
-   *     (not a ciphertext, or no key to decrypt them: they stay as they are)
+   * @return rows scanned, data keys rewrapped plus values moved to the envelope, and values skipped
+   *     because they cannot be rewrapped (not a ciphertext, or no key to decrypt them: they stay as
+   *     they are)
    */
   public MaintenanceReport rewrapAll(int batchSize) {
+    checkOpen();
     if (batchSize < 1 || batchSize > 10_000) {
       throw new VaultConfigurationException("A batch size must be 1 to 10000, not " + batchSize);
     }
     return rewrap.rewrapAll(batchSize);
+  }
+
+  /**
+   * Moves a sealed store created before FieldVault 0.2 (its keys derived from the caller's secret with
+   * HKDF-SHA256 alone, "generation 1") to generation 2: PBKDF2-HMAC-SHA256 with 600,000 iterations
+   * and a random salt of the store, then HKDF-SHA256. New sealed stores are generation 2 from the
+   * start. No secret is needed: each entry moves (re-hashed name, re-sealed value and versions, new
+   * data keys) the next time a handle opened with its owner's secret uses it; until then it stays
+   * readable under generation 1. Handles opened before the upgrade keep generation 1 keys: open new
+   * ones (a handle per request, as usual). Audited as {@link AuditAction#KEY_ROTATED}.
+   *
+   * @return true if the store was upgraded, false if it already was
+   * @throws SecretStoreNotFoundException if there is no such store
+   * @throws VaultConfigurationException if the store is not sealed
+   */
+  public boolean upgradeSealedKdf(String namespace, String tenant) {
+    checkOpen();
+    return stores.upgradeSealedKdf(namespace, tenant);
+  }
+
+  /**
+   * Rotates the vault's data keys through the shared, checkpointed, multi-instance {@link Rewrapper}:
+   * every wrapped data key selected by {@code rotation} (by default every one not wrapped by its
+   * keyring's primary AEAD key; with {@link KeyRotation.Builder#fromKeyIds} only those wrapped by the
+   * given keys) is rewrapped under the primary key, in batches, with compare-and-set; the values
+   * themselves are never rewritten, so a 1 MB secret costs what a 10-byte one does. Values written
+   * before the envelope are then moved to it (a new data key each). Each batch commits with its
+   * checkpoint in the rotation work tables ({@link Builder#rotationTables}): run again with the same
+   * rotation id ({@link KeyRotationReport#rotationId()}) to resume a stopped or failed run, or from
+   * several instances to share it. Records {@link AuditAction#KEY_ROTATED} events (one vault-wide,
+   * one per store with its counts) and clears the read cache.
+   *
+   * @return counts of this worker, and per store the selected data keys before and after the run
+   */
+  public KeyRotationReport rotateKeys(KeyRotation rotation) {
+    Objects.requireNonNull(rotation, "rotation");
+    checkOpen();
+    return rewrap.rotateKeys(rotation);
   }
 
   /**
@@ -228,8 +277,9 @@ public final class SecretsVault implements AutoCloseable {
   /**
    * The vault's entry and version tables as the rewrapper and the key inventory see them: composite
    * primary keys ({@code store_id, name_key} and {@code store_id, name_key, version}) and the binary
-   * {@code value_ct} column, whose context is computed per row from its store (namespace and tenant),
-   * name key and version. Hand them to {@link Rewrapper.Builder#tables} together with the
+   * {@code dek_ct} column (each value's wrapped data key), whose context is computed per row from its
+   * store (namespace and tenant), name key, version and data key version. Values written before the
+   * envelope have no data key and are not counted until a rotation moves them. Hand them to {@link Rewrapper.Builder#tables} together with the
    * application's tables for one rotation over both (prefer {@link #rewrap(Rewrapper.Builder)},
    * which also audits it), or to {@code KeyInventory.scan} before disabling a key.
    */
@@ -325,6 +375,23 @@ public final class SecretsVault implements AutoCloseable {
     return cipher;
   }
 
+  Envelope envelope() {
+    return envelope;
+  }
+
+  /**
+   * The inner plaintext of a stored value: opened through its envelope, or, for a value written
+   * before the envelope ({@code wrappedKey} null), decrypted with the cipher in its legacy context.
+   */
+  byte[] openStored(StoreMeta m, String nameKey, long version, byte[] valueCt, byte[] wrappedKey,
+      Integer dataKeyVersion) {
+    if (wrappedKey == null) {
+      return cipher.decrypt(valueCt, m.context(nameKey, version), EncryptionMode.RANDOMIZED);
+    }
+    return envelope.open(m.slot(nameKey, version), valueCt, wrappedKey,
+        dataKeyVersion == null ? Envelope.DATA_KEY_VERSION : dataKeyVersion);
+  }
+
   Tables tables() {
     return tables;
   }
@@ -366,6 +433,7 @@ public final class SecretsVault implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    writes.close();
     audit.close();
   }
 
@@ -434,6 +502,24 @@ public final class SecretsVault implements AutoCloseable {
   }
 
   /** Runs work in one transaction (transient conflicts retried). */
+  /**
+   * Runs a write in the write thread's next group-committed transaction ({@link WriteBatcher}): its
+   * rows and its audit events commit together with those of concurrent writes.
+   */
+  <T> T write(String operation, WriteBatcher.Write<T> work) {
+    checkOpen();
+    try {
+      return writes.run(work);
+    } catch (SQLException e) {
+      throw storage(operation, e);
+    }
+  }
+
+  /** The write thread (tests: batches and queue). */
+  WriteBatcher writes() {
+    return writes;
+  }
+
   <T> T tx(String operation, Jdbc.Work<T> work) {
     checkOpen();
     try {

@@ -1,6 +1,7 @@
 package dev.fieldvault.secrets;
 
 import dev.fieldvault.keys.EncryptionContext;
+import dev.fieldvault.secrets.internal.Envelope;
 import java.time.Duration;
 
 /** A store's row: id, names and options (default TTL and version age in milliseconds, or null). */
@@ -19,7 +20,15 @@ record StoreMeta(long id, String namespace, String tenant, boolean sealed, int m
         versionMaxAgeMs == null ? null : Duration.ofMillis(versionMaxAgeMs));
   }
 
-  /** The context of one version of one entry: namespace, tenant, name key and version are all bound. */
+  /** Where one version of one entry is stored, for its envelope (docs/FORMAT.md, "Secrets vault envelope"). */
+  Envelope.Slot slot(String nameKey, long version) {
+    return new Envelope.Slot(namespace, tenant, nameKey, version);
+  }
+
+  /**
+   * The context of one version of one entry written before the envelope (a legacy value, read and
+   * migrated by the rewrap): namespace, tenant, name key and version are all bound.
+   */
   EncryptionContext context(String nameKey, long version) {
     return EncryptionContext.of(DOMAIN_PREFIX + namespace, "value", tenant, nameKey + "@v" + version);
   }

@@ -3,11 +3,11 @@ package dev.fieldvault.secrets;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fieldvault.keys.DecryptionFailedException;
-import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.secrets.internal.AuditLog;
 import dev.fieldvault.secrets.internal.Jdbc;
+import dev.fieldvault.secrets.internal.SealedKdf;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -29,7 +29,9 @@ import java.util.List;
  */
 final class VaultBackup {
 
-  private static final String EXPORT_FORMAT = "fieldvault-secrets-export/1";
+  /** Version 2 adds each value's wrapped data key ({@code dk}, {@code dkv}); version 1 files still import. */
+  private static final String EXPORT_FORMAT = "fieldvault-secrets-export/2";
+  private static final String EXPORT_FORMAT_V1 = "fieldvault-secrets-export/1";
   private final SecretsVault vault;
 
   VaultBackup(SecretsVault vault) {
@@ -58,6 +60,11 @@ final class VaultBackup {
       if (m.versionMaxAgeMs() != null) {
         head.addProperty("versionMaxAgeMs", m.versionMaxAgeMs());
       }
+      if (m.sealed()) { // the entries open only under the store's key derivation
+        SealedKdf[] kdfs = vault.stores().sealedKdfs(m.id());
+        head.addProperty("sealedKdf", kdfs[0].stored());
+        head.addProperty("sealedKdfPrevious", kdfs[1] == null ? null : kdfs[1].stored());
+      }
       w.write(head.toString());
       w.newLine();
       vault.call("export", c -> {
@@ -80,9 +87,9 @@ final class VaultBackup {
       throws SQLException {
     boolean entry = kind.equals("entry");
     String cols = entry
-        ? "name_key, version, value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator,"
-            + " entry_id, created_by"
-        : "name_key, version, value_ct, metadata, created_ms, created_by";
+        ? "name_key, version, value_ct, metadata, dek_ct, dek_version, expires_ms, created_ms, updated_ms, value_ms,"
+            + " updated_by, generator, entry_id, created_by"
+        : "name_key, version, value_ct, metadata, dek_ct, dek_version, created_ms, created_by";
     try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + table
         + " WHERE store_id = ? ORDER BY name_key, version")) {
       ps.setLong(1, m.id());
@@ -94,19 +101,24 @@ final class VaultBackup {
           o.addProperty("version", rs.getLong(2));
           o.addProperty("ct", Base64.getEncoder().encodeToString(rs.getBytes(3)));
           o.addProperty("metadata", rs.getString(4));
+          byte[] dk = rs.getBytes(5);
+          if (dk != null) { // null: a value written before the envelope, exported as it is
+            o.addProperty("dk", Base64.getEncoder().encodeToString(dk));
+            o.addProperty("dkv", rs.getInt(6));
+          }
           if (entry) {
-            long exp = rs.getLong(5);
+            long exp = rs.getLong(7);
             o.addProperty("expiresMs", rs.wasNull() ? null : exp);
-            o.addProperty("createdMs", rs.getLong(6));
-            o.addProperty("updatedMs", rs.getLong(7));
-            o.addProperty("valueMs", rs.getLong(8));
-            o.addProperty("by", rs.getString(9));
-            o.addProperty("generator", rs.getString(10));
-            o.addProperty("id", rs.getString(11));
-            o.addProperty("createdBy", rs.getString(12));
+            o.addProperty("createdMs", rs.getLong(8));
+            o.addProperty("updatedMs", rs.getLong(9));
+            o.addProperty("valueMs", rs.getLong(10));
+            o.addProperty("by", rs.getString(11));
+            o.addProperty("generator", rs.getString(12));
+            o.addProperty("id", rs.getString(13));
+            o.addProperty("createdBy", rs.getString(14));
           } else {
-            o.addProperty("createdMs", rs.getLong(5));
-            o.addProperty("by", rs.getString(6));
+            o.addProperty("createdMs", rs.getLong(7));
+            o.addProperty("by", rs.getString(8));
           }
           w.write(o.toString());
           w.newLine();
@@ -130,7 +142,8 @@ final class VaultBackup {
     JsonObject head;
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       head = JsonParser.parseString(r.readLine()).getAsJsonObject();
-      if (!EXPORT_FORMAT.equals(head.get("format").getAsString())) {
+      String format = head.get("format").getAsString();
+      if (!EXPORT_FORMAT.equals(format) && !EXPORT_FORMAT_V1.equals(format)) {
         throw new VaultConfigurationException("Not a FieldVault secrets export (format " + head.get("format") + ")");
       }
       for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -161,8 +174,8 @@ final class VaultBackup {
         versions++;
       }
       try {
-        vault.cipher().decrypt(Base64.getDecoder().decode(o.get("ct").getAsString()),
-            probe.context(o.get("nameKey").getAsString(), o.get("version").getAsLong()), EncryptionMode.RANDOMIZED);
+        vault.openStored(probe, o.get("nameKey").getAsString(), o.get("version").getAsLong(),
+            Base64.getDecoder().decode(o.get("ct").getAsString()), wrappedKey(o), dataKeyVersion(o));
         verified++;
       } catch (FieldVaultException e) {
         failed++;
@@ -183,8 +196,21 @@ final class VaultBackup {
         throw new VaultConfigurationException("The export is of a " + (probe.sealed() ? "sealed" : "non-sealed")
             + " store but the existing " + m.describe() + " is not: import into another namespace (nothing was imported)");
       }
+      if (m.sealed() && !vault.stores().sealedKdfs(m.id())[0].equals(SealedKdf.parse(str(head, "sealedKdf")))) {
+        throw new VaultConfigurationException("The export's sealed store derives its keys differently from the"
+            + " existing " + m.describe() + " (another salt or generation), so its entries would not open there:"
+            + " import into another namespace (nothing was imported)");
+      }
     } catch (SecretStoreNotFoundException e) {
-      vault.createStore(ns, tenant, probe.options());
+      StoreOptions options = probe.options();
+      if (probe.sealed()) {
+        // the source store's key derivation (an export without one is of a generation 1 store)
+        String prev = str(head, "sealedKdfPrevious");
+        vault.stores().create(ns, tenant, options, SealedKdf.parse(str(head, "sealedKdf")),
+            prev == null ? null : SealedKdf.parse(prev));
+      } else {
+        vault.createStore(ns, tenant, options);
+      }
       m = vault.meta(ns, tenant);
     }
     StoreMeta target = m;
@@ -204,10 +230,10 @@ final class VaultBackup {
   private void importRows(List<JsonObject> rows, StoreMeta target, String tenant, String ns, BackupReport report) {
     vault.tx("import", x -> {
       try (PreparedStatement pe = x.prepareStatement("INSERT INTO " + vault.tables().entry + " (store_id, name_key, version,"
-          + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, entry_id, created_by)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, dek_ct,"
+          + " dek_version, entry_id, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
           PreparedStatement pv = x.prepareStatement("INSERT INTO " + vault.tables().version + " (store_id, name_key, version,"
-              + " value_ct, metadata, created_ms, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+              + " value_ct, metadata, created_ms, created_by, dek_ct, dek_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (JsonObject o : rows) {
           boolean entry = o.get("kind").getAsString().equals("entry");
           PreparedStatement ps = entry ? pe : pv;
@@ -228,11 +254,19 @@ final class VaultBackup {
             ps.setString(10, str(o, "by"));
             ps.setString(11, str(o, "generator"));
             String id = str(o, "id"); // exports before ids: a new id
-            ps.setString(12, id == null ? EntryRows.newId() : id);
-            ps.setString(13, str(o, "createdBy"));
+            ps.setString(14, id == null ? EntryRows.newId() : id);
+            ps.setString(15, str(o, "createdBy"));
           } else {
             ps.setLong(6, o.get("createdMs").getAsLong());
             ps.setString(7, str(o, "by"));
+          }
+          int k = entry ? 12 : 8;
+          ps.setBytes(k, wrappedKey(o));
+          Integer dkv = dataKeyVersion(o);
+          if (dkv == null) {
+            ps.setNull(k + 1, java.sql.Types.INTEGER);
+          } else {
+            ps.setInt(k + 1, dkv);
           }
           ps.addBatch();
         }
@@ -243,6 +277,15 @@ final class VaultBackup {
           Status.OK.name(), report.entries() + " entries, " + report.versions() + " versions")));
       return null;
     });
+  }
+
+  private static byte[] wrappedKey(JsonObject o) {
+    String dk = str(o, "dk");
+    return dk == null ? null : Base64.getDecoder().decode(dk);
+  }
+
+  private static Integer dataKeyVersion(JsonObject o) {
+    return o.get("dkv") == null || o.get("dkv").isJsonNull() ? null : o.get("dkv").getAsInt();
   }
 
   private static String str(JsonObject o, String k) {

@@ -1,6 +1,5 @@
 package dev.fieldvault.secrets;
 
-import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.secrets.internal.AuditLog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,13 +37,16 @@ final class VaultMaintenance {
     long cutoff = now - retention.toMillis();
     List<Object[]> due = vault.call("find expired", c -> {
       List<Object[]> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT store_id, name_key, version, value_ct, generator, expires_ms"
+      try (PreparedStatement ps = c.prepareStatement("SELECT store_id, name_key, version, value_ct, generator, expires_ms, dek_ct, dek_version"
           + " FROM " + vault.tables().entry + " WHERE expires_ms <= ? ORDER BY store_id, name_key LIMIT " + CLEANUP_LIMIT)) {
         ps.setLong(1, now);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBytes(4), rs.getString(5),
-                rs.getLong(6)});
+            Object[] row = {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBytes(4), rs.getString(5),
+                rs.getLong(6), rs.getBytes(7), null};
+            int dkv = rs.getInt(8);
+            row[7] = rs.wasNull() ? null : dkv;
+            out.add(row);
           }
         }
       }
@@ -63,7 +65,7 @@ final class VaultMaintenance {
       }
       if (dynamic) {
         try {
-          byte[] plain = vault.cipher().decrypt((byte[]) row[3], m.context(key, (Long) row[2]), EncryptionMode.RANDOMIZED);
+          byte[] plain = vault.openStored(m, key, (Long) row[2], (byte[]) row[3], (byte[]) row[6], (Integer) row[7]);
           vault.generator(gen).revoke(key, SecretValue.decode(plain));
         } catch (RuntimeException e) {
           LOG.warn("Revoking the expired dynamic secret of generator '{}' in {} failed ({}); retrying at the next cleanup",

@@ -3,6 +3,7 @@ package dev.fieldvault.secrets;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.secrets.internal.AuditLog;
 import dev.fieldvault.secrets.internal.Jdbc;
+import dev.fieldvault.secrets.internal.SealedKdf;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,12 +36,20 @@ final class VaultStores {
    * @throws VaultConfigurationException if it already exists
    */
   void create(String namespace, String tenant, StoreOptions options) {
+    create(namespace, tenant, options, options.sealed() ? SealedKdf.newest() : null, null);
+  }
+
+  /**
+   * As {@link #create(String, String, StoreOptions)} with a sealed store's key derivation given (an
+   * import keeps the source store's, or its entries would not open), and the one it was upgraded from.
+   */
+  void create(String namespace, String tenant, StoreOptions options, SealedKdf kdf, SealedKdf previous) {
     long now = vault.now().toEpochMilli();
     try {
       vault.tx("create store", c -> {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + vault.tables().store
-            + " (tenant, name, sealed, max_versions, created_ms, default_ttl_ms, version_max_age_ms)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            + " (tenant, name, sealed, max_versions, created_ms, default_ttl_ms, version_max_age_ms, sealed_kdf,"
+            + " sealed_kdf_prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           ps.setString(1, tenant == null ? "" : tenant);
           ps.setString(2, namespace);
           ps.setBoolean(3, options.sealed());
@@ -48,10 +57,12 @@ final class VaultStores {
           ps.setLong(5, now);
           EntryRows.setNullableLong(ps, 6, options.defaultTtl() == null ? null : options.defaultTtl().toMillis());
           EntryRows.setNullableLong(ps, 7, options.versionMaxAge() == null ? null : options.versionMaxAge().toMillis());
+          ps.setString(8, kdf == null || kdf.generation() == 1 ? null : kdf.stored()); // generation 1: NULL
+          ps.setString(9, previous == null ? null : previous.stored());
           ps.executeUpdate();
         }
         vault.audit().append(c, now, List.of(new AuditLog.Draft(SecretsVault.SYSTEM, tenant, namespace, null,
-            AuditAction.STORE_CREATED, Status.OK.name(), options.sealed() ? "sealed" : null)));
+            AuditAction.STORE_CREATED, Status.OK.name(), options.sealed() ? "sealed, " + kdf : null)));
         return null;
       });
     } catch (SecretsStorageException e) {
@@ -113,6 +124,55 @@ final class VaultStores {
           + " for a stored value: its values cannot be rewrapped");
     }
     return remember(m);
+  }
+
+  /**
+   * A sealed store's key derivations, read now (not cached: another instance may have upgraded it):
+   * the current one, and the one it was upgraded from (null if none).
+   */
+  SealedKdf[] sealedKdfs(long storeId) {
+    return vault.call("read store", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT sealed_kdf, sealed_kdf_prev FROM " + vault.tables().store
+          + " WHERE id = ?")) {
+        ps.setLong(1, storeId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new SecretStoreNotFoundException("The secrets store with id " + storeId + " no longer exists");
+          }
+          String prev = rs.getString(2);
+          return new SealedKdf[] {SealedKdf.parse(rs.getString(1)), prev == null ? null : SealedKdf.parse(prev)};
+        }
+      }
+    });
+  }
+
+  /**
+   * Moves a sealed store from generation 1 to the newest key derivation (audited as KEY_ROTATED);
+   * false if it is already there.
+   */
+  boolean upgradeSealedKdf(String namespace, String tenant) {
+    StoreMeta m = meta(namespace, tenant);
+    if (!m.sealed()) {
+      throw new VaultConfigurationException("The " + m.describe() + " is not sealed: it has no key derivation to"
+          + " upgrade");
+    }
+    SealedKdf next = SealedKdf.newest();
+    long now = vault.now().toEpochMilli();
+    return vault.tx("upgrade sealed store", c -> {
+      int n;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + vault.tables().store + " SET sealed_kdf = ?,"
+          + " sealed_kdf_prev = ? WHERE id = ? AND sealed_kdf IS NULL")) {
+        ps.setString(1, next.stored());
+        ps.setString(2, SealedKdf.LEGACY.stored());
+        ps.setLong(3, m.id());
+        n = ps.executeUpdate();
+      }
+      if (n > 0) {
+        vault.audit().append(c, now, List.of(new AuditLog.Draft(SecretsVault.SYSTEM, tenant, namespace, null,
+            AuditAction.KEY_ROTATED, Status.OK.name(), "sealed key derivation: " + SealedKdf.LEGACY + " -> " + next)));
+      }
+      return n > 0;
+    });
   }
 
   /** Every store by id, read now on the connection given. */

@@ -13,10 +13,12 @@ CREATE TABLE IF NOT EXISTS fv_secret_store (
   default_ttl_ms     BIGINT,
   version_max_age_ms BIGINT,
   created_ms   BIGINT       NOT NULL,
+  sealed_kdf   VARCHAR(200),
+  sealed_kdf_prev VARCHAR(200),
   CONSTRAINT fv_secret_store_pk PRIMARY KEY (id),
   CONSTRAINT fv_secret_store_uk UNIQUE (tenant, name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
--- name_key: the name, or its keyed hash in sealed stores; value_ct: FieldVault ciphertext (docs/FORMAT.md);
+-- name_key: the name, or its keyed hash in sealed stores; value_ct, dek_ct, dek_version: the envelope (docs/FORMAT.md);
 -- metadata: plaintext JSON (never in sealed stores); value_ms: when the value last changed
 CREATE TABLE IF NOT EXISTS fv_secret_entry (
   store_id   BIGINT       NOT NULL,
@@ -32,6 +34,8 @@ CREATE TABLE IF NOT EXISTS fv_secret_entry (
   generator  VARCHAR(100),
   entry_id   VARCHAR(36),
   created_by VARCHAR(200),
+  dek_ct     LONGBLOB,
+  dek_version INT,
   CONSTRAINT fv_secret_entry_pk PRIMARY KEY (store_id, name_key)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 CREATE INDEX IF NOT EXISTS fv_secret_entry_exp_ix ON fv_secret_entry (expires_ms);
@@ -43,6 +47,8 @@ CREATE TABLE IF NOT EXISTS fv_secret_version (
   metadata   LONGTEXT,
   created_ms BIGINT       NOT NULL,
   created_by VARCHAR(200),
+  dek_ct     LONGBLOB,
+  dek_version INT,
   CONSTRAINT fv_secret_version_pk PRIMARY KEY (store_id, name_key, version)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 -- the audit chain: hash links the events, mac authenticates each under the vault's keyring
@@ -85,6 +91,11 @@ ALTER TABLE fv_secret_audit MODIFY principal VARCHAR(200) CHARACTER SET utf8mb4 
 ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS mac VARCHAR(160);
 ALTER TABLE fv_secret_audit_head ADD COLUMN IF NOT EXISTS keyed_from BIGINT,
   ADD COLUMN IF NOT EXISTS head_mac VARCHAR(160);
+-- changeset fieldvault-secrets-4-envelope: a data key per value (docs/FORMAT.md, secrets vault envelope)
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS dek_ct LONGBLOB, ADD COLUMN IF NOT EXISTS dek_version INT;
+ALTER TABLE fv_secret_version ADD COLUMN IF NOT EXISTS dek_ct LONGBLOB, ADD COLUMN IF NOT EXISTS dek_version INT;
+-- changeset fieldvault-secrets-5-sealed-kdf: sealed stores' key derivation per store
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS sealed_kdf VARCHAR(200), ADD COLUMN IF NOT EXISTS sealed_kdf_prev VARCHAR(200);
 INSERT IGNORE INTO fv_secret_audit_head (id, last_seq, last_hash, anchor_seq, anchor_hash)
   VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000');
 -- changeset fieldvault-secrets-store-defaults, for tables created by an earlier version

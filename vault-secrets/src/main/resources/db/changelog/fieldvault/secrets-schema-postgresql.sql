@@ -12,9 +12,11 @@ CREATE TABLE IF NOT EXISTS fv_secret_store (
   default_ttl_ms     BIGINT,
   version_max_age_ms BIGINT,
   created_ms   BIGINT       NOT NULL,
+  sealed_kdf   VARCHAR(200),
+  sealed_kdf_prev VARCHAR(200),
   CONSTRAINT fv_secret_store_uk UNIQUE (tenant, name)
 );
--- name_key: the name, or its keyed hash in sealed stores; value_ct: FieldVault ciphertext (docs/FORMAT.md);
+-- name_key: the name, or its keyed hash in sealed stores; value_ct, dek_ct, dek_version: the envelope (docs/FORMAT.md);
 -- metadata: plaintext JSON (never in sealed stores); value_ms: when the value last changed
 CREATE TABLE IF NOT EXISTS fv_secret_entry (
   store_id   BIGINT       NOT NULL,
@@ -30,6 +32,8 @@ CREATE TABLE IF NOT EXISTS fv_secret_entry (
   generator  VARCHAR(100),
   entry_id   VARCHAR(36),
   created_by VARCHAR(200),
+  dek_ct     BYTEA,
+  dek_version INT,
   CONSTRAINT fv_secret_entry_pk PRIMARY KEY (store_id, name_key)
 );
 CREATE INDEX IF NOT EXISTS fv_secret_entry_exp_ix ON fv_secret_entry (expires_ms);
@@ -41,6 +45,8 @@ CREATE TABLE IF NOT EXISTS fv_secret_version (
   metadata   TEXT,
   created_ms BIGINT       NOT NULL,
   created_by VARCHAR(200),
+  dek_ct     BYTEA,
+  dek_version INT,
   CONSTRAINT fv_secret_version_pk PRIMARY KEY (store_id, name_key, version)
 );
 -- the audit chain: hash links the events, mac authenticates each under the vault's keyring
@@ -80,6 +86,14 @@ ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS entry_id VARCHAR(36);
 ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS created_by VARCHAR(200);
 UPDATE fv_secret_entry SET entry_id = CAST(gen_random_uuid() AS VARCHAR(36)) WHERE entry_id IS NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS fv_secret_entry_id_uk ON fv_secret_entry (store_id, entry_id);
+-- changeset fieldvault-secrets-4-envelope: a data key per value (docs/FORMAT.md, secrets vault envelope)
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS dek_ct BYTEA;
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS dek_version INT;
+ALTER TABLE fv_secret_version ADD COLUMN IF NOT EXISTS dek_ct BYTEA;
+ALTER TABLE fv_secret_version ADD COLUMN IF NOT EXISTS dek_version INT;
+-- changeset fieldvault-secrets-5-sealed-kdf: sealed stores' key derivation per store
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS sealed_kdf VARCHAR(200);
+ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS sealed_kdf_prev VARCHAR(200);
 INSERT INTO fv_secret_audit_head (id, last_seq, last_hash, anchor_seq, anchor_hash)
   SELECT 1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000'
   WHERE NOT EXISTS (SELECT 1 FROM fv_secret_audit_head WHERE id = 1);

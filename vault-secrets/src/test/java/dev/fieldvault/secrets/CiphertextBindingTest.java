@@ -75,11 +75,45 @@ class CiphertextBindingTest {
     String ns = SecretsTestSupport.unique("replay");
     SecretStore s = vault.createStore(ns, null, StoreOptions.DEFAULT);
     s.put("k", SecretValue.ofString("revoked-v1"));
-    byte[] v1 = CiphertextSurgery.readValue(db, P, ns, null, "k");
+    CiphertextSurgery.Stored v1 = CiphertextSurgery.read(db, P, ns, null, "k");
     s.put("k", SecretValue.ofString("current-v2"));
 
-    CiphertextSurgery.writeValue(db, P, ns, null, "k", v1);
+    CiphertextSurgery.writeValue(db, P, ns, null, "k", v1.value());
+    CiphertextSurgery.writeWrappedKey(db, P, ns, null, "k", v1.wrappedKey());
 
     assertThatThrownBy(() -> s.get("k")).isInstanceOf(DecryptionFailedException.class);
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
+  void valueAloneMovedUnderAnotherRowsDataKey_failsToDecrypt(Kind kind) throws Exception {
+    TestDatabase db = SecretsTestSupport.migrated(kind, P);
+    SecretsVault vault = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P).build();
+    String ns = SecretsTestSupport.unique("value-only");
+    SecretStore s = vault.createStore(ns, null, StoreOptions.DEFAULT);
+    s.put("a", SecretValue.ofString("A-VALUE"));
+    s.put("b", SecretValue.ofString("B-VALUE"));
+
+    CiphertextSurgery.writeValue(db, P, ns, null, "b", CiphertextSurgery.readValue(db, P, ns, null, "a"));
+
+    assertThatThrownBy(() -> s.get("b")).isInstanceOf(DecryptionFailedException.class)
+        .hasMessageNotContaining("A-VALUE");
+    assertThat(s.get("a").value().asString()).isEqualTo("A-VALUE");
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
+  void wrappedDataKeyAloneMovedToAnotherRow_failsToUnwrap(Kind kind) throws Exception {
+    TestDatabase db = SecretsTestSupport.migrated(kind, P);
+    SecretsVault vault = SecretsVault.builder(db.dataSource(), SecretsTestSupport.cipher()).tablePrefix(P).build();
+    String ns = SecretsTestSupport.unique("key-only");
+    SecretStore s = vault.createStore(ns, "acme", StoreOptions.DEFAULT);
+    s.put("a", SecretValue.ofString("A-VALUE"));
+    s.put("b", SecretValue.ofString("B-VALUE"));
+    CiphertextSurgery.Stored a = CiphertextSurgery.read(db, P, ns, "acme", "a");
+
+    CiphertextSurgery.writeWrappedKey(db, P, ns, "acme", "b", a.wrappedKey());
+
+    assertThatThrownBy(() -> s.get("b")).isInstanceOf(DecryptionFailedException.class);
   }
 }

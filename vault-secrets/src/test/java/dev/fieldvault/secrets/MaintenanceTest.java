@@ -197,8 +197,14 @@ class MaintenanceTest {
     assertThat(vault.store(sealedNs).withSecret("0123456789abcdef-secret").get("sealed").value().asString())
         .isEqualTo("S");
     // one vault-wide event per run that rewrapped something (the no-op second run records none)
-    assertThat(vault.auditEvents(AuditQuery.all().action(AuditAction.KEY_ROTATED)).items()).singleElement()
-        .satisfies(e -> assertThat(e.detail()).contains("23 values rewrapped"));
+    List<AuditEvent> keyEvents = vault.auditEvents(AuditQuery.all().action(AuditAction.KEY_ROTATED)).items();
+    assertThat(keyEvents).filteredOn(e -> e.namespace() == null).singleElement()
+        .satisfies(e -> assertThat(e.detail()).contains("23 data keys rewrapped"));
+    // one event per store with its counts: 21 data keys in the tenant's store, 2 in the sealed one
+    assertThat(keyEvents).filteredOn(e -> ns.equals(e.namespace())).singleElement()
+        .satisfies(e -> assertThat(e.detail()).endsWith(": 21 data keys rewrapped (21 to rewrap, 0 left)"));
+    assertThat(keyEvents).filteredOn(e -> sealedNs.equals(e.namespace())).singleElement()
+        .satisfies(e -> assertThat(e.detail()).endsWith(": 2 data keys rewrapped (2 to rewrap, 0 left)"));
   }
 
   @ParameterizedTest
@@ -328,7 +334,7 @@ class MaintenanceTest {
     List<Integer> ids = new ArrayList<>();
     try (Connection c = db.connect()) {
       for (String t : List.of("entry", "version")) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT value_ct FROM " + prefix + t);
+        try (PreparedStatement ps = c.prepareStatement("SELECT dek_ct FROM " + prefix + t);
             ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             ids.add(CiphertextHeader.parse(rs.getBytes(1)).keyId());

@@ -123,8 +123,28 @@ class ReadmeExamplesTest {
     // --- end
     assertThat(chain.intact()).isTrue();
     assertThat(anchored.intact()).isTrue();
+
+    int retiredKeyId = cipher.keyring().aead().orElseThrow().primary().keyId();
+    cipher.reload(cipher.keyring().with(cipher.keyring().aead().orElseThrow().rotate())); // a new primary key
+    // --- snippet: rotation
+    KeyRotationReport rotation = vault.rotateKeys(KeyRotation.builder()
+        .fromKeyIds(retiredKeyId)          // only data keys wrapped by this key (default: every old key)
+        .batchSize(500)
+        .rotationId("retire-key-2026-12")  // run again with the same id to resume, or on several instances to share
+        .build());
+    for (KeyRotationReport.Store st : rotation.stores()) {
+      log(st.namespace() + "/" + st.tenant() + ": " + st.rewrapped() + " data keys rewrapped, " + st.left() + " left");
+    }
+    vault.upgradeSealedKdf("recovery-codes", null); // a sealed store created before 0.2: PBKDF2 from now on
+    // --- end
+    assertThat(rotation.complete()).isTrue();
+    assertThat(rotation.dataKeysRewrapped()).isPositive();
     assertThat(exported.entries()).isEqualTo(1);
     assertThat(check.failed()).isZero();
+  }
+
+  private static void log(String line) {
+    assertThat(line).doesNotContain("gho_");
   }
 
   private static void useToken(String token, long version, java.time.Instant expiresAt) {

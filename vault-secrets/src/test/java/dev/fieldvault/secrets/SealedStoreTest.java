@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.keys.DecryptionFailedException;
-import dev.fieldvault.keys.EncryptionContext;
-import dev.fieldvault.keys.EncryptionMode;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.VaultConfigurationException;
 import dev.fieldvault.keys.WeakSecretException;
+import dev.fieldvault.secrets.internal.Envelope;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
 import java.nio.charset.StandardCharsets;
@@ -125,19 +124,21 @@ class SealedStoreTest {
         .put("pin", SecretValue.ofString("VALUE-OPERATOR-MARKER"));
 
     byte[] ct;
+    byte[] wrappedKey;
     String nameKey;
-    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT e.name_key, e.value_ct FROM "
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT e.name_key, e.value_ct, e.dek_ct FROM "
         + P + "entry e JOIN " + P + "store s ON s.id = e.store_id WHERE s.name = ?")) {
       ps.setString(1, ns);
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).isTrue();
         nameKey = rs.getString(1);
         ct = rs.getBytes(2);
+        wrappedKey = rs.getBytes(3);
       }
     }
-    // the vault's own layer opens with the vault's keys, but what is inside is still sealed
-    byte[] inner = cipher.decrypt(ct, EncryptionContext.of("fieldvault.secrets:" + ns, "value", null, nameKey + "@v1"),
-        EncryptionMode.RANDOMIZED);
+    // the vault's own layer (the envelope) opens with the vault's keys, but what is inside is still sealed
+    byte[] inner = new Envelope(cipher, "fieldvault.secrets:").open(new Envelope.Slot(ns, null, nameKey, 1), ct,
+        wrappedKey, Envelope.DATA_KEY_VERSION);
 
     assertThat(new String(inner, StandardCharsets.ISO_8859_1)).doesNotContain("VALUE-OPERATOR-MARKER");
     assertThat(nameKey).isNotEqualTo("pin").matches("[A-Za-z0-9_-]{43}"); // a keyed hash, not the name
@@ -171,10 +172,10 @@ class SealedStoreTest {
     SecretStore s = vault.store(ns).withSecret(SECRET);
     s.put("a", SecretValue.ofString("A"));
     s.put("b", SecretValue.ofString("B"));
-    String keyA = new dev.fieldvault.secrets.internal.SealedKeys(SECRET.getBytes(StandardCharsets.UTF_8), null, ns)
-        .nameHash("a");
-    String keyB = new dev.fieldvault.secrets.internal.SealedKeys(SECRET.getBytes(StandardCharsets.UTF_8), null, ns)
-        .nameHash("b");
+    dev.fieldvault.secrets.internal.SealedKeys keys = new dev.fieldvault.secrets.internal.SealedKeys(
+        SECRET.getBytes(StandardCharsets.UTF_8), null, ns, vault.stores().sealedKdfs(vault.meta(ns, null).id())[0]);
+    String keyA = keys.nameHash("a");
+    String keyB = keys.nameHash("b");
     CiphertextSurgery.copyValue(db, P, ns, null, keyA, ns, null, keyB);
 
     assertThatThrownBy(() -> s.get("b")).isInstanceOf(DecryptionFailedException.class);

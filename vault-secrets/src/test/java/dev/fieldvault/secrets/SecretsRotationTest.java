@@ -108,7 +108,7 @@ class SecretsRotationTest {
       List<Integer> ids = new ArrayList<>();
       try (Connection c = db.connect(); Statement st = c.createStatement()) {
         for (String t : List.of("entry", "version")) {
-          try (ResultSet rs = st.executeQuery("SELECT value_ct FROM " + prefix + t)) {
+          try (ResultSet rs = st.executeQuery("SELECT dek_ct FROM " + prefix + t)) {
             while (rs.next()) {
               ids.add(CiphertextHeader.parse(rs.getBytes(1)).keyId());
             }
@@ -253,8 +253,13 @@ class SecretsRotationTest {
       }
     }
     s.assertEveryValueReads();
-    assertThat(s.vault.auditEvents(AuditQuery.all().action(AuditAction.KEY_ROTATED)).items()).singleElement()
-        .satisfies(e -> assertThat(e.detail()).startsWith("rotation svr-both: " + s.values() + " values rewrapped"));
+    List<AuditEvent> rotated = s.vault.auditEvents(AuditQuery.all().action(AuditAction.KEY_ROTATED)).items();
+    assertThat(rotated).filteredOn(e -> e.namespace() == null).singleElement()
+        .satisfies(e -> assertThat(e.detail()).startsWith("rotation svr-both: " + s.values() + " data keys rewrapped"));
+    // and one event per store, with that store's counts
+    assertThat(rotated).filteredOn(e -> e.namespace() != null).hasSize(3)
+        .allSatisfy(e -> assertThat(e.detail()).isEqualTo("rotation svr-both: " + s.values() / 3
+            + " data keys rewrapped (" + s.values() / 3 + " to rewrap, 0 left)"));
     s.db.dropTables(table);
   }
 }

@@ -37,9 +37,9 @@ class SecretsSchemaTest {
 
     assertThat(vault.store("n").get("k").value().asString()).isEqualTo("v");
     assertThat(count(db, "sv_cl_entry")).isEqualTo(1);
-    // secrets-1, the keyed audit, the store defaults and the entry ids everywhere; the exact-identifier
-    // changeset on MariaDB only
-    assertThat(applied).isEqualTo(kind == Kind.MARIADB ? 5 : 4);
+    // secrets-1, the keyed audit, the store defaults, the entry ids, the envelope and the sealed KDF everywhere;
+    // the exact-identifier changeset on MariaDB only
+    assertThat(applied).isEqualTo(kind == Kind.MARIADB ? 7 : 6);
     assertThat(count(db, "sv_cl_databasechangelog")).isEqualTo(applied);
     assertThat(vault.verifyAuditChain().intact()).isTrue();
   }

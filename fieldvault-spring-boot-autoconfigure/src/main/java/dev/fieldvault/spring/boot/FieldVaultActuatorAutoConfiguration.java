@@ -33,6 +33,21 @@ public class FieldVaultActuatorAutoConfiguration {
     return new HealthCheck(keys, uri != null && !uri.isBlank(), rotation::getIfAvailable, audit::getIfAvailable);
   }
 
+  /**
+   * The master secret (and a secret pasted into a property naming where it is) hidden from the
+   * {@code env} and {@code configprops} endpoints even with {@code show-values=ALWAYS}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
+  static class Sanitizing {
+    @Bean
+    @ConditionalOnMissingBean(name = "fieldVaultSanitizingFunction")
+    dev.fieldvault.spring.boot.internal.SecretPropertySanitizer fieldVaultSanitizingFunction(
+        FieldVaultProperties properties) {
+      return new dev.fieldvault.spring.boot.internal.SecretPropertySanitizer(properties);
+    }
+  }
+
   /** Spring Boot 4.0. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")

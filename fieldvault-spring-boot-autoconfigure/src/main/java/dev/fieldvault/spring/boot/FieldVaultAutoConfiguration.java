@@ -62,6 +62,9 @@ public class FieldVaultAutoConfiguration {
   @ConditionalOnMissingBean(FieldVaultKeys.class)
   @DependsOnDatabaseInitialization
   public FieldVaultKeys fieldVaultKeys(FieldVaultProperties properties, ObjectProvider<DataSource> dataSource) {
+    if (properties.getRotation().isEnabled()) {
+      dev.fieldvault.spring.boot.internal.RotationSettings.validate(properties);
+    }
     DataSource ds = dataSource.getIfAvailable();
     return LoadedKeys.load(properties, KekFactory.create(properties.getKek(), System::getenv),
         ds == null ? null : FieldVaultDataSource.unencrypted(ds));
@@ -141,6 +144,13 @@ public class FieldVaultAutoConfiguration {
     @Bean
     static FieldVaultJpaPostProcessor fieldVaultJpaPostProcessor(ObjectProvider<FieldVaultKeys> keys, Environment env) {
       String policy = Binder.get(env).bind("fieldvault.hibernate.plaintext-policy", String.class).orElse(null);
+      if (policy != null && !policy.isBlank()
+          && !List.of("CIPHERTEXT_ONLY", "MIGRATE", "MIGRATE_AND_LOG").contains(policy.trim().toUpperCase(java.util.Locale.ROOT))) {
+        throw new FieldVaultStartupException("fieldvault.hibernate.plaintext-policy is '" + policy.trim() + "': it must be"
+            + " CIPHERTEXT_ONLY, MIGRATE or MIGRATE_AND_LOG.", "Set fieldvault.hibernate.plaintext-policy to"
+            + " CIPHERTEXT_ONLY (the default: a plaintext value in an encrypted column is an error), MIGRATE or"
+            + " MIGRATE_AND_LOG (read plaintext left from before encryption; see vault-hibernate's README).", null);
+      }
       return new FieldVaultJpaPostProcessor(keys, policy);
     }
 
@@ -225,15 +235,33 @@ public class FieldVaultAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     FieldVaultRotation fieldVaultRotation(FieldVaultKeys keys, FieldVaultProperties properties,
-        EncryptedMappings mappings, ObjectProvider<SecretsVaultHolder> secrets) {
+        EncryptedMappings mappings, ObjectProvider<SecretsVaultHolder> secrets,
+        ObjectProvider<HibernateMappings> hibernate) {
       DataSource ds = keys.dataSource().orElse(null);
-      SecretsVaultHolder vault = properties.getRotation().isIncludeSecrets() ? secrets.getIfAvailable() : null;
+      SecretsVaultHolder holder = secrets.getIfAvailable();
+      // include-secrets decides only whether the rotation rewraps the secrets vault's values: its values and
+      // audit chain keep the keys they use from being retired either way
+      SecretsVaultHolder vault = properties.getRotation().isIncludeSecrets() ? holder : null;
       Supplier<List<EncryptedTable>> secretTables = vault == null ? List::of : vault::encryptedTables;
+      Supplier<List<EncryptedTable>> countedOnly = vault == null && holder != null ? holder::encryptedTables : List::of;
       java.util.function.Function<Rewrapper.Builder, dev.fieldvault.jdbc.rotation.RotationResult> runner =
           vault == null ? b -> b.build().run() : vault::rewrap;
-      java.util.function.IntPredicate auditUses = vault == null ? id -> false : vault::auditUses;
-      return new FieldVaultRotation(keys, ds, mappings::tables, secretTables, runner, properties.getRotation(),
-          VaultTables.withPrefix(properties.getKeys().getTablePrefix()), auditUses);
+      java.util.function.IntPredicate auditUses = holder == null ? id -> false : holder::auditUses;
+      FieldVaultRotation rotation = new FieldVaultRotation(keys, ds, mappings::tables, secretTables, countedOnly, runner,
+          properties.getRotation(), VaultTables.withPrefix(properties.getKeys().getTablePrefix()), auditUses);
+      rotation.refreshInterval(properties.getKeys().getRefreshInterval());
+      rotation.unsupported(() -> {
+        HibernateMappings h = hibernate.getIfAvailable();
+        List<String> others = h == null ? List.of() : h.onOtherDataSources(ds);
+        return others.isEmpty() ? null : "FieldVault's rotation, key inventory and key retirement run on the"
+            + " application's DataSource only, but the EntityManagerFactory of " + String.join(", ", others)
+            + " keeps @Encrypted values on another DataSource: they would be missed (a retired key could still be in"
+            + " use there), so this is refused and no key was changed. Supported: every @Encrypted entity of a"
+            + " rotated application on the application's DataSource. For another database, rotate its tables with the"
+            + " CLI (`fieldvault rotate --tables ... --jdbc-url <that database>`) after promoting, and retire a key only"
+            + " when both databases' inventories show no use; or set fieldvault.rotation.enabled=false";
+      });
+      return rotation;
     }
 
     @Bean(destroyMethod = "close")

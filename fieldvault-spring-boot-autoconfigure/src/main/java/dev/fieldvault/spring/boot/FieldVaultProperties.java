@@ -170,9 +170,13 @@ public class FieldVaultProperties {
 
     @Override
     public String toString() {
-      return "Kek{masterSecretEnv=" + masterSecretEnv + ", masterSecretFile=" + masterSecretFile
+      // a value that may be a mis-pasted secret is not shown (see KekSettings)
+      return "Kek{masterSecretEnv=" + (masterSecretEnv == null ? null
+          : dev.fieldvault.spring.boot.internal.KekSettings.showVariable(masterSecretEnv)) + ", masterSecretFile="
+          + (masterSecretFile == null ? null : dev.fieldvault.spring.boot.internal.KekSettings.showFile(masterSecretFile))
           + ", masterSecret=" + (masterSecret == null ? "unset" : "[hidden]") + ", localKeysetFile="
-          + localKeysetFile + ", kmsKeyUri=" + kmsKeyUri + "}";
+          + localKeysetFile + ", kmsKeyUri=" + (kmsKeyUri == null ? null
+          : dev.fieldvault.spring.boot.internal.KekSettings.showKmsUri(kmsKeyUri)) + "}";
     }
   }
 
@@ -334,6 +338,21 @@ public class FieldVaultProperties {
 
     /** The name pattern of a tenant's PRF keyset. */
     private String prf = "tenant-{tenant}-prf";
+
+    /**
+     * Development only: generate a tenant's keysets in the key store the first time a tenant without
+     * any is used (logged at WARN). Never in production: a tenant whose keysets were deleted
+     * (crypto-shredded) would silently get new ones; provision tenants with the CLI or the key store.
+     */
+    private boolean createIfMissing = false;
+
+    public boolean isCreateIfMissing() {
+      return createIfMissing;
+    }
+
+    public void setCreateIfMissing(boolean createIfMissing) {
+      this.createIfMissing = createIfMissing;
+    }
 
     public boolean isEnabled() {
       return enabled;

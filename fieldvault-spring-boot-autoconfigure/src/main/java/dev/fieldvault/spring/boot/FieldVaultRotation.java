@@ -73,11 +73,16 @@ public class FieldVaultRotation implements AutoCloseable {
   private final DataSource dataSource;
   private final Supplier<List<EncryptedTable>> tables;
   private final Supplier<List<EncryptedTable>> secretTables;
+  private final Supplier<List<EncryptedTable>> countedOnly;
   private final Function<Rewrapper.Builder, RotationResult> runner;
   private final FieldVaultProperties.Rotation settings;
   private final VaultTables vaultTables;
   private final java.util.function.IntPredicate auditUses;
   private final List<RotationListener> listeners = new CopyOnWriteArrayList<>();
+  /** Why this job cannot cover every encrypted table (null: it can). */
+  private volatile Supplier<String> unsupported = () -> null;
+  /** This instance's fieldvault.keys.refresh-interval (null: unknown, no warning). */
+  private volatile java.time.Duration refreshInterval;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "fieldvault-rotation");
     t.setDaemon(true);
@@ -93,6 +98,19 @@ public class FieldVaultRotation implements AutoCloseable {
   public FieldVaultRotation(FieldVaultKeys keys, DataSource dataSource, Supplier<List<EncryptedTable>> tables,
       Supplier<List<EncryptedTable>> secretTables, Function<Rewrapper.Builder, RotationResult> runner,
       FieldVaultProperties.Rotation settings, VaultTables vaultTables, java.util.function.IntPredicate auditUses) {
+    this(keys, dataSource, tables, secretTables, List::of, runner, settings, vaultTables, auditUses);
+  }
+
+  /**
+   * As above, and {@code countedOnly}: tables this job does not rewrap but whose values still use the
+   * keys (the secrets vault's with {@code fieldvault.rotation.include-secrets=false}), counted by
+   * {@link #inventory()} so that {@link #retire} never disables a key they use.
+   */
+  public FieldVaultRotation(FieldVaultKeys keys, DataSource dataSource, Supplier<List<EncryptedTable>> tables,
+      Supplier<List<EncryptedTable>> secretTables, Supplier<List<EncryptedTable>> countedOnly,
+      Function<Rewrapper.Builder, RotationResult> runner, FieldVaultProperties.Rotation settings,
+      VaultTables vaultTables, java.util.function.IntPredicate auditUses) {
+    this.countedOnly = countedOnly;
     this.keys = keys;
     this.dataSource = dataSource;
     this.tables = tables;
@@ -101,6 +119,23 @@ public class FieldVaultRotation implements AutoCloseable {
     this.settings = settings;
     this.vaultTables = vaultTables;
     this.auditUses = auditUses;
+  }
+
+  /** The starter's: this instance's {@code fieldvault.keys.refresh-interval}, for the warning at a rotation's start. */
+  void refreshInterval(java.time.Duration interval) {
+    this.refreshInterval = interval;
+  }
+
+  /** The starter's: a check run before a rotation, an inventory or a retirement; a message refuses them. */
+  void unsupported(Supplier<String> check) {
+    this.unsupported = check;
+  }
+
+  private void refuseIfUnsupported() {
+    String why = unsupported.get();
+    if (why != null) {
+      throw new VaultConfigurationException(why);
+    }
   }
 
   /** Also reports every batch's progress to {@code listener} (metrics, logs). */
@@ -122,12 +157,32 @@ public class FieldVaultRotation implements AutoCloseable {
     KeyStore store = keys.keyStore().orElseThrow(() -> new VaultConfigurationException("The rotation job needs"
         + " the database key store (fieldvault.keys.store=database): with keyset files, promote keys with the CLI"
         + " and restart"));
+    refuseIfUnsupported(); // before any key is added or promoted
     synchronized (progress) {
       progress.clear();
     }
     status = new Status(State.RUNNING, null, Instant.now(), null, List.of(), -1,
         promote ? "promoting new keys" : "running");
+    java.time.Duration refresh = refreshInterval;
+    if (promote && refresh != null && (refresh.isZero() || refresh.isNegative())) {
+      LOG.warn("FieldVault rotation: fieldvault.keys.refresh-interval is 0s, so the new keys reach only this instance"
+          + " (others load them at their next start): if other instances use the same keys, they miss rows written"
+          + " under them in searches and cannot read them. Rotate with a refresh interval on every instance and a"
+          + " promotion delay of at least that interval.");
+    }
     worker.execute(() -> {
+      try {
+        // every table must be readable as declared before a key changes: a rotation that cannot run must not
+        // leave newly promoted keys behind it
+        Rewrapper.builder(dataSource, keys.cipher()).tables(tables.get()).vaultTables(vaultTables).build()
+            .checkTables();
+      } catch (RuntimeException e) {
+        status = new Status(State.FAILED, null, status.startedAt(), Instant.now(), List.of(), -1,
+            "the tables could not be checked (no key was added or promoted): " + e.getClass().getSimpleName() + ": "
+                + e.getMessage());
+        LOG.warn("FieldVault rotation: checking the tables failed, no key was added or promoted: {}", e.toString());
+        return;
+      }
       try {
         if (promote) {
           promote(store);
@@ -259,14 +314,22 @@ public class FieldVaultRotation implements AutoCloseable {
     return all;
   }
 
-  /** Values per key version per column of every covered table, counted by the database now. */
+  /**
+   * Values per key version per column of every table whose values use the keys, counted by the
+   * database now: the covered tables and those not rewrapped by this job (the secrets vault's with
+   * {@code include-secrets=false}).
+   */
   public KeyInventory inventory() {
-    return KeyInventory.scan(dataSource, tables());
+    refuseIfUnsupported();
+    List<EncryptedTable> all = new ArrayList<>(tables());
+    all.addAll(countedOnly.get());
+    return KeyInventory.scan(dataSource, all);
   }
 
   /**
-   * Disables key {@code ordinal} of {@code keyset} (retires it) if no stored value uses it any more,
-   * then reloads the keys.
+   * Disables key {@code ordinal} of {@code keyset} (retires it) if no stored value uses it any more
+   * (counted in every table of {@link #inventory()}, the secrets vault's included whatever
+   * {@code include-secrets} says), then reloads the keys.
    *
    * @throws dev.fieldvault.jdbc.keystore.KeyInUseException if values still use it (the message says
    *     how many in which columns: run a rotation first)

@@ -47,7 +47,7 @@ class FailureAnalysisTest {
       ctx.close();
     });
     assertThat(failure).as("the application must not start").isNotNull();
-    FailureAnalysis analysis = new FieldVaultFailureAnalyzer().analyze(failure);
+    FailureAnalysis analysis = new FieldVaultFailureAnalyzer(null).analyze(failure);
     assertThat(analysis).as("FieldVault's analysis of " + failure).isNotNull();
     return analysis;
   }

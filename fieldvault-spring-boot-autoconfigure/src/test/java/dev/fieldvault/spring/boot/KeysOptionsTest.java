@@ -63,6 +63,24 @@ class KeysOptionsTest {
   }
 
   @Test
+  void aRotationWhoseTableCannotBeRead_failsBeforeAnyKeyIsAddedOrPromoted() throws Exception {
+    try (ConfigurableApplicationContext ctx = start("fieldvault.rotation.promotion-delay=0s")) {
+      FieldVaultKeys keys = ctx.getBean(FieldVaultKeys.class);
+      try (java.sql.Connection c = keys.dataSource().orElseThrow().getConnection();
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("DROP TABLE sbt_patient");
+      }
+      FieldVaultRotation rotation = ctx.getBean(FieldVaultRotation.class);
+      rotation.start(true);
+      FieldVaultRotation.Status s = rotation.awaitCompletion(20_000);
+      assertThat(s.state()).isEqualTo(FieldVaultRotation.State.FAILED);
+      assertThat(s.message()).contains("no key was added or promoted").containsIgnoringCase("sbt_patient");
+      keys.reload();
+      assertThat(keys.keysets()).allMatch(k -> k.keys().size() == 1); // nothing added, nothing promoted
+    }
+  }
+
+  @Test
   void aScheduledRotation_startsByItself() throws Exception {
     try (ConfigurableApplicationContext ctx = start("fieldvault.rotation.schedule=*/1 * * * * *",
         "fieldvault.rotation.promote-on-schedule=false")) {

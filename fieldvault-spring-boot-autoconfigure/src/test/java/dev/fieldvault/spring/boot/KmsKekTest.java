@@ -121,7 +121,7 @@ class KmsKekTest {
     admin.disableKey(r -> r.keyId(keyUri.substring(keyUri.lastIndexOf("key/") + 4)));
     Throwable failure = catchThrowable(() -> run(properties(url, keyUri)).close());
     assertThat(failure).as("the start with a disabled KMS key").isNotNull();
-    FailureAnalysis analysis = new FieldVaultFailureAnalyzer().analyze(failure);
+    FailureAnalysis analysis = new FieldVaultFailureAnalyzer(null).analyze(failure);
     assertThat(analysis).as("FieldVault's analysis of " + failure).isNotNull();
     assertThat(analysis.getDescription()).contains(keyUri).contains("fieldvault.kek.kms-key-uri");
     assertThat(analysis.getAction()).contains("kms:Decrypt");

@@ -10,6 +10,7 @@ import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.Normalizers;
+import dev.fieldvault.keys.SqlIdentifier;
 import dev.fieldvault.keys.ValueCodecs;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.ArrayList;
@@ -77,11 +78,11 @@ public final class FieldVaultIntegrator implements Integrator {
 
     List<AttributeBinding> bindings = new ArrayList<>();
     for (Found f : found) {
-      AttributeBinding b = bind(f, cipher, global, companions.get(f.name()), factory.getJdbcServices().getDialect());
+      AttributeBinding b = bind(f, cipher, global, companions.get(f.name()), factory);
       f.type.bind(b);
       bindings.add(b);
     }
-    refuseSharedColumnsEncryptedDifferently(bindings);
+    refuseSharedColumnsEncryptedDifferently(found, bindings);
     VaultRuntime runtime = new VaultRuntime(factory, cipher, bindings);
     VaultRuntime.register(factory, runtime);
 
@@ -122,7 +123,8 @@ public final class FieldVaultIntegrator implements Integrator {
 
 
   private static AttributeBinding bind(Found f, FieldCipher cipher, PlaintextPolicy global, Companion companion,
-      Dialect dialect) {
+      SessionFactoryImplementor factory) {
+    Dialect dialect = factory.getJdbcServices().getDialect();
     Encrypted ann = f.type.annotation();
     if (ann == null) {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": Hibernate did not pass the"
@@ -170,19 +172,19 @@ public final class FieldVaultIntegrator implements Integrator {
     } catch (VaultConfigurationException e) {
       throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": " + e.getMessage(), e);
     }
-    String tenantColumn = tenantColumn(f);
+    String tenantColumn = tenantColumn(f, dialect);
     Column column = column(f.value); // widened for the ciphertext by EncryptedBinder
     List<String> idColumns = new ArrayList<>();
     List<String> keySql = new ArrayList<>();
     for (Column c : keyColumns(f.entity, f.value.getTable())) {
-      idColumns.add(c.getName());
+      idColumns.add(c.getQuotedName(dialect));
       keySql.add(c.getQuotedName(dialect));
     }
     Class<?> mapped = f.entity.getMappedClass();
     EncryptedAttribute model = AttributeModels.factory().create(entityName, mapped, f.path, f.type.javaType(),
-        f.value.getTable() == null ? null : f.value.getTable().getName(), column == null ? null : column.getName(),
+        tableName(f, factory), column == null ? null : column.getQuotedName(dialect),
         idColumns, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
-        companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
+        companion == null ? null : companion.property, companion == null ? null : indexColumn(companion, dialect),
         companion == null ? 0 : companion.annotation.length(), tenantColumn);
     Table table = f.value.getTable();
     boolean unionRoot = table != null && table == f.entity.getTable() && hasUnionSubclasses(f.entity);
@@ -198,33 +200,38 @@ public final class FieldVaultIntegrator implements Integrator {
         List<String> subIds = new ArrayList<>();
         List<String> subKeySql = new ArrayList<>();
         for (Column c : keyColumns(sub, sub.getTable())) {
-          subIds.add(c.getName());
+          subIds.add(c.getQuotedName(dialect));
           subKeySql.add(c.getQuotedName(dialect));
         }
-        String subTenant = tenantColumn(f); // the tenant column is inherited, with the same name
+        // the column, tenant column and blind-index column are inherited, with the same names
         binding.addUnionTable(sub.getEntityName(), AttributeModels.factory().create(entityName(sub),
-            sub.getMappedClass(), f.path, f.type.javaType(), sub.getTable().getName(), column.getName(), subIds,
-            ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
-            companion == null ? null : companion.property, companion == null ? null : indexColumn(companion),
-            companion == null ? 0 : companion.annotation.length(), subTenant), subKeySql);
+            sub.getMappedClass(), f.path, f.type.javaType(), tableName(sub.getTable(), f.name(), factory),
+            column.getQuotedName(dialect), subIds, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(),
+            ann.storage(), policy, companion == null ? null : companion.property,
+            companion == null ? null : indexColumn(companion, dialect),
+            companion == null ? 0 : companion.annotation.length(), tenantColumn), subKeySql);
       }
     }
     return binding;
   }
 
   /**
-   * Two attributes mapping one column of one table (SINGLE_TABLE siblings, or two entities of one table)
-   * must encrypt it alike: the column's values are read by whichever entity the discriminator names, and
+   * Two attributes of one entity hierarchy mapping one column of one table (SINGLE_TABLE siblings) must
+   * encrypt it alike: the column's values are read by whichever entity the discriminator names, and
    * rotated and migrated as one column, so a value written in one context would not decrypt in the other.
    */
-  private static void refuseSharedColumnsEncryptedDifferently(List<AttributeBinding> bindings) {
+  private static void refuseSharedColumnsEncryptedDifferently(List<Found> found, List<AttributeBinding> bindings) {
     Map<String, AttributeBinding> byColumn = new java.util.HashMap<>();
-    for (AttributeBinding b : bindings) {
+    for (int i = 0; i < bindings.size(); i++) {
+      AttributeBinding b = bindings.get(i);
       EncryptedAttribute m = b.model;
       if (m.table() == null || m.column() == null) {
         continue;
       }
-      String key = (m.table() + "\u0000" + m.column()).toLowerCase(java.util.Locale.ROOT);
+      // one hierarchy's table: the same table of the mapping, shared by SINGLE_TABLE siblings
+      String key = found.get(i).entity.getRootClass().getEntityName() + "\u0000"
+          + dev.fieldvault.keys.SqlIdentifier.key(m.table()) + "\u0000"
+          + dev.fieldvault.keys.SqlIdentifier.key(m.column());
       AttributeBinding other = byColumn.putIfAbsent(key, b);
       if (other != null && !encryptedAlike(other.model, m)) {
         EncryptedAttribute o = other.model;
@@ -285,7 +292,7 @@ public final class FieldVaultIntegrator implements Integrator {
   }
 
   /** Sizes the companion's column for the index and returns its name. */
-  private static String indexColumn(Companion c) {
+  private static String indexColumn(Companion c, Dialect dialect) {
     Column column = null;
     for (Selectable s : c.value.getSelectables()) {
       if (s instanceof Column) {
@@ -296,7 +303,7 @@ public final class FieldVaultIntegrator implements Integrator {
       return null;
     }
     column.setLength((long) FieldCipher.BLIND_INDEX_HEADER + c.annotation.length());
-    return column.getName();
+    return column.getQuotedName(dialect);
   }
 
 
@@ -304,6 +311,33 @@ public final class FieldVaultIntegrator implements Integrator {
 
 
 
+
+  /**
+   * The attribute's table as Hibernate writes it in SQL: with the catalog and schema the mapping gives
+   * (its own, or {@code hibernate.default_catalog}/{@code hibernate.default_schema}) and quoted where
+   * the mapping quotes it, so the rewrapper, the key inventory and the JDBC wrapper name the very table
+   * Hibernate reads (never a same-named one in the connection's default schema). A name FieldVault's one
+   * identifier rule cannot take (a catalog and a schema both) fails the start-up.
+   */
+  private static String tableName(Found f, SessionFactoryImplementor factory) {
+    return tableName(f.value.getTable(), f.name(), factory);
+  }
+
+  /** {@link #tableName(Found, SessionFactoryImplementor)} of a table of an attribute (a TABLE_PER_CLASS subclass's). */
+  private static String tableName(org.hibernate.mapping.Table table, String attribute,
+      SessionFactoryImplementor factory) {
+    if (table == null) {
+      return null;
+    }
+    String sql = factory.getSqlStringGenerationContext().format(table.getQualifiedTableName());
+    try {
+      return SqlIdentifier.requireTable(sql, "table of @Encrypted attribute " + attribute);
+    } catch (VaultConfigurationException e) {
+      throw new VaultConfigurationException("@Encrypted attribute " + attribute + ": Hibernate names its table "
+          + sql + ", which FieldVault cannot name: FieldVault takes a table or schema.table (" + e.getMessage()
+          + "); map the table with a schema or a catalog, not both", e);
+    }
+  }
 
   /** The value's column (null for a formula). */
   private static Column column(BasicValue value) {

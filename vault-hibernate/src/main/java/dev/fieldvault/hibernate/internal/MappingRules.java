@@ -154,14 +154,14 @@ final class MappingRules {
    * model (so a {@code <tenant-id>} mapped in {@code orm.xml} counts); fails when the type was built with
    * another answer.
    */
-  static String tenantColumn(Found f) {
+  static String tenantColumn(Found f, org.hibernate.dialect.Dialect dialect) {
     String tenantColumn = Tenants.tenantColumnName(f.entity);
     String column = null;
     if (tenantColumn != null) {
       for (Property p : f.entity.getPropertyClosure()) {
         for (Selectable s : p.getValue().getSelectables()) {
           if (s instanceof Column && ((Column) s).getName().equals(tenantColumn)) {
-            column = ((Column) s).getName();
+            column = ((Column) s).getQuotedName(dialect);
           }
         }
       }

@@ -102,6 +102,8 @@ public final class Rewrapper {
   private final VaultTables vaultTables;
   private final boolean finalInventory;
   private final boolean migrate;
+  /** Only values under these key ids are moved (null: every value off the primary keys). */
+  private final Set<Integer> fromKeyIds;
 
   private volatile boolean stopRequested;
   private volatile boolean paused;
@@ -119,8 +121,9 @@ public final class Rewrapper {
     this.dryRun = b.dryRun;
     this.listener = b.listener;
     this.migrate = b.migrate;
+    this.fromKeyIds = b.fromKeyIds;
     this.rotationId = b.rotationId != null ? b.rotationId
-        : (migrate ? "migrate-" : "") + defaultRotationId(cipher.keyring());
+        : (migrate ? "migrate-" : "") + defaultRotationId(cipher.keyring()) + fromSuffix(fromKeyIds);
     this.workerId = b.workerId != null ? b.workerId : "worker-" + UUID.randomUUID();
     this.lease = b.lease;
     this.vaultTables = b.vaultTables;
@@ -141,6 +144,17 @@ public final class Rewrapper {
     for (Optional<VaultKeyset> ks : List.of(keyring.aead(), keyring.deterministic(), keyring.prf())) {
       sb.append('-').append(ks.map(k -> k.primary().keyIdText()).orElse("0"));
     }
+    return sb.toString();
+  }
+
+  /** {@code -from-} and the sorted key ids of {@link Builder#fromKeyIds}, or nothing. */
+  private static String fromSuffix(Set<Integer> ids) {
+    if (ids == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("-from");
+    ids.stream().sorted(java.util.Comparator.comparingLong(Integer::toUnsignedLong))
+        .forEach(id -> sb.append('-').append(Integer.toUnsignedString(id)));
     return sb.toString();
   }
 
@@ -168,6 +182,28 @@ public final class Rewrapper {
   /** Stops after the current batch; what was committed stays, and a later run resumes from there. */
   public void stop() {
     stopRequested = true;
+  }
+
+  /**
+   * Checks, without changing anything, that every declared table can be read under the name declared,
+   * with its key columns, encrypted columns (and, migrating, column types): what {@link #run()} checks
+   * first. Call it before promoting new keys, so that a rotation that cannot run does not leave newly
+   * promoted keys behind it.
+   *
+   * @throws VaultStorageException naming the cause when a table or column cannot be read
+   */
+  public void checkTables() {
+    try (Connection c = dataSource.getConnection()) {
+      for (EncryptedTable t : tables) {
+        TableKey.detect(c, t.table(), t.primaryKeys());
+        validateColumns(c, t);
+        if (migrate) {
+          migrationTypes(c, t);
+        }
+      }
+    } catch (SQLException e) {
+      throw new VaultStorageException("Rotation " + rotationId + ": cannot read the declared tables: " + e.getMessage(), e);
+    }
   }
 
   /** Runs (or resumes, or joins) the rotation until it is complete or stopped. */
@@ -216,7 +252,7 @@ public final class Rewrapper {
           Tracker tr = trackers.get(t.table());
           tr.tableRows = WorkTable.rowCount(dataSource, t.table()); // the whole table, for the progress bar
           RangeRewrapper range = new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, true, executor,
-              types.get(t));
+              types.get(t), fromKeyIds);
           range.process(null, null, (tx, k, s, r, cf) -> true, control, tr::add);
         }
         complete = !stopRequested;
@@ -257,12 +293,21 @@ public final class Rewrapper {
         offPrimary = inventory.valuesNotUsing(primaries);
       }
       LOG.info("{}", inventory.describe(cipher.keyring()));
+      long fromLeft = 0;
       for (ColumnInventory col : inventory.columns()) {
-        long n = col.encryptedValues() - col.valuesByKeyId().entrySet().stream()
-            .filter(e -> primaries.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        long n = fromKeyIds != null
+            ? col.valuesByKeyId().entrySet().stream()
+                .filter(e -> fromKeyIds.contains(e.getKey()) && !primaries.contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum()
+            : col.encryptedValues() - col.valuesByKeyId().entrySet().stream()
+                .filter(e -> primaries.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
         if (n > 0) {
           left.put(col.qualifiedName(), n);
         }
+        fromLeft += n;
+      }
+      if (fromKeyIds != null) {
+        offPrimary = fromLeft; // only values under the keys this rotation moves are "left"
       }
       if (migrate) {
         plaintext = PlaintextCount.count(dataSource, cipher, tables);
@@ -316,7 +361,7 @@ public final class Rewrapper {
     Map<String, RangeRewrapper> rangers = new HashMap<>();
     for (EncryptedTable t : tables) {
       rangers.put(t.table(), new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, false, executor,
-          types.get(t)));
+          types.get(t), fromKeyIds));
     }
     while (!stopRequested) {
       for (EncryptedTable t : tables) {
@@ -571,6 +616,7 @@ public final class Rewrapper {
     private VaultTables vaultTables = VaultTables.defaults();
     private boolean finalInventory = true;
     private boolean migrate;
+    private Set<Integer> fromKeyIds;
 
     private Builder(DataSource dataSource, FieldCipher cipher) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -679,6 +725,23 @@ public final class Rewrapper {
       return this;
     }
 
+    /**
+     * Moves only the values encrypted under these key ids (for example the key being retired),
+     * leaving values under other old keys as they are; the final inventory then counts as left only
+     * values still under these ids. By default every value off the primary keys is moved. The
+     * default rotation id ends with {@code -from-} and the ids, so a pass from other keys is another
+     * rotation. Not with {@link #migratePlaintext}.
+     *
+     * @param keyIds one or more key ids, as {@link dev.fieldvault.keys.CiphertextHeader} reads them
+     */
+    public Builder fromKeyIds(java.util.Collection<Integer> keyIds) {
+      if (keyIds == null || keyIds.isEmpty() || keyIds.stream().anyMatch(java.util.Objects::isNull)) {
+        throw new VaultConfigurationException("fromKeyIds needs one or more key ids (the keys whose values to move)");
+      }
+      this.fromKeyIds = Set.copyOf(keyIds);
+      return this;
+    }
+
     /** Whether to count values per key version at the end (default true). */
     public Builder finalInventory(boolean take) {
       this.finalInventory = take;
@@ -688,6 +751,10 @@ public final class Rewrapper {
     public Rewrapper build() {
       if (tables.isEmpty()) {
         throw new VaultConfigurationException("The rewrapper has no table: declare them with table()");
+      }
+      if (migrate && fromKeyIds != null) {
+        throw new VaultConfigurationException("A plaintext migration moves every value: do not combine"
+            + " migratePlaintext with fromKeyIds");
       }
       Set<String> names = new HashSet<>();
       for (EncryptedTable t : tables) {

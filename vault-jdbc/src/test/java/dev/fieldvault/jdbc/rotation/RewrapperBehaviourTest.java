@@ -471,4 +471,30 @@ class RewrapperBehaviourTest {
         .isInstanceOf(VaultConfigurationException.class)
         .hasMessageContaining(fx.table).hasMessageContaining("no_such_column");
   }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void checkTables_readsTheDeclaredTablesWithoutWriting_andFailsOnAMissingTableOrColumn(TestDatabases.Kind kind)
+      throws Exception {
+    RotationFixture fx = new RotationFixture(kind, "check");
+    Keyring original = Keyring.generate("rot-check");
+    fx.create(FieldCipher.create(original), 10);
+    Map<Long, byte[][]> before = fx.snapshot();
+    FieldCipher cipher = FieldCipher.create(RotationFixture.promoteAll(original));
+
+    fx.rewrapper(cipher).rotationId("check").build().checkTables();
+    assertThat(RotationFixture.rangeAggregate(fx.db, fx.vaultTables, "COUNT(*)", "check", "")).isZero();
+    assertThat(fx.snapshot()).allSatisfy((id, b) -> assertThat(RotationFixture.sameBytes(b, before.get(id))).isTrue());
+
+    EncryptedTable missing = EncryptedTable.builder(fx.table + "_nowhere").primaryKey("id")
+        .column(EncryptedColumn.builder(fx.table + "_nowhere", "salary", RotationFixture.SALARY).build()).build();
+    Rewrapper noTable = Rewrapper.builder(fx.db.dataSource(), cipher).table(missing).vaultTables(fx.vaultTables).build();
+    assertThatThrownBy(noTable::checkTables).isInstanceOf(dev.fieldvault.jdbc.keystore.VaultStorageException.class)
+        .hasMessageContaining("cannot read the declared tables");
+    EncryptedTable wrong = EncryptedTable.builder(fx.table).primaryKey("id")
+        .column(EncryptedColumn.builder(fx.table, "no_such_column", RotationFixture.SALARY).build()).build();
+    Rewrapper noColumn = Rewrapper.builder(fx.db.dataSource(), cipher).table(wrong).vaultTables(fx.vaultTables).build();
+    assertThatThrownBy(noColumn::checkTables).isInstanceOf(VaultConfigurationException.class)
+        .hasMessageContaining("no_such_column");
+  }
 }

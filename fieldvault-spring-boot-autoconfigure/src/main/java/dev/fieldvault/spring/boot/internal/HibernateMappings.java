@@ -40,6 +40,44 @@ public final class HibernateMappings implements Supplier<List<EncryptedTable>> {
     return out;
   }
 
+  /**
+   * The factories with {@code @Encrypted} attributes whose DataSource is not {@code dataSource} (the
+   * application's, where FieldVault's rotation and inventory run), described by persistence unit and
+   * tables; empty when every such factory is on it or a factory's DataSource is unknown.
+   */
+  public List<String> onOtherDataSources(javax.sql.DataSource dataSource) {
+    List<String> out = new ArrayList<>();
+    if (dataSource == null) {
+      return out;
+    }
+    javax.sql.DataSource main = target(dataSource);
+    factories.orderedStream().forEach(emf -> {
+      if (!(emf instanceof org.springframework.orm.jpa.EntityManagerFactoryInfo info) || info.getDataSource() == null
+          || target(info.getDataSource()) == main) {
+        return;
+      }
+      HibernateVault v;
+      try {
+        v = HibernateVault.of(emf);
+      } catch (IllegalArgumentException e) {
+        return; // no @Encrypted attribute in this factory
+      }
+      out.add("persistence unit '" + info.getPersistenceUnitName() + "' (tables "
+          + HibernateRotation.tables(v).stream().map(EncryptedTable::table).toList() + ")");
+    });
+    return out;
+  }
+
+  /** The pool under FieldVault's wrapper and Spring's delegating proxies. */
+  private static javax.sql.DataSource target(javax.sql.DataSource ds) {
+    javax.sql.DataSource d = FieldVaultDataSource.unencrypted(ds);
+    for (int i = 0; i < 10 && d instanceof org.springframework.jdbc.datasource.DelegatingDataSource dd
+        && dd.getTargetDataSource() != null; i++) {
+      d = FieldVaultDataSource.unencrypted(dd.getTargetDataSource());
+    }
+    return d;
+  }
+
   @Override
   public List<EncryptedTable> get() {
     List<EncryptedTable> out = new ArrayList<>();

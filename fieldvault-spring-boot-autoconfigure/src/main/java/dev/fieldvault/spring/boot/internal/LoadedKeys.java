@@ -60,6 +60,9 @@ public final class LoadedKeys implements FieldVaultKeys, AutoCloseable {
       throw new FieldVaultStartupException("Neither fieldvault.keys.aead nor fieldvault.keys.deterministic names a"
           + " keyset.", "Name the keyset of randomized fields in fieldvault.keys.aead (default app-aead).", null);
     }
+    sameKeysetTwice(aead, "fieldvault.keys.aead", daead, "fieldvault.keys.deterministic");
+    sameKeysetTwice(aead, "fieldvault.keys.aead", prf, "fieldvault.keys.prf");
+    sameKeysetTwice(daead, "fieldvault.keys.deterministic", prf, "fieldvault.keys.prf");
     try {
       if (settings.getStore() == FieldVaultProperties.Store.DATABASE) {
         if (dataSource == null) {
@@ -88,6 +91,19 @@ public final class LoadedKeys implements FieldVaultKeys, AutoCloseable {
             fromFile(daead, KeyPurpose.DETERMINISTIC_AEAD, settings.getFiles().getDeterministic(), "deterministic"),
             fromFile(prf, KeyPurpose.PRF, settings.getFiles().getPrf(), "prf")));
       }
+    } catch (dev.fieldvault.jdbc.keystore.VaultStorageException e) {
+      if (settings.getStore() != FieldVaultProperties.Store.DATABASE || !missingTable(e)) {
+        throw e;
+      }
+      boolean liquibaseOff = !properties.getLiquibase().isEnabled();
+      throw new FieldVaultStartupException("The key store table "
+          + VaultTables.withPrefix(settings.getTablePrefix()).keyset() + " does not exist in the"
+          + " application's database" + (liquibaseOff ? " (fieldvault.liquibase.enabled=false, so the starter did not"
+          + " create FieldVault's tables)." : "."), (liquibaseOff ? "Set fieldvault.liquibase.enabled=true (the starter"
+          + " then applies FieldVault's changelogs with the application's Liquibase), or create" : "Create")
+          + " FieldVault's tables: run db/changelog/fieldvault/fieldvault-schema-<database>.sql from the vault-jdbc jar"
+          + " (and secrets-schema-<database>.sql from the vault-secrets jar), or `fieldvault schema install --jdbc-url"
+          + " ...`; check fieldvault.keys.table-prefix (now '" + settings.getTablePrefix() + "') and the database.", e);
     } catch (WrongKeyEncryptionKeyException e) {
       throw new FieldVaultStartupException("A keyset is encrypted under another key-encryption key than the"
           + " configured one: " + e.getMessage(), "Configure the KEK the keysets were created under"
@@ -117,6 +133,27 @@ public final class LoadedKeys implements FieldVaultKeys, AutoCloseable {
     }
     LOG.info("FieldVault keys loaded: {} (KEK {})", keys.describe(), kek.id());
     return keys;
+  }
+
+  private static void sameKeysetTwice(String a, String propertyA, String b, String propertyB) {
+    if (a != null && a.equals(b)) {
+      throw new FieldVaultStartupException(propertyA + " and " + propertyB + " both name the keyset '" + a + "': each"
+          + " mode needs its own keyset (fieldvault.keys.aead an AEAD keyset, .deterministic a DETERMINISTIC_AEAD one,"
+          + " .prf a PRF one).", "Set " + propertyA + " and " + propertyB + " to different keysets (defaults: app-aead,"
+          + " app-daead, app-prf); leave one empty if no field uses that mode.", null);
+    }
+  }
+
+  /** Whether the key store's failure is a missing table (SQLState 42S02: H2, MariaDB; 42P01: PostgreSQL). */
+  private static boolean missingTable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("42S02") || sql.getSQLState().equals("42P01")
+              || sql.getSQLState().equals("42S04") || sql.getSQLState().equals("42102"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void ensureStored(String name, KeyPurpose purpose, String property) {

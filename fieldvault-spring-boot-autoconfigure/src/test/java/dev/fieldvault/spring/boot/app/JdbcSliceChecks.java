@@ -65,7 +65,7 @@ public final class JdbcSliceChecks {
   }
 
   /** JdbcTemplate writes plaintext parameters; the table holds ciphertext; the deterministic column is searchable. */
-  public static void jdbcTemplateWritesCiphertext(JdbcTemplate jdbc, DataSource dataSource, FieldVaultKeys keys) {
+  public static void assertJdbcTemplateWritesCiphertext(JdbcTemplate jdbc, DataSource dataSource, FieldVaultKeys keys) {
     jdbc.update("INSERT INTO " + TABLE + " (id, owner, body) VALUES (?, ?, ?)", 1L, "owner@example.com",
         "a note written in the JDBC slice");
     jdbc.update("INSERT INTO " + TABLE + " (id, owner, body) VALUES (?, ?, ?)", 2L, "other@example.com", "another");
@@ -87,7 +87,7 @@ public final class JdbcSliceChecks {
   }
 
   /** The secrets vault bean stores ciphertext and reads the value back. */
-  public static void secretsVaultWorks(SecretsVault secrets, DataSource dataSource) {
+  public static void assertSecretsVaultWorks(SecretsVault secrets, DataSource dataSource) {
     secrets.store("slice-store").put("api-key", SecretValue.ofString("slice-secret-value-123"));
     assertThat(secrets.store("slice-store").get("api-key").value().asString()).isEqualTo("slice-secret-value-123");
     JdbcTemplate raw = new JdbcTemplate(FieldVaultDataSource.unencrypted(dataSource));

@@ -30,11 +30,11 @@ abstract class Boot35JdbcSliceTest {
 
   @Test
   void jdbcTemplateInTheSlice_writesCiphertext_readsPlaintext_andSearchesTheDeterministicColumn() {
-    JdbcSliceChecks.jdbcTemplateWritesCiphertext(jdbc, dataSource, keys);
+    JdbcSliceChecks.assertJdbcTemplateWritesCiphertext(jdbc, dataSource, keys);
   }
 
   @Test
   void theSecretsVaultIsABeanInTheSlice() {
-    JdbcSliceChecks.secretsVaultWorks(secrets, dataSource);
+    JdbcSliceChecks.assertSecretsVaultWorks(secrets, dataSource);
   }
 }

@@ -52,6 +52,8 @@ final class ColumnCrypto<T> {
   /** Longest stored value and blind index the columns hold (-1: not checked). */
   private final long maxLength;
   private final long maxBlindIndexLength;
+  /** In a rotation, the key ids whose values are moved (null: every value off the primary key). */
+  private java.util.Set<Integer> fromKeyIds;
 
   private ColumnCrypto(FieldCipher cipher, EncryptedColumn column, FieldSpec<T> spec, long maxLength,
       long maxBlindIndexLength) {
@@ -65,6 +67,13 @@ final class ColumnCrypto<T> {
 
   static ColumnCrypto<?> of(FieldCipher cipher, EncryptedColumn column) {
     return create(cipher, column, column.spec(), -1, -1);
+  }
+
+  /** For a rotation that moves only the values under {@code fromKeyIds} (null: all off the primary key). */
+  static ColumnCrypto<?> of(FieldCipher cipher, EncryptedColumn column, java.util.Set<Integer> fromKeyIds) {
+    ColumnCrypto<?> cc = of(cipher, column);
+    cc.fromKeyIds = fromKeyIds;
+    return cc;
   }
 
   /** For a migration: stored values longer than the declared column sizes are refused ({@link TooLongException}). */
@@ -104,6 +113,9 @@ final class ColumnCrypto<T> {
     byte[] ct = bytes(raw, column.storage());
     if (ct == null || !CiphertextHeader.looksLikeCiphertext(ct)) {
       return Verdict.FAILED;
+    }
+    if (fromKeyIds != null && !fromKeyIds.contains(CiphertextHeader.parse(ct).keyId())) {
+      return Verdict.CURRENT; // under a key this rotation does not move: left as it is
     }
     if (!cipher.isOnPrimaryKey(ct, context)) {
       return Verdict.STALE;

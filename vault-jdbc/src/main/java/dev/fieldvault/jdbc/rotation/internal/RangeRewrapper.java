@@ -154,6 +154,16 @@ public final class RangeRewrapper {
    */
   public RangeRewrapper(DataSource dataSource, Dialect dialect, FieldCipher cipher, EncryptedTable table,
       TableKey key, int batchSize, boolean dryRun, ExecutorService executor, ColumnTypes migrationTypes) {
+    this(dataSource, dialect, cipher, table, key, batchSize, dryRun, executor, migrationTypes, null);
+  }
+
+  /**
+   * @param fromKeyIds in a rotation, only values under these key ids are moved (null: every value off
+   *     the primary keys)
+   */
+  public RangeRewrapper(DataSource dataSource, Dialect dialect, FieldCipher cipher, EncryptedTable table,
+      TableKey key, int batchSize, boolean dryRun, ExecutorService executor, ColumnTypes migrationTypes,
+      java.util.Set<Integer> fromKeyIds) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.table = table;
@@ -172,7 +182,7 @@ public final class RangeRewrapper {
     }
     StringBuilder cols = new StringBuilder(String.join(", ", plain));
     for (EncryptedColumn c : table.columns()) {
-      columns.add(migrate ? ColumnCrypto.of(cipher, c, migrationTypes) : ColumnCrypto.of(cipher, c));
+      columns.add(migrate ? ColumnCrypto.of(cipher, c, migrationTypes) : ColumnCrypto.of(cipher, c, fromKeyIds));
       cols.append(", ").append(c.column());
       if (c.blindIndexColumn() != null) {
         cols.append(", ").append(c.blindIndexColumn());

@@ -1,0 +1,12 @@
+package dev.fieldvault.spring.boot.tenant;
+
+import dev.fieldvault.testsupport.TestDatabases;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+class TenantCreateIfMissingH2Test extends TenantCreateIfMissingTest {
+  @DynamicPropertySource
+  static void db(DynamicPropertyRegistry registry) {
+    database(TestDatabases.Kind.H2, registry);
+  }
+}

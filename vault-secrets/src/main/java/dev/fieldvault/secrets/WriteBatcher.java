@@ -1,0 +1,256 @@
+package dev.fieldvault.secrets;
+
+import dev.fieldvault.secrets.internal.AuditLog;
+import dev.fieldvault.secrets.internal.Jdbc;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit of writes ({@link SecretStore#put} and the other value writes): the writes waiting at a
+ * moment run one after the other in <em>one</em> transaction on the vault's write thread, their audit
+ * events are appended together (one head-row lock, one batch insert) and one commit makes all of them
+ * durable. Each write is still atomic with its event: both are in the transaction that commits them,
+ * or neither is. A write that fails (a lost compare-and-set, a constraint, a bad value) is taken out
+ * and the transaction is run again without it, so it never takes the others down and leaves nothing
+ * behind; a failure of the commit itself fails every write of the batch (none is recorded: the
+ * previous values stay). Transient conflicts (deadlocks, serialization failures) re-run the batch.
+ * Writes arriving while a batch commits form the next one: no added delay.
+ */
+final class WriteBatcher implements AutoCloseable {
+
+  /** One write: its rows in the batch's transaction, its events added to {@code events}. */
+  @FunctionalInterface
+  interface Write<T> {
+    T run(Connection c, List<AuditLog.Timed> events) throws SQLException;
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
+  private static final int MAX_BATCH = 256;
+  /**
+   * Write threads: each commits its own batches, so one batch runs its statements while another holds
+   * the audit head row for its append and commit (the head row is taken last and never waited for
+   * while holding it, so the threads cannot deadlock on it).
+   */
+  static final int THREADS = 4;
+  private static final int ATTEMPTS = 20;
+
+  private static final class Task {
+    final Write<?> write;
+    final CompletableFuture<Object> done = new CompletableFuture<>();
+    Object result;
+
+    Task(Write<?> write) {
+      this.write = write;
+    }
+  }
+
+  private final DataSource dataSource;
+  private final AuditLog audit;
+  private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong transactions = new AtomicLong();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
+
+  WriteBatcher(DataSource dataSource, AuditLog audit) {
+    this.dataSource = dataSource;
+    this.audit = audit;
+  }
+
+  /**
+   * Runs {@code write} in the next batch and returns its result once the batch has committed.
+   *
+   * @throws SQLException the write's own failure, or the batch's (nothing of the write was recorded)
+   * @throws RuntimeException the write's own unchecked failure (for example a lost compare-and-set)
+   */
+  @SuppressWarnings("unchecked")
+  <T> T run(Write<T> write) throws SQLException {
+    Task task = new Task(write);
+    synchronized (this) {
+      if (closed) {
+        throw new SecretsVaultClosedException("The secrets vault is closed");
+      }
+      if (threads.isEmpty()) {
+        for (int i = 1; i <= THREADS; i++) {
+          Thread t = new Thread(this::loop, "fieldvault-secrets-writes-" + i);
+          t.setDaemon(true);
+          threads.add(t);
+          t.start();
+        }
+      }
+      queue.add(task);
+    }
+    try {
+      return (T) task.done.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("Interrupted while the write was being committed (it may still be recorded)", "57014", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SQLException s) {
+        throw s;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new SQLException("The write failed: " + cause, cause);
+    }
+  }
+
+  /** Writes waiting for a batch (not counting the one being committed). */
+  int queued() {
+    return queue.size();
+  }
+
+  /** How many write threads are committing a batch now. */
+  int busy() {
+    return busy.get();
+  }
+
+  /** Transactions committed so far (each holding one or more writes). */
+  long transactions() {
+    return transactions.get();
+  }
+
+  private void loop() {
+    List<Task> batch = new ArrayList<>(); // this thread's
+    while (true) {
+      try {
+        batch.clear();
+        synchronized (queue) { // one thread takes everything waiting at once: one batch, not one each
+          Task first = queue.poll(100, TimeUnit.MILLISECONDS);
+          if (first != null) {
+            batch.add(first);
+            queue.drainTo(batch, MAX_BATCH - 1);
+          }
+        }
+        if (batch.isEmpty()) {
+          if (closed) {
+            return;
+          }
+          continue;
+        }
+        busy.incrementAndGet();
+        try {
+          commit(batch);
+        } finally {
+          busy.decrementAndGet();
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException | Error e) {
+        LOG.error("The secrets vault's write thread failed a batch: {}", e.toString());
+        batch.forEach(t -> t.done.completeExceptionally(e));
+      }
+    }
+  }
+
+  /** Commits a batch: failed writes are taken out and the rest run again. */
+  private void commit(List<Task> batch) {
+    List<Task> live = new ArrayList<>(batch);
+    int attempt = 0;
+    while (!live.isEmpty()) {
+      try (Connection c = dataSource.getConnection()) {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+          List<AuditLog.Timed> events = new ArrayList<>();
+          Task failed = null;
+          Throwable failure = null;
+          for (Task t : live) {
+            try {
+              t.result = t.write.run(c, events);
+            } catch (SQLException e) {
+              if (Jdbc.isTransient(e)) {
+                throw e;
+              }
+              failed = t;
+              failure = e;
+              break;
+            } catch (RuntimeException e) {
+              failed = t;
+              failure = e;
+              break;
+            }
+          }
+          if (failed != null) {
+            c.rollback(); // the others run again without it
+            failed.done.completeExceptionally(failure);
+            live.remove(failed);
+            continue;
+          }
+          audit.appendTimed(c, events);
+          c.commit();
+          transactions.incrementAndGet();
+          live.forEach(t -> t.done.complete(t.result));
+          return;
+        } catch (SQLException e) {
+          rollbackQuietly(c);
+          if (Jdbc.isTransient(e) && ++attempt < ATTEMPTS) {
+            sleep(attempt);
+            continue;
+          }
+          live.forEach(t -> t.done.completeExceptionally(e));
+          return;
+        } finally {
+          try {
+            c.setAutoCommit(auto);
+          } catch (SQLException ignored) {
+            // the connection goes back to the pool, which resets it
+          }
+        }
+      } catch (SQLException e) { // no connection
+        live.forEach(t -> t.done.completeExceptionally(e));
+        return;
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the original failure is reported
+    }
+  }
+
+  private static void sleep(int attempt) {
+    try {
+      Thread.sleep(Math.min(200, 5L * attempt));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Commits what is queued, then stops the write thread. */
+  @Override
+  public void close() {
+    List<Thread> running;
+    synchronized (this) {
+      closed = true;
+      running = List.copyOf(threads);
+    }
+    for (Thread t : running) {
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Task left;
+    while ((left = queue.poll()) != null) {
+      left.done.completeExceptionally(new SecretsVaultClosedException("The secrets vault was closed before this write"
+          + " was committed (nothing of it was recorded)"));
+    }
+  }
+}
