@@ -10,7 +10,10 @@ import jakarta.persistence.PersistenceException;
  * the attribute's {@link PlaintextPolicy} is {@code CIPHERTEXT_ONLY}. The message names the entity,
  * attribute and column, never the value; the cause is the core's typed error: a
  * {@link DecryptionFailedException} (or its {@code MalformedCiphertextException}), or a
- * {@code KeyUnavailableException} when the value's key is unknown, disabled or destroyed.
+ * {@code KeyUnavailableException} when the value's key is unknown, disabled or destroyed, or a
+ * {@code ValueCodecException} when, under a migrating policy, a legacy plaintext is not a text form of the
+ * attribute's type (fix that row's value, or clear it). When FieldVault reads the value with its row's id
+ * (row-bound and tenant-bound attributes), the message names that id too.
  *
  * <p>It is a JPA {@link PersistenceException}, like every error Hibernate raises while loading, so
  * that Hibernate passes it through unwrapped on both 6.6 and 7.
@@ -23,8 +26,17 @@ public final class AttributeDecryptionException extends PersistenceException {
   private final String attributePath;
 
   public AttributeDecryptionException(EncryptedAttribute attribute, FieldVaultException cause) {
+    this(attribute, cause, null);
+  }
+
+  /**
+   * @param rowId the entity's id of the row whose value failed, or null when it is not known where the
+   *     value is read (a value read by Hibernate's value converter, outside an entity's load events)
+   */
+  public AttributeDecryptionException(EncryptedAttribute attribute, FieldVaultException cause, Object rowId) {
     super("Cannot decrypt " + attribute.entityName() + "." + attribute.attributePath() + " (column "
-        + attribute.table() + "." + attribute.column() + "): " + cause.getMessage(), cause);
+        + attribute.table() + "." + attribute.column() + (rowId == null ? "" : ", row id " + rowId) + "): "
+        + cause.getMessage(), cause);
     this.entityName = attribute.entityName();
     this.attributePath = attribute.attributePath();
   }

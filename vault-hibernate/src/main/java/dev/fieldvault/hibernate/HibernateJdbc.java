@@ -4,6 +4,7 @@ import dev.fieldvault.hibernate.internal.JdbcBridge;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptingDataSource;
 import dev.fieldvault.keys.EncryptedColumn;
+import dev.fieldvault.keys.SqlIdentifier;
 import dev.fieldvault.keys.VaultConfigurationException;
 import javax.sql.DataSource;
 
@@ -33,12 +34,17 @@ public final class HibernateJdbc {
   public static EncryptedColumns encryptedColumns(HibernateVault vault) {
     JdbcBridge.require("HibernateJdbc");
     EncryptedColumns.Builder b = EncryptedColumns.builder();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (EncryptedAttribute a : vault.attributes()) {
       if (a.tenantColumn() != null) {
         throw new VaultConfigurationException("The JDBC wrapper cannot serve " + a.entityName() + "."
             + a.attributePath() + ": its entity has a @TenantId, so its values are bound to their tenant, and"
             + " the wrapper has no tenant; read and write tenant entities through Hibernate (rotate them with"
             + " HibernateRotation)");
+      }
+      if (a.table() != null && a.column() != null
+          && !seen.add(SqlIdentifier.key(a.table()) + "\u0000" + SqlIdentifier.key(a.column()) + "\u0000" + a.context())) {
+        continue; // SINGLE_TABLE siblings mapping one column in one pinned context (alike: checked at start-up)
       }
       b.add(a.asEncryptedColumn(vault));
     }

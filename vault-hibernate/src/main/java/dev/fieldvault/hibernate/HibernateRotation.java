@@ -7,10 +7,12 @@ import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.SqlIdentifier;
 import dev.fieldvault.keys.VaultConfigurationException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -54,7 +56,11 @@ public final class HibernateRotation {
       EncryptedTable.Builder b = EncryptedTable.builder(attrs.get(0).table())
           .primaryKey(attrs.get(0).idColumns().toArray(String[]::new));
       String tenantColumn = attrs.get(0).tenantColumn();
+      Set<String> seen = new HashSet<>();
       for (EncryptedAttribute a : attrs) {
+        if (!seen.add(SqlIdentifier.key(a.column()) + "\u0000" + a.context())) {
+          continue; // SINGLE_TABLE siblings mapping one column in one pinned context (alike: checked at start-up)
+        }
         if (!Objects.equals(a.tenantColumn(), tenantColumn)) {
           throw new VaultConfigurationException("Cannot rotate table " + a.table() + ": " + a.entityName() + "."
               + a.attributePath() + " has tenant column " + a.tenantColumn() + " but "
@@ -79,7 +85,12 @@ public final class HibernateRotation {
    */
   public static List<EncryptedColumn> columns(HibernateVault vault) {
     List<EncryptedColumn> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     for (EncryptedAttribute a : vault.attributes()) {
+      if (a.table() != null && a.column() != null
+          && !seen.add(SqlIdentifier.key(a.table()) + "\u0000" + SqlIdentifier.key(a.column()) + "\u0000" + a.context())) {
+        continue; // SINGLE_TABLE siblings mapping one column in one pinned context (alike: checked at start-up)
+      }
       out.add(a.asEncryptedColumn(vault));
     }
     return out;

@@ -8,6 +8,13 @@ import dev.fieldvault.hibernate.entities.InteropAccount;
 import dev.fieldvault.hibernate.entities.KeyedMember;
 import dev.fieldvault.hibernate.entities.KeyedParty;
 import dev.fieldvault.hibernate.entities.KeyedSplit;
+import dev.fieldvault.hibernate.entities.StBike;
+import dev.fieldvault.hibernate.entities.StCar;
+import dev.fieldvault.hibernate.entities.StVehicle;
+import dev.fieldvault.hibernate.entities.TpaBase;
+import dev.fieldvault.hibernate.entities.TpaCard;
+import dev.fieldvault.hibernate.entities.TpcAccount;
+import dev.fieldvault.hibernate.entities.TpcSavings;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.EncryptingDataSource;
 import dev.fieldvault.jdbc.rotation.ColumnInventory;
@@ -16,7 +23,9 @@ import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
 import dev.fieldvault.jdbc.rotation.RotationResult;
+import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.EncryptedColumn;
+import dev.fieldvault.keys.EncryptionContext;
 import dev.fieldvault.keys.Keyring;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases;
@@ -219,6 +228,199 @@ class OneColumnModelTest {
     } finally {
       db.dropTables(tables);
     }
+  }
+
+  /**
+   * TABLE_PER_CLASS: an {@code @Encrypted} attribute of the root is in the root's table and in each concrete
+   * subclass table. Each table is listed (with its own key columns; an abstract root's table, which does
+   * not exist, is not), so the migration job, the key inventory and the key rotation reach the subclass
+   * rows, and the in-app migration writes a subclass row to its own table.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void tablePerClass_eachConcreteTableIsListed_migrated_inventoried_andRotated(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    VaultTables vaultTables = VaultTables.withPrefix("hibtpc_fv_");
+    String[] tables = {"hib_tpc_account", "hib_tpc_savings", "hib_tpa_card", vaultTables.rotationRange(),
+        vaultTables.rotation(), vaultTables.keyset()};
+    db.dropTables(tables);
+    vaultTables.install(db.dataSource());
+    Keyring keyring = Keyring.generate("hibtpc");
+    int rows = 10;
+    try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, keyring,
+        FieldVaultSettings.PLAINTEXT_POLICY, "MIGRATE"), TpcAccount.class, TpcSavings.class, TpaBase.class,
+        TpaCard.class)) {
+      HibernateVault vault = HibernateVault.of(sf);
+      assertThat(vault.attributes()).extracting(a -> a.entityName() + "." + a.attributePath() + " "
+          + a.table().toLowerCase() + " " + a.idColumns().toString().toLowerCase() + " " + a.context())
+          .containsExactlyInAnyOrder(
+              "TpcAccount.secret hib_tpc_account [id] " + EncryptionContext.of("TpcAccount", "secret"),
+              "TpcAccount.email hib_tpc_account [id] " + EncryptionContext.of("TpcAccount", "email"),
+              "TpcSavings.secret hib_tpc_savings [id] " + EncryptionContext.of("TpcAccount", "secret"),
+              "TpcSavings.email hib_tpc_savings [id] " + EncryptionContext.of("TpcAccount", "email"),
+              "TpaCard.note hib_tpa_card [id] " + EncryptionContext.of("TpaBase", "note"));
+      assertThat(vault.attribute(TpcSavings.class, "secret").table()).isEqualToIgnoringCase("hib_tpc_savings");
+      assertThat(vault.attribute(TpcAccount.class, "secret").table()).isEqualToIgnoringCase("hib_tpc_account");
+      assertThat(HibernateRotation.tables(vault)).extracting(t -> t.table().toLowerCase() + " "
+          + t.primaryKeys().toString().toLowerCase())
+          .containsExactlyInAnyOrder("hib_tpc_account [id]", "hib_tpc_savings [id]", "hib_tpa_card [id]");
+
+      // rows a plaintext application wrote, in each table
+      try (Connection c = db.connect()) {
+        for (long i = 1; i <= rows; i++) {
+          insert(c, "insert into hib_tpc_account (id, secret, email) values (?, ?, ?)", i, "acc-" + i,
+              bytes("a" + i + "@example.com"));
+          insert(c, "insert into hib_tpc_savings (id, secret, email, rate) values (?, ?, ?, ?)", 100 + i,
+              "sav-" + (100 + i), bytes("s" + i + "@example.com"), (int) i);
+          insert(c, "insert into hib_tpa_card (id, note) values (?, ?)", 200 + i, bytes("card " + i));
+        }
+      }
+
+      // the in-app migration writes a subclass row to the subclass table, and then reads no plaintext there
+      Jpa.tx(sf, s -> {
+        assertThat(s.find(TpcAccount.class, 1L).secret).isEqualTo("acc-1");
+        assertThat(s.find(TpcSavings.class, 101L).secret).isEqualTo("sav-101");
+        assertThat(s.find(TpcSavings.class, 101L).email).isEqualTo("s1@example.com");
+        assertThat(s.find(TpaCard.class, 201L).note).isEqualTo("card 1");
+      });
+      assertThat(plaintextLeft(db, "hib_tpc_account", 1, "secret", "email")).isZero();
+      assertThat(plaintextLeft(db, "hib_tpc_savings", 101, "secret", "email")).isZero();
+      assertThat(plaintextLeft(db, "hib_tpa_card", 201, "note")).isZero();
+      Map<String, Long> reads = vault.plaintextReads();
+      Jpa.tx(sf, s -> {
+        assertThat(s.find(TpcSavings.class, 101L).secret).isEqualTo("sav-101");
+        assertThat(s.find(TpcAccount.class, 1L).secret).isEqualTo("acc-1");
+      });
+      assertThat(vault.plaintextReads()).as("no plaintext left to read in either table").isEqualTo(reads);
+
+      // the migration job, on every table; then the inventory sees no plaintext
+      RotationResult migrated = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables)
+          .migratePlaintext(true).rotationId("migrate").batchSize(4).build().run();
+      assertThat(migrated.complete()).isTrue();
+      assertThat(migrated.plaintextEncrypted()).isEqualTo(2L * (rows - 1) * 2 + (rows - 1));
+      for (String table : new String[] {"hib_tpc_account", "hib_tpc_savings"}) {
+        assertThat(plaintextLeft(db, table, -1, "secret", "email")).as(table).isZero();
+      }
+      assertThat(plaintextLeft(db, "hib_tpa_card", -1, "note")).isZero();
+      List<ColumnInventory> inventory = KeyInventory.scanColumns(db.dataSource(), HibernateRotation.columns(vault))
+          .columns();
+      assertThat(inventory).extracting(ci -> ci.qualifiedName().toLowerCase()).containsExactlyInAnyOrder(
+          "hib_tpc_account.secret", "hib_tpc_account.email", "hib_tpc_savings.secret", "hib_tpc_savings.email",
+          "hib_tpa_card.note");
+      for (ColumnInventory ci : inventory) {
+        assertThat(ci.encryptedValues()).as(ci.qualifiedName()).isEqualTo(rows);
+      }
+
+      // a key rotation re-encrypts the subclass tables too
+      Keyring rotated = keyring.with(keyring.aead().orElseThrow().rotate())
+          .with(keyring.deterministic().orElseThrow().rotate());
+      vault.reload(rotated);
+      RotationResult result = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables)
+          .rotationId("rotate").batchSize(4).build().run();
+      assertThat(result.complete()).isTrue();
+      assertThat(result.rowsRewrapped()).isEqualTo(3L * rows);
+      for (ColumnInventory ci : KeyInventory.scanColumns(db.dataSource(), HibernateRotation.columns(vault)).columns()) {
+        assertThat(ci.valuesByKeyId().keySet()).as(ci.qualifiedName()).containsExactly(
+            ci.qualifiedName().toLowerCase().endsWith("email") ? rotated.deterministic().orElseThrow().primary().keyId()
+                : rotated.aead().orElseThrow().primary().keyId());
+      }
+      Jpa.tx(sf, s -> {
+        for (long i = 1; i <= rows; i++) {
+          assertThat(s.find(TpcAccount.class, i).secret).isEqualTo("acc-" + i);
+          TpcSavings sav = s.find(TpcSavings.class, 100 + i);
+          assertThat(sav.secret).isEqualTo("sav-" + (100 + i));
+          assertThat(sav.email).isEqualTo("s" + i + "@example.com");
+          assertThat(s.find(TpaCard.class, 200 + i).note).isEqualTo("card " + i);
+        }
+        assertThat(s.createSelectionQuery("from TpcAccount a where a.email = :e", TpcAccount.class)
+            .setParameter("e", "s7@example.com").getSingleResult().id).isEqualTo(107L);
+      });
+    }
+    // strict: a plaintext left in a subclass table is reported with that table
+    try (SessionFactory strict = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, keyring,
+        FieldVaultSettings.PLAINTEXT_POLICY, "CIPHERTEXT_ONLY", "hibernate.hbm2ddl.auto", "none"), TpcAccount.class,
+        TpcSavings.class, TpaBase.class, TpaCard.class)) {
+      try (Connection c = db.connect()) {
+        insert(c, "insert into hib_tpc_savings (id, secret, rate) values (?, ?, ?)", 150L, "sav-150", 1);
+      }
+      Jpa.tx(strict, s -> assertThatThrownBy(() -> s.find(TpcSavings.class, 150L))
+          .isInstanceOf(AttributeDecryptionException.class)
+          .hasMessageContaining("TpcSavings.secret").hasMessageContaining("hib_tpc_savings.secret")
+          .hasMessageNotContaining("sav-150"));
+    } finally {
+      db.dropTables(tables);
+    }
+  }
+
+  /**
+   * SINGLE_TABLE siblings that map one column with one pinned context are one column for the rotation, the
+   * migration job and the inventory (listed once), and each sibling reads the values the other wrote.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void singleTableSiblingsSharingAColumnAlike_areOneColumnForTheJobAndTheRotation(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    VaultTables vaultTables = VaultTables.withPrefix("hibst_fv_");
+    String[] tables = {"hib_st_vehicle", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset()};
+    db.dropTables(tables);
+    vaultTables.install(db.dataSource());
+    Keyring keyring = Keyring.generate("hibst");
+    try (SessionFactory sf = Jpa.build(db, Map.of(FieldVaultSettings.KEYRING, keyring,
+        FieldVaultSettings.PLAINTEXT_POLICY, "MIGRATE"), StVehicle.class, StCar.class, StBike.class)) {
+      HibernateVault vault = HibernateVault.of(sf);
+      assertThat(HibernateRotation.tables(vault)).singleElement().satisfies(t -> assertThat(t.columns())
+          .extracting(c -> c.column().toLowerCase()).containsExactly("code"));
+      assertThat(HibernateRotation.columns(vault)).hasSize(1);
+      Jpa.tx(sf, s -> {
+        StCar car = new StCar();
+        car.id = 1L;
+        car.code = "car-1";
+        s.persist(car);
+      });
+      Jpa.update(db, "insert into hib_st_vehicle (kind, id, code) values (?, ?, ?)", "StBike", 2L, "bike-2");
+      RotationResult migrated = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables)
+          .migratePlaintext(true).rotationId("migrate").build().run();
+      assertThat(migrated.complete()).isTrue();
+      assertThat(migrated.plaintextEncrypted()).isEqualTo(1L);
+      Keyring rotated = keyring.with(keyring.deterministic().orElseThrow().rotate());
+      vault.reload(rotated);
+      RotationResult result = HibernateRotation.rewrapper(vault, db.dataSource()).vaultTables(vaultTables)
+          .rotationId("rotate").build().run();
+      assertThat(result.complete()).isTrue();
+      assertThat(result.rowsRewrapped()).isEqualTo(2L);
+      Jpa.tx(sf, s -> {
+        assertThat(s.find(StCar.class, 1L).code).isEqualTo("car-1");
+        assertThat(s.find(StBike.class, 2L).code).isEqualTo("bike-2");
+        assertThat(s.createSelectionQuery("from StBike b where b.code = :c", StBike.class).setParameter("c", "bike-2")
+            .getSingleResult().id).isEqualTo(2L);
+      });
+    } finally {
+      db.dropTables(tables);
+    }
+  }
+
+  /** How many non-null values of these columns are not ciphertexts, in one row ({@code id}) or all ({@code -1}). */
+  private static long plaintextLeft(TestDatabase db, String table, long id, String... columns) throws SQLException {
+    long left = 0;
+    try (Connection c = db.connect(); var st = c.createStatement(); ResultSet rs = st.executeQuery("select "
+        + String.join(", ", columns) + " from " + table + (id < 0 ? "" : " where id = " + id))) {
+      int seen = 0;
+      while (rs.next()) {
+        seen++;
+        for (int i = 1; i <= columns.length; i++) {
+          Object v = rs.getObject(i);
+          boolean ct = v instanceof String ? CiphertextHeader.hasCiphertextFormText((String) v)
+              : v != null && CiphertextHeader.hasCiphertextForm((byte[]) v);
+          if (v != null && !ct) {
+            left++;
+          }
+        }
+      }
+      assertThat(seen).as("rows of " + table).isPositive();
+    }
+    return left;
   }
 
   /** Every row reads through Hibernate with its values, and the deterministic one is found by a search. */

@@ -808,6 +808,142 @@ class PlaintextMigrationTest {
     }
   }
 
+  /**
+   * Finding 4 of the second review: a native BOOLEAN, TIMESTAMP or DOUBLE column converted to text by the
+   * database holds the database's spellings ({@code 1}/{@code 0}, {@code TRUE}, {@code 2024-01-31 10:15:01},
+   * {@code 10:15:01.500000}, {@code 1e+20}, {@code 1e20}, {@code -1e-05}), and legacy text columns hold other
+   * accepted ones ({@code yes}, {@code T}, {@code Off}): an equality search under MIGRATE finds every such row
+   * before it is migrated, and the same rows after the migration job.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void searchesDuringAMigration_findTheDatabasesOwnSpellingsOfBooleansDateTimesAndDoubles(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    dev.fieldvault.jdbc.keystore.VaultTables vaultTables = dev.fieldvault.jdbc.keystore.VaultTables.withPrefix("hibspl_fv_");
+    db.dropTables("hib_legacy_spelled", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
+    vaultTables.install(db.dataSource());
+    String timestamp = kind == TestDatabases.Kind.MARIADB ? "datetime(6)" : "timestamp(6)";
+    String dbl = kind == TestDatabases.Kind.MARIADB ? "double" : "double precision";
+    Jpa.exec(db, "create table hib_legacy_spelled (id bigint primary key, active boolean, at " + timestamp + ", x "
+        + dbl + ", pin varchar(100))");
+    java.time.LocalDateTime t1 = java.time.LocalDateTime.of(2024, 1, 31, 10, 15, 1);
+    java.time.LocalDateTime t2 = t1.withNano(500_000_000);
+    java.time.LocalDateTime t3 = java.time.LocalDateTime.of(2024, 2, 1, 0, 0);
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+        "insert into hib_legacy_spelled (id, active, at, x) values (?, ?, ?, ?)")) {
+      Object[][] rows = {{1L, true, t1, 1e20}, {2L, false, t2, 2.5}, {3L, true, t3, -1e-5}};
+      for (Object[] r : rows) {
+        ps.setLong(1, (Long) r[0]);
+        ps.setBoolean(2, (Boolean) r[1]);
+        ps.setTimestamp(3, java.sql.Timestamp.valueOf((java.time.LocalDateTime) r[2]));
+        ps.setDouble(4, (Double) r[3]);
+        ps.executeUpdate();
+      }
+    }
+    // the database converts its values to its own text (what a migration's ALTER TABLE does)
+    for (String col : new String[] {"active", "at", "x"}) {
+      Jpa.exec(db, kind == TestDatabases.Kind.POSTGRES
+          ? "alter table hib_legacy_spelled alter column " + col + " type varchar(100) using cast(" + col + " as text)"
+          : kind == TestDatabases.Kind.MARIADB ? "alter table hib_legacy_spelled modify " + col + " varchar(100)"
+          : "alter table hib_legacy_spelled alter column " + col + " set data type varchar(100)");
+    }
+    String[][] spelled = {{"10", "yes", "2024-01-31T10:15:01", "1.0E20"}, {"11", "T", "2024-01-31 10:15:01.500", "1e+20"},
+        {"12", "0", "2024-01-31T10:15:01.500000", "2.5"}, {"13", "Off", "2024-02-01 00:00:00", "-1e-05"},
+        {"14", "no", "2024-02-01T00:00", "-0.00001"}, {"15", "TRUE", "2024-02-01 00:00:00.000000", "1e20"}};
+    for (String[] r : spelled) {
+      Jpa.update(db, "insert into hib_legacy_spelled (id, active, at, x) values (?, ?, ?, ?)", Long.valueOf(r[0]),
+          r[1], r[2], r[3]);
+    }
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(FieldVaultSettings.KEYRING, Keyring.generate("hibspl"));
+    settings.put(FieldVaultSettings.PLAINTEXT_POLICY, "MIGRATE");
+    settings.put("hibernate.hbm2ddl.auto", "none");
+    try (SessionFactory sf = Jpa.build(db, settings, dev.fieldvault.hibernate.entities.LegacySpelled.class)) {
+      for (String phase : new String[] {"before the job", "after the job"}) {
+        Jpa.tx(sf, s -> {
+          assertThat(ids(s, "active", true)).as(phase).containsExactlyInAnyOrder(1L, 3L, 10L, 11L, 15L);
+          assertThat(ids(s, "active", false)).as(phase).containsExactlyInAnyOrder(2L, 12L, 13L, 14L);
+          assertThat(ids(s, "at", t1)).as(phase).containsExactlyInAnyOrder(1L, 10L);
+          assertThat(ids(s, "at", t2)).as(phase).containsExactlyInAnyOrder(2L, 11L, 12L);
+          assertThat(ids(s, "at", t3)).as(phase).containsExactlyInAnyOrder(3L, 13L, 14L, 15L);
+          assertThat(ids(s, "x", 1e20)).as(phase).containsExactlyInAnyOrder(1L, 10L, 11L, 15L);
+          assertThat(ids(s, "x", 2.5)).as(phase).containsExactlyInAnyOrder(2L, 12L);
+          assertThat(ids(s, "x", -1e-5)).as(phase).containsExactlyInAnyOrder(3L, 13L, 14L);
+        });
+        if (phase.startsWith("before")) {
+          assertThat(plaintextLeft(db, "hib_legacy_spelled", "active", "at", "x")).isEqualTo(3L * 9);
+          dev.fieldvault.jdbc.rotation.RotationResult r = HibernateRotation.rewrapper(HibernateVault.of(sf),
+              db.dataSource()).vaultTables(vaultTables).migratePlaintext(true).build().run();
+          assertThat(r.complete()).isTrue();
+          assertThat(plaintextLeft(db, "hib_legacy_spelled", "active", "at", "x")).isZero();
+        }
+      }
+    } finally {
+      db.dropTables("hib_legacy_spelled", vaultTables.rotationRange(), vaultTables.rotation(), vaultTables.keyset());
+    }
+  }
+
+  /**
+   * Finding 5 of the second review: under MIGRATE a legacy value that is not a text form of its type fails
+   * with the typed {@link AttributeDecryptionException} (on 6.6 and 7), naming entity, attribute and column,
+   * and the row's id where FieldVault reads the value with it (a row-bound attribute); never the value, in
+   * the message or its causes.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void anUnreadableLegacyValue_failsTyped_namingAttributeColumnAndRow_neverTheValue(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables("hib_legacy_spelled");
+    Jpa.exec(db, "create table hib_legacy_spelled (id bigint primary key, active varchar(100), at varchar(100),"
+        + " x varchar(100), pin varchar(100))");
+    Jpa.update(db, "insert into hib_legacy_spelled (id, active) values (?, ?)", 5L, "maybe-secret");
+    Jpa.update(db, "insert into hib_legacy_spelled (id, x) values (?, ?)", 6L, "SSN-078-05-1120");
+    Jpa.update(db, "insert into hib_legacy_spelled (id, pin) values (?, ?)", 7L, "PIN-4711-SECRET");
+    Jpa.update(db, "insert into hib_legacy_spelled (id, active, pin) values (?, ?, ?)", 8L, "yes", "4711");
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(FieldVaultSettings.KEYRING, Keyring.generate("hibbad"));
+    settings.put(FieldVaultSettings.PLAINTEXT_POLICY, "MIGRATE");
+    settings.put("hibernate.hbm2ddl.auto", "none");
+    try (SessionFactory sf = Jpa.build(db, settings, dev.fieldvault.hibernate.entities.LegacySpelled.class)) {
+      Object[][] cases = {{5L, "LegacySpelled.active", "hib_legacy_spelled.active", "Boolean", "maybe-secret", null},
+          {6L, "LegacySpelled.x", "hib_legacy_spelled.x", "Double", "SSN-078-05-1120", null},
+          {7L, "LegacySpelled.pin", "hib_legacy_spelled.pin", "Integer", "PIN-4711-SECRET", "row id 7"}};
+      for (Object[] c : cases) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+            () -> Jpa.call(sf, s -> s.find(dev.fieldvault.hibernate.entities.LegacySpelled.class, c[0])));
+        assertThat(thrown).as("row " + c[0]).isInstanceOf(AttributeDecryptionException.class)
+            .hasCauseInstanceOf(dev.fieldvault.keys.ValueCodecException.class)
+            .hasMessageContaining((String) c[1]).hasMessageContaining((String) c[2])
+            .hasMessageContaining((String) c[3]);
+        if (c[5] != null) {
+          assertThat(thrown).hasMessageContaining((String) c[5]);
+        }
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+          assertThat(String.valueOf(t.getMessage())).as("no value in the cause chain").doesNotContain((String) c[4]);
+        }
+        assertThat(((AttributeDecryptionException) thrown).attributePath()).isEqualTo(((String) c[1]).substring(14));
+      }
+      // a readable row still loads (and is migrated); the unreadable ones are left as they are
+      Jpa.tx(sf, s -> {
+        dev.fieldvault.hibernate.entities.LegacySpelled l = s.find(dev.fieldvault.hibernate.entities.LegacySpelled.class, 8L);
+        assertThat(l.active).isTrue();
+        assertThat(l.pin).isEqualTo(4711);
+      });
+      assertThat(Jpa.raw(db, "hib_legacy_spelled", "active", 5L)).isEqualTo("maybe-secret");
+      assertThat(isCiphertext(Jpa.raw(db, "hib_legacy_spelled", "pin", 8L))).isTrue();
+    } finally {
+      db.dropTables("hib_legacy_spelled");
+    }
+  }
+
+  private static List<Long> ids(Session s, String attribute, Object value) {
+    return s.createSelectionQuery("select l.id from LegacySpelled l where l." + attribute + " = :v", Long.class)
+        .setParameter("v", value).getResultList();
+  }
+
+
   /** Rows 1..rows of KeyedMember and KeyedSplit as a plaintext application left them; decoy 'id' = another row's. */
   private static void insertKeyedLegacyRows(TestDatabase db, int rows) throws SQLException {
     for (long i = 1; i <= rows; i++) {

@@ -208,6 +208,16 @@ class StartupFailureTest {
     Jpa.build(TestDatabases.h2(), keyring, entities).close();
   }
 
+  /** Finding 6 of the second review: SINGLE_TABLE siblings mapping one column in different contexts. */
+  @Test
+  void singleTableSiblingsMappingOneColumnDifferently_failNamingBothAndTheFix() {
+    assertThat(failure(() -> build(Keyring.generate("k"), dev.fieldvault.hibernate.entities.StVehicle.class,
+        dev.fieldvault.hibernate.entities.StCar.class, dev.fieldvault.hibernate.entities.StTruck.class)))
+        .containsPattern("St(Car|Truck)\\.code and St(Car|Truck)\\.code map the same column hib_st_vehicle\\.code")
+        .contains("StVehicle.code").contains("StTruck.code").contains("discriminator does not choose the context")
+        .contains("@Encrypted(context = ");
+  }
+
   @Test
   void rowBindingWithAnIdentityId_failsNamingEntityAttributeAndTheFix() {
     assertThat(failure(() -> build(Keyring.generate("k"), IdentityRowBound.class)))

@@ -11,9 +11,15 @@ import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.KeyUnavailableException;
 import dev.fieldvault.keys.MalformedCiphertextException;
 import dev.fieldvault.keys.UnknownKeyVersionException;
+import dev.fieldvault.keys.ValueCodecException;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.hibernate.metamodel.mapping.EntityMappingType;
+import org.hibernate.persister.entity.EntityPersister;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +48,56 @@ final class AttributeBinding {
    */
   final List<String> keyColumnsSql;
 
+  /**
+   * Whether {@link #model} is listed by {@code HibernateVault.attributes()}: false for the abstract root of a
+   * {@code TABLE_PER_CLASS} hierarchy, whose table does not exist (its rows are in its subclasses' tables).
+   */
+  final boolean listed;
+  /**
+   * {@code TABLE_PER_CLASS}: the binding of each concrete subclass table that holds its own copy of the
+   * column, by the subclass's Hibernate entity name (same keys and context, its own model and counter).
+   */
+  private final Map<String, AttributeBinding> unionTables = new LinkedHashMap<>();
+
   AttributeBinding(EncryptedAttribute model, FieldEncryptor<Object> encryptor, FieldEncryptor<Object> cacheEncryptor,
       List<String> keyColumnsSql) {
+    this(model, encryptor, cacheEncryptor, keyColumnsSql, true);
+  }
+
+  AttributeBinding(EncryptedAttribute model, FieldEncryptor<Object> encryptor, FieldEncryptor<Object> cacheEncryptor,
+      List<String> keyColumnsSql, boolean listed) {
     this.model = model;
     this.encryptor = encryptor;
     this.cacheEncryptor = cacheEncryptor;
     this.keyColumnsSql = List.copyOf(keyColumnsSql);
+    this.listed = listed;
+  }
+
+  /** Adds the binding of a {@code TABLE_PER_CLASS} subclass table (at start-up only): same keys, its own model. */
+  void addUnionTable(String subclassEntityName, EncryptedAttribute tableModel, List<String> tableKeySql) {
+    unionTables.put(subclassEntityName, new AttributeBinding(tableModel, encryptor, cacheEncryptor, tableKeySql));
+  }
+
+  /** The bindings of the {@code TABLE_PER_CLASS} subclass tables (empty for any other mapping). */
+  Collection<AttributeBinding> unionTables() {
+    return unionTables.values();
+  }
+
+  /**
+   * The binding for the rows of an entity: the one of its own table when it is a {@code TABLE_PER_CLASS}
+   * subclass (or of the nearest superclass with a table), else this one.
+   */
+  AttributeBinding forEntity(EntityPersister persister) {
+    if (unionTables.isEmpty()) {
+      return this;
+    }
+    for (EntityMappingType t = persister.getEntityMappingType(); t != null; t = t.getSuperMappingType()) {
+      AttributeBinding b = unionTables.get(t.getEntityName());
+      if (b != null) {
+        return b;
+      }
+    }
+    return this;
   }
 
   /** The second-level cache form of a non-null plaintext: a ciphertext bound to the attribute's cache context. */
@@ -123,6 +173,50 @@ final class AttributeBinding {
     return ciphertextForm ? toColumn(encryptor.searchCiphertexts(plaintext, tenant).get(0)) : form;
   }
 
+  /** How many legacy text forms a searched value has ({@link LegacyTextForms#count}): the plaintext arm's placeholders. */
+  int legacyFormCount() {
+    return LegacyTextForms.count(model.javaType());
+  }
+
+  /**
+   * Every form a legacy plaintext equal to a searched value may have in the column ({@link LegacyTextForms}),
+   * {@link #legacyFormCount()} of them, each as {@link #legacySearchForm} gives the first: a form that has
+   * the form of a ciphertext is replaced by the value's ciphertext under the primary key.
+   */
+  Object[] legacySearchForms(Object bound, String tenant) {
+    Object plaintext = bound;
+    if (model.tenantColumn() == null && !model.rowBound()) {
+      byte[] ct = bound instanceof String ? CiphertextHeader.decodeText((String) bound) : (byte[]) bound;
+      plaintext = encryptor.decrypt(ct, tenant, null);
+    }
+    Object first = encryptor.legacySearchForm(plaintext, model.storage());
+    int n = legacyFormCount();
+    Object[] out = new Object[n];
+    if (n == 1 || first instanceof byte[] && plaintext instanceof byte[]) {
+      java.util.Arrays.fill(out, first);
+    } else {
+      String firstText = first instanceof String ? (String) first
+          : new String((byte[]) first, java.nio.charset.StandardCharsets.UTF_8);
+      List<String> forms = LegacyTextForms.of(model.javaType(), plaintext, firstText);
+      for (int i = 0; i < n; i++) {
+        String f = forms.get(i);
+        out[i] = text() ? f : f.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    Object primary = null;
+    for (int i = 0; i < n; i++) {
+      boolean ciphertextForm = out[i] instanceof String ? CiphertextHeader.hasCiphertextFormText((String) out[i])
+          : CiphertextHeader.hasCiphertextForm((byte[]) out[i]);
+      if (ciphertextForm) {
+        if (primary == null) {
+          primary = toColumn(encryptor.searchCiphertexts(plaintext, tenant).get(0));
+        }
+        out[i] = primary;
+      }
+    }
+    return out;
+  }
+
   /** Whether the attribute's policy reads (and migrates) legacy plaintext values. */
   boolean migrating() {
     return model.plaintextPolicy() != PlaintextPolicy.CIPHERTEXT_ONLY;
@@ -136,6 +230,11 @@ final class AttributeBinding {
    * under keys this keyring does not hold is never taken for a plaintext, which would overwrite it).
    */
   Object decrypt(Object stored, String tenant, Object rowId, boolean[] plaintextSeen) {
+    return decrypt(stored, tenant, rowId, plaintextSeen, rowId);
+  }
+
+  /** {@link #decrypt(Object, String, Object, boolean[])}, its errors naming the entity's id {@code id} (null: none). */
+  Object decrypt(Object stored, String tenant, Object rowId, boolean[] plaintextSeen, Object id) {
     boolean ciphertext = stored instanceof String ? CiphertextHeader.hasCiphertextFormText((String) stored)
         : CiphertextHeader.hasCiphertextForm((byte[]) stored);
     if (!ciphertext) {
@@ -144,26 +243,33 @@ final class AttributeBinding {
         if (plaintextSeen != null) {
           plaintextSeen[0] = true;
         }
-        return LegacyPlaintext.parse(model.javaType(), stored);
+        try {
+          return LegacyPlaintext.parse(model.javaType(), stored);
+        } catch (ValueCodecException e) {
+          // typed, naming the attribute, column and (when known) row; the message never holds the value
+          throw new AttributeDecryptionException(model, new ValueCodecException("a legacy plaintext value is not a"
+              + " text form of " + model.javaType().getSimpleName() + " (" + e.getMessage() + "): fix or clear the"
+              + " row's value, then load it again"), id);
+        }
       }
       throw new AttributeDecryptionException(model, new MalformedCiphertextException("the stored value is not a"
           + " FieldVault ciphertext; if the column still holds plaintext rows, set the plaintext policy to"
-          + " MIGRATE (@Encrypted(plaintext = ...) or the setting fieldvault.plaintext_policy)"));
+          + " MIGRATE (@Encrypted(plaintext = ...) or the setting fieldvault.plaintext_policy)"), id);
     }
     byte[] ct = stored instanceof String ? CiphertextHeader.decodeText((String) stored) : (byte[]) stored;
     try {
       return encryptor.decrypt(ct, tenant, rowId);
     } catch (UnknownKeyVersionException e) {
       if (!migrating()) {
-        throw new AttributeDecryptionException(model, e);
+        throw new AttributeDecryptionException(model, e, id);
       }
       throw new AttributeDecryptionException(model, new UnknownKeyVersionException(e.keyId(), e.getMessage()
           + ". While plaintext is migrated, a value with the form of a ciphertext is read as one, never as a"
           + " plaintext, so that it is not overwritten: if it is a legacy plaintext that happens to look like a"
           + " ciphertext, store it again encrypted (an update query setting the attribute, or for a row-bound"
-          + " attribute its ciphertext from HibernateVault.cipher())"));
+          + " attribute its ciphertext from HibernateVault.cipher())"), id);
     } catch (DecryptionFailedException | KeyUnavailableException e) {
-      throw new AttributeDecryptionException(model, e);
+      throw new AttributeDecryptionException(model, e, id);
     }
   }
 

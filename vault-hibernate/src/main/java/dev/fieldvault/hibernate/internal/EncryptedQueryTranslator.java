@@ -908,7 +908,7 @@ final class EncryptedQueryTranslator<T extends Statement> extends StandardSqmTra
     }
     Class<?> target = ((SqmDmlStatement<?>) getStatement()).getTarget().getJavaType();
     List<EncryptedAttribute> out = new ArrayList<>();
-    for (EncryptedAttribute a : runtime.attributes()) {
+    for (EncryptedAttribute a : runtime.declaredAttributes()) {
       Class<?> c = a.entityClass();
       if (target == null || c == null || c.isAssignableFrom(target) || target.isAssignableFrom(c)) {
         out.add(a);

@@ -32,6 +32,9 @@ import org.hibernate.mapping.Column;
 import org.hibernate.mapping.PersistentClass;
 import org.hibernate.mapping.Property;
 import org.hibernate.mapping.Selectable;
+import org.hibernate.mapping.Subclass;
+import org.hibernate.mapping.Table;
+import org.hibernate.mapping.UnionSubclass;
 import org.hibernate.service.spi.SessionFactoryServiceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +83,7 @@ public final class FieldVaultIntegrator implements Integrator {
       f.type.bind(b);
       bindings.add(b);
     }
+    refuseSharedColumnsEncryptedDifferently(found, bindings);
     VaultRuntime runtime = new VaultRuntime(factory, cipher, bindings);
     VaultRuntime.register(factory, runtime);
 
@@ -183,7 +187,84 @@ public final class FieldVaultIntegrator implements Integrator {
         idColumns, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(), ann.storage(), policy,
         companion == null ? null : companion.property, companion == null ? null : indexColumn(companion, dialect),
         companion == null ? 0 : companion.annotation.length(), tenantColumn);
-    return new AttributeBinding(model, encryptor, cacheEncryptor, keySql);
+    Table table = f.value.getTable();
+    boolean unionRoot = table != null && table == f.entity.getTable() && hasUnionSubclasses(f.entity);
+    // TABLE_PER_CLASS: an abstract class has no table of its own; its rows are in its subclasses' tables
+    AttributeBinding binding = new AttributeBinding(model, encryptor, cacheEncryptor, keySql,
+        !unionRoot || table.isPhysicalTable());
+    if (unionRoot && column != null) {
+      // each concrete subclass table holds its own copy of the column, keyed by its own copy of the id columns
+      for (Subclass sub : f.entity.getSubclasses()) {
+        if (!(sub instanceof UnionSubclass) || sub.getTable() == null || !sub.getTable().isPhysicalTable()) {
+          continue;
+        }
+        List<String> subIds = new ArrayList<>();
+        List<String> subKeySql = new ArrayList<>();
+        for (Column c : keyColumns(sub, sub.getTable())) {
+          subIds.add(c.getQuotedName(dialect));
+          subKeySql.add(c.getQuotedName(dialect));
+        }
+        // the column, tenant column and blind-index column are inherited, with the same names
+        binding.addUnionTable(sub.getEntityName(), AttributeModels.factory().create(entityName(sub),
+            sub.getMappedClass(), f.path, f.type.javaType(), tableName(sub.getTable(), f.name(), factory),
+            column.getQuotedName(dialect), subIds, ann.mode(), domain, field, ann.rowBound(), ann.compressAbove(),
+            ann.storage(), policy, companion == null ? null : companion.property,
+            companion == null ? null : indexColumn(companion, dialect),
+            companion == null ? 0 : companion.annotation.length(), tenantColumn), subKeySql);
+      }
+    }
+    return binding;
+  }
+
+  /**
+   * Two attributes of one entity hierarchy mapping one column of one table (SINGLE_TABLE siblings) must
+   * encrypt it alike: the column's values are read by whichever entity the discriminator names, and
+   * rotated and migrated as one column, so a value written in one context would not decrypt in the other.
+   */
+  private static void refuseSharedColumnsEncryptedDifferently(List<Found> found, List<AttributeBinding> bindings) {
+    Map<String, AttributeBinding> byColumn = new java.util.HashMap<>();
+    for (int i = 0; i < bindings.size(); i++) {
+      AttributeBinding b = bindings.get(i);
+      EncryptedAttribute m = b.model;
+      if (m.table() == null || m.column() == null) {
+        continue;
+      }
+      // one hierarchy's table: the same table of the mapping, shared by SINGLE_TABLE siblings
+      String key = found.get(i).entity.getRootClass().getEntityName() + "\u0000"
+          + dev.fieldvault.keys.SqlIdentifier.key(m.table()) + "\u0000"
+          + dev.fieldvault.keys.SqlIdentifier.key(m.column());
+      AttributeBinding other = byColumn.putIfAbsent(key, b);
+      if (other != null && !encryptedAlike(other.model, m)) {
+        EncryptedAttribute o = other.model;
+        throw new VaultConfigurationException("@Encrypted attributes " + o.entityName() + "." + o.attributePath()
+            + " and " + m.entityName() + "." + m.attributePath() + " map the same column " + m.table() + "."
+            + m.column() + " but encrypt it differently (context " + o.context() + " and " + m.context() + ", "
+            + o.mode() + "/" + m.mode() + ", " + o.storage() + "/" + m.storage() + ", row-bound " + o.rowBound()
+            + "/" + m.rowBound() + ", type " + o.javaType().getSimpleName() + "/" + m.javaType().getSimpleName()
+            + "): the column is rotated and migrated as one, and the discriminator does not choose the context."
+            + " Give both the same @Encrypted settings with one pinned context (for example"
+            + " @Encrypted(context = \"" + o.context().domain() + "." + o.context().field() + "\") on both), or"
+            + " map them to different columns");
+      }
+    }
+  }
+
+  private static boolean encryptedAlike(EncryptedAttribute a, EncryptedAttribute b) {
+    return a.context().equals(b.context()) && a.mode() == b.mode() && a.storage() == b.storage()
+        && a.rowBound() == b.rowBound() && a.javaType() == b.javaType()
+        && java.util.Objects.equals(a.tenantColumn(), b.tenantColumn())
+        && java.util.Objects.equals(a.blindIndexColumn(), b.blindIndexColumn())
+        && a.compressAbove() == b.compressAbove();
+  }
+
+  /** Whether an entity has {@code TABLE_PER_CLASS} subclasses (each with its own table holding its columns). */
+  private static boolean hasUnionSubclasses(PersistentClass entity) {
+    for (Subclass sub : entity.getSubclasses()) {
+      if (sub instanceof UnionSubclass) {
+        return true;
+      }
+    }
+    return false;
   }
 
 
@@ -240,15 +321,20 @@ public final class FieldVaultIntegrator implements Integrator {
    * identifier rule cannot take (a catalog and a schema both) fails the start-up.
    */
   private static String tableName(Found f, SessionFactoryImplementor factory) {
-    org.hibernate.mapping.Table table = f.value.getTable();
+    return tableName(f.value.getTable(), f.name(), factory);
+  }
+
+  /** {@link #tableName(Found, SessionFactoryImplementor)} of a table of an attribute (a TABLE_PER_CLASS subclass's). */
+  private static String tableName(org.hibernate.mapping.Table table, String attribute,
+      SessionFactoryImplementor factory) {
     if (table == null) {
       return null;
     }
     String sql = factory.getSqlStringGenerationContext().format(table.getQualifiedTableName());
     try {
-      return SqlIdentifier.requireTable(sql, "table of @Encrypted attribute " + f.name());
+      return SqlIdentifier.requireTable(sql, "table of @Encrypted attribute " + attribute);
     } catch (VaultConfigurationException e) {
-      throw new VaultConfigurationException("@Encrypted attribute " + f.name() + ": Hibernate names its table "
+      throw new VaultConfigurationException("@Encrypted attribute " + attribute + ": Hibernate names its table "
           + sql + ", which FieldVault cannot name: FieldVault takes a table or schema.table (" + e.getMessage()
           + "); map the table with a schema or a catalog, not both", e);
     }

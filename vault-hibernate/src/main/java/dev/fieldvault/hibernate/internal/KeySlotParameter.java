@@ -54,7 +54,15 @@ final class KeySlotParameter implements JdbcParameter, JdbcParameterBinder {
 
   /** The placeholder of the legacy plaintext form of {@code original}'s value. */
   static KeySlotParameter legacyPlaintext(JdbcParameter original, AttributeBinding binding) {
-    return new KeySlotParameter(original, binding, -1, 1, true);
+    return legacyPlaintext(original, binding, 0);
+  }
+
+  /**
+   * The placeholder of one of the legacy text forms of {@code original}'s value ({@link LegacyTextForms}:
+   * {@code form} from 0 to {@link AttributeBinding#legacyFormCount()} - 1).
+   */
+  static KeySlotParameter legacyPlaintext(JdbcParameter original, AttributeBinding binding, int form) {
+    return new KeySlotParameter(original, binding, form, binding.legacyFormCount(), true);
   }
 
   @Override
@@ -91,7 +99,8 @@ final class KeySlotParameter implements JdbcParameter, JdbcParameterBinder {
     if (plaintextForm) {
       Object form;
       try {
-        form = binding.legacySearchForm(value, tenant);
+        Object[] forms = binding.legacySearchForms(value, tenant);
+        form = forms[Math.min(slot, forms.length - 1)];
       } catch (FieldVaultException e) {
         throw new SQLException("FieldVault could not derive the plaintext form of a value compared with @Encrypted"
             + " attribute " + binding.model.entityName() + "." + binding.model.attributePath() + " while its"

@@ -21,6 +21,7 @@ import org.hibernate.metamodel.mapping.ModelPart;
 import org.hibernate.metamodel.mapping.SelectableMapping;
 import org.hibernate.metamodel.mapping.TableDetails;
 import org.hibernate.persister.entity.EntityPersister;
+import org.hibernate.persister.entity.UnionSubclassEntityPersister;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -263,8 +264,15 @@ final class PlaintextMigrations {
   private static Target resolve(EntityPersister persister, AttributeBinding b, boolean mariaDb) {
     String name = b.model.entityName() + "." + b.model.attributePath();
     SelectableMapping column = selectable(persister, b.model.attributePath(), name);
-    String table = column.getContainingTableExpression();
+    String declared = column.getContainingTableExpression();
+    String table = declared;
     List<String> keys = keyColumns(persister.getEntityMappingType(), table);
+    TableDetails own = persister.getEntityMappingType().getMappedTableDetails();
+    if (persister instanceof UnionSubclassEntityPersister && keys != null && own != null) {
+      // TABLE_PER_CLASS: the entity's rows, with their own copy of the column, are in its own table
+      table = own.getTableName();
+      keys = names(own);
+    }
     if (keys == null) {
       // a secondary table: keyed by its join columns, taken from the boot model (they hold the entity's id)
       keys = b.keyColumnsSql;
@@ -278,7 +286,7 @@ final class PlaintextMigrations {
     String bidx = null;
     if (b.model.blindIndexAttribute() != null) {
       SelectableMapping index = selectable(persister, b.model.blindIndexAttribute(), name);
-      if (!table.equals(index.getContainingTableExpression())) {
+      if (!declared.equals(index.getContainingTableExpression())) {
         throw new VaultConfigurationException("FieldVault cannot migrate the plaintext values of " + name + ": its"
             + " blind index " + b.model.blindIndexAttribute() + " is in another table than the attribute");
       }

@@ -137,7 +137,10 @@ final class RotationSearch {
       out.add(new KeySlotParameter(parameter, b, k, slots));
     }
     if (b.migrating()) {
-      out.add(new LegacyPlaintextArm(KeySlotParameter.legacyPlaintext(parameter, b), b));
+      // every text form a legacy plaintext equal to the value may have (the database's own spellings too)
+      for (int f = 0; f < b.legacyFormCount(); f++) {
+        out.add(new LegacyPlaintextArm(KeySlotParameter.legacyPlaintext(parameter, b, f), b));
+      }
     }
   }
 

@@ -66,10 +66,10 @@ final class SharedParameters extends BaseSemanticQueryWalker {
 
   /** Throws {@link UnsupportedEncryptedUseException} if a parameter meeting an encrypted attribute meets anything else. */
   static void check(SqmStatement<?> statement, VaultRuntime runtime) {
-    if (runtime == null || runtime.attributes().isEmpty()) {
+    if (runtime == null || runtime.declaredAttributes().isEmpty()) {
       return;
     }
-    SharedParameters walker = new SharedParameters(runtime.attributes());
+    SharedParameters walker = new SharedParameters(runtime.declaredAttributes());
     try {
       statement.accept(walker);
     } catch (UnsupportedOperationException | ClassCastException e) {

@@ -69,13 +69,17 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
    * embeddables, property {@code path[k]} of composite type {@code composites[k]}.
    */
   private static final class Slot {
+    /** The binding of the entity's table (a TABLE_PER_CLASS subclass's own), which the migration writes. */
     final AttributeBinding binding;
+    /** The binding of the attribute's type, under which its converter records the reads. */
+    final AttributeBinding typeBinding;
     final int index;
     final int[] path;
     final CompositeType[] composites;
 
-    Slot(AttributeBinding binding, int index, int[] path, CompositeType[] composites) {
+    Slot(AttributeBinding binding, AttributeBinding typeBinding, int index, int[] path, CompositeType[] composites) {
       this.binding = binding;
+      this.typeBinding = typeBinding;
       this.index = index;
       this.path = path;
       this.composites = composites;
@@ -95,17 +99,19 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
       List<Slot> out = new ArrayList<>();
       Type[] types = p.getPropertyTypes();
       for (int i = 0; i < types.length; i++) {
-        collect(types[i], i, new int[0], new CompositeType[0], out);
+        collect(p, types[i], i, new int[0], new CompositeType[0], out);
       }
       return List.copyOf(out);
     });
   }
 
-  private static void collect(Type type, int index, int[] path, CompositeType[] composites, List<Slot> out) {
+  private static void collect(EntityPersister persister, Type type, int index, int[] path, CompositeType[] composites,
+      List<Slot> out) {
     if (type instanceof CustomType && ((CustomType<?>) type).getUserType() instanceof EncryptedType) {
-      AttributeBinding b = ((EncryptedType) ((CustomType<?>) type).getUserType()).binding();
+      AttributeBinding typeBinding = ((EncryptedType) ((CustomType<?>) type).getUserType()).binding();
+      AttributeBinding b = typeBinding.forEntity(persister);
       if (b.migrating() && !b.model.rowBound() && b.model.tenantColumn() == null) {
-        out.add(new Slot(b, index, path, composites));
+        out.add(new Slot(b, typeBinding, index, path, composites));
       }
     } else if (type instanceof CompositeType && !type.isAssociationType()) {
       CompositeType c = (CompositeType) type;
@@ -115,7 +121,7 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
         p[path.length] = j;
         CompositeType[] cs = Arrays.copyOf(composites, composites.length + 1);
         cs[composites.length] = c;
-        collect(sub[j], index, p, cs, out);
+        collect(persister, sub[j], index, p, cs, out);
       }
     }
   }
@@ -157,7 +163,7 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
       boolean any = false;
       for (int i = 0; i < types.length; i++) {
         if (types[i] instanceof CustomType && ((CustomType<?>) types[i]).getUserType() instanceof EncryptedType) {
-          out[i] = ((EncryptedType) ((CustomType<?>) types[i]).getUserType()).binding();
+          out[i] = ((EncryptedType) ((CustomType<?>) types[i]).getUserType()).binding().forEntity(p);
           any = true;
         }
       }
@@ -261,7 +267,7 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
         boolean[] plaintext = new boolean[1];
         Object stored = ((Sealed) state[i]).stored;
         String tenant = tenant(b, session);
-        state[i] = b.decrypt(stored, tenant, b.model.rowBound() ? event.getId() : null, plaintext);
+        state[i] = b.decrypt(stored, tenant, b.model.rowBound() ? event.getId() : null, plaintext, event.getId());
         if (plaintext[0]) {
           migrate(event, b, state[i], stored, tenant);
         }
@@ -273,7 +279,7 @@ final class VaultEventListener implements PreInsertEventListener, PostInsertEven
     for (Slot slot : migrating(event.getPersister())) {
       Object value = slot.value(state, session);
       MigrationTracker.Read read = value == null || value instanceof Sealed ? null
-          : MigrationTracker.take(slot.binding, value);
+          : MigrationTracker.take(slot.typeBinding, value);
       if (read != null) {
         migrate(event, slot.binding, value, read.stored, null);
       }

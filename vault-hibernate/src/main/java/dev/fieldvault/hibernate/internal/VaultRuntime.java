@@ -27,17 +27,36 @@ public final class VaultRuntime implements HibernateVault {
   private final FieldCipher cipher;
   private final List<AttributeBinding> bindings;
   private final List<EncryptedAttribute> attributes;
+  /**
+   * The attributes as their entities declare them, one per {@code @Encrypted} attribute: without the
+   * per-table copies of {@code TABLE_PER_CLASS} subclasses, with an abstract root's (which
+   * {@link #attributes()} does not list, having no table). What query checks match query paths against.
+   */
+  private final List<EncryptedAttribute> declared;
 
   VaultRuntime(SessionFactoryImplementor factory, FieldCipher cipher, List<AttributeBinding> bindings) {
     this.factory = factory;
     this.cipher = cipher;
-    List<AttributeBinding> sorted = new ArrayList<>(bindings);
+    List<EncryptedAttribute> declaredModels = new ArrayList<>();
+    for (AttributeBinding b : bindings) {
+      declaredModels.add(b.model);
+    }
+    declaredModels.sort(Comparator.comparing(EncryptedAttribute::entityName)
+        .thenComparing(EncryptedAttribute::attributePath));
+    this.declared = List.copyOf(declaredModels);
+    List<AttributeBinding> sorted = new ArrayList<>();
+    for (AttributeBinding b : bindings) {
+      sorted.add(b);
+      sorted.addAll(b.unionTables()); // TABLE_PER_CLASS: each subclass table holds its own copy of the column
+    }
     sorted.sort(Comparator.comparing((AttributeBinding b) -> b.model.entityName())
         .thenComparing(b -> b.model.attributePath()));
     this.bindings = List.copyOf(sorted);
     List<EncryptedAttribute> models = new ArrayList<>();
     for (AttributeBinding b : this.bindings) {
-      models.add(b.model);
+      if (b.listed) {
+        models.add(b.model);
+      }
     }
     this.attributes = Collections.unmodifiableList(models);
   }
@@ -99,9 +118,19 @@ public final class VaultRuntime implements HibernateVault {
     return attributes;
   }
 
+  /** See {@link #declared}. */
+  List<EncryptedAttribute> declaredAttributes() {
+    return declared;
+  }
+
   @Override
   public EncryptedAttribute attribute(Class<?> entity, String attributePath) {
     for (EncryptedAttribute a : attributes) {
+      if (a.attributePath().equals(attributePath) && a.entityClass() == entity) {
+        return a;
+      }
+    }
+    for (EncryptedAttribute a : declared) {
       if (a.attributePath().equals(attributePath) && a.entityClass() != null
           && a.entityClass().isAssignableFrom(entity)) {
         return a;
