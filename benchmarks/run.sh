@@ -66,7 +66,7 @@ if [[ "$mode" != scale ]]; then
   if runs ibernate; then
     echo
     FIELDVAULT_BENCH_POSTGRES_URL="$pg_url" FIELDVAULT_BENCH_MARIADB_URL="$maria_url" \
-      java -Xmx512m -Dorg.jboss.logging.provider=slf4j -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "${hib[@]}" \
+      java -Xmx3g -Dorg.jboss.logging.provider=slf4j -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "${hib[@]}" \
       -cp "$jar" dev.fieldvault.benchmarks.hibernate.HibernateRounds
   fi
 fi
