@@ -15,7 +15,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -377,9 +376,5 @@ public final class Secrets {
   private static ValueCodecException malformed(SecretKind kind, String why) {
     return new ValueCodecException("A stored " + kind + " secret is malformed (" + why + "): it was written by"
         + " another program");
-  }
-
-  static byte[] copy(byte[] b) {
-    return Arrays.copyOf(b, b.length);
   }
 }
