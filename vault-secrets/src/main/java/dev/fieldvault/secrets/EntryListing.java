@@ -25,7 +25,7 @@ final class EntryListing {
 
   private static final String CURSOR_VERSION = "1";
   private static final String COLUMNS =
-      "name_key, version, metadata, expires_ms, updated_ms, entry_id, created_ms, created_by";
+      "name_key, version, metadata, expires_ms, updated_ms, entry_id, created_ms, created_by, kind";
 
   private final Tables tables;
   private final long storeId;
@@ -80,6 +80,9 @@ final class EntryListing {
     } else if (q.state() == SecretInfo.State.EXPIRED) {
       sql.append(" AND expires_ms <= ?");
     }
+    if (q.kind() != null) {
+      sql.append(q.kind() == SecretKind.GENERIC ? " AND kind IS NULL" : " AND kind = ?");
+    }
     if (after != null) {
       sql.append(byTime ? " AND (updated_ms " + cmp + " ? OR (updated_ms = ? AND name_key " + cmp + " ?))"
           : " AND name_key " + cmp + " ?");
@@ -92,6 +95,9 @@ final class EntryListing {
       ps.setLong(i++, storeId);
       if (q.state() != null) {
         ps.setLong(i++, now);
+      }
+      if (q.kind() != null && q.kind() != SecretKind.GENERIC) {
+        ps.setString(i++, q.kind().name());
       }
       if (after != null) {
         if (byTime) {
@@ -127,7 +133,19 @@ final class EntryListing {
     return new SecretInfo(rs.getString(1), json.parseMetadata(rs.getString(3)), rs.getLong(2), expires,
         Instant.ofEpochMilli(rs.getLong(5)),
         expires != null && exp <= now ? SecretInfo.State.EXPIRED : SecretInfo.State.ACTIVE,
-        rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8));
+        rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getString(8), kindOf(rs.getString(9)));
+  }
+
+  /** The stored kind; NULL (entries before kinds, generic values) and unknown names are GENERIC. */
+  private static SecretKind kindOf(String stored) {
+    if (stored == null) {
+      return SecretKind.GENERIC;
+    }
+    try {
+      return SecretKind.valueOf(stored);
+    } catch (IllegalArgumentException e) {
+      return SecretKind.GENERIC;
+    }
   }
 
   StoreCounts counts(Connection c, long now) throws SQLException {

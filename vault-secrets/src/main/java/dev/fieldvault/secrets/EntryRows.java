@@ -98,6 +98,28 @@ final class EntryRows {
     }
   }
 
+  /**
+   * Records the kind of the entry's current value (plaintext metadata): NULL stands for GENERIC, so a
+   * new generic entry needs no statement and an existing one only loses a typed kind it had.
+   */
+  void setKind(Connection x, String key, SecretKind kind, boolean created) throws SQLException {
+    if (kind == SecretKind.GENERIC && created) {
+      return;
+    }
+    String sql = kind == SecretKind.GENERIC
+        ? "UPDATE " + tables.entry + " SET kind = NULL WHERE store_id = ? AND name_key = ? AND kind IS NOT NULL"
+        : "UPDATE " + tables.entry + " SET kind = ? WHERE store_id = ? AND name_key = ?";
+    try (PreparedStatement ps = x.prepareStatement(sql)) {
+      int i = 1;
+      if (kind != SecretKind.GENERIC) {
+        ps.setString(i++, kind.name());
+      }
+      ps.setLong(i++, storeId);
+      ps.setString(i, key);
+      ps.executeUpdate();
+    }
+  }
+
   /** A new entry id: a random UUID (122 random bits), opaque to callers. */
   static String newId() {
     return UUID.randomUUID().toString();

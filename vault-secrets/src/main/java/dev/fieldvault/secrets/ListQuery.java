@@ -22,9 +22,16 @@ import java.util.Objects;
  * @param metadata entries whose metadata has every one of these keys with exactly this value (empty: any)
  * @param cursor {@link Page#nextCursor()} of the previous page of a query with the same order, or null
  * @param limit page size, 1 to 10,000
+ * @param kind only entries of this kind ({@link SecretInfo#kind()}), or null for every kind
  */
 public record ListQuery(Order order, boolean reversed, SecretInfo.State state, Map<String, String> metadata,
-    String cursor, int limit) {
+    String cursor, int limit, SecretKind kind) {
+
+  /** A query without kind filter (the form before kinds). */
+  public ListQuery(Order order, boolean reversed, SecretInfo.State state, Map<String, String> metadata,
+      String cursor, int limit) {
+    this(order, reversed, state, metadata, cursor, limit, null);
+  }
 
   /** The orders a store can be listed in. */
   public enum Order {
@@ -44,43 +51,48 @@ public record ListQuery(Order order, boolean reversed, SecretInfo.State state, M
 
   /** By name, ascending, every state, 100 per page. */
   public static ListQuery byName() {
-    return new ListQuery(Order.NAME, false, null, Map.of(), null, 100);
+    return new ListQuery(Order.NAME, false, null, Map.of(), null, 100, null);
   }
 
   /** By last update (oldest first; then by name), every state, 100 per page. */
   public static ListQuery byUpdatedAt() {
-    return new ListQuery(Order.UPDATED_AT, false, null, Map.of(), null, 100);
+    return new ListQuery(Order.UPDATED_AT, false, null, Map.of(), null, 100, null);
   }
 
   /** The same query in descending order (last name, or most recently updated, first). */
   public ListQuery descending() {
-    return new ListQuery(order, true, state, metadata, cursor, limit);
+    return new ListQuery(order, true, state, metadata, cursor, limit, kind);
   }
 
   /** The same query in ascending order. */
   public ListQuery ascending() {
-    return new ListQuery(order, false, state, metadata, cursor, limit);
+    return new ListQuery(order, false, state, metadata, cursor, limit, kind);
   }
 
   /** Only entries in this state when listed (null: every state). */
   public ListQuery state(SecretInfo.State s) {
-    return new ListQuery(order, reversed, s, metadata, cursor, limit);
+    return new ListQuery(order, reversed, s, metadata, cursor, limit, kind);
   }
 
   /** Only entries whose metadata maps {@code key} to exactly {@code value} (filters add up). */
   public ListQuery metadata(String key, String value) {
     Map<String, String> m = new LinkedHashMap<>(metadata);
     m.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-    return new ListQuery(order, reversed, state, m, cursor, limit);
+    return new ListQuery(order, reversed, state, m, cursor, limit, kind);
   }
 
   /** The page after the one whose {@link Page#nextCursor()} this is (null: the first page). */
   public ListQuery after(String pageCursor) {
-    return new ListQuery(order, reversed, state, metadata, pageCursor, limit);
+    return new ListQuery(order, reversed, state, metadata, pageCursor, limit, kind);
   }
 
   /** At most {@code n} entries per page (1 to 10,000). */
   public ListQuery limit(int n) {
-    return new ListQuery(order, reversed, state, metadata, cursor, n);
+    return new ListQuery(order, reversed, state, metadata, cursor, n, kind);
+  }
+
+  /** Only entries of this kind (null: every kind); {@link SecretKind#GENERIC} includes entries written before kinds. */
+  public ListQuery kind(SecretKind k) {
+    return new ListQuery(order, reversed, state, metadata, cursor, limit, k);
   }
 }

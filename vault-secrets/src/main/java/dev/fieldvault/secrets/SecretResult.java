@@ -65,6 +65,45 @@ public final class SecretResult {
     return updatedAt;
   }
 
+  /**
+   * The value's kind ({@link SecretValue#kind()}).
+   *
+   * @throws IllegalStateException when there is no value (naming the status)
+   */
+  public SecretKind kind() {
+    return value().kind();
+  }
+
+  /** {@link SecretValue#asApiKey()} of the value ({@link IllegalStateException} when there is none). */
+  public Secrets.ApiKey asApiKey() {
+    return value().asApiKey();
+  }
+
+  /** {@link SecretValue#asDatabaseCredentials()} of the value ({@link IllegalStateException} when there is none). */
+  public Secrets.DatabaseCredentials asDatabaseCredentials() {
+    return value().asDatabaseCredentials();
+  }
+
+  /** {@link SecretValue#asCertificate()} of the value ({@link IllegalStateException} when there is none). */
+  public Secrets.Certificate asCertificate() {
+    return value().asCertificate();
+  }
+
+  /** {@link SecretValue#asSigningKey()} of the value ({@link IllegalStateException} when there is none). */
+  public Secrets.SigningKey asSigningKey() {
+    return value().asSigningKey();
+  }
+
+  /** {@link SecretValue#asOAuthToken()} of the value ({@link IllegalStateException} when there is none). */
+  public Secrets.OAuthToken asOAuthToken() {
+    return value().asOAuthToken();
+  }
+
+  /** {@link SecretValue#asConfig()} of the value ({@link IllegalStateException} when there is none). */
+  public Map<String, String> asConfig() {
+    return value().asConfig();
+  }
+
   @Override
   public String toString() {
     return "SecretResult{" + status + (status == Status.OK ? ", version=" + version + ", " + value : "") + "}";

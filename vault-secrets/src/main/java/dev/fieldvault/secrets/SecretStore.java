@@ -40,6 +40,10 @@ public final class SecretStore {
   /** A sealed store's keys under the derivation it was upgraded from (null: none), to move entries. */
   private final SealedKeys sealedPrevious;
   private final EntryRows rows;
+  /** This handle's request context (null: the vault's supplier, if any). */
+  private final RequestContext requestContext;
+  /** True when {@link #requestContext} is final for this handle (a write pinned on the caller's thread). */
+  private final boolean contextPinned;
 
   SecretStore(SecretsVault vault, StoreMeta meta, String principal, SealedKeys sealed) {
     this(vault, meta, principal, sealed, null);
@@ -47,6 +51,13 @@ public final class SecretStore {
 
   private SecretStore(SecretsVault vault, StoreMeta meta, String principal, SealedKeys sealed,
       SealedKeys sealedPrevious) {
+    this(vault, meta, principal, sealed, sealedPrevious, null, false);
+  }
+
+  private SecretStore(SecretsVault vault, StoreMeta meta, String principal, SealedKeys sealed,
+      SealedKeys sealedPrevious, RequestContext requestContext, boolean contextPinned) {
+    this.requestContext = requestContext;
+    this.contextPinned = contextPinned;
     this.vault = vault;
     this.meta = meta;
     this.principal = principal;
@@ -62,7 +73,7 @@ public final class SecretStore {
       throw new InvalidSecretNameException("A principal must be a non-blank name of at most 200 characters"
           + " without U+0000 or unpaired surrogates, but " + problem);
     }
-    return new SecretStore(vault, meta, newPrincipal, sealed, sealedPrevious);
+    return new SecretStore(vault, meta, newPrincipal, sealed, sealedPrevious, requestContext, false);
   }
 
   /**
@@ -80,7 +91,28 @@ public final class SecretStore {
     SealedKdf[] kdfs = vault.stores().sealedKdfs(meta.id());
     SealedKeys current = new SealedKeys(secret, meta.tenant(), meta.namespace(), kdfs[0]);
     SealedKeys previous = kdfs[1] == null ? null : new SealedKeys(secret, meta.tenant(), meta.namespace(), kdfs[1]);
-    return new SecretStore(vault, meta, principal, current, previous);
+    return new SecretStore(vault, meta, principal, current, previous, requestContext, false);
+  }
+
+  /**
+   * This store with a request context (client address, user agent, request id) recorded on every
+   * audit event of its operations and covered by the chain's MAC; null removes it (then the vault's
+   * {@link SecretsVault.Builder#requestContext} supplier, if any, applies). A handle per request:
+   * {@code vault.store(ns, tenant).as(user).withRequestContext(RequestContext.of(addr, agent, id))}.
+   */
+  public SecretStore withRequestContext(RequestContext context) {
+    return new SecretStore(vault, meta, principal, sealed, sealedPrevious, context, false);
+  }
+
+  /** This handle's request context, or the vault supplier's on the calling thread, or null. */
+  public RequestContext requestContext() {
+    return requestContext != null || contextPinned ? requestContext : vault.currentRequestContext();
+  }
+
+  /** This handle with its request context resolved now, on the caller's thread (writes run on another). */
+  private SecretStore pinned() {
+    return contextPinned ? this
+        : new SecretStore(vault, meta, principal, sealed, sealedPrevious, requestContext(), true);
   }
 
   /** As {@link #withSecret(byte[])} with the UTF-8 bytes of a string secret. */
@@ -129,6 +161,9 @@ public final class SecretStore {
     Map<String, String> md = options.metadata() == null ? Map.of() : options.metadata();
     Instant expires = options.expirySet() || meta.defaultTtlMs() == null ? options.expiryAt(now)
         : now.plusMillis(meta.defaultTtlMs());
+    if (!options.expirySet() && value.kind() == SecretKind.CERTIFICATE) {
+      expires = value.asCertificate().notAfter(); // a certificate's natural expiry
+    }
     return write(name, AuditAction.CREATED, value, md, expires, false, options.expectedVersion(),
         false, null);
   }
@@ -621,11 +656,12 @@ public final class SecretStore {
     byte[] plain = value.encode();
     byte[] inner = meta.sealed() ? sealed.seal(name, plain) : plain;
     String metadataJson = metadata == null ? null : vault.json().metadata(metadata);
+    SecretStore caller = pinned(); // the request context of the caller's thread, for the write thread
     for (int attempt = 0; ; attempt++) {
       try {
         // group commit: concurrent writes share one transaction, each atomic with its audit event
-        WriteResult r = vault.write("put", (x, events) -> writeOnce(x, key, inner, metadata != null, metadataJson,
-            expiresAt, keepExpiry, expected, mustExist, generator, action, events));
+        WriteResult r = vault.write("put", (x, events) -> caller.writeOnce(x, key, inner, metadata != null,
+            metadataJson, expiresAt, keepExpiry, expected, mustExist, generator, action, events, value.kind()));
         vault.invalidate(meta, key);
         if (action == AuditAction.ROTATED && r.isWritten()) {
           vault.rotated(new RotationListener.Rotation(meta.namespace(), meta.tenant(), name, r.version(), principal,
@@ -635,7 +671,7 @@ public final class SecretStore {
       } catch (LostRace race) {
         vault.invalidate(meta, key);
         if (expected != null || attempt > 50) {
-          audit(key, action, Status.CONFLICT.name(), "concurrent write");
+          caller.audit(key, action, Status.CONFLICT.name(), "concurrent write");
           return new WriteResult(Status.CONFLICT, 0);
         }
       }
@@ -644,7 +680,7 @@ public final class SecretStore {
 
   private WriteResult writeOnce(Connection x, String key, byte[] inner, boolean setMetadata, String metadataJson,
       Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action,
-      List<AuditLog.Timed> events) throws SQLException {
+      List<AuditLog.Timed> events, SecretKind kind) throws SQLException {
     long now = vault.now().toEpochMilli();
     long[] cur = rows.currentVersion(x, key);
     Status refused = null;
@@ -667,6 +703,9 @@ public final class SecretStore {
     String storedMetadata = won ? (setMetadata ? metadataJson : rows.currentMetadata(x, key)) : null;
     if (!won || !rows.insertVersion(x, key, v, ct, storedMetadata, now, principal)) {
       throw new LostRace();
+    }
+    if (!meta.sealed()) { // sealed stores keep no plaintext metadata, the kind included
+      rows.setKind(x, key, kind, cur == null);
     }
     rows.pruneVersions(x, key, v - meta.maxVersions());
     if (meta.versionMaxAgeMs() != null) {
@@ -802,7 +841,8 @@ public final class SecretStore {
   }
 
   private AuditLog.Draft draft(String key, AuditAction action, String outcome, String detail) {
-    return new AuditLog.Draft(principal, meta.tenant(), meta.namespace(), key, action, outcome, detail);
+    return new AuditLog.Draft(principal, meta.tenant(), meta.namespace(), key, action, outcome, detail,
+        requestContext());
   }
 
   private void audit(String key, AuditAction action, String outcome, String detail) {

@@ -26,10 +26,22 @@ public final class SecretValue {
 
   private final Type type;
   private final byte[] bytes;
+  /** What the value is ({@link Secrets}); GENERIC for plain strings, bytes and JSON. */
+  private final SecretKind kind;
 
   private SecretValue(Type type, byte[] bytes) {
+    this(type, bytes, SecretKind.GENERIC);
+  }
+
+  private SecretValue(Type type, byte[] bytes, SecretKind kind) {
     this.type = type;
     this.bytes = bytes;
+    this.kind = kind;
+  }
+
+  /** A typed value (its JSON object); built by {@link Secrets}. */
+  static SecretValue typed(SecretKind kind, byte[] json) {
+    return new SecretValue(Type.JSON, json, kind);
   }
 
   public static SecretValue ofString(String value) {
@@ -86,15 +98,101 @@ public final class SecretValue {
     return GSON.fromJson(new String(bytes, StandardCharsets.UTF_8), new TypeToken<Map<String, Object>>() {}.getType());
   }
 
-  /** The storage encoding: a type tag and the bytes. */
+  /** What this value is: {@link SecretKind#GENERIC} unless it was built by {@link Secrets}. */
+  public SecretKind kind() {
+    return kind;
+  }
+
+  /**
+   * The API key.
+   *
+   * @throws WrongSecretKindException if this value is of another kind
+   */
+  public Secrets.ApiKey asApiKey() {
+    return Secrets.readApiKey(typedBytes(SecretKind.API_KEY));
+  }
+
+  /**
+   * The database credentials.
+   *
+   * @throws WrongSecretKindException if this value is of another kind
+   */
+  public Secrets.DatabaseCredentials asDatabaseCredentials() {
+    return Secrets.readDatabaseCredentials(typedBytes(SecretKind.DATABASE_CREDENTIALS));
+  }
+
+  /**
+   * The certificate chain, parsed (java.security.cert); {@link Secrets.Certificate#toPem()} gives PEM.
+   *
+   * @throws WrongSecretKindException if this value is of another kind
+   */
+  public Secrets.Certificate asCertificate() {
+    return Secrets.readCertificate(typedBytes(SecretKind.CERTIFICATE));
+  }
+
+  /**
+   * The signing key (algorithm and key material).
+   *
+   * @throws WrongSecretKindException if this value is of another kind
+   */
+  public Secrets.SigningKey asSigningKey() {
+    return Secrets.readSigningKey(typedBytes(SecretKind.SIGNING_KEY));
+  }
+
+  /**
+   * The OAuth token (access token, refresh token, expiry, scopes).
+   *
+   * @throws WrongSecretKindException if this value is of another kind
+   */
+  public Secrets.OAuthToken asOAuthToken() {
+    return Secrets.readOAuthToken(typedBytes(SecretKind.OAUTH_TOKEN));
+  }
+
+  /**
+   * The configuration map (unmodifiable, in stored order).
+   *
+   * @throws WrongSecretKindException if this value is of another kind
+   */
+  public Map<String, String> asConfig() {
+    return Secrets.readConfig(typedBytes(SecretKind.CONFIG));
+  }
+
+  private byte[] typedBytes(SecretKind wanted) {
+    if (kind != wanted) {
+      throw new WrongSecretKindException(kind, wanted);
+    }
+    return bytes;
+  }
+
+  /**
+   * The storage encoding: a type tag and the bytes; a typed value: tag 4, its kind's code, the JSON
+   * object (docs/FORMAT.md, section 9).
+   */
   byte[] encode() {
+    if (kind != SecretKind.GENERIC) {
+      byte[] out = new byte[bytes.length + 2];
+      out[0] = TYPED_TAG;
+      out[1] = (byte) kind.code();
+      System.arraycopy(bytes, 0, out, 2, bytes.length);
+      return out;
+    }
     byte[] out = new byte[bytes.length + 1];
     out[0] = (byte) (type.ordinal() + 1);
     System.arraycopy(bytes, 0, out, 1, bytes.length);
     return out;
   }
 
+  /** The type tag of typed values ({@link Secrets}). */
+  private static final byte TYPED_TAG = 4;
+
   static SecretValue decode(byte[] encoded) {
+    if (encoded.length >= 2 && encoded[0] == TYPED_TAG) {
+      SecretKind k = SecretKind.ofCode(encoded[1] & 0xFF);
+      if (k == null || k == SecretKind.GENERIC) {
+        throw new ValueCodecException("A stored secret has an unknown kind code: it was written by a newer FieldVault");
+      }
+      return new SecretValue(Type.JSON, Arrays.copyOfRange(encoded, 2, encoded.length), k);
+    }
     if (encoded.length < 1 || encoded[0] < 1 || encoded[0] > Type.values().length) {
       throw new ValueCodecException("A stored secret has an unknown type tag: it was written by a newer FieldVault");
     }
@@ -107,7 +205,7 @@ public final class SecretValue {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SecretValue && ((SecretValue) o).type == type
+    return o instanceof SecretValue && ((SecretValue) o).type == type && ((SecretValue) o).kind == kind
         && MessageDigest.isEqual(((SecretValue) o).bytes, bytes);
   }
 
@@ -118,6 +216,6 @@ public final class SecretValue {
 
   @Override
   public String toString() {
-    return "SecretValue{" + type + ", <redacted>}";
+    return "SecretValue{" + (kind == SecretKind.GENERIC ? type : kind) + ", <redacted>}";
   }
 }

@@ -73,6 +73,8 @@ public final class SecretsVault implements AutoCloseable {
 
   private static final org.slf4j.Logger ROTATION_LOG = org.slf4j.LoggerFactory.getLogger(SecretsVault.class);
   private final List<RotationListener> rotationListeners;
+  /** Delivers committed audit events to the event listeners (null: none registered). */
+  private final dev.fieldvault.secrets.internal.EventDispatcher events;
 
   private SecretsVault(Builder b) {
     this.dataSource = b.dataSource;
@@ -90,6 +92,9 @@ public final class SecretsVault implements AutoCloseable {
     this.rewrap = new VaultRewrap(this, dataSource, cipher, b.rotationTables);
     this.writes = new WriteBatcher(dataSource, audit.log());
     this.rotationListeners = List.copyOf(b.rotationListeners);
+    this.events = b.eventListeners.isEmpty() ? null
+        : new dev.fieldvault.secrets.internal.EventDispatcher(b.eventListeners);
+    audit.log().configure(events, b.requestContexts);
   }
 
   /** Tells the rotation listeners; a failing listener is logged by class name and skipped. */
@@ -435,6 +440,19 @@ public final class SecretsVault implements AutoCloseable {
     closed = true;
     writes.close();
     audit.close();
+    if (events != null) {
+      events.close();
+    }
+  }
+
+  /** The event listeners' dispatcher, or null (tests). */
+  dev.fieldvault.secrets.internal.EventDispatcher eventDispatcher() {
+    return events;
+  }
+
+  /** The calling thread's request context from {@link Builder#requestContext}, or null. */
+  RequestContext currentRequestContext() {
+    return audit.log().currentContext();
   }
 
   /** Audit transactions committed by the audit thread (tests: reads share them). */
@@ -523,7 +541,7 @@ public final class SecretsVault implements AutoCloseable {
   <T> T tx(String operation, Jdbc.Work<T> work) {
     checkOpen();
     try {
-      return Jdbc.inTransaction(dataSource, work);
+      return Jdbc.inTransaction(dataSource, work, audit.log());
     } catch (SQLException e) {
       throw storage(operation, e);
     }
@@ -582,6 +600,8 @@ public final class SecretsVault implements AutoCloseable {
     private VaultTables rotationTables = VaultTables.defaults();
     private AuditListener auditListener;
     private final List<RotationListener> rotationListeners = new ArrayList<>();
+    private final List<SecretsEventListener> eventListeners = new ArrayList<>();
+    private java.util.function.Supplier<RequestContext> requestContexts;
 
     private Builder(DataSource dataSource, FieldCipher cipher) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -676,6 +696,27 @@ public final class SecretsVault implements AutoCloseable {
         throw new VaultConfigurationException("A generator name must be 1 to 60 letters, digits, '.', '_' or '-'");
       }
       generators.put(name, Objects.requireNonNull(generator, "generator"));
+      return this;
+    }
+
+    /**
+     * Tells {@code listener} of every committed audit event (the whole {@link AuditEvent}, never a value),
+     * after the commit and on the vault's event thread; see {@link SecretsEventListener} for the
+     * delivery rules. May be called again to add more.
+     */
+    public Builder eventListener(SecretsEventListener listener) {
+      this.eventListeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Where the request context of an operation comes from when its store handle has none
+     * ({@link SecretStore#withRequestContext}): called on the caller's thread at each audited operation,
+     * for frameworks that keep the current request in a thread-local. It may return null (no context);
+     * if it throws, the event is recorded without context and the failure is logged (by class name).
+     */
+    public Builder requestContext(java.util.function.Supplier<RequestContext> supplier) {
+      this.requestContexts = Objects.requireNonNull(supplier, "supplier");
       return this;
     }
 

@@ -46,7 +46,7 @@ final class VaultAudit {
         c -> {
           log.appendTimed(c, events);
           return null;
-        }), readAudit == ReadAudit.BATCHED ? 50 : 0, readAuditTimeout.toMillis());
+        }, log), readAudit == ReadAudit.BATCHED ? 50 : 0, readAuditTimeout.toMillis());
   }
 
   /** The audit chain, to append events in a transaction of the caller's. */

@@ -191,6 +191,7 @@ final class WriteBatcher implements AutoCloseable {
           }
           audit.appendTimed(c, events);
           c.commit();
+          audit.committed(c); // the event listeners hear the batch's events now, never before the commit
           transactions.incrementAndGet();
           live.forEach(t -> t.done.complete(t.result));
           return;
@@ -203,6 +204,7 @@ final class WriteBatcher implements AutoCloseable {
           live.forEach(t -> t.done.completeExceptionally(e));
           return;
         } finally {
+          audit.ended(c); // events of a rolled-back attempt are never delivered
           try {
             c.setAutoCommit(auto);
           } catch (SQLException ignored) {

@@ -106,3 +106,11 @@ ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS entry_id VARCHAR(36);
 ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS created_by VARCHAR(200);
 UPDATE fv_secret_entry SET entry_id = UUID() WHERE entry_id IS NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS fv_secret_entry_id_uk ON fv_secret_entry (store_id, entry_id);
+-- changeset s16a-1-kinds-and-request-context: typed kinds (NULL: GENERIC) and request context on audit
+-- events (compared exactly, as names are)
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS kind VARCHAR(32);
+ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS client_addr VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin,
+  ADD COLUMN IF NOT EXISTS user_agent VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin,
+  ADD COLUMN IF NOT EXISTS request_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin,
+  ADD COLUMN IF NOT EXISTS hash_version INT;
+CREATE INDEX IF NOT EXISTS fv_secret_audit_rid_ix ON fv_secret_audit (request_id);

@@ -97,3 +97,10 @@ ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS sealed_kdf_prev VARCHAR(200
 INSERT INTO fv_secret_audit_head (id, last_seq, last_hash, anchor_seq, anchor_hash)
   SELECT 1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000'
   WHERE NOT EXISTS (SELECT 1 FROM fv_secret_audit_head WHERE id = 1);
+-- changeset s16a-1-kinds-and-request-context: typed kinds (NULL: GENERIC) and request context on audit events
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS kind VARCHAR(32);
+ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS client_addr VARCHAR(255);
+ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS user_agent VARCHAR(255);
+ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS request_id VARCHAR(255);
+ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS hash_version INT;
+CREATE INDEX IF NOT EXISTS fv_secret_audit_rid_ix ON fv_secret_audit (request_id);

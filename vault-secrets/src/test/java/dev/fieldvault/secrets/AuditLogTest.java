@@ -119,14 +119,15 @@ class AuditLogTest {
     s.put("b", SecretValue.ofString("v"));
     s.get("a");
     long seq = lastSeq(vault, s.namespace(), AuditAction.CREATED);
-    String columns = "seq, at_ms, principal, tenant, namespace, name, action, outcome, detail, prev_hash, hash, mac";
+    String columns = "seq, at_ms, principal, tenant, namespace, name, action, outcome, detail, prev_hash, hash, mac,"
+        + " client_addr, user_agent, request_id, hash_version"; // the whole row, as it was
     List<Object> saved = new ArrayList<>();
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT " + columns + " FROM " + P
         + "audit WHERE seq = ?")) {
       ps.setLong(1, seq);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        for (int i = 1; i <= 12; i++) {
+        for (int i = 1; i <= 16; i++) {
           saved.add(rs.getObject(i));
         }
       }
@@ -135,15 +136,15 @@ class AuditLogTest {
     exec("DELETE FROM " + P + "audit WHERE seq = " + seq);
     ChainCheck afterDelete = vault.verifyAuditChain();
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + P + "audit (" + columns
-        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (int i = 0; i < 12; i++) {
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (int i = 0; i < 16; i++) {
         ps.setObject(i + 1, saved.get(i));
       }
       ps.executeUpdate();
     }
     assertThat(vault.verifyAuditChain().intact()).isTrue();
     exec("INSERT INTO " + P + "audit (" + columns + ") VALUES (999999, 0, 'x', NULL, 'n', NULL, 'READ', 'OK', NULL,"
-        + " 'forged', 'forged', NULL)");
+        + " 'forged', 'forged', NULL, NULL, NULL, NULL, NULL)");
     ChainCheck afterInsert = vault.verifyAuditChain();
     exec("DELETE FROM " + P + "audit WHERE seq = 999999");
 

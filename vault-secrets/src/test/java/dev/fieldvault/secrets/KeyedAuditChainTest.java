@@ -234,20 +234,27 @@ class KeyedAuditChainTest {
       }
       List<Object[]> rows = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT seq, at_ms, principal, tenant, namespace, name, action,"
-          + " outcome, detail FROM " + P + "audit WHERE seq >= ? ORDER BY seq")) {
+          + " outcome, detail, hash_version, client_addr, user_agent, request_id FROM " + P + "audit WHERE seq >= ?"
+          + " ORDER BY seq")) {
         ps.setLong(1, seq);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             rows.add(new Object[] {rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9)});
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10), rs.getString(11),
+                rs.getString(12), rs.getString(13)});
           }
         }
       }
       long last = 0;
       for (Object[] r : rows) {
         long s = (Long) r[0];
-        String h = AuditLog.hash(s, (Long) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5],
-            (String) r[6], (String) r[7], (String) r[8], prev);
+        // the published formula of the event's hash version (2: with the request context)
+        String h = (Integer) r[9] == 2
+            ? AuditLog.hash(s, (Long) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5], (String) r[6],
+                (String) r[7], (String) r[8], prev, "fieldvault.secrets.audit/2", (String) r[10], (String) r[11],
+                (String) r[12])
+            : AuditLog.hash(s, (Long) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5],
+                (String) r[6], (String) r[7], (String) r[8], prev);
         try (PreparedStatement up = c.prepareStatement("UPDATE " + P + "audit SET prev_hash = ?, hash = ?"
             + (macCipher == null ? "" : ", mac = ?") + " WHERE seq = ?")) {
           up.setString(1, prev);

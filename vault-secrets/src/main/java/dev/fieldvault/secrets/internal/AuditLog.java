@@ -41,11 +41,26 @@ import java.util.List;
  * <p>Events before {@code keyed_from} (written before the upgrade) are legacy: checked by their
  * hashes only. The first append after the upgrade sets {@code keyed_from}.
  */
-public final class AuditLog {
+public final class AuditLog implements Jdbc.TransactionHook {
 
-  /** An event before it has a sequence number and hashes. */
+  /**
+   * An event before it has a sequence number and hashes; {@code context} is the request context, or
+   * null (then {@link #append} fills it from the vault's supplier, on the calling thread).
+   */
   public record Draft(String principal, String tenant, String namespace, String name, AuditAction action,
-      String outcome, String detail) {}
+      String outcome, String detail, dev.fieldvault.secrets.RequestContext context) {
+
+    /** A draft without request context. */
+    public Draft(String principal, String tenant, String namespace, String name, AuditAction action,
+        String outcome, String detail) {
+      this(principal, tenant, namespace, name, action, outcome, detail, null);
+    }
+  }
+
+  /** The hash input version of events appended now (1: before request contexts; 2: with them). */
+  public static final int HASH_VERSION = 2;
+  /** The marker that starts the version-2 part of the hash input. */
+  static final String HASH_V2_MARKER = "fieldvault.secrets.audit/2";
 
   /** An event with its own time (batched events keep the time they happened at). */
   public record Timed(long atMillis, Draft draft) {}
@@ -60,9 +75,58 @@ public final class AuditLog {
   private final Tables t;
   private final FieldCipher cipher;
   private final dev.fieldvault.secrets.AuditListener listener;
+  /** Delivers committed events to the event listeners (null: none registered). */
+  private EventDispatcher dispatcher;
+  /** The vault's request context supplier (null: none), read by {@link #append} on the caller's thread. */
+  private java.util.function.Supplier<dev.fieldvault.secrets.RequestContext> contexts;
+  /** Events appended in transactions not yet committed, per connection (only with a dispatcher). */
+  private final java.util.Map<Connection, List<AuditEvent>> pending =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   public AuditLog(Tables tables, FieldCipher cipher) {
     this(tables, cipher, null);
+  }
+
+  /**
+   * Wires the event listeners' dispatcher and the request context supplier (either may be null); called
+   * once, before the vault is used.
+   */
+  public void configure(EventDispatcher eventDispatcher,
+      java.util.function.Supplier<dev.fieldvault.secrets.RequestContext> requestContexts) {
+    this.dispatcher = eventDispatcher;
+    this.contexts = requestContexts;
+  }
+
+  /** The request context of the calling thread from the vault's supplier, or null (a failing supplier: null, logged). */
+  public dev.fieldvault.secrets.RequestContext currentContext() {
+    if (contexts == null) {
+      return null;
+    }
+    try {
+      return contexts.get();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(AuditLog.class).warn("The request context supplier failed ({}): the event"
+          + " is recorded without request context", e.getClass().getName());
+      return null;
+    }
+  }
+
+  @Override
+  public void committed(Connection c) {
+    if (dispatcher == null) {
+      return;
+    }
+    List<AuditEvent> events = pending.remove(c);
+    if (events != null && !events.isEmpty()) {
+      dispatcher.committed(events);
+    }
+  }
+
+  @Override
+  public void ended(Connection c) {
+    if (dispatcher != null) {
+      pending.remove(c);
+    }
   }
 
   /** With a listener told of every appended event (action, outcome, lag; nothing else). */
@@ -75,7 +139,19 @@ public final class AuditLog {
   /** Appends events in the caller's transaction (which must not be in auto-commit mode). */
   public void append(Connection c, long atMillis, List<Draft> drafts) throws SQLException {
     List<Timed> timed = new ArrayList<>(drafts.size());
+    dev.fieldvault.secrets.RequestContext current = null;
+    boolean looked = false;
     for (Draft d : drafts) {
+      if (d.context() == null && contexts != null) {
+        if (!looked) {
+          current = currentContext();
+          looked = true;
+        }
+        if (current != null) {
+          d = new Draft(d.principal(), d.tenant(), d.namespace(), d.name(), d.action(), d.outcome(), d.detail(),
+              current);
+        }
+      }
       timed.add(new Timed(atMillis, d));
     }
     appendTimed(c, timed);
@@ -94,17 +170,19 @@ public final class AuditLog {
     long seq = head.lastSeq;
     String prev = head.lastHash;
     long keyedFrom = head.keyedFrom == null ? seq + 1 : head.keyedFrom;
+    List<AuditEvent> appended = dispatcher == null ? null : new ArrayList<>(events.size());
     try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + t.audit
-        + " (seq, at_ms, principal, tenant, namespace, name, action, outcome, detail, prev_hash, hash, mac)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + " (seq, at_ms, principal, tenant, namespace, name, action, outcome, detail, prev_hash, hash, mac,"
+        + " client_addr, user_agent, request_id, hash_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (Timed ev : events) {
         Draft d = ev.draft();
         long atMillis = ev.atMillis();
         seq++;
         String detail = d.detail == null ? null : truncate(d.detail, 500);
         String principal = truncate(d.principal, 200);
-        String hash = hash(seq, atMillis, principal, d.tenant, d.namespace, d.name, d.action.name(), d.outcome,
-            detail, prev);
+        dev.fieldvault.secrets.RequestContext rc = d.context == null || d.context.isEmpty() ? null : d.context;
+        String hash = hashV2(seq, atMillis, principal, d.tenant, d.namespace, d.name, d.action.name(), d.outcome,
+            detail, prev, rc);
         ins.setLong(1, seq);
         ins.setLong(2, atMillis);
         ins.setString(3, principal);
@@ -116,13 +194,25 @@ public final class AuditLog {
         ins.setString(9, detail);
         ins.setString(10, prev);
         ins.setString(11, hash);
-        ins.setString(12, mac(eventContext(seq, hash)));
+        String mac = mac(eventContext(seq, hash));
+        ins.setString(12, mac);
+        ins.setString(13, rc == null ? null : rc.clientAddress());
+        ins.setString(14, rc == null ? null : rc.userAgent());
+        ins.setString(15, rc == null ? null : rc.requestId());
+        ins.setInt(16, HASH_VERSION);
         ins.addBatch();
+        if (appended != null) {
+          appended.add(new AuditEvent(seq, Instant.ofEpochMilli(atMillis), principal, d.tenant, d.namespace, d.name,
+              d.action, d.outcome, detail, prev, hash, mac, rc, HASH_VERSION));
+        }
         prev = hash;
       }
       ins.executeBatch();
     }
     writeHead(c, new Head(seq, prev, head.anchorSeq, head.anchorHash, keyedFrom, null));
+    if (appended != null) {
+      pending.computeIfAbsent(c, k -> new ArrayList<>()).addAll(appended);
+    }
     if (listener != null) {
       long now = System.currentTimeMillis();
       for (Timed ev : events) {
@@ -241,6 +331,14 @@ public final class AuditLog {
       sql.append(" AND action = ?");
       args.add(q.action().name());
     }
+    if (q.requestId() != null) {
+      sql.append(" AND request_id = ?");
+      args.add(q.requestId());
+    }
+    if (q.clientAddress() != null) {
+      sql.append(" AND client_addr = ?");
+      args.add(q.clientAddress());
+    }
     if (q.from() != null) {
       sql.append(" AND at_ms >= ?");
       args.add(q.from().toEpochMilli());
@@ -304,6 +402,9 @@ public final class AuditLog {
           while (rs.next()) {
             n++;
             AuditEvent e = read(rs);
+            String rawAddr = rs.getString(13);
+            String rawAgent = rs.getString(14);
+            String rawRid = rs.getString(15);
             if (e.seq() > head.lastSeq) {
               break;
             }
@@ -314,8 +415,21 @@ public final class AuditLog {
               return bad(checked, e.seq(), "event " + e.seq() + " does not link to its predecessor",
                   legacy);
             }
-            String h = hash(e.seq(), e.at().toEpochMilli(), e.principal(), e.tenant(), e.namespace(), e.name(),
-                e.action().name(), e.outcome(), e.detail(), e.prevHash());
+            String h;
+            if (e.hashVersion() == 1) {
+              if (rawAddr != null || rawAgent != null || rawRid != null) {
+                return bad(checked, e.seq(), "event " + e.seq() + " was modified (it has a request context but a"
+                    + " version 1 hash, which has none)", legacy);
+              }
+              h = hash(e.seq(), e.at().toEpochMilli(), e.principal(), e.tenant(), e.namespace(), e.name(),
+                  e.action().name(), e.outcome(), e.detail(), e.prevHash());
+            } else if (e.hashVersion() == 2) {
+              h = hash(e.seq(), e.at().toEpochMilli(), e.principal(), e.tenant(), e.namespace(), e.name(),
+                  e.action().name(), e.outcome(), e.detail(), e.prevHash(), HASH_V2_MARKER, rawAddr, rawAgent, rawRid);
+            } else {
+              return bad(checked, e.seq(), "event " + e.seq() + " has hash version " + e.hashVersion() + ", which"
+                  + " this FieldVault does not know (modified, or written by a newer FieldVault: upgrade)", legacy);
+            }
             if (!h.equals(e.hash())) {
               return bad(checked, e.seq(), "event " + e.seq() + " was modified", legacy);
             }
@@ -449,13 +563,32 @@ public final class AuditLog {
     return deleted;
   }
 
-  private static final String COLUMNS =
-      "seq, at_ms, principal, tenant, namespace, name, action, outcome, detail, prev_hash, hash, mac";
+  private static final String COLUMNS = "seq, at_ms, principal, tenant, namespace, name, action, outcome, detail,"
+      + " prev_hash, hash, mac, client_addr, user_agent, request_id, hash_version";
 
   private static AuditEvent read(ResultSet rs) throws SQLException {
+    String addr = rs.getString(13);
+    String agent = rs.getString(14);
+    String rid = rs.getString(15);
+    int v = rs.getInt(16);
+    int hashVersion = rs.wasNull() ? 1 : v;
+    dev.fieldvault.secrets.RequestContext rc = addr == null && agent == null && rid == null ? null
+        : storedContext(addr, agent, rid);
     return new AuditEvent(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
         rs.getString(5), rs.getString(6), AuditAction.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9),
-        rs.getString(10), rs.getString(11), rs.getString(12));
+        rs.getString(10), rs.getString(11), rs.getString(12), rc, hashVersion);
+  }
+
+  /**
+   * A stored context; one that breaks the rules (it was edited in the table) is shown sanitized, so
+   * that listing still works. The verification hashes the stored columns themselves, not this.
+   */
+  private static dev.fieldvault.secrets.RequestContext storedContext(String addr, String agent, String rid) {
+    try {
+      return new dev.fieldvault.secrets.RequestContext(addr, agent, rid);
+    } catch (RuntimeException e) {
+      return dev.fieldvault.secrets.RequestContext.sanitized(addr, agent, rid);
+    }
   }
 
   private static long parseCursor(String cursor) {
@@ -482,6 +615,18 @@ public final class AuditLog {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is unavailable in this JVM", e);
     }
+  }
+
+  /**
+   * The version 2 link hash: the version 1 input ({@link #hash}), then {@code lp(HASH_V2_MARKER)} and
+   * the request context's client address, user agent and request id (each {@code lp(text)}, or
+   * {@code FF FF FF FF} when absent or when there is no context).
+   */
+  public static String hashV2(long seq, long at, String principal, String tenant, String namespace, String name,
+      String action, String outcome, String detail, String prevHash, dev.fieldvault.secrets.RequestContext rc) {
+    return hash(seq, at, principal, tenant, namespace, name, action, outcome, detail, prevHash, HASH_V2_MARKER,
+        rc == null ? null : rc.clientAddress(), rc == null ? null : rc.userAgent(),
+        rc == null ? null : rc.requestId());
   }
 
   private static String truncate(String s, int max) {

@@ -13,12 +13,26 @@ public final class Jdbc {
     T run(Connection c) throws SQLException;
   }
 
+  /** Told when a transaction of {@link #inTransaction(DataSource, Work, TransactionHook)} commits or ends. */
+  public interface TransactionHook {
+    /** The transaction on {@code c} committed. */
+    void committed(Connection c);
+
+    /** The transaction on {@code c} is over (after {@link #committed}, or rolled back). */
+    void ended(Connection c);
+  }
+
   private static final int ATTEMPTS = 20;
 
   private Jdbc() {}
 
   /** Runs {@code work} in a transaction, retrying it when the database reports a transient conflict. */
   public static <T> T inTransaction(DataSource ds, Work<T> work) throws SQLException {
+    return inTransaction(ds, work, null);
+  }
+
+  /** As {@link #inTransaction(DataSource, Work)}, telling {@code hook} (may be null) of each attempt's end. */
+  public static <T> T inTransaction(DataSource ds, Work<T> work, TransactionHook hook) throws SQLException {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = ds.getConnection()) {
         boolean auto = c.getAutoCommit();
@@ -26,6 +40,9 @@ public final class Jdbc {
         try {
           T result = work.run(c);
           c.commit();
+          if (hook != null) {
+            hook.committed(c);
+          }
           return result;
         } catch (SQLException | RuntimeException e) {
           rollbackQuietly(c, e);
@@ -35,6 +52,9 @@ public final class Jdbc {
           }
           throw e;
         } finally {
+          if (hook != null) {
+            hook.ended(c);
+          }
           c.setAutoCommit(auto);
         }
       }
