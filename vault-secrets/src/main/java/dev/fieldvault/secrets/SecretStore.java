@@ -681,8 +681,10 @@ public final class SecretStore {
     if (!won || !rows.insertVersion(x, key, v, ct, storedMetadata, now, principal)) {
       throw new LostRace();
     }
-    rows.pruneVersions(x, key, v - meta.maxVersions());
-    if (meta.versionMaxAgeMs() != null) {
+    if (v > meta.maxVersions()) { // versions start at 1: nothing to prune before (one statement less per put)
+      rows.pruneVersions(x, key, v - meta.maxVersions());
+    }
+    if (meta.versionMaxAgeMs() != null && cur != null) { // a new entry has no older version
       rows.pruneVersionsOlderThan(x, key, v, now - meta.versionMaxAgeMs());
     }
     AuditAction recorded = action == AuditAction.CREATED && cur != null ? AuditAction.UPDATED : action;
