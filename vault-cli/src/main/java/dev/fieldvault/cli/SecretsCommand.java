@@ -1,6 +1,7 @@
 package dev.fieldvault.cli;
 
 import dev.fieldvault.secrets.BackupReport;
+import dev.fieldvault.secrets.ListQuery;
 import dev.fieldvault.secrets.Page;
 import dev.fieldvault.secrets.PutOptions;
 import dev.fieldvault.secrets.SecretInfo;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Spec;
     subcommands = {SecretsCommand.Put.class, SecretsCommand.Get.class, SecretsCommand.ListSecrets.class,
         SecretsCommand.Versions.class, SecretsCommand.Rollback.class, SecretsCommand.Remove.class,
         SecretsCommand.Export.class, SecretsImportCommand.class, SecretsStoreCommand.class, SecretsStoreCommand.ExportAll.class,
-        SecretsEventsCommand.class})
+        SecretsEventsCommand.class, SecretsRotateCommand.class, SecretsRotateCommand.Counts.class})
 final class SecretsCommand implements Runnable {
 
   @ParentCommand
@@ -260,19 +261,57 @@ final class SecretsCommand implements Runnable {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List a namespace's secrets (names and metadata, never values).")
   static final class ListSecrets extends StoreCommand {
-    @Option(names = "--limit", defaultValue = "100", description = "Entries per page (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "100", description = "Entries per page, 1 to 10000 (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--cursor", description = "Continue after this cursor (printed when there are more).")
+    @Option(names = "--cursor", description = "Continue after this cursor (printed when there are more), with the same"
+        + " --order and --desc.")
     String cursor;
+
+    @Option(names = "--order", defaultValue = "name", paramLabel = "name|updated",
+        description = "Order by name or by update time (ties by name) (default: ${DEFAULT-VALUE}).")
+    String order;
+
+    @Option(names = "--desc", description = "Descending order.")
+    boolean descending;
+
+    @Option(names = "--state", paramLabel = "active|expired", description = "Only active or only expired entries.")
+    String state;
+
+    @Option(names = "--metadata", paramLabel = "KEY=VALUE", description = "Only entries with this metadata (repeat: all"
+        + " must match).")
+    Map<String, String> metadata;
 
     @Override
     public Integer call() {
-      Page<SecretInfo> page = store(vault()).list(cursor, limit);
+      ListQuery query = switch (order.toLowerCase(Locale.ROOT)) {
+        case "name" -> ListQuery.byName();
+        case "updated", "updatedat", "updated-at" -> ListQuery.byUpdatedAt();
+        default -> throw new CliException("bad --order '" + order + "': use name or updated");
+      };
+      if (descending) {
+        query = query.descending();
+      }
+      if (state != null) {
+        query = query.state(switch (state.toLowerCase(Locale.ROOT)) {
+          case "active" -> SecretInfo.State.ACTIVE;
+          case "expired" -> SecretInfo.State.EXPIRED;
+          default -> throw new CliException("bad --state '" + state + "': use active or expired");
+        });
+      }
+      if (metadata != null) {
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+          query = query.metadata(e.getKey(), e.getValue());
+        }
+      }
+      if (limit < 1 || limit > 10_000) {
+        throw new CliException("bad --limit " + limit + ": 1 to 10000 entries per page");
+      }
+      Page<SecretInfo> page = store(vault()).list(query.after(cursor).limit(limit));
       PrintWriter out = out();
-      out.printf("%-32s %-8s %-8s %-26s %s%n", "NAME", "VERSION", "STATE", "EXPIRES", "METADATA");
+      out.printf("%-32s %-8s %-8s %-26s %-26s %s%n", "NAME", "VERSION", "STATE", "UPDATED", "EXPIRES", "METADATA");
       for (SecretInfo i : page.items()) {
-        out.printf("%-32s %-8d %-8s %-26s %s%n", i.name(), i.version(), i.state(),
+        out.printf("%-32s %-8d %-8s %-26s %-26s %s%n", i.name(), i.version(), i.state(), i.updatedAt(),
             i.expiresAt() == null ? "never" : i.expiresAt(), i.metadata() == null ? "{}" : new TreeMap<>(i.metadata()));
       }
       if (page.hasNext()) {

@@ -27,18 +27,33 @@ final class SecretsStoreCommand extends SecretsCommand.VaultCommand {
       + " included, 1 to 10000 (default: 10).")
   Integer maxVersions;
 
+  @Option(names = "--default-ttl", paramLabel = "DURATION", description = "Puts without an expiry expire after this"
+      + " long: 90d, 12h, 15m, 90s or ISO-8601; 1 second to 100 years (default: no expiry).")
+  String defaultTtl;
+
+  @Option(names = "--version-max-age", paramLabel = "DURATION", description = "Kept versions other than the current"
+      + " one are deleted once older than this (default: kept by --max-versions only).")
+  String versionMaxAge;
+
   @Override
   public Integer call() {
     StoreOptions options = sealed ? StoreOptions.sealedStore() : StoreOptions.DEFAULT;
     if (maxVersions != null) {
       options = options.withMaxVersions(maxVersions);
     }
+    if (defaultTtl != null) {
+      options = options.withDefaultTtl(SecretsCommand.parseDuration(defaultTtl));
+    }
+    if (versionMaxAge != null) {
+      options = options.withVersionMaxAge(SecretsCommand.parseDuration(versionMaxAge));
+    }
     try (SecretsVault vault = vault()) {
       vault.createStore(namespace, tenant, options);
     }
     out().println("created namespace " + namespace + (tenant == null ? "" : " of tenant " + tenant)
         + (options.sealed() ? " (sealed" : " (") + (options.sealed() ? ", " : "") + options.maxVersions()
-        + " versions kept)");
+        + " versions kept" + (options.defaultTtl() == null ? "" : ", default TTL " + options.defaultTtl())
+        + (options.versionMaxAge() == null ? "" : ", versions kept at most " + options.versionMaxAge()) + ")");
     return 0;
   }
 

@@ -38,13 +38,19 @@ final class EntryListing {
   }
 
   Page<SecretInfo> page(Connection c, ListQuery q, long now) throws SQLException {
+    return page(c, q, now, name -> true);
+  }
+
+  /** As {@link #page(Connection, ListQuery, long)}, showing only entries whose name is {@code visible}. */
+  Page<SecretInfo> page(Connection c, ListQuery q, long now, java.util.function.Predicate<String> visible)
+      throws SQLException {
     Position after = q.cursor() == null ? null : Position.decode(q.cursor(), q);
     List<SecretInfo> matched = new ArrayList<>();
     int chunk = Math.min(Math.max(q.limit() + 1, 100), 1_000);
     while (matched.size() <= q.limit()) {
       List<SecretInfo> rows = chunk(c, q, after, now, chunk);
       for (SecretInfo i : rows) {
-        if (matches(i, q) && matched.size() <= q.limit()) {
+        if (matches(i, q) && matched.size() <= q.limit() && visible.test(i.name())) {
           matched.add(i);
         }
       }

@@ -205,7 +205,7 @@ public final class SecretStore {
   /** Writes the value and metadata of an older version again, as a new version. */
   public WriteResult rollback(String name, long toVersion) {
     String key = nameKey(name);
-    if (denied(Action.WRITE, key, AuditAction.ROLLED_BACK)) {
+    if (denied(Action.WRITE, name, key, AuditAction.ROLLED_BACK)) {
       return new WriteResult(Status.ACCESS_DENIED, 0);
     }
     Object[] old = vault.call("read version", c -> rows.version(c, key, toVersion));
@@ -233,7 +233,7 @@ public final class SecretStore {
     if (options.metadata() != null && meta.sealed() && !options.metadata().isEmpty()) {
       throw sealedMetadata();
     }
-    if (denied(Action.WRITE, key, AuditAction.UPDATED)) {
+    if (denied(Action.WRITE, name, key, AuditAction.UPDATED)) {
       return new WriteResult(Status.ACCESS_DENIED, 0);
     }
     Instant now = vault.now();
@@ -279,7 +279,7 @@ public final class SecretStore {
   /** Deletes an entry and all its versions. Returns OK, NOT_FOUND or ACCESS_DENIED. */
   public Status remove(String name) {
     String key = nameKey(name);
-    if (denied(Action.DELETE, key, AuditAction.DELETED)) {
+    if (denied(Action.DELETE, name, key, AuditAction.DELETED)) {
       return Status.ACCESS_DENIED;
     }
     Status s = vault.tx("remove", x -> {
@@ -326,7 +326,7 @@ public final class SecretStore {
   /** The current value with its metadata, or the reason there is none. */
   public SecretResult get(String name) {
     String key = nameKey(name);
-    if (denied(Action.READ, key, AuditAction.READ)) {
+    if (denied(Action.READ, name, key, AuditAction.READ)) {
       return SecretResult.of(Status.ACCESS_DENIED);
     }
     SecretResult cached = vault.cached(meta, key);
@@ -352,7 +352,7 @@ public final class SecretStore {
   /** A kept version of {@code name} (OK, NOT_FOUND when not kept, KEY_UNAVAILABLE or ACCESS_DENIED). */
   public SecretResult getVersion(String name, long version) {
     String key = nameKey(name);
-    if (denied(Action.READ, key, AuditAction.READ)) {
+    if (denied(Action.READ, name, key, AuditAction.READ)) {
       return SecretResult.of(Status.ACCESS_DENIED);
     }
     Object[] row = vault.call("get version", c -> rows.version(c, key, version));
@@ -379,7 +379,7 @@ public final class SecretStore {
   /** Whether {@code name} exists and has not expired. */
   public boolean has(String name) {
     String key = nameKey(name);
-    if (denied(Action.READ, key, AuditAction.READ)) {
+    if (denied(Action.READ, name, key, AuditAction.READ)) {
       throw deniedException(Action.READ);
     }
     boolean found = vault.call("has", c -> {
@@ -414,16 +414,23 @@ public final class SecretStore {
     if (keys.isEmpty()) {
       return out;
     }
-    if (!vault.policy().allows(new AccessPolicy.Request(principal, meta.namespace(), meta.tenant(), Action.READ))) {
-      List<AuditLog.Draft> drafts = new ArrayList<>();
-      keys.forEach((n, k) -> {
-        out.put(n, SecretResult.of(Status.ACCESS_DENIED));
-        drafts.add(draft(k, AuditAction.READ, Status.ACCESS_DENIED.name(), null));
-      });
+    keys.keySet().forEach(n -> out.put(n, null)); // the order given; every slot is filled below
+    // each name is checked on its own: refused names are ACCESS_DENIED (audited together), the others read
+    List<AuditLog.Draft> refusals = new ArrayList<>();
+    for (Map.Entry<String, String> e : new ArrayList<>(keys.entrySet())) {
+      if (!vault.policy().allows(request(Action.READ, e.getKey()))) {
+        keys.remove(e.getKey());
+        out.put(e.getKey(), SecretResult.of(Status.ACCESS_DENIED));
+        refusals.add(draft(e.getValue(), AuditAction.READ, Status.ACCESS_DENIED.name(), Action.READ.name()));
+      }
+    }
+    if (!refusals.isEmpty()) {
       vault.tx("audit", x -> {
-        vault.audit().append(x, vault.now().toEpochMilli(), drafts);
+        vault.audit().append(x, vault.now().toEpochMilli(), refusals);
         return null;
       });
+    }
+    if (keys.isEmpty()) {
       return out;
     }
     Map<String, Object[]> rows = vault.call("get many", x -> {
@@ -499,11 +506,14 @@ public final class SecretStore {
       throw new VaultConfigurationException("The sealed " + meta.describe() + " cannot be listed: it stores"
           + " names only as keyed hashes, by design");
     }
-    if (denied(Action.READ, null, AuditAction.READ)) {
+    if (deniedSome(Action.READ)) {
       throw deniedException(Action.READ);
     }
     long now = vault.now().toEpochMilli();
-    Page<SecretInfo> page = vault.call("list", c -> listing().page(c, query, now));
+    // only names this principal may read are listed (the others are skipped, not refused one by one)
+    AccessPolicy.Request readOne = request(Action.READ, null);
+    Page<SecretInfo> page = vault.call("list", c -> listing().page(c, query, now,
+        n -> vault.policy().allows(readOne.withName(n))));
     recordRead(null, Status.OK, "list");
     return page;
   }
@@ -516,7 +526,7 @@ public final class SecretStore {
    */
   public StoreCounts counts() {
     vault.checkOpen();
-    if (denied(Action.READ, null, AuditAction.READ)) {
+    if (denied(Action.READ, null, null, AuditAction.READ)) {
       throw deniedException(Action.READ);
     }
     long now = vault.now().toEpochMilli();
@@ -535,7 +545,7 @@ public final class SecretStore {
     Objects.requireNonNull(query, "query");
     String key = query.name() == null ? null : nameKey(query.name());
     vault.checkOpen();
-    if (denied(Action.READ, key, AuditAction.READ)) {
+    if (denied(Action.READ, query.name(), key, AuditAction.READ)) {
       throw deniedException(Action.READ);
     }
     return vault.auditEvents(query.namespace(meta.namespace(), meta.tenant()).name(key));
@@ -548,7 +558,7 @@ public final class SecretStore {
   public Optional<SecretInfo> info(String name) {
     refuseSealed("looked up by id or described");
     String key = nameKey(name);
-    if (denied(Action.READ, key, AuditAction.READ)) {
+    if (denied(Action.READ, name, key, AuditAction.READ)) {
       throw deniedException(Action.READ);
     }
     long now = vault.now().toEpochMilli();
@@ -568,7 +578,7 @@ public final class SecretStore {
     checkId(id);
     vault.checkOpen();
     refuseSealed("looked up by id or described");
-    if (denied(Action.READ, null, AuditAction.READ)) {
+    if (deniedSome(Action.READ)) {
       throw deniedException(Action.READ);
     }
     long now = vault.now().toEpochMilli();
@@ -576,6 +586,9 @@ public final class SecretStore {
       String key = rows.nameKeyById(c, id);
       return key == null ? null : listing().one(c, key, now);
     });
+    if (i != null && denied(Action.READ, i.name(), i.name(), AuditAction.READ)) {
+      return Optional.empty(); // a name this principal may not read: not shown (the refusal is audited)
+    }
     recordRead(i == null ? null : i.name(), i == null ? Status.NOT_FOUND : Status.OK, "by id");
     return Optional.ofNullable(i);
   }
@@ -590,7 +603,7 @@ public final class SecretStore {
     checkId(id);
     vault.checkOpen();
     refuseSealed("looked up by id or described");
-    if (denied(Action.READ, null, AuditAction.READ)) {
+    if (deniedSome(Action.READ)) {
       return SecretResult.of(Status.ACCESS_DENIED);
     }
     String key = vault.call("find by id", c -> rows.nameKeyById(c, id));
@@ -622,7 +635,7 @@ public final class SecretStore {
   /** The kept versions of {@code name}, newest first (empty when the name does not exist). */
   public List<SecretVersion> versions(String name) {
     String key = nameKey(name);
-    if (denied(Action.READ, key, AuditAction.READ)) {
+    if (denied(Action.READ, name, key, AuditAction.READ)) {
       throw deniedException(Action.READ);
     }
     return vault.call("versions", c -> {
@@ -650,7 +663,7 @@ public final class SecretStore {
     if (metadata != null && !metadata.isEmpty() && meta.sealed()) {
       throw sealedMetadata();
     }
-    if (denied(Action.WRITE, key, action)) {
+    if (denied(Action.WRITE, name, key, action)) {
       return new WriteResult(Status.ACCESS_DENIED, 0);
     }
     byte[] plain = value.encode();
@@ -707,8 +720,10 @@ public final class SecretStore {
     if (!meta.sealed()) { // sealed stores keep no plaintext metadata, the kind included
       rows.setKind(x, key, kind, cur == null);
     }
-    rows.pruneVersions(x, key, v - meta.maxVersions());
-    if (meta.versionMaxAgeMs() != null) {
+    if (v > meta.maxVersions()) { // versions start at 1: nothing to prune before (one statement less per put)
+      rows.pruneVersions(x, key, v - meta.maxVersions());
+    }
+    if (meta.versionMaxAgeMs() != null && cur != null) { // a new entry has no older version
       rows.pruneVersionsOlderThan(x, key, v, now - meta.versionMaxAgeMs());
     }
     AuditAction recorded = action == AuditAction.CREATED && cur != null ? AuditAction.UPDATED : action;
@@ -822,12 +837,29 @@ public final class SecretStore {
     }
   }
 
-  private boolean denied(Action action, String key, AuditAction audited) {
-    if (vault.policy().allows(new AccessPolicy.Request(principal, meta.namespace(), meta.tenant(), action))) {
+  /**
+   * Asks the policy about {@code name} (the plain name the caller passed; null: the store as a whole)
+   * and audits a refusal under {@code key} (the stored name key: a keyed hash in sealed stores).
+   */
+  private boolean denied(Action action, String name, String key, AuditAction audited) {
+    if (vault.policy().allows(request(action, name))) {
       return false;
     }
     audit(key, audited, Status.ACCESS_DENIED.name(), action.name());
     return true;
+  }
+
+  /** The gate of operations that then check names one by one: may this principal do it on some names? */
+  private boolean deniedSome(Action action) {
+    if (vault.policy().allowsSome(request(action, null))) {
+      return false;
+    }
+    audit(null, AuditAction.READ, Status.ACCESS_DENIED.name(), action.name());
+    return true;
+  }
+
+  private AccessPolicy.Request request(Action action, String name) {
+    return new AccessPolicy.Request(principal, meta.namespace(), meta.tenant(), action, name);
   }
 
   private SecretsAccessDeniedException deniedException(Action action) {

@@ -82,7 +82,7 @@ public final class SecretsVault implements AutoCloseable {
     this.envelope = new Envelope(b.cipher, StoreMeta.DOMAIN_PREFIX);
     this.tables = new Tables(b.prefix);
     this.clock = b.clock;
-    this.policy = b.policy;
+    this.policy = b.accessRules == null ? b.policy : AccessPolicy.allOf(b.accessRules, b.policy);
     this.readAudit = b.readAudit;
     this.cache = b.cacheTtl == null ? null : new ReadCache<>(b.cacheTtl.toMillis(), b.cacheMax, clock::millis);
     this.rotations = Map.copyOf(b.rotations);
@@ -579,6 +579,45 @@ public final class SecretsVault implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Administration by a principal (access policy: Action.ADMIN)
+
+  private static final ThreadLocal<String> ACTOR = new ThreadLocal<>();
+
+  /**
+   * The store-level and vault-wide operations (create a store, export, import, key rotation,
+   * maintenance, audit) on behalf of {@code principal}: each is checked against the access policy for
+   * {@link Action#ADMIN} (on its store, or vault-wide), a refusal is audited and thrown as
+   * {@link SecretsAccessDeniedException}, and allowed operations are audited with this principal. The
+   * vault's own methods are the application's and are not checked (they audit as
+   * {@code fieldvault-system}).
+   */
+  public VaultAdmin admin(String principal) {
+    checkOpen();
+    return new VaultAdmin(this, principal);
+  }
+
+  /** The principal audit events of vault operations carry: the admin handle's while it runs one, else the system. */
+  String actor() {
+    String a = ACTOR.get();
+    return a == null ? SYSTEM : a;
+  }
+
+  /** Runs an operation whose events carry {@code principal} (an admin handle's). */
+  <T> T actingAs(String principal, java.util.function.Supplier<T> operation) {
+    String before = ACTOR.get();
+    ACTOR.set(principal);
+    try {
+      return operation.get();
+    } finally {
+      if (before == null) {
+        ACTOR.remove();
+      } else {
+        ACTOR.set(before);
+      }
+    }
+  }
+
   @Override
   public String toString() {
     return "SecretsVault{tables=" + tables.entry + ", cache=" + (cache != null) + ", readAudit=" + readAudit + "}";
@@ -602,6 +641,7 @@ public final class SecretsVault implements AutoCloseable {
     private final List<RotationListener> rotationListeners = new ArrayList<>();
     private final List<SecretsEventListener> eventListeners = new ArrayList<>();
     private java.util.function.Supplier<RequestContext> requestContexts;
+    private AccessRules accessRules;
 
     private Builder(DataSource dataSource, FieldCipher cipher) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -646,6 +686,10 @@ public final class SecretsVault implements AutoCloseable {
       return this;
     }
 
+    /**
+     * A callback deciding each access ({@link AccessPolicy}; default: allow everything); checked
+     * together with {@link #accessRules} when both are set.
+     */
     public Builder accessPolicy(AccessPolicy p) {
       this.policy = Objects.requireNonNull(p, "policy");
       return this;
@@ -717,6 +761,15 @@ public final class SecretsVault implements AutoCloseable {
      */
     public Builder requestContext(java.util.function.Supplier<RequestContext> supplier) {
       this.requestContexts = Objects.requireNonNull(supplier, "supplier");
+      return this;
+    }
+
+    /**
+     * Declarative access rules (roles, principals, stores, name prefixes; deny by default), checked
+     * together with {@link #accessPolicy} when both are set: an operation needs both to allow it.
+     */
+    public Builder accessRules(AccessRules rules) {
+      this.accessRules = Objects.requireNonNull(rules, "rules");
       return this;
     }
 

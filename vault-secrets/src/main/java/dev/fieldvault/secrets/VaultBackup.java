@@ -76,7 +76,7 @@ final class VaultBackup {
       throw new FieldVaultException("Writing the export file failed: " + e.getMessage(), e);
     }
     vault.tx("audit", x -> {
-      vault.audit().append(x, vault.now().toEpochMilli(), List.of(new AuditLog.Draft(SecretsVault.SYSTEM, tenant, namespace, null,
+      vault.audit().append(x, vault.now().toEpochMilli(), List.of(new AuditLog.Draft(vault.actor(), tenant, namespace, null,
           AuditAction.EXPORTED, Status.OK.name(), counts[0] + " entries, " + counts[1] + " versions")));
       return null;
     });
@@ -273,7 +273,7 @@ final class VaultBackup {
         pe.executeBatch();
         pv.executeBatch();
       }
-      vault.audit().append(x, vault.now().toEpochMilli(), List.of(new AuditLog.Draft(SecretsVault.SYSTEM, tenant, ns, null, AuditAction.IMPORTED,
+      vault.audit().append(x, vault.now().toEpochMilli(), List.of(new AuditLog.Draft(vault.actor(), tenant, ns, null, AuditAction.IMPORTED,
           Status.OK.name(), report.entries() + " entries, " + report.versions() + " versions")));
       return null;
     });

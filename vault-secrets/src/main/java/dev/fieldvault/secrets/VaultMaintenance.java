@@ -90,7 +90,7 @@ final class VaultMaintenance {
             ps.setString(2, key);
             ps.executeUpdate();
           }
-          vault.audit().append(x, now, List.of(new AuditLog.Draft(SecretsVault.SYSTEM, m.tenant(), m.namespace(), key,
+          vault.audit().append(x, now, List.of(new AuditLog.Draft(vault.actor(), m.tenant(), m.namespace(), key,
               dynamic ? AuditAction.DYNAMIC_REVOKED : AuditAction.EXPIRED_CLEANUP, Status.OK.name(), null)));
         }
         return d;
@@ -152,7 +152,7 @@ final class VaultMaintenance {
             }
           }
           if (last && done + n > 0) {
-            vault.audit().append(x, now, List.of(new AuditLog.Draft(SecretsVault.SYSTEM, m.tenant(), m.namespace(),
+            vault.audit().append(x, now, List.of(new AuditLog.Draft(vault.actor(), m.tenant(), m.namespace(),
                 null, AuditAction.VERSIONS_PRUNED, Status.OK.name(), (done + n) + " versions")));
           }
           return n;

@@ -125,7 +125,7 @@ final class VaultRewrap {
           after.getOrDefault(storeId, 0L), migrated.migrated().getOrDefault(storeId, 0L));
       stores.add(st);
       if (!dryRun && (st.rewrapped() > 0 || st.migrated() > 0)) {
-        events.add(new AuditLog.Draft(SecretsVault.SYSTEM, m.tenant(), m.namespace(), null, AuditAction.KEY_ROTATED,
+        events.add(new AuditLog.Draft(vault.actor(), m.tenant(), m.namespace(), null, AuditAction.KEY_ROTATED,
             Status.OK.name(), "rotation " + id + ": " + st.rewrapped() + " data keys rewrapped (" + st.before()
             + " to rewrap, " + st.left() + " left)" + (st.migrated() > 0 ? ", " + st.migrated()
             + " values moved to the envelope" : "")));
@@ -136,7 +136,7 @@ final class VaultRewrap {
           + (failed > 0 ? ", " + failed + " cannot be rewrapped" : "")
           + (migrated.total() > 0 ? ", " + migrated.total() + " values moved to the envelope" : "")
           + (events.isEmpty() ? "" : "; per store: " + events.size() + (events.size() == 1 ? " event" : " events"));
-      events.add(0, new AuditLog.Draft(SecretsVault.SYSTEM, null, null, null, AuditAction.KEY_ROTATED,
+      events.add(0, new AuditLog.Draft(vault.actor(), null, null, null, AuditAction.KEY_ROTATED,
           Status.OK.name(), detail));
     }
     if (!events.isEmpty()) {

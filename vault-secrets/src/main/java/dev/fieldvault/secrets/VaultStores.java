@@ -61,7 +61,7 @@ final class VaultStores {
           ps.setString(9, previous == null ? null : previous.stored());
           ps.executeUpdate();
         }
-        vault.audit().append(c, now, List.of(new AuditLog.Draft(SecretsVault.SYSTEM, tenant, namespace, null,
+        vault.audit().append(c, now, List.of(new AuditLog.Draft(vault.actor(), tenant, namespace, null,
             AuditAction.STORE_CREATED, Status.OK.name(), options.sealed() ? "sealed, " + kdf : null)));
         return null;
       });
@@ -168,7 +168,7 @@ final class VaultStores {
         n = ps.executeUpdate();
       }
       if (n > 0) {
-        vault.audit().append(c, now, List.of(new AuditLog.Draft(SecretsVault.SYSTEM, tenant, namespace, null,
+        vault.audit().append(c, now, List.of(new AuditLog.Draft(vault.actor(), tenant, namespace, null,
             AuditAction.KEY_ROTATED, Status.OK.name(), "sealed key derivation: " + SealedKdf.LEGACY + " -> " + next)));
       }
       return n > 0;
