@@ -98,28 +98,6 @@ final class EntryRows {
     }
   }
 
-  /**
-   * Records the kind of the entry's current value (plaintext metadata): NULL stands for GENERIC, so a
-   * new generic entry needs no statement and an existing one only loses a typed kind it had.
-   */
-  void setKind(Connection x, String key, SecretKind kind, boolean created) throws SQLException {
-    if (kind == SecretKind.GENERIC && created) {
-      return;
-    }
-    String sql = kind == SecretKind.GENERIC
-        ? "UPDATE " + tables.entry + " SET kind = NULL WHERE store_id = ? AND name_key = ? AND kind IS NOT NULL"
-        : "UPDATE " + tables.entry + " SET kind = ? WHERE store_id = ? AND name_key = ?";
-    try (PreparedStatement ps = x.prepareStatement(sql)) {
-      int i = 1;
-      if (kind != SecretKind.GENERIC) {
-        ps.setString(i++, kind.name());
-      }
-      ps.setLong(i++, storeId);
-      ps.setString(i, key);
-      ps.executeUpdate();
-    }
-  }
-
   /** A new entry id: a random UUID (122 random bits), opaque to callers. */
   static String newId() {
     return UUID.randomUUID().toString();
@@ -139,10 +117,10 @@ final class EntryRows {
 
   /** Inserts the first version's entry; false if a concurrent writer inserted it first. */
   boolean insertEntry(Connection x, String key, long version, Envelope.Sealed ct, String metadataJson, Long expiresMs,
-      long now, String principal, String generator) throws SQLException {
+      long now, String principal, String generator, String kind) throws SQLException {
     try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + tables.entry + " (store_id, name_key, version,"
         + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, dek_ct, dek_version,"
-        + " entry_id, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + " entry_id, created_by, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setLong(1, storeId);
       ps.setString(2, key);
       ps.setLong(3, version);
@@ -158,6 +136,7 @@ final class EntryRows {
       ps.setString(11, generator);
       ps.setString(14, newId());
       ps.setString(15, principal);
+      ps.setString(16, kind);
       ps.executeUpdate();
       return true;
     } catch (SQLException e) {
@@ -174,11 +153,11 @@ final class EntryRows {
    * longer at {@code expectedVersion}.
    */
   boolean updateEntry(Connection x, String key, long expectedVersion, long version, Envelope.Sealed ct, long now,
-      String principal, boolean setMetadata, String metadataJson, boolean keepExpiry, Long expiresMs)
+      String principal, boolean setMetadata, String metadataJson, boolean keepExpiry, Long expiresMs, String kind)
       throws SQLException {
     // an entry written by a version before ids gets its id now (COALESCE keeps an existing one)
     StringBuilder sql = new StringBuilder("UPDATE " + tables.entry + " SET version = ?, value_ct = ?, dek_ct = ?,"
-        + " dek_version = ?, updated_ms = ?, value_ms = ?, updated_by = ?, entry_id = COALESCE(entry_id, ?)");
+        + " dek_version = ?, updated_ms = ?, value_ms = ?, updated_by = ?, entry_id = COALESCE(entry_id, ?), kind = ?");
     if (setMetadata) {
       sql.append(", metadata = ?");
     }
@@ -196,6 +175,7 @@ final class EntryRows {
       ps.setLong(i++, now);
       ps.setString(i++, principal);
       ps.setString(i++, newId());
+      ps.setString(i++, kind);
       if (setMetadata) {
         ps.setString(i++, metadataJson);
       }

@@ -710,15 +710,15 @@ public final class SecretStore {
     long v = cur == null ? 1 : cur[0] + 1;
     Envelope.Sealed ct = vault.envelope().seal(meta.slot(key, v), inner);
     Long expiresMs = expiresAt == null ? null : expiresAt.toEpochMilli();
+    // sealed stores keep no plaintext metadata, the kind included; written with the entry (no extra statement)
+    String kindColumn = meta.sealed() || kind == SecretKind.GENERIC ? null : kind.name();
     boolean won = cur == null
-        ? rows.insertEntry(x, key, v, ct, metadataJson, expiresMs, now, principal, generator)
-        : rows.updateEntry(x, key, cur[0], v, ct, now, principal, setMetadata, metadataJson, keepExpiry, expiresMs);
+        ? rows.insertEntry(x, key, v, ct, metadataJson, expiresMs, now, principal, generator, kindColumn)
+        : rows.updateEntry(x, key, cur[0], v, ct, now, principal, setMetadata, metadataJson, keepExpiry, expiresMs,
+            kindColumn);
     String storedMetadata = won ? (setMetadata ? metadataJson : rows.currentMetadata(x, key)) : null;
     if (!won || !rows.insertVersion(x, key, v, ct, storedMetadata, now, principal)) {
       throw new LostRace();
-    }
-    if (!meta.sealed()) { // sealed stores keep no plaintext metadata, the kind included
-      rows.setKind(x, key, kind, cur == null);
     }
     if (v > meta.maxVersions()) { // versions start at 1: nothing to prune before (one statement less per put)
       rows.pruneVersions(x, key, v - meta.maxVersions());
