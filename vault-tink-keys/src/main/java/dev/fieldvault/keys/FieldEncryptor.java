@@ -102,8 +102,9 @@ public final class FieldEncryptor<T> {
    * {@code String} as it is, an enum by its constant's name, a {@code BigDecimal} without exponent,
    * other values by their {@code toString()} (ISO forms for dates and times); a {@code byte[]} as its
    * bytes. A {@link ColumnStorage#TEXT TEXT} column holds that text, a {@link ColumnStorage#BINARY
-   * BINARY} one its UTF-8 bytes. Legacy values spelled otherwise (such as {@code 2024-01-31 10:15:00}
-   * for a {@code LocalDateTime}, or {@code 042}) are not matched.
+   * BINARY} one its UTF-8 bytes. The other spellings the databases write for the type (such as
+   * {@code 2024-01-31 10:15:00} for a {@code LocalDateTime}) are {@link #legacySearchForms}, which a
+   * search sends; others again (such as {@code 042}) are not matched.
    *
    * @return a {@code String} (TEXT) or a {@code byte[]} (BINARY); null for null
    */
