@@ -169,6 +169,48 @@ class LegacyPlaintextTest {
     assertThat(read(strict, 3)).containsExactly("bob@example.com", "B-3", "b note", 7, 7);
   }
 
+  /**
+   * A legacy value that is not a text form of its column's type fails with a typed error naming the
+   * column, and the row by its id where the column declares its row id column; never the value.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void anUnreadableLegacyValue_failsTyped_namingColumnAndRowId_neverTheValue(TestDatabases.Kind kind) throws Exception {
+    setUp(kind);
+    FieldCipher cipher = FieldCipher.create(Keyring.generate("jwl-bad"));
+    EncryptedColumns rowBound = EncryptedColumns.builder()
+        .add(EncryptedColumn.builder(TABLE, "score", Integer.class).storage(ColumnStorage.TEXT)
+            .context("Person", "score").rowIdColumn("id").legacyPlaintext(true).build())
+        .build();
+    legacyRow(7, null, null, null, "SCORE-SECRET-4711");
+    for (EncryptingDataSource ds : List.of(EncryptingDataSource.wrap(db.dataSource(), cipher, rowBound),
+        EncryptingDataSource.wrap(db.dataSource(), cipher, columns(true)))) {
+      boolean named = ds.columns().all().size() == 1;
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+            "SELECT id, score FROM " + TABLE + " WHERE id = ?")) {
+          ps.setLong(1, 7);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            rs.getObject("score");
+          }
+        }
+      });
+      assertThat(thrown).isInstanceOf(SQLException.class)
+          .hasCauseInstanceOf(dev.fieldvault.keys.ValueCodecException.class)
+          .hasMessageContaining("Encrypted column " + TABLE + ".score could not be read")
+          .hasMessageContaining("Integer");
+      if (named) {
+        assertThat(thrown).hasMessageContaining("in the row whose id is 7");
+      } else {
+        assertThat(thrown).hasMessageNotContaining("row whose");
+      }
+      for (Throwable t = thrown; t != null; t = t.getCause()) {
+        assertThat(String.valueOf(t.getMessage())).as("no value in the cause chain").doesNotContain("SECRET");
+      }
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void aCiphertextTheKeyringCannotReadNow_isNeverReturnedAsPlaintext(TestDatabases.Kind kind) throws Exception {
