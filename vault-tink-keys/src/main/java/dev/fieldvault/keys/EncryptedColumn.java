@@ -364,7 +364,7 @@ public final class EncryptedColumn {
      * is being migrated to encryption (default false). A stored value that does not have the form of
      * a FieldVault ciphertext ({@link CiphertextHeader#hasCiphertextForm}) is then a legacy plaintext:
      * readers return it as the plaintext it is ({@link LegacyPlaintext}), equality searches on a
-     * deterministic column also match a value's plaintext form ({@link FieldEncryptor#legacySearchForm}),
+     * deterministic column also match a value's plaintext forms ({@link FieldEncryptor#legacySearchForms}),
      * and the migration job encrypts it. Writes are always encrypted. A value that has the form of a
      * ciphertext is read as one: an unknown key or a failed authentication stays an error. Set it back
      * to false once no plaintext is left, so that a plaintext written by anything else is refused.

@@ -102,8 +102,9 @@ public final class FieldEncryptor<T> {
    * {@code String} as it is, an enum by its constant's name, a {@code BigDecimal} without exponent,
    * other values by their {@code toString()} (ISO forms for dates and times); a {@code byte[]} as its
    * bytes. A {@link ColumnStorage#TEXT TEXT} column holds that text, a {@link ColumnStorage#BINARY
-   * BINARY} one its UTF-8 bytes. Legacy values spelled otherwise (such as {@code 2024-01-31 10:15:00}
-   * for a {@code LocalDateTime}, or {@code 042}) are not matched.
+   * BINARY} one its UTF-8 bytes. The other spellings the databases write for the type (such as
+   * {@code 2024-01-31 10:15:00} for a {@code LocalDateTime}) are {@link #legacySearchForms}, which a
+   * search sends; others again (such as {@code 042}) are not matched.
    *
    * @return a {@code String} (TEXT) or a {@code byte[]} (BINARY); null for null
    */
@@ -122,6 +123,69 @@ public final class FieldEncryptor<T> {
     String text = value instanceof Enum ? ((Enum<?>) value).name()
         : value instanceof java.math.BigDecimal ? ((java.math.BigDecimal) value).toPlainString() : value.toString();
     return storage == ColumnStorage.TEXT ? text : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * How many values {@link #legacySearchForms} gives for this field's type: the same for every value, so
+   * that a search has a fixed number of placeholders (14 for a {@code Boolean}, 8 for a
+   * {@code LocalDateTime}, 4 for a {@code LocalTime}, a {@code Double} or a {@code Float}, 3 for an
+   * {@code OffsetDateTime}, 2 for a {@code BigDecimal} or a {@code UUID}, else 1).
+   */
+  public int legacySearchFormCount() {
+    return dev.fieldvault.keys.internal.LegacyTextForms.count(spec.codec().type());
+  }
+
+  /**
+   * For a deterministic field of a column that may still hold legacy plaintext: every stored form a
+   * legacy plaintext equal to {@code value} may have, which an equality search matches besides
+   * {@link #searchCiphertexts}: {@link #legacySearchForm} first, then the text the databases write for
+   * the type (a column converted to text by {@code ALTER TABLE}) and the other spellings
+   * {@link LegacyPlaintext} reads back as that value: a {@code Boolean} as {@code true t 1 yes y on}
+   * (or {@code false f 0 no n off}) in lower case, upper case and capitalised; a {@code LocalDateTime} or
+   * {@code LocalTime} with {@code T} or a space, seconds always, the fraction trimmed, in groups of three
+   * or to six digits; an {@code OffsetDateTime} also as PostgreSQL writes a {@code timestamptz}; a
+   * {@code Double} or {@code Float} in plain decimal and exponent forms ({@code 1e+20}, {@code 1e20},
+   * {@code 1e-05}); a {@code BigDecimal} without trailing zeros; a {@code UUID} in upper case. Other
+   * spellings (white space around the value, other mixed case, other zero padding) are not among them.
+   *
+   * <p>Always {@link #legacySearchFormCount} values (a value with fewer forms repeats its first), in
+   * storage form ({@code String} for TEXT, UTF-8 {@code byte[]} for BINARY). A form that has the form of
+   * a ciphertext ({@link CiphertextHeader#hasCiphertextForm}) is never a stored plaintext (such a value is
+   * read as a ciphertext), so it is replaced by the value's ciphertext under the primary key, in storage
+   * form: searching with another row's stored ciphertext text finds nothing more.
+   *
+   * @param tenant the tenant of the search (null: none), for that ciphertext
+   * @return the forms; {@code [null, ...]} for null
+   */
+  public List<Object> legacySearchForms(T value, String tenant, ColumnStorage storage) {
+    Object first = legacySearchForm(value, storage);
+    int n = legacySearchFormCount();
+    List<Object> out = new ArrayList<>(n);
+    if (value == null || n == 1 || value instanceof byte[]) {
+      for (int i = 0; i < n; i++) {
+        out.add(first);
+      }
+    } else {
+      String firstText = first instanceof String ? (String) first
+          : new String((byte[]) first, java.nio.charset.StandardCharsets.UTF_8);
+      for (String f : dev.fieldvault.keys.internal.LegacyTextForms.of(spec.codec().type(), value, firstText)) {
+        out.add(storage == ColumnStorage.TEXT ? f : f.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    Object primary = null;
+    for (int i = 0; i < n && value != null; i++) {
+      Object form = out.get(i);
+      boolean ciphertextForm = form instanceof String ? CiphertextHeader.hasCiphertextFormText((String) form)
+          : CiphertextHeader.hasCiphertextForm((byte[]) form);
+      if (ciphertextForm) {
+        if (primary == null) {
+          byte[] ct = searchCiphertexts(value, tenant).get(0);
+          primary = storage == ColumnStorage.TEXT ? Base64.getEncoder().encodeToString(ct) : ct;
+        }
+        out.set(i, primary);
+      }
+    }
+    return out;
   }
 
   /** The blind index of a value under the primary PRF key (what is stored beside the ciphertext). */

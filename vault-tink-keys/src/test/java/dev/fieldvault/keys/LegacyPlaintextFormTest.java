@@ -104,6 +104,46 @@ class LegacyPlaintextFormTest {
   }
 
   @Test
+  void legacySearchForms_giveEverySpellingAFixedNumberOfTimes_eachReadBackAsTheValue_neverACiphertextForm() {
+    FieldEncryptor<Boolean> bool = CIPHER.field(FieldSpec.builder("D", "b", Boolean.class)
+        .mode(EncryptionMode.DETERMINISTIC).build());
+    assertThat(bool.legacySearchFormCount()).isEqualTo(14);
+    List<Object> yes = bool.legacySearchForms(true, null, ColumnStorage.TEXT);
+    assertThat(yes).hasSize(14).contains("true", "TRUE", "True", "t", "T", "1", "yes", "YES", "Yes", "y", "Y", "on",
+        "ON", "On").doesNotContain("tRuE", " true", "false");
+    assertThat(bool.legacySearchForms(false, null, ColumnStorage.BINARY)).hasSize(14)
+        .allSatisfy(f -> assertThat(LegacyPlaintext.parse(Boolean.class, f)).isFalse());
+    for (Object v : List.of(java.time.LocalDateTime.of(2024, 1, 31, 10, 15, 1, 500_000_000), 1e20, -1e-5,
+        UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), 42, "Ann ")) {
+      @SuppressWarnings("unchecked")
+      Class<Object> type = (Class<Object>) v.getClass();
+      FieldEncryptor<Object> f = CIPHER.field(FieldSpec.builder("D", "s", type).mode(EncryptionMode.DETERMINISTIC).build());
+      List<Object> forms = f.legacySearchForms(v, null, ColumnStorage.TEXT);
+      assertThat(forms).as(type.getSimpleName()).hasSize(f.legacySearchFormCount())
+          .startsWith(f.legacySearchForm(v, ColumnStorage.TEXT));
+      for (Object form : forms) {
+        assertThat(LegacyPlaintext.parse(type, form)).as(type.getSimpleName() + " " + form).isEqualTo(v);
+      }
+    }
+    FieldEncryptor<Double> dbl = CIPHER.field(FieldSpec.builder("D", "x", Double.class)
+        .mode(EncryptionMode.DETERMINISTIC).build());
+    assertThat(dbl.legacySearchForms(1e20, null, ColumnStorage.TEXT))
+        .containsExactly("1.0E20", "100000000000000000000", "1e+20", "1e20");
+    assertThat(dbl.legacySearchForms(null, null, ColumnStorage.TEXT)).hasSize(4).containsOnlyNulls();
+    assertThat(CIPHER.field(FieldSpec.builder("D", "d", BigDecimal.class).mode(EncryptionMode.DETERMINISTIC).build())
+        .legacySearchForms(new BigDecimal("2.500"), null, ColumnStorage.TEXT)).containsExactly("2.500", "2.5");
+    // a form with the form of a ciphertext is the primary key's ciphertext (in storage form) instead
+    FieldEncryptor<String> s = CIPHER.field(FieldSpec.builder("D", "s", String.class)
+        .mode(EncryptionMode.DETERMINISTIC).build());
+    String stored = Base64.getEncoder().encodeToString(s.encrypt("other"));
+    assertThat(s.legacySearchForms(stored, null, ColumnStorage.TEXT)).containsExactly(
+        Base64.getEncoder().encodeToString(s.searchCiphertexts(stored, null).get(0)));
+    FieldEncryptor<String> randomized = CIPHER.field(FieldSpec.builder("D", "r", String.class).build());
+    assertThatThrownBy(() -> randomized.legacySearchForms("x", null, ColumnStorage.TEXT))
+        .isInstanceOf(VaultConfigurationException.class).hasMessageContaining("randomized");
+  }
+
+  @Test
   void legacyPlaintext_isOffByDefault_declaredOnTheColumn_andKeptByToBuilder() {
     EncryptedColumn plain = EncryptedColumn.builder("t", "email", String.class).build();
     assertThat(plain.legacyPlaintext()).isFalse();

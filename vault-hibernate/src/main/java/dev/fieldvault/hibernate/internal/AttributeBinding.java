@@ -173,15 +173,18 @@ final class AttributeBinding {
     return ciphertextForm ? toColumn(encryptor.searchCiphertexts(plaintext, tenant).get(0)) : form;
   }
 
-  /** How many legacy text forms a searched value has ({@link LegacyTextForms#count}): the plaintext arm's placeholders. */
+  /**
+   * How many legacy text forms a searched value has ({@code FieldEncryptor.legacySearchFormCount}): the
+   * plaintext arm's placeholders.
+   */
   int legacyFormCount() {
-    return LegacyTextForms.count(model.javaType());
+    return encryptor.legacySearchFormCount();
   }
 
   /**
-   * Every form a legacy plaintext equal to a searched value may have in the column ({@link LegacyTextForms}),
-   * {@link #legacyFormCount()} of them, each as {@link #legacySearchForm} gives the first: a form that has
-   * the form of a ciphertext is replaced by the value's ciphertext under the primary key.
+   * Every form a legacy plaintext equal to a searched value may have in the column
+   * ({@code FieldEncryptor.legacySearchForms}, shared with the JDBC wrapper), {@link #legacyFormCount()} of
+   * them: a form that has the form of a ciphertext is replaced by the value's ciphertext under the primary key.
    */
   Object[] legacySearchForms(Object bound, String tenant) {
     Object plaintext = bound;
@@ -189,32 +192,7 @@ final class AttributeBinding {
       byte[] ct = bound instanceof String ? CiphertextHeader.decodeText((String) bound) : (byte[]) bound;
       plaintext = encryptor.decrypt(ct, tenant, null);
     }
-    Object first = encryptor.legacySearchForm(plaintext, model.storage());
-    int n = legacyFormCount();
-    Object[] out = new Object[n];
-    if (n == 1 || first instanceof byte[] && plaintext instanceof byte[]) {
-      java.util.Arrays.fill(out, first);
-    } else {
-      String firstText = first instanceof String ? (String) first
-          : new String((byte[]) first, java.nio.charset.StandardCharsets.UTF_8);
-      List<String> forms = LegacyTextForms.of(model.javaType(), plaintext, firstText);
-      for (int i = 0; i < n; i++) {
-        String f = forms.get(i);
-        out[i] = text() ? f : f.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      }
-    }
-    Object primary = null;
-    for (int i = 0; i < n; i++) {
-      boolean ciphertextForm = out[i] instanceof String ? CiphertextHeader.hasCiphertextFormText((String) out[i])
-          : CiphertextHeader.hasCiphertextForm((byte[]) out[i]);
-      if (ciphertextForm) {
-        if (primary == null) {
-          primary = toColumn(encryptor.searchCiphertexts(plaintext, tenant).get(0));
-        }
-        out[i] = primary;
-      }
-    }
-    return out;
+    return encryptor.legacySearchForms(plaintext, tenant, model.storage()).toArray();
   }
 
   /** Whether the attribute's policy reads (and migrates) legacy plaintext values. */

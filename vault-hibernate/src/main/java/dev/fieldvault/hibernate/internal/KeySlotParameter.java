@@ -58,7 +58,7 @@ final class KeySlotParameter implements JdbcParameter, JdbcParameterBinder {
   }
 
   /**
-   * The placeholder of one of the legacy text forms of {@code original}'s value ({@link LegacyTextForms}:
+   * The placeholder of one of the legacy text forms of {@code original}'s value ({@code FieldEncryptor.legacySearchForms}:
    * {@code form} from 0 to {@link AttributeBinding#legacyFormCount()} - 1).
    */
   static KeySlotParameter legacyPlaintext(JdbcParameter original, AttributeBinding binding, int form) {

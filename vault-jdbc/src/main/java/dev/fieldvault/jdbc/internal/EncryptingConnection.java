@@ -37,7 +37,7 @@ final class EncryptingConnection extends DelegatingConnection {
   public PreparedStatement prepareStatement(String sql) throws SQLException {
     StatementPlan plan = checked(sql);
     if (plan.search != null) {
-      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s), sql, this, encryption, plan);
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s), sql, this, encryption, plan, delegate);
     }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql), this, encryption, plan);
   }
@@ -46,7 +46,7 @@ final class EncryptingConnection extends DelegatingConnection {
   public PreparedStatement prepareStatement(String sql, int a1) throws SQLException {
     StatementPlan plan = checked(sql);
     if (plan.search != null) {
-      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1), sql, this, encryption, plan);
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1), sql, this, encryption, plan, delegate);
     }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1), this, encryption, plan);
   }
@@ -55,7 +55,7 @@ final class EncryptingConnection extends DelegatingConnection {
   public PreparedStatement prepareStatement(String sql, int[] a1) throws SQLException {
     StatementPlan plan = checked(sql);
     if (plan.search != null) {
-      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1), sql, this, encryption, plan);
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1), sql, this, encryption, plan, delegate);
     }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1), this, encryption, plan);
   }
@@ -64,7 +64,7 @@ final class EncryptingConnection extends DelegatingConnection {
   public PreparedStatement prepareStatement(String sql, String[] a1) throws SQLException {
     StatementPlan plan = checked(sql);
     if (plan.search != null) {
-      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1), sql, this, encryption, plan);
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1), sql, this, encryption, plan, delegate);
     }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1), this, encryption, plan);
   }
@@ -73,7 +73,7 @@ final class EncryptingConnection extends DelegatingConnection {
   public PreparedStatement prepareStatement(String sql, int a1, int a2) throws SQLException {
     StatementPlan plan = checked(sql);
     if (plan.search != null) {
-      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1, a2), sql, this, encryption, plan);
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1, a2), sql, this, encryption, plan, delegate);
     }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1, a2), this, encryption, plan);
   }
@@ -82,7 +82,7 @@ final class EncryptingConnection extends DelegatingConnection {
   public PreparedStatement prepareStatement(String sql, int a1, int a2, int a3) throws SQLException {
     StatementPlan plan = checked(sql);
     if (plan.search != null) {
-      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1, a2, a3), sql, this, encryption, plan);
+      return EncryptingPreparedStatement.searching(s -> delegate.prepareStatement(s, a1, a2, a3), sql, this, encryption, plan, delegate);
     }
     return new EncryptingPreparedStatement(delegate.prepareStatement(sql, a1, a2, a3), this, encryption, plan);
   }

@@ -38,6 +38,8 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
   // Only for a statement that searches (plan.search != null):
   private final Preparer preparer;
   private SearchExpansion.Expanded expanded;
+  /** Whether legacy plaintext searches of TEXT columns are rendered with an exact collation (MariaDB). */
+  private final boolean exact;
   /** The setter calls of the parameters that are not held back, by index, to bind them again. */
   private ParameterBinder[] others;
   /** The rows of the pending batch, to add them again to a statement prepared again. */
@@ -45,11 +47,11 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
 
   EncryptingPreparedStatement(PreparedStatement delegate, Connection connection, JdbcEncryption encryption,
       StatementPlan plan) {
-    this(delegate, connection, encryption, plan, null, null);
+    this(delegate, connection, encryption, plan, null, null, false);
   }
 
   private EncryptingPreparedStatement(PreparedStatement delegate, Connection connection, JdbcEncryption encryption,
-      StatementPlan plan, Preparer preparer, SearchExpansion.Expanded expanded) {
+      StatementPlan plan, Preparer preparer, SearchExpansion.Expanded expanded, boolean exact) {
     super(delegate, plan.intercepts());
     this.connection = connection;
     this.encryption = encryption;
@@ -57,6 +59,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
     this.held = plan.intercepts() ? new HeldParameters(plan.params) : null;
     this.preparer = preparer;
     this.expanded = expanded;
+    this.exact = exact;
     this.others = expanded == null ? null : new ParameterBinder[plan.params.length];
     this.batch = expanded == null ? null : new ArrayList<>();
     this.rebinding = expanded != null;
@@ -64,10 +67,11 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
 
   /** A statement whose plan searches: prepared for the number of keys readable now. */
   static EncryptingPreparedStatement searching(Preparer preparer, String sql, Connection connection,
-      JdbcEncryption encryption, StatementPlan plan) throws SQLException {
-    SearchExpansion.Expanded expanded = plan.search.expand(encryption.searchSlots(plan));
+      JdbcEncryption encryption, StatementPlan plan, Connection raw) throws SQLException {
+    boolean exact = plan.search.legacyText && encryption.exactLegacyCompare(raw);
+    SearchExpansion.Expanded expanded = plan.search.expand(encryption.searchSlots(plan), exact);
     return new EncryptingPreparedStatement(preparer.prepare(expanded.sql), connection, encryption, plan, preparer,
-        expanded);
+        expanded, exact);
   }
 
   @Override
@@ -145,7 +149,7 @@ final class EncryptingPreparedStatement extends DelegatingPreparedStatement {
    */
   private void prepareAgain(int slots) throws SQLException {
     PreparedStatement old = delegate;
-    SearchExpansion.Expanded next = plan.search.expand(slots);
+    SearchExpansion.Expanded next = plan.search.expand(slots, exact);
     PreparedStatement fresh = preparer.prepare(next.sql);
     try {
       fresh.setFetchSize(old.getFetchSize());

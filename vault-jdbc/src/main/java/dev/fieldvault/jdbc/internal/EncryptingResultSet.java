@@ -97,10 +97,12 @@ final class EncryptingResultSet extends DelegatingResultSet {
     try {
       value = stored == null ? null : plaintext(rc.column, stored, rowId);
     } catch (FieldVaultException e) {
-      // JDBC callers handle SQLException; the typed FieldVault error stays the cause
+      // JDBC callers handle SQLException; the typed FieldVault error stays the cause. The row is named by
+      // its id where the column declares its row id column (never by a value)
       throw new SQLException("Encrypted column " + rc.column.qualifiedName() + " could not be "
-          + (e instanceof ValueCodecException ? "read" : "decrypted") + " (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + ")", DECRYPTION_FAILED, e);
+          + (e instanceof ValueCodecException ? "read" : "decrypted")
+          + (rowId == null ? "" : " in the row whose " + rc.column.rowIdColumn() + " is " + rowId)
+          + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", DECRYPTION_FAILED, e);
     }
     return Conversions.fromColumnType(value, type, rc.column, getter);
   }

@@ -3,7 +3,6 @@ package dev.fieldvault.jdbc.internal;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.jdbc.PreEncrypted;
 import dev.fieldvault.jdbc.StatementRefusedException;
-import dev.fieldvault.keys.CiphertextHeader;
 import dev.fieldvault.keys.EncryptedColumn;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
@@ -33,6 +32,8 @@ public final class JdbcEncryption {
   private final Map<EncryptedColumn, FieldEncryptor<Object>> encryptors = new IdentityHashMap<>();
   private final PlanCache plans;
   private final boolean empty;
+  /** Whether the database is MariaDB; null until a searching statement asks. */
+  private volatile Boolean mariaDb;
 
   @SuppressWarnings("unchecked")
   public JdbcEncryption(FieldCipher cipher, EncryptedColumns columns, int planCacheSize) {
@@ -75,15 +76,16 @@ public final class JdbcEncryption {
 
   /**
    * How many values each searched parameter of a statement takes now: the number of readable keys of
-   * the keysets it searches (deterministic AEAD, PRF), one more when it searches a deterministic column
-   * that may hold legacy plaintext (its plaintext form), at least 1.
+   * the keysets it searches (deterministic AEAD, PRF), plus, when it searches a deterministic column that
+   * may hold legacy plaintext, the number of legacy plaintext forms of that column's type
+   * ({@link FieldEncryptor#legacySearchFormCount}, the most of the statement's columns), at least 1.
    */
   int searchSlots(StatementPlan plan) {
     SearchExpansion search = plan.search;
     int slots = 1;
     if (search.deterministic) {
       int keys = cipher.readableKeyCount(KeyPurpose.DETERMINISTIC_AEAD);
-      slots = Math.max(slots, searchesLegacyPlaintext(plan) ? keys + 1 : keys);
+      slots = Math.max(slots, keys + legacyForms(plan));
     }
     if (search.blindIndex) {
       slots = Math.max(slots, cipher.readableKeyCount(KeyPurpose.PRF));
@@ -91,13 +93,33 @@ public final class JdbcEncryption {
     return slots;
   }
 
-  private static boolean searchesLegacyPlaintext(StatementPlan plan) {
+  /** The most legacy plaintext forms a searched parameter of the plan has (0 when none may hold plaintext). */
+  private int legacyForms(StatementPlan plan) {
+    int forms = 0;
     for (ParamTarget t : plan.params) {
       if (t != null && t.kind == ParamTarget.Kind.SEARCH && t.column.legacyPlaintext()) {
-        return true;
+        forms = Math.max(forms, encryptors.get(t.column).legacySearchFormCount());
       }
     }
-    return false;
+    return forms;
+  }
+
+  /**
+   * Whether the searches of legacy plaintext in TEXT columns must name an exact collation on this
+   * database ({@link SearchExpansion#EXACT_MARIADB}): on MariaDB, whose usual collations ignore case and
+   * trailing spaces. Read once from the first connection that asks (one data source, one database).
+   */
+  boolean exactLegacyCompare(Connection raw) throws SQLException {
+    Boolean exact = mariaDb;
+    if (exact == null) {
+      java.sql.DatabaseMetaData md = raw.getMetaData();
+      String product = String.valueOf(md.getDatabaseProductName());
+      String version = String.valueOf(md.getDatabaseProductVersion());
+      exact = product.toLowerCase(java.util.Locale.ROOT).contains("mariadb")
+          || version.toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+      mariaDb = exact;
+    }
+    return exact;
   }
 
   /** What is bound to the database for a written parameter: ciphertext or blind index, in storage form. */
@@ -123,9 +145,10 @@ public final class JdbcEncryption {
   /**
    * What a searched parameter is compared with, in storage form: its ciphertext or blind index under
    * every readable key, the primary's first ({@code [null]} for null), and last, for a deterministic
-   * column that may hold legacy plaintext, the value's plaintext form
-   * ({@link FieldEncryptor#legacySearchForm}; the primary's ciphertext again when that form has the form of
-   * a ciphertext). A {@link PreEncrypted} value is searched as it is.
+   * column that may hold legacy plaintext, every plaintext form of the value
+   * ({@link FieldEncryptor#legacySearchForms}: the spellings the databases write for its type; a form
+   * that has the form of a ciphertext is the primary key's ciphertext again). A {@link PreEncrypted}
+   * value is searched as it is.
    */
   List<Object> searched(ParamTarget t, Object value) throws SQLException {
     if (value == null) {
@@ -138,17 +161,13 @@ public final class JdbcEncryption {
     FieldEncryptor<Object> enc = encryptors.get(t.column);
     List<byte[]> all = t.kind == ParamTarget.Kind.SEARCH ? enc.searchCiphertexts(v, null)
         : enc.blindIndexesForSearch(v, null);
-    List<Object> out = new ArrayList<>(all.size() + 1);
+    boolean legacy = t.kind == ParamTarget.Kind.SEARCH && t.column.legacyPlaintext();
+    List<Object> out = new ArrayList<>(all.size() + (legacy ? enc.legacySearchFormCount() : 0));
     for (byte[] b : all) {
       out.add(storage(t, b));
     }
-    if (t.kind == ParamTarget.Kind.SEARCH && t.column.legacyPlaintext()) {
-      // a form that has the form of a ciphertext is never a stored plaintext (it is read as a ciphertext):
-      // the placeholder repeats the primary key's ciphertext, so another row's ciphertext text finds nothing
-      Object form = enc.legacySearchForm(v, t.column.storage());
-      boolean ciphertextForm = form instanceof String ? CiphertextHeader.hasCiphertextFormText((String) form)
-          : CiphertextHeader.hasCiphertextForm((byte[]) form);
-      out.add(ciphertextForm ? out.get(0) : form);
+    if (legacy) {
+      out.addAll(enc.legacySearchForms(v, null, t.column.storage()));
     }
     return out;
   }

@@ -75,9 +75,15 @@ final class SearchEdits {
     }
     boolean deterministic = false;
     boolean blindIndex = false;
-    for (SearchExpansion.Edit e : edits) {
-      deterministic |= params.get(e.parameter).kind == ParamTarget.Kind.SEARCH;
-      blindIndex |= params.get(e.parameter).kind == ParamTarget.Kind.BLIND_INDEX_SEARCH;
+    for (int i = 0; i < edits.size(); i++) {
+      SearchExpansion.Edit e = edits.get(i);
+      ParamTarget t = params.get(e.parameter);
+      deterministic |= t.kind == ParamTarget.Kind.SEARCH;
+      blindIndex |= t.kind == ParamTarget.Kind.BLIND_INDEX_SEARCH;
+      if (t.kind == ParamTarget.Kind.SEARCH && t.column.legacyPlaintext()
+          && t.column.storage() == dev.fieldvault.keys.ColumnStorage.TEXT) {
+        edits.set(i, e.legacyText());
+      }
     }
     return new SearchExpansion(sql, edits, deterministic, blindIndex);
   }

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * group of {@code slots} parameters. {@code col = ?} becomes {@code col IN (?, ?)}, {@code col <> ?}
  * becomes {@code col NOT IN (?, ?)}, and a {@code ?} of an {@code IN} list becomes {@code ?, ?}.
  * The edits are made in the application's own SQL text, so everything else reaches the driver as
- * written. Immutable; the rewritten SQL is cached per number of slots.
+ * written. Immutable; the rewritten SQL is cached per number of slots (and exact rendering).
  */
 final class SearchExpansion {
 
@@ -21,17 +21,45 @@ final class SearchExpansion {
     final String suffix;
     /** The application's index of the searched parameter. */
     final int parameter;
+    /**
+     * Whether the parameter searches a TEXT column that may hold legacy plaintext, whose plaintext forms
+     * are compared exactly ({@link #EXACT_MARIADB}).
+     */
+    final boolean legacyText;
 
     Edit(int start, int end, String prefix, String suffix, int parameter) {
+      this(start, end, prefix, suffix, parameter, false);
+    }
+
+    private Edit(int start, int end, String prefix, String suffix, int parameter, boolean legacyText) {
       this.start = start;
       this.end = end;
       this.prefix = prefix;
       this.suffix = suffix;
       this.parameter = parameter;
+      this.legacyText = legacyText;
+    }
+
+    /** This edit, searching a TEXT column that may hold legacy plaintext. */
+    Edit legacyText() {
+      return new Edit(start, end, prefix, suffix, parameter, true);
     }
   }
 
-  /** The SQL for a number of slots, and where each of the application's parameters went. */
+  /**
+   * A placeholder of a search of a TEXT column that may hold legacy plaintext, on MariaDB: its usual
+   * collations ignore case and trailing spaces, so the values are given a binary, no-pad collation
+   * (MariaDB then compares the whole {@code IN} list with it, and still uses an index on the column):
+   * {@code 'alice'} does not find a legacy {@code 'Alice'} (nor {@code 'Alice '}), as it does not once
+   * that row is migrated. The ciphertexts in the same list are base64, compared exactly either way. The
+   * same rendering as the Hibernate integration's ({@code LegacyPlaintextArm}).
+   */
+  static final String EXACT_MARIADB = "convert(? using utf8mb4) collate utf8mb4_nopad_bin";
+
+  /**
+   * The SQL for a number of slots (the placeholders of legacy plaintext searches of TEXT columns rendered
+   * {@link #EXACT_MARIADB} when {@code exact}), and where each of the application's parameters went.
+   */
   static final class Expanded {
     final String sql;
     final int slots;
@@ -65,6 +93,8 @@ final class SearchExpansion {
   final boolean deterministic;
   /** Whether a blind index is searched (the PRF keyset's readable keys count). */
   final boolean blindIndex;
+  /** Whether a TEXT column that may hold legacy plaintext is searched. */
+  final boolean legacyText;
   private final ConcurrentHashMap<Integer, Expanded> bySlots = new ConcurrentHashMap<>();
 
   /**
@@ -83,26 +113,40 @@ final class SearchExpansion {
     }
     this.deterministic = deterministic;
     this.blindIndex = blindIndex;
+    this.legacyText = edits.stream().anyMatch(e -> e.legacyText);
   }
 
   /** The statement with every searched parameter taking {@code slots} values (1: the SQL as written). */
   Expanded expand(int slots) {
-    Expanded e = bySlots.get(slots);
+    return expand(slots, false);
+  }
+
+  /**
+   * The statement with every searched parameter taking {@code slots} values, and when {@code exact} the
+   * placeholders of searches of TEXT columns that may hold legacy plaintext rendered {@link #EXACT_MARIADB}
+   * (on MariaDB; the same number of placeholders either way).
+   */
+  Expanded expand(int slots, boolean exact) {
+    boolean rendered = exact && legacyText;
+    int key = rendered ? -slots : slots;
+    Expanded e = bySlots.get(key);
     if (e == null) {
-      e = bySlots.computeIfAbsent(slots, n -> new Expanded(n == 1 ? sql : rewrite(n), n, this));
+      e = bySlots.computeIfAbsent(key, n -> new Expanded(slots == 1 && !rendered ? sql : rewrite(slots, rendered),
+          slots, this));
     }
     return e;
   }
 
-  private String rewrite(int slots) {
-    StringBuilder group = new StringBuilder("?");
-    for (int i = 1; i < slots; i++) {
-      group.append(", ?");
-    }
-    StringBuilder out = new StringBuilder(sql.length() + edits.size() * (group.length() + 8));
+  private String rewrite(int slots, boolean exact) {
+    StringBuilder out = new StringBuilder(sql.length() + edits.size() * (slots * 3 + 8));
     int at = 0;
     for (Edit e : edits) {
-      out.append(sql, at, e.start).append(e.prefix).append(group).append(e.suffix);
+      String placeholder = exact && e.legacyText ? EXACT_MARIADB : "?";
+      out.append(sql, at, e.start).append(e.prefix).append(placeholder);
+      for (int i = 1; i < slots; i++) {
+        out.append(", ").append(placeholder);
+      }
+      out.append(e.suffix);
       at = e.end;
     }
     return out.append(sql, at, sql.length()).toString();

@@ -420,4 +420,46 @@ class PlaintextMigrationTest {
       fx.drop();
     }
   }
+
+  /**
+   * A plaintext value the job cannot migrate (not a text form of its column's type, or too long for its
+   * column) is named in the log by table, column and row key (the job knows the key columns), never by
+   * its value; the values are left as they are.
+   */
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void valuesThatCannotBeMigrated_areLoggedByTableColumnAndRowKey_neverByValue(TestDatabases.Kind kind)
+      throws Exception {
+    MigrationFixture fx = new MigrationFixture(kind, "log");
+    try {
+      fx.create(10, 120);
+      String badAge = "AGE-SECRET-4711";
+      String longEmail = "LONG-SECRET-" + "x".repeat(60) + "@example.com";
+      try (Connection c = fx.db.connect(); Statement st = c.createStatement()) {
+        st.executeUpdate("UPDATE " + fx.table + " SET age = '" + badAge + "' WHERE id = 4");
+        st.executeUpdate("UPDATE " + fx.table + " SET email = '" + longEmail + "' WHERE id = 6");
+      }
+      FieldCipher cipher = FieldCipher.create(Keyring.generate("mig-log"));
+      java.io.PrintStream err = System.err;
+      java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+      RotationResult result;
+      System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+      try {
+        result = fx.migration(cipher).build().run();
+      } finally {
+        System.setErr(err);
+      }
+      String log = captured.toString(StandardCharsets.UTF_8);
+      err.print(log);
+      assertThat(result.tables().get(0).rowsFailed()).isEqualTo(2);
+      assertThat(log).contains(fx.table + ".age of key [4] is plaintext but cannot be encrypted")
+          .contains(fx.table + ".email of key [6] is plaintext but is left as it is");
+      assertThat(log).as("no value in the log").doesNotContain("AGE-SECRET").doesNotContain("LONG-SECRET")
+          .doesNotContain("User4@Example.com").doesNotContain("note 4");
+      assertThat(fx.snapshotText(4, "age")).isEqualTo(badAge);
+      assertThat(fx.snapshotText(6, "email")).isEqualTo(longEmail);
+    } finally {
+      fx.drop();
+    }
+  }
 }

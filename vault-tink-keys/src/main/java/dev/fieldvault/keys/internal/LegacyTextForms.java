@@ -1,4 +1,4 @@
-package dev.fieldvault.hibernate.internal;
+package dev.fieldvault.keys.internal;
 
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
@@ -12,12 +12,13 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The text forms a legacy plaintext equal to a searched value may have in its column, for the plaintext
- * arm of a search while the attribute's policy migrates plaintext: every form that
+ * Internal: the text forms a legacy plaintext equal to a searched value may have in its column, for the
+ * plaintext arm of an equality search while a column is migrated from plaintext (the Hibernate
+ * integration's and the JDBC wrapper's, through {@code FieldEncryptor.legacySearchForms}): every form that
  * {@link dev.fieldvault.keys.LegacyPlaintext} reads back as that value and that Java or a database writes
  * (the text a column converted by {@code ALTER TABLE ... TYPE text} / {@code MODIFY ... VARCHAR} holds).
- * A type has a fixed number of forms ({@link #count}), so a translated query has a fixed number of
- * placeholders; a value with fewer distinct forms repeats its first one.
+ * A type has a fixed number of forms ({@link #count}), so a search has a fixed number of placeholders;
+ * a value with fewer distinct forms repeats its first one.
  *
  * <ul>
  *   <li>{@code Boolean}: {@code true t 1 yes y on} (and {@code false f 0 no n off}), each in lower case,
@@ -36,7 +37,7 @@ import java.util.UUID;
  * white space around the value, booleans in other mixed case ({@code tRuE}), date-times with a zone or
  * offset other than Java's form, numbers with other zero padding or a leading {@code +}.
  */
-final class LegacyTextForms {
+public final class LegacyTextForms {
 
   private static final String[] TRUE = {"true", "t", "1", "yes", "y", "on"};
   private static final String[] FALSE = {"false", "f", "0", "no", "n", "off"};
@@ -44,7 +45,7 @@ final class LegacyTextForms {
   private LegacyTextForms() {}
 
   /** How many forms a value of this type has (at least 1). */
-  static int count(Class<?> type) {
+  public static int count(Class<?> type) {
     if (type == Boolean.class || type == boolean.class) {
       return 14; // 6 words: "1"/"0" in one case, t/y (f/n) in two, the others in three
     }
@@ -70,7 +71,7 @@ final class LegacyTextForms {
    * The text forms of a non-null value: {@code first} (the form {@code FieldEncryptor.legacySearchForm}
    * gives, as text) first, then the others, padded to {@link #count} with {@code first}.
    */
-  static List<String> of(Class<?> type, Object value, String first) {
+  public static List<String> of(Class<?> type, Object value, String first) {
     Set<String> out = new LinkedHashSet<>();
     out.add(first);
     if (value instanceof Boolean) {
