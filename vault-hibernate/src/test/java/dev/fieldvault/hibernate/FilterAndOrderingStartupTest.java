@@ -19,7 +19,12 @@ import java.util.List;
 import org.hibernate.SessionFactory;
 import org.hibernate.annotations.Filter;
 import org.hibernate.annotations.FilterDef;
+import org.hibernate.annotations.Formula;
 import org.hibernate.annotations.ParamDef;
+import org.hibernate.annotations.SQLJoinTableRestriction;
+import org.hibernate.annotations.SQLRestriction;
+import jakarta.persistence.JoinTable;
+import jakarta.persistence.ManyToMany;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -175,6 +180,112 @@ class FilterAndOrderingStartupTest {
         assertThat(s.find(PlainOwner.class, 1L).items).extracting(i -> i.tag + ":" + i.email)
             .containsExactly("t3:mail-3", "t1:mail-1");
       });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // SQL restrictions and formulas (issue #12): Hibernate renders their SQL as written, on ciphertext
+
+  @Entity(name = "FoRestricted")
+  @Table(name = "hib_fo_restricted")
+  @SQLRestriction("email <> 'nobody@example.com'")
+  public static class Restricted {
+    @Id public Long id;
+    @Encrypted(mode = EncryptionMode.DETERMINISTIC) @Column(length = 50) public String email;
+  }
+
+  @Entity(name = "FoRestrictedItem")
+  @Table(name = "hib_fo_restricted_item")
+  public static class RestrictedItem {
+    @Id public Long id;
+    public String tag;
+    @Encrypted @Column(name = "secret", length = 50) public String secret;
+    @ManyToOne public RestrictingOwner owner;
+  }
+
+  @Entity(name = "FoRestrictingOwner")
+  @Table(name = "hib_fo_restricting_owner")
+  public static class RestrictingOwner {
+    @Id public Long id;
+    @OneToMany(mappedBy = "owner") @SQLRestriction("{alias}.SECRET is not null and tag <> 'x'")
+    public List<RestrictedItem> items = new ArrayList<>();
+  }
+
+  @Entity(name = "FoLinkedItem")
+  @Table(name = "hib_fo_linked_item")
+  public static class LinkedItem {
+    @Id public Long id;
+    @Encrypted @Column(name = "secret", length = 50) public String secret;
+  }
+
+  @Entity(name = "FoManyOwner")
+  @Table(name = "hib_fo_many_owner")
+  public static class ManyOwner {
+    @Id public Long id;
+    @ManyToMany @JoinTable(name = "hib_fo_many_link") @SQLRestriction("secret <> 'x'")
+    public List<LinkedItem> items = new ArrayList<>();
+  }
+
+  @Entity(name = "FoJoinRestrictedOwner")
+  @Table(name = "hib_fo_join_restricted_owner")
+  public static class JoinRestrictedOwner {
+    @Id public Long id;
+    @ManyToMany @JoinTable(name = "hib_fo_join_link") @SQLJoinTableRestriction("secret is not null")
+    public List<LinkedItem> items = new ArrayList<>();
+  }
+
+  @Entity(name = "FoFormula")
+  @Table(name = "hib_fo_formula")
+  public static class WithFormula {
+    @Id public Long id;
+    @Encrypted(mode = EncryptionMode.DETERMINISTIC) @Column(length = 50) public String email;
+    @Formula("upper(email)") public String shout;
+  }
+
+  @Entity(name = "FoPlainRestricted")
+  @Table(name = "hib_fo_plain_restricted")
+  @SQLRestriction("tag <> 'hidden'")
+  public static class PlainRestricted {
+    @Id public Long id;
+    public String tag;
+    @Encrypted(mode = EncryptionMode.DETERMINISTIC) @Column(length = 50) public String email;
+    @Formula("upper(tag)") public String shout;
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void anSqlRestrictionOrFormulaOnAnEncryptedColumn_failsTheStartUpNamingTheAttributeAndTheAlternative(
+      TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    assertThat(failure(() -> build(db, Restricted.class)))
+        .contains("@SQLRestriction", "entity FoRestricted", "FoRestricted.email", "where e.email = :value");
+    assertThat(failure(() -> build(db, RestrictedItem.class, RestrictingOwner.class)))
+        .contains("@SQLRestriction", "collection FoRestrictingOwner.items", "FoRestrictedItem.secret");
+    assertThat(failure(() -> build(db, LinkedItem.class, ManyOwner.class)))
+        .contains("@SQLRestriction", "collection FoManyOwner.items", "FoLinkedItem.secret");
+    assertThat(failure(() -> build(db, LinkedItem.class, JoinRestrictedOwner.class)))
+        .contains("@SQLJoinTableRestriction", "collection FoJoinRestrictedOwner.items", "FoLinkedItem.secret");
+    assertThat(failure(() -> build(db, WithFormula.class)))
+        .contains("formula of attribute FoFormula.shout", "FoFormula.email", "@PostLoad");
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void anSqlRestrictionAndAFormulaOnPlainColumns_work(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    db.dropTables("hib_fo_plain_restricted");
+    try (SessionFactory sf = Jpa.build(db, Keyring.generate("fo"), PlainRestricted.class)) {
+      Jpa.tx(sf, s -> {
+        for (long i = 1; i <= 2; i++) {
+          PlainRestricted r = new PlainRestricted();
+          r.id = i;
+          r.tag = i == 1 ? "shown" : "hidden";
+          r.email = "mail-" + i;
+          s.persist(r);
+        }
+      });
+      Jpa.tx(sf, s -> assertThat(s.createQuery("from FoPlainRestricted", PlainRestricted.class).getResultList())
+          .extracting(r -> r.shout + ":" + r.email).containsExactly("SHOWN:mail-1"));
     }
   }
 }

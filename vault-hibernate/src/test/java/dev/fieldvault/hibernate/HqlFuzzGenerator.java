@@ -94,6 +94,12 @@ final class HqlFuzzGenerator {
 
   record Or(Pred l, Pred r) implements Pred {}
 
+  /**
+   * JPQL only: {@code (case when p then 1 else 0 end) = 1}, an equality inside a searched case (issue #12); the
+   * same on both sides, so SQL's three-valued logic (unknown gives 0) is compared like for like.
+   */
+  record CaseWhen(Pred p) implements Pred {}
+
   /** A generated case: its predicate, whether it is run as Criteria, and extra parentheses (JPQL). */
   record Case(Pred where, boolean criteria, boolean extraParens) {}
 
@@ -115,6 +121,9 @@ final class HqlFuzzGenerator {
     int k = r.nextInt(10);
     if (k < 2) {
       return new Not(pred(depth - 1, criteria));
+    }
+    if (!criteria && k == 2 && r.nextBoolean()) {
+      return new CaseWhen(pred(depth - 1, criteria));
     }
     Pred left = pred(depth - 1, criteria);
     Pred right = pred(depth - 1, criteria);
@@ -199,6 +208,9 @@ final class HqlFuzzGenerator {
   }
 
   private static String render(Pred p, Side side, Map<String, Object> parameters, boolean extraParens) {
+    if (p instanceof CaseWhen c) {
+      return "(case when " + render(c.p(), side, parameters, extraParens) + " then 1 else 0 end) = 1";
+    }
     if (p instanceof Not not) {
       return "not (" + render(not.p(), side, parameters, extraParens) + ")";
     }

@@ -258,6 +258,12 @@ public final class EncryptedType
       return null;
     }
     AttributeBinding b = binding();
+    Class<?> relational = storage() == ColumnStorage.TEXT ? String.class : byte[].class;
+    if (!relational.isInstance(stored)) {
+      // never a column value (the driver returns bytes or text): Hibernate 6.6 hands a wrongly typed element of a
+      // parameter list ('in :list') to the converter as if it were one. Refused before anything is bound.
+      throw wronglyTyped(b.model, stored.getClass());
+    }
     if (b.model.rowBound() || tenantBound) {
       return new Sealed(stored, null); // decrypted by VaultEventListener with the row's id and tenant
     }
@@ -267,6 +273,15 @@ public final class EncryptedType
       MigrationTracker.record(b, value, stored);
     }
     return value;
+  }
+
+  /** A query parameter value of another type than the attribute's (its type is named, never its value). */
+  private UnsupportedEncryptedUseException wronglyTyped(EncryptedAttribute a, Class<?> given) {
+    return new UnsupportedEncryptedUseException(a, "A query binds a value of type " + given.getName() + " for"
+        + " @Encrypted attribute " + a.entityName() + "." + a.attributePath() + ", whose type is " + javaType.getName()
+        + " (on Hibernate 6.6, an element of a parameter list such as 'in :list' is not checked by Hibernate):"
+        + " FieldVault can encrypt only values of the attribute's type. Bind values of type "
+        + javaType.getSimpleName() + " (convert them in the application first)");
   }
 
   /**

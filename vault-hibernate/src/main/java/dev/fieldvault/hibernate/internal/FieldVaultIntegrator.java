@@ -71,6 +71,7 @@ public final class FieldVaultIntegrator implements Integrator {
     }
     refuseComparisonsByHibernate(found);
     refuseFiltersAndOrderings(metadata, found);
+    refuseRestrictionsAndFormulas(metadata, found);
     refuseForeignQueryTranslator(factory, found);
     refuseForeignMutationStrategies(factory, found);
     Map<String, Object> settings = factory.getServiceRegistry().getService(ConfigurationService.class).getSettings();

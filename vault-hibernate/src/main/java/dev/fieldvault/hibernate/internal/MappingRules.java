@@ -150,6 +150,82 @@ final class MappingRules {
     }
   }
 
+  /**
+   * Refuses SQL restrictions ({@code @SQLRestriction}, the deprecated {@code @Where}, {@code @SQLJoinTableRestriction}
+   * and {@code @WhereJoinTable}) on an entity or a collection, and formulas ({@code @Formula}, {@code @JoinFormula},
+   * {@code @DiscriminatorFormula}), whose SQL names an encrypted column: Hibernate renders that SQL into its own
+   * statements, where the database evaluates it on ciphertext (a restriction compares the ciphertext with
+   * whatever literal it holds and drops or keeps the wrong rows without an error; a formula computes its value
+   * from the ciphertext). Matched by column name like the filters ({@link #named}), so a same-named plain column
+   * of another table in the SQL is refused too.
+   */
+  static void refuseRestrictionsAndFormulas(Metadata metadata, List<Found> found) {
+    for (PersistentClass pc : metadata.getEntityBindings()) {
+      List<Found> scope = inHierarchy(pc, found);
+      Found f = named(pc.getWhere(), scope, false);
+      if (f != null) {
+        throw restriction(f, "entity " + entityName(pc), "@SQLRestriction (or @Where)", pc.getWhere());
+      }
+      if (pc.getDiscriminator() != null) {
+        refuseFormulas(pc.getDiscriminator(), "the discriminator of entity " + entityName(pc), scope);
+      }
+      for (Property p : pc.getProperties()) {
+        refuseFormulas(p.getValue(), "attribute " + entityName(pc) + "." + p.getName(), scope);
+      }
+    }
+    for (Collection c : metadata.getCollectionBindings()) {
+      PersistentClass element = elementEntity(metadata, c);
+      List<Found> scope = element == null ? found : inHierarchy(element, found);
+      String role = c.getOwner() == null ? c.getRole()
+          : entityName(c.getOwner()) + c.getRole().substring(c.getOwnerEntityName().length());
+      boolean joinTable = c.getManyToManyWhere() != null || c.getElement() instanceof ToOne;
+      Found f = named(c.getWhere(), scope, false);
+      if (f != null) {
+        throw restriction(f, "collection " + role, joinTable ? "@SQLJoinTableRestriction (or @WhereJoinTable)"
+            : "@SQLRestriction (or @Where)", c.getWhere());
+      }
+      f = named(c.getManyToManyWhere(), scope, false);
+      if (f != null) {
+        throw restriction(f, "collection " + role, "@SQLRestriction (or @Where)", c.getManyToManyWhere());
+      }
+    }
+  }
+
+  private static VaultConfigurationException restriction(Found f, String where, String annotation, String sql) {
+    return new VaultConfigurationException(annotation + " of " + where + " names the column of @Encrypted attribute "
+        + f.name() + " in its SQL, which Hibernate adds to the SQL that loads it: the database would evaluate that"
+        + " condition on ciphertext (a comparison with a literal never matches, an ordering or pattern means"
+        + " nothing) and load the wrong rows without an error. Remove the restriction, or restrict on a column that"
+        + " is not encrypted; to select rows by the attribute, use a query (DETERMINISTIC attribute: where e."
+        + f.path + " = :value) or filter the loaded entities in the application");
+  }
+
+  /** Refuses a formula among a value's columns (also inside an embeddable, a to-one's join formula) that names an encrypted column. */
+  private static void refuseFormulas(Value value, String what, List<Found> scope) {
+    if (value instanceof Component) {
+      for (Property sub : ((Component) value).getProperties()) {
+        refuseFormulas(sub.getValue(), what + "." + sub.getName(), scope);
+      }
+      return;
+    }
+    if (value instanceof Collection) {
+      return; // a collection's columns are its key's, refused by the restriction and element-collection rules
+    }
+    for (Selectable s : value.getSelectables()) {
+      if (s instanceof org.hibernate.mapping.Formula) {
+        String sql = ((org.hibernate.mapping.Formula) s).getFormula();
+        Found f = named(sql, scope, false);
+        if (f != null) {
+          throw new VaultConfigurationException("The formula of " + what + " (@Formula, @JoinFormula or"
+              + " @DiscriminatorFormula) names the column of @Encrypted attribute " + f.name() + " in its SQL, which"
+              + " the database would compute on ciphertext: its value would be derived from the ciphertext (and"
+              + " differ with the key) instead of the plaintext, without an error. Remove the formula and compute"
+              + " the value in the application from the decrypted attribute (a @Transient getter, or @PostLoad)");
+        }
+      }
+    }
+  }
+
   private static void refuseFilter(Metadata metadata, HibernateLines.Filter filter, String where, List<Found> scope) {
     if (Tenants.TENANT_FILTER.equals(filter.name())) {
       return; // Hibernate's own filter of the @TenantId column, which is never encrypted (refused elsewhere)
