@@ -106,3 +106,18 @@ ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS entry_id VARCHAR(36);
 ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS created_by VARCHAR(200);
 UPDATE fv_secret_entry SET entry_id = UUID() WHERE entry_id IS NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS fv_secret_entry_id_uk ON fv_secret_entry (store_id, entry_id);
+-- changeset s16b-1-scheduler-leases: the scheduler's lease row per task, and the expiry warning sent per entry
+CREATE TABLE IF NOT EXISTS fv_secret_task_lease (
+  task           VARCHAR(40)  NOT NULL,
+  owner          VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin,
+  lease_until_ms BIGINT       NOT NULL,
+  next_run_ms    BIGINT       NOT NULL,
+  last_start_ms  BIGINT,
+  last_end_ms    BIGINT,
+  last_owner     VARCHAR(200),
+  last_outcome   VARCHAR(16),
+  last_detail    VARCHAR(500),
+  CONSTRAINT fv_secret_task_lease_pk PRIMARY KEY (task)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS expiry_warned_version BIGINT,
+  ADD COLUMN IF NOT EXISTS expiry_warned_ms BIGINT;

@@ -97,3 +97,17 @@ ALTER TABLE fv_secret_store ADD COLUMN IF NOT EXISTS sealed_kdf_prev VARCHAR(200
 INSERT INTO fv_secret_audit_head (id, last_seq, last_hash, anchor_seq, anchor_hash)
   SELECT 1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000'
   WHERE NOT EXISTS (SELECT 1 FROM fv_secret_audit_head WHERE id = 1);
+-- changeset s16b-1-scheduler-leases: the scheduler's lease row per task, and the expiry warning sent per entry
+CREATE TABLE IF NOT EXISTS fv_secret_task_lease (
+  task           VARCHAR(40)  NOT NULL CONSTRAINT fv_secret_task_lease_pk PRIMARY KEY,
+  owner          VARCHAR(200),
+  lease_until_ms BIGINT       NOT NULL,
+  next_run_ms    BIGINT       NOT NULL,
+  last_start_ms  BIGINT,
+  last_end_ms    BIGINT,
+  last_owner     VARCHAR(200),
+  last_outcome   VARCHAR(16),
+  last_detail    VARCHAR(500)
+);
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS expiry_warned_version BIGINT;
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS expiry_warned_ms BIGINT;
