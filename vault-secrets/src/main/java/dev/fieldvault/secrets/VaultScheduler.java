@@ -41,6 +41,7 @@ final class VaultScheduler {
   private ScheduledThreadPoolExecutor ticks;
   private ScheduledThreadPoolExecutor renewer;
   private volatile boolean killed;
+  private final java.util.concurrent.atomic.AtomicLong claimAttempts = new java.util.concurrent.atomic.AtomicLong();
 
   VaultScheduler(SecretsVault vault, DataSource dataSource, String prefix, VaultSchedule schedule,
       List<ExpiryListener> expiryListeners) {
@@ -132,6 +133,16 @@ final class VaultScheduler {
     }
   }
 
+  /** Claims tried by this instance (tests: it polled while another instance held the lease). */
+  long claimAttempts() {
+    return claimAttempts.get();
+  }
+
+  /** Whether this instance runs the task now (tests). */
+  boolean running(ScheduledTask task) {
+    return running.get(task).get();
+  }
+
   synchronized boolean started() {
     return ticks != null;
   }
@@ -162,6 +173,7 @@ final class VaultScheduler {
     try {
       long start = vault.now().toEpochMilli();
       boolean claimed;
+      claimAttempts.incrementAndGet();
       try {
         claimed = leases.claim(task.name(), schedule.instanceId(), start, start + schedule.lease().toMillis(), force);
       } catch (SQLException e) {
