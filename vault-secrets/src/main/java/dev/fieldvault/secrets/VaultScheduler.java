@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class VaultScheduler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(VaultScheduler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SecretsVault.class);
 
   private final SecretsVault vault;
   private final VaultSchedule schedule;
@@ -153,6 +153,11 @@ final class VaultScheduler {
       throw new VaultConfigurationException("The task " + task + " is not in this vault's schedule: add it to the"
           + " VaultSchedule (SecretsVault.Builder#schedule), or call its maintenance method directly");
     }
+    try {
+      leases.ensure(List.of(task.name()), vault.now().toEpochMilli()); // the scheduler may not have started
+    } catch (SQLException e) {
+      throw storage("create the lease row of " + task, e);
+    }
     return run(task, true, true);
   }
 
@@ -184,10 +189,10 @@ final class VaultScheduler {
       }
       held.put(task, Boolean.TRUE);
       MaintenanceReport report = null;
-      RuntimeException failure = null;
+      Throwable failure = null;
       try {
         report = execute(task);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         failure = e;
       } finally {
         held.remove(task);
@@ -197,8 +202,11 @@ final class VaultScheduler {
       }
       if (failure != null) {
         LOG.warn("The scheduled task {} failed ({}); it runs again in {}", task, safe(failure), schedule.every(task));
+        if (failure instanceof Error err) {
+          throw err;
+        }
         if (propagate) {
-          throw failure;
+          throw (RuntimeException) failure;
         }
         return Optional.empty();
       }
@@ -209,7 +217,7 @@ final class VaultScheduler {
     }
   }
 
-  private void finish(ScheduledTask task, MaintenanceReport report, RuntimeException failure) {
+  private void finish(ScheduledTask task, MaintenanceReport report, Throwable failure) {
     long end = vault.now().toEpochMilli();
     String detail = failure == null
         ? "scanned " + report.scanned() + ", changed " + report.changed() + ", skipped " + report.skipped()

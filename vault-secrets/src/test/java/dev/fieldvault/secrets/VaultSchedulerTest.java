@@ -432,6 +432,28 @@ class VaultSchedulerTest {
 
   @ParameterizedTest
   @MethodSource(ALL)
+  void runNow_withoutStartingTheScheduler_runsTheTaskAndRecordsIt(Kind kind) throws Exception {
+    String ns = SecretsTestSupport.unique("sched-now");
+    SecretsVault v = open(builder(kind, "sv_sch_now_")
+        .schedule(VaultSchedule.builder().purgeEvents(Duration.ofHours(1), Duration.ofDays(1)).instanceId("now")
+            .build()));
+    v.createStore(ns, null, StoreOptions.DEFAULT).put("k", SecretValue.ofString("v"));
+    clock.advance(Duration.ofDays(2));
+
+    MaintenanceReport r = v.runNow(ScheduledTask.PURGE_EVENTS).orElseThrow();
+
+    assertThat(v.scheduler().started()).isFalse();
+    assertThat(r.changed()).isGreaterThanOrEqualTo(2); // at least this test's store and put events
+    assertThat(events(v, ns, null)).isEmpty();
+    TaskStatus st = status(v, ScheduledTask.PURGE_EVENTS);
+    assertThat(st.lastOutcome()).isEqualTo(TaskStatus.Outcome.OK);
+    assertThat(st.lastDetail()).isEqualTo("scanned " + r.scanned() + ", changed " + r.changed() + ", skipped 0");
+    assertThat(st.nextRunAt()).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+    assertThat(st.runningHere()).isFalse();
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
   void missingLeaseTable_isATypedErrorThatSaysWhatToDo(Kind kind) throws Exception {
     TestDatabase db = SecretsTestSupport.migrated(kind, "sv_sch_none_");
     db.dropTables("sv_sch_none_task_lease");

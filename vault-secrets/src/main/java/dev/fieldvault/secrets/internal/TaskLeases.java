@@ -25,6 +25,7 @@ public final class TaskLeases {
   /** The table's name (prefix + {@code task_lease}). */
   public final String table;
 
+  /** The lease rows of the vault tables under {@code prefix} (validated), reached through {@code dataSource}. */
   public TaskLeases(DataSource dataSource, String prefix) {
     new Tables(prefix); // validates the prefix: it is concatenated into SQL
     this.dataSource = dataSource;
