@@ -454,6 +454,27 @@ class VaultSchedulerTest {
 
   @ParameterizedTest
   @MethodSource(ALL)
+  void plainSqlSchema_hasTheSchedulerTables(Kind kind) throws Exception {
+    TestDatabase db = SecretsTestSupport.db(kind);
+    SecretsTestSupport.dropAll(db, "sv_sch_sql_");
+    String file = "secrets-schema-" + SecretsSchemaTest.fileSuffix(kind) + ".sql";
+    SecretsSchemaTest.runScript(db, file, "fv_secret_", "sv_sch_sql_");
+    SecretsSchemaTest.runScript(db, file, "fv_secret_", "sv_sch_sql_"); // again: changes nothing
+    List<ExpiryListener.Warning> heard = new CopyOnWriteArrayList<>();
+    SecretsVault v = open(SecretsVault.builder(db.dataSource(), cipher).tablePrefix("sv_sch_sql_").clock(clock)
+        .expiryListener(heard::add)
+        .schedule(VaultSchedule.builder().expiryWarnings(Duration.ofHours(1), Duration.ofDays(1)).build()));
+    v.createStore("n", null, StoreOptions.DEFAULT).put("k", SecretValue.ofString("v"),
+        PutOptions.builder().ttl(Duration.ofHours(2)).build());
+
+    assertThat(v.runNow(ScheduledTask.EXPIRY_WARNINGS).orElseThrow().changed()).isEqualTo(1);
+    assertThat(v.runNow(ScheduledTask.EXPIRY_WARNINGS).orElseThrow().changed()).isZero();
+    assertThat(heard).extracting(ExpiryListener.Warning::name).containsExactly("k");
+    assertThat(status(v, ScheduledTask.EXPIRY_WARNINGS).lastOutcome()).isEqualTo(TaskStatus.Outcome.OK);
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
   void missingLeaseTable_isATypedErrorThatSaysWhatToDo(Kind kind) throws Exception {
     TestDatabase db = SecretsTestSupport.migrated(kind, "sv_sch_none_");
     db.dropTables("sv_sch_none_task_lease");
