@@ -490,7 +490,9 @@ public final class SecretsVault implements AutoCloseable {
   /**
    * Appends queued read events and stops the audit thread. Afterwards every operation of the vault and
    * of its store handles (reads, writes, maintenance, audit queries) throws
-   * {@link SecretsVaultClosedException} before touching the database. Closing twice is harmless.
+   * {@link SecretsVaultClosedException} before touching the database. Closing twice is harmless. The
+   * scheduler, if started, is stopped first: a running task gets {@link VaultSchedule#stopWait()} to end
+   * and release its lease.
    */
   @Override
   public void close() {
@@ -770,6 +772,10 @@ public final class SecretsVault implements AutoCloseable {
      * @throws VaultConfigurationException when the schedule warns of expiry but no expiry listener is registered
      */
     public SecretsVault build() {
+      if (schedule != null && schedule.tasks().contains(ScheduledTask.EXPIRY_WARNINGS) && expiryListeners.isEmpty()) {
+        throw new VaultConfigurationException("The schedule has expiryWarnings but no ExpiryListener is registered:"
+            + " add one with SecretsVault.Builder#expiryListener");
+      }
       return new SecretsVault(this);
     }
   }

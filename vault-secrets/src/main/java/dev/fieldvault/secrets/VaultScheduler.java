@@ -49,10 +49,6 @@ final class VaultScheduler {
     this.schedule = schedule;
     this.leases = new TaskLeases(dataSource, prefix);
     this.warnings = new VaultExpiryWarnings(vault, expiryListeners);
-    if (schedule.tasks().contains(ScheduledTask.EXPIRY_WARNINGS) && expiryListeners.isEmpty()) {
-      throw new VaultConfigurationException("The schedule has expiryWarnings but no ExpiryListener is registered:"
-          + " add one with SecretsVault.Builder#expiryListener");
-    }
     for (ScheduledTask t : ScheduledTask.values()) {
       running.put(t, new AtomicBoolean());
     }
