@@ -18,11 +18,12 @@ import java.time.Instant;
  * @param lastRunBy the instance id ({@link VaultSchedule.Builder#instanceId}) of the last run, or null
  * @param nextRunAt when it is next due (any instance may take it then)
  * @param leaseHolder the instance running it now, or null when no unexpired lease is held
+ * @param leaseUntil until when {@code leaseHolder}'s lease holds unless renewed, or null
  * @param runningHere whether this instance is running it now
  */
 public record TaskStatus(ScheduledTask task, Duration every, Instant lastStartedAt, Instant lastFinishedAt,
     Outcome lastOutcome, String lastDetail, String lastRunBy, Instant nextRunAt, String leaseHolder,
-    boolean runningHere) {
+    Instant leaseUntil, boolean runningHere) {
 
   /** How a task's last run ended. */
   public enum Outcome {

@@ -154,7 +154,17 @@ final class VaultScheduler {
     } catch (SQLException e) {
       throw storage("create the lease row of " + task, e);
     }
-    return run(task, true, true);
+    if (started()) {
+      return run(task, true, true); // the scheduler's renewer renews this run's lease too
+    }
+    long every = Math.max(1, schedule.lease().toMillis() / 3);
+    ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, daemon("fieldvault-scheduler-lease-"));
+    own.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+    try {
+      return run(task, true, true);
+    } finally {
+      own.shutdownNow();
+    }
   }
 
   private void tick(ScheduledTask task) {
@@ -281,14 +291,15 @@ final class VaultScheduler {
       TaskLeases.Row r = byTask.get(t.name());
       boolean here = running.get(t).get();
       if (r == null) {
-        out.add(new TaskStatus(t, every, null, null, TaskStatus.Outcome.NEVER_RUN, null, null, null, null, here));
+        out.add(new TaskStatus(t, every, null, null, TaskStatus.Outcome.NEVER_RUN, null, null, null, null, null, here));
         continue;
       }
       TaskStatus.Outcome outcome = r.lastOutcome() == null ? TaskStatus.Outcome.NEVER_RUN
           : TaskStatus.Outcome.valueOf(r.lastOutcome());
       String holder = r.owner() != null && r.leaseUntil() >= now ? r.owner() : null;
       out.add(new TaskStatus(t, every, instant(r.lastStart()), instant(r.lastEnd()), outcome, r.lastDetail(),
-          r.lastOwner(), Instant.ofEpochMilli(r.nextRun()), holder, here));
+          r.lastOwner(), Instant.ofEpochMilli(r.nextRun()), holder,
+          holder == null ? null : Instant.ofEpochMilli(r.leaseUntil()), here));
     }
     return out;
   }

@@ -32,7 +32,8 @@ class ChangelogIdentityTest {
   private static final String PREFIX = "sv_ident_";
   /** Changesets added to the changelog after the copy under changelog-before-vault-secrets, in order. */
   private static final List<String> ADDED_SINCE = List.of("fieldvault-secrets-store-defaults",
-      "fieldvault-secrets-entry-ids", "fieldvault-secrets-4-envelope", "fieldvault-secrets-5-sealed-kdf");
+      "fieldvault-secrets-entry-ids", "fieldvault-secrets-4-envelope", "fieldvault-secrets-5-sealed-kdf",
+      "s16b-1-scheduler-leases");
 
   static {
     System.setProperty("liquibase.analytics.enabled", "false");

@@ -174,6 +174,57 @@ class VaultSchedulerTest {
 
   @ParameterizedTest
   @MethodSource(ALL)
+  void runningInstance_renewsItsLease_soAnotherNeverTakesALiveRun(Kind kind) throws Exception {
+    String ns = SecretsTestSupport.unique("sched-renew");
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger callsB = new AtomicInteger();
+    Duration lease = Duration.ofSeconds(1);
+    VaultSchedule.Builder schedule = VaultSchedule.builder().rotations(EVERY).lease(lease);
+    SecretsVault a = open(builder(kind, "sv_sch_renew_")
+        .rotationPolicy(ns, null, Duration.ofDays(30), (name, current) -> {
+          entered.countDown();
+          awaitUninterruptibly(release);
+          return SecretValue.ofString("from-a");
+        })
+        .schedule(schedule.instanceId("renew-a").build()));
+    SecretsVault b = open(builder(kind, "sv_sch_renew_")
+        .rotationPolicy(ns, null, Duration.ofDays(30), (name, current) -> {
+          callsB.incrementAndGet();
+          return SecretValue.ofString("from-b");
+        })
+        .schedule(schedule.instanceId("renew-b").build()));
+    SecretStore s = a.createStore(ns, null, StoreOptions.DEFAULT);
+    s.put("k1", SecretValue.ofString("v"));
+    clock.advance(Duration.ofDays(31));
+    a.startScheduler();
+    assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    b.startScheduler();
+
+    // five leases' worth of time passes while A runs: each step A renews, and B's polls find it held
+    for (int i = 0; i < 8; i++) {
+      clock.advance(Duration.ofMillis(700));
+      Instant now = clock.instant();
+      await(() -> {
+        TaskStatus st = status(b, ScheduledTask.ROTATIONS);
+        return st.leaseUntil() != null && !st.leaseUntil().isBefore(now.plus(lease));
+      }, "A renewed its lease after the clock moved");
+      long polled = b.scheduler().claimAttempts();
+      await(() -> b.scheduler().claimAttempts() >= polled + 2, "B polled");
+      assertThat(status(b, ScheduledTask.ROTATIONS).leaseHolder()).isEqualTo("renew-a");
+    }
+    assertThat(callsB).hasValue(0);
+
+    release.countDown(); // A ends its run and releases: B finds nothing due
+    await(() -> status(b, ScheduledTask.ROTATIONS).leaseHolder() == null, "A released");
+    assertThat(status(b, ScheduledTask.ROTATIONS).lastRunBy()).isEqualTo("renew-a");
+    assertThat(s.get("k1").value().asString()).isEqualTo("from-a");
+    assertThat(s.get("k1").version()).isEqualTo(2);
+    assertThat(callsB).hasValue(0);
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
   void twoInstances_cleanUpExpiredEntriesOnce_andRevokeEachDynamicSecretOnce(Kind kind) throws Exception {
     String ns = SecretsTestSupport.unique("sched-clean");
     Map<String, AtomicInteger> revoked = new ConcurrentHashMap<>();
@@ -242,14 +293,18 @@ class VaultSchedulerTest {
     SecretStore fresh = a.createStore(newNs, null, StoreOptions.DEFAULT);
     fresh.put("x", SecretValue.ofString("y"));
 
+    Instant cutoff = clock.instant().minus(Duration.ofDays(1));
+    assertThat(events(a, oldNs, null)).hasSize(4); // created, 3 puts
     a.startScheduler();
     b.startScheduler();
-    awaitTicking(() -> events(a, oldNs, null).isEmpty(), "old events purged");
+    // the pruning appends a fresh VERSIONS_PRUNED event of the old store: only events before the cutoff go
+    awaitTicking(() -> eventsOf(a, oldNs).stream().allMatch(e -> e.at().isAfter(cutoff)), "old events purged");
     awaitTicking(() -> old.versions("cfg").size() == 1, "old versions pruned");
 
     assertThat(events(a, newNs, null)).isNotEmpty();
     assertThat(old.get("cfg").value().asString()).isEqualTo("v3");
     assertThat(events(a, oldNs, AuditAction.VERSIONS_PRUNED)).hasSize(1);
+    assertThat(eventsOf(a, oldNs)).allSatisfy(e -> assertThat(e.at()).isAfter(cutoff)); // pruned event, reads
     assertThat(a.verifyAuditChain().intact()).isTrue();
     for (ScheduledTask t : List.of(ScheduledTask.PURGE_EVENTS, ScheduledTask.PRUNE_VERSIONS)) {
       TaskStatus st = status(b, t);
@@ -539,6 +594,10 @@ class VaultSchedulerTest {
     return found.get(0);
   }
 
+  private static List<AuditEvent> eventsOf(SecretsVault v, String ns) {
+    return v.auditEvents(AuditQuery.all().namespace(ns, null).limit(1000)).items();
+  }
+
   private static List<String> events(SecretsVault v, String ns, AuditAction action) {
     AuditQuery q = AuditQuery.all().namespace(ns, null).limit(1000);
     if (action != null) {
@@ -549,11 +608,19 @@ class VaultSchedulerTest {
 
   /** Waits until a run of the task started at or after {@code at} (by either instance) has finished. */
   private static void awaitRunStartedAt(SecretsVault v, ScheduledTask task, Instant at) {
+    try {
+      awaitRun(v, task, at);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nstatus now: " + status(v, task), e);
+    }
+  }
+
+  private static void awaitRun(SecretsVault v, ScheduledTask task, Instant at) {
     await(() -> {
       TaskStatus st = status(v, task);
       return st.lastStartedAt() != null && !st.lastStartedAt().isBefore(at) && st.leaseHolder() == null
           && st.lastFinishedAt() != null && !st.lastFinishedAt().isBefore(at);
-    }, task + " ran after the clock moved");
+    }, task + " ran after the clock moved (at " + at + ")");
   }
 
   /**
@@ -574,7 +641,16 @@ class VaultSchedulerTest {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("Timed out after " + WAIT + " waiting for: " + what);
+        StringBuilder threads = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+          if (t.getName().startsWith("fieldvault-scheduler")) {
+            threads.append('\n').append(t.getName()).append(' ').append(t.getState());
+            for (int i = 0; i < Math.min(stack.length, 25); i++) {
+              threads.append("\n    at ").append(stack[i]);
+            }
+          }
+        });
+        throw new AssertionError("Timed out after " + WAIT + " waiting for: " + what + threads);
       }
       try {
         Thread.sleep(20);
