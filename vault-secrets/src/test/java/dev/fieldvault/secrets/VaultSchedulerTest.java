@@ -606,21 +606,21 @@ class VaultSchedulerTest {
     return v.auditEvents(q).items().stream().map(AuditEvent::name).toList();
   }
 
-  /** Waits until a run of the task started at or after {@code at} (by either instance) has finished. */
-  private static void awaitRunStartedAt(SecretsVault v, ScheduledTask task, Instant at) {
+  /**
+   * Waits until a run of the task that started at or after {@code at} (by either instance) has finished;
+   * the clock keeps moving meanwhile, so a run still going at {@code at} (due again only later) does not
+   * stall the wait.
+   */
+  private void awaitRunStartedAt(SecretsVault v, ScheduledTask task, Instant at) {
     try {
-      awaitRun(v, task, at);
+      awaitTicking(() -> {
+        TaskStatus st = status(v, task);
+        return st.lastStartedAt() != null && !st.lastStartedAt().isBefore(at) && st.leaseHolder() == null
+            && st.lastFinishedAt() != null && !st.lastFinishedAt().isBefore(st.lastStartedAt());
+      }, task + " ran after the clock moved (at " + at + ")");
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nstatus now: " + status(v, task), e);
     }
-  }
-
-  private static void awaitRun(SecretsVault v, ScheduledTask task, Instant at) {
-    await(() -> {
-      TaskStatus st = status(v, task);
-      return st.lastStartedAt() != null && !st.lastStartedAt().isBefore(at) && st.leaseHolder() == null
-          && st.lastFinishedAt() != null && !st.lastFinishedAt().isBefore(at);
-    }, task + " ran after the clock moved (at " + at + ")");
   }
 
   /**
