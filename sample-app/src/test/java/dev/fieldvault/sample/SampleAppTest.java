@@ -33,7 +33,7 @@ class SampleAppTest {
   static final int CUSTOMERS = 120;
   static final String[] TABLES = {"app_support_ticket", "app_customer", "app_fv_rotation_range", "app_fv_rotation",
       "app_fv_keyset", "app_secret_version", "app_secret_entry", "app_secret_store", "app_secret_audit",
-      "app_secret_audit_head", "app_databasechangelog", "app_databasechangeloglock"};
+      "app_secret_audit_head", "app_secret_task_lease", "app_databasechangelog", "app_databasechangeloglock"};
 
   @TempDir
   Path home;

@@ -55,7 +55,7 @@ final class SchemaCommand implements Runnable {
   @Command(name = "install", mixinStandardHelpOptions = true,
       description = {"Apply FieldVault's Liquibase changelogs: the key store and rotation work tables"
           + " (<vault-prefix>keyset, rotation, rotation_range) and the secrets vault tables (<secrets-prefix>store,"
-          + " entry, version, audit, audit_head).",
+          + " entry, version, audit, audit_head, task_lease).",
           "Idempotent: changesets already applied are skipped, newer ones migrate existing tables.",
           "Applied changesets are recorded in the changelog tables (default DATABASECHANGELOG), the same ones an"
               + " application's own Liquibase uses when it includes these changelogs."})

@@ -34,7 +34,7 @@ class AuditCommandTest extends CliTestSupport {
     VaultTables vault = VaultTables.withPrefix(VAULT_PREFIX);
     db.dropTables(vault.rotationRange(), vault.rotation(), vault.keyset(), SECRETS_PREFIX + "version",
         SECRETS_PREFIX + "entry", SECRETS_PREFIX + "store", SECRETS_PREFIX + "audit", SECRETS_PREFIX + "audit_head",
-        "app_cli_aud_dbcl", "app_cli_aud_dbclLOCK");
+        SECRETS_PREFIX + "task_lease", "app_cli_aud_dbcl", "app_cli_aud_dbclLOCK");
     List<String> install = new ArrayList<>(List.of("schema", "install", "--vault-prefix", VAULT_PREFIX,
         "--secrets-prefix", SECRETS_PREFIX, "--changelog-table", "app_cli_aud_dbcl"));
     install.addAll(dbArgs());

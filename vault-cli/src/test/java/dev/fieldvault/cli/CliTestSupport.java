@@ -71,7 +71,7 @@ class CliTestSupport {
 
   static void migrateSecrets(TestDatabase db, String prefix) throws Exception {
     db.dropTables(prefix + "version", prefix + "entry", prefix + "store", prefix + "audit", prefix + "audit_head",
-        prefix + "databasechangelog", prefix + "databasechangeloglock");
+        prefix + "task_lease", prefix + "databasechangelog", prefix + "databasechangeloglock");
     try (Connection c = db.connect()) {
       Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
       database.setDatabaseChangeLogTableName(prefix + "databasechangelog");

@@ -35,7 +35,7 @@ class SchemaCommandTest extends CliTestSupport {
     VaultTables vault = VaultTables.withPrefix(VAULT_PREFIX);
     db.dropTables(vault.rotationRange(), vault.rotation(), vault.keyset(), SECRETS_PREFIX + "version",
         SECRETS_PREFIX + "entry", SECRETS_PREFIX + "store", SECRETS_PREFIX + "audit", SECRETS_PREFIX + "audit_head",
-        CHANGELOG, CHANGELOG + "LOCK");
+        SECRETS_PREFIX + "task_lease", CHANGELOG, CHANGELOG + "LOCK");
 
     int first = run(install());
     String firstOut = out;
@@ -57,10 +57,10 @@ class SchemaCommandTest extends CliTestSupport {
     int getCode = run(get.toArray(String[]::new));
 
     assertThat(first).as(err).isZero();
-    // the exact-name changesets apply on MariaDB only; secrets: 1, keyed audit, envelope, sealed KDF
+    // the exact-name changesets apply on MariaDB only; secrets: 1, keyed audit, store defaults, ids, envelope, sealed KDF, kinds, scheduler
     assertThat(firstOut).contains("key store and rotation work tables (" + VAULT_PREFIX + "*): "
         + (kind == Kind.MARIADB ? 4 : 3) + " changesets applied")
-        .contains("secrets vault tables (" + SECRETS_PREFIX + "*): " + (kind == Kind.MARIADB ? 7 : 6)
+        .contains("secrets vault tables (" + SECRETS_PREFIX + "*): " + (kind == Kind.MARIADB ? 9 : 8)
             + " changesets applied");
     assertThat(second).isZero();
     assertThat(secondOut).contains("(" + VAULT_PREFIX + "*): up to date").contains("(" + SECRETS_PREFIX + "*): up to date");

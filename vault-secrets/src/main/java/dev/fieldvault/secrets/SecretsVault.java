@@ -43,7 +43,7 @@ import javax.sql.DataSource;
  * <p>Thread-safe. Every value is bound to its namespace, tenant, name and version (copying a
  * ciphertext anywhere else fails to decrypt). Maintenance ({@link #cleanupExpired},
  * {@link #runDueRotations}, {@link #rewrapAll}, {@link #purgeAuditEvents}) runs when the
- * application calls it, for example from its scheduler.
+ * application calls it, or on the vault's own multi-instance scheduler ({@link Builder#schedule}, {@link #startScheduler}).
  */
 public final class SecretsVault implements AutoCloseable {
 
@@ -75,6 +75,7 @@ public final class SecretsVault implements AutoCloseable {
   private final List<RotationListener> rotationListeners;
   /** Delivers committed audit events to the event listeners (null: none registered). */
   private final dev.fieldvault.secrets.internal.EventDispatcher events;
+  private final VaultScheduler scheduler;
 
   private SecretsVault(Builder b) {
     this.dataSource = b.dataSource;
@@ -95,6 +96,8 @@ public final class SecretsVault implements AutoCloseable {
     this.events = b.eventListeners.isEmpty() ? null
         : new dev.fieldvault.secrets.internal.EventDispatcher(b.eventListeners);
     audit.log().configure(events, b.requestContexts);
+    this.scheduler = b.schedule == null ? null
+        : new VaultScheduler(this, b.dataSource, b.prefix, b.schedule, b.expiryListeners);
   }
 
   /** Tells the rotation listeners; a failing listener is logged by class name and skipped. */
@@ -292,6 +295,65 @@ public final class SecretsVault implements AutoCloseable {
     return rewrap.encryptedTables();
   }
 
+  /**
+   * Starts the scheduler configured with {@link Builder#schedule}: daemon threads that run each task of
+   * the {@link VaultSchedule} when it is due, each at most once at a time across every instance sharing
+   * these tables (a lease row per task in {@code <prefix>task_lease}, claimed with a conditional UPDATE
+   * and renewed while the task runs). Not started by {@link Builder#build()}: start it once the tables
+   * are migrated and the application is ready; {@link #close()} stops it. Starting it twice does nothing.
+   *
+   * @throws VaultConfigurationException when the builder had no schedule
+   * @throws SecretsStorageException when the lease table is missing (apply the latest changelog)
+   */
+  public void startScheduler() {
+    checkOpen();
+    requireScheduler().start();
+  }
+
+  /**
+   * Stops the scheduler (as {@link #close()} does, without closing the vault): no new run starts; a
+   * running task gets {@link VaultSchedule#stopWait()} to end and release its lease. It can be started again.
+   */
+  public void stopScheduler() {
+    requireScheduler().stop();
+  }
+
+  /**
+   * Each task of this vault's schedule as the database records it, whichever instance ran it: last run,
+   * outcome, next run, lease holder. Empty without a schedule.
+   */
+  public List<TaskStatus> schedulerStatus() {
+    checkOpen();
+    return scheduler == null ? List.of() : scheduler.status();
+  }
+
+  /**
+   * Runs a scheduled task now on the calling thread, due or not (the scheduler need not be started),
+   * claiming its lease like a scheduled run: its next run is then due a period from now.
+   *
+   * @return the run's counts, or empty when it is running already (here or on another instance)
+   * @throws VaultConfigurationException when the task is not in the schedule
+   * @throws RuntimeException the task's own failure, after it was recorded
+   */
+  public java.util.Optional<MaintenanceReport> runNow(ScheduledTask task) {
+    Objects.requireNonNull(task, "task");
+    checkOpen();
+    return requireScheduler().runNow(task);
+  }
+
+  private VaultScheduler requireScheduler() {
+    if (scheduler == null) {
+      throw new VaultConfigurationException("This vault has no scheduler: configure one with"
+          + " SecretsVault.Builder#schedule(VaultSchedule)");
+    }
+    return scheduler;
+  }
+
+  /** The scheduler, or null (tests). */
+  VaultScheduler scheduler() {
+    return scheduler;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Backup and restore
 
@@ -433,10 +495,15 @@ public final class SecretsVault implements AutoCloseable {
   /**
    * Appends queued read events and stops the audit thread. Afterwards every operation of the vault and
    * of its store handles (reads, writes, maintenance, audit queries) throws
-   * {@link SecretsVaultClosedException} before touching the database. Closing twice is harmless.
+   * {@link SecretsVaultClosedException} before touching the database. Closing twice is harmless. The
+   * scheduler, if started, is stopped first: a running task gets {@link VaultSchedule#stopWait()} to end
+   * and release its lease.
    */
   @Override
   public void close() {
+    if (scheduler != null) {
+      scheduler.stop(); // before closing: running tasks may end and release their leases
+    }
     closed = true;
     writes.close();
     audit.close();
@@ -642,6 +709,8 @@ public final class SecretsVault implements AutoCloseable {
     private final List<SecretsEventListener> eventListeners = new ArrayList<>();
     private java.util.function.Supplier<RequestContext> requestContexts;
     private AccessRules accessRules;
+    private VaultSchedule schedule;
+    private final List<ExpiryListener> expiryListeners = new ArrayList<>();
 
     private Builder(DataSource dataSource, FieldCipher cipher) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -754,6 +823,15 @@ public final class SecretsVault implements AutoCloseable {
     }
 
     /**
+     * The scheduler's tasks and periods; started by {@link SecretsVault#startScheduler()}, stopped by
+     * {@link SecretsVault#close()}.
+     */
+    public Builder schedule(VaultSchedule schedule) {
+      this.schedule = Objects.requireNonNull(schedule, "schedule");
+      return this;
+    }
+
+    /**
      * Where the request context of an operation comes from when its store handle has none
      * ({@link SecretStore#withRequestContext}): called on the caller's thread at each audited operation,
      * for frameworks that keep the current request in a thread-local. It may return null (no context);
@@ -761,6 +839,15 @@ public final class SecretsVault implements AutoCloseable {
      */
     public Builder requestContext(java.util.function.Supplier<RequestContext> supplier) {
       this.requestContexts = Objects.requireNonNull(supplier, "supplier");
+      return this;
+    }
+
+    /**
+     * Tells {@code listener} ahead of entries' expiry (the schedule's
+     * {@link VaultSchedule.Builder#expiryWarnings}); may be called again to add more.
+     */
+    public Builder expiryListener(ExpiryListener listener) {
+      this.expiryListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -773,7 +860,16 @@ public final class SecretsVault implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The vault.
+     *
+     * @throws VaultConfigurationException when the schedule warns of expiry but no expiry listener is registered
+     */
     public SecretsVault build() {
+      if (schedule != null && schedule.tasks().contains(ScheduledTask.EXPIRY_WARNINGS) && expiryListeners.isEmpty()) {
+        throw new VaultConfigurationException("The schedule has expiryWarnings but no ExpiryListener is registered:"
+            + " add one with SecretsVault.Builder#expiryListener");
+      }
       return new SecretsVault(this);
     }
   }

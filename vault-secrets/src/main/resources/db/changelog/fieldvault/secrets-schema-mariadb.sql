@@ -114,3 +114,18 @@ ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS client_addr VARCHAR(255) CH
   ADD COLUMN IF NOT EXISTS request_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin,
   ADD COLUMN IF NOT EXISTS hash_version INT;
 CREATE INDEX IF NOT EXISTS fv_secret_audit_rid_ix ON fv_secret_audit (request_id);
+-- changeset s16b-1-scheduler-leases: the scheduler's lease row per task, and the expiry warning sent per entry
+CREATE TABLE IF NOT EXISTS fv_secret_task_lease (
+  task           VARCHAR(40)  NOT NULL,
+  owner          VARCHAR(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin,
+  lease_until_ms BIGINT       NOT NULL,
+  next_run_ms    BIGINT       NOT NULL,
+  last_start_ms  BIGINT,
+  last_end_ms    BIGINT,
+  last_owner     VARCHAR(200),
+  last_outcome   VARCHAR(16),
+  last_detail    VARCHAR(500),
+  CONSTRAINT fv_secret_task_lease_pk PRIMARY KEY (task)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS expiry_warned_version BIGINT,
+  ADD COLUMN IF NOT EXISTS expiry_warned_ms BIGINT;

@@ -104,3 +104,17 @@ ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS user_agent VARCHAR(255);
 ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS request_id VARCHAR(255);
 ALTER TABLE fv_secret_audit ADD COLUMN IF NOT EXISTS hash_version INT;
 CREATE INDEX IF NOT EXISTS fv_secret_audit_rid_ix ON fv_secret_audit (request_id);
+-- changeset s16b-1-scheduler-leases: the scheduler's lease row per task, and the expiry warning sent per entry
+CREATE TABLE IF NOT EXISTS fv_secret_task_lease (
+  task           VARCHAR(40)  NOT NULL CONSTRAINT fv_secret_task_lease_pk PRIMARY KEY,
+  owner          VARCHAR(200),
+  lease_until_ms BIGINT       NOT NULL,
+  next_run_ms    BIGINT       NOT NULL,
+  last_start_ms  BIGINT,
+  last_end_ms    BIGINT,
+  last_owner     VARCHAR(200),
+  last_outcome   VARCHAR(16),
+  last_detail    VARCHAR(500)
+);
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS expiry_warned_version BIGINT;
+ALTER TABLE fv_secret_entry ADD COLUMN IF NOT EXISTS expiry_warned_ms BIGINT;

@@ -33,7 +33,7 @@ class ChangelogIdentityTest {
   /** Changesets added to the changelog after the copy under changelog-before-vault-secrets, in order. */
   private static final List<String> ADDED_SINCE = List.of("fieldvault-secrets-store-defaults",
       "fieldvault-secrets-entry-ids", "fieldvault-secrets-4-envelope", "fieldvault-secrets-5-sealed-kdf",
-      "s16a-1-kinds-and-request-context");
+      "s16a-1-kinds-and-request-context", "s16b-1-scheduler-leases");
 
   static {
     System.setProperty("liquibase.analytics.enabled", "false");

@@ -38,8 +38,8 @@ class SecretsSchemaTest {
     assertThat(vault.store("n").get("k").value().asString()).isEqualTo("v");
     assertThat(count(db, "sv_cl_entry")).isEqualTo(1);
     // secrets-1, the keyed audit, the store defaults, the entry ids, the envelope and the sealed KDF everywhere;
-    // the kinds and request context (s16a); the exact-identifier changeset on MariaDB only
-    assertThat(applied).isEqualTo(kind == Kind.MARIADB ? 8 : 7);
+    // the kinds and request context (s16a); the scheduler's leases (s16b-1); the exact-identifier changeset on MariaDB only
+    assertThat(applied).isEqualTo(kind == Kind.MARIADB ? 9 : 8);
     assertThat(count(db, "sv_cl_databasechangelog")).isEqualTo(applied);
     assertThat(vault.verifyAuditChain().intact()).isTrue();
   }

@@ -61,6 +61,7 @@ final class SecretsTestSupport {
   static void dropAll(TestDatabase db, String prefix) throws Exception {
     db.dropTables(prefix + "version", prefix + "entry", prefix + "store", prefix + "audit", prefix + "audit_head",
         prefix + "databasechangelog", prefix + "databasechangeloglock");
+    db.dropTables(prefix + "task_lease"); // s16b: the scheduler's leases
   }
 
   static void migrate(TestDatabase db, String prefix) throws Exception {

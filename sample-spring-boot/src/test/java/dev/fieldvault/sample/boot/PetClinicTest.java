@@ -49,7 +49,7 @@ abstract class PetClinicTest {
     TestDatabase db = kind == TestDatabases.Kind.H2 ? TestDatabases.h2() : TestDatabases.get(kind);
     try (Connection c = db.connect(); Statement st = c.createStatement()) {
       for (String t : List.of("pc_pet", "pc_owner", "pcs_secret_audit_head", "pcs_secret_audit", "pcs_secret_version",
-          "pcs_secret_entry", "pcs_secret_store", "pcs_fv_rotation_range", "pcs_fv_rotation", "pcs_fv_keyset",
+          "pcs_secret_entry", "pcs_secret_store", "pcs_secret_task_lease", "pcs_fv_rotation_range", "pcs_fv_rotation", "pcs_fv_keyset",
           "pcs_databasechangelog", "pcs_databasechangeloglock", "pcs_app_databasechangelog",
           "pcs_app_databasechangeloglock")) {
         st.execute("DROP TABLE IF EXISTS " + t);

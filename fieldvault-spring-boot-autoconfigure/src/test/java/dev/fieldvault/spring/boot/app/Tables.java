@@ -17,7 +17,7 @@ public final class Tables {
   /** Drops what an earlier run left behind, in an order foreign keys accept. */
   public static void drop(TestDatabase db, String prefix) {
     String[] tables = {prefix + "patient", prefix + "secret_audit_head", prefix + "secret_audit", prefix + "secret_version",
-        prefix + "secret_entry", prefix + "secret_store", prefix + "fv_rotation_range", prefix + "fv_rotation",
+        prefix + "secret_entry", prefix + "secret_store", prefix + "secret_task_lease", prefix + "fv_rotation_range", prefix + "fv_rotation",
         prefix + "fv_keyset", prefix + "databasechangelog", prefix + "databasechangeloglock"};
     try (Connection c = db.connect(); Statement st = c.createStatement()) {
       for (String t : tables) {
