@@ -143,7 +143,7 @@ final class EntryListing {
   }
 
   /** The stored kind; NULL (entries before kinds, generic values) and unknown names are GENERIC. */
-  private static SecretKind kindOf(String stored) {
+  static SecretKind kindOf(String stored) {
     if (stored == null) {
       return SecretKind.GENERIC;
     }

@@ -30,7 +30,9 @@ public interface ExpiryListener {
    * @param version the entry's current version
    * @param expiresAt when it expires
    * @param metadata its plaintext metadata (empty for none)
+   * @param kind the kind of its current value ({@link SecretKind#GENERIC} in a sealed store, which keeps
+   *     no plaintext kind)
    */
   record Warning(String namespace, String tenant, String name, boolean sealed, String id, long version,
-      Instant expiresAt, Map<String, String> metadata) {}
+      Instant expiresAt, Map<String, String> metadata, SecretKind kind) {}
 }

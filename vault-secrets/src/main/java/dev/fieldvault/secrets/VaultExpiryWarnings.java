@@ -37,7 +37,7 @@ final class VaultExpiryWarnings {
     List<Object[]> due = vault.call("find entries that expire soon", c -> {
       List<Object[]> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT store_id, name_key, version, expires_ms, metadata,"
-          + " entry_id FROM " + e + " WHERE expires_ms > ? AND expires_ms <= ? AND generator IS NULL"
+          + " entry_id, kind FROM " + e + " WHERE expires_ms > ? AND expires_ms <= ? AND generator IS NULL"
           + " AND (expiry_warned_version IS NULL OR expiry_warned_version <> version OR expiry_warned_ms <> expires_ms)"
           + " ORDER BY expires_ms, store_id, name_key LIMIT " + LIMIT)) {
         ps.setLong(1, now);
@@ -45,7 +45,7 @@ final class VaultExpiryWarnings {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
-                rs.getString(6)});
+                rs.getString(6), rs.getString(7)});
           }
         }
       }
@@ -67,7 +67,8 @@ final class VaultExpiryWarnings {
         continue;
       }
       ExpiryListener.Warning w = new ExpiryListener.Warning(m.namespace(), m.tenant(), key, m.sealed(),
-          (String) row[5], version, Instant.ofEpochMilli(expires), metadata((String) row[4]));
+          (String) row[5], version, Instant.ofEpochMilli(expires), metadata((String) row[4]),
+          EntryListing.kindOf((String) row[6]));
       boolean told = true;
       for (ExpiryListener l : listeners) {
         try {

@@ -343,7 +343,7 @@ class VaultSchedulerTest {
     SecretsVault b = open(builder(kind, "sv_sch_exp_").expiryListener(flaky).dynamicSecrets("db", gen)
         .schedule(schedule.instanceId("exp-b").build()));
     SecretStore s = a.createStore(ns, "acme", StoreOptions.DEFAULT);
-    s.put("soon", SecretValue.ofString("SECRET-VALUE"), PutOptions.builder().ttl(Duration.ofDays(3))
+    s.put("soon", Secrets.apiKey("SECRET-VALUE"), PutOptions.builder().ttl(Duration.ofDays(3))
         .metadata(Map.of("owner", "team-a")).build());
     s.put("flaky", SecretValue.ofString("SECRET-VALUE"), PutOptions.builder().ttl(Duration.ofDays(2)).build());
     s.put("later", SecretValue.ofString("SECRET-VALUE"), PutOptions.builder().ttl(Duration.ofDays(30)).build());
@@ -371,11 +371,14 @@ class VaultSchedulerTest {
     assertThat(soon.id()).isEqualTo(s.info("soon").orElseThrow().id());
     assertThat(soon.metadata()).containsEntry("owner", "team-a");
     assertThat(soon.sealed()).isFalse();
+    assertThat(soon.kind()).isEqualTo(SecretKind.API_KEY);
+    assertThat(warning(heard, "flaky").kind()).isEqualTo(SecretKind.GENERIC);
     assertThat(soon.toString()).doesNotContain("SECRET-VALUE");
     ExpiryListener.Warning sealedWarning = heard.stream().filter(ExpiryListener.Warning::sealed).findFirst().orElseThrow();
     assertThat(sealedWarning.namespace()).isEqualTo(sealedNs);
     assertThat(sealedWarning.name()).isNotEqualTo("2fa"); // the keyed hash, as in audit events
     assertThat(sealedWarning.metadata()).isEmpty();
+    assertThat(sealedWarning.kind()).isEqualTo(SecretKind.GENERIC); // a sealed store keeps no plaintext kind
 
     // a new version warns again; so does a new expiry of the same version (update)
     s.put("soon", SecretValue.ofString("SECRET-VALUE-2"), PutOptions.builder().ttl(Duration.ofDays(4)).build());
