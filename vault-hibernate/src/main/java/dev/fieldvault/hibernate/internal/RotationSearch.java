@@ -78,7 +78,8 @@ final class RotationSearch {
     if (op != ComparisonOperator.EQUAL && op != ComparisonOperator.NOT_EQUAL) {
       throw new IllegalStateException("FieldVault: an encrypted attribute reached a '" + op.sqlText() + "' comparison");
     }
-    return new ComparisonPredicate(cp.getRightHandExpression(), op, cp.getLeftHandExpression());
+    // with the comparison's type: a predicate selected as a value ((:v = e.a)) is rendered by its type
+    return new ComparisonPredicate(cp.getRightHandExpression(), op, cp.getLeftHandExpression(), cp.getExpressionType());
   }
 
   private static ComparisonPredicate widened(ComparisonPredicate cp, VaultRuntime runtime) {
