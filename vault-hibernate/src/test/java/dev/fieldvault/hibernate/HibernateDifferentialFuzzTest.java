@@ -22,6 +22,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,9 +41,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A differential test of FieldVault's query translator, the Hibernate side of the JDBC wrapper's
  * {@code SqlDifferentialFuzzTest}. {@link HqlFuzzGenerator} writes random JPQL and Criteria predicates
- * with equality forms over the deterministic attributes and the blind index of {@link FuzzRecord}; each
- * runs on the encrypted entity and on its plain twin {@link PlainFuzzRecord} (the same rows) and must
- * return the same ids, in order:
+ * with equality forms over the deterministic attributes and the blind index of {@link FuzzRecord}, in a
+ * where clause or (JPQL) in a select list: selected as a value, in aggregate and window {@code filter}
+ * clauses, in a subquery's select list; each runs on the encrypted entity and on its plain twin
+ * {@link PlainFuzzRecord} (the same rows) and must return the same rows (ids, values, counts), in order:
  *
  * <ul>
  *   <li>with one readable key (and then the translated SQL has as many placeholders as the plain one:
@@ -97,8 +100,10 @@ class HibernateDifferentialFuzzTest {
         keyring[0] = enter(state, db, vault, sf, rows, keyring[0]);
         int n = cases(kind);
         int widened = 0;
+        Map<HqlFuzzGenerator.Form, Integer> forms = new java.util.EnumMap<>(HqlFuzzGenerator.Form.class);
         for (int i = 0; i < n; i++) {
           Case c = new HqlFuzzGenerator(random(kind, state, i)).next();
+          forms.merge(c.form(), 1, Integer::sum);
           String where = where(kind, state, i);
           int[] placeholders = differential(sf, vault, c, where, sql);
           if (state != KeyState.SPLIT_ACROSS_TWO_KEYS) {
@@ -107,11 +112,13 @@ class HibernateDifferentialFuzzTest {
             widened++;
           }
         }
+        assertThat(forms).as("every form of query ran (seed=%d)", SEED)
+            .containsOnlyKeys(HqlFuzzGenerator.Form.values());
         if (state == KeyState.SPLIT_ACROSS_TWO_KEYS) {
           assertThat(widened).as("queries widened for two keys (seed=%d)", SEED).isGreaterThan(n / 4);
         }
         System.out.println("HibernateDifferentialFuzzTest " + kind + " " + state + ": " + n + " queries, seed " + SEED
-            + (state == KeyState.SPLIT_ACROSS_TWO_KEYS ? ", " + widened + " widened for two keys" : ""));
+            + (state == KeyState.SPLIT_ACROSS_TWO_KEYS ? ", " + widened + " widened for two keys" : "") + ", " + forms);
       }
     } finally {
       db.dropTables(WORK_TABLES.rotationRange(), WORK_TABLES.rotation(), WORK_TABLES.keyset());
@@ -128,7 +135,7 @@ class HibernateDifferentialFuzzTest {
     String shown = c.criteria() ? "Criteria of " + HqlFuzzGenerator.jpql(c, plain).query()
         : HqlFuzzGenerator.jpql(c, enc).query();
     String what = where + "\n  query: " + shown + "\n  parameters: " + HqlFuzzGenerator.jpql(c, plain).parameters();
-    List<Long> expected;
+    List<List<Object>> expected;
     int plainPlaceholders;
     String plainSql;
     try {
@@ -138,7 +145,7 @@ class HibernateDifferentialFuzzTest {
     } catch (RuntimeException e) {
       throw new AssertionError("the plain twin failed (a generator error)" + what, e);
     }
-    List<Long> actual;
+    List<List<Object>> actual;
     try {
       actual = Jpa.call(sf, s -> ids(s, c, enc));
     } catch (RuntimeException e) {
@@ -149,18 +156,26 @@ class HibernateDifferentialFuzzTest {
     return new int[] {placeholders(sql), plainPlaceholders};
   }
 
-  private static List<Long> ids(Session s, Case c, Side side) {
+  /** The rows of a case, each as a list of its values. */
+  private static List<List<Object>> ids(Session s, Case c, Side side) {
+    List<?> result;
     if (c.criteria()) {
       CriteriaBuilder cb = s.getCriteriaBuilder();
       CriteriaQuery<Long> q = cb.createQuery(Long.class);
       Root<?> root = q.from(side.entity());
       q.select(root.get("id")).where(HqlFuzzGenerator.criteria(c, side, cb, root)).orderBy(cb.asc(root.get("id")));
-      return s.createQuery(q).getResultList();
+      result = s.createQuery(q).getResultList();
+    } else {
+      Jpql jpql = HqlFuzzGenerator.jpql(c, side);
+      SelectionQuery<Object> q = s.createSelectionQuery(jpql.query(), Object.class);
+      jpql.parameters().forEach(q::setParameter);
+      result = q.getResultList();
     }
-    Jpql jpql = HqlFuzzGenerator.jpql(c, side);
-    SelectionQuery<Long> q = s.createSelectionQuery(jpql.query(), Long.class);
-    jpql.parameters().forEach(q::setParameter);
-    return q.getResultList();
+    List<List<Object>> rows = new ArrayList<>();
+    for (Object row : result) {
+      rows.add(row instanceof Object[] ? Arrays.asList((Object[]) row) : Collections.singletonList(row));
+    }
+    return rows;
   }
 
   /** The placeholders of the last select run. */

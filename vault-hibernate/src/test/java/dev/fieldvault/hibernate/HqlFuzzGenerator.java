@@ -19,7 +19,9 @@ import java.util.function.Function;
  * deterministic attributes of {@link FuzzRecord} ({@code a = :p}, {@code :p = a}, {@code <>},
  * {@code in (:a, :b)}, {@code in :list}, {@code not in}, {@code is [not] null}) and over its blind
  * index, combined with {@code and}, {@code or}, {@code not} and nested parentheses, with and without
- * predicates on plain attributes. One predicate tree renders as JPQL or Criteria on the encrypted entity
+ * predicates on plain attributes. A JPQL predicate stands in a where clause or, in the forms Hibernate renders
+ * in a select list ({@link Form}), selected as a value, in aggregate and window filter clauses and in a
+ * subquery's select list. One predicate tree renders as JPQL or Criteria on the encrypted entity
  * and on its plain twin {@link PlainFuzzRecord}; on the encrypted side a comparison of the blind-indexed
  * attribute becomes {@code noteIndex [not] in :indexes} (the value's index under every readable key),
  * on the plain side the comparison itself. Everything depends on the {@link Random} only.
@@ -100,8 +102,34 @@ final class HqlFuzzGenerator {
    */
   record CaseWhen(Pred p) implements Pred {}
 
-  /** A generated case: its predicate, whether it is run as Criteria, and extra parentheses (JPQL). */
-  record Case(Pred where, boolean criteria, boolean extraParens) {}
+  /**
+   * Where a JPQL case's predicate stands (issue #12: Hibernate renders a parameter in a select list as a cast to
+   * the column's type, which MariaDB pads for a binary column). Criteria cases are always {@link #WHERE}.
+   */
+  enum Form {
+    /** {@code select r.id ... where P order by r.id}. */
+    WHERE,
+    /** {@code select r.id, (P) ... order by r.id}: the predicate selected as a value (true, false or null). */
+    SELECTED,
+    /**
+     * {@code select r.n, count(r) filter (where P), sum(r.id) filter (where P) ... group by r.n order by r.n}:
+     * aggregate filter clauses (MariaDB: {@code count(case when P then ... end)}).
+     */
+    FILTER,
+    /** {@code select r.id, count(r) filter (where P) over (order by r.id) ... order by r.id}: a running count. */
+    WINDOW,
+    /**
+     * {@code select o.id, (select count(r) filter (where P) from ... r where r.id <= o.id) ... order by o.id}:
+     * a filter clause in a subquery selected as a value.
+     */
+    SUBQUERY
+  }
+
+  /**
+   * A generated case: its predicate, whether it is run as Criteria, extra parentheses (JPQL), and where the
+   * predicate stands.
+   */
+  record Case(Pred where, boolean criteria, boolean extraParens, Form form) {}
 
   private final Random r;
 
@@ -111,7 +139,12 @@ final class HqlFuzzGenerator {
 
   Case next() {
     boolean criteria = r.nextInt(3) == 0;
-    return new Case(pred(1 + r.nextInt(4), criteria), criteria, r.nextBoolean());
+    Pred where = pred(1 + r.nextInt(4), criteria);
+    boolean extraParens = r.nextBoolean();
+    // drawn last, so a seed's predicates are those of the runs before the forms existed
+    Form form = criteria ? Form.WHERE : new Form[] {Form.WHERE, Form.WHERE, Form.SELECTED, Form.FILTER,
+        Form.WINDOW, Form.SUBQUERY}[r.nextInt(6)];
+    return new Case(where, criteria, extraParens, form);
   }
 
   private Pred pred(int depth, boolean criteria) {
@@ -202,9 +235,25 @@ final class HqlFuzzGenerator {
 
   static Jpql jpql(Case c, Side side) {
     Map<String, Object> parameters = new LinkedHashMap<>();
+    String entity = side.entity().getSimpleName();
     String where = render(c.where(), side, parameters, c.extraParens());
-    return new Jpql("select r.id from " + side.entity().getSimpleName() + " r where " + where + " order by r.id",
-        parameters);
+    switch (c.form()) {
+      case SELECTED:
+        return new Jpql("select r.id, (" + where + ") from " + entity + " r order by r.id", parameters);
+      case FILTER: {
+        String again = render(c.where(), side, parameters, c.extraParens());
+        return new Jpql("select r.n, count(r) filter (where " + where + "), sum(r.id) filter (where " + again
+            + ") from " + entity + " r group by r.n order by r.n", parameters);
+      }
+      case WINDOW:
+        return new Jpql("select r.id, count(r) filter (where " + where + ") over (order by r.id) from " + entity
+            + " r order by r.id", parameters);
+      case SUBQUERY:
+        return new Jpql("select o.id, (select count(r) filter (where " + where + ") from " + entity
+            + " r where r.id <= o.id) from " + entity + " o order by o.id", parameters);
+      default:
+        return new Jpql("select r.id from " + entity + " r where " + where + " order by r.id", parameters);
+    }
   }
 
   private static String render(Pred p, Side side, Map<String, Object> parameters, boolean extraParens) {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.query.sqm.ComparisonOperator;
 import org.hibernate.query.sqm.sql.internal.SqmParameterInterpretation;
+import org.hibernate.sql.ast.SqlAstNodeRenderingMode;
+import org.hibernate.sql.ast.SqlAstTranslator;
 import org.hibernate.sql.ast.SqlAstWalker;
 import org.hibernate.sql.ast.tree.expression.Expression;
 import org.hibernate.sql.ast.tree.expression.JdbcParameter;
@@ -27,6 +29,14 @@ import org.hibernate.sql.ast.tree.predicate.Predicate;
  * {@link SearchPredicates} for the predicates of bulk mutations that Hibernate's multi-table handlers
  * translate themselves. {@link VaultRuntime#reload} clears Hibernate's query plan cache, so a plan
  * translated before a rotation is translated again.
+ *
+ * <p>Every comparison and {@code in} list of an encrypted column with query parameters, widened or not,
+ * is rendered with plain placeholders ({@code col = ?}, {@code col in (?, ?)}), wherever it stands. Hibernate
+ * renders a parameter in a select list (a predicate selected as a value, an aggregate's {@code filter (where
+ * ...)}, which MariaDB and MySQL get as {@code case when ... then ... end} inside the aggregate) as a cast
+ * to the column's type, {@code cast(? as binary(n))} on MariaDB, and MariaDB pads such a cast with zero bytes
+ * up to n: the ciphertext would never equal a stored one. A placeholder compared with a column needs no
+ * cast on any database (its type is the column's), so none is rendered.
  */
 final class RotationSearch {
 
@@ -39,7 +49,7 @@ final class RotationSearch {
    * @param runtime the session factory's FieldVault runtime (null: none, nothing to widen)
    */
   static Predicate widen(Predicate p, VaultRuntime runtime) {
-    if (p instanceof WidenedComparison || p instanceof WidenedInList) {
+    if (p instanceof SearchComparison || p instanceof SearchInList) {
       return p; // already widened (a predicate can pass both the translator and a SearchPredicates node)
     }
     if (p instanceof ComparisonPredicate) {
@@ -53,7 +63,7 @@ final class RotationSearch {
 
   /** {@link #widen(Predicate, VaultRuntime)} of a comparison, still a comparison (rendered as its widened list). */
   static ComparisonPredicate widen(ComparisonPredicate cp, VaultRuntime runtime) {
-    return cp instanceof WidenedComparison ? cp : widened(canonical(cp), runtime);
+    return cp instanceof SearchComparison ? cp : widened(canonical(cp), runtime);
   }
 
   /**
@@ -68,36 +78,43 @@ final class RotationSearch {
     if (op != ComparisonOperator.EQUAL && op != ComparisonOperator.NOT_EQUAL) {
       throw new IllegalStateException("FieldVault: an encrypted attribute reached a '" + op.sqlText() + "' comparison");
     }
-    return new ComparisonPredicate(cp.getRightHandExpression(), op, cp.getLeftHandExpression());
+    // with the comparison's type: a predicate selected as a value ((:v = e.a)) is rendered by its type
+    return new ComparisonPredicate(cp.getRightHandExpression(), op, cp.getLeftHandExpression(), cp.getExpressionType());
   }
 
   private static ComparisonPredicate widened(ComparisonPredicate cp, VaultRuntime runtime) {
     ComparisonOperator op = cp.getOperator();
+    if (!isEncryptedColumn(cp.getLeftHandExpression()) || isEncryptedColumn(cp.getRightHandExpression())) {
+      return cp;
+    }
     AttributeBinding b = deterministicColumn(cp.getLeftHandExpression());
     if (b == null || (op != ComparisonOperator.EQUAL && op != ComparisonOperator.NOT_EQUAL)) {
-      return cp;
+      return new SearchComparison(cp, null);
     }
     int slots = searchSlots(runtime);
     if (slots <= 1 && !b.migrating()) {
-      return cp;
+      return new SearchComparison(cp, null);
     }
     List<Expression> list = new ArrayList<>();
     addSlots(list, cp.getRightHandExpression(), b, slots);
-    return new WidenedComparison(cp, new WidenedInList(cp.getLeftHandExpression(), list,
+    return new SearchComparison(cp, new SearchInList(cp.getLeftHandExpression(), list,
         op == ComparisonOperator.NOT_EQUAL, cp.getExpressionType()));
   }
 
   private static Predicate widened(InListPredicate in, VaultRuntime runtime) {
+    if (!isEncryptedColumn(in.getTestExpression())) {
+      return in;
+    }
     AttributeBinding b = deterministicColumn(in.getTestExpression());
     int slots = b == null ? 1 : searchSlots(runtime);
     if (slots <= 1 && (b == null || !b.migrating())) {
-      return in;
+      return new SearchInList(in.getTestExpression(), in.getListExpressions(), in.isNegated(), in.getExpressionType());
     }
     List<Expression> list = new ArrayList<>();
     for (Expression e : in.getListExpressions()) {
       addSlots(list, e, b, slots);
     }
-    return new WidenedInList(in.getTestExpression(), list, in.isNegated(), in.getExpressionType());
+    return new SearchInList(in.getTestExpression(), list, in.isNegated(), in.getExpressionType());
   }
 
   /** Whether an SQL expression is an encrypted attribute's column (a parameter compared with one has its type too). */
@@ -144,22 +161,39 @@ final class RotationSearch {
     }
   }
 
-  /** An {@code in} list with its placeholders for every readable key. */
-  static final class WidenedInList extends InListPredicate {
-    WidenedInList(Expression test, List<Expression> list, boolean negated,
+  /**
+   * An {@code in} list of an encrypted column, with its placeholders for every readable key (if widened),
+   * rendered by Hibernate's SQL translator with plain placeholders (see the class comment); any other
+   * walker visits it as the {@code in} list it is.
+   */
+  static final class SearchInList extends InListPredicate {
+    SearchInList(Expression test, List<Expression> list, boolean negated,
         org.hibernate.metamodel.mapping.JdbcMappingContainer type) {
       super(test, list, negated, type);
+    }
+
+    @Override
+    public void accept(SqlAstWalker walker) {
+      if (walker instanceof SqlAstTranslator) {
+        renderPlain((SqlAstTranslator<?>) walker, new InListPredicate(getTestExpression(), getListExpressions(),
+            isNegated(), getExpressionType()));
+      } else {
+        super.accept(walker);
+      }
     }
   }
 
   /**
-   * A comparison rendered (by every SQL AST walker) as its widened {@code in} list; a subclass because
-   * Hibernate's translator returns comparisons as {@code ComparisonPredicate}.
+   * A comparison of an encrypted column with a query parameter: rendered (by every SQL AST walker) as its
+   * widened {@code in} list if it has one, else by Hibernate's SQL translator with a plain placeholder (see
+   * the class comment); a subclass because Hibernate's translator returns comparisons as
+   * {@code ComparisonPredicate}.
    */
-  static final class WidenedComparison extends ComparisonPredicate {
+  static final class SearchComparison extends ComparisonPredicate {
+    /** The widened form, or null (one readable key and no plaintext migration). */
     private final InListPredicate widened;
 
-    WidenedComparison(ComparisonPredicate original, InListPredicate widened) {
+    SearchComparison(ComparisonPredicate original, InListPredicate widened) {
       super(original.getLeftHandExpression(), original.getOperator(), original.getRightHandExpression(),
           original.getExpressionType());
       this.widened = widened;
@@ -167,7 +201,22 @@ final class RotationSearch {
 
     @Override
     public void accept(SqlAstWalker walker) {
-      widened.accept(walker);
+      if (widened != null) {
+        widened.accept(walker);
+      } else if (walker instanceof SqlAstTranslator) {
+        renderPlain((SqlAstTranslator<?>) walker, new ComparisonPredicate(getLeftHandExpression(), getOperator(),
+            getRightHandExpression(), getExpressionType()));
+      } else {
+        super.accept(walker);
+      }
     }
+  }
+
+  /**
+   * Renders a predicate of an encrypted column with its parameters as plain placeholders, never as
+   * {@code cast(? as ...)} (Hibernate keeps its own mode where it inlines or wraps every parameter).
+   */
+  private static void renderPlain(SqlAstTranslator<?> translator, Predicate predicate) {
+    translator.render(predicate, SqlAstNodeRenderingMode.DEFAULT);
   }
 }
