@@ -250,6 +250,50 @@ class MigrationPlanNativeTypesTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void anUntrustedNativeType_isNotConvertible_andUnreadableValues_giveNoDdl(TestDatabases.Kind kind) throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    String table = PREFIX + "_refused";
+    db.dropTables(table);
+    try {
+      String untrusted = kind == TestDatabases.Kind.H2 ? "TIME(0) WITH TIME ZONE"
+          : kind == TestDatabases.Kind.POSTGRES ? "INTERVAL" : "YEAR";
+      String untrustedValue = kind == TestDatabases.Kind.H2 ? "TIME WITH TIME ZONE '10:00:00+02'"
+          : kind == TestDatabases.Kind.POSTGRES ? "INTERVAL '1 day'" : "2024";
+      try (Connection c = db.connect(); Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE " + table + " (id BIGINT NOT NULL PRIMARY KEY, odd " + untrusted
+            + ", age VARCHAR(200), born DATE)");
+        st.execute("INSERT INTO " + table + " VALUES (1, " + untrustedValue + ", '42', DATE '2024-01-31')");
+        st.execute("INSERT INTO " + table + " VALUES (2, NULL, 'forty-two', NULL)");
+      }
+      FieldCipher cipher = FieldCipher.create(Keyring.generate("native-refused"));
+      List<EncryptedTable> tables = List.of(EncryptedTable.builder(table).primaryKey("id")
+          .column(EncryptedColumn.builder(table, "odd", LocalTime.class).storage(ColumnStorage.BINARY).build())
+          .column(EncryptedColumn.builder(table, "age", Integer.class).storage(ColumnStorage.TEXT).build())
+          // a date read as an Integer: the database's text is not one
+          .column(EncryptedColumn.builder(table, "born", Integer.class).storage(ColumnStorage.BINARY).build())
+          .build());
+
+      MigrationPlan plan = MigrationPlan.scan(db.dataSource(), cipher, tables);
+
+      Map<String, ColumnPlan> byName = plan.columns().stream().collect(Collectors.toMap(ColumnPlan::column, p -> p));
+      assertThat(byName.get("odd").verdict()).as(plan.describe()).isEqualTo(Verdict.NOT_CONVERTIBLE);
+      assertThat(byName.get("odd").ddl()).isEmpty();
+      assertThat(byName.get("age").verdict()).isEqualTo(Verdict.UNREADABLE);
+      assertThat(byName.get("age").unreadableValues()).isEqualTo(1);
+      assertThat(byName.get("age").plaintextValues()).isEqualTo(1);
+      assertThat(byName.get("age").ddl()).isEmpty();
+      assertThat(byName.get("born").verdict()).isEqualTo(Verdict.UNREADABLE);
+      assertThat(byName.get("born").ddl()).isEmpty();
+      assertThat(plan.ready()).isFalse();
+      assertThat(plan.ddl()).isEmpty();
+      assertThat(plan.describe()).contains("NOT_CONVERTIBLE", "UNREADABLE").doesNotContain("forty-two");
+    } finally {
+      db.dropTables(table);
+    }
+  }
+
   private static void assertEveryValue(TestDatabases.Kind kind, EncryptingDataSource ds, String table, List<Col> cols, int rows, String phase)
       throws SQLException {
     List<String> wrong = new ArrayList<>();
