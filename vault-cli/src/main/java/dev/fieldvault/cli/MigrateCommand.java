@@ -105,8 +105,10 @@ final class MigrateCommand extends StoredKeysCommand {
     out.print(p.describe());
     p.ddl().forEach(out::println);
     if (!p.ready()) {
-      spec.commandLine().getErr().println("error: " + p.ddl().size() + " column(s) must change before the migration:"
-          + " run the DDL above (check it first), then `fieldvault migrate --plan` again");
+      long change = p.columns().stream().filter(c -> c.verdict() != MigrationPlan.Verdict.FITS).count();
+      spec.commandLine().getErr().println("error: " + change + " column(s) must change before the migration:"
+          + " run the DDL above (check it first; columns UNREADABLE or NOT_CONVERTIBLE have none: see the plan),"
+          + " then `fieldvault migrate --plan` again");
       return 1;
     }
     return 0;

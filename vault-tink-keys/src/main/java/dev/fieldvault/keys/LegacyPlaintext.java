@@ -8,6 +8,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +25,13 @@ import java.util.UUID;
  * numbers, dates, times and UUIDs in their usual text form, surrounding white space ignored
  * ({@code 42}, {@code 2024-01-31}, {@code 2024-01-31 10:15:00} or with a {@code T}); booleans as
  * {@code true}/{@code false}, {@code t}/{@code f}, {@code 1}/{@code 0}, {@code yes}/{@code no},
- * {@code y}/{@code n}, {@code on}/{@code off} (any case); enums by constant name. Anything else is a
+ * {@code y}/{@code n}, {@code on}/{@code off} (any case); enums by constant name. An {@code Instant} or
+ * {@code OffsetDateTime} is read from Java's form, from a date-time with an offset ({@code Z}, {@code +00},
+ * {@code +05:30}; date and time separated by {@code T} or a space: PostgreSQL's and H2's
+ * {@code timestamptz} text), or from a date-time <em>without</em> an offset, which is taken in UTC
+ * (the text of a MariaDB {@code DATETIME} or of a {@code TIMESTAMP} without time zone, which hold no
+ * zone: convert such a column's values to UTC first if they hold another zone's times). A UUID is read
+ * from its 36-character text only, never from 16 raw bytes. Anything else is a
  * {@link ValueCodecException} whose message names the type, never the value.
  */
 public final class LegacyPlaintext {
@@ -116,10 +124,10 @@ public final class LegacyPlaintext {
       return LocalDateTime.parse(v.replace(' ', 'T'));
     }
     if (t == Instant.class) {
-      return Instant.parse(v);
+      return instant(v);
     }
     if (t == OffsetDateTime.class) {
-      return OffsetDateTime.parse(v.replace(' ', 'T'));
+      return offsetDateTime(v);
     }
     if (t == UUID.class) {
       return UUID.fromString(v);
@@ -128,6 +136,28 @@ public final class LegacyPlaintext {
       return Enum.valueOf((Class) t, v);
     }
     return null;
+  }
+
+  /**
+   * An instant: {@code 2024-01-31T10:15:01.500Z}, a date-time with an offset ({@code +00}, {@code +05:30},
+   * {@code Z}; {@code T} or a space), or a date-time without one, taken in UTC.
+   */
+  private static Instant instant(String v) {
+    try {
+      return Instant.parse(v);
+    } catch (DateTimeParseException notJavas) {
+      return offsetDateTime(v).toInstant();
+    }
+  }
+
+  /** A date-time with an offset ({@code T} or a space), or without one: then taken in UTC. */
+  private static OffsetDateTime offsetDateTime(String v) {
+    String iso = v.replace(' ', 'T');
+    try {
+      return OffsetDateTime.parse(iso);
+    } catch (DateTimeParseException noOffset) {
+      return LocalDateTime.parse(iso).atOffset(ZoneOffset.UTC);
+    }
   }
 
   private static Boolean parseBoolean(String v) {

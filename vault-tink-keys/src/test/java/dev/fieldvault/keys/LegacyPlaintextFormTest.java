@@ -144,6 +144,36 @@ class LegacyPlaintextFormTest {
   }
 
   @Test
+  void instantsAndOffsetDateTimes_areReadWithAnOffsetOrWithoutOne_inUtc_andSearchedInTheFormsThePlansDdlWrites() {
+    Instant instant = Instant.parse("2024-01-31T10:15:01.500Z");
+    // PostgreSQL's/H2's timestamptz text (the plan's DDL: UTC), any offset, and MariaDB's DATETIME text (UTC)
+    for (String text : List.of("2024-01-31T10:15:01.500Z", "2024-01-31 10:15:01.5+00", "2024-01-31 15:45:01.5+05:30",
+        "2024-01-31 10:15:01.500000", "2024-01-31T10:15:01.5")) {
+      assertThat(LegacyPlaintext.parse(Instant.class, text)).as(text).isEqualTo(instant);
+      assertThat(LegacyPlaintext.parse(java.time.OffsetDateTime.class, text.getBytes(StandardCharsets.UTF_8))
+          .toInstant()).as(text).isEqualTo(instant);
+    }
+    assertThat(LegacyPlaintext.parse(java.time.OffsetDateTime.class, "2024-01-31 15:45:01.5+05:30").getOffset())
+        .isEqualTo(java.time.ZoneOffset.ofHoursMinutes(5, 30));
+    // a UUID's 16 raw bytes are not one of its text forms
+    assertThatThrownBy(() -> LegacyPlaintext.parse(UUID.class, new byte[16])).isInstanceOf(ValueCodecException.class);
+    FieldEncryptor<Instant> ins = CIPHER.field(FieldSpec.builder("D", "i", Instant.class)
+        .mode(EncryptionMode.DETERMINISTIC).build());
+    assertThat(ins.legacySearchFormCount()).isEqualTo(6);
+    assertThat(ins.legacySearchForms(instant, null, ColumnStorage.TEXT)).hasSize(6).startsWith("2024-01-31T10:15:01.500Z")
+        .contains("2024-01-31 10:15:01.5+00", "2024-01-31 10:15:01.500000", "2024-01-31 10:15:01.5")
+        .allSatisfy(f -> assertThat(LegacyPlaintext.parse(Instant.class, f)).isEqualTo(instant));
+    java.time.OffsetDateTime india = java.time.OffsetDateTime.parse("2024-01-31T15:45:01.5+05:30");
+    FieldEncryptor<java.time.OffsetDateTime> odt = CIPHER.field(FieldSpec.builder("D", "o",
+        java.time.OffsetDateTime.class).mode(EncryptionMode.DETERMINISTIC).build());
+    assertThat(odt.legacySearchFormCount()).isEqualTo(8);
+    assertThat(odt.legacySearchForms(india, null, ColumnStorage.TEXT)).hasSize(8)
+        .contains("2024-01-31 15:45:01.5+05:30", "2024-01-31 10:15:01.5+00", "2024-01-31 10:15:01.500000")
+        .allSatisfy(f -> assertThat(LegacyPlaintext.parse(java.time.OffsetDateTime.class, f).toInstant())
+            .isEqualTo(instant));
+  }
+
+  @Test
   void legacyPlaintext_isOffByDefault_declaredOnTheColumn_andKeptByToBuilder() {
     EncryptedColumn plain = EncryptedColumn.builder("t", "email", String.class).build();
     assertThat(plain.legacyPlaintext()).isFalse();

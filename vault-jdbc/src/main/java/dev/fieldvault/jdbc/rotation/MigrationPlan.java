@@ -45,8 +45,14 @@ import javax.sql.DataSource;
  *
  * <p>It reads every value once (a dry run of the migration: nothing is written, no range is claimed):
  * run it on the production database, or a recent copy, before widening. The DDL keeps each
- * column's data: a type change converts the legacy values to their text (or UTF-8 bytes), which is
- * what the migration reads. On MariaDB, {@code MODIFY} restates the column's nullability but not its
+ * column's data: a type change converts the legacy values to their text (or its UTF-8 bytes), which is
+ * what the migration reads, never to a native type's raw bytes (on H2 and MariaDB a native column
+ * becomes text first, then bytes: two statements; a PostgreSQL {@code timestamptz} becomes its UTC
+ * text; a MariaDB {@code TIMESTAMP} is converted in the session time zone UTC, set by the DDL). A
+ * native type the plan does not trust is {@link Verdict#NOT_CONVERTIBLE}, with no DDL. Values that
+ * cannot be read are counted ({@link ColumnPlan#unreadableValues()}, verdict
+ * {@link Verdict#UNREADABLE}): scan again after the DDL, and the plan is {@link #ready()} only when
+ * every value is readable. On MariaDB, {@code MODIFY} restates the column's nullability but not its
  * default, comment or character set, and may copy the table: check the statements before running
  * them, at a quiet hour.
  */
@@ -58,10 +64,28 @@ public final class MigrationPlan {
     FITS,
     /** The ciphertext of at least one current value does not fit: the migration would leave it as it is. */
     TOO_NARROW,
-    /** Its type cannot hold this storage (text for TEXT, binary for BINARY). */
+    /**
+     * Its type cannot hold this storage (text for TEXT, binary for BINARY); the DDL converts each value
+     * to the text {@link dev.fieldvault.keys.LegacyPlaintext} reads (or its UTF-8 bytes).
+     */
     WRONG_TYPE,
     /** The column does not exist (a declared blind-index column not added yet). */
-    MISSING
+    MISSING,
+    /**
+     * At least one current value cannot be read: neither a ciphertext that decrypts here nor a text form
+     * of the column's Java type ({@link ColumnPlan#unreadableValues()}). The migration would leave it, and
+     * a migrating read of its row fails. No DDL: fix those rows (the plan's log names them by key, never
+     * by value), then scan again. A plan taken after its own DDL says this if the DDL did not give
+     * readable values.
+     */
+    UNREADABLE,
+    /**
+     * Its native type has no conversion to text that the plan trusts on this database (a time with time
+     * zone, an interval, {@code money}, JSON, an array, a bit string, MariaDB's {@code YEAR}, any type
+     * on a database other than PostgreSQL, MariaDB/MySQL and H2): no DDL is given. Convert the column by
+     * hand to text in a form {@link dev.fieldvault.keys.LegacyPlaintext} reads, then scan again.
+     */
+    NOT_CONVERTIBLE
   }
 
   /**
@@ -73,7 +97,9 @@ public final class MigrationPlan {
    * @param storage the storage it is declared with
    * @param declaredType its type as the database reports it, e.g. {@code VARCHAR(40)}, {@code bytea}, {@code missing}
    * @param declaredSize characters or bytes it holds, or -1 when unbounded
-   * @param plaintextValues values that are plaintext now (0 for a blind-index column)
+   * @param plaintextValues values that are readable plaintext now (0 for a blind-index column)
+   * @param unreadableValues values that cannot be read now (see {@link Verdict#UNREADABLE}; 0 for a
+   *     blind-index column)
    * @param longestStored the length the longest current value takes encrypted (characters or bytes), 0 if none
    * @param recommendedSize its size after the DDL (its declared size when it fits): at least
    *     {@code longestStored}, and what the sizing rule asks for a plaintext as long as its declared
@@ -84,7 +110,7 @@ public final class MigrationPlan {
    * @param ddl the statements for the database the plan was taken on (empty when it fits)
    */
   public record ColumnPlan(String table, String column, boolean blindIndex, ColumnStorage storage, String declaredType,
-      long declaredSize, long plaintextValues, long longestStored, long recommendedSize, long maxPlaintextBytes,
+      long declaredSize, long plaintextValues, long unreadableValues, long longestStored, long recommendedSize, long maxPlaintextBytes,
       Verdict verdict, List<String> ddl) {
 
     public ColumnPlan {
@@ -203,6 +229,7 @@ public final class MigrationPlan {
       RangeRewrapper.Stats stats) {
     ColumnStorage storage = col.storage();
     long plaintext = stats.plaintextByColumn.getOrDefault(col.column(), 0L);
+    long unreadable = stats.unreadableByColumn.getOrDefault(col.column(), 0L);
     long longest = stats.longest.getOrDefault(col.column(), 0L);
     if (type.exists()) {
       // measured in the form the column holds now: in the declared storage, base64 is 4/3 of the bytes
@@ -228,6 +255,12 @@ public final class MigrationPlan {
     if (!type.exists()) {
       verdict = Verdict.MISSING;
       recommended = rule >= 0 ? rule : CiphertextSizes.columnLength(javaType, 255, storage, overhead);
+    } else if (!type.holds(storage) && !convertible(dialect, type)) {
+      verdict = Verdict.NOT_CONVERTIBLE;
+      recommended = rule < 0 ? -1 : Math.max(longest, rule);
+    } else if (unreadable > 0) {
+      verdict = Verdict.UNREADABLE;
+      recommended = rule < 0 ? -1 : Math.max(longest, rule);
     } else if (!type.holds(storage)) {
       verdict = Verdict.WRONG_TYPE;
       recommended = rule < 0 ? -1 : Math.max(longest, rule);
@@ -240,10 +273,10 @@ public final class MigrationPlan {
     }
     long maxPlaintext = recommended < 0 ? -1
         : Math.max(0, (storage == ColumnStorage.TEXT ? recommended / 4 * 3 : recommended) - overhead);
-    List<String> ddl = verdict == Verdict.FITS ? List.of() : List.of(ddl(dialect, col.table(), col.column(), storage,
-        recommended, type, verdict));
-    return new ColumnPlan(col.table(), col.column(), false, storage, type.describe(), type.size(), plaintext, longest,
-        recommended, maxPlaintext, verdict, ddl);
+    List<String> ddl = verdict == Verdict.FITS || verdict == Verdict.UNREADABLE || verdict == Verdict.NOT_CONVERTIBLE
+        ? List.of() : ddl(dialect, col.table(), col.column(), storage, recommended, type, verdict);
+    return new ColumnPlan(col.table(), col.column(), false, storage, type.describe(), type.size(), plaintext,
+        unreadable, longest, recommended, maxPlaintext, verdict, ddl);
   }
 
   private static ColumnPlan planBlindIndex(Dialect dialect, EncryptedColumn col, ColumnTypes.Type type) {
@@ -252,10 +285,11 @@ public final class MigrationPlan {
     Verdict verdict = !type.exists() ? Verdict.MISSING : !type.holds(storage) ? Verdict.WRONG_TYPE
         : type.size() >= 0 && needed > type.size() ? Verdict.TOO_NARROW : Verdict.FITS;
     long recommended = verdict == Verdict.FITS ? type.size() : needed;
-    List<String> ddl = verdict == Verdict.FITS ? List.of() : List.of(ddl(dialect, col.table(), col.blindIndexColumn(),
-        storage, recommended, type, verdict));
-    return new ColumnPlan(col.table(), col.blindIndexColumn(), true, storage, type.describe(), type.size(), 0, needed,
-        recommended, 0, verdict, ddl);
+    // a blind index holds no legacy value: the column is replaced, whatever its type held
+    List<String> ddl = verdict == Verdict.FITS ? List.of() : ddl(dialect, col.table(), col.blindIndexColumn(),
+        storage, recommended, type.isText() || type.isBinary() ? type : null, verdict);
+    return new ColumnPlan(col.table(), col.blindIndexColumn(), true, storage, type.describe(), type.size(), 0, 0,
+        needed, recommended, 0, verdict, ddl);
   }
 
   /** The ciphertext overhead of the keyring's primary key for the column's mode, in bytes. */
@@ -265,31 +299,75 @@ public final class MigrationPlan {
     return cipher.encrypt(new byte[0], ctx, spec.mode()).length;
   }
 
-  /** One statement that makes the column hold {@code size} characters or bytes of its storage (size -1: unbounded). */
-  static String ddl(Dialect dialect, String table, String column, ColumnStorage storage, long size,
+  /** Whether the plan's DDL converts this column's values to readable text on this database. */
+  private static boolean convertible(Dialect dialect, ColumnTypes.Type type) {
+    if (type.isText() || type.isBinary()) {
+      return true;
+    }
+    return dialect != Dialect.GENERIC && type.convertsToText();
+  }
+
+  /**
+   * The statements that make the column hold {@code size} characters or bytes of its storage (size -1:
+   * unbounded), converting each value of a native type (a number, a boolean, a date, a time, a
+   * timestamp, a UUID) to the text {@link dev.fieldvault.keys.LegacyPlaintext} reads, or its UTF-8
+   * bytes: never the native type's raw bytes. {@code current} null: a blind-index column whose values
+   * need not be kept.
+   */
+  static List<String> ddl(Dialect dialect, String table, String column, ColumnStorage storage, long size,
       ColumnTypes.Type current, Verdict verdict) {
     String type = sqlType(dialect, storage, size);
-    boolean add = verdict == Verdict.MISSING;
+    boolean text = storage == ColumnStorage.TEXT;
+    if (verdict == Verdict.MISSING) {
+      return List.of("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type + ";");
+    }
+    boolean nativeType = current != null && current.exists() && !current.isText() && !current.isBinary();
     switch (dialect) {
       case POSTGRESQL: {
-        if (add) {
-          return "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type + ";";
-        }
         String using = "";
-        if (storage == ColumnStorage.BINARY && !current.isBinary()) {
-          using = " USING convert_to(" + (current.isText() ? column : "CAST(" + column + " AS TEXT)") + ", 'UTF8')";
-        } else if (storage == ColumnStorage.TEXT && !current.isText()) {
-          using = current.isBinary() ? " USING convert_from(" + column + ", 'UTF8')" : " USING CAST(" + column + " AS TEXT)";
+        if (current != null && !text && !current.isBinary()) {
+          using = " USING convert_to(" + (current.isText() ? column : postgresText(column, current)) + ", 'UTF8')";
+        } else if (current != null && text && !current.isText()) {
+          using = current.isBinary() ? " USING convert_from(" + column + ", 'UTF8')"
+              : " USING " + postgresText(column, current);
         }
-        return "ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type + using + ";";
+        return List.of("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type + using + ";");
       }
-      case MARIADB:
-        return add ? "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type + ";"
-            : "ALTER TABLE " + table + " MODIFY " + column + " " + type + (current.nullable() ? "" : " NOT NULL") + ";";
-      default:
-        return add ? "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type + ";"
-            : "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DATA TYPE " + type + ";";
+      case MARIADB: {
+        String notNull = current == null || current.nullable() ? "" : " NOT NULL";
+        List<String> out = new ArrayList<>();
+        if (nativeType && current.named("timestamp")) {
+          // a TIMESTAMP is turned into text in the session's time zone: UTC, as the legacy reader takes it
+          out.add("SET time_zone = '+00:00';");
+        }
+        if (nativeType && !text) {
+          // MODIFY ... VARBINARY would keep a UUID's 16 raw bytes: to text first, then its UTF-8 bytes
+          out.add("ALTER TABLE " + table + " MODIFY " + column + " " + sqlType(dialect, ColumnStorage.TEXT, size)
+              + notNull + ";");
+        }
+        out.add("ALTER TABLE " + table + " MODIFY " + column + " " + type + notNull + ";");
+        return out;
+      }
+      default: {
+        List<String> out = new ArrayList<>();
+        if (nativeType && !text) {
+          // H2 turns a number into its raw bytes on SET DATA TYPE VARBINARY: to text first, then UTF-8 bytes
+          out.add("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DATA TYPE "
+              + sqlType(dialect, ColumnStorage.TEXT, size) + ";");
+        }
+        out.add("ALTER TABLE " + table + " ALTER COLUMN " + column + " SET DATA TYPE " + type + ";");
+        return out;
+      }
     }
+  }
+
+  /**
+   * A PostgreSQL column's value as text: its own text, but a {@code timestamptz} in UTC
+   * ({@code 2024-01-31 10:15:01.5+00}), whatever the session's time zone.
+   */
+  private static String postgresText(String column, ColumnTypes.Type current) {
+    return current.named("timestamptz") ? "CAST(" + column + " AT TIME ZONE 'UTC' AS TEXT) || '+00'"
+        : "CAST(" + column + " AS TEXT)";
   }
 
   private static String sqlType(Dialect dialect, ColumnStorage storage, long size) {
@@ -333,7 +411,11 @@ public final class MigrationPlan {
     return columns;
   }
 
-  /** Whether every column fits: the migration can encrypt every current value, and the application write any. */
+  /**
+   * Whether every column fits: the migration can encrypt every current value (every value is readable:
+   * a ciphertext or a legacy plaintext of its column's type), and the application write any. Scan again
+   * after running {@link #ddl()}: that checks the values the DDL converted.
+   */
   public boolean ready() {
     return columns.stream().allMatch(c -> c.verdict() == Verdict.FITS);
   }
@@ -362,19 +444,31 @@ public final class MigrationPlan {
     sb.append("Plaintext migration plan (").append(database).append("): ")
         .append(change == 0 ? "every column fits" : change + " of " + columns.size() + " columns must change first")
         .append('\n');
-    sb.append(String.format(Locale.ROOT, "  %-36s %-22s %-7s %10s %9s %11s %13s  %s%n", "COLUMN", "DECLARED",
-        "STORAGE", "PLAINTEXT", "LONGEST", "RECOMMENDED", "MAX PLAINTEXT", "VERDICT"));
+    sb.append(String.format(Locale.ROOT, "  %-36s %-22s %-7s %10s %10s %9s %11s %13s  %s%n", "COLUMN", "DECLARED",
+        "STORAGE", "PLAINTEXT", "UNREADABLE", "LONGEST", "RECOMMENDED", "MAX PLAINTEXT", "VERDICT"));
     for (ColumnPlan c : columns) {
-      sb.append(String.format(Locale.ROOT, "  %-36s %-22s %-7s %10s %9d %11s %13s  %s%n",
+      sb.append(String.format(Locale.ROOT, "  %-36s %-22s %-7s %10s %10s %9d %11s %13s  %s%n",
           c.qualifiedName() + (c.blindIndex() ? " [bi]" : ""), c.declaredType(), c.storage(),
-          c.blindIndex() ? "-" : String.valueOf(c.plaintextValues()), c.longestStored(),
+          c.blindIndex() ? "-" : String.valueOf(c.plaintextValues()),
+          c.blindIndex() ? "-" : String.valueOf(c.unreadableValues()), c.longestStored(),
           c.recommendedSize() < 0 ? "unbounded" : String.valueOf(c.recommendedSize()),
           c.blindIndex() ? "-" : c.maxPlaintextBytes() < 0 ? "unbounded" : c.maxPlaintextBytes() + " B", c.verdict()));
     }
     sb.append("  (LONGEST: the longest current value encrypted, in characters for TEXT or bytes for BINARY;"
         + " MAX PLAINTEXT: the longest plaintext, in UTF-8 bytes, that the column takes encrypted)\n");
-    if (change > 0) {
-      sb.append("Run the DDL below (it keeps the data; check it first), then run the migration:\n");
+    long unreadable = columns.stream().filter(c -> c.verdict() == Verdict.UNREADABLE).count();
+    if (unreadable > 0) {
+      sb.append(unreadable).append(" column(s) hold values that cannot be read (UNREADABLE): fix those rows (the log"
+          + " names them by key), or the conversion that produced them, then scan again; no DDL is given for them.\n");
+    }
+    long manual = columns.stream().filter(c -> c.verdict() == Verdict.NOT_CONVERTIBLE).count();
+    if (manual > 0) {
+      sb.append(manual).append(" column(s) have a native type the plan does not convert on ").append(database)
+          .append(" (NOT_CONVERTIBLE): convert them by hand to a text form FieldVault reads, then scan again.\n");
+    }
+    if (columns.stream().anyMatch(c -> !c.ddl().isEmpty())) {
+      sb.append("Run the DDL below in one session (it keeps the data, converted to text; check it first), then scan"
+          + " again: the plan is ready only when every value is readable, then run the migration:\n");
     }
     return sb.toString();
   }

@@ -1,9 +1,11 @@
 package dev.fieldvault.keys.internal;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +28,10 @@ import java.util.UUID;
  *   <li>{@code LocalDateTime}: date and time separated by {@code T} or a space, the time as Java writes it,
  *       with seconds always, and with the fraction trimmed (PostgreSQL), in groups of three digits (Java) or
  *       to six digits (MariaDB's {@code DATETIME(6)}); {@code LocalTime} likewise; {@code OffsetDateTime}
- *       with {@code T} or a space;
+ *       with {@code T} or a space, and PostgreSQL's/H2's {@code timestamptz} text in its offset;
+ *   <li>{@code Instant} and {@code OffsetDateTime}: the {@code timestamptz} text at {@code +00} (what the
+ *       migration plan's DDL writes on PostgreSQL and H2), and the UTC date-time without offset, with a
+ *       space, its time in the four forms above (MariaDB's {@code DATETIME}, read in UTC);
  *   <li>{@code Double}, {@code Float}: Java's form, the plain decimal form, and the exponent forms
  *       {@code 1e+20}, {@code 1e20}, {@code 1e-05}, {@code 1e-5} (PostgreSQL, MariaDB);
  *   <li>{@code BigDecimal}: the plain form as given and without trailing zeros;
@@ -34,8 +39,8 @@ import java.util.UUID;
  *   <li>any other type: its one form ({@code FieldEncryptor.legacySearchForm}).
  * </ul>
  * Not enumerated (a row holding such a form is found once migrated, and read and migrated either way):
- * white space around the value, booleans in other mixed case ({@code tRuE}), date-times with a zone or
- * offset other than Java's form, numbers with other zero padding or a leading {@code +}.
+ * white space around the value, booleans in other mixed case ({@code tRuE}), date-times with an offset
+ * other than the value's own and UTC, numbers with other zero padding or a leading {@code +}.
  */
 public final class LegacyTextForms {
 
@@ -56,7 +61,10 @@ public final class LegacyTextForms {
       return 4;
     }
     if (type == OffsetDateTime.class) {
-      return 3;
+      return 8; // Java's form with T or a space, the offset form in its offset, and the UTC forms
+    }
+    if (type == Instant.class) {
+      return 6; // Java's form and the UTC forms
     }
     if (type == BigDecimal.class || type == UUID.class) {
       return 2;
@@ -91,15 +99,11 @@ public final class LegacyTextForms {
     } else if (value instanceof OffsetDateTime) {
       OffsetDateTime v = (OffsetDateTime) value;
       out.add(value.toString().replace('T', ' '));
-      // PostgreSQL's timestamptz text: seconds always, fraction trimmed, offset +HH (or +HH:MM)
-      int seconds = v.getOffset().getTotalSeconds();
-      String offset = (seconds < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(seconds) / 3600)
-          + (Math.abs(seconds) % 3600 == 0 ? "" : String.format(Locale.ROOT, ":%02d", Math.abs(seconds) % 3600 / 60));
-      LocalTime t = v.toLocalTime();
-      String fraction = t.getNano() == 0 ? ""
-          : "." + String.format(Locale.ROOT, "%09d", t.getNano()).replaceAll("0+$", "");
-      out.add(String.format(Locale.ROOT, "%s %02d:%02d:%02d%s%s", v.toLocalDate(), t.getHour(), t.getMinute(),
-          t.getSecond(), fraction, offset));
+      // PostgreSQL's and H2's timestamptz text, in the value's offset and in UTC (the plan's DDL)
+      out.add(withOffset(v.toLocalDateTime(), v.getOffset().getTotalSeconds()));
+      utcForms(v.toInstant(), out);
+    } else if (value instanceof Instant) {
+      utcForms((Instant) value, out);
     } else if (value instanceof BigDecimal) {
       BigDecimal stripped = ((BigDecimal) value).stripTrailingZeros();
       out.add(stripped.scale() < 0 ? stripped.setScale(0).toPlainString() : stripped.toPlainString());
@@ -129,6 +133,31 @@ public final class LegacyTextForms {
       forms.add(first);
     }
     return forms;
+  }
+
+  /**
+   * The forms of an instant in UTC: the {@code timestamptz} text of PostgreSQL and H2 at offset
+   * {@code +00} (what the migration plan's DDL writes), and the date-time without offset (MariaDB's
+   * {@code DATETIME}, a {@code TIMESTAMP} without time zone), taken in UTC, with a space.
+   */
+  private static void utcForms(Instant instant, Set<String> out) {
+    LocalDateTime utc = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    out.add(withOffset(utc, 0));
+    for (String time : times(utc.toLocalTime())) {
+      out.add(utc.toLocalDate() + " " + time);
+    }
+  }
+
+  /** PostgreSQL's timestamptz text: seconds always, fraction trimmed, offset {@code +HH} (or {@code +HH:MM}). */
+  private static String withOffset(LocalDateTime local, int offsetSeconds) {
+    int abs = Math.abs(offsetSeconds);
+    String offset = (offsetSeconds < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", abs / 3600)
+        + (abs % 3600 == 0 ? "" : String.format(Locale.ROOT, ":%02d", abs % 3600 / 60));
+    LocalTime t = local.toLocalTime();
+    String fraction = t.getNano() == 0 ? ""
+        : "." + String.format(Locale.ROOT, "%09d", t.getNano()).replaceAll("0+$", "");
+    return String.format(Locale.ROOT, "%s %02d:%02d:%02d%s%s", local.toLocalDate(), t.getHour(), t.getMinute(),
+        t.getSecond(), fraction, offset);
   }
 
   /** A time as Java writes it, with seconds, and with its fraction trimmed, in groups of three, or to six digits. */

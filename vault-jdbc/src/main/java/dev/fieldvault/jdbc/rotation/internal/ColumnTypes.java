@@ -40,14 +40,51 @@ public final class ColumnTypes {
       }
     }
 
-    /** Whether the column holds bytes. */
+    /** Whether the column holds bytes (not H2's native {@code UUID}, which its driver reports as BINARY). */
     public boolean isBinary() {
+      if (named("uuid")) {
+        return false;
+      }
       switch (jdbcType) {
         case Types.BINARY: case Types.VARBINARY: case Types.LONGVARBINARY: case Types.BLOB:
           return true;
         default:
           return false;
       }
+    }
+
+    /**
+     * Whether the database converts the column's values to text that {@code LegacyPlaintext} reads, by
+     * the migration plan's DDL: text, bytes, integers, floating-point and decimal numbers, booleans,
+     * dates, times without zone, timestamps with and without time zone, and native UUIDs. Not: times
+     * with time zone, PostgreSQL's {@code money}, {@code interval}, bit strings, MariaDB's {@code YEAR},
+     * JSON, arrays, intervals, enums, geometry and any other native type.
+     */
+    public boolean convertsToText() {
+      if (!exists) {
+        return false;
+      }
+      if (isText() || isBinary() || named("uuid")) {
+        return true;
+      }
+      if (named("money") || named("timetz") || named("year") || named("interval")) {
+        return false;
+      }
+      switch (jdbcType) {
+        case Types.TINYINT: case Types.SMALLINT: case Types.INTEGER: case Types.BIGINT: case Types.REAL:
+        case Types.FLOAT: case Types.DOUBLE: case Types.NUMERIC: case Types.DECIMAL: case Types.BOOLEAN:
+        case Types.DATE: case Types.TIME: case Types.TIMESTAMP: case Types.TIMESTAMP_WITH_TIMEZONE:
+          return true;
+        case Types.BIT: // a boolean (PostgreSQL's bool, MariaDB's BIT(1)), not a bit string
+          return size <= 1 && !named("bit") && !named("varbit");
+        default:
+          return false;
+      }
+    }
+
+    /** Whether its type is named {@code name} (case-insensitive). */
+    public boolean named(String name) {
+      return typeName != null && name.equalsIgnoreCase(typeName);
     }
 
     /** Whether the column can hold values of this storage at all (its type, not its size). */

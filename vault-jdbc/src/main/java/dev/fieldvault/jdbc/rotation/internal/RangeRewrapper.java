@@ -69,6 +69,12 @@ public final class RangeRewrapper {
      * plaintext was (or, in a dry run, would be) encrypted to.
      */
     public final Map<String, Long> longest = new LinkedHashMap<>();
+    /**
+     * Per encrypted column, the values the job leaves as they are because they cannot be read: a legacy
+     * plaintext that is not a text form of the column's type, a ciphertext that does not decrypt here,
+     * a value whose context cannot be computed.
+     */
+    public final Map<String, Long> unreadableByColumn = new LinkedHashMap<>();
     public boolean leaseLost;
     public boolean stopped;
 
@@ -81,6 +87,7 @@ public final class RangeRewrapper {
       o.byColumn.forEach((k, v) -> byColumn.merge(k, v, Long::sum));
       o.plaintextByColumn.forEach((k, v) -> plaintextByColumn.merge(k, v, Long::sum));
       o.longest.forEach((k, v) -> longest.merge(k, v, Math::max));
+      o.unreadableByColumn.forEach((k, v) -> unreadableByColumn.merge(k, v, Long::sum));
     }
   }
 
@@ -365,6 +372,7 @@ public final class RangeRewrapper {
         } catch (RuntimeException e) {
           LOG.warn("{}.{} of key {}: its context cannot be computed, so it is left as is: {}", table.table(),
               cc.column().column(), row.key, e.toString());
+          p.stats.unreadableByColumn.merge(cc.column().column(), 1L, Long::sum);
           failed = true;
           continue;
         }
@@ -380,6 +388,7 @@ public final class RangeRewrapper {
               + " destroyed key, a tenant without keyring, or it fails to authenticate in this place): left as it is,"
               + " not taken for plaintext", table.table(),
               cc.column().column(), row.key);
+          p.stats.unreadableByColumn.merge(cc.column().column(), 1L, Long::sum);
           failed = true;
           continue;
         }
@@ -407,6 +416,7 @@ public final class RangeRewrapper {
           } catch (FieldVaultException e) {
             LOG.warn("{}.{} of key {} is plaintext but cannot be encrypted, so it is left as it is: {}", table.table(),
                 cc.column().column(), row.key, e.getMessage());
+            p.stats.unreadableByColumn.merge(cc.column().column(), 1L, Long::sum);
             failed = true;
             continue;
           }
