@@ -3,6 +3,7 @@ package dev.fieldvault.secrets.imports;
 import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.secrets.InvalidSecretNameException;
 import dev.fieldvault.secrets.PutOptions;
+import dev.fieldvault.secrets.SecretsAccessDeniedException;
 import dev.fieldvault.secrets.SecretStore;
 import dev.fieldvault.secrets.SecretVersion;
 import dev.fieldvault.secrets.Status;
@@ -177,6 +178,14 @@ public final class SecretsImport {
       } catch (InvalidSecretNameException e) {
         throw new SecretsImportException(Reason.MALFORMED, s.location(), "the name is not a valid secret name ("
             + e.getMessage() + "): rename it in the file");
+      } catch (FieldVaultException e) {
+        // the check reads each name's versions: a policy refusing READ (or the database failing) stops the import
+        // here, before any write, as one SecretsImportException like every other import failure
+        throw new SecretsImportException(Reason.ABORTED, s.location(), "checking '" + s.name() + "' against the"
+            + " store failed before any write (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing"
+            + " was written" + (e instanceof SecretsAccessDeniedException ? ": an import needs READ as well as"
+            + " WRITE on the names it imports (grant READ to the store handle's principal)" : ""),
+            new ImportReport(false, List.of()), e);
       }
       long current = versions.isEmpty() ? 0 : versions.get(0).version();
       if (s.skipReason() != null) {
