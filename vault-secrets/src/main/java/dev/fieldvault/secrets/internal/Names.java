@@ -53,7 +53,7 @@ public final class Names {
       if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(ch)) {
-        return "it contains an unpaired UTF-16 surrogate at index " + i + " (not valid Unicode text: the database"
+        return "contains an unpaired UTF-16 surrogate at index " + i + " (not valid Unicode text: the database"
             + " would store '?' instead)";
       }
     }
