@@ -70,7 +70,8 @@ final class JsonFiles {
               Matcher m = POSITION.matcher(r.toString());
               String where = m.find() ? "line " + m.group(1) + " column " + m.group(2) : null;
               throw new SecretsImportException(Reason.MALFORMED, where, "the " + what + " gives the same key twice"
-                  + " in one JSON object (one of the two values would be lost): keep one of them");
+                  + " in one JSON object (the second one ends here; one of the two values would be lost): keep one"
+                  + " of them");
             }
           }
           case END_DOCUMENT -> {
