@@ -124,7 +124,8 @@ public final class SecretsImport {
    * What {@link #into} would do, writing nothing (it reads each name's versions, as the check before an
    * import does).
    *
-   * @throws SecretsImportException (MALFORMED for an invalid name, CONFLICT under {@link ConflictPolicy#FAIL})
+   * @throws SecretsImportException (MALFORMED for an invalid name, CONFLICT under {@link ConflictPolicy#FAIL},
+   *     ABORTED when the check is refused, e.g. the principal lacks READ: the store's exception is the cause)
    */
   public ImportReport dryRun(SecretStore store) {
     List<Planned> plan = plan(store);
@@ -140,7 +141,8 @@ public final class SecretsImport {
    * keeps no metadata: the source's metadata is then not written.
    *
    * @throws SecretsImportException MALFORMED (an invalid name; nothing written), CONFLICT (nothing
-   *     written), ABORTED (a write failed; the earlier ones undone, as its report says)
+   *     written), ABORTED (the check before the first write was refused, e.g. no READ: nothing written, the
+   *     store's exception the cause; or a write failed: the earlier ones undone, as its report says)
    */
   public ImportReport into(SecretStore store) {
     List<Planned> plan = plan(store);
