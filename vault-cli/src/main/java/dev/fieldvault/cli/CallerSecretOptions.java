@@ -10,9 +10,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The caller's secret of a sealed namespace: from an environment variable or a file, never from the
- * command line (it would stay in the shell history and the process list). An option that would carry
- * it on the command line is accepted by the parser only to be refused, so that the value is never
- * echoed in a usage error.
+ * command line (it would stay in the shell history and the process list): {@code --secret} and
+ * {@code --caller-secret} are refused before anything runs ({@link CommandLineValues}), never echoed.
  */
 final class CallerSecretOptions {
 
@@ -24,27 +23,12 @@ final class CallerSecretOptions {
       description = "Sealed namespaces: file holding the caller's secret (one trailing line break is dropped).")
   Path secretFile;
 
-  @Option(names = {"--secret", "--caller-secret"}, hidden = true, paramLabel = "SECRET",
-      description = "Refused: a secret on the command line leaks into the shell history and the process list.")
-  String onCommandLine;
-
   boolean given() {
     return secretEnv != null || secretFile != null;
   }
 
-  /** Refuses a secret given on the command line; call before anything else runs. */
-  void refuseCommandLine(FieldVaultCli root) {
-    if (onCommandLine != null) {
-      root.secret(onCommandLine);
-      throw new CliException("the caller secret never goes on the command line (it would stay in the shell"
-          + " history and the process list): put it in an environment variable and pass --secret-env VAR, or"
-          + " in a file and pass --secret-file FILE");
-    }
-  }
-
   /** The secret's bytes, remembered by {@code root} so that no message carries it; null when not given. */
   byte[] read(FieldVaultCli root, Function<String, String> env) {
-    refuseCommandLine(root);
     if (secretEnv != null && secretFile != null) {
       throw new CliException("give the caller secret once: --secret-env or --secret-file");
     }

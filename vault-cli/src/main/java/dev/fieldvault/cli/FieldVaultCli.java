@@ -76,15 +76,25 @@ public final class FieldVaultCli implements Runnable {
       commandLine.getErr().println("error: unexpected " + ex.getClass().getSimpleName() + ": " + message);
       return 1;
     });
+    CommandLineValues typed = CommandLineValues.of(cl);
     cl.setParameterExceptionHandler((ex, args2) -> {
-      // picocli's own output (the message, then suggestions or the usage), with any JDBC URL redacted
+      // the message (never an argument the user typed: option names and positions only, any JDBC URL
+      // redacted), then picocli's suggestions (names of the command's options) or the usage
       CommandLine c = ex.getCommandLine();
-      c.getErr().println(Redaction.scrub(ex.getMessage(), root.secretsOf(c.getParseResult())));
+      c.getErr().println(Redaction.scrub(typed.usageMessage(ex, args2), root.secretsOf(c.getParseResult())));
       if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
         c.usage(c.getErr());
       }
       return c.getCommandSpec().exitCodeOnInvalidInput();
     });
+    // a secret on the command line (--value, --password, --master-secret, --secret, ...) is refused first,
+    // before parsing, loading keys or connecting, and without repeating it
+    String refusal = typed.refusal(args);
+    if (refusal != null) {
+      err.println("error: " + refusal);
+      err.flush();
+      return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
     return cl.execute(args);
   }
 

@@ -63,7 +63,6 @@ final class SecretsImportCommand extends SecretsCommand.VaultCommand {
 
   @Override
   public Integer call() {
-    caller.refuseCommandLine(secrets.root);
     if (from == null) {
       return fieldVaultExport();
     }

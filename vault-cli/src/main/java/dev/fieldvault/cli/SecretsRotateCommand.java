@@ -52,18 +52,8 @@ final class SecretsRotateCommand extends SecretsCommand.StoreCommand {
   @Option(names = "--expected-version", paramLabel = "N", description = "Rotate only if the current version is N.")
   Long expectedVersion;
 
-  @Option(names = "--value", hidden = true, paramLabel = "VALUE",
-      description = "Refused: a value on the command line leaks into the shell history and the process list.")
-  String onCommandLine;
-
   @Override
   public Integer call() {
-    if (onCommandLine != null) {
-      secrets.root.secret(onCommandLine);
-      throw new CliException("a value never goes on the command line (it would stay in the shell history and the"
-          + " process list): use --value-env VAR, --value-file FILE, standard input, or --generate random:32");
-    }
-    caller.refuseCommandLine(secrets.root);
     SecretValue value = generate != null ? generated() : given();
     SecretStore store = store(vault());
     WriteResult w = expectedVersion == null ? store.rotate(name, value) : store.rotate(name, value, expectedVersion);
@@ -146,7 +136,6 @@ final class SecretsRotateCommand extends SecretsCommand.StoreCommand {
   static final class Counts extends SecretsCommand.StoreCommand {
     @Override
     public Integer call() {
-      caller.refuseCommandLine(secrets.root);
       SecretsVault vault = vault();
       SecretStore store;
       try {

@@ -66,7 +66,8 @@ class NoSecretInOutputTest extends CliTestSupport {
     assertNoSecret();
     assertThat(run("rotate", "--jdbc-url", "jdbc:postgresql://db/app?password=" + URL_PASSWORD,
         "--throttle", "jdbc:x://u:" + URL_PASSWORD + "@h")).isEqualTo(2);
-    assertThat(err).contains("jdbc:x://u:****@h");
+    assertThat(err).contains("Invalid value for option '--throttle': (an argument, not shown) is not a double")
+        .doesNotContain("jdbc:x://");
     assertNoSecret();
   }
 

@@ -152,13 +152,13 @@ class SecretsImportAndStoreCommandTest extends CliTestSupport {
     assertThat(err).contains("not found");
     assertThat(run(secrets("get", "2fa", "-n", "vault", "--tenant", "acme"))).isEqualTo(1);
     assertThat(err).contains("is sealed: give its caller secret with --secret-env VAR or --secret-file FILE");
-    assertThat(run(secrets("get", "2fa", "-n", "vault", "--tenant", "acme", "--secret", CALLER_SECRET))).isEqualTo(1);
+    assertThat(run(secrets("get", "2fa", "-n", "vault", "--tenant", "acme", "--secret", CALLER_SECRET))).isEqualTo(2);
     assertThat(err).contains("never goes on the command line", "--secret-env VAR").doesNotContain(CALLER_SECRET);
     assertThat(run(secrets("put", "x", "-n", "vault", "--tenant", "acme", "--value-env", "VALUE",
-        "--caller-secret=" + CALLER_SECRET))).isEqualTo(1);
+        "--caller-secret=" + CALLER_SECRET))).isEqualTo(2);
     assertThat(err).contains("never goes on the command line").doesNotContain(CALLER_SECRET);
     assertThat(run(secrets("import", "--from", "dotenv", importFile.toString(), "-n", "vault", "--tenant", "acme",
-        "--secret", CALLER_SECRET))).isEqualTo(1);
+        "--secret", CALLER_SECRET))).isEqualTo(2);
     assertThat(err).contains("never goes on the command line").doesNotContain(CALLER_SECRET);
     assertThat(run(secrets("versions", "x", "-n", "vault", "--tenant", "acme", "--secret-env", "CALLER_SECRET")))
         .isEqualTo(1);   // the refused put wrote nothing

@@ -111,7 +111,7 @@ class SecretsRotateListCountsCommandTest extends CliTestSupport {
     assertThat(out).contains("type:     BYTES");
 
     // refusals: a value on the command line, bad generators, a missing entry, a stale expected version
-    assertThat(run(secrets("rotate", "api", "-n", "keys", "--value", "leaked-on-cmdline-9"))).isEqualTo(1);
+    assertThat(run(secrets("rotate", "api", "-n", "keys", "--value", "leaked-on-cmdline-9"))).isEqualTo(2);
     assertThat(err).contains("never goes on the command line");
     assertThat(out + err).doesNotContain("leaked-on-cmdline-9");
     for (String bad : List.of("random:8", "random:5000", "foo:32", "random")) {

@@ -44,6 +44,11 @@ public record ListQuery(Order order, boolean reversed, SecretInfo.State state, M
   public ListQuery {
     Objects.requireNonNull(order, "order");
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    String problem = dev.fieldvault.secrets.internal.Names.metadataProblem(metadata);
+    if (problem != null) {
+      throw new VaultConfigurationException("A metadata filter must be valid Unicode text (no stored metadata holds"
+          + " anything else), but " + problem);
+    }
     if (limit < 1 || limit > 10_000) {
       throw new VaultConfigurationException("A page size must be 1 to 10000, not " + limit);
     }

@@ -1,6 +1,7 @@
 package dev.fieldvault.secrets;
 
 import dev.fieldvault.keys.VaultConfigurationException;
+import dev.fieldvault.secrets.internal.Names;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -75,7 +76,12 @@ public final class PutOptions {
 
     private Builder() {}
 
-    /** Plaintext metadata, stored and listed as it is: never put a secret here. */
+    /**
+     * Plaintext metadata, stored and listed as it is: never put a secret here.
+     *
+     * @throws VaultConfigurationException for a null key or value, or one holding an unpaired UTF-16
+     *     surrogate (not text: a database would store {@code ?} instead); the message never repeats a value
+     */
     public Builder metadata(Map<String, String> metadata) {
       Objects.requireNonNull(metadata, "metadata");
       metadata.forEach((k, v) -> {
@@ -83,6 +89,11 @@ public final class PutOptions {
           throw new VaultConfigurationException("Metadata keys and values must not be null");
         }
       });
+      String problem = Names.metadataProblem(metadata);
+      if (problem != null) {
+        throw new VaultConfigurationException("Metadata must be valid Unicode text, but " + problem
+            + ": fix the text (metadata is stored and filtered exactly as given)");
+      }
       this.metadata = metadata;
       return this;
     }

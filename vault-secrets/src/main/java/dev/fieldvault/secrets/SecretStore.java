@@ -669,6 +669,7 @@ public final class SecretStore {
     byte[] plain = value.encode();
     byte[] inner = meta.sealed() ? sealed.seal(name, plain) : plain;
     String metadataJson = metadata == null ? null : vault.json().metadata(metadata);
+    vault.checkValueSize(plain.length, metadataJson);
     SecretStore caller = pinned(); // the request context of the caller's thread, for the write thread
     for (int attempt = 0; ; attempt++) {
       try {

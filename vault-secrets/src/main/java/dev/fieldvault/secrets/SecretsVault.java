@@ -15,6 +15,7 @@ import dev.fieldvault.secrets.internal.Names;
 import dev.fieldvault.secrets.internal.ReadCache;
 import dev.fieldvault.secrets.internal.SqlStates;
 import dev.fieldvault.secrets.internal.Tables;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -65,6 +66,13 @@ public final class SecretsVault implements AutoCloseable {
   private final VaultAudit audit;
   private final VaultRewrap rewrap;
   private final WriteBatcher writes;
+  private final int maxValueBytes;
+  private volatile Long packetLimit;
+
+  /** The default largest value the vault writes: 64 MiB of encoded plaintext ({@link Builder#maxValueBytes}). */
+  public static final int DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024;
+  /** Statements below this size are not compared with the server's packet limit (no query for them). */
+  private static final long PACKET_CHECK_FROM = 1024 * 1024;
   private final VaultBackup backup = new VaultBackup(this);
   private final VaultMaintenance maintenance = new VaultMaintenance(this);
   private volatile boolean closed;
@@ -98,6 +106,59 @@ public final class SecretsVault implements AutoCloseable {
     audit.log().configure(events, b.requestContexts);
     this.scheduler = b.schedule == null ? null
         : new VaultScheduler(this, b.dataSource, b.prefix, b.schedule, b.expiryListeners);
+    this.maxValueBytes = b.maxValueBytes;
+  }
+
+  /**
+   * Refuses a value too large to write, before any SQL: above the vault's maximum, or (MariaDB, MySQL) one
+   * whose statement would exceed the server's {@code max_allowed_packet}, which the server answers by
+   * dropping the connection (reported by the driver as a connection failure, failing the writes batched with
+   * it). The statement's size is estimated: the envelope's ciphertext (the value and about 100 bytes), the
+   * driver's escaping of binary data (about 3 % of random bytes), the metadata twice and room for the rest.
+   */
+  void checkValueSize(int valueBytes, String metadataJson) {
+    if (valueBytes > maxValueBytes) {
+      throw new SecretValueTooLargeException("The value has " + valueBytes + " bytes, more than this vault's"
+          + " maximum of " + maxValueBytes + " bytes: store a smaller value (or a reference to where the large"
+          + " one lives), or raise SecretsVault.Builder.maxValueBytes; nothing was written", valueBytes,
+          maxValueBytes);
+    }
+    long metadataBytes = metadataJson == null ? 0 : 2L * metadataJson.getBytes(StandardCharsets.UTF_8).length;
+    long statement = valueBytes + valueBytes / 16 + metadataBytes + 16 * 1024;
+    if (statement < PACKET_CHECK_FROM) {
+      return;
+    }
+    long packet = packetLimit(false);
+    if (statement > packet) {
+      packet = packetLimit(true); // the server's setting may have been raised since it was read
+    }
+    if (statement > packet) {
+      throw new SecretValueTooLargeException("The value has " + valueBytes + " bytes: its statement (about "
+          + statement + " bytes with the ciphertext and metadata) is larger than the database server's"
+          + " max_allowed_packet of " + packet + " bytes, which would drop the connection; store a smaller value,"
+          + " or raise max_allowed_packet on the server (SET GLOBAL max_allowed_packet = ..., and in the server's"
+          + " configuration file) to at least " + statement + " bytes; nothing was written", valueBytes, packet);
+    }
+  }
+
+  /** MariaDB's and MySQL's max_allowed_packet (read once, again on {@code refresh}); others: no limit. */
+  private long packetLimit(boolean refresh) {
+    Long known = packetLimit;
+    if (known != null && !refresh) {
+      return known;
+    }
+    long limit = call("read the server's max_allowed_packet", c -> {
+      String product = String.valueOf(c.getMetaData().getDatabaseProductName()).toLowerCase(java.util.Locale.ROOT);
+      if (!product.contains("mariadb") && !product.contains("mysql")) {
+        return Long.MAX_VALUE;
+      }
+      try (java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery("SELECT @@max_allowed_packet")) {
+        return rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
+      }
+    });
+    packetLimit = limit;
+    return limit;
   }
 
   /** Tells the rotation listeners; a failing listener is logged by class name and skipped. */
@@ -711,6 +772,7 @@ public final class SecretsVault implements AutoCloseable {
     private AccessRules accessRules;
     private VaultSchedule schedule;
     private final List<ExpiryListener> expiryListeners = new ArrayList<>();
+    private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
     private Builder(DataSource dataSource, FieldCipher cipher) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -761,6 +823,19 @@ public final class SecretsVault implements AutoCloseable {
      */
     public Builder accessPolicy(AccessPolicy p) {
       this.policy = Objects.requireNonNull(p, "policy");
+      return this;
+    }
+
+    /**
+     * The largest value the vault writes, in bytes of its encoded plaintext (default
+     * {@value SecretsVault#DEFAULT_MAX_VALUE_BYTES}, 64 MiB); a larger one is refused before any SQL with
+     * {@link SecretValueTooLargeException}. Values already stored stay readable whatever the limit.
+     */
+    public Builder maxValueBytes(int bytes) {
+      if (bytes < 1) {
+        throw new VaultConfigurationException("The maximum value size must be at least 1 byte, not " + bytes);
+      }
+      this.maxValueBytes = bytes;
       return this;
     }
 

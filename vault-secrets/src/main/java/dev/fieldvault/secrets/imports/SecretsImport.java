@@ -3,6 +3,7 @@ package dev.fieldvault.secrets.imports;
 import dev.fieldvault.keys.FieldVaultException;
 import dev.fieldvault.secrets.InvalidSecretNameException;
 import dev.fieldvault.secrets.PutOptions;
+import dev.fieldvault.secrets.SecretsAccessDeniedException;
 import dev.fieldvault.secrets.SecretStore;
 import dev.fieldvault.secrets.SecretVersion;
 import dev.fieldvault.secrets.Status;
@@ -123,7 +124,8 @@ public final class SecretsImport {
    * What {@link #into} would do, writing nothing (it reads each name's versions, as the check before an
    * import does).
    *
-   * @throws SecretsImportException (MALFORMED for an invalid name, CONFLICT under {@link ConflictPolicy#FAIL})
+   * @throws SecretsImportException (MALFORMED for an invalid name, CONFLICT under {@link ConflictPolicy#FAIL},
+   *     ABORTED when the check is refused, e.g. the principal lacks READ: the store's exception is the cause)
    */
   public ImportReport dryRun(SecretStore store) {
     List<Planned> plan = plan(store);
@@ -139,7 +141,8 @@ public final class SecretsImport {
    * keeps no metadata: the source's metadata is then not written.
    *
    * @throws SecretsImportException MALFORMED (an invalid name; nothing written), CONFLICT (nothing
-   *     written), ABORTED (a write failed; the earlier ones undone, as its report says)
+   *     written), ABORTED (the check before the first write was refused, e.g. no READ: nothing written, the
+   *     store's exception the cause; or a write failed: the earlier ones undone, as its report says)
    */
   public ImportReport into(SecretStore store) {
     List<Planned> plan = plan(store);
@@ -177,6 +180,14 @@ public final class SecretsImport {
       } catch (InvalidSecretNameException e) {
         throw new SecretsImportException(Reason.MALFORMED, s.location(), "the name is not a valid secret name ("
             + e.getMessage() + "): rename it in the file");
+      } catch (FieldVaultException e) {
+        // the check reads each name's versions: a policy refusing READ (or the database failing) stops the import
+        // here, before any write, as one SecretsImportException like every other import failure
+        throw new SecretsImportException(Reason.ABORTED, s.location(), "checking '" + s.name() + "' against the"
+            + " store failed before any write (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "); nothing"
+            + " was written" + (e instanceof SecretsAccessDeniedException ? ": an import needs READ as well as"
+            + " WRITE on the names it imports (grant READ to the store handle's principal)" : ""),
+            new ImportReport(false, List.of()), e);
       }
       long current = versions.isEmpty() ? 0 : versions.get(0).version();
       if (s.skipReason() != null) {

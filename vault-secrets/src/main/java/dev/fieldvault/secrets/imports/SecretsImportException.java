@@ -17,9 +17,10 @@ public final class SecretsImportException extends FieldVaultException {
     /** A name exists and the policy is {@link ConflictPolicy#FAIL}; nothing was written. */
     CONFLICT,
     /**
-     * A write was refused or failed midway (a concurrent writer, the access policy, the database): the
-     * writes of this import done before it were undone as far as {@link ImportReport} of
-     * {@link #report()} says.
+     * The check before the first write or a write midway was refused or failed (the access policy, a
+     * concurrent writer, the database): the writes of this import done before it were undone as far as
+     * {@link ImportReport} of {@link #report()} says (none when the check failed; the store's exception is then
+     * the cause, e.g. {@code SecretsAccessDeniedException} when the principal lacks READ).
      */
     ABORTED
   }
@@ -33,7 +34,11 @@ public final class SecretsImportException extends FieldVaultException {
   }
 
   SecretsImportException(Reason reason, String location, String message, ImportReport report) {
-    super(location == null ? message : location + ": " + message);
+    this(reason, location, message, report, null);
+  }
+
+  SecretsImportException(Reason reason, String location, String message, ImportReport report, Throwable cause) {
+    super(location == null ? message : location + ": " + message, cause);
     this.reason = reason;
     this.location = location;
     this.report = report;

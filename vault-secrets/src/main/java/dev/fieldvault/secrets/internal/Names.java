@@ -42,4 +42,41 @@ public final class Names {
     }
     return null;
   }
+
+  /**
+   * Why {@code text} (metadata: any length, U+0000 allowed, as JSON stores it) is not valid Unicode text, or
+   * null: an unpaired UTF-16 surrogate, which a driver would store as {@code ?}. Never echoes the text.
+   */
+  public static String surrogateProblem(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(ch)) {
+        return "contains an unpaired UTF-16 surrogate at index " + i + " (not valid Unicode text: the database"
+            + " would store '?' instead)";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Why {@code metadata} cannot be stored faithfully, or null: a key or value with an unpaired surrogate. The
+   * message names a key only when that key is valid text, and never a value.
+   */
+  public static String metadataProblem(java.util.Map<String, String> metadata) {
+    int n = 0;
+    for (java.util.Map.Entry<String, String> e : metadata.entrySet()) {
+      n++;
+      String problem = surrogateProblem(e.getKey());
+      if (problem != null) {
+        return "a metadata key (entry " + n + ") " + problem;
+      }
+      problem = surrogateProblem(e.getValue());
+      if (problem != null) {
+        return "the value of metadata key '" + e.getKey() + "' " + problem;
+      }
+    }
+    return null;
+  }
 }

@@ -10,7 +10,8 @@ public final class SqlStates {
 
   /** The kinds of failure the vault tells apart. */
   public enum Kind {
-    DUPLICATE_KEY, PRIVILEGE, MISSING_TABLE, MISSING_COLUMN, VALUE_TOO_LONG, BAD_CHARACTER, CONNECTION, OTHER
+    DUPLICATE_KEY, PRIVILEGE, MISSING_TABLE, MISSING_COLUMN, VALUE_TOO_LONG, PACKET_TOO_LARGE, BAD_CHARACTER, CONNECTION,
+    OTHER
   }
 
   private SqlStates() {}
@@ -41,6 +42,8 @@ public final class SqlStates {
         return Kind.MISSING_COLUMN;
       case 1406:
         return Kind.VALUE_TOO_LONG;
+      case 1153:
+        return Kind.PACKET_TOO_LARGE; // ER_NET_PACKET_TOO_LARGE (SQLState 08S01: before the connection check)
       case 1366, 1300:
         return Kind.BAD_CHARACTER;
       default:
@@ -88,6 +91,9 @@ public final class SqlStates {
             + " db/changelog/fieldvault/secrets-changelog.xml (or run `fieldvault schema install`)";
       case VALUE_TOO_LONG:
         return "a value is longer than its column allows (names 255, namespaces and tenants 200 characters)";
+      case PACKET_TOO_LARGE:
+        return "a statement was larger than the server's max_allowed_packet (a large value or metadata): store less,"
+            + " or raise max_allowed_packet on the server; retrying as it is cannot succeed";
       case BAD_CHARACTER:
         return "the database cannot store a character of a name or of metadata in its column's character set;"
             + " use UTF-8 (utf8mb4 on MariaDB) columns, or other names";

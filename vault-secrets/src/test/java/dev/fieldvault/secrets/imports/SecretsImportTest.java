@@ -235,7 +235,7 @@ class SecretsImportTest {
   @MethodSource(ALL)
   void malformedFiles_areRefusedBeforeAnyWrite_namingTheEntry_neverTheValue(Kind kind) throws Exception {
     SecretStore store = store(kind);
-    Path badEnv = file("bad.env", "GOOD=fine-value\nBROKEN \"s3cr3t-env\"\n");
+    Path badEnv = file("bad.env", "GOOD=fine-value\ns3cr3t-wrapped-value\n");
     Path badJson = file("bad.json", "{\"app/db\": {\"password\": \"s3cr3t-kv\"},\n \"x\": }");
     Path kvNotObject = file("kv-array.json", "{\"app/db\": {\"password\": \"s3cr3t-kv\"}, \"app/x\": [\"s3cr3t-kv\"]}");
     Path awsNoValue = file("aws.json", "[{\"Name\": \"a\", \"SecretString\": \"s3cr3t-aws\"}, {\"Name\": \"b\"}]");
@@ -248,7 +248,7 @@ class SecretsImportTest {
     Path notUtf8 = dir.resolve("latin1.env");
     Files.write(notUtf8, new byte[] {'A', '=', (byte) 0xe9, '\n'});
 
-    assertMalformed(ImportFormat.DOTENV, badEnv, "line 2", "expected '=' after BROKEN");
+    assertMalformed(ImportFormat.DOTENV, badEnv, "line 2", "expected KEY=VALUE (this line has no '='");
     assertMalformed(ImportFormat.VAULT_KV, badJson, "line 2 column 7", "not valid JSON");
     assertMalformed(ImportFormat.VAULT_KV, kvNotObject, "entry 2 ('app/x')", "not a JSON array");
     assertMalformed(ImportFormat.AWS_SECRETS_MANAGER, awsNoValue, "entry 2 ('b')", "neither SecretString");
@@ -294,6 +294,34 @@ class SecretsImportTest {
     assertThat(store.has("EMPTY")).isFalse();
     assertThat(value(store, "API_KEY")).isEqualTo("existing-api-key");
     assertThat(store.get("API_KEY").version()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
+  void aPrincipalWithoutRead_isRefusedAtTheCheck_asSecretsImportExceptionAborted_nothingWritten(Kind kind)
+      throws Exception {
+    AccessPolicy writeOnly = r -> r.action() != Action.READ || !r.principal().equals("importer");
+    SecretStore store = store(kind, writeOnly, StoreOptions.DEFAULT);
+    SecretsImport source = SecretsImport.read(ImportFormat.DOTENV, file("prod.env", DOTENV));
+
+    for (boolean dryRun : new boolean[] {true, false}) {
+      assertThatThrownBy(() -> {
+        if (dryRun) {
+          source.dryRun(store);
+        } else {
+          source.into(store);
+        }
+      }).as("dry run " + dryRun).isInstanceOfSatisfying(SecretsImportException.class, e -> {
+        assertThat(e.reason()).isEqualTo(Reason.ABORTED);
+        assertThat(e.location()).isEqualTo("line 2");
+        assertThat(e.getMessage()).contains("checking 'DB_PASSWORD' against the store failed before any write",
+            "SecretsAccessDeniedException", "nothing was written", "needs READ as well as WRITE")
+            .doesNotContain("p4ss", "sk_live");
+        assertThat(e.getCause()).isInstanceOf(dev.fieldvault.secrets.SecretsAccessDeniedException.class);
+        assertThat(e.report().items()).isEmpty();
+      });
+    }
+    assertThat(store.as("auditor").list(null, 10).items()).isEmpty();
   }
 
   @ParameterizedTest

@@ -24,9 +24,12 @@ import java.util.Map;
  * responses. Each entry needs {@code Name} and exactly one of {@code SecretString} (a string value) and
  * {@code SecretBinary} (base64; a bytes value). Metadata kept (plaintext): {@code source=aws-secrets-manager},
  * {@code aws.arn}, {@code aws.versionId}, {@code aws.createdDate} (ISO-8601, from the CLI's ISO text or epoch
- * seconds).
+ * seconds, 1970 to 9999). {@code SecretBinary} is strict standard base64.
  */
 public final class AwsSecretsFile {
+
+  /** 9999-12-31T23:59:59Z: the last second of a four-digit year. */
+  private static final BigDecimal MAX_EPOCH_SECONDS = BigDecimal.valueOf(253402300799L);
 
   private AwsSecretsFile() {}
 
@@ -98,11 +101,7 @@ public final class AwsSecretsFile {
       if (!isString(o.get("SecretBinary"))) {
         throw new SecretsImportException(Reason.MALFORMED, at, "SecretBinary must be a base64 JSON string");
       }
-      try {
-        value = SecretValue.ofBytes(Base64.getMimeDecoder().decode(o.get("SecretBinary").getAsString()));
-      } catch (IllegalArgumentException ex) {
-        throw new SecretsImportException(Reason.MALFORMED, at, "SecretBinary is not valid base64");
-      }
+      value = SecretValue.ofBytes(base64(o.get("SecretBinary").getAsString(), at));
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("source", "aws-secrets-manager");
@@ -117,19 +116,46 @@ public final class AwsSecretsFile {
     if (e == null || e.isJsonNull()) {
       return null;
     }
+    Instant when = null;
     try {
       if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-        BigDecimal millis = e.getAsBigDecimal().movePointRight(3);
-        return Instant.ofEpochMilli(millis.longValue()).toString();
+        BigDecimal seconds = e.getAsBigDecimal();
+        if (seconds.signum() >= 0 && seconds.compareTo(MAX_EPOCH_SECONDS) <= 0) {
+          when = Instant.ofEpochMilli(seconds.movePointRight(3).longValue());
+        }
+      } else if (isString(e)) {
+        when = OffsetDateTime.parse(e.getAsString()).toInstant();
       }
-      if (isString(e)) {
-        return OffsetDateTime.parse(e.getAsString()).toInstant().toString();
-      }
-    } catch (DateTimeParseException | ArithmeticException ex) {
-      // reported below
+    } catch (DateTimeParseException | ArithmeticException | NumberFormatException ex) {
+      when = null; // reported below
     }
-    throw new SecretsImportException(Reason.MALFORMED, at, "CreatedDate must be an ISO-8601 date-time with an"
-        + " offset or epoch seconds");
+    if (when == null || when.isBefore(Instant.EPOCH) || when.getEpochSecond() > MAX_EPOCH_SECONDS.longValue()) {
+      throw new SecretsImportException(Reason.MALFORMED, at, "CreatedDate must be an ISO-8601 date-time with an"
+          + " offset or epoch seconds, from 1970 to the end of year 9999 (epoch seconds 0 to " + MAX_EPOCH_SECONDS
+          + "): export the entry again");
+    }
+    return when.toString();
+  }
+
+  /**
+   * Strict standard base64 (RFC 4648 section 4, the alphabet AWS emits): padding required to a multiple of 4,
+   * no character outside the alphabet (line breaks included), no bits set after the last byte: the text must
+   * be exactly what encoding the decoded bytes gives. A lenient decoder would drop foreign characters and
+   * import different bytes without a word.
+   */
+  private static byte[] base64(String text, String at) {
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(text); // the basic decoder: no foreign character, line breaks included
+    } catch (IllegalArgumentException ex) {
+      bytes = null;
+    }
+    // canonical: re-encoding gives the same text (no stray bits in the last character before the padding)
+    if (bytes == null || !Base64.getEncoder().encodeToString(bytes).equals(text)) {
+      throw new SecretsImportException(Reason.MALFORMED, at, "SecretBinary is not valid base64 (the standard"
+          + " alphabet A-Z a-z 0-9 + /, padded with '=' to a multiple of 4 characters): export the entry again");
+    }
+    return bytes;
   }
 
   private static boolean isString(JsonElement e) {

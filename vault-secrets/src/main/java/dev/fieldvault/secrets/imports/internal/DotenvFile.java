@@ -15,8 +15,9 @@ import java.util.Map;
  * single-quoted and backquoted values literal; double-quoted values with the escapes {@code \n \r \t \" \\};
  * quoted values may span lines; CRLF and CR read as LF. Stricter than dotenv where it would silently lose
  * data: an unquoted {@code #} inside a word, text after a closing quote, an unclosed quote and a key
- * defined twice are refused with the line, never the value. No variable expansion ({@code ${VAR}} stays
- * as it is).
+ * defined twice are refused with the line, never the value. A key is named in an error only once its {@code =}
+ * was seen (the text of a line without {@code =} is never quoted: it is usually a wrapped value). No variable
+ * expansion ({@code ${VAR}} stays as it is).
  */
 public final class DotenvFile {
 
@@ -62,7 +63,11 @@ public final class DotenvFile {
       }
       skipBlanks();
       if (pos >= s.length() || peek() != '=') {
-        throw new SecretsImportException(Reason.MALFORMED, where, "expected '=' after " + key);
+        // the text before the missing '=' is not known to be a key: a wrapped value or a pasted token is the usual
+        // cause, so it is never quoted
+        throw new SecretsImportException(Reason.MALFORMED, where, "expected KEY=VALUE (this line has no '=' after"
+            + " its first word): join a value wrapped onto its own line with its key, quote a value that spans lines,"
+            + " or start a comment with '#'");
       }
       pos++;
       skipBlanks();

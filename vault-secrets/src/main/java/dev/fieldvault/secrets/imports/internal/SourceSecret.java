@@ -1,6 +1,9 @@
 package dev.fieldvault.secrets.imports.internal;
 
 import dev.fieldvault.secrets.SecretValue;
+import dev.fieldvault.secrets.imports.SecretsImportException;
+import dev.fieldvault.secrets.imports.SecretsImportException.Reason;
+import dev.fieldvault.secrets.internal.Names;
 import java.util.Map;
 
 /**
@@ -12,6 +15,12 @@ public record SourceSecret(String name, SecretValue value, Map<String, String> m
 
   public SourceSecret {
     metadata = Map.copyOf(metadata);
+    String problem = Names.metadataProblem(metadata);
+    if (problem != null) {
+      // the source's metadata (Vault custom_metadata) could not be stored as it is: refused before any write
+      throw new SecretsImportException(Reason.MALFORMED, location, "the source's metadata is not valid Unicode"
+          + " text: " + problem);
+    }
   }
 
   @Override

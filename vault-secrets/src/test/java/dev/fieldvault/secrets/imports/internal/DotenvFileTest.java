@@ -60,7 +60,11 @@ class DotenvFileTest {
 
   @Test
   void malformedLines_areRefused_namingTheLine_neverTheValue() {
-    assertRefused("A=1\nthis line has no equals sign\n", "line 2", "expected '=' after this");
+    // a line without '=' is usually a value wrapped onto its own line: its text is never quoted
+    assertRefused("A=1\nsk_live_s3cr3t\n", "line 2", "expected KEY=VALUE (this line has no '='");
+    assertRefused("export s3cr3t\n", "line 1", "expected KEY=VALUE (this line has no '='");
+    assertRefused("A=1\ns3cr3t trailing words\n", "line 2", "expected KEY=VALUE (this line has no '='");
+    assertRefused("A=\"x\"\n\ns3cr3t", "line 3", "expected KEY=VALUE (this line has no '='");
     assertRefused("A=1\n=novalue-s3cr3t\n", "line 2", "expected KEY=VALUE");
     assertRefused("A=1\nPASS=\"s3cr3t\nB=2\n", "line 2", "never closed");
     assertRefused("PASS='s3cr3t'tail\n", "line 1", "text follows the closing quote of PASS");
