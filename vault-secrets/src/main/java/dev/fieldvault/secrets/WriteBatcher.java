@@ -39,9 +39,11 @@ final class WriteBatcher implements AutoCloseable {
   /**
    * Write threads: each commits its own batches, so one batch runs its statements while another holds
    * the audit head row for its append and commit (the head row is taken last and never waited for
-   * while holding it, so the threads cannot deadlock on it).
+   * while holding it, so the threads cannot deadlock on it). Two measured best with 8 writers on
+   * PostgreSQL (BENCHMARKS.md, "Secrets vault writes"): one leaves the database idle while a batch
+   * commits; more split the waiting writes into small batches that each pay the head row and a commit.
    */
-  static final int THREADS = 4;
+  static final int THREADS = 2;
   private static final int ATTEMPTS = 20;
 
   private static final class Task {
