@@ -33,7 +33,8 @@ cd "$work"
 {
   [[ "$kind" == mariadb ]] && echo "SET FOREIGN_KEY_CHECKS = 0;"
   for t in customer legacy_user fieldvault_rotation_range fieldvault_rotation fieldvault_keyset fv_secret_version \
-      fv_secret_entry fv_secret_store fv_secret_audit fv_secret_audit_head databasechangelog databasechangeloglock \
+      fv_secret_entry fv_secret_store fv_secret_audit fv_secret_audit_head fv_secret_task_lease \
+      databasechangelog databasechangeloglock \
       DATABASECHANGELOG DATABASECHANGELOGLOCK; do
     echo "DROP TABLE IF EXISTS $t CASCADE;"
   done
