@@ -596,6 +596,21 @@ class FailClosedTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource(DBS)
+  void assigningAComputationOnAnEncryptedColumnToAPlainColumn_isRefused(TestDatabases.Kind kind) throws Exception {
+    setUp(kind);
+    // found by SqlDifferentialFuzzTest (seed -6951068041995131010: SET n = n + det): the database would compute on
+    // the ciphertext (MariaDB silently, as a number) and write the result into a plain column
+    for (String sql : List.of(
+        "UPDATE jw_customer SET name = CONCAT(note, 'x') WHERE id = 1",
+        "UPDATE jw_customer SET name = UPPER(email)",
+        "UPDATE jw_customer SET name = CASE WHEN id = 1 THEN note END",
+        "UPDATE jw_customer SET name = (COALESCE(email, name)) WHERE id = 2")) {
+      assertRefusedEverywhere(t(sql), "assigns to column name", "ciphertext, not the value");
+    }
+  }
+
   // --------------------------------------------------------------------------------------------
   // 10. Reading an expression of an encrypted column would return its ciphertext as the value
 

@@ -134,7 +134,7 @@ final class SqlProjection {
    * (a function, CASE branch, arithmetic or scalar subquery of it), or null. COUNT and predicates
    * (comparisons, IS NULL, IN, EXISTS, ...) return no ciphertext.
    */
-  private EncryptedColumn cipherValued(Expression e, SqlScope scope) {
+  EncryptedColumn cipherValued(Expression e, SqlScope scope) {
     e = unparen(e);
     if (e == null || e instanceof JdbcParameter || e instanceof NullValue || e instanceof ComparisonOperator
         || e instanceof AndExpression || e instanceof OrExpression || e instanceof XorExpression

@@ -233,6 +233,13 @@ final class SqlRefusal extends RuntimeException {
   // ------------------------------------------------------------------------------------------
   // The select list
 
+  static SqlRefusal computedAssignment(String what, String table, String column, EncryptedColumn cipher) {
+    return new SqlRefusal(what + " on " + table + " assigns to column " + column + " an expression of encrypted column "
+        + cipher.qualifiedName() + " (arithmetic, a function, CASE, ... of it), which the database would compute on"
+        + " the ciphertext, not the value; it was not sent. Read the value, compute in the application and write"
+        + " the result");
+  }
+
   static SqlRefusal selectListExpression(EncryptedColumn cipher) {
     return new SqlRefusal("The select list reads an expression of encrypted column " + cipher.qualifiedName()
         + " (a function, CASE, COALESCE, MAX, ... of it, or a subquery selecting it), whose result would be"

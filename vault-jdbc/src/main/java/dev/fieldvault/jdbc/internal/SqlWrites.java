@@ -376,6 +376,12 @@ final class SqlWrites {
             blindIndexValue(owner, e, what);
           }
         } else {
+          if (!(unparenthesed(e) instanceof Column)) { // a bare copy stays a copy; a computation on it would not be
+            EncryptedColumn computed = a.projection.cipherValued(e, scope);
+            if (computed != null) {
+              throw SqlRefusal.computedAssignment(what, table, cols.get(j), computed);
+            }
+          }
           a.conditions.condition(e, scope);
         }
       }
@@ -427,5 +433,16 @@ final class SqlWrites {
 
   private static boolean isRowIdValue(Expression e) {
     return e instanceof JdbcParameter || e instanceof LongValue || e instanceof StringValue;
+  }
+
+  private static Expression unparenthesed(Expression e) {
+    while (e instanceof net.sf.jsqlparser.expression.Parenthesis) {
+      e = ((net.sf.jsqlparser.expression.Parenthesis) e).getExpression();
+    }
+    while (e instanceof ParenthesedExpressionList && ((ParenthesedExpressionList<?>) e).size() == 1
+        && ((ParenthesedExpressionList<?>) e).get(0) instanceof Expression) {
+      e = (Expression) ((ParenthesedExpressionList<?>) e).get(0);
+    }
+    return e;
   }
 }
