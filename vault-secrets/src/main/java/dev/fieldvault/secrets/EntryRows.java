@@ -25,6 +25,17 @@ final class EntryRows {
     this.storeId = storeId;
   }
 
+  /** Equal for the same store's rows in the same tables (two handles of one store write the same rows). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EntryRows r && r.storeId == storeId && r.tables.entry.equals(tables.entry);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(storeId) * 31 + tables.entry.hashCode();
+  }
+
   /**
    * The current row of a name: version, value_ct, metadata, expires_ms (nullable), updated_ms,
    * dek_ct (null: a value written before the envelope), dek_version; or null.
@@ -118,26 +129,8 @@ final class EntryRows {
   /** Inserts the first version's entry; false if a concurrent writer inserted it first. */
   boolean insertEntry(Connection x, String key, long version, Envelope.Sealed ct, String metadataJson, Long expiresMs,
       long now, String principal, String generator, String kind) throws SQLException {
-    try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + tables.entry + " (store_id, name_key, version,"
-        + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, dek_ct, dek_version,"
-        + " entry_id, created_by, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, storeId);
-      ps.setString(2, key);
-      ps.setLong(3, version);
-      ps.setBytes(4, ct.valueCt());
-      ps.setBytes(12, ct.wrappedKey());
-      ps.setInt(13, ct.dataKeyVersion());
-      ps.setString(5, metadataJson);
-      setNullableLong(ps, 6, expiresMs);
-      ps.setLong(7, now);
-      ps.setLong(8, now);
-      ps.setLong(9, now);
-      ps.setString(10, principal);
-      ps.setString(11, generator);
-      ps.setString(14, newId());
-      ps.setString(15, principal);
-      ps.setString(16, kind);
-      ps.executeUpdate();
+    try {
+      insertEntryStmt(key, version, ct, metadataJson, expiresMs, now, principal, generator, kind).executeOn(x);
       return true;
     } catch (SQLException e) {
       if (Jdbc.isDuplicateKey(e)) {
@@ -145,6 +138,32 @@ final class EntryRows {
       }
       throw e;
     }
+  }
+
+  /** The statement of {@link #insertEntry}. */
+  WritePlan.Stmt insertEntryStmt(String key, long version, Envelope.Sealed ct, String metadataJson, Long expiresMs,
+      long now, String principal, String generator, String kind) {
+    String id = newId();
+    return new WritePlan.Stmt("INSERT INTO " + tables.entry + " (store_id, name_key, version,"
+        + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, dek_ct, dek_version,"
+        + " entry_id, created_by, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+          ps.setLong(1, storeId);
+          ps.setString(2, key);
+          ps.setLong(3, version);
+          ps.setBytes(4, ct.valueCt());
+          ps.setString(5, metadataJson);
+          setNullableLong(ps, 6, expiresMs);
+          ps.setLong(7, now);
+          ps.setLong(8, now);
+          ps.setLong(9, now);
+          ps.setString(10, principal);
+          ps.setString(11, generator);
+          ps.setBytes(12, ct.wrappedKey());
+          ps.setInt(13, ct.dataKeyVersion());
+          ps.setString(14, id);
+          ps.setString(15, principal);
+          ps.setString(16, kind);
+        });
   }
 
   /**
@@ -155,6 +174,13 @@ final class EntryRows {
   boolean updateEntry(Connection x, String key, long expectedVersion, long version, Envelope.Sealed ct, long now,
       String principal, boolean setMetadata, String metadataJson, boolean keepExpiry, Long expiresMs, String kind)
       throws SQLException {
+    return updateEntryStmt(key, expectedVersion, version, ct, now, principal, setMetadata, metadataJson, keepExpiry,
+        expiresMs, kind).executeOn(x) > 0;
+  }
+
+  /** The statement of {@link #updateEntry}: it updates one row when the compare-and-set holds, none otherwise. */
+  WritePlan.Stmt updateEntryStmt(String key, long expectedVersion, long version, Envelope.Sealed ct, long now,
+      String principal, boolean setMetadata, String metadataJson, boolean keepExpiry, Long expiresMs, String kind) {
     // an entry written by a version before ids gets its id now (COALESCE keeps an existing one)
     StringBuilder sql = new StringBuilder("UPDATE " + tables.entry + " SET version = ?, value_ct = ?, dek_ct = ?,"
         + " dek_version = ?, updated_ms = ?, value_ms = ?, updated_by = ?, entry_id = COALESCE(entry_id, ?), kind = ?");
@@ -165,7 +191,8 @@ final class EntryRows {
       sql.append(", expires_ms = ?");
     }
     sql.append(" WHERE store_id = ? AND name_key = ? AND version = ?");
-    try (PreparedStatement ps = x.prepareStatement(sql.toString())) {
+    String id = newId();
+    return new WritePlan.Stmt(sql.toString(), ps -> {
       int i = 1;
       ps.setLong(i++, version);
       ps.setBytes(i++, ct.valueCt());
@@ -174,7 +201,7 @@ final class EntryRows {
       ps.setLong(i++, now);
       ps.setLong(i++, now);
       ps.setString(i++, principal);
-      ps.setString(i++, newId());
+      ps.setString(i++, id);
       ps.setString(i++, kind);
       if (setMetadata) {
         ps.setString(i++, metadataJson);
@@ -185,25 +212,14 @@ final class EntryRows {
       ps.setLong(i++, storeId);
       ps.setString(i++, key);
       ps.setLong(i, expectedVersion);
-      return ps.executeUpdate() > 0;
-    }
+    });
   }
 
   /** Keeps a version; false if a concurrent writer kept the same version first. */
   boolean insertVersion(Connection x, String key, long version, Envelope.Sealed ct, String metadataJson, long now,
       String principal) throws SQLException {
-    try (PreparedStatement ps = x.prepareStatement("INSERT INTO " + tables.version + " (store_id, name_key, version,"
-        + " value_ct, metadata, created_ms, created_by, dek_ct, dek_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, storeId);
-      ps.setString(2, key);
-      ps.setLong(3, version);
-      ps.setBytes(4, ct.valueCt());
-      ps.setBytes(8, ct.wrappedKey());
-      ps.setInt(9, ct.dataKeyVersion());
-      ps.setString(5, metadataJson);
-      ps.setLong(6, now);
-      ps.setString(7, principal);
-      ps.executeUpdate();
+    try {
+      insertVersionStmt(key, version, ct, metadataJson, now, principal).executeOn(x);
       return true;
     } catch (SQLException e) {
       if (Jdbc.isDuplicateKey(e)) {
@@ -213,27 +229,79 @@ final class EntryRows {
     }
   }
 
+  /** The statement of {@link #insertVersion}. */
+  WritePlan.Stmt insertVersionStmt(String key, long version, Envelope.Sealed ct, String metadataJson, long now,
+      String principal) {
+    return new WritePlan.Stmt("INSERT INTO " + tables.version + " (store_id, name_key, version,"
+        + " value_ct, metadata, created_ms, created_by, dek_ct, dek_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+          ps.setLong(1, storeId);
+          ps.setString(2, key);
+          ps.setLong(3, version);
+          ps.setBytes(4, ct.valueCt());
+          ps.setString(5, metadataJson);
+          ps.setLong(6, now);
+          ps.setString(7, principal);
+          ps.setBytes(8, ct.wrappedKey());
+          ps.setInt(9, ct.dataKeyVersion());
+        });
+  }
+
   /** Deletes the kept versions up to and including {@code upToVersion}. */
   void pruneVersions(Connection x, String key, long upToVersion) throws SQLException {
-    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.version
-        + " WHERE store_id = ? AND name_key = ? AND version <= ?")) {
-      ps.setLong(1, storeId);
-      ps.setString(2, key);
-      ps.setLong(3, upToVersion);
-      ps.executeUpdate();
-    }
+    pruneVersionsStmt(key, upToVersion).executeOn(x);
+  }
+
+  /** The statement of {@link #pruneVersions}. */
+  WritePlan.Stmt pruneVersionsStmt(String key, long upToVersion) {
+    return new WritePlan.Stmt("DELETE FROM " + tables.version
+        + " WHERE store_id = ? AND name_key = ? AND version <= ?", ps -> {
+          ps.setLong(1, storeId);
+          ps.setString(2, key);
+          ps.setLong(3, upToVersion);
+        });
   }
 
   /** Deletes the kept versions before {@code current} written before {@code cutoffMs}. */
   void pruneVersionsOlderThan(Connection x, String key, long current, long cutoffMs) throws SQLException {
-    try (PreparedStatement ps = x.prepareStatement("DELETE FROM " + tables.version
-        + " WHERE store_id = ? AND name_key = ? AND version < ? AND created_ms < ?")) {
-      ps.setLong(1, storeId);
-      ps.setString(2, key);
-      ps.setLong(3, current);
-      ps.setLong(4, cutoffMs);
-      ps.executeUpdate();
+    pruneVersionsOlderThanStmt(key, current, cutoffMs).executeOn(x);
+  }
+
+  /** The statement of {@link #pruneVersionsOlderThan}. */
+  WritePlan.Stmt pruneVersionsOlderThanStmt(String key, long current, long cutoffMs) {
+    return new WritePlan.Stmt("DELETE FROM " + tables.version
+        + " WHERE store_id = ? AND name_key = ? AND version < ? AND created_ms < ?", ps -> {
+          ps.setLong(1, storeId);
+          ps.setString(2, key);
+          ps.setLong(3, current);
+          ps.setLong(4, cutoffMs);
+        });
+  }
+
+  /**
+   * The current versions of some names of this store (absent names are missing from the map), in one
+   * query: the batch's read before it plans its writes.
+   */
+  java.util.Map<String, Long> currentVersions(Connection c, java.util.Collection<String> keys) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT name_key, version FROM " + tables.entry
+        + " WHERE store_id = ? AND name_key IN (");
+    for (int i = 0; i < keys.size(); i++) {
+      sql.append(i == 0 ? "?" : ", ?");
     }
+    sql.append(')');
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      ps.setLong(i++, storeId);
+      for (String k : keys) {
+        ps.setString(i++, k);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
   }
 
   /** Deletes the entry, then its versions: rows are locked in the same order as writes take them. */

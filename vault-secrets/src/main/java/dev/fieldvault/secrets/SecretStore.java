@@ -674,8 +674,12 @@ public final class SecretStore {
     for (int attempt = 0; ; attempt++) {
       try {
         // group commit: concurrent writes share one transaction, each atomic with its audit event
-        WriteResult r = vault.write("put", (x, events) -> caller.writeOnce(x, key, inner, metadata != null,
-            metadataJson, expiresAt, keepExpiry, expected, mustExist, generator, action, events, value.kind()));
+        WriteBatcher.Write<WriteResult> once = metadata != null
+            ? caller.new PlannedWrite(key, inner, metadataJson, expiresAt, keepExpiry, expected, mustExist, generator,
+                action, value.kind())
+            : (x, events) -> caller.writeOnce(x, key, inner, false, null, expiresAt, keepExpiry, expected, mustExist,
+                generator, action, events, value.kind());
+        WriteResult r = vault.write("put", once);
         vault.invalidate(meta, key);
         if (action == AuditAction.ROTATED && r.isWritten()) {
           vault.rotated(new RotationListener.Rotation(meta.namespace(), meta.tenant(), name, r.version(), principal,
@@ -697,25 +701,18 @@ public final class SecretStore {
       List<AuditLog.Timed> events, SecretKind kind) throws SQLException {
     long now = vault.now().toEpochMilli();
     long[] cur = rows.currentVersion(x, key);
-    Status refused = null;
-    if (mustExist && cur == null) {
-      refused = Status.NOT_FOUND;
-    } else if (expected != null && (expected == 0 ? cur != null : cur == null || cur[0] != expected)) {
-      refused = Status.CONFLICT;
-    }
+    Long current = cur == null ? null : cur[0];
+    WriteResult refused = refusal(key, current, expected, mustExist, action, now, events);
     if (refused != null) {
-      events.add(new AuditLog.Timed(now, draft(key, action, refused.name(), expected == null ? null
-          : "expected version " + expected)));
-      return new WriteResult(refused, cur == null ? 0 : cur[0]);
+      return refused;
     }
-    long v = cur == null ? 1 : cur[0] + 1;
+    long v = current == null ? 1 : current + 1;
     Envelope.Sealed ct = vault.envelope().seal(meta.slot(key, v), inner);
     Long expiresMs = expiresAt == null ? null : expiresAt.toEpochMilli();
-    // sealed stores keep no plaintext metadata, the kind included; written with the entry (no extra statement)
-    String kindColumn = meta.sealed() || kind == SecretKind.GENERIC ? null : kind.name();
-    boolean won = cur == null
+    String kindColumn = kindColumn(kind);
+    boolean won = current == null
         ? rows.insertEntry(x, key, v, ct, metadataJson, expiresMs, now, principal, generator, kindColumn)
-        : rows.updateEntry(x, key, cur[0], v, ct, now, principal, setMetadata, metadataJson, keepExpiry, expiresMs,
+        : rows.updateEntry(x, key, current, v, ct, now, principal, setMetadata, metadataJson, keepExpiry, expiresMs,
             kindColumn);
     String storedMetadata = won ? (setMetadata ? metadataJson : rows.currentMetadata(x, key)) : null;
     if (!won || !rows.insertVersion(x, key, v, ct, storedMetadata, now, principal)) {
@@ -724,12 +721,120 @@ public final class SecretStore {
     if (v > meta.maxVersions()) { // versions start at 1: nothing to prune before (one statement less per put)
       rows.pruneVersions(x, key, v - meta.maxVersions());
     }
-    if (meta.versionMaxAgeMs() != null && cur != null) { // a new entry has no older version
+    if (meta.versionMaxAgeMs() != null && current != null) { // a new entry has no older version
       rows.pruneVersionsOlderThan(x, key, v, now - meta.versionMaxAgeMs());
     }
-    AuditAction recorded = action == AuditAction.CREATED && cur != null ? AuditAction.UPDATED : action;
+    return written(key, current, v, action, now, events);
+  }
+
+  /** The refusal of a write by its expectation (with its event), or null when it may go on. */
+  private WriteResult refusal(String key, Long current, Long expected, boolean mustExist, AuditAction action, long now,
+      List<AuditLog.Timed> events) {
+    Status refused = null;
+    if (mustExist && current == null) {
+      refused = Status.NOT_FOUND;
+    } else if (expected != null && (expected == 0 ? current != null : current == null || current.longValue() != expected)) {
+      refused = Status.CONFLICT;
+    }
+    if (refused == null) {
+      return null;
+    }
+    events.add(new AuditLog.Timed(now, draft(key, action, refused.name(), expected == null ? null
+        : "expected version " + expected)));
+    return new WriteResult(refused, current == null ? 0 : current);
+  }
+
+  /** Sealed stores keep no plaintext metadata, the kind included; written with the entry (no extra statement). */
+  private String kindColumn(SecretKind kind) {
+    return meta.sealed() || kind == SecretKind.GENERIC ? null : kind.name();
+  }
+
+  private WriteResult written(String key, Long current, long v, AuditAction action, long now,
+      List<AuditLog.Timed> events) {
+    AuditAction recorded = action == AuditAction.CREATED && current != null ? AuditAction.UPDATED : action;
     events.add(new AuditLog.Timed(now, draft(key, recorded, Status.OK.name(), "version " + v)));
     return new WriteResult(Status.OK, v);
+  }
+
+  /**
+   * A write that sets the metadata ({@link #put} and the writes like it): the write batch plans it with
+   * the batch's others, its statements sent in JDBC batches ({@link WritePlan}); alone, it is
+   * {@link #writeOnce}.
+   */
+  private final class PlannedWrite implements WriteBatcher.Batchable<WriteResult> {
+    private final String key;
+    private final byte[] inner;
+    private final String metadataJson;
+    private final Instant expiresAt;
+    private final boolean keepExpiry;
+    private final Long expected;
+    private final boolean mustExist;
+    private final String generator;
+    private final AuditAction action;
+    private final SecretKind kind;
+
+    PlannedWrite(String key, byte[] inner, String metadataJson, Instant expiresAt, boolean keepExpiry, Long expected,
+        boolean mustExist, String generator, AuditAction action, SecretKind kind) {
+      this.key = key;
+      this.inner = inner;
+      this.metadataJson = metadataJson;
+      this.expiresAt = expiresAt;
+      this.keepExpiry = keepExpiry;
+      this.expected = expected;
+      this.mustExist = mustExist;
+      this.generator = generator;
+      this.action = action;
+      this.kind = kind;
+    }
+
+    @Override
+    public WriteResult run(Connection x, List<AuditLog.Timed> events) throws SQLException {
+      return writeOnce(x, key, inner, true, metadataJson, expiresAt, keepExpiry, expected, mustExist, generator,
+          action, events, kind);
+    }
+
+    @Override
+    public EntryRows rows() {
+      return rows;
+    }
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public WriteResult plan(Long current, WritePlan plan, List<AuditLog.Timed> events) {
+      long now = vault.now().toEpochMilli();
+      WriteResult refused = refusal(key, current, expected, mustExist, action, now, events);
+      if (refused != null) {
+        return refused;
+      }
+      long v = current == null ? 1 : current + 1;
+      Envelope.Sealed ct = vault.envelope().seal(meta.slot(key, v), inner);
+      Long expiresMs = expiresAt == null ? null : expiresAt.toEpochMilli();
+      String kindColumn = kindColumn(kind);
+      // the compare-and-set: the entry is inserted (a concurrent insert fails the plan with a duplicate key, and
+      // the batch runs again one write at a time) or moved from the version read (one row updated, or lost)
+      plan.add(WritePlan.ENTRIES, current == null
+          ? rows.insertEntryStmt(key, v, ct, metadataJson, expiresMs, now, principal, generator, kindColumn)
+          : rows.updateEntryStmt(key, current, v, ct, now, principal, true, metadataJson, keepExpiry, expiresMs,
+              kindColumn), 1);
+      plan.add(WritePlan.VERSIONS, rows.insertVersionStmt(key, v, ct, metadataJson, now, principal), 1);
+      if (v > meta.maxVersions()) {
+        plan.add(WritePlan.PRUNES, rows.pruneVersionsStmt(key, v - meta.maxVersions()), WritePlan.ANY_COUNT);
+      }
+      if (meta.versionMaxAgeMs() != null && current != null) {
+        plan.add(WritePlan.PRUNES, rows.pruneVersionsOlderThanStmt(key, v, now - meta.versionMaxAgeMs()),
+            WritePlan.ANY_COUNT);
+      }
+      return written(key, current, v, action, now, events);
+    }
+
+    @Override
+    public RuntimeException lost() {
+      return new LostRace();
+    }
   }
 
   private SecretResult readCurrent(Connection c, String name, String key) throws SQLException {

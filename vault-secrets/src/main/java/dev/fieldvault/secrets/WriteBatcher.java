@@ -34,6 +34,31 @@ final class WriteBatcher implements AutoCloseable {
     T run(Connection c, List<AuditLog.Timed> events) throws SQLException;
   }
 
+  /**
+   * A write of one entry row that can be planned together with the batch's other writes: the batch reads
+   * the current versions of all its rows in one query, each write adds its statements to a shared
+   * {@link WritePlan}, and each distinct statement is sent as one JDBC batch. {@link #run} is the same
+   * write done alone (used when the batch cannot be planned: two writes of one row, a driver that reports
+   * no update counts, a failure while the plan is sent).
+   */
+  interface Batchable<T> extends Write<T> {
+    /** The rows of the write's store. */
+    EntryRows rows();
+
+    /** The name key of the entry row it writes. */
+    String key();
+
+    /**
+     * Plans the write given its entry's current version (null: no entry): adds its statements to
+     * {@code plan}, its events to {@code events}, and returns its result, valid once the plan ran with
+     * every update count as expected.
+     */
+    T plan(Long currentVersion, WritePlan plan, List<AuditLog.Timed> events);
+
+    /** What the write fails with when its compare-and-set lost against a concurrent writer. */
+    RuntimeException lost();
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
   private static final int MAX_BATCH = 256;
   /**
@@ -50,6 +75,7 @@ final class WriteBatcher implements AutoCloseable {
     final Write<?> write;
     final CompletableFuture<Object> done = new CompletableFuture<>();
     Object result;
+    Throwable failure;
 
     Task(Write<?> write) {
       this.write = write;
@@ -62,6 +88,10 @@ final class WriteBatcher implements AutoCloseable {
   private final AtomicLong transactions = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closed;
+  /** False once the driver reported no update count for a batched statement: writes then run one by one. */
+  private volatile boolean planned = true;
+  private final AtomicLong plannedBatches = new AtomicLong();
+  private final AtomicLong plannedFallbacks = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
 
   WriteBatcher(DataSource dataSource, AuditLog audit) {
@@ -119,6 +149,16 @@ final class WriteBatcher implements AutoCloseable {
     return busy.get();
   }
 
+  /** Batches whose statements were sent as JDBC batches (planned), so far. */
+  long plannedBatches() {
+    return plannedBatches.get();
+  }
+
+  /** Planned batches run again one write at a time (a statement of the plan failed), so far. */
+  long plannedFallbacks() {
+    return plannedFallbacks.get();
+  }
+
   /** Transactions committed so far (each holding one or more writes). */
   long transactions() {
     return transactions.get();
@@ -169,7 +209,32 @@ final class WriteBatcher implements AutoCloseable {
           List<AuditLog.Timed> events = new ArrayList<>();
           Task failed = null;
           Throwable failure = null;
-          for (Task t : live) {
+          boolean done = false;
+          if (planned && plannable(live)) {
+            try {
+              failed = runPlanned(c, live, events);
+              if (failed != null) {
+                failure = failed.failure;
+              }
+              done = true;
+            } catch (WritePlan.CountsUnknown e) {
+              planned = false;
+              LOG.debug("The JDBC driver reports no update counts for batched statements: secrets writes run one"
+                  + " statement at a time");
+            } catch (SQLException e) {
+              if (Jdbc.isTransient(e)) {
+                throw e;
+              }
+              // a duplicate key of a concurrent insert, or any other statement failure: find whose, one by one
+            }
+            if (!done) {
+              c.rollback();
+              events.clear();
+              plannedFallbacks.incrementAndGet();
+            }
+          }
+          for (int i = 0; !done && i < live.size(); i++) {
+            Task t = live.get(i);
             try {
               t.result = t.write.run(c, events);
             } catch (SQLException e) {
@@ -218,6 +283,54 @@ final class WriteBatcher implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** True when every write of the batch can be planned and no two write the same entry row. */
+  private static boolean plannable(List<Task> live) {
+    java.util.Set<Object> rowsSeen = new java.util.HashSet<>();
+    for (Task t : live) {
+      if (!(t.write instanceof Batchable<?> b) || !rowsSeen.add(List.of(b.rows(), b.key()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Runs the batch's writes as one plan: one read of the current versions per store, then each distinct
+   * statement as one JDBC batch. Returns the write that failed (its failure set; the transaction must be
+   * rolled back and the others run again), or null when every write is done.
+   */
+  private Task runPlanned(Connection c, List<Task> live, List<AuditLog.Timed> events)
+      throws SQLException, WritePlan.CountsUnknown {
+    java.util.Map<EntryRows, List<String>> keysByStore = new java.util.LinkedHashMap<>();
+    for (Task t : live) {
+      Batchable<?> b = (Batchable<?>) t.write;
+      keysByStore.computeIfAbsent(b.rows(), k -> new ArrayList<>()).add(b.key());
+    }
+    java.util.Map<EntryRows, java.util.Map<String, Long>> current = new java.util.HashMap<>();
+    for (java.util.Map.Entry<EntryRows, List<String>> e : keysByStore.entrySet()) {
+      current.put(e.getKey(), e.getKey().currentVersions(c, e.getValue()));
+    }
+    WritePlan plan = new WritePlan();
+    for (Task t : live) {
+      Batchable<?> b = (Batchable<?>) t.write;
+      plan.owner(t);
+      try {
+        t.result = b.plan(current.get(b.rows()).get(b.key()), plan, events);
+      } catch (RuntimeException e) {
+        t.failure = e;
+        return t;
+      }
+    }
+    Object lost = plan.execute(c);
+    if (lost != null) {
+      Task t = (Task) lost;
+      t.failure = ((Batchable<?>) t.write).lost();
+      return t;
+    }
+    plannedBatches.incrementAndGet();
+    return null;
   }
 
   private static void rollbackQuietly(Connection c) {
