@@ -1,7 +1,6 @@
 package dev.fieldvault.secrets;
 
 import dev.fieldvault.secrets.internal.Envelope;
-import dev.fieldvault.secrets.internal.Jdbc;
 import dev.fieldvault.secrets.internal.Tables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,17 +97,6 @@ final class EntryRows {
     }
   }
 
-  String currentMetadata(Connection c, String key) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT metadata FROM " + tables.entry
-        + " WHERE store_id = ? AND name_key = ?")) {
-      ps.setLong(1, storeId);
-      ps.setString(2, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
   /** A new entry id: a random UUID (122 random bits), opaque to callers. */
   static String newId() {
     return UUID.randomUUID().toString();
@@ -126,21 +114,7 @@ final class EntryRows {
     }
   }
 
-  /** Inserts the first version's entry; false if a concurrent writer inserted it first. */
-  boolean insertEntry(Connection x, String key, long version, Envelope.Sealed ct, String metadataJson, Long expiresMs,
-      long now, String principal, String generator, String kind) throws SQLException {
-    try {
-      insertEntryStmt(key, version, ct, metadataJson, expiresMs, now, principal, generator, kind).executeOn(x);
-      return true;
-    } catch (SQLException e) {
-      if (Jdbc.isDuplicateKey(e)) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
-  /** The statement of {@link #insertEntry}. */
+  /** Inserts the first version's entry (a concurrent writer's insert of it fails this one with a duplicate key). */
   WritePlan.Stmt insertEntryStmt(String key, long version, Envelope.Sealed ct, String metadataJson, Long expiresMs,
       long now, String principal, String generator, String kind) {
     String id = newId();
@@ -167,18 +141,10 @@ final class EntryRows {
   }
 
   /**
-   * Moves the entry from {@code expectedVersion} to {@code version} (compare-and-set); the metadata
-   * only when {@code setMetadata}, the expiry only unless {@code keepExpiry}. False if the entry is no
-   * longer at {@code expectedVersion}.
+   * Moves the entry from {@code expectedVersion} to {@code version} (compare-and-set: one row updated, or
+   * none when the entry is no longer at {@code expectedVersion}); the metadata only when {@code setMetadata},
+   * the expiry only unless {@code keepExpiry}.
    */
-  boolean updateEntry(Connection x, String key, long expectedVersion, long version, Envelope.Sealed ct, long now,
-      String principal, boolean setMetadata, String metadataJson, boolean keepExpiry, Long expiresMs, String kind)
-      throws SQLException {
-    return updateEntryStmt(key, expectedVersion, version, ct, now, principal, setMetadata, metadataJson, keepExpiry,
-        expiresMs, kind).executeOn(x) > 0;
-  }
-
-  /** The statement of {@link #updateEntry}: it updates one row when the compare-and-set holds, none otherwise. */
   WritePlan.Stmt updateEntryStmt(String key, long expectedVersion, long version, Envelope.Sealed ct, long now,
       String principal, boolean setMetadata, String metadataJson, boolean keepExpiry, Long expiresMs, String kind) {
     // an entry written by a version before ids gets its id now (COALESCE keeps an existing one)
@@ -215,21 +181,7 @@ final class EntryRows {
     });
   }
 
-  /** Keeps a version; false if a concurrent writer kept the same version first. */
-  boolean insertVersion(Connection x, String key, long version, Envelope.Sealed ct, String metadataJson, long now,
-      String principal) throws SQLException {
-    try {
-      insertVersionStmt(key, version, ct, metadataJson, now, principal).executeOn(x);
-      return true;
-    } catch (SQLException e) {
-      if (Jdbc.isDuplicateKey(e)) {
-        return false;
-      }
-      throw e;
-    }
-  }
-
-  /** The statement of {@link #insertVersion}. */
+  /** Keeps a version (a concurrent writer's keeping of the same version fails this one with a duplicate key). */
   WritePlan.Stmt insertVersionStmt(String key, long version, Envelope.Sealed ct, String metadataJson, long now,
       String principal) {
     return new WritePlan.Stmt("INSERT INTO " + tables.version + " (store_id, name_key, version,"
@@ -246,12 +198,27 @@ final class EntryRows {
         });
   }
 
-  /** Deletes the kept versions up to and including {@code upToVersion}. */
-  void pruneVersions(Connection x, String key, long upToVersion) throws SQLException {
-    pruneVersionsStmt(key, upToVersion).executeOn(x);
+  /**
+   * Keeps a version with the metadata its entry has now (read in the statement, after the entry's update in
+   * the same transaction): one row inserted, or none when the entry is gone.
+   */
+  WritePlan.Stmt insertVersionWithEntryMetadataStmt(String key, long version, Envelope.Sealed ct, long now,
+      String principal) {
+    return new WritePlan.Stmt("INSERT INTO " + tables.version + " (store_id, name_key, version, value_ct, metadata,"
+        + " created_ms, created_by, dek_ct, dek_version) SELECT store_id, name_key, ?, ?, metadata, ?, ?, ?, ? FROM "
+        + tables.entry + " WHERE store_id = ? AND name_key = ?", ps -> {
+          ps.setLong(1, version);
+          ps.setBytes(2, ct.valueCt());
+          ps.setLong(3, now);
+          ps.setString(4, principal);
+          ps.setBytes(5, ct.wrappedKey());
+          ps.setInt(6, ct.dataKeyVersion());
+          ps.setLong(7, storeId);
+          ps.setString(8, key);
+        });
   }
 
-  /** The statement of {@link #pruneVersions}. */
+  /** Deletes the kept versions up to and including {@code upToVersion}. */
   WritePlan.Stmt pruneVersionsStmt(String key, long upToVersion) {
     return new WritePlan.Stmt("DELETE FROM " + tables.version
         + " WHERE store_id = ? AND name_key = ? AND version <= ?", ps -> {
@@ -262,11 +229,6 @@ final class EntryRows {
   }
 
   /** Deletes the kept versions before {@code current} written before {@code cutoffMs}. */
-  void pruneVersionsOlderThan(Connection x, String key, long current, long cutoffMs) throws SQLException {
-    pruneVersionsOlderThanStmt(key, current, cutoffMs).executeOn(x);
-  }
-
-  /** The statement of {@link #pruneVersionsOlderThan}. */
   WritePlan.Stmt pruneVersionsOlderThanStmt(String key, long current, long cutoffMs) {
     return new WritePlan.Stmt("DELETE FROM " + tables.version
         + " WHERE store_id = ? AND name_key = ? AND version < ? AND created_ms < ?", ps -> {

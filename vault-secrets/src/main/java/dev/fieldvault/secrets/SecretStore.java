@@ -2,6 +2,7 @@ package dev.fieldvault.secrets;
 
 import dev.fieldvault.secrets.internal.AuditLog;
 import dev.fieldvault.secrets.internal.Envelope;
+import dev.fieldvault.secrets.internal.Jdbc;
 import dev.fieldvault.secrets.internal.Names;
 import dev.fieldvault.secrets.internal.SealedKdf;
 import dev.fieldvault.secrets.internal.SealedKeys;
@@ -674,11 +675,8 @@ public final class SecretStore {
     for (int attempt = 0; ; attempt++) {
       try {
         // group commit: concurrent writes share one transaction, each atomic with its audit event
-        WriteBatcher.Write<WriteResult> once = metadata != null
-            ? caller.new PlannedWrite(key, inner, metadataJson, expiresAt, keepExpiry, expected, mustExist, generator,
-                action, value.kind())
-            : (x, events) -> caller.writeOnce(x, key, inner, false, null, expiresAt, keepExpiry, expected, mustExist,
-                generator, action, events, value.kind());
+        WriteBatcher.Write<WriteResult> once = caller.new PlannedWrite(key, inner, metadata != null, metadataJson,
+            expiresAt, keepExpiry, expected, mustExist, generator, action, value.kind());
         WriteResult r = vault.write("put", once);
         vault.invalidate(meta, key);
         if (action == AuditAction.ROTATED && r.isWritten()) {
@@ -694,37 +692,6 @@ public final class SecretStore {
         }
       }
     }
-  }
-
-  private WriteResult writeOnce(Connection x, String key, byte[] inner, boolean setMetadata, String metadataJson,
-      Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action,
-      List<AuditLog.Timed> events, SecretKind kind) throws SQLException {
-    long now = vault.now().toEpochMilli();
-    long[] cur = rows.currentVersion(x, key);
-    Long current = cur == null ? null : cur[0];
-    WriteResult refused = refusal(key, current, expected, mustExist, action, now, events);
-    if (refused != null) {
-      return refused;
-    }
-    long v = current == null ? 1 : current + 1;
-    Envelope.Sealed ct = vault.envelope().seal(meta.slot(key, v), inner);
-    Long expiresMs = expiresAt == null ? null : expiresAt.toEpochMilli();
-    String kindColumn = kindColumn(kind);
-    boolean won = current == null
-        ? rows.insertEntry(x, key, v, ct, metadataJson, expiresMs, now, principal, generator, kindColumn)
-        : rows.updateEntry(x, key, current, v, ct, now, principal, setMetadata, metadataJson, keepExpiry, expiresMs,
-            kindColumn);
-    String storedMetadata = won ? (setMetadata ? metadataJson : rows.currentMetadata(x, key)) : null;
-    if (!won || !rows.insertVersion(x, key, v, ct, storedMetadata, now, principal)) {
-      throw new LostRace();
-    }
-    if (v > meta.maxVersions()) { // versions start at 1: nothing to prune before (one statement less per put)
-      rows.pruneVersions(x, key, v - meta.maxVersions());
-    }
-    if (meta.versionMaxAgeMs() != null && current != null) { // a new entry has no older version
-      rows.pruneVersionsOlderThan(x, key, v, now - meta.versionMaxAgeMs());
-    }
-    return written(key, current, v, action, now, events);
   }
 
   /** The refusal of a write by its expectation (with its event), or null when it may go on. */
@@ -757,13 +724,13 @@ public final class SecretStore {
   }
 
   /**
-   * A write that sets the metadata ({@link #put} and the writes like it): the write batch plans it with
-   * the batch's others, its statements sent in JDBC batches ({@link WritePlan}); alone, it is
-   * {@link #writeOnce}.
+   * One write of one entry: planned by the write batch with the batch's others, its statements sent in
+   * JDBC batches ({@link WritePlan}); alone ({@link #run}), the same statements one after the other.
    */
   private final class PlannedWrite implements WriteBatcher.Batchable<WriteResult> {
     private final String key;
     private final byte[] inner;
+    private final boolean setMetadata;
     private final String metadataJson;
     private final Instant expiresAt;
     private final boolean keepExpiry;
@@ -773,10 +740,11 @@ public final class SecretStore {
     private final AuditAction action;
     private final SecretKind kind;
 
-    PlannedWrite(String key, byte[] inner, String metadataJson, Instant expiresAt, boolean keepExpiry, Long expected,
-        boolean mustExist, String generator, AuditAction action, SecretKind kind) {
+    PlannedWrite(String key, byte[] inner, boolean setMetadata, String metadataJson, Instant expiresAt,
+        boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action, SecretKind kind) {
       this.key = key;
       this.inner = inner;
+      this.setMetadata = setMetadata;
       this.metadataJson = metadataJson;
       this.expiresAt = expiresAt;
       this.keepExpiry = keepExpiry;
@@ -787,10 +755,26 @@ public final class SecretStore {
       this.kind = kind;
     }
 
+    /** The write alone: reads the entry's version, then runs the plan's statements one by one. */
     @Override
     public WriteResult run(Connection x, List<AuditLog.Timed> events) throws SQLException {
-      return writeOnce(x, key, inner, true, metadataJson, expiresAt, keepExpiry, expected, mustExist, generator,
-          action, events, kind);
+      long[] cur = rows.currentVersion(x, key);
+      WritePlan plan = new WritePlan();
+      plan.owner(this);
+      WriteResult result = plan(cur == null ? null : cur[0], plan, events);
+      try {
+        if (plan.execute(x) != null) {
+          throw lost();
+        }
+      } catch (SQLException e) {
+        if (Jdbc.isDuplicateKey(e)) { // a concurrent writer inserted the entry or kept the version first
+          throw lost();
+        }
+        throw e;
+      } catch (WritePlan.CountsUnknown e) { // one statement at a time: the driver reports its count
+        throw new SQLException("The JDBC driver reported no update count for a single statement", e);
+      }
+      return result;
     }
 
     @Override
@@ -814,17 +798,21 @@ public final class SecretStore {
       Envelope.Sealed ct = vault.envelope().seal(meta.slot(key, v), inner);
       Long expiresMs = expiresAt == null ? null : expiresAt.toEpochMilli();
       String kindColumn = kindColumn(kind);
-      // the compare-and-set: the entry is inserted (a concurrent insert fails the plan with a duplicate key, and
-      // the batch runs again one write at a time) or moved from the version read (one row updated, or lost)
+      // the compare-and-set: the entry is inserted (a concurrent insert fails with a duplicate key) or moved
+      // from the version read (one row updated, or none: lost)
       plan.add(WritePlan.ENTRIES, current == null
-          ? rows.insertEntryStmt(key, v, ct, metadataJson, expiresMs, now, principal, generator, kindColumn)
-          : rows.updateEntryStmt(key, current, v, ct, now, principal, true, metadataJson, keepExpiry, expiresMs,
+          ? rows.insertEntryStmt(key, v, ct, setMetadata ? metadataJson : null, expiresMs, now, principal, generator,
+              kindColumn)
+          : rows.updateEntryStmt(key, current, v, ct, now, principal, setMetadata, metadataJson, keepExpiry, expiresMs,
               kindColumn), 1);
-      plan.add(WritePlan.VERSIONS, rows.insertVersionStmt(key, v, ct, metadataJson, now, principal), 1);
-      if (v > meta.maxVersions()) {
+      // the kept version has the entry's metadata: as set, or as the entry keeps it (copied in the statement)
+      plan.add(WritePlan.VERSIONS, setMetadata || current == null
+          ? rows.insertVersionStmt(key, v, ct, setMetadata ? metadataJson : null, now, principal)
+          : rows.insertVersionWithEntryMetadataStmt(key, v, ct, now, principal), 1);
+      if (v > meta.maxVersions()) { // versions start at 1: nothing to prune before (one statement less per put)
         plan.add(WritePlan.PRUNES, rows.pruneVersionsStmt(key, v - meta.maxVersions()), WritePlan.ANY_COUNT);
       }
-      if (meta.versionMaxAgeMs() != null && current != null) {
+      if (meta.versionMaxAgeMs() != null && current != null) { // a new entry has no older version
         plan.add(WritePlan.PRUNES, rows.pruneVersionsOlderThanStmt(key, v, now - meta.versionMaxAgeMs()),
             WritePlan.ANY_COUNT);
       }

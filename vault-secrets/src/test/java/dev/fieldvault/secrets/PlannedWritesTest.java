@@ -115,14 +115,14 @@ class PlannedWritesTest {
         for (int i = 0; i < WriteBatcher.THREADS; i++) { // every write thread holds one write, waiting for the head
           int n = i;
           held.add(pool.submit(() -> s.put("held-" + n, SecretValue.ofString("h"))));
-          awaitBusy(vault, i + 1);
+          SecretsTestSupport.awaitBusy(vault, i + 1);
         }
         for (int i = 1; i <= 3; i++) { // these queue up and form one batch: the same name three times
           int n = i;
           queued.add(pool.submit(() -> s.put("same", SecretValue.ofString("v" + n))));
         }
         queued.add(pool.submit(() -> s.put("other", SecretValue.ofString("o"))));
-        awaitQueued(vault, 4);
+        SecretsTestSupport.awaitQueued(vault, 4);
         lock.rollback();
         for (Future<WriteResult> f : held) {
           assertThat(f.get(60, TimeUnit.SECONDS).version()).isEqualTo(1);
@@ -161,10 +161,10 @@ class PlannedWritesTest {
         }
         // a inserts the entry, then waits for the audit head; b reads no entry and inserts it too
         Future<WriteResult> first = pool.submit(() -> a.store(ns).put("new", SecretValue.ofString("from-a")));
-        awaitBusy(a, 1);
+        SecretsTestSupport.awaitBusy(a, 1);
         Thread.sleep(300);
         Future<WriteResult> second = pool.submit(() -> b.store(ns).put("new", SecretValue.ofString("from-b")));
-        awaitBusy(b, 1);
+        SecretsTestSupport.awaitBusy(b, 1);
         Thread.sleep(500);
         lock.rollback();
         WriteResult ra = first.get(60, TimeUnit.SECONDS);
@@ -191,21 +191,5 @@ class PlannedWritesTest {
   private static SecretsVault vault(TestDatabase db, String prefix) {
     return SecretsVault.builder(db.dataSource(), CIPHER).tablePrefix(prefix)
         .readAudit(ReadAudit.OFF).build();
-  }
-
-  private static void awaitQueued(SecretsVault vault, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (vault.writes().queued() < n && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(vault.writes().queued()).as("writes queued").isEqualTo(n);
-  }
-
-  private static void awaitBusy(SecretsVault vault, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!(vault.writes().busy() == n && vault.writes().queued() == 0) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(vault.writes().busy()).as("busy write threads").isEqualTo(n);
   }
 }

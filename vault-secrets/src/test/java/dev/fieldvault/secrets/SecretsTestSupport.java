@@ -97,6 +97,24 @@ final class SecretsTestSupport {
     return FieldCipher.create(Keyring.generate("secrets-test"));
   }
 
+  /** Waits until {@code n} writes wait in the vault's write queue. */
+  static void awaitQueued(SecretsVault vault, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (vault.writes().queued() < n && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    org.assertj.core.api.Assertions.assertThat(vault.writes().queued()).as("writes queued").isEqualTo(n);
+  }
+
+  /** Waits until {@code n} write threads hold a batch (and nothing is queued). */
+  static void awaitBusy(SecretsVault vault, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!(vault.writes().busy() == n && vault.writes().queued() == 0) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    org.assertj.core.api.Assertions.assertThat(vault.writes().busy()).as("busy write threads").isEqualTo(n);
+  }
+
   static String unique(String base) {
     return base + "-" + UUID.randomUUID().toString().substring(0, 8);
   }

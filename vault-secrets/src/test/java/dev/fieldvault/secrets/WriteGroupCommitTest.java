@@ -50,14 +50,14 @@ class WriteGroupCommitTest {
         for (int i = 0; i < WriteBatcher.THREADS; i++) {
           int n = i;
           writes.add(pool.submit(() -> s.as("writer-" + n).put("name-" + n, SecretValue.ofString("v" + n))));
-          awaitBusy(vault, i + 1);
+          SecretsTestSupport.awaitBusy(vault, i + 1);
         }
         for (int i = WriteBatcher.THREADS; i < 2 * WriteBatcher.THREADS; i++) {
           int n = i;
           writes.add(pool.submit(() -> s.as("writer-" + n).put("name-" + n, SecretValue.ofString("v" + n))));
         }
         writes.add(pool.submit(() -> s.as("bad-principal").put("victim", SecretValue.ofString("after"))));
-        awaitQueued(vault, WriteBatcher.THREADS + 1);
+        SecretsTestSupport.awaitQueued(vault, WriteBatcher.THREADS + 1);
         lock.rollback();
       }
       List<Throwable> failures = new ArrayList<>();
@@ -94,23 +94,6 @@ class WriteGroupCommitTest {
     }
   }
 
-  /** Waits until {@code n} writes wait in the queue. */
-  private static void awaitQueued(SecretsVault vault, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (vault.writes().queued() < n && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(vault.writes().queued()).as("writes queued").isEqualTo(n);
-  }
-
-  /** Waits until {@code n} write threads hold a batch (and nothing is queued). */
-  private static void awaitBusy(SecretsVault vault, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!(vault.writes().busy() == n && vault.writes().queued() == 0) && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(vault.writes().busy()).as("busy write threads").isEqualTo(n);
-  }
 
   @ParameterizedTest
   @MethodSource(ALL)
