@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.jdbc.keystore.KeyStore;
 import dev.fieldvault.jdbc.keystore.VaultTables;
+import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.KeyEncryptionKeys;
 import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.secrets.SecretKind;
+import dev.fieldvault.secrets.SecretStore;
+import dev.fieldvault.secrets.Secrets;
+import dev.fieldvault.secrets.SecretsVault;
+import dev.fieldvault.secrets.StoreOptions;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,12 +36,15 @@ class SecretsImportAndStoreCommandTest extends CliTestSupport {
   @TempDir
   Path dir;
 
+  /** The keys the tool finds in the key store (for the library's side of a test). */
+  Keyring keyring;
+
   void setUp(Kind kind) throws Exception {
     use(kind);
     migrateSecrets(db, PREFIX);
     db.dropTables(VAULT.rotationRange(), VAULT.rotation(), VAULT.keyset());
     VAULT.install(db.dataSource());
-    Keyring keyring = Keyring.generate("imp");
+    keyring = Keyring.generate("imp");
     KeyStore store = KeyStore.create(db.dataSource(), KeyEncryptionKeys.fromMasterSecret(SECRET), VAULT);
     store.insert(keyring.aead().orElseThrow());
     store.insert(keyring.prf().orElseThrow());
@@ -247,6 +256,32 @@ class SecretsImportAndStoreCommandTest extends CliTestSupport {
     assertThat(out).endsWith("put-value-secret-1" + System.lineSeparator());
     assertThat(run(secrets("import", archive.toString()))).isEqualTo(1);
     assertThat(err).contains("These stores exist already");
+  }
+
+  @ParameterizedTest
+  @MethodSource(ALL)
+  void exportThenImport_keepsTheKindOfTypedEntries(Kind kind) throws Exception {
+    setUp(kind);
+    try (SecretsVault vault = SecretsVault.builder(db.dataSource(), FieldCipher.create(keyring)).tablePrefix(PREFIX)
+        .build()) {
+      SecretStore typed = vault.createStore("typed", null, StoreOptions.DEFAULT);
+      typed.put("stripe", Secrets.apiKey("key-id", "sk_typed_cli"));
+      typed.put("db", Secrets.databaseCredentials("app", "pw-typed-cli", null));
+      Path file = dir.resolve("typed.jsonl");
+
+      assertThat(run(secrets("export", "-n", "typed", "-o", file.toString()))).as(err).isZero();
+      assertThat(run(secrets("remove", "stripe", "-n", "typed"))).as(err).isZero();
+      assertThat(run(secrets("remove", "db", "-n", "typed"))).as(err).isZero();
+      assertThat(run(secrets("import", file.toString(), "--dry-run"))).as(err).isZero();
+      assertThat(out).contains("[dry run] imported 2 secrets (2 kept versions), 4 verified, 0 failed");
+      assertThat(typed.has("stripe")).isFalse();
+      assertThat(run(secrets("import", file.toString()))).as(err).isZero();
+      assertThat(out).contains("imported 2 secrets (2 kept versions), 4 verified, 0 failed");
+
+      assertThat(typed.info("stripe").orElseThrow().kind()).isEqualTo(SecretKind.API_KEY);
+      assertThat(typed.info("db").orElseThrow().kind()).isEqualTo(SecretKind.DATABASE_CREDENTIALS);
+      assertThat(typed.get("stripe").asApiKey().key()).isEqualTo("sk_typed_cli");
+    }
   }
 
   /** The table rows of the last output (its header and a "more:" line left out). */

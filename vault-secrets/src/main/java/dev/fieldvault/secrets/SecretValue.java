@@ -185,6 +185,18 @@ public final class SecretValue {
   /** The type tag of typed values ({@link Secrets}). */
   private static final byte TYPED_TAG = 4;
 
+  /**
+   * The kind an encoded value carries ({@link SecretKind#GENERIC} for an untyped one), read from its
+   * header only; null when the header is of a kind or type this version does not know.
+   */
+  static SecretKind kindOf(byte[] encoded) {
+    if (encoded.length >= 2 && encoded[0] == TYPED_TAG) {
+      SecretKind k = SecretKind.ofCode(encoded[1] & 0xFF);
+      return k == SecretKind.GENERIC ? null : k;
+    }
+    return encoded.length >= 1 && encoded[0] >= 1 && encoded[0] <= Type.values().length ? SecretKind.GENERIC : null;
+  }
+
   static SecretValue decode(byte[] encoded) {
     if (encoded.length >= 2 && encoded[0] == TYPED_TAG) {
       SecretKind k = SecretKind.ofCode(encoded[1] & 0xFF);

@@ -19,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -29,7 +30,11 @@ import java.util.List;
  */
 final class VaultBackup {
 
-  /** Version 2 adds each value's wrapped data key ({@code dk}, {@code dkv}); version 1 files still import. */
+  /**
+   * Version 2 adds each value's wrapped data key ({@code dk}, {@code dkv}); version 1 files still import.
+   * Fields added to version 2 later, each optional on import (vault-secrets README, "Export files"):
+   * {@code id} and {@code createdBy} of entries, {@code secretKind} of entries of non-sealed stores.
+   */
   private static final String EXPORT_FORMAT = "fieldvault-secrets-export/2";
   private static final String EXPORT_FORMAT_V1 = "fieldvault-secrets-export/1";
   private final SecretsVault vault;
@@ -88,7 +93,7 @@ final class VaultBackup {
     boolean entry = kind.equals("entry");
     String cols = entry
         ? "name_key, version, value_ct, metadata, dek_ct, dek_version, expires_ms, created_ms, updated_ms, value_ms,"
-            + " updated_by, generator, entry_id, created_by"
+            + " updated_by, generator, entry_id, created_by, kind"
         : "name_key, version, value_ct, metadata, dek_ct, dek_version, created_ms, created_by";
     try (PreparedStatement ps = c.prepareStatement("SELECT " + cols + " FROM " + table
         + " WHERE store_id = ? ORDER BY name_key, version")) {
@@ -116,6 +121,10 @@ final class VaultBackup {
             o.addProperty("generator", rs.getString(12));
             o.addProperty("id", rs.getString(13));
             o.addProperty("createdBy", rs.getString(14));
+            String secretKind = rs.getString(15); // null: GENERIC; sealed stores keep none
+            if (secretKind != null && !m.sealed()) {
+              o.addProperty("secretKind", secretKind);
+            }
           } else {
             o.addProperty("createdMs", rs.getLong(7));
             o.addProperty("by", rs.getString(8));
@@ -166,7 +175,9 @@ final class VaultBackup {
     long versions = 0;
     long verified = 0;
     long failed = 0;
-    for (JsonObject o : rows) {
+    String[] kinds = new String[rows.size()]; // the entries' kind column, from their values
+    for (int i = 0; i < rows.size(); i++) {
+      JsonObject o = rows.get(i);
       boolean entry = o.get("kind").getAsString().equals("entry");
       if (entry) {
         entries++;
@@ -174,8 +185,12 @@ final class VaultBackup {
         versions++;
       }
       try {
-        vault.openStored(probe, o.get("nameKey").getAsString(), o.get("version").getAsLong(),
+        byte[] inner = vault.openStored(probe, o.get("nameKey").getAsString(), o.get("version").getAsLong(),
             Base64.getDecoder().decode(o.get("ct").getAsString()), wrappedKey(o), dataKeyVersion(o));
+        if (entry && !probe.sealed()) { // sealed stores keep no plaintext kind (and their values are sealed)
+          kinds[i] = kindColumn(inner, str(o, "secretKind"));
+        }
+        Arrays.fill(inner, (byte) 0);
         verified++;
       } catch (FieldVaultException e) {
         failed++;
@@ -215,7 +230,7 @@ final class VaultBackup {
     }
     StoreMeta target = m;
     try {
-      importRows(rows, target, tenant, ns, report);
+      importRows(rows, kinds, target, tenant, ns, report);
     } catch (SecretsStorageException e) {
       if (e.getCause() instanceof SQLException && Jdbc.isDuplicateKey((SQLException) e.getCause())) {
         throw new VaultConfigurationException("The " + target.describe() + " already holds entries (or versions)"
@@ -227,14 +242,29 @@ final class VaultBackup {
     return report;
   }
 
-  private void importRows(List<JsonObject> rows, StoreMeta target, String tenant, String ns, BackupReport report) {
+  /**
+   * The kind column of an imported entry: the kind its value carries, as a write would store it (null
+   * for GENERIC), whatever the file says; the file's {@code secretKind} (files before it: none) only for
+   * a value of a kind this version does not know, so that it lists as it did in the source.
+   */
+  private static String kindColumn(byte[] inner, String written) {
+    SecretKind k = SecretValue.kindOf(inner);
+    if (k != null) {
+      return k == SecretKind.GENERIC ? null : k.name();
+    }
+    return written != null && written.matches("[A-Z][A-Z0-9_]{0,31}") ? written : null;
+  }
+
+  private void importRows(List<JsonObject> rows, String[] kinds, StoreMeta target, String tenant, String ns,
+      BackupReport report) {
     vault.tx("import", x -> {
       try (PreparedStatement pe = x.prepareStatement("INSERT INTO " + vault.tables().entry + " (store_id, name_key, version,"
           + " value_ct, metadata, expires_ms, created_ms, updated_ms, value_ms, updated_by, generator, dek_ct,"
-          + " dek_version, entry_id, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          + " dek_version, entry_id, created_by, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
           PreparedStatement pv = x.prepareStatement("INSERT INTO " + vault.tables().version + " (store_id, name_key, version,"
               + " value_ct, metadata, created_ms, created_by, dek_ct, dek_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (JsonObject o : rows) {
+        for (int i = 0; i < rows.size(); i++) {
+          JsonObject o = rows.get(i);
           boolean entry = o.get("kind").getAsString().equals("entry");
           PreparedStatement ps = entry ? pe : pv;
           ps.setLong(1, target.id());
@@ -256,6 +286,7 @@ final class VaultBackup {
             String id = str(o, "id"); // exports before ids: a new id
             ps.setString(14, id == null ? EntryRows.newId() : id);
             ps.setString(15, str(o, "createdBy"));
+            ps.setString(16, kinds[i]);
           } else {
             ps.setLong(6, o.get("createdMs").getAsLong());
             ps.setString(7, str(o, "by"));
