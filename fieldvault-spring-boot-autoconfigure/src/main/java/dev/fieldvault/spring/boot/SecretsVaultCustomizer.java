@@ -9,7 +9,7 @@ import dev.fieldvault.secrets.SecretsVault;
  * schedule, listener, access-rule and request-context beans), so a customizer may override them.
  *
  * <pre>{@code
- * @Bean
+ * // in a @Configuration class, as a @Bean method
  * SecretsVaultCustomizer rotateApiKeys(ApiKeyIssuer issuer) {
  *   return builder -> builder.rotationPolicy("api-keys", null, Duration.ofDays(30), issuer::rotate);
  * }
