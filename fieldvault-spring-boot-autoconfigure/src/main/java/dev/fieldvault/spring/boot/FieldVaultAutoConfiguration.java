@@ -4,9 +4,17 @@ import dev.fieldvault.hibernate.HibernateVault;
 import dev.fieldvault.jdbc.keystore.VaultTables;
 import dev.fieldvault.jdbc.rotation.EncryptedTable;
 import dev.fieldvault.jdbc.rotation.Rewrapper;
+import dev.fieldvault.secrets.AccessPolicy;
+import dev.fieldvault.secrets.AccessRules;
+import dev.fieldvault.secrets.ExpiryListener;
+import dev.fieldvault.secrets.RequestContext;
+import dev.fieldvault.secrets.RotationListener;
+import dev.fieldvault.secrets.ScheduledTask;
 import dev.fieldvault.secrets.SecretStoreNotFoundException;
+import dev.fieldvault.secrets.SecretsEventListener;
 import dev.fieldvault.secrets.SecretsVault;
 import dev.fieldvault.secrets.StoreOptions;
+import dev.fieldvault.secrets.VaultSchedule;
 import dev.fieldvault.jdbc.EncryptedColumns;
 import dev.fieldvault.spring.boot.internal.EncryptedMappings;
 import dev.fieldvault.spring.boot.internal.FieldVaultDataSource;
@@ -17,6 +25,9 @@ import dev.fieldvault.spring.boot.internal.HibernateMappings;
 import dev.fieldvault.spring.boot.internal.KekFactory;
 import dev.fieldvault.spring.boot.internal.LoadedKeys;
 import dev.fieldvault.spring.boot.internal.RotationSchedule;
+import dev.fieldvault.spring.boot.internal.SecretsSchedulerLifecycle;
+import dev.fieldvault.spring.boot.internal.SecretsSchedules;
+import dev.fieldvault.spring.boot.internal.ServletRequestContexts;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,11 +37,13 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import liquibase.integration.spring.SpringLiquibase;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -205,26 +218,100 @@ public class FieldVaultAutoConfiguration {
       return new dev.fieldvault.spring.boot.internal.SecretsAuditEvents();
     }
 
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
-    SecretsVault fieldVaultSecretsVault(FieldVaultKeys keys, FieldVaultProperties properties,
-        dev.fieldvault.spring.boot.internal.SecretsAuditEvents auditEvents) {
-      DataSource ds = keys.dataSource().orElseThrow(() -> new FieldVaultStartupException(
-          "fieldvault.secrets.enabled is on, but the application has no DataSource.",
-          "Configure spring.datasource.*, or set fieldvault.secrets.enabled=false.", null));
-      SecretsVault vault = SecretsVault.builder(ds, keys.cipher()).tablePrefix(properties.getSecrets().getTablePrefix())
-          .rotationTables(VaultTables.withPrefix(properties.getKeys().getTablePrefix())).auditListener(auditEvents)
-          .build();
-      for (String store : properties.getSecrets().getCreateStores()) {
+    /**
+     * The vault and its scheduler's start; both back off together when the application declares its own
+     * SecretsVault bean.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(SecretsVault.class)
+    static class VaultConfiguration {
+
+      @Bean(destroyMethod = "close")
+      SecretsVault fieldVaultSecretsVault(FieldVaultKeys keys, FieldVaultProperties properties,
+          dev.fieldvault.spring.boot.internal.SecretsAuditEvents auditEvents,
+          ObjectProvider<SecretsEventListener> eventListeners, ObjectProvider<RotationListener> rotationListeners,
+          ObjectProvider<ExpiryListener> expiryListeners, ObjectProvider<AccessPolicy> policies,
+          @Qualifier(REQUEST_CONTEXTS) ObjectProvider<Supplier<RequestContext>> requestContexts,
+          ObjectProvider<SecretsVaultCustomizer> customizers) {
+        DataSource ds = keys.dataSource().orElseThrow(() -> new FieldVaultStartupException(
+            "fieldvault.secrets.enabled is on, but the application has no DataSource.",
+            "Configure spring.datasource.*, or set fieldvault.secrets.enabled=false.", null));
+        FieldVaultProperties.Secrets settings = properties.getSecrets();
+        SecretsVault.Builder builder = SecretsVault.builder(ds, keys.cipher()).tablePrefix(settings.getTablePrefix())
+            .rotationTables(VaultTables.withPrefix(properties.getKeys().getTablePrefix())).auditListener(auditEvents);
+        eventListeners.orderedStream().forEach(builder::eventListener);
+        rotationListeners.orderedStream().forEach(builder::rotationListener);
+        List<ExpiryListener> expiry = expiryListeners.orderedStream().toList();
+        expiry.forEach(builder::expiryListener);
+        accessPolicy(builder, policies.orderedStream().toList());
+        requestContexts.ifAvailable(builder::requestContext);
+        VaultSchedule schedule = SecretsSchedules.from(settings.getSchedule());
+        if (schedule != null) {
+          builder.schedule(schedule);
+        }
+        customizers.orderedStream().forEach(c -> c.customize(builder));
+        SecretsVault vault;
         try {
-          vault.store(store);
-        } catch (SecretStoreNotFoundException e) {
-          vault.createStore(store, null, StoreOptions.DEFAULT);
+          vault = builder.build();
+        } catch (dev.fieldvault.keys.VaultConfigurationException e) {
+          // the one refusal of build(): expiry warnings without a listener (none as a bean, none from a customizer)
+          if (schedule != null && schedule.tasks().contains(ScheduledTask.EXPIRY_WARNINGS) && expiry.isEmpty()) {
+            throw SecretsSchedules.noExpiryListener();
+          }
+          throw e;
+        }
+        for (String store : settings.getCreateStores()) {
+          try {
+            vault.store(store);
+          } catch (SecretStoreNotFoundException e) {
+            vault.createStore(store, null, StoreOptions.DEFAULT);
+          }
+        }
+        return vault;
+      }
+
+      /** The scheduler, started once the context has started ({@code fieldvault.secrets.schedule.*}; else idle). */
+      @Bean
+      SecretsSchedulerLifecycle fieldVaultSecretsScheduler(SecretsVault vault, FieldVaultProperties properties) {
+        return new SecretsSchedulerLifecycle(vault, SecretsSchedules.configured(properties.getSecrets().getSchedule()));
+      }
+
+      /**
+       * The application's access policy beans: one AccessRules is the vault's rules, any other single
+       * policy its policy; several must all allow (AccessPolicy.allOf).
+       */
+      private static void accessPolicy(SecretsVault.Builder builder, List<AccessPolicy> policies) {
+        if (policies.size() == 1 && policies.get(0) instanceof AccessRules rules) {
+          builder.accessRules(rules);
+        } else if (policies.size() == 1) {
+          builder.accessPolicy(policies.get(0));
+        } else if (!policies.isEmpty()) {
+          builder.accessPolicy(AccessPolicy.allOf(policies.toArray(AccessPolicy[]::new)));
         }
       }
-      return vault;
+    }
+
+    /**
+     * In a servlet web application, the audit events of vault operations made on a request's thread
+     * carry that request's client address, user agent and request id.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = {"org.springframework.web.context.request.RequestContextHolder",
+        "jakarta.servlet.http.HttpServletRequest"})
+    @ConditionalOnProperty(prefix = "fieldvault.secrets.request-context", name = "enabled", havingValue = "true",
+        matchIfMissing = true)
+    static class RequestContextConfiguration {
+
+      @Bean(REQUEST_CONTEXTS)
+      Supplier<RequestContext> fieldVaultSecretsRequestContexts(FieldVaultProperties properties) {
+        return new ServletRequestContexts(properties.getSecrets().getRequestContext().getRequestIdHeader());
+      }
     }
   }
+
+  /** The bean supplying the secrets vault's request contexts (named: a Supplier type is too common to find by type alone). */
+  static final String REQUEST_CONTEXTS = "fieldVaultSecretsRequestContexts";
 
   /** The rotation job (database key store only). */
   @Configuration(proxyBeanMethods = false)

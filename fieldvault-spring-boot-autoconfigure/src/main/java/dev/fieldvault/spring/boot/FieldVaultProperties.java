@@ -448,6 +448,20 @@ public class FieldVaultProperties {
     /** Stores (namespaces without a tenant) created at start-up when they do not exist yet. */
     private List<String> createStores = new ArrayList<>();
 
+    /** The vault's scheduler: maintenance tasks run once at a time across every instance. */
+    private final Schedule schedule = new Schedule();
+
+    /** The request context of audit events made on a servlet request's thread. */
+    private final RequestContext requestContext = new RequestContext();
+
+    public Schedule getSchedule() {
+      return schedule;
+    }
+
+    public RequestContext getRequestContext() {
+      return requestContext;
+    }
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -470,6 +484,194 @@ public class FieldVaultProperties {
 
     public void setCreateStores(List<String> createStores) {
       this.createStores = createStores;
+    }
+  }
+
+  /**
+   * The secrets vault's scheduler ({@code VaultSchedule}): a task runs when its {@code every} is set,
+   * on at most one instance at a time (lease rows in {@code <table-prefix>task_lease}). Started once the
+   * application context has started, stopped when it closes. Off while no task has a period.
+   */
+  public static class Schedule {
+
+    /** Whether the scheduler starts on this instance when a task is configured (false: no task runs here). */
+    private boolean enabled = true;
+
+    /** The rotation policies (registered with a {@code SecretsVaultCustomizer}): {@code every}. */
+    private final Task rotations = new Task();
+
+    /**
+     * Deletes entries expired more than {@code retention} ago (default 7 days), and revokes and deletes
+     * expired dynamic secrets: {@code every}, {@code retention}.
+     */
+    private final CleanupTask cleanupExpired = new CleanupTask();
+
+    /**
+     * Deletes audit events older than {@code retention} (no default: set how long your audit trail is
+     * kept): {@code every}, {@code retention}.
+     */
+    private final PurgeTask purgeEvents = new PurgeTask();
+
+    /** Applies every store's version retention: {@code every}. */
+    private final Task pruneVersions = new Task();
+
+    /**
+     * Tells the {@code ExpiryListener} beans of entries that expire within {@code ahead} (default 14
+     * days): {@code every}, {@code ahead}.
+     */
+    private final WarningTask expiryWarnings = new WarningTask();
+
+    /** How long a task claimed by an instance stays claimed without a renewal (1s to 1h). */
+    private Duration lease = Duration.ofMinutes(2);
+
+    /** How long the shutdown waits for a running task to end (0s to 10m). */
+    private Duration stopWait = Duration.ofSeconds(10);
+
+    /**
+     * This instance's id in the lease rows (unique per running instance; default: the process id and
+     * a random suffix).
+     */
+    private String instanceId;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Task getRotations() {
+      return rotations;
+    }
+
+    public CleanupTask getCleanupExpired() {
+      return cleanupExpired;
+    }
+
+    public PurgeTask getPurgeEvents() {
+      return purgeEvents;
+    }
+
+    public Task getPruneVersions() {
+      return pruneVersions;
+    }
+
+    public WarningTask getExpiryWarnings() {
+      return expiryWarnings;
+    }
+
+    public Duration getLease() {
+      return lease;
+    }
+
+    public void setLease(Duration lease) {
+      this.lease = lease;
+    }
+
+    public Duration getStopWait() {
+      return stopWait;
+    }
+
+    public void setStopWait(Duration stopWait) {
+      this.stopWait = stopWait;
+    }
+
+    public String getInstanceId() {
+      return instanceId;
+    }
+
+    public void setInstanceId(String instanceId) {
+      this.instanceId = instanceId;
+    }
+  }
+
+  /** A scheduled task of the secrets vault: runs every {@code every} (100ms to 365d); unset: never. */
+  public static class Task {
+
+    /** The period between the end of one run (on any instance) and the next; unset: the task does not run. */
+    private Duration every;
+
+    public Duration getEvery() {
+      return every;
+    }
+
+    public void setEvery(Duration every) {
+      this.every = every;
+    }
+  }
+
+  /** The expired-entry cleanup task. */
+  public static class CleanupTask extends Task {
+
+    /** How long expired entries are kept before they are deleted (0s to 100 years). */
+    private Duration retention = Duration.ofDays(7);
+
+    public Duration getRetention() {
+      return retention;
+    }
+
+    public void setRetention(Duration retention) {
+      this.retention = retention;
+    }
+  }
+
+  /** The audit event purge task. */
+  public static class PurgeTask extends Task {
+
+    /** How long audit events are kept before they are deleted (0s to 100 years; required with {@code every}). */
+    private Duration retention;
+
+    public Duration getRetention() {
+      return retention;
+    }
+
+    public void setRetention(Duration retention) {
+      this.retention = retention;
+    }
+  }
+
+  /** The expiry warnings task. */
+  public static class WarningTask extends Task {
+
+    /** How far ahead of an entry's expiry its ExpiryListeners are told (1ms to 100 years). */
+    private Duration ahead = Duration.ofDays(14);
+
+    public Duration getAhead() {
+      return ahead;
+    }
+
+    public void setAhead(Duration ahead) {
+      this.ahead = ahead;
+    }
+  }
+
+  /**
+   * The request context (client address, user agent, request id) stored with the secrets vault's audit
+   * events of operations made on the thread of a servlet request (Spring MVC).
+   */
+  public static class RequestContext {
+
+    /** Whether audit events carry the current servlet request's context. */
+    private boolean enabled = true;
+
+    /** The request header holding the request or correlation id; empty: no request id. */
+    private String requestIdHeader = "X-Request-Id";
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getRequestIdHeader() {
+      return requestIdHeader;
+    }
+
+    public void setRequestIdHeader(String requestIdHeader) {
+      this.requestIdHeader = requestIdHeader;
     }
   }
 

@@ -1,0 +1,12 @@
+package dev.fieldvault.spring.boot.secrets;
+
+import dev.fieldvault.testsupport.TestDatabases;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+class SecretsStarterPostgresTest extends SecretsStarterTest {
+  @DynamicPropertySource
+  static void db(DynamicPropertyRegistry registry) {
+    database(TestDatabases.Kind.POSTGRES, registry);
+  }
+}
