@@ -231,6 +231,11 @@ public final class FieldCipher {
     return t;
   }
 
+  /** How many tenants' keys are cached now (tests). */
+  int cachedTenants() {
+    return tenantTables.size();
+  }
+
   private boolean fresh(TenantTables t) {
     return tenantRefreshNanos == 0 || System.nanoTime() - t.checkedAt < tenantRefreshNanos;
   }
