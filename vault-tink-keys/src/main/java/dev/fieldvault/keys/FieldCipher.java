@@ -67,16 +67,16 @@ public final class FieldCipher {
    * A tenant's unwrapped keys, when its keyring was last looked up ({@link System#nanoTime()}), and
    * the tenant's context of each field used so far (by field slot), so that a cache hit builds no context.
    */
-  private static final class TenantTables {
+  private static final class TenantTables extends Tables {
     private static final EncryptionContext[] NONE = new EncryptionContext[0];
 
-    final Tables tables;
     final long checkedAt;
     /** Copy-on-write under {@code this}; the contexts depend on the names only, never on the keys. */
     private volatile EncryptionContext[] contexts;
 
+    /** The keys of {@code tables} (the same unwrapped primitives, not copies). */
     TenantTables(Tables tables, long checkedAt, EncryptionContext[] contexts) {
-      this.tables = tables;
+      super(tables);
       this.checkedAt = checkedAt;
       this.contexts = contexts;
     }
@@ -202,7 +202,7 @@ public final class FieldCipher {
     if (tenantKeyrings == null || tenant == null) {
       return tables;
     }
-    return tenantTables(tenant).tables;
+    return tenantTables(tenant);
   }
 
   /** The tenant's cached keys, looked up when not cached or older than the refresh interval. */
@@ -220,7 +220,7 @@ public final class FieldCipher {
       if (keyring == null) {
         return null; // forgotten: its data is unreadable from now on
       }
-      Tables tables = current != null && current.tables.keyring == keyring ? current.tables : new Tables(keyring);
+      Tables tables = current != null && current.keyring == keyring ? current : new Tables(keyring);
       return new TenantTables(tables, System.nanoTime(), current == null ? TenantTables.NONE : current.contexts);
     });
     if (t == null) {
@@ -315,7 +315,7 @@ public final class FieldCipher {
     CipherMetrics m = metrics;
     long start = m == null ? 0 : System.nanoTime();
     TenantTables t = tenantTables(tenant);
-    byte[] out = encryptUnobserved(plaintext, t.context(slot, base, tenant), t.tables, mode, compressAbove);
+    byte[] out = encryptUnobserved(plaintext, t.context(slot, base, tenant), t, mode, compressAbove);
     if (m != null) {
       m.encrypted(mode, System.nanoTime() - start);
     }
@@ -415,13 +415,13 @@ public final class FieldCipher {
     CipherMetrics m = metrics;
     if (m == null) {
       TenantTables t = tenantTables(tenant);
-      return decryptUnobserved(ciphertext, h, t.context(slot, base, tenant), t.tables);
+      return decryptUnobserved(ciphertext, h, t.context(slot, base, tenant), t);
     }
     long start = System.nanoTime();
     byte[] out;
     try {
       TenantTables t = tenantTables(tenant);
-      out = decryptUnobserved(ciphertext, h, t.context(slot, base, tenant), t.tables);
+      out = decryptUnobserved(ciphertext, h, t.context(slot, base, tenant), t);
     } catch (FieldVaultException e) {
       m.decryptionFailed(CipherMetrics.reasonOf(e));
       throw e;
@@ -519,7 +519,7 @@ public final class FieldCipher {
    */
   byte[] blindIndex(byte[] normalized, EncryptionContext base, int slot, String tenant, int length) {
     TenantTables t = tenantTables(tenant);
-    KeyTable<Prf> table = t.tables.prf();
+    KeyTable<Prf> table = t.prf();
     return blindIndex(table.primary, table.primaryId, normalized, t.context(slot, base, tenant), length);
   }
 
@@ -617,7 +617,7 @@ public final class FieldCipher {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static final class Tables {
+  private static class Tables {
     final Keyring keyring;
     final KeyTable<HeaderedAead> aead;
     final KeyTable<DeterministicAead> daead;
@@ -628,6 +628,14 @@ public final class FieldCipher {
       this.aead = keyring.aead().map(KeyTable::aead).orElse(null);
       this.daead = keyring.deterministic().map(KeyTable::deterministic).orElse(null);
       this.prf = keyring.prf().map(KeyTable::prf).orElse(null);
+    }
+
+    /** The same keys as {@code other}. */
+    Tables(Tables other) {
+      this.keyring = other.keyring;
+      this.aead = other.aead;
+      this.daead = other.daead;
+      this.prf = other.prf;
     }
 
     KeyTable<HeaderedAead> aead() {
