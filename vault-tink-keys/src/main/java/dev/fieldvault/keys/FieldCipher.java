@@ -207,8 +207,16 @@ public final class FieldCipher {
 
   /** The tenant's cached keys, looked up when not cached or older than the refresh interval. */
   private TenantTables tenantTables(String tenant) {
+    return tenantTables(tenant, tenantRefreshNanos == 0 ? 0 : System.nanoTime());
+  }
+
+  /**
+   * As {@link #tenantTables(String)}, {@code now} being {@link System#nanoTime()} read at the start of
+   * the operation (an operation with metrics has read it already: the clock is read once).
+   */
+  private TenantTables tenantTables(String tenant, long now) {
     TenantTables t = tenantTables.get(tenant);
-    if (t != null && fresh(t)) {
+    if (t != null && (tenantRefreshNanos == 0 || now - t.checkedAt < tenantRefreshNanos)) {
       return t;
     }
     // first use, or used longer than the refresh interval: ask the tenant keyrings (once, whatever the threads)
@@ -314,7 +322,7 @@ public final class FieldCipher {
       int compressAbove) {
     CipherMetrics m = metrics;
     long start = m == null ? 0 : System.nanoTime();
-    TenantTables t = tenantTables(tenant);
+    TenantTables t = m == null ? tenantTables(tenant) : tenantTables(tenant, start);
     byte[] out = encryptUnobserved(plaintext, t.context(slot, base, tenant), t, mode, compressAbove);
     if (m != null) {
       m.encrypted(mode, System.nanoTime() - start);
@@ -420,7 +428,7 @@ public final class FieldCipher {
     long start = System.nanoTime();
     byte[] out;
     try {
-      TenantTables t = tenantTables(tenant);
+      TenantTables t = tenantTables(tenant, start);
       out = decryptUnobserved(ciphertext, h, t.context(slot, base, tenant), t);
     } catch (FieldVaultException e) {
       m.decryptionFailed(CipherMetrics.reasonOf(e));

@@ -36,10 +36,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cache hit of per-tenant keyrings (issue #15: within 1.1x of one keyring), as
  * {@code TenantScaleBenchmark} measures it but without a database, so that its parts can be told apart:
  * encrypt + decrypt of 64 bytes through a {@link FieldEncryptor} for 100 cached tenants in random
- * order (each with its own keyring, the cipher refreshing tenants every 10 minutes) against one keyring
- * without tenants; the same tenant path for one tenant only (FieldVault's per-tenant work without 100
- * keys); and, without FieldVault, one vs 100 AES-GCM keys through a JDK {@link Cipher} per key (the
- * cost of the keys themselves) and through raw Tink.
+ * order, each with its own keyring, the cipher refreshing tenants every 10 minutes
+ * ({@code fieldVault_tenantHit}), against one keyring without tenants ({@code fieldVault_singleKey});
+ * the same tenant path for one tenant only ({@code fieldVault_tenantHitOneTenant}: FieldVault's
+ * per-tenant work without 100 keys), and without a refresh interval ({@code fieldVault_tenantHitNoRefresh}:
+ * the clock read that enforces the interval); and, without FieldVault, one vs 100 AES-GCM keys through a JDK
+ * {@link Cipher} per key ({@code jdkCipher_*}: what 100 keys cost by themselves, with associated data
+ * as long as a tenant's) and through raw Tink ({@code rawTink_*}, one {@code Cipher} per thread for all
+ * keys). Run with {@code -prof gc} for the allocation; on a shared machine {@link TenantHitRounds}
+ * pairs the same operations in CPU time.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -58,6 +63,7 @@ public class TenantHitBenchmark {
   private String[] tenants;
   private FieldEncryptor<byte[]> single;
   private FieldEncryptor<byte[]> perTenant;
+  private FieldEncryptor<byte[]> perTenantNoRefresh;
   private Cipher[] jdk;
   private SecretKeySpec[] keys;
   private Aead[] tink;
@@ -91,8 +97,11 @@ public class TenantHitBenchmark {
     FieldCipher cipher = FieldCipher.create(Keyring.generate("default"), t -> Optional.ofNullable(keyrings.get(t)),
         Duration.ofMinutes(10), 10_000);
     perTenant = cipher.field(FIELD);
+    perTenantNoRefresh = FieldCipher.create(Keyring.generate("default"), t -> Optional.ofNullable(keyrings.get(t)))
+        .field(FIELD);
     for (String t : tenants) {
       perTenant.encrypt(value, t, null);
+      perTenantNoRefresh.encrypt(value, t, null);
     }
     // the associated data of a tenant's value: header, lp("Doc"), lp("body"), 0x01 lp(tenant), 0x00
     ad = new byte[1 + 7 + 8 + 1 + 4 + tenants[0].length() + 1];
@@ -103,7 +112,7 @@ public class TenantHitBenchmark {
   }
 
   @Benchmark
-  public byte[] fieldVault_oneKeyring() {
+  public byte[] fieldVault_singleKey() {
     tenant();
     return single.decrypt(single.encrypt(value));
   }
@@ -115,14 +124,21 @@ public class TenantHitBenchmark {
   }
 
   @Benchmark
-  public byte[] fieldVault_tenantHit_oneTenant() {
+  public byte[] fieldVault_tenantHitOneTenant() {
     tenant();
     String t = tenants[0];
     return perTenant.decrypt(perTenant.encrypt(value, t, null), t, null);
   }
 
+  /** As {@link #fieldVault_tenantHit} without a refresh interval (until {@code forgetTenant}): no clock read. */
   @Benchmark
-  public byte[] jdkCipher_oneKey() throws Exception {
+  public byte[] fieldVault_tenantHitNoRefresh() {
+    String t = tenants[tenant()];
+    return perTenantNoRefresh.decrypt(perTenantNoRefresh.encrypt(value, t, null), t, null);
+  }
+
+  @Benchmark
+  public byte[] jdkCipher_singleKey() throws Exception {
     tenant();
     return jdkRoundTrip(jdk[0], keys[0]);
   }
@@ -134,7 +150,7 @@ public class TenantHitBenchmark {
   }
 
   @Benchmark
-  public byte[] rawTink_oneKey() throws Exception {
+  public byte[] rawTink_singleKey() throws Exception {
     tenant();
     return tink[0].decrypt(tink[0].encrypt(value, ad), ad);
   }
