@@ -9,8 +9,11 @@ import dev.fieldvault.keys.internal.HeaderedAead;
 import dev.fieldvault.keys.internal.TinkSetup;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one entry point to encrypt and decrypt field values: "encrypt these bytes for this context",
@@ -51,14 +54,75 @@ public final class FieldCipher {
    */
   public static final int DEFAULT_MAX_TENANTS = 10_000;
 
-  /** A tenant's unwrapped keys and when its keyring was last looked up ({@link System#nanoTime()}). */
-  private record TenantTables(Tables tables, long checkedAt) {}
+  /**
+   * The most fields (distinct domain and field names) whose per-tenant contexts are kept with each
+   * tenant's keys; the contexts of further fields are built at each operation.
+   */
+  static final int MAX_FIELD_SLOTS = 256;
+  /** The slot of each field's context without tenant (see {@link TenantTables#context}). */
+  private final ConcurrentHashMap<EncryptionContext, Integer> fieldSlots = new ConcurrentHashMap<>();
+  private final AtomicInteger nextFieldSlot = new AtomicInteger();
+
+  /**
+   * A tenant's unwrapped keys, when its keyring was last looked up ({@link System#nanoTime()}), and
+   * the tenant's context of each field used so far (by field slot), so that a cache hit builds no context.
+   */
+  private static final class TenantTables extends Tables {
+    private static final EncryptionContext[] NONE = new EncryptionContext[0];
+
+    final long checkedAt;
+    /** Copy-on-write under {@code this}; the contexts depend on the names only, never on the keys. */
+    private volatile EncryptionContext[] contexts;
+
+    /** The keys of {@code tables} (the same unwrapped primitives, not copies). */
+    TenantTables(Tables tables, long checkedAt, EncryptionContext[] contexts) {
+      super(tables);
+      this.checkedAt = checkedAt;
+      this.contexts = contexts;
+    }
+
+    /** The tenant's context of the field whose context without tenant is {@code base}, in slot {@code slot}. */
+    EncryptionContext context(int slot, EncryptionContext base, String tenant) {
+      EncryptionContext[] a = contexts;
+      if (slot < a.length && a[slot] != null) {
+        return a[slot];
+      }
+      EncryptionContext c = base.withTenant(tenant);
+      c.associatedData(CiphertextHeader.headerByte(false, false)); // filled before it is shared
+      c.associatedData(CiphertextHeader.headerByte(true, false));
+      synchronized (this) {
+        a = contexts;
+        if (slot < a.length && a[slot] != null) {
+          return a[slot];
+        }
+        EncryptionContext[] next = Arrays.copyOf(a, Math.max(a.length, slot + 1));
+        next[slot] = c;
+        contexts = next;
+      }
+      return c;
+    }
+  }
 
   private FieldCipher(Keyring keyring, TenantKeyrings tenantKeyrings, long tenantRefreshNanos, int maxTenants) {
     this.tables = new Tables(keyring);
     this.tenantKeyrings = tenantKeyrings;
     this.tenantRefreshNanos = tenantRefreshNanos;
     this.tenantTables = new ClockCache<>(maxTenants);
+  }
+
+  /**
+   * The slot under which each cached tenant keeps its context of a field, for a field's context
+   * without tenant or row ({@code base}); -1 when the cipher has no tenant keyrings or already has
+   * {@link #MAX_FIELD_SLOTS} fields (their tenant contexts are then built per operation).
+   */
+  int fieldSlot(EncryptionContext base) {
+    if (tenantKeyrings == null || base.tenant() != null || base.rowId() != null) {
+      return -1;
+    }
+    return fieldSlots.computeIfAbsent(base, b -> {
+      int slot = nextFieldSlot.getAndIncrement();
+      return slot < MAX_FIELD_SLOTS ? slot : -1;
+    });
   }
 
   /** A cipher over the keysets of a keyring. */
@@ -138,9 +202,22 @@ public final class FieldCipher {
     if (tenantKeyrings == null || tenant == null) {
       return tables;
     }
+    return tenantTables(tenant);
+  }
+
+  /** The tenant's cached keys, looked up when not cached or older than the refresh interval. */
+  private TenantTables tenantTables(String tenant) {
+    return tenantTables(tenant, tenantRefreshNanos == 0 ? 0 : System.nanoTime());
+  }
+
+  /**
+   * As {@link #tenantTables(String)}, {@code now} being {@link System#nanoTime()} read at the start of
+   * the operation (an operation with metrics has read it already: the clock is read once).
+   */
+  private TenantTables tenantTables(String tenant, long now) {
     TenantTables t = tenantTables.get(tenant);
-    if (t != null && fresh(t)) {
-      return t.tables();
+    if (t != null && (tenantRefreshNanos == 0 || now - t.checkedAt < tenantRefreshNanos)) {
+      return t;
     }
     // first use, or used longer than the refresh interval: ask the tenant keyrings (once, whatever the threads)
     t = tenantTables.compute(tenant, (name, current) -> {
@@ -151,19 +228,24 @@ public final class FieldCipher {
       if (keyring == null) {
         return null; // forgotten: its data is unreadable from now on
       }
-      Tables tables = current != null && current.tables().keyring == keyring ? current.tables() : new Tables(keyring);
-      return new TenantTables(tables, System.nanoTime());
+      Tables tables = current != null && current.keyring == keyring ? current : new Tables(keyring);
+      return new TenantTables(tables, System.nanoTime(), current == null ? TenantTables.NONE : current.contexts);
     });
     if (t == null) {
       throw new KeyUnavailableException("Tenant '" + tenant + "' has no keyring: it was"
           + " never provisioned, or its keys were deleted (its data is then unreadable by design);"
           + " provision a keyring for the tenant before writing its data");
     }
-    return t.tables();
+    return t;
+  }
+
+  /** How many tenants' keys are cached now (tests). */
+  int cachedTenants() {
+    return tenantTables.size();
   }
 
   private boolean fresh(TenantTables t) {
-    return tenantRefreshNanos == 0 || System.nanoTime() - t.checkedAt() < tenantRefreshNanos;
+    return tenantRefreshNanos == 0 || System.nanoTime() - t.checkedAt < tenantRefreshNanos;
   }
 
   /** The keyring in use. */
@@ -223,15 +305,34 @@ public final class FieldCipher {
   public byte[] encrypt(byte[] plaintext, EncryptionContext context, EncryptionMode mode, int compressAbove) {
     CipherMetrics m = metrics;
     if (m == null) {
-      return encryptUnobserved(plaintext, context, mode, compressAbove);
+      return encryptUnobserved(plaintext, context, null, mode, compressAbove);
     }
     long start = System.nanoTime();
-    byte[] out = encryptUnobserved(plaintext, context, mode, compressAbove);
+    byte[] out = encryptUnobserved(plaintext, context, null, mode, compressAbove);
     m.encrypted(mode, System.nanoTime() - start);
     return out;
   }
 
-  private byte[] encryptUnobserved(byte[] plaintext, EncryptionContext context, EncryptionMode mode, int compressAbove) {
+  /**
+   * As {@link #encrypt(byte[], EncryptionContext, EncryptionMode, int)} for {@code tenant}'s value of
+   * a field that is not row-bound, whose context without tenant is {@code base} in field slot
+   * {@code slot} ({@link #fieldSlot}): one look-up finds the tenant's keys and its context.
+   */
+  byte[] encrypt(byte[] plaintext, EncryptionContext base, int slot, String tenant, EncryptionMode mode,
+      int compressAbove) {
+    CipherMetrics m = metrics;
+    long start = m == null ? 0 : System.nanoTime();
+    TenantTables t = m == null ? tenantTables(tenant) : tenantTables(tenant, start);
+    byte[] out = encryptUnobserved(plaintext, t.context(slot, base, tenant), t, mode, compressAbove);
+    if (m != null) {
+      m.encrypted(mode, System.nanoTime() - start);
+    }
+    return out;
+  }
+
+  /** @param tables the keys to use, or null for those of the context's tenant (or the default ones) */
+  private byte[] encryptUnobserved(byte[] plaintext, EncryptionContext context, Tables tables, EncryptionMode mode,
+      int compressAbove) {
     Objects.requireNonNull(plaintext, "plaintext");
     boolean deterministic = mode == EncryptionMode.DETERMINISTIC;
     if (deterministic && context.rowId() != null) {
@@ -241,7 +342,7 @@ public final class FieldCipher {
     byte[] body = maybeCompress(plaintext, compressAbove);
     byte header = CiphertextHeader.headerByte(deterministic, body != plaintext);
     byte[] ad = context.associatedData(header);
-    Tables t = tablesFor(context);
+    Tables t = tables != null ? tables : tablesFor(context);
     try {
       if (!deterministic) {
         return t.aead().primary.encrypt(header, body, ad);
@@ -266,23 +367,24 @@ public final class FieldCipher {
   public byte[] decrypt(byte[] ciphertext, EncryptionContext context) {
     CipherMetrics m = metrics;
     if (m == null) {
-      return decryptUnobserved(ciphertext, context);
+      CiphertextHeader h = CiphertextHeader.parse(ciphertext);
+      return decryptUnobserved(ciphertext, h, context, tablesFor(context));
     }
     long start = System.nanoTime();
+    CiphertextHeader h;
     byte[] out;
     try {
-      out = decryptUnobserved(ciphertext, context);
+      h = CiphertextHeader.parse(ciphertext);
+      out = decryptUnobserved(ciphertext, h, context, tablesFor(context));
     } catch (FieldVaultException e) {
       m.decryptionFailed(CipherMetrics.reasonOf(e));
       throw e;
     }
-    m.decrypted(CiphertextHeader.parse(ciphertext).mode(), System.nanoTime() - start);
+    m.decrypted(h.mode(), System.nanoTime() - start);
     return out;
   }
 
-  private byte[] decryptUnobserved(byte[] ciphertext, EncryptionContext context) {
-    CiphertextHeader h = CiphertextHeader.parse(ciphertext);
-    Tables t = tablesFor(context);
+  private byte[] decryptUnobserved(byte[] ciphertext, CiphertextHeader h, EncryptionContext context, Tables t) {
     byte[] ad = context.associatedData(ciphertext[0]);
     byte[] body;
     try {
@@ -308,6 +410,41 @@ public final class FieldCipher {
 
   /** As {@link #decrypt(byte[], EncryptionContext)}, also requiring the header's mode to be {@code expected}. */
   public byte[] decrypt(byte[] ciphertext, EncryptionContext context, EncryptionMode expected) {
+    parseExpecting(ciphertext, expected, context, null);
+    return decrypt(ciphertext, context);
+  }
+
+  /**
+   * As {@link #decrypt(byte[], EncryptionContext, EncryptionMode)} for {@code tenant}'s value of a field
+   * that is not row-bound, whose context without tenant is {@code base} in field slot {@code slot}.
+   */
+  byte[] decrypt(byte[] ciphertext, EncryptionContext base, int slot, String tenant, EncryptionMode expected) {
+    CiphertextHeader h = parseExpecting(ciphertext, expected, base, tenant);
+    CipherMetrics m = metrics;
+    if (m == null) {
+      TenantTables t = tenantTables(tenant);
+      return decryptUnobserved(ciphertext, h, t.context(slot, base, tenant), t);
+    }
+    long start = System.nanoTime();
+    byte[] out;
+    try {
+      TenantTables t = tenantTables(tenant, start);
+      out = decryptUnobserved(ciphertext, h, t.context(slot, base, tenant), t);
+    } catch (FieldVaultException e) {
+      m.decryptionFailed(CipherMetrics.reasonOf(e));
+      throw e;
+    }
+    m.decrypted(h.mode(), System.nanoTime() - start);
+    return out;
+  }
+
+  /**
+   * The header of a ciphertext whose mode must be {@code expected}, reporting a failure to the metrics.
+   *
+   * @param context the value's context, or its field's context without tenant when {@code tenant} is given
+   */
+  private CiphertextHeader parseExpecting(byte[] ciphertext, EncryptionMode expected, EncryptionContext context,
+      String tenant) {
     CiphertextHeader h;
     try {
       h = CiphertextHeader.parse(ciphertext);
@@ -323,10 +460,11 @@ public final class FieldCipher {
       if (m != null) {
         m.decryptionFailed(CipherMetrics.Failure.TAMPERED);
       }
-      throw new DecryptionFailedException("The stored value for " + context.describe() + " is " + h.mode()
+      EncryptionContext c = tenant == null ? context : context.withTenant(tenant);
+      throw new DecryptionFailedException("The stored value for " + c.describe() + " is " + h.mode()
           + " but the field is configured " + expected + ": rewrap the column after changing a field's mode");
     }
-    return decrypt(ciphertext, context);
+    return h;
   }
 
   /**
@@ -381,6 +519,16 @@ public final class FieldCipher {
   public byte[] blindIndex(byte[] normalized, EncryptionContext context, int length) {
     KeyTable<Prf> table = tablesFor(context).prf();
     return blindIndex(table.primary, table.primaryId, normalized, context, length);
+  }
+
+  /**
+   * As {@link #blindIndex(byte[], EncryptionContext, int)} for {@code tenant}'s value of a field whose
+   * context without tenant is {@code base} in field slot {@code slot}.
+   */
+  byte[] blindIndex(byte[] normalized, EncryptionContext base, int slot, String tenant, int length) {
+    TenantTables t = tenantTables(tenant);
+    KeyTable<Prf> table = t.prf();
+    return blindIndex(table.primary, table.primaryId, normalized, t.context(slot, base, tenant), length);
   }
 
   /** The blind indexes of a value under every readable PRF key, the primary's first. */
@@ -477,7 +625,7 @@ public final class FieldCipher {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static final class Tables {
+  private static class Tables {
     final Keyring keyring;
     final KeyTable<HeaderedAead> aead;
     final KeyTable<DeterministicAead> daead;
@@ -488,6 +636,14 @@ public final class FieldCipher {
       this.aead = keyring.aead().map(KeyTable::aead).orElse(null);
       this.daead = keyring.deterministic().map(KeyTable::deterministic).orElse(null);
       this.prf = keyring.prf().map(KeyTable::prf).orElse(null);
+    }
+
+    /** The same keys as {@code other}. */
+    Tables(Tables other) {
+      this.keyring = other.keyring;
+      this.aead = other.aead;
+      this.daead = other.daead;
+      this.prf = other.prf;
     }
 
     KeyTable<HeaderedAead> aead() {

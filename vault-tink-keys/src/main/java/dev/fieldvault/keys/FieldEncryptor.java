@@ -19,11 +19,14 @@ public final class FieldEncryptor<T> {
   private final FieldCipher cipher;
   private final FieldSpec<T> spec;
   private final EncryptionContext base;
+  /** Where the cipher keeps each cached tenant's context of this field; -1: built per operation. */
+  private final int tenantSlot;
 
   FieldEncryptor(FieldCipher cipher, FieldSpec<T> spec) {
     this.cipher = cipher;
     this.spec = spec;
     this.base = EncryptionContext.of(spec.domain(), spec.field());
+    this.tenantSlot = cipher.fieldSlot(base);
   }
 
   public FieldSpec<T> spec() {
@@ -56,6 +59,9 @@ public final class FieldEncryptor<T> {
     if (value == null) {
       return null;
     }
+    if (tenant != null && tenantSlot >= 0 && !spec.rowBound() && !tenant.isEmpty()) {
+      return cipher.encrypt(spec.codec().encode(value), base, tenantSlot, tenant, spec.mode(), spec.compressAbove());
+    }
     return cipher.encrypt(spec.codec().encode(value), context(tenant, rowId), spec.mode(), spec.compressAbove());
   }
 
@@ -68,6 +74,9 @@ public final class FieldEncryptor<T> {
   public T decrypt(byte[] ciphertext, String tenant, Object rowId) {
     if (ciphertext == null) {
       return null;
+    }
+    if (tenant != null && tenantSlot >= 0 && !spec.rowBound() && !tenant.isEmpty()) {
+      return spec.codec().decode(cipher.decrypt(ciphertext, base, tenantSlot, tenant, spec.mode()));
     }
     return spec.codec().decode(cipher.decrypt(ciphertext, context(tenant, rowId), spec.mode()));
   }
@@ -193,6 +202,9 @@ public final class FieldEncryptor<T> {
     requireBlindIndex();
     if (value == null) {
       return null;
+    }
+    if (tenant != null && tenantSlot >= 0 && !tenant.isEmpty()) {
+      return cipher.blindIndex(spec.normalizer().apply(value), base, tenantSlot, tenant, spec.blindIndexLength());
     }
     return cipher.blindIndex(spec.normalizer().apply(value), blindContext(tenant), spec.blindIndexLength());
   }
