@@ -187,7 +187,7 @@ public final class MigrationPlan {
     RangeRewrapper range = new RangeRewrapper(ds, dialect, cipher, measured, key, 1000, true, executor,
         ColumnTypes.read(c, measured).withoutSizes());
     RangeRewrapper.Stats total = new RangeRewrapper.Stats();
-    range.process(null, null, (tx, k, s, r, cf) -> true, new RangeRewrapper.Control() {
+    range.process(null, null, (tx, k, s, r, cf, last) -> true, new RangeRewrapper.Control() {
       @Override
       public boolean stopRequested() {
         return false;

@@ -108,6 +108,8 @@ public final class Rewrapper {
   private volatile boolean stopRequested;
   private volatile boolean paused;
   private volatile WorkTable.Claim current;
+  /** The range claimed to follow {@link #current} while its last batches are written (leases kept alive too). */
+  private volatile WorkTable.Claim next;
   private volatile WorkTable work;
   private boolean started;
 
@@ -253,7 +255,7 @@ public final class Rewrapper {
           tr.tableRows = WorkTable.rowCount(dataSource, t.table()); // the whole table, for the progress bar
           RangeRewrapper range = new RangeRewrapper(dataSource, dialect, cipher, t, keys.get(t), batchSize, true, executor,
               types.get(t), fromKeyIds);
-          range.process(null, null, (tx, k, s, r, cf) -> true, control, tr::add);
+          range.process(null, null, (tx, k, s, r, cf, last) -> true, control, tr::add);
         }
         complete = !stopRequested;
       } else {
@@ -364,25 +366,13 @@ public final class Rewrapper {
           types.get(t), fromKeyIds));
     }
     while (!stopRequested) {
-      for (EncryptedTable t : tables) {
-        TableKey key = keys.get(t);
-        Tracker tr = trackers.get(t.table());
-        Optional<WorkTable.Claim> claim;
-        while (!stopRequested && (claim = work.claim(t.table())).isPresent()) {
-          WorkTable.Claim cl = claim.get();
-          current = cl;
-          WorkTable.Totals totals = work.totals(t.table());
-          tr.rebase(totals.totalRows(), totals.scanned());
-          RangeRewrapper.Stats s = rangers.get(t.table()).process(key.fromText(cl.resumeAfter()),
-              key.fromText(cl.upperKey()),
-              (tx, lastKey, scanned, rewrapped, conflicted) -> work.checkpoint(tx, cl, lastKey, scanned, rewrapped, conflicted),
-              control, tr::add);
-          if (!s.leaseLost && !s.stopped && !stopRequested) {
-            work.finish(cl);
-          } else if (!s.leaseLost) {
-            work.release(cl); // stopped cleanly: another worker may resume the range at once
+      // one pair of connections for every range this pass claims (claims, totals and completions on the
+      // writer, between batches), closed before waiting for other workers' ranges
+      try (RangeRewrapper.Connections connections = new RangeRewrapper.Connections(dataSource)) {
+        for (EncryptedTable t : tables) {
+          if (!stopRequested) {
+            rewrapClaimed(t, keys.get(t), rangers.get(t.table()), trackers.get(t.table()), control, connections);
           }
-          current = null;
         }
       }
       if (stopRequested) {
@@ -407,6 +397,64 @@ public final class Rewrapper {
       sleep(wait);
     }
     return false;
+  }
+
+  /**
+   * Claims and rewraps ranges of one table until none is left to claim. Each range's successor is
+   * claimed, and its first batch read, while the range's last batches are encrypted and written.
+   */
+  private void rewrapClaimed(EncryptedTable t, TableKey key, RangeRewrapper ranger, Tracker tr, Control control,
+      RangeRewrapper.Connections connections) {
+    WorkTable.Claim cl = work.claim(writer(connections), t.table()).orElse(null);
+    RangeRewrapper.Ahead ahead = null;
+    while (cl != null) {
+      current = cl;
+      WorkTable.Totals totals = work.totals(writer(connections), t.table());
+      tr.rebase(totals.totalRows(), totals.scanned());
+      WorkTable.Claim claimed = cl;
+      WorkTable.Claim[] following = new WorkTable.Claim[1];
+      boolean[] asked = new boolean[1];
+      RangeRewrapper.Stats s = ranger.process(connections, bounds(key, cl), ahead,
+          (tx, lastKey, scanned, rewrapped, conflicted, last) ->
+              work.checkpoint(tx, claimed, lastKey, scanned, rewrapped, conflicted, last),
+          control, tr::add, () -> {
+            asked[0] = true;
+            following[0] = work.claim(writer(connections), t.table(), claimed).orElse(null);
+            next = following[0];
+            return following[0] == null ? null : bounds(key, following[0]);
+          });
+      if (s.finished) {
+        // the range's last batch marked it done in its own transaction
+      } else if (!s.leaseLost && !s.stopped && !stopRequested) {
+        work.finish(writer(connections), cl);
+      } else if (!s.leaseLost) {
+        work.release(writer(connections), cl); // stopped cleanly: another worker may resume the range at once
+      }
+      cl = following[0];
+      ahead = s.ahead;
+      current = cl;
+      next = null;
+      if (cl != null && stopRequested) {
+        ahead.discard();
+        work.release(writer(connections), cl);
+        cl = null;
+      } else if (!asked[0] && !stopRequested) {
+        cl = work.claim(writer(connections), t.table()).orElse(null); // the range ended early (lease lost)
+      }
+    }
+    current = null;
+  }
+
+  private static RangeRewrapper.Bounds bounds(TableKey key, WorkTable.Claim claim) {
+    return new RangeRewrapper.Bounds(key.fromText(claim.resumeAfter()), key.fromText(claim.upperKey()));
+  }
+
+  private Connection writer(RangeRewrapper.Connections connections) {
+    try {
+      return connections.writer();
+    } catch (SQLException e) {
+      throw new VaultStorageException("Rotation " + rotationId + ": cannot get a connection: " + e.getMessage(), e);
+    }
   }
 
   private void validateColumns(Connection c, EncryptedTable t) throws SQLException {
@@ -545,8 +593,12 @@ public final class Rewrapper {
         long left = (dueNanos - System.nanoTime()) / 1_000_000;
         sleep(paused ? 50 : Math.max(1, Math.min(250, left)));
         WorkTable.Claim c = current;
+        WorkTable.Claim n = next;
         if (c != null && work != null && System.currentTimeMillis() - lastRenew > lease.toMillis() / 3) {
           work.renew(c);
+          if (n != null) {
+            work.renew(n);
+          }
           lastRenew = System.currentTimeMillis();
         }
       }

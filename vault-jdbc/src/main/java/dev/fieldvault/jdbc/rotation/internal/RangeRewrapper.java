@@ -39,10 +39,110 @@ public final class RangeRewrapper {
 
   private static final Logger LOG = LoggerFactory.getLogger(RangeRewrapper.class);
 
-  /** Records a batch in the batch's own transaction; false if the range is no longer ours. */
+  /**
+   * Records a batch in the batch's own transaction; false if the range is no longer ours. {@code last}:
+   * the batch ends the range (fewer rows than a batch were left), so the range may be marked done in
+   * the same transaction.
+   */
   @FunctionalInterface
   public interface Checkpointer {
-    boolean record(Connection tx, String lastKey, long scanned, long rewrapped, long conflicted) throws SQLException;
+    boolean record(Connection tx, String lastKey, long scanned, long rewrapped, long conflicted, boolean last)
+        throws SQLException;
+  }
+
+  /**
+   * Claims the range to process after the current one. Called on the caller's thread once the current
+   * range's last read is done, between two batches (the writer holds no transaction then), so that the
+   * next range's first batch is read while this range's last batches are encrypted and written.
+   */
+  @FunctionalInterface
+  public interface NextRange {
+    /** The bounds of the range claimed next (its keys in (after, upper]), or null if there is none. */
+    Bounds claim();
+  }
+
+  /** A key range (after, upper]; either bound may be null (open). */
+  public record Bounds(List<Object> after, List<Object> upper) {}
+
+  /** The next range's first read, started by {@link #process}: hand it to the next call of process. */
+  public static final class Ahead {
+    private final Bounds bounds;
+    private final CompletableFuture<Batch> read;
+
+    private Ahead(Bounds bounds, CompletableFuture<Batch> read) {
+      this.bounds = bounds;
+      this.read = read;
+    }
+
+    public Bounds bounds() {
+      return bounds;
+    }
+
+    /** Waits for the read (its result or failure is dropped): the reader is free afterwards. */
+    public void discard() {
+      quietly(read);
+    }
+  }
+
+  /**
+   * The reader and writer connections of a worker, kept across the ranges it processes (a range
+   * is often a few dozen batches: opening two connections per range, and one per claim, cost a
+   * rotation on a data source without a pool a fifth of its time). Opened on first use; the writer
+   * is not in auto-commit and holds no transaction between batches. Not thread-safe: one per worker.
+   */
+  public static final class Connections implements AutoCloseable {
+    private final DataSource dataSource;
+    private Connection reader;
+    private Connection writer;
+
+    public Connections(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    public Connection reader() throws SQLException {
+      if (reader == null) {
+        reader = dataSource.getConnection();
+      }
+      return reader;
+    }
+
+    /** The connection batches are written on (not in auto-commit); also the one to claim ranges on. */
+    public Connection writer() throws SQLException {
+      if (writer == null) {
+        Connection c = dataSource.getConnection();
+        try {
+          c.setAutoCommit(false);
+        } catch (SQLException | RuntimeException e) {
+          c.close();
+          throw e;
+        }
+        writer = c;
+      }
+      return writer;
+    }
+
+    /** Closes both (a writer's open transaction, if a failure left one, is rolled back first). */
+    @Override
+    public void close() {
+      Connection w = writer;
+      Connection r = reader;
+      writer = null;
+      reader = null;
+      if (w != null) {
+        try (w) {
+          w.rollback();
+        } catch (SQLException | RuntimeException e) {
+          LOG.debug("Closing a rewrap connection failed: {}", e.toString());
+        }
+      }
+      if (r != null) {
+        try {
+          r.close();
+        } catch (SQLException | RuntimeException e) {
+          LOG.debug("Closing a rewrap connection failed: {}", e.toString());
+        }
+      }
+    }
   }
 
   /** Pause, stop and throttle, as the caller decides. */
@@ -77,6 +177,13 @@ public final class RangeRewrapper {
     public final Map<String, Long> unreadableByColumn = new LinkedHashMap<>();
     public boolean leaseLost;
     public boolean stopped;
+    /** The range's last batch was committed with {@code last}: the checkpointer marked the range done. */
+    public boolean finished;
+    /**
+     * The range {@link NextRange} claimed during this one, with its first read under way (null: none
+     * was claimed). The caller owns that claim whatever this range's outcome: process it, or release it.
+     */
+    public Ahead ahead;
 
     public void add(Stats o) {
       scanned += o.scanned;
@@ -133,6 +240,8 @@ public final class RangeRewrapper {
     final List<RowUpdate> updates = new ArrayList<>();
     final Stats stats = new Stats();
     List<Object> lastKey;
+    /** The batch ends the range: fewer rows than a batch were left. */
+    boolean last;
   }
 
   private final DataSource dataSource;
@@ -214,23 +323,55 @@ public final class RangeRewrapper {
    */
   public Stats process(List<Object> after, List<Object> upper, Checkpointer checkpointer, Control control,
       java.util.function.Consumer<Stats> observer) {
+    try (Connections connections = new Connections(dataSource)) {
+      return process(connections, after, upper, checkpointer, control, observer);
+    }
+  }
+
+  /**
+   * {@link #process(List, List, Checkpointer, Control, java.util.function.Consumer)} on connections the
+   * caller keeps across ranges; when it returns (or throws) no read of it is still running.
+   */
+  public Stats process(Connections connections, List<Object> after, List<Object> upper, Checkpointer checkpointer,
+      Control control, java.util.function.Consumer<Stats> observer) {
+    return process(connections, new Bounds(after, upper), null, checkpointer, control, observer, null);
+  }
+
+  /**
+   * Processes the keys in {@code range}, whose first read {@code started} may already be under way
+   * (from the previous range's {@link Stats#ahead}, else null); if {@code next} is given, claims the
+   * next range once this one's last read is done and starts reading it ({@link Stats#ahead}).
+   */
+  public Stats process(Connections connections, Bounds range, Ahead started, Checkpointer checkpointer,
+      Control control, java.util.function.Consumer<Stats> observer, NextRange next) {
     Stats total = new Stats();
-    try (Connection reader = dataSource.getConnection(); Connection writer = dryRun ? null : dataSource.getConnection()) {
-      if (writer != null) {
-        writer.setAutoCommit(false);
-      }
-      CompletableFuture<Batch> read = CompletableFuture.supplyAsync(() -> read(reader, after, upper), executor);
+    List<Object> upper = range.upper();
+    try {
+      Connection reader = connections.reader();
+      Connection writer = dryRun ? null : connections.writer();
+      CompletableFuture<Batch> read = started != null ? started.read
+          : CompletableFuture.supplyAsync(() -> read(reader, range.after(), upper), executor);
       CompletableFuture<Prepared> pending = null;
+      boolean done = false;
       try {
         while (true) {
           Batch batch = join(read);
           read = null;
+          if (!batch.full() && next != null && !control.stopRequested()) {
+            // this range's reads are done: claim the next range and read its first batch meanwhile
+            Bounds following = next.claim();
+            next = null;
+            if (following != null) {
+              total.ahead = new Ahead(following,
+                  CompletableFuture.supplyAsync(() -> read(reader, following.after(), following.upper()), executor));
+            }
+          }
           if (batch.rows().isEmpty()) {
             break;
           }
           if (batch.full()) {
-            List<Object> next = batch.lastKey();
-            read = CompletableFuture.supplyAsync(() -> read(reader, next, upper), executor);
+            List<Object> after = batch.lastKey();
+            read = CompletableFuture.supplyAsync(() -> read(reader, after, upper), executor);
           }
           CompletableFuture<Prepared> crypto = CompletableFuture.supplyAsync(() -> prepare(batch), executor);
           if (pending != null && !write(writer, join(pending), checkpointer, control, observer, total)) {
@@ -251,10 +392,15 @@ public final class RangeRewrapper {
           pending = null;
           write(writer, join(last), checkpointer, control, observer, total);
         }
+        done = true;
       } finally {
         // never close a connection under a running read
         quietly(read);
         quietly(pending);
+        if (!done && total.ahead != null) {
+          // failing: the next range's claim lapses with its lease (or this worker takes it back on restart)
+          total.ahead.discard();
+        }
       }
     } catch (SQLException e) {
       throw new dev.fieldvault.jdbc.keystore.VaultStorageException("Rewrapping " + table.table() + " failed: "
@@ -352,6 +498,7 @@ public final class RangeRewrapper {
   private Prepared prepare(Batch batch) {
     Prepared p = new Prepared();
     p.lastKey = batch.rows().isEmpty() ? null : batch.lastKey();
+    p.last = !batch.full();
     p.stats.scanned = batch.rows().size();
     int n = columns.size();
     Map<String, Integer> prfPrimaries = new HashMap<>();
@@ -478,13 +625,14 @@ public final class RangeRewrapper {
         p.stats.rewrapped = updated;
         p.stats.conflicted = conflicted;
         if (!checkpointer.record(writer, key.toText(p.lastKey), p.stats.scanned, p.stats.rewrapped,
-            p.stats.conflicted)) {
+            p.stats.conflicted, p.last)) {
           writer.rollback();
           total.leaseLost = true;
           LOG.warn("{}: the lease of a range was lost to another worker; its last batch was rolled back", table.table());
           return false;
         }
         writer.commit();
+        total.finished = p.last;
       } catch (SQLException | RuntimeException e) {
         writer.rollback();
         throw e;

@@ -248,14 +248,35 @@ public final class WorkTable {
 
   /** Claims a pending range, or one whose lease expired (or that this worker held before a restart). */
   public Optional<Claim> claim(String table) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      return claim(c, table);
+    } catch (SQLException e) {
+      throw fail("claim a key range of " + table + " in", e);
+    }
+  }
+
+  /**
+   * {@link #claim(String)} on a connection the caller keeps across ranges (not in auto-commit): the
+   * claim commits its own transaction, so the connection holds none afterwards.
+   */
+  public Optional<Claim> claim(Connection c, String table) {
+    return claim(c, table, null);
+  }
+
+  /**
+   * {@link #claim(Connection, String)} of a range other than {@code held} (a range this worker still
+   * processes, which a claim would otherwise take back as its own), or of any when {@code held} is null.
+   */
+  public Optional<Claim> claim(Connection c, String table, Claim held) {
     long now = System.currentTimeMillis();
     String select = "SELECT range_no, claim_count, lower_key, upper_key, checkpoint_key FROM " + names.rotationRange()
         + " WHERE rotation_id = ? AND table_name = ? AND (state = 'PENDING' OR (state = 'CLAIMED'"
-        + " AND (lease_until < ? OR owner = ?))) ORDER BY range_no LIMIT 1" + dialect.lockSkipLocked();
+        + " AND (lease_until < ? OR owner = ?)))" + (held != null ? " AND range_no <> ?" : "")
+        + " ORDER BY range_no LIMIT 1" + dialect.lockSkipLocked();
     String update = "UPDATE " + names.rotationRange() + " SET state = 'CLAIMED', owner = ?, lease_until = ?,"
         + " claim_count = claim_count + 1 WHERE rotation_id = ? AND table_name = ? AND range_no = ? AND claim_count = ?";
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
+    try {
       try {
         Claim claim = null;
         try (PreparedStatement ps = c.prepareStatement(select)) {
@@ -263,6 +284,9 @@ public final class WorkTable {
           ps.setString(2, table);
           ps.setLong(3, now);
           ps.setString(4, workerId);
+          if (held != null) {
+            ps.setInt(5, held.rangeNo());
+          }
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
               claim = new Claim(table, rs.getInt(1), rs.getInt(2) + 1, rs.getString(3), rs.getString(4),
@@ -284,7 +308,7 @@ public final class WorkTable {
           int n = ps.executeUpdate();
           c.commit();
           if (n != 1) {
-            return claim(table); // another worker took it between our read and write: try the next
+            return claim(c, table, held); // another worker took it between our read and write: try the next
           }
         }
         LOG.debug("Rotation {}: worker {} claimed range {} of {} (resuming after {})", rotationId, workerId,
@@ -301,16 +325,20 @@ public final class WorkTable {
 
   /**
    * Records the progress of a batch in the caller's transaction (the one that wrote the batch),
-   * extending the lease; false if this worker no longer holds the range (lease lost).
+   * extending the lease; false if this worker no longer holds the range (lease lost). When
+   * {@code last} (the batch reached the end of the range) it also marks the range done: the range's
+   * last batch and its completion commit together, one statement instead of a checkpoint and a
+   * {@link #finish}.
    */
   public boolean checkpoint(Connection tx, Claim claim, String lastKey, long scanned, long rewrapped,
-      long conflicted) throws SQLException {
+      long conflicted, boolean last) throws SQLException {
     try (PreparedStatement ps = tx.prepareStatement("UPDATE " + names.rotationRange() + " SET checkpoint_key = ?,"
-        + " lease_until = ?, rows_scanned = rows_scanned + ?, rows_rewrapped = rows_rewrapped + ?,"
+        + (last ? " state = 'DONE'," : "") + " lease_until = ?,"
+        + " rows_scanned = rows_scanned + ?, rows_rewrapped = rows_rewrapped + ?,"
         + " rows_conflicted = rows_conflicted + ? WHERE rotation_id = ? AND table_name = ? AND range_no = ?"
         + " AND owner = ? AND claim_count = ? AND state = 'CLAIMED'")) {
       ps.setString(1, lastKey);
-      ps.setLong(2, System.currentTimeMillis() + leaseMillis);
+      ps.setLong(2, last ? 0 : System.currentTimeMillis() + leaseMillis);
       ps.setLong(3, scanned);
       ps.setLong(4, rewrapped);
       ps.setLong(5, conflicted);
@@ -328,15 +356,27 @@ public final class WorkTable {
    * from its checkpoint (a crashed worker's range is taken over when its lease expires instead).
    */
   public void release(Claim claim) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE "
-        + names.rotationRange() + " SET lease_until = 0 WHERE rotation_id = ? AND table_name = ? AND range_no = ?"
-        + " AND owner = ? AND claim_count = ? AND state = 'CLAIMED'")) {
-      ps.setString(1, rotationId);
-      ps.setString(2, claim.table());
-      ps.setInt(3, claim.rangeNo());
-      ps.setString(4, workerId);
-      ps.setInt(5, claim.claimCount());
-      ps.executeUpdate();
+    try (Connection c = dataSource.getConnection()) {
+      release(c, claim);
+    } catch (SQLException e) {
+      throw fail("release a range of " + claim.table() + " in", e);
+    }
+  }
+
+  /** {@link #release(Claim)} on a connection the caller keeps (committed here if not in auto-commit). */
+  public void release(Connection c, Claim claim) {
+    try {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + names.rotationRange() + " SET lease_until = 0"
+          + " WHERE rotation_id = ? AND table_name = ? AND range_no = ? AND owner = ? AND claim_count = ?"
+          + " AND state = 'CLAIMED'")) {
+        ps.setString(1, rotationId);
+        ps.setString(2, claim.table());
+        ps.setInt(3, claim.rangeNo());
+        ps.setString(4, workerId);
+        ps.setInt(5, claim.claimCount());
+        ps.executeUpdate();
+      }
+      commit(c);
     } catch (SQLException e) {
       throw fail("release a range of " + claim.table() + " in", e);
     }
@@ -361,23 +401,56 @@ public final class WorkTable {
 
   /** Marks a held range done. */
   public boolean finish(Claim claim) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE "
-        + names.rotationRange() + " SET state = 'DONE', lease_until = 0 WHERE rotation_id = ? AND table_name = ?"
-        + " AND range_no = ? AND owner = ? AND claim_count = ? AND state = 'CLAIMED'")) {
-      ps.setString(1, rotationId);
-      ps.setString(2, claim.table());
-      ps.setInt(3, claim.rangeNo());
-      ps.setString(4, workerId);
-      ps.setInt(5, claim.claimCount());
-      return ps.executeUpdate() == 1;
+    try (Connection c = dataSource.getConnection()) {
+      return finish(c, claim);
     } catch (SQLException e) {
       throw fail("finish a range of " + claim.table() + " in", e);
+    }
+  }
+
+  /** {@link #finish(Claim)} on a connection the caller keeps (committed here if not in auto-commit). */
+  public boolean finish(Connection c, Claim claim) {
+    try {
+      boolean done;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE " + names.rotationRange() + " SET state = 'DONE',"
+          + " lease_until = 0 WHERE rotation_id = ? AND table_name = ? AND range_no = ? AND owner = ?"
+          + " AND claim_count = ? AND state = 'CLAIMED'")) {
+        ps.setString(1, rotationId);
+        ps.setString(2, claim.table());
+        ps.setInt(3, claim.rangeNo());
+        ps.setString(4, workerId);
+        ps.setInt(5, claim.claimCount());
+        done = ps.executeUpdate() == 1;
+      }
+      commit(c);
+      return done;
+    } catch (SQLException e) {
+      throw fail("finish a range of " + claim.table() + " in", e);
+    }
+  }
+
+  /** Commits the work of a method on a connection the caller keeps, unless it is in auto-commit. */
+  private static void commit(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      c.commit();
     }
   }
 
   /** Totals of all ranges of a table in this rotation. */
   public Totals totals(String table) {
     try (Connection c = dataSource.getConnection()) {
+      return totals(c, table);
+    } catch (SQLException e) {
+      throw fail("read the progress of " + table + " from", e);
+    }
+  }
+
+  /**
+   * {@link #totals(String)} on a connection the caller keeps (committed here if not in auto-commit, so
+   * that no snapshot outlives the call).
+   */
+  public Totals totals(Connection c, String table) {
+    try {
       long total = 0;
       try (PreparedStatement ps = c.prepareStatement("SELECT total_rows FROM " + names.rotation()
           + " WHERE rotation_id = ? AND table_name = ?")) {
@@ -396,11 +469,14 @@ public final class WorkTable {
           + " FROM " + names.rotationRange() + " WHERE rotation_id = ? AND table_name = ?")) {
         ps.setString(1, rotationId);
         ps.setString(2, table);
+        Totals totals;
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          return new Totals(total, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
+          totals = new Totals(total, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
               rs.getLong(6));
         }
+        commit(c);
+        return totals;
       }
     } catch (SQLException e) {
       throw fail("read the progress of " + table + " from", e);
