@@ -192,6 +192,56 @@ public final class KeyStore {
     }
   }
 
+  /**
+   * What identifies a stored keyset's content: its version, when it was written and a digest of its
+   * encrypted document. A keyset deleted and inserted again (a tenant shredded and provisioned anew)
+   * starts again at version 1, so the version alone would not tell the new keys from the deleted ones;
+   * the document (fresh random keys, fresh wrapping) does. {@code toString} shows the version only.
+   */
+  record Stamp(long version, long updatedAt, long digest) {
+    @Override
+    public String toString() {
+      return Long.toString(version);
+    }
+  }
+
+  /**
+   * The stamps of the named keysets (absent names are left out), in one query: reads the encrypted
+   * documents to digest them, decrypts nothing (no KEK call).
+   */
+  Map<String, Stamp> stamps(Collection<String> names) {
+    Map<String, Stamp> out = new LinkedHashMap<>();
+    if (names.isEmpty()) {
+      return out;
+    }
+    String marks = String.join(", ", java.util.Collections.nCopies(names.size(), "?"));
+    String sql = "SELECT name, version, updated_at, document FROM " + tables.keyset() + " WHERE name IN (" + marks + ")";
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      for (String n : names) {
+        ps.setString(i++, n);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), new Stamp(rs.getLong(2), rs.getLong(3), digest(rs.getString(4))));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw storage("read keyset versions from", e);
+    }
+  }
+
+  private static long digest(String document) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(document.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.nio.ByteBuffer.wrap(d).getLong();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
   /** The names of every stored data keyset, in name order (branch keys are not listed). */
   public List<String> names() {
     try (Connection c = dataSource.getConnection();

@@ -28,7 +28,7 @@ public final class StoredKeyring implements AutoCloseable {
   private final String deterministicName;
   private final String prfName;
   private final FieldCipher cipher;
-  private volatile Map<String, Long> versions;
+  private volatile Map<String, KeyStore.Stamp> versions;
   private ScheduledExecutorService refresher;
 
   private StoredKeyring(KeyStore store, String aeadName, String deterministicName, String prfName) {
@@ -36,7 +36,7 @@ public final class StoredKeyring implements AutoCloseable {
     this.aeadName = aeadName;
     this.deterministicName = deterministicName;
     this.prfName = prfName;
-    this.versions = store.versions(names());
+    this.versions = store.stamps(names());
     this.cipher = FieldCipher.create(store.loadKeyring(aeadName, deterministicName, prfName));
   }
 
@@ -60,12 +60,13 @@ public final class StoredKeyring implements AutoCloseable {
   }
 
   /**
-   * Reloads the keysets if any stored version changed (one cheap query otherwise).
+   * Reloads the keysets if any stored keyset changed: a new version, or deleted and inserted again (one
+   * query of the keysets' versions and document digests otherwise).
    *
    * @return whether the keyring changed
    */
   public synchronized boolean reload() {
-    Map<String, Long> now = store.versions(names());
+    Map<String, KeyStore.Stamp> now = store.stamps(names());
     if (now.equals(versions)) {
       return false;
     }

@@ -26,9 +26,11 @@ import java.util.Optional;
  * cipher.forgetTenant("acme");             // at once on this instance; the others within 30 s
  * }</pre>
  *
- * <p>{@link #keyringFor} costs one {@code SELECT name, version} while the tenant's keysets are
- * unchanged and then returns the same {@link Keyring} object, so the cipher keeps its unwrapped keys;
- * the KEK is used only when a keyset changed. It keeps the keyrings of at most
+ * <p>{@link #keyringFor} costs one query of the tenant's keysets' versions and encrypted documents
+ * (digested, not decrypted) while they are unchanged and then returns the same {@link Keyring} object,
+ * so the cipher keeps its unwrapped keys; the KEK is used only when a keyset changed — a new version, or
+ * deleted and provisioned again (the new keysets start again at version 1: their documents tell them from
+ * the shredded ones). It keeps the keyrings of at most
  * {@link #DEFAULT_MAX_CACHED} tenants (or as given to {@link #of(KeyStore, String, int)}), dropping the
  * least recently used beyond: a dropped tenant's keysets are read and unwrapped again at its next
  * look-up. Keyrings are loaded lazily, at a tenant's first look-up. Thread-safe.
@@ -42,7 +44,7 @@ public final class StoredTenantKeyrings implements TenantKeyrings {
   /** How many tenants' keyrings {@link #of(KeyStore, String)} keeps: the cipher's default too. */
   public static final int DEFAULT_MAX_CACHED = dev.fieldvault.keys.FieldCipher.DEFAULT_MAX_TENANTS;
 
-  private record Cached(Map<String, Long> versions, Keyring keyring) {}
+  private record Cached(Map<String, KeyStore.Stamp> versions, Keyring keyring) {}
 
   private StoredTenantKeyrings(KeyStore store, String prefix, int maxCached) {
     this.store = Objects.requireNonNull(store, "store");
@@ -102,7 +104,7 @@ public final class StoredTenantKeyrings implements TenantKeyrings {
   @Override
   public Optional<Keyring> keyringFor(String tenant) {
     List<String> names = keysetNames(tenant);
-    Map<String, Long> versions = store.versions(names);
+    Map<String, KeyStore.Stamp> versions = store.stamps(names);
     Cached cached = cache.get(tenant);
     if (cached != null && cached.versions().equals(versions)) {
       return Optional.of(cached.keyring());
@@ -118,7 +120,7 @@ public final class StoredTenantKeyrings implements TenantKeyrings {
     return Optional.of(keyring);
   }
 
-  private VaultKeyset load(String name, Map<String, Long> versions) {
+  private VaultKeyset load(String name, Map<String, KeyStore.Stamp> versions) {
     if (!versions.containsKey(name)) {
       return null;
     }

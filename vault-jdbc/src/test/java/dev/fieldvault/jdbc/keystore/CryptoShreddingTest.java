@@ -137,6 +137,56 @@ class CryptoShreddingTest {
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void aTenantShreddedAndProvisionedAgain_isUnreadableOnAnother_whichThenUsesTheNewKeys(TestDatabases.Kind kind)
+      throws Exception {
+    TestDatabase db = TestDatabases.get(kind);
+    VaultTables tables = VaultTables.withPrefix("shred_aba_fv_");
+    db.dropTables(tables.keyset(), tables.rotation(), tables.rotationRange());
+    tables.install(db.dataSource());
+    try {
+      Keyring defaults = Keyring.generate("shred-aba-default");
+      Instance a = Instance.start(db, tables, defaults);
+      Instance b = Instance.start(db, tables, defaults);
+      a.tenants().provision("acme");
+      byte[] before = a.cipher().field(NOTE).encrypt("shredded note", "acme", null);
+      assertThat(b.cipher().field(NOTE).decrypt(before, "acme", null)).isEqualTo("shredded note"); // b caches acme
+
+      // the tenant is erased and signs up again: its new keysets start again at version 1
+      a.tenants().shred("acme");
+      a.cipher().forgetTenant("acme");
+      a.tenants().provision("acme");
+      byte[] after = a.cipher().field(NOTE).encrypt("new note", "acme", null);
+
+      Thread.sleep(REFRESH.toMillis() + 100); // b never looked acme up while its keysets were gone
+      FieldEncryptor<String> bNote = b.cipher().field(NOTE);
+      assertThatThrownBy(() -> bNote.decrypt(before, "acme", null))
+          .as("the shredded value stays unreadable on b").isInstanceOf(dev.fieldvault.keys.FieldVaultException.class)
+          .hasMessageNotContaining("shredded note");
+      assertThat(bNote.decrypt(after, "acme", null)).isEqualTo("new note");
+      // and what b writes now, a reads: b writes under the new keys, not the shredded ones
+      assertThat(a.cipher().field(NOTE).decrypt(bNote.encrypt("from b", "acme", null), "acme", null))
+          .isEqualTo("from b");
+      b.cipher().forgetTenant("acme");
+      assertThatThrownBy(() -> bNote.decrypt(before, "acme", null))
+          .isInstanceOf(dev.fieldvault.keys.FieldVaultException.class);
+
+      // the same for an application keyring reloaded from the store: a keyset deleted and inserted again
+      KeyStore store = KeyStore.create(db.dataSource(), KEK, tables);
+      store.insert(VaultKeyset.generate("shred-aba-app", dev.fieldvault.keys.KeyPurpose.AEAD));
+      StoredKeyring app = StoredKeyring.open(store, "shred-aba-app", null, null);
+      byte[] old = app.cipher().field(NOTE).encrypt("old app note", null, null);
+      store.delete(List.of("shred-aba-app"));
+      store.insert(VaultKeyset.generate("shred-aba-app", dev.fieldvault.keys.KeyPurpose.AEAD));
+      assertThat(app.reload()).as("a keyset inserted again at version 1 is a change").isTrue();
+      assertThatThrownBy(() -> app.cipher().field(NOTE).decrypt(old, null, null))
+          .isInstanceOf(dev.fieldvault.keys.FieldVaultException.class);
+    } finally {
+      db.dropTables(tables.keyset(), tables.rotation(), tables.rotationRange());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void deletingKeysets_isOneTransaction_andNeverDeletesABranchKey(TestDatabases.Kind kind) throws Exception {
     TestDatabase db = TestDatabases.get(kind);
     VaultTables tables = VaultTables.withPrefix("shred_bk_fv_");
