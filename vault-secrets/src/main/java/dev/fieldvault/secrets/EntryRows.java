@@ -85,6 +85,21 @@ final class EntryRows {
     }
   }
 
+  /** An entry's current version and stable id (null for an entry written before ids, until its next write). */
+  record Current(long version, String entryId) {}
+
+  /** The current version and id of a name's entry, or null. */
+  Current currentState(Connection c, String key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT version, entry_id FROM " + tables.entry
+        + " WHERE store_id = ? AND name_key = ?")) {
+      ps.setLong(1, storeId);
+      ps.setString(2, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new Current(rs.getLong(1), rs.getString(2)) : null;
+      }
+    }
+  }
+
   /** The current version of a name, as a one-element array, or null. */
   long[] currentVersion(Connection c, String key) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT version FROM " + tables.entry
@@ -145,8 +160,9 @@ final class EntryRows {
    * none when the entry is no longer at {@code expectedVersion}); the metadata only when {@code setMetadata},
    * the expiry only unless {@code keepExpiry}.
    */
-  WritePlan.Stmt updateEntryStmt(String key, long expectedVersion, long version, Envelope.Sealed ct, long now,
-      String principal, boolean setMetadata, String metadataJson, boolean keepExpiry, Long expiresMs, String kind) {
+  WritePlan.Stmt updateEntryStmt(String key, long expectedVersion, String expectedEntryId, long version,
+      Envelope.Sealed ct, long now, String principal, boolean setMetadata, String metadataJson, boolean keepExpiry,
+      Long expiresMs, String kind) {
     // an entry written by a version before ids gets its id now (COALESCE keeps an existing one)
     StringBuilder sql = new StringBuilder("UPDATE " + tables.entry + " SET version = ?, value_ct = ?, dek_ct = ?,"
         + " dek_version = ?, updated_ms = ?, value_ms = ?, updated_by = ?, entry_id = COALESCE(entry_id, ?), kind = ?");
@@ -157,6 +173,9 @@ final class EntryRows {
       sql.append(", expires_ms = ?");
     }
     sql.append(" WHERE store_id = ? AND name_key = ? AND version = ?");
+    if (expectedEntryId != null) {
+      sql.append(" AND entry_id = ?");
+    }
     String id = newId();
     return new WritePlan.Stmt(sql.toString(), ps -> {
       int i = 1;
@@ -177,7 +196,10 @@ final class EntryRows {
       }
       ps.setLong(i++, storeId);
       ps.setString(i++, key);
-      ps.setLong(i, expectedVersion);
+      ps.setLong(i++, expectedVersion);
+      if (expectedEntryId != null) {
+        ps.setString(i, expectedEntryId);
+      }
     });
   }
 
@@ -243,14 +265,15 @@ final class EntryRows {
    * The current versions of some names of this store (absent names are missing from the map), in one
    * query: the batch's read before it plans its writes.
    */
-  java.util.Map<String, Long> currentVersions(Connection c, java.util.Collection<String> keys) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT name_key, version FROM " + tables.entry
+  java.util.Map<String, Current> currentVersions(Connection c, java.util.Collection<String> keys)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT name_key, version, entry_id FROM " + tables.entry
         + " WHERE store_id = ? AND name_key IN (");
     for (int i = 0; i < keys.size(); i++) {
       sql.append(i == 0 ? "?" : ", ?");
     }
     sql.append(')');
-    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    java.util.Map<String, Current> out = new java.util.HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
       int i = 1;
       ps.setLong(i++, storeId);
@@ -259,7 +282,7 @@ final class EntryRows {
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.put(rs.getString(1), rs.getLong(2));
+          out.put(rs.getString(1), new Current(rs.getLong(2), rs.getString(3)));
         }
       }
     }

@@ -166,7 +166,7 @@ public final class SecretStore {
       expires = value.asCertificate().notAfter(); // a certificate's natural expiry
     }
     return write(name, AuditAction.CREATED, value, md, expires, false, options.expectedVersion(),
-        false, null);
+        false, null, null);
   }
 
   /**
@@ -175,13 +175,13 @@ public final class SecretStore {
    */
   public WriteResult rotate(String name, SecretValue newValue) {
     Objects.requireNonNull(newValue, "newValue");
-    return write(name, AuditAction.ROTATED, newValue, null, null, true, null, true, null);
+    return write(name, AuditAction.ROTATED, newValue, null, null, true, null, true, null, null);
   }
 
   /** As {@link #rotate(String, SecretValue)}, only if the current version is {@code expectedVersion}. */
   public WriteResult rotate(String name, SecretValue newValue, long expectedVersion) {
     Objects.requireNonNull(newValue, "newValue");
-    return write(name, AuditAction.ROTATED, newValue, null, null, true, expectedVersion, true, null);
+    return write(name, AuditAction.ROTATED, newValue, null, null, true, expectedVersion, true, null, null);
   }
 
   /**
@@ -196,6 +196,8 @@ public final class SecretStore {
     Objects.requireNonNull(generator, "generator");
     SecretResult current = get(name);
     if (current.status() != Status.OK) {
+      // the read is audited by get; the rotation that did not happen is audited too, as rotate(name, value) is
+      audit(nameKey(name), AuditAction.ROTATED, current.status().name(), "no current value to rotate");
       return new WriteResult(current.status(), current.version());
     }
     SecretValue next = Objects.requireNonNull(generator.rotate(name, current.value()),
@@ -209,7 +211,14 @@ public final class SecretStore {
     if (denied(Action.WRITE, name, key, AuditAction.ROLLED_BACK)) {
       return new WriteResult(Status.ACCESS_DENIED, 0);
     }
-    Object[] old = vault.call("read version", c -> rows.version(c, key, toVersion));
+    // the entry's id first, then the version: a version read is then of that entry (removing an entry deletes
+    // its versions), and the write below happens only if the entry still has that id — never into an entry
+    // removed and written again meanwhile (its versions are not the ones read)
+    Object[][] read = vault.call("read version", c -> {
+      EntryRows.Current entry = rows.currentState(c, key);
+      return entry == null ? null : new Object[][] {{entry}, rows.version(c, key, toVersion)};
+    });
+    Object[] old = read == null ? null : read[1];
     if (old == null) {
       audit(key, AuditAction.ROLLED_BACK, Status.NOT_FOUND.name(), "to version " + toVersion);
       return new WriteResult(Status.NOT_FOUND, 0);
@@ -222,12 +231,16 @@ public final class SecretStore {
       return new WriteResult(Status.KEY_UNAVAILABLE, 0);
     }
     Map<String, String> md = vault.json().parseMetadata((String) old[1]);
-    return write(name, AuditAction.ROLLED_BACK, value, md, null, true, null, true, null);
+    EntryRows.Current entry = (EntryRows.Current) read[0][0];
+    return write(name, AuditAction.ROLLED_BACK, value, md, null, true, null, true, null,
+        entry.entryId() == null ? null : entry.entryId());
   }
 
   /**
    * Changes metadata and/or expiry without touching the value or creating a version (unset parts are
-   * kept; {@link PutOptions.Builder#noExpiry()} removes the expiry). Honors an expected version.
+   * kept; {@link PutOptions.Builder#noExpiry()} removes the expiry). Honors an expected version
+   * ({@link Status#CONFLICT} when it does not match); without one, a write that moves the entry meanwhile is
+   * waited out and the change applied to the newest version.
    */
   public WriteResult update(String name, PutOptions options) {
     String key = nameKey(name);
@@ -238,7 +251,20 @@ public final class SecretStore {
       return new WriteResult(Status.ACCESS_DENIED, 0);
     }
     Instant now = vault.now();
-    WriteResult r = vault.tx("update", x -> {
+    WriteResult r = null;
+    for (int attempt = 0; r == null; attempt++) {
+      try {
+        r = updateOnce(key, options, now, attempt < 50);
+      } catch (LostRace race) {
+        // a write moved the entry between the read and the update, and no version was expected: again
+      }
+    }
+    vault.invalidate(meta, key);
+    return r;
+  }
+
+  private WriteResult updateOnce(String key, PutOptions options, Instant now, boolean retryRaces) {
+    return vault.tx("update", x -> {
       long[] cur = rows.currentVersion(x, key);
       Status s = cur == null ? Status.NOT_FOUND
           : options.expectedVersion() != null && options.expectedVersion() != cur[0] ? Status.CONFLICT : Status.OK;
@@ -266,6 +292,9 @@ public final class SecretStore {
           ps.setString(i++, key);
           ps.setLong(i, cur[0]);
           if (ps.executeUpdate() == 0) {
+            if (options.expectedVersion() == null && retryRaces) {
+              throw new LostRace(); // nothing written, nothing audited: the caller reads and updates again
+            }
             s = Status.CONFLICT;
           }
         }
@@ -273,8 +302,6 @@ public final class SecretStore {
       vault.audit().append(x, now.toEpochMilli(), List.of(draft(key, AuditAction.UPDATED, s.name(), null)));
       return new WriteResult(s, cur == null ? 0 : cur[0]);
     });
-    vault.invalidate(meta, key);
-    return r;
   }
 
   /** Deletes an entry and all its versions. Returns OK, NOT_FOUND or ACCESS_DENIED. */
@@ -309,7 +336,7 @@ public final class SecretStore {
     SecretValue value = g.generate(name, ttl);
     Instant expires = vault.now().plus(ttl);
     WriteResult r = write(name, AuditAction.DYNAMIC_ISSUED, value, Map.of("dynamic", generator), expires, false,
-        PutOptions.MUST_NOT_EXIST, false, generator);
+        PutOptions.MUST_NOT_EXIST, false, generator, null);
     if (!r.isWritten()) {
       g.revoke(name, value);
       throw new SecretsAccessDeniedException("Issuing a " + generator + " credential in " + meta.describe()
@@ -658,8 +685,13 @@ public final class SecretStore {
   // ---------------------------------------------------------------------------------------------
   // Internals
 
+  /**
+   * A write of a new version. {@code expectedEntryId} (or null): write only into the entry with that id —
+   * if the entry was removed and written again since the caller read it, the result is NOT_FOUND.
+   */
   private WriteResult write(String name, AuditAction action, SecretValue value, Map<String, String> metadata,
-      Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator) {
+      Instant expiresAt, boolean keepExpiry, Long expected, boolean mustExist, String generator,
+      String expectedEntryId) {
     String key = nameKey(name);
     if (metadata != null && !metadata.isEmpty() && meta.sealed()) {
       throw sealedMetadata();
@@ -676,7 +708,7 @@ public final class SecretStore {
       try {
         // group commit: concurrent writes share one transaction, each atomic with its audit event
         WriteBatcher.Write<WriteResult> once = caller.new PlannedWrite(key, inner, metadata != null, metadataJson,
-            expiresAt, keepExpiry, expected, mustExist, generator, action, value.kind());
+            expiresAt, keepExpiry, expected, mustExist, generator, action, value.kind(), expectedEntryId);
         WriteResult r = vault.write("put", once);
         vault.invalidate(meta, key);
         if (action == AuditAction.ROTATED && r.isWritten()) {
@@ -706,7 +738,9 @@ public final class SecretStore {
     if (refused == null) {
       return null;
     }
-    events.add(new AuditLog.Timed(now, draft(key, action, refused.name(), expected == null ? null
+    // a put over an existing entry is an update, refused or not (as written() records it)
+    AuditAction recorded = action == AuditAction.CREATED && current != null ? AuditAction.UPDATED : action;
+    events.add(new AuditLog.Timed(now, draft(key, recorded, refused.name(), expected == null ? null
         : "expected version " + expected)));
     return new WriteResult(refused, current == null ? 0 : current);
   }
@@ -739,9 +773,11 @@ public final class SecretStore {
     private final String generator;
     private final AuditAction action;
     private final SecretKind kind;
+    private final String expectedEntryId;
 
     PlannedWrite(String key, byte[] inner, boolean setMetadata, String metadataJson, Instant expiresAt,
-        boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action, SecretKind kind) {
+        boolean keepExpiry, Long expected, boolean mustExist, String generator, AuditAction action, SecretKind kind,
+        String expectedEntryId) {
       this.key = key;
       this.inner = inner;
       this.setMetadata = setMetadata;
@@ -753,15 +789,15 @@ public final class SecretStore {
       this.generator = generator;
       this.action = action;
       this.kind = kind;
+      this.expectedEntryId = expectedEntryId;
     }
 
     /** The write alone: reads the entry's version, then runs the plan's statements one by one. */
     @Override
     public WriteResult run(Connection x, List<AuditLog.Timed> events) throws SQLException {
-      long[] cur = rows.currentVersion(x, key);
       WritePlan plan = new WritePlan();
       plan.owner(this);
-      WriteResult result = plan(cur == null ? null : cur[0], plan, events);
+      WriteResult result = plan(rows.currentState(x, key), plan, events);
       try {
         if (plan.execute(x) != null) {
           throw lost();
@@ -788,11 +824,19 @@ public final class SecretStore {
     }
 
     @Override
-    public WriteResult plan(Long current, WritePlan plan, List<AuditLog.Timed> events) {
+    public WriteResult plan(EntryRows.Current state, WritePlan plan, List<AuditLog.Timed> events) {
       long now = vault.now().toEpochMilli();
+      Long current = state == null ? null : state.version();
       WriteResult refused = refusal(key, current, expected, mustExist, action, now, events);
       if (refused != null) {
         return refused;
+      }
+      // the entry the caller read is gone (removed, then written again: another id): not this write's entry
+      String guardId = expectedEntryId != null && state != null && state.entryId() != null ? expectedEntryId : null;
+      if (guardId != null && !guardId.equals(state.entryId())) {
+        events.add(new AuditLog.Timed(now, draft(key, action, Status.NOT_FOUND.name(),
+            "the entry read was removed meanwhile")));
+        return new WriteResult(Status.NOT_FOUND, current);
       }
       long v = current == null ? 1 : current + 1;
       Envelope.Sealed ct = vault.envelope().seal(meta.slot(key, v), inner);
@@ -803,8 +847,8 @@ public final class SecretStore {
       plan.add(WritePlan.ENTRIES, current == null
           ? rows.insertEntryStmt(key, v, ct, setMetadata ? metadataJson : null, expiresMs, now, principal, generator,
               kindColumn)
-          : rows.updateEntryStmt(key, current, v, ct, now, principal, setMetadata, metadataJson, keepExpiry, expiresMs,
-              kindColumn), 1);
+          : rows.updateEntryStmt(key, current, guardId, v, ct, now, principal, setMetadata, metadataJson, keepExpiry,
+              expiresMs, kindColumn), 1);
       // the kept version has the entry's metadata: as set, or as the entry keeps it (copied in the statement)
       plan.add(WritePlan.VERSIONS, setMetadata || current == null
           ? rows.insertVersionStmt(key, v, ct, setMetadata ? metadataJson : null, now, principal)

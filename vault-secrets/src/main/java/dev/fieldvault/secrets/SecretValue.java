@@ -45,7 +45,26 @@ public final class SecretValue {
   }
 
   public static SecretValue ofString(String value) {
-    return new SecretValue(Type.STRING, Objects.requireNonNull(value, "value").getBytes(StandardCharsets.UTF_8));
+    return new SecretValue(Type.STRING, utf8(Objects.requireNonNull(value, "value")));
+  }
+
+  /**
+   * The UTF-8 bytes of a text value; refused when it is not valid Unicode (an unpaired surrogate would
+   * be stored as {@code ?}, so the value read back would differ from the one written). The message gives
+   * the position, never the value.
+   */
+  static byte[] utf8(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(ch)) {
+        throw new IllegalArgumentException("A secret's text must be valid Unicode, but it has an unpaired surrogate"
+            + " (a half of a UTF-16 pair) at index " + i + ": it could not be stored unchanged; store binary data"
+            + " with SecretValue.ofBytes");
+      }
+    }
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   public static SecretValue ofBytes(byte[] value) {
@@ -54,8 +73,7 @@ public final class SecretValue {
 
   /** A JSON object from a map of JSON-compatible values (strings, numbers, booleans, lists, maps, null). */
   public static SecretValue ofJson(Map<String, ?> object) {
-    return new SecretValue(Type.JSON, GSON.toJson(Objects.requireNonNull(object, "object"))
-        .getBytes(StandardCharsets.UTF_8));
+    return new SecretValue(Type.JSON, utf8(GSON.toJson(Objects.requireNonNull(object, "object"))));
   }
 
   /** A JSON object from its text; anything but an object is refused. */
@@ -70,7 +88,7 @@ public final class SecretValue {
     if (!e.isJsonObject()) {
       throw new ValueCodecException("A JSON secret value must be a JSON object, not a " + kind(e));
     }
-    return new SecretValue(Type.JSON, e.toString().getBytes(StandardCharsets.UTF_8));
+    return new SecretValue(Type.JSON, utf8(e.toString()));
   }
 
   public Type type() {

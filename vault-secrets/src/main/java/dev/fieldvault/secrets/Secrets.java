@@ -241,7 +241,7 @@ public final class Secrets {
   }
 
   private static SecretValue typed(SecretKind kind, JsonObject o) {
-    return SecretValue.typed(kind, o.toString().getBytes(StandardCharsets.UTF_8));
+    return SecretValue.typed(kind, SecretValue.utf8(o.toString()));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -49,11 +49,11 @@ final class WriteBatcher implements AutoCloseable {
     String key();
 
     /**
-     * Plans the write given its entry's current version (null: no entry): adds its statements to
+     * Plans the write given its entry's current version and id (null: no entry): adds its statements to
      * {@code plan}, its events to {@code events}, and returns its result, valid once the plan ran with
      * every update count as expected.
      */
-    T plan(Long currentVersion, WritePlan plan, List<AuditLog.Timed> events);
+    T plan(EntryRows.Current current, WritePlan plan, List<AuditLog.Timed> events);
 
     /** What the write fails with when its compare-and-set lost against a concurrent writer. */
     RuntimeException lost();
@@ -256,8 +256,25 @@ final class WriteBatcher implements AutoCloseable {
             live.remove(failed);
             continue;
           }
-          audit.appendTimed(c, events);
-          c.commit();
+          AuditLog.Appended last = audit.appendTimed(c, events);
+          try {
+            c.commit();
+          } catch (SQLException commitFailure) {
+            // the reply to the commit was lost (a broken connection): ask the database whether it landed
+            Boolean landed = landed(last);
+            if (landed == null) {
+              SecretsWriteOutcomeUnknownException unknown = new SecretsWriteOutcomeUnknownException("The connection"
+                  + " failed while the database committed this write, and the database could not be asked whether"
+                  + " it landed: read the secret's current version before writing it again", commitFailure);
+              live.forEach(t -> t.done.completeExceptionally(unknown));
+              return;
+            }
+            if (!landed) {
+              throw commitFailure; // verified: nothing of the batch is recorded
+            }
+            LOG.warn("The secrets vault's commit failed but the database recorded it (checked): {} writes done",
+                live.size());
+          }
           audit.committed(c); // the event listeners hear the batch's events now, never before the commit
           transactions.incrementAndGet();
           live.forEach(t -> t.done.complete(t.result));
@@ -308,7 +325,7 @@ final class WriteBatcher implements AutoCloseable {
       Batchable<?> b = (Batchable<?>) t.write;
       keysByStore.computeIfAbsent(b.rows(), k -> new ArrayList<>()).add(b.key());
     }
-    java.util.Map<EntryRows, java.util.Map<String, Long>> current = new java.util.HashMap<>();
+    java.util.Map<EntryRows, java.util.Map<String, EntryRows.Current>> current = new java.util.HashMap<>();
     for (java.util.Map.Entry<EntryRows, List<String>> e : keysByStore.entrySet()) {
       current.put(e.getKey(), e.getKey().currentVersions(c, e.getValue()));
     }
@@ -331,6 +348,22 @@ final class WriteBatcher implements AutoCloseable {
     }
     plannedBatches.incrementAndGet();
     return null;
+  }
+
+  /**
+   * Whether a batch whose commit failed was recorded: true or false when the database answered (on a
+   * new connection, once the failed transaction has ended), null when it could not be asked.
+   */
+  private Boolean landed(AuditLog.Appended last) {
+    if (last == null) {
+      return null;
+    }
+    try (Connection v = dataSource.getConnection()) {
+      return audit.recorded(v, last);
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("Could not ask the database whether a failed commit landed: {}", e.toString());
+      return null;
+    }
   }
 
   private static void rollbackQuietly(Connection c) {

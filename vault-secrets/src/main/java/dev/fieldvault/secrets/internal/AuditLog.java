@@ -157,10 +157,18 @@ public final class AuditLog implements Jdbc.TransactionHook {
     appendTimed(c, timed);
   }
 
-  /** Appends events with their own times in the caller's transaction. */
-  public void appendTimed(Connection c, List<Timed> events) throws SQLException {
+  /** The last event an append wrote: its sequence number and hash. */
+  public record Appended(long seq, String hash) {}
+
+  /**
+   * Appends events with their own times in the caller's transaction.
+   *
+   * @return the last event appended (null when there was none): after a commit whose outcome is unknown,
+   *     {@link #recorded} tells whether it landed
+   */
+  public Appended appendTimed(Connection c, List<Timed> events) throws SQLException {
     if (events.isEmpty()) {
-      return;
+      return null;
     }
     Head head = readHead(c, true);
     if (head == null) {
@@ -210,6 +218,7 @@ public final class AuditLog implements Jdbc.TransactionHook {
       ins.executeBatch();
     }
     writeHead(c, new Head(seq, prev, head.anchorSeq, head.anchorHash, keyedFrom, null));
+    Appended last = new Appended(seq, prev);
     if (appended != null) {
       pending.computeIfAbsent(c, k -> new ArrayList<>()).addAll(appended);
     }
@@ -219,6 +228,30 @@ public final class AuditLog implements Jdbc.TransactionHook {
         listener.appended(ev.draft().action(), ev.draft().outcome(),
             java.time.Duration.ofMillis(Math.max(0, now - ev.atMillis())));
       }
+    }
+    return last;
+  }
+
+  /**
+   * Whether an appended event is in the log (read on {@code c}, a connection other than the one whose
+   * commit failed): its transaction committed exactly when its sequence number holds its hash.
+   */
+  public boolean recorded(Connection c, Appended appended) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      // the failed transaction held the head row: taking it waits until that transaction has really ended
+      // (committed or rolled back by the database), so the answer below is final
+      readHead(c, true);
+      try (PreparedStatement ps = c.prepareStatement("SELECT hash FROM " + t.audit + " WHERE seq = ?")) {
+        ps.setLong(1, appended.seq());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && appended.hash().equals(rs.getString(1));
+        }
+      }
+    } finally {
+      c.rollback();
+      c.setAutoCommit(auto);
     }
   }
 
