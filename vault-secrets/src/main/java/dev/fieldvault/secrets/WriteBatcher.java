@@ -358,13 +358,20 @@ final class WriteBatcher implements AutoCloseable {
     if (last == null) {
       return null;
     }
-    try (Connection v = dataSource.getConnection()) {
-      return audit.recorded(v, last);
-    } catch (SQLException | RuntimeException e) {
-      LOG.warn("Could not ask the database whether a failed commit landed: {}", e.toString());
-      return null;
+    for (int attempt = 1; ; attempt++) { // the connection asked on may be a broken one of the pool, too
+      try (Connection v = dataSource.getConnection()) {
+        return audit.recorded(v, last);
+      } catch (SQLException | RuntimeException e) {
+        if (attempt == LANDED_ATTEMPTS) {
+          LOG.warn("Could not ask the database whether a failed commit landed: {}", e.toString());
+          return null;
+        }
+        sleep(attempt * 10);
+      }
     }
   }
+
+  private static final int LANDED_ATTEMPTS = 3;
 
   private static void rollbackQuietly(Connection c) {
     try {
