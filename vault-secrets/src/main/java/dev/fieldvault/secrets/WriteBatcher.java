@@ -68,7 +68,7 @@ final class WriteBatcher implements AutoCloseable {
    * PostgreSQL (BENCHMARKS.md, "Secrets vault writes"): one leaves the database idle while a batch
    * commits; more split the waiting writes into small batches that each pay the head row and a commit.
    */
-  static final int THREADS = 2;
+  static final int THREADS = Integer.getInteger("fieldvault.secrets.writeThreads", 2);
   private static final int ATTEMPTS = 20;
 
   private static final class Task {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -21,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -217,24 +215,23 @@ class WriteOutcomesTest {
   }
 
   /** A DataSource whose next commit fails the way a lost connection makes it fail (once per mode set). */
-  static final class FailingCommits implements DataSource {
+  static final class FailingCommits extends ForwardingDataSource {
     static final int NONE = 0;
     static final int COMMIT_THEN_FAIL = 1;
     static final int FAIL_WITHOUT_COMMIT = 2;
     static final int FAIL_AND_NO_MORE_CONNECTIONS = 3;
     final AtomicInteger mode = new AtomicInteger();
-    private final DataSource target;
 
     FailingCommits(DataSource target) {
-      this.target = target;
+      super(target);
     }
 
     @Override
-    public Connection getConnection() throws SQLException {
+    Connection wrap(Connection c) throws SQLException {
       if (mode.get() == -FAIL_AND_NO_MORE_CONNECTIONS) {
+        c.close();
         throw new SQLException("connection refused (test)", "08001");
       }
-      Connection c = target.getConnection();
       InvocationHandler h = (proxy, m, args) -> {
         if (m.getName().equals("commit")) {
           int now = mode.get();
@@ -256,46 +253,6 @@ class WriteOutcomesTest {
         }
       };
       return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, h);
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-      return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-      target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-      return target.isWrapperFor(iface);
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -19,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -99,12 +97,11 @@ class WriteStatementCountTest {
   }
 
   /** A DataSource whose connections count executed statements by the table they name, and commits. */
-  static final class Counting implements DataSource {
-    private final DataSource target;
+  static final class Counting extends ForwardingDataSource {
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
     Counting(DataSource target) {
-      this.target = target;
+      super(target);
     }
 
     void reset() {
@@ -132,7 +129,8 @@ class WriteStatementCountTest {
       return "other";
     }
 
-    private Connection wrap(Connection c) {
+    @Override
+    Connection wrap(Connection c) {
       InvocationHandler h = (proxy, m, args) -> {
         if (m.getName().equals("commit")) {
           count("commits");
@@ -165,51 +163,6 @@ class WriteStatementCountTest {
       } catch (InvocationTargetException e) {
         throw e.getCause();
       }
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      return wrap(target.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return wrap(target.getConnection(user, password));
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-      return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-      target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-      return target.isWrapperFor(iface);
     }
   }
 }
