@@ -43,9 +43,14 @@ CREATE TABLE IF NOT EXISTS fieldvault_rotation_range (
 );
 
 -- Composite primary keys (changeset fieldvault-rotation-2): range bounds and checkpoints are JSON
--- arrays of up to four key values. Widens tables created by an earlier version; running it again is harmless.
-ALTER TABLE fieldvault_rotation_range MODIFY lower_key VARCHAR(4000) NULL,
-  MODIFY upper_key VARCHAR(4000) NULL, MODIFY checkpoint_key VARCHAR(4000) NULL;
+-- arrays of up to four key values. Exact key text (changeset fieldvault-rotation-3-exact-keys): they hold
+-- any character of an application's keys as written, whatever the database's default character set
+-- (latin1 on many older databases). Widens and converts tables created by an earlier version; running it
+-- again is harmless.
+ALTER TABLE fieldvault_rotation_range
+  MODIFY lower_key VARCHAR(4000) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+  MODIFY upper_key VARCHAR(4000) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+  MODIFY checkpoint_key VARCHAR(4000) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL;
 
 -- Exact keyset names (changeset fieldvault-keystore-2-exact-names): "acme-aead" and "Acme-aead" are two
 -- keysets, which the default collations of MariaDB and MySQL would merge. Running it again is harmless.

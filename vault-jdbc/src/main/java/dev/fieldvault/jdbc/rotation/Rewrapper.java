@@ -380,14 +380,20 @@ public final class Rewrapper {
       }
       long earliestLease = Long.MAX_VALUE;
       boolean allDone = true;
+      Map<String, WorkTable.Totals> done = new HashMap<>();
       for (EncryptedTable t : tables) {
         WorkTable.Totals totals = work.totals(t.table());
+        done.put(t.table(), totals);
         if (totals.done() < totals.ranges()) {
           allDone = false;
           earliestLease = Math.min(earliestLease, totals.earliestLease());
         }
       }
       if (allDone) {
+        // every range of every table is done, by this worker or others: the final report of each table
+        // says the whole table's totals (a worker's own counts since its last claim miss the ranges
+        // other workers finished after it)
+        done.forEach((table, totals) -> trackers.get(table).finished(totals.totalRows(), totals.scanned()));
         return true;
       }
       // other workers hold the remaining ranges: wait for them, or for their leases to expire. Polled every
@@ -614,6 +620,7 @@ public final class Rewrapper {
     private long baseDone;
     private long sinceRebase;
     private long lastLog = System.nanoTime();
+    private boolean finished;
 
     Tracker(String table) {
       this.table = table;
@@ -623,6 +630,12 @@ public final class Rewrapper {
       tableRows = totalRows;
       baseDone = doneByAll;
       sinceRebase = 0;
+    }
+
+    /** Every range of the table is done: the progress says the table's totals from the work table. */
+    void finished(long totalRows, long doneByAll) {
+      rebase(totalRows, doneByAll);
+      finished = true;
     }
 
     void add(RangeRewrapper.Stats batch) {
@@ -646,7 +659,8 @@ public final class Rewrapper {
       double rate = stats.scanned / secs;
       long done = dryRun ? stats.scanned : baseDone + sinceRebase;
       long rows = dryRun ? Math.max(tableRows, done) : tableRows;
-      Duration eta = rate > 0 && rows >= done ? Duration.ofMillis((long) ((rows - done) / rate * 1000)) : null;
+      Duration eta = finished ? Duration.ZERO
+          : rate > 0 && rows >= done ? Duration.ofMillis((long) ((rows - done) / rate * 1000)) : null;
       return new RotationProgress(rotationId, table, stats.scanned, stats.rewrapped, stats.conflicted, stats.failed,
           stats.byColumn, rate, done, rows, eta, dryRun, stats.plaintext);
     }

@@ -56,6 +56,12 @@ class ShippedSchemaTest {
       // composite keys: range bounds and checkpoints hold JSON arrays of up to four key values
       assertThat(columns(db, "rot_sql_rotation_range")).containsEntry("lower_key", "YES 4000")
           .containsEntry("upper_key", "YES 4000").containsEntry("checkpoint_key", "YES 4000");
+      if (kind == TestDatabases.Kind.MARIADB) {
+        // any character of an application's keys, whatever the database's default character set
+        for (String table : new String[] {"rot_lb_rotation_range", "rot_sql_rotation_range"}) {
+          assertThat(keyTextCharsets(db, table)).as(table).containsOnly("utf8mb4 utf8mb4_bin").hasSize(3);
+        }
+      }
       for (VaultTables tables : new VaultTables[] {viaLiquibase, viaScript}) {
         KeyStore store = KeyStore.create(db.dataSource(),
             KeyEncryptionKeys.fromMasterSecret("schema-test-master-secret-0123456789"), tables);
@@ -66,6 +72,22 @@ class ShippedSchemaTest {
       db.dropTables(viaLiquibase.keyset(), viaLiquibase.rotation(), viaLiquibase.rotationRange(), viaScript.keyset(),
           viaScript.rotation(), viaScript.rotationRange(), changelogTable, lockTable);
     }
+  }
+
+  /** Character set and collation of the key text columns of a MariaDB work table. */
+  private static java.util.List<String> keyTextCharsets(TestDatabase db, String table) throws Exception {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Connection c = db.connect(); java.sql.PreparedStatement ps = c.prepareStatement("SELECT CHARACTER_SET_NAME,"
+        + " COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+        + " AND COLUMN_NAME IN ('lower_key', 'upper_key', 'checkpoint_key')")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1) + " " + rs.getString(2));
+        }
+      }
+    }
+    return out;
   }
 
   /** Column name to "nullable" flag and size (characters of a VARCHAR), as the driver reports them. */

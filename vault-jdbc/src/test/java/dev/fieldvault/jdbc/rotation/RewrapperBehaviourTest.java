@@ -338,6 +338,54 @@ class RewrapperBehaviourTest {
 
   @ParameterizedTest
   @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
+  void severalWorkers_eachFinalReportSaysTheWholeTableDone_withNoTimeLeft(TestDatabases.Kind kind) throws Exception {
+    RotationFixture fx = new RotationFixture(kind, "trio");
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      FieldCipher cipher = promoted(fx, Keyring.generate("rot-trio"));
+      CountDownLatch go = new CountDownLatch(1);
+      Map<String, List<RotationProgress>> events = new ConcurrentHashMap<>();
+      List<Future<RotationResult>> workers = new ArrayList<>();
+      for (String id : List.of("worker-a", "worker-b", "worker-c")) {
+        List<RotationProgress> seen = new CopyOnWriteArrayList<>();
+        events.put(id, seen);
+        workers.add(pool.submit(() -> {
+          go.await();
+          return fx.rewrapper(cipher).rotationId("trio").workerId(id).rangeSize(100).batchSize(7)
+              .listener(seen::add).build().run();
+        }));
+      }
+      go.countDown();
+      long scannedByWorkers = 0;
+      for (Future<RotationResult> w : workers) {
+        RotationResult r = w.get(120, TimeUnit.SECONDS);
+        assertThat(r.complete()).isTrue();
+        assertThat(r.tables()).hasSize(1);
+        RotationProgress last = r.tables().get(0);
+        // the table's totals, not this worker's view at its own last batch
+        assertThat(last.tableRowsDone()).as(last.toString()).isEqualTo(ROWS);
+        assertThat(last.tableRows()).as(last.toString()).isEqualTo(ROWS);
+        assertThat(last.estimatedRemaining()).as(last.toString()).isEqualTo(java.time.Duration.ZERO);
+        scannedByWorkers += last.rowsScanned(); // its own counts stay its own
+      }
+      assertThat(scannedByWorkers).isEqualTo(ROWS);
+      for (Map.Entry<String, List<RotationProgress>> e : events.entrySet()) {
+        List<RotationProgress> seen = e.getValue();
+        RotationProgress last = seen.get(seen.size() - 1);
+        assertThat(last.tableRowsDone()).as(e.getKey() + "'s last listener event").isEqualTo(ROWS);
+        assertThat(last.tableRows()).as(e.getKey() + "'s last listener event").isEqualTo(ROWS);
+      }
+      assertThat(RotationFixture.rangeAggregate(fx.db, fx.vaultTables, "COALESCE(SUM(rows_scanned), 0)", "trio", ""))
+          .isEqualTo(ROWS);
+      fx.assertEveryRowDecrypts(cipher, ROWS, Map.of());
+    } finally {
+      pool.shutdownNow();
+      fx.drop();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.fieldvault.testsupport.TestDatabases#all")
   void stoppedRun_resumesFromItsCheckpoint_withoutRewrappingAnyRowTwice(TestDatabases.Kind kind) throws Exception {
     RotationFixture fx = new RotationFixture(kind, "stop");
     try {

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -65,62 +66,121 @@ public final class WorkTable {
       if (planned(c, table)) {
         return;
       }
-      c.setAutoCommit(false);
+      for (int attempt = 1; ; attempt++) {
+        c.setAutoCommit(false);
+        try {
+          try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + names.rotation()
+              + " (rotation_id, table_name, range_count, total_rows, created_at) VALUES (?, ?, 0, 0, ?)")) {
+            ps.setString(1, rotationId);
+            ps.setString(2, table);
+            ps.setLong(3, System.currentTimeMillis());
+            ps.executeUpdate();
+          }
+          break;
+        } catch (SQLException duplicate) {
+          c.rollback();
+          c.setAutoCommit(true);
+          if (planned(c, table)) {
+            return; // another worker planned it meanwhile
+          }
+          if (attempt == 3) {
+            throw duplicate;
+          }
+          // no plan was committed: the worker that was planning gave up (its failure is its own; this one
+          // plans and reports the cause itself, rather than the deadlock MariaDB may give its waiting inserts)
+        }
+      }
       try {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + names.rotation()
-            + " (rotation_id, table_name, range_count, total_rows, created_at) VALUES (?, ?, 0, 0, ?)")) {
-          ps.setString(1, rotationId);
-          ps.setString(2, table);
-          ps.setLong(3, System.currentTimeMillis());
-          ps.executeUpdate();
-        }
-      } catch (SQLException duplicate) {
+        plan(c, table, key, rangeSize);
+      } catch (SQLException | RuntimeException e) {
         c.rollback();
-        c.setAutoCommit(true);
-        if (planned(c, table)) {
-          return; // another worker planned it meanwhile
-        }
-        throw duplicate;
+        throw e;
       }
-      long total = count(c, table);
-      List<String> bounds = boundaries(c, table, key, rangeSize);
-      String last = greatestKey(c, table, key);
-      if (last != null && (bounds.isEmpty() || !bounds.get(bounds.size() - 1).equals(last))) {
-        bounds.add(last);
-      }
-      int ranges = Math.max(1, bounds.size());
-      try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + names.rotationRange()
-          + " (rotation_id, table_name, range_no, lower_key, upper_key, state, owner, claim_count, lease_until,"
-          + " checkpoint_key, rows_scanned, rows_rewrapped, rows_conflicted)"
-          + " VALUES (?, ?, ?, ?, ?, ?, NULL, 0, 0, NULL, 0, 0, 0)")) {
-        String lower = null;
-        for (int i = 0; i < ranges; i++) {
-          String upper = bounds.isEmpty() ? null : bounds.get(i);
-          ins.setString(1, rotationId);
-          ins.setString(2, table);
-          ins.setInt(3, i);
-          ins.setString(4, lower);
-          ins.setString(5, upper);
-          ins.setString(6, bounds.isEmpty() ? "DONE" : "PENDING"); // an empty table has nothing to scan
-          ins.addBatch();
-          lower = upper;
-        }
-        ins.executeBatch();
-      }
-      try (PreparedStatement upd = c.prepareStatement("UPDATE " + names.rotation()
-          + " SET range_count = ?, total_rows = ? WHERE rotation_id = ? AND table_name = ?")) {
-        upd.setInt(1, ranges);
-        upd.setLong(2, total);
-        upd.setString(3, rotationId);
-        upd.setString(4, table);
-        upd.executeUpdate();
-      }
-      c.commit();
-      LOG.info("Rotation {}: planned {} ranges over {} rows of {}, up to the key {} (rows inserted later are"
-          + " already under the new keys)", rotationId, ranges, total, table, last == null ? "(none: empty)" : last);
     } catch (SQLException e) {
       throw fail("plan the key ranges of " + table + " in", e);
     }
+  }
+
+  /** Plans the ranges of a table on {@code c}, whose transaction holds the table's new rotation row; commits. */
+  private void plan(Connection c, String table, TableKey key, int rangeSize) throws SQLException {
+    long total = count(c, table);
+    List<String> bounds = boundaries(c, table, key, rangeSize);
+    String last = greatestKey(c, table, key);
+    if (last != null && (bounds.isEmpty() || !bounds.get(bounds.size() - 1).equals(last))) {
+      bounds.add(last);
+    }
+    int ranges = Math.max(1, bounds.size());
+    try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + names.rotationRange()
+        + " (rotation_id, table_name, range_no, lower_key, upper_key, state, owner, claim_count, lease_until,"
+        + " checkpoint_key, rows_scanned, rows_rewrapped, rows_conflicted)"
+        + " VALUES (?, ?, ?, ?, ?, ?, NULL, 0, 0, NULL, 0, 0, 0)")) {
+      String lower = null;
+      for (int i = 0; i < ranges; i++) {
+        String upper = bounds.isEmpty() ? null : bounds.get(i);
+        ins.setString(1, rotationId);
+        ins.setString(2, table);
+        ins.setInt(3, i);
+        ins.setString(4, lower);
+        ins.setString(5, upper);
+        ins.setString(6, bounds.isEmpty() ? "DONE" : "PENDING"); // an empty table has nothing to scan
+        ins.addBatch();
+        lower = upper;
+      }
+      ins.executeBatch();
+    }
+    verifyStored(c, table, bounds, ranges);
+    try (PreparedStatement upd = c.prepareStatement("UPDATE " + names.rotation()
+        + " SET range_count = ?, total_rows = ? WHERE rotation_id = ? AND table_name = ?")) {
+      upd.setInt(1, ranges);
+      upd.setLong(2, total);
+      upd.setString(3, rotationId);
+      upd.setString(4, table);
+      upd.executeUpdate();
+    }
+    c.commit();
+    LOG.info("Rotation {}: planned {} ranges over {} rows of {}, up to the key {} (rows inserted later are"
+        + " already under the new keys)", rotationId, ranges, total, table, last == null ? "(none: empty)" : last);
+  }
+
+  /**
+   * Reads the bounds just inserted back and compares them with what was written: a work table whose key
+   * columns cannot hold a key exactly (a MariaDB/MySQL latin1 column, which strict mode refuses but
+   * {@code sql_mode=''} stores as {@code ?}) would otherwise walk other ranges than planned.
+   */
+  private void verifyStored(Connection c, String table, List<String> bounds, int ranges) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT range_no, lower_key, upper_key FROM " + names.rotationRange()
+        + " WHERE rotation_id = ? AND table_name = ? ORDER BY range_no")) {
+      ps.setString(1, rotationId);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        int n = 0;
+        while (rs.next()) {
+          int i = rs.getInt(1);
+          String upper = bounds.isEmpty() ? null : bounds.get(i);
+          String lower = i == 0 || bounds.isEmpty() ? null : bounds.get(i - 1);
+          if (!Objects.equals(lower, rs.getString(2))) {
+            throw inexact(table, "range " + i + "'s lower bound", lower);
+          }
+          if (!Objects.equals(upper, rs.getString(3))) {
+            throw inexact(table, "range " + i + "'s upper bound", upper);
+          }
+          n++;
+        }
+        if (n != ranges) {
+          throw new SQLException("planned " + ranges + " ranges of " + table + " but " + n + " read back");
+        }
+      }
+    }
+  }
+
+  /** A key text that the work table did not store as written (the key itself is not named: it may be personal). */
+  private VaultStorageException inexact(String table, String what, String text) {
+    return new VaultStorageException("Rotation " + rotationId + ": " + names.rotationRange() + " does not store the"
+        + " keys of " + table + " exactly (" + what + ", a key of " + (text == null ? 0 : text.length())
+        + " characters, reads back changed): its lower_key, upper_key and checkpoint_key columns cannot hold every"
+        + " character of the table's keys. Update the FieldVault tables with the shipped changelog (changeset"
+        + " fieldvault-rotation-3-exact-keys) or VaultTables.install, which make them utf8mb4 on MariaDB/MySQL,"
+        + " and run the rotation again; nothing of " + table + " was planned or rewrapped", null);
   }
 
   /**
@@ -347,8 +407,25 @@ public final class WorkTable {
       ps.setInt(8, claim.rangeNo());
       ps.setString(9, workerId);
       ps.setInt(10, claim.claimCount());
-      return ps.executeUpdate() == 1;
+      if (ps.executeUpdate() != 1) {
+        return false;
+      }
     }
+    if (lastKey != null && !lastKey.chars().allMatch(ch -> ch < 0x80)) {
+      // every character set holds ASCII; a key beyond it is read back (the bounds were, at planning)
+      try (PreparedStatement ps = tx.prepareStatement("SELECT checkpoint_key FROM " + names.rotationRange()
+          + " WHERE rotation_id = ? AND table_name = ? AND range_no = ?")) {
+        ps.setString(1, rotationId);
+        ps.setString(2, claim.table());
+        ps.setInt(3, claim.rangeNo());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next() || !lastKey.equals(rs.getString(1))) {
+            throw inexact(claim.table(), "the checkpoint of range " + claim.rangeNo(), lastKey);
+          }
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -485,7 +562,7 @@ public final class WorkTable {
 
   private VaultStorageException fail(String what, SQLException e) {
     return new VaultStorageException("Rotation " + rotationId + ": could not " + what + " " + names.rotationRange()
-        + ": " + e.getMessage() + " (create the rotation tables with the shipped changelog or VaultTables.install)", e);
+        + ": " + e.getMessage() + " (create or update the rotation tables with the shipped changelog or VaultTables.install)", e);
   }
 
   static void sleep(long ms) {
