@@ -196,6 +196,33 @@ class EncryptingDataSourceTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource(DBS)
+  void rowBoundColumn_writtenWithANullOrUnboundId_isRefused_andTheRowIsUnchanged(TestDatabases.Kind kind)
+      throws Exception {
+    setUp(kind);
+    try (Connection c = ds.getConnection()) {
+      insertCustomer(c, 1, "A", "a@x", "111", "p1", null);
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("UPDATE jw_customer SET ssn = ? WHERE id = ?"))) {
+        ps.setString(1, "999");
+        ps.setNull(2, java.sql.Types.BIGINT);
+        assertThatThrownBy(ps::executeUpdate).isInstanceOf(StatementRefusedException.class)
+            .hasMessageContaining(JdbcFixtures.t("jw_customer.ssn")).hasMessageContaining("parameter 2 (id) is null")
+            .hasMessageNotContaining("999");
+      }
+      try (PreparedStatement ps = c.prepareStatement(JdbcFixtures.t("UPDATE jw_customer SET ssn = ? WHERE id = ?"))) {
+        ps.setString(1, "999");
+        assertThatThrownBy(ps::executeUpdate).isInstanceOf(StatementRefusedException.class)
+            .hasMessageContaining("parameter 2 (id) is not bound").hasMessageNotContaining("999");
+      }
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery(JdbcFixtures.t("SELECT id, ssn FROM jw_customer WHERE id = 1"))) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString("ssn")).isEqualTo("111");
+      }
+    }
+  }
+
   // --------------------------------------------------------------------------------------------
   // Searching, batches, generated keys, multi-row and INSERT ... SELECT
 

@@ -142,8 +142,12 @@ final class HeldParameters {
     }
     Object rowId = t.rowIdParameter > 0 ? held[t.rowIdParameter] : t.rowIdLiteral;
     if (rowId == UNSET || rowId == null) {
-      throw new SQLException("Encrypted column " + t.column.qualifiedName() + " is bound to its row's id:"
-          + " bind parameter " + t.rowIdParameter + " (" + t.column.rowIdColumn() + ") before executing");
+      // nothing reached the database: a ciphertext bound to no row could never be read back
+      String id = t.rowIdParameter > 0 ? "parameter " + t.rowIdParameter + " (" + t.column.rowIdColumn() + ")"
+          : "the row id " + t.column.rowIdColumn();
+      throw new StatementRefusedException("Encrypted column " + t.column.qualifiedName() + " is bound to its row's id,"
+          + " but " + id + (rowId == null ? " is null" : " is not bound") + ": bind the row's id (not null)"
+          + " before executing");
     }
     return rowId;
   }
