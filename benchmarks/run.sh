@@ -31,7 +31,8 @@ maria_password="${FIELDVAULT_BENCH_MARIADB_PASSWORD:-}"
 # JMH: the Hibernate suite's figures come from HibernateRounds (below); its JMH class runs in smoke only
 # (and by hand: java -jar benchmarks/target/benchmarks.jar HibernateBenchmark -prof gc ...)
 case "$mode" in
-  smoke) jmh=(-f 1 -wi 0 -i 1 -r 200ms -p size=64 -foe true -p database=H2 -p variant=FIELDVAULT); exclude='^$'
+  # smoke: every JMH benchmark in this one JVM (-f 0): a fork each cost most of CI's smoke time
+  smoke) jmh=(-f 0 -wi 0 -i 1 -r 200ms -p size=64 -foe true -p database=H2 -p variant=FIELDVAULT); exclude='^$'
          secrets=()
          hib=(-Dwarmup=1 -Drounds=3 -Dslice=30 -DcountOps=20); rot=(-Drows=2000 -Drounds=1)
          tenants=(-Dtenants=2000 -DcacheSize=500 -Dmisses=200 -Drounds=1); kms=(-Dkeysets=100 -Drows=100) ;;

@@ -43,11 +43,14 @@ public class JdbcWrapperOverheadBenchmark {
   @Setup
   public void setUp() throws SQLException {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl("jdbc:h2:mem:jwbench;DB_CLOSE_DELAY=-1");
+    // its own in-memory database: smoke runs (-f 0) run every benchmark in one JVM
+    config.setJdbcUrl("jdbc:h2:mem:jwoverhead;DB_CLOSE_DELAY=-1");
     config.setUsername("sa");
     config.setMaximumPoolSize(2);
     hikari = new HikariDataSource(config);
     try (Connection c = hikari.getConnection(); Statement st = c.createStatement()) {
+      st.execute("DROP TABLE IF EXISTS jw_bench_plain");
+      st.execute("DROP TABLE IF EXISTS jw_bench_enc");
       st.execute("CREATE TABLE jw_bench_plain (id BIGINT PRIMARY KEY, name VARCHAR(100), email VARCHAR(200))");
       st.execute("CREATE TABLE jw_bench_enc (id BIGINT PRIMARY KEY, email VARBINARY(200))");
       st.execute("INSERT INTO jw_bench_plain (id, name, email) VALUES (1, 'Ann', 'ann@example.com')");
