@@ -205,6 +205,9 @@ public final class SecretStore {
     return rotate(name, next, current.version());
   }
 
+  /** An entry's current state and one of its version rows (null when it has no such version), read together. */
+  private record EntryVersion(EntryRows.Current entry, Object[] version) {}
+
   /** Writes the value and metadata of an older version again, as a new version. */
   public WriteResult rollback(String name, long toVersion) {
     String key = nameKey(name);
@@ -214,11 +217,11 @@ public final class SecretStore {
     // the entry's id first, then the version: a version read is then of that entry (removing an entry deletes
     // its versions), and the write below happens only if the entry still has that id — never into an entry
     // removed and written again meanwhile (its versions are not the ones read)
-    Object[][] read = vault.call("read version", c -> {
+    EntryVersion read = vault.call("read version", c -> {
       EntryRows.Current entry = rows.currentState(c, key);
-      return entry == null ? null : new Object[][] {{entry}, rows.version(c, key, toVersion)};
+      return entry == null ? null : new EntryVersion(entry, rows.version(c, key, toVersion));
     });
-    Object[] old = read == null ? null : read[1];
+    Object[] old = read == null ? null : read.version();
     if (old == null) {
       audit(key, AuditAction.ROLLED_BACK, Status.NOT_FOUND.name(), "to version " + toVersion);
       return new WriteResult(Status.NOT_FOUND, 0);
@@ -231,7 +234,7 @@ public final class SecretStore {
       return new WriteResult(Status.KEY_UNAVAILABLE, 0);
     }
     Map<String, String> md = vault.json().parseMetadata((String) old[1]);
-    EntryRows.Current entry = (EntryRows.Current) read[0][0];
+    EntryRows.Current entry = read.entry();
     return write(name, AuditAction.ROLLED_BACK, value, md, null, true, null, true, null,
         entry.entryId() == null ? null : entry.entryId());
   }

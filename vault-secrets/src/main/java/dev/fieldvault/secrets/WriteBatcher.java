@@ -149,7 +149,7 @@ final class WriteBatcher implements AutoCloseable {
     return busy.get();
   }
 
-  /** Batches whose statements were sent as JDBC batches (planned), so far. */
+  /** Committed batches whose statements were sent as JDBC batches (planned), so far. */
   long plannedBatches() {
     return plannedBatches.get();
   }
@@ -210,6 +210,7 @@ final class WriteBatcher implements AutoCloseable {
           Task failed = null;
           Throwable failure = null;
           boolean done = false;
+          boolean ranPlanned = false;
           if (planned && plannable(live)) {
             try {
               failed = runPlanned(c, live, events);
@@ -217,6 +218,7 @@ final class WriteBatcher implements AutoCloseable {
                 failure = failed.failure;
               }
               done = true;
+              ranPlanned = failed == null;
             } catch (WritePlan.CountsUnknown e) {
               planned = false;
               LOG.debug("The JDBC driver reports no update counts for batched statements: secrets writes run one"
@@ -277,6 +279,9 @@ final class WriteBatcher implements AutoCloseable {
           }
           audit.committed(c); // the event listeners hear the batch's events now, never before the commit
           transactions.incrementAndGet();
+          if (ranPlanned) {
+            plannedBatches.incrementAndGet();
+          }
           live.forEach(t -> t.done.complete(t.result));
           return;
         } catch (SQLException e) {
@@ -346,7 +351,6 @@ final class WriteBatcher implements AutoCloseable {
       t.failure = ((Batchable<?>) t.write).lost();
       return t;
     }
-    plannedBatches.incrementAndGet();
     return null;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fieldvault.keys.FieldCipher;
+import dev.fieldvault.testsupport.ForwardingDataSource;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
 import java.lang.reflect.InvocationHandler;
@@ -227,7 +228,7 @@ class WriteOutcomesTest {
     }
 
     @Override
-    Connection wrap(Connection c) throws SQLException {
+    protected Connection wrap(Connection c) throws SQLException {
       if (mode.get() == -FAIL_AND_NO_MORE_CONNECTIONS) {
         c.close();
         throw new SQLException("connection refused (test)", "08001");

@@ -2,6 +2,7 @@ package dev.fieldvault.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fieldvault.testsupport.ForwardingDataSource;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases.Kind;
 import java.lang.reflect.InvocationHandler;
@@ -130,7 +131,7 @@ class WriteStatementCountTest {
     }
 
     @Override
-    Connection wrap(Connection c) {
+    protected Connection wrap(Connection c) {
       InvocationHandler h = (proxy, m, args) -> {
         if (m.getName().equals("commit")) {
           count("commits");

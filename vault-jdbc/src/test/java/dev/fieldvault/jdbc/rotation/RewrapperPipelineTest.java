@@ -7,8 +7,8 @@ import dev.fieldvault.jdbc.keystore.VaultStorageException;
 import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.testsupport.ForwardingDataSource;
 import dev.fieldvault.testsupport.TestDatabases;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -17,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,7 +42,7 @@ class RewrapperPipelineTest {
     try {
       FieldCipher cipher = promoted(fx, Keyring.generate("rot-conns"));
       AtomicInteger opened = new AtomicInteger();
-      DataSource counting = wrap(fx.db.dataSource(), c -> {
+      DataSource counting = ForwardingDataSource.of(fx.db.dataSource(), c -> {
         opened.incrementAndGet();
         return c;
       });
@@ -150,7 +149,7 @@ class RewrapperPipelineTest {
       String update = "UPDATE " + fx.table + " "; // the batch writes, not the work table's updates
       // the fifth batch fails (the second range's second; each batch is two statements, the rows with a NULL
       // salary being written by one of their own), while the third range is already claimed and read ahead
-      DataSource failing = wrap(fx.db.dataSource(), c -> failOn(c, update, writes, 9));
+      DataSource failing = ForwardingDataSource.of(fx.db.dataSource(), c -> failOn(c, update, writes, 9));
 
       assertThatThrownBy(() -> Rewrapper.builder(failing, cipher).table(fx.declaration()).vaultTables(fx.vaultTables)
           .rotationId("fail").workerId("w1").rangeSize(250).batchSize(100).build().run())
@@ -221,56 +220,5 @@ class RewrapperPipelineTest {
             throw e.getCause();
           }
         });
-  }
-
-  /** A data source handing out {@code each.apply} of every connection of {@code ds}. */
-  private static DataSource wrap(DataSource ds, ConnectionWrapper each) {
-    return new DataSource() {
-      @Override
-      public Connection getConnection() throws SQLException {
-        return each.apply(ds.getConnection());
-      }
-
-      @Override
-      public Connection getConnection(String u, String p) throws SQLException {
-        return each.apply(ds.getConnection(u, p));
-      }
-
-      @Override
-      public PrintWriter getLogWriter() {
-        return null;
-      }
-
-      @Override
-      public void setLogWriter(PrintWriter out) {}
-
-      @Override
-      public void setLoginTimeout(int seconds) {}
-
-      @Override
-      public int getLoginTimeout() {
-        return 0;
-      }
-
-      @Override
-      public Logger getParentLogger() {
-        return Logger.getGlobal();
-      }
-
-      @Override
-      public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-      }
-
-      @Override
-      public boolean isWrapperFor(Class<?> iface) {
-        return false;
-      }
-    };
-  }
-
-  @FunctionalInterface
-  private interface ConnectionWrapper {
-    Connection apply(Connection c) throws SQLException;
   }
 }

@@ -1,4 +1,4 @@
-package dev.fieldvault.secrets;
+package dev.fieldvault.testsupport;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -6,17 +6,36 @@ import java.sql.SQLException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
-/** A DataSource that hands out its target's connections through {@link #wrap} (tests that watch or break them). */
-abstract class ForwardingDataSource implements DataSource {
+/**
+ * A DataSource that hands out its target's connections through {@link #wrap} (tests that watch,
+ * count or break them); everything else goes to the target.
+ */
+public abstract class ForwardingDataSource implements DataSource {
+
+  /** Makes the connection a caller gets out of one of the target's. */
+  @FunctionalInterface
+  public interface ConnectionWrapper {
+    Connection apply(Connection c) throws SQLException;
+  }
 
   private final DataSource target;
 
-  ForwardingDataSource(DataSource target) {
+  protected ForwardingDataSource(DataSource target) {
     this.target = target;
   }
 
+  /** A data source handing out {@code each.apply} of every connection of {@code target}. */
+  public static DataSource of(DataSource target, ConnectionWrapper each) {
+    return new ForwardingDataSource(target) {
+      @Override
+      protected Connection wrap(Connection c) throws SQLException {
+        return each.apply(c);
+      }
+    };
+  }
+
   /** The connection the caller gets for one of the target's. */
-  abstract Connection wrap(Connection c) throws SQLException;
+  protected abstract Connection wrap(Connection c) throws SQLException;
 
   @Override
   public Connection getConnection() throws SQLException {
