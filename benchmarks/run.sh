@@ -9,7 +9,7 @@
 #   scale  the scale modes only: the rewrapper on 1,000,000 rows (PostgreSQL and MariaDB, 1 and 2
 #          workers) and 1,000,000 per-tenant keyrings in random order (PostgreSQL) — an hour or more
 # filter: a JMH regex; the non-JMH suites run when it is .* or names them (Hibernate, otation, igration,
-# Kms/Kek, enant).
+# Kms/Kek, enant, PassThrough/JdbcWrapper: the JDBC pass-through in paired CPU-time rounds).
 # The KMS KEK rotation (kms.KmsKekRotationBenchmark) starts a local moto server itself (skipped with a
 # message when moto is absent, failed under CI=true).
 # PostgreSQL suites read FIELDVAULT_BENCH_POSTGRES_URL/_USER/_PASSWORD, MariaDB ones
@@ -35,15 +35,18 @@ case "$mode" in
   smoke) jmh=(-f 0 -wi 0 -i 1 -r 200ms -p size=64 -foe true -p database=H2 -p variant=FIELDVAULT); exclude='^$'
          secrets=()
          hib=(-Dwarmup=1 -Drounds=3 -Dslice=30 -DcountOps=20); rot=(-Drows=2000 -Drounds=1)
-         tenants=(-Dtenants=2000 -DcacheSize=500 -Dmisses=200 -Drounds=1); kms=(-Dkeysets=100 -Drows=100) ;;
+         tenants=(-Dtenants=2000 -DcacheSize=500 -Dmisses=200 -Drounds=1); kms=(-Dkeysets=100 -Drows=100)
+         pass=(-Dwarmup=1 -Drounds=3 -Dops=200) ;;
   quick) jmh=(-f 2 -wi 2 -w 1s -i 5 -r 400ms -p size=64 -prof gc); exclude='HibernateBenchmark|SecretsVaultBenchmark'
          secrets=(-f 1 -wi 3 -w 1s -i 5 -r 500ms -prof gc)
          hib=(-Dwarmup=15 -Drounds=21 -Dslice=150 -DcountOps=200); rot=(-Drows=100000 -Drounds=1)
-         tenants=(-Dtenants=20000 -DcacheSize=5000 -Dmisses=2000 -Drounds=5); kms=(-Dkeysets=10000 -Dmode=hierarchical) ;;
+         tenants=(-Dtenants=20000 -DcacheSize=5000 -Dmisses=2000 -Drounds=5); kms=(-Dkeysets=10000 -Dmode=hierarchical)
+         pass=(-Dwarmup=20 -Drounds=101) ;;
   full)  jmh=(-f 3 -wi 5 -w 2s -i 10 -r 1s -prof gc); exclude='HibernateBenchmark|SecretsVaultBenchmark'
          secrets=(-f 2 -wi 3 -w 2s -i 5 -r 2s -prof gc)
          hib=(-Dwarmup=30 -Drounds=41 -Dslice=250 -DcountOps=500); rot=(-Drows=100000 -Drounds=3)
-         tenants=(-Dtenants=100000 -DcacheSize=10000 -Dmisses=10000 -Drounds=9); kms=(-Dkeysets=10000) ;;
+         tenants=(-Dtenants=100000 -DcacheSize=10000 -Dmisses=10000 -Drounds=9); kms=(-Dkeysets=10000)
+         pass=(-Dwarmup=30 -Drounds=201) ;;
   scale) jmh=(); exclude=''
          rot=(-Drows=1000000 -Drounds=2); tenants=(-Dtenants=1000000 -DcacheSize=10000 -Dmisses=20000 -Drounds=9) ;;
   *) echo "usage: $0 [smoke|quick|full|scale] [filter]" >&2; exit 2 ;;
@@ -64,6 +67,10 @@ if [[ "$mode" != scale ]]; then
   echo
   echo "## Storage per value"
   java -cp "$jar" dev.fieldvault.benchmarks.report.StorageOverheadReport
+  if runs assThrough || runs JdbcWrapper; then
+    echo
+    java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "${pass[@]}" -cp "$jar" dev.fieldvault.benchmarks.jdbc.PassThroughRounds
+  fi
   if runs ibernate; then
     echo
     FIELDVAULT_BENCH_POSTGRES_URL="$pg_url" FIELDVAULT_BENCH_MARIADB_URL="$maria_url" \

@@ -170,7 +170,7 @@ public final class HibernateRounds {
     return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
   }
 
-  static double median(double[] xs) {
+  public static double median(double[] xs) {
     double[] s = xs.clone();
     Arrays.sort(s);
     int n = s.length;
@@ -178,7 +178,7 @@ public final class HibernateRounds {
   }
 
   /** The median of the per-round ratios a/b, with its distribution-free 99.9% interval. */
-  static String ratio(double[] a, double[] b) {
+  public static String ratio(double[] a, double[] b) {
     int n = a.length;
     double[] r = new double[n];
     for (int i = 0; i < n; i++) {
