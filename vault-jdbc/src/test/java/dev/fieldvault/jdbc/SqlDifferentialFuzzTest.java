@@ -191,7 +191,11 @@ class SqlDifferentialFuzzTest {
       int n = Math.max(20, cases(kind) / 4);
       for (int i = 0; i < n; i++) {
         Random r = random(kind, state, 2, i);
-        Case c = new SqlFuzzGenerator(r).unsafe();
+        // each rarer shape first, then random ones: drawn at random only, a shape was missing on PostgreSQL or
+        // MariaDB (111 statements) for about one seed in 1,200 (a call, 7 %: 0.93^111 = 3e-4), failing the run
+        SqlFuzzGenerator g = new SqlFuzzGenerator(r);
+        Case c = state == KeyState.ONE_KEY && i < SqlFuzzGenerator.UnsafeShape.values().length
+            ? g.unsafe(SqlFuzzGenerator.UnsafeShape.values()[i]) : g.unsafe();
         shapes.merge(c.sql().contains("\n;") ? "multi-statement" : c.sql().contains("_proc") ? "call"
             : DYNAMIC.matcher(c.sql()).find() ? "dynamic" : "one statement", 1, Integer::sum);
         refused(c, r, where(kind, state, i));
