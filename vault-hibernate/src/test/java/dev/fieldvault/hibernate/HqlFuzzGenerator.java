@@ -147,6 +147,11 @@ final class HqlFuzzGenerator {
     return new Case(where, criteria, extraParens, form);
   }
 
+  /** A JPQL case whose predicate stands in {@code form}. */
+  Case next(Form form) {
+    return new Case(pred(1 + r.nextInt(4), false), false, r.nextBoolean(), form);
+  }
+
   private Pred pred(int depth, boolean criteria) {
     if (depth <= 1 || r.nextInt(10) < 3) {
       return leaf(criteria);

@@ -55,7 +55,8 @@ final class Mutant {
   /**
    * Whether the rows a statement returns are defined by the plain values: true unless it reads a
    * blind index, compares an encrypted column with another column, or has LIMIT or OFFSET without
-   * ORDER BY id (ORDER BY an encrypted column sorts by ciphertext).
+   * ORDER BY id (ORDER BY an encrypted column sorts by ciphertext), or with ORDER BY id where the
+   * select list may name another value id.
    */
   static boolean comparable(String sql) {
     List<String> t = tokens(sql.toLowerCase(java.util.Locale.ROOT));
@@ -74,8 +75,36 @@ final class Mutant {
       if (t.get(i).equals("order") && t.get(i + 1).equals("by")) {
         // ORDER BY id (not an expression such as id >= ?, whose ties make LIMIT/OFFSET pick any rows)
         String next = i + 3 < t.size() ? t.get(i + 3) : "";
-        return (t.get(i + 2).equals("id") || t.get(i + 2).equals("e.id"))
+        return (t.get(i + 2).equals("id") && !namesAnotherValueId(t, from) || t.get(i + 2).equals("e.id"))
             && List.of("", "limit", "offset", "asc", "desc", ";").contains(next);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the select list may name another value {@code id}, as {@code select t id, ...} or
+   * {@code n AS id} (a mutant that deleted a comma, or put {@code id} after a column): ORDER BY id then
+   * sorts by that value, whose ties make LIMIT and OFFSET pick any rows, on the plain table and on the
+   * encrypted one differently (seed -7161110325522681093: {@code select t id, bi, n, t ... ORDER BY id
+   * DESC LIMIT ?} kept two different rows of t = 't-y'). Conservative: {@code id} after a column, a
+   * literal, a parameter or a closing parenthesis counts, unless that is a keyword or {@code id} itself.
+   */
+  private static boolean namesAnotherValueId(List<String> t, int from) {
+    for (int j = 1; j < from && t.get(0).equals("select"); j++) {
+      if (!t.get(j).equals("id")) {
+        continue;
+      }
+      int b = j - 1;
+      while (b > 0 && (t.get(b).startsWith("/*") || t.get(b).startsWith("--"))) {
+        b--; // a comment
+      }
+      String before = t.get(b);
+      char c = before.charAt(0);
+      boolean value = Character.isLetterOrDigit(c) || c == '_' || c == '\'' || c == ')' || c == '?';
+      if (value && !List.of("select", "distinct", "all", "not", "and", "or", "is", "in", "like", "when", "then",
+          "else", "case", "id", "e.id").contains(before)) {
+        return true;
       }
     }
     return false;

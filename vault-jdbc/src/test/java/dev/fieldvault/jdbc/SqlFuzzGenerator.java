@@ -127,6 +127,23 @@ final class SqlFuzzGenerator {
     return procedureCall();
   }
 
+  /** The shapes of {@link #unsafe()} other than one statement (each one in 12 to 14 unsafe statements). */
+  enum UnsafeShape {
+    MULTI_STATEMENT, DYNAMIC, CALL
+  }
+
+  /** An unsafe statement of the given shape. */
+  Case unsafe(UnsafeShape shape) {
+    switch (shape) {
+      case MULTI_STATEMENT:
+        return multiStatement();
+      case DYNAMIC:
+        return dynamicSql();
+      default:
+        return procedureCall();
+    }
+  }
+
   /**
    * Two statements in one SQL string (a safe one and another, or one with a plaintext written
    * inline after a harmless first one): only the first would be analysed by a parser that stops there.
