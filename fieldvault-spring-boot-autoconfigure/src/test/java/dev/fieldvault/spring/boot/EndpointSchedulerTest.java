@@ -26,6 +26,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -41,6 +42,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
     "fieldvault.secrets.schedule.rotations.every=1h",
     "fieldvault.secrets.schedule.expiry-warnings.every=1h", "fieldvault.secrets.schedule.expiry-warnings.ahead=1d",
     "fieldvault.secrets.schedule.instance-id=instance-a"})
+// a context of its own, never reused: closed after the class, so its pool's connections and its scheduler do not
+// stay open beside the cached contexts of the suite (the databases' connection limits are shared)
+@DirtiesContext
 abstract class EndpointSchedulerTest {
 
   static final String PREFIX = "sbe_";
@@ -94,10 +98,7 @@ abstract class EndpointSchedulerTest {
 
   @Test
   void eachTask_periodLastRunOutcomeNextRunAndLeaseHolder_fromTheLeaseTable() throws Exception {
-    // the scheduler started with the context: each configured task ran once (due at start)
-    await("the first runs", () -> !"NEVER_RUN".equals(task(ScheduledTask.ROTATIONS).get("lastOutcome"))
-        && !"NEVER_RUN".equals(task(ScheduledTask.CLEANUP_EXPIRED).get("lastOutcome"))
-        && !"NEVER_RUN".equals(task(ScheduledTask.EXPIRY_WARNINGS).get("lastOutcome")));
+    awaitFirstRuns();
     vault.store("sched").put("expired", SecretValue.ofString(VALUE),
         PutOptions.builder().expiresAt(Instant.now().minus(Duration.ofHours(1))).build());
     assertThat(vault.runNow(ScheduledTask.CLEANUP_EXPIRED)).as("run here, now").isPresent();
@@ -155,6 +156,39 @@ abstract class EndpointSchedulerTest {
       release.countDown();
     }
     assertThat(String.valueOf(endpoint.report())).doesNotContain(VALUE);
+  }
+
+  @Test
+  void anUnreadableLeaseTable_isReportedInTheSection_andTheRestOfTheEndpointIsShown() throws Exception {
+    awaitFirstRuns(); // not while the scheduler's first runs read the table
+    String table = PREFIX + "secret_task_lease";
+    exec("ALTER TABLE " + table + " RENAME TO " + table + "_away");
+    Map<String, Object> report;
+    try {
+      report = endpoint.report();
+    } finally {
+      exec("ALTER TABLE " + table + "_away RENAME TO " + table);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> section = (Map<String, Object>) report.get("secretsScheduler");
+
+    assertThat(section).containsOnlyKeys("error");
+    assertThat((String) section.get("error")).contains(table).contains("changelog");
+    assertThat(report).containsKeys("kek", "keysets");
+    assertThat(scheduler()).containsKeys("enabled", "tasks");
+  }
+
+  /** The scheduler started with the context: each configured task runs once (due at start). */
+  private void awaitFirstRuns() throws InterruptedException {
+    await("the first runs", () -> !"NEVER_RUN".equals(task(ScheduledTask.ROTATIONS).get("lastOutcome"))
+        && !"NEVER_RUN".equals(task(ScheduledTask.CLEANUP_EXPIRED).get("lastOutcome"))
+        && !"NEVER_RUN".equals(task(ScheduledTask.EXPIRY_WARNINGS).get("lastOutcome")));
+  }
+
+  private void exec(String sql) throws Exception {
+    try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
   }
 
   /** Waits for the scheduler's first runs (started with the context); fails after a generous patience. */
