@@ -31,11 +31,19 @@ import java.util.UUID;
  * against the vault's access policy and audited with this handle's principal. Handles are cheap,
  * immutable and thread-safe; get one from {@link SecretsVault#store(String, String)} and derive
  * others with {@link #as(String)} and, for sealed stores, {@link #withSecret(byte[])}.
+ *
+ * <p>The principal: the one given to {@link #as(String)}; else, on a handle from
+ * {@link SecretsVault#store(String, String)}, the vault's principal supplier's
+ * ({@link SecretsVault.Builder#principal}), asked on the caller's thread at the start of each operation (so
+ * one long-lived handle serves every caller: each operation acts for whoever is calling); else
+ * {@code anonymous}. The principal an operation resolved is the one its access checks and all of its audit
+ * events use.
  */
 public final class SecretStore {
 
   private final SecretsVault vault;
   private final StoreMeta meta;
+  /** The principal, or null: the vault's principal supplier's, resolved at each operation ({@link #resolved()}). */
   private final String principal;
   private final SealedKeys sealed;
   /** A sealed store's keys under the derivation it was upgraded from (null: none), to move entries. */
@@ -67,7 +75,14 @@ public final class SecretStore {
     this.rows = new EntryRows(vault.tables(), meta.id());
   }
 
-  /** This store acting for another principal (recorded in the audit log and given to the policy). */
+  /**
+   * This store acting for another principal (recorded in the audit log and given to the policy); it wins
+   * over the vault's principal supplier ({@link SecretsVault.Builder#principal}), which the returned handle
+   * no longer asks.
+   *
+   * @throws InvalidSecretNameException if {@code newPrincipal} is null, blank, longer than 200 characters, or
+   *     has U+0000 or an unpaired surrogate
+   */
   public SecretStore as(String newPrincipal) {
     String problem = Names.problem(newPrincipal, 200, false);
     if (problem != null) {
@@ -75,6 +90,19 @@ public final class SecretStore {
           + " without U+0000 or unpaired surrogates, but " + problem);
     }
     return new SecretStore(vault, meta, newPrincipal, sealed, sealedPrevious, requestContext, false);
+  }
+
+  /**
+   * This handle with its principal resolved for one operation: itself when the principal is fixed, else a
+   * copy acting for the supplier's principal now (asked once per operation, so its checks and events agree).
+   * Fails before anything is read, written or audited when the supplier throws or returns an invalid name.
+   */
+  private SecretStore resolved() {
+    if (principal != null) {
+      return this;
+    }
+    return new SecretStore(vault, meta, vault.currentPrincipal(), sealed, sealedPrevious, requestContext,
+        contextPinned);
   }
 
   /**
@@ -157,6 +185,9 @@ public final class SecretStore {
    * compare-and-set when an expected version is given ({@link Status#CONFLICT} when it does not match).
    */
   public WriteResult put(String name, SecretValue value, PutOptions options) {
+    if (principal == null) {
+      return resolved().put(name, value, options);
+    }
     Objects.requireNonNull(value, "value");
     Instant now = vault.now();
     Map<String, String> md = options.metadata() == null ? Map.of() : options.metadata();
@@ -174,12 +205,18 @@ public final class SecretStore {
    * rotation listeners are told ({@link SecretsVault.Builder#rotationListener}).
    */
   public WriteResult rotate(String name, SecretValue newValue) {
+    if (principal == null) {
+      return resolved().rotate(name, newValue);
+    }
     Objects.requireNonNull(newValue, "newValue");
     return write(name, AuditAction.ROTATED, newValue, null, null, true, null, true, null, null);
   }
 
   /** As {@link #rotate(String, SecretValue)}, only if the current version is {@code expectedVersion}. */
   public WriteResult rotate(String name, SecretValue newValue, long expectedVersion) {
+    if (principal == null) {
+      return resolved().rotate(name, newValue, expectedVersion);
+    }
     Objects.requireNonNull(newValue, "newValue");
     return write(name, AuditAction.ROTATED, newValue, null, null, true, expectedVersion, true, null, null);
   }
@@ -193,6 +230,9 @@ public final class SecretStore {
    * Rotation listeners are told of a written rotation.
    */
   public WriteResult rotate(String name, RotationHandler generator) {
+    if (principal == null) {
+      return resolved().rotate(name, generator);
+    }
     Objects.requireNonNull(generator, "generator");
     SecretResult current = get(name);
     if (current.status() != Status.OK) {
@@ -210,6 +250,9 @@ public final class SecretStore {
 
   /** Writes the value and metadata of an older version again, as a new version. */
   public WriteResult rollback(String name, long toVersion) {
+    if (principal == null) {
+      return resolved().rollback(name, toVersion);
+    }
     String key = nameKey(name);
     if (denied(Action.WRITE, name, key, AuditAction.ROLLED_BACK)) {
       return new WriteResult(Status.ACCESS_DENIED, 0);
@@ -246,6 +289,9 @@ public final class SecretStore {
    * waited out and the change applied to the newest version.
    */
   public WriteResult update(String name, PutOptions options) {
+    if (principal == null) {
+      return resolved().update(name, options);
+    }
     String key = nameKey(name);
     if (options.metadata() != null && meta.sealed() && !options.metadata().isEmpty()) {
       throw sealedMetadata();
@@ -309,6 +355,9 @@ public final class SecretStore {
 
   /** Deletes an entry and all its versions. Returns OK, NOT_FOUND or ACCESS_DENIED. */
   public Status remove(String name) {
+    if (principal == null) {
+      return resolved().remove(name);
+    }
     String key = nameKey(name);
     if (denied(Action.DELETE, name, key, AuditAction.DELETED)) {
       return Status.ACCESS_DENIED;
@@ -329,6 +378,9 @@ public final class SecretStore {
    * when {@link SecretsVault#cleanupExpired} finds it expired.
    */
   public Issued issue(String generator, Duration ttl) {
+    if (principal == null) {
+      return resolved().issue(generator, ttl);
+    }
     vault.checkOpen();
     DynamicSecretGenerator g = vault.generator(generator);
     if (meta.sealed()) {
@@ -356,6 +408,9 @@ public final class SecretStore {
 
   /** The current value with its metadata, or the reason there is none. */
   public SecretResult get(String name) {
+    if (principal == null) {
+      return resolved().get(name);
+    }
     String key = nameKey(name);
     if (denied(Action.READ, name, key, AuditAction.READ)) {
       return SecretResult.of(Status.ACCESS_DENIED);
@@ -382,6 +437,9 @@ public final class SecretStore {
 
   /** A kept version of {@code name} (OK, NOT_FOUND when not kept, KEY_UNAVAILABLE or ACCESS_DENIED). */
   public SecretResult getVersion(String name, long version) {
+    if (principal == null) {
+      return resolved().getVersion(name, version);
+    }
     String key = nameKey(name);
     if (denied(Action.READ, name, key, AuditAction.READ)) {
       return SecretResult.of(Status.ACCESS_DENIED);
@@ -409,6 +467,9 @@ public final class SecretStore {
 
   /** Whether {@code name} exists and has not expired. */
   public boolean has(String name) {
+    if (principal == null) {
+      return resolved().has(name);
+    }
     String key = nameKey(name);
     if (denied(Action.READ, name, key, AuditAction.READ)) {
       throw deniedException(Action.READ);
@@ -436,6 +497,9 @@ public final class SecretStore {
    * name, in the order given.
    */
   public Map<String, SecretResult> getMany(Collection<String> names) {
+    if (principal == null) {
+      return resolved().getMany(names);
+    }
     vault.checkOpen();
     Map<String, String> keys = new LinkedHashMap<>();
     for (String n : new LinkedHashSet<>(names)) {
@@ -531,6 +595,9 @@ public final class SecretStore {
    * @throws SecretsAccessDeniedException if the policy refuses this principal READ (audited)
    */
   public Page<SecretInfo> list(ListQuery query) {
+    if (principal == null) {
+      return resolved().list(query);
+    }
     Objects.requireNonNull(query, "query");
     vault.checkOpen();
     if (meta.sealed()) {
@@ -556,6 +623,9 @@ public final class SecretStore {
    * @throws SecretsAccessDeniedException if the policy refuses this principal READ (audited)
    */
   public StoreCounts counts() {
+    if (principal == null) {
+      return resolved().counts();
+    }
     vault.checkOpen();
     if (denied(Action.READ, null, null, AuditAction.READ)) {
       throw deniedException(Action.READ);
@@ -573,6 +643,9 @@ public final class SecretStore {
    * @throws SecretsAccessDeniedException if the policy refuses this principal READ (audited)
    */
   public Page<AuditEvent> events(AuditQuery query) {
+    if (principal == null) {
+      return resolved().events(query);
+    }
     Objects.requireNonNull(query, "query");
     String key = query.name() == null ? null : nameKey(query.name());
     vault.checkOpen();
@@ -587,6 +660,9 @@ public final class SecretStore {
    * creation and update, state; never the value), or empty. Audited as a read. Not for sealed stores.
    */
   public Optional<SecretInfo> info(String name) {
+    if (principal == null) {
+      return resolved().info(name);
+    }
     refuseSealed("looked up by id or described");
     String key = nameKey(name);
     if (denied(Action.READ, name, key, AuditAction.READ)) {
@@ -606,6 +682,9 @@ public final class SecretStore {
    * @throws InvalidSecretNameException if {@code id} is not of the form ids have
    */
   public Optional<SecretInfo> findById(String id) {
+    if (principal == null) {
+      return resolved().findById(id);
+    }
     checkId(id);
     vault.checkOpen();
     refuseSealed("looked up by id or described");
@@ -631,6 +710,9 @@ public final class SecretStore {
    * @throws InvalidSecretNameException if {@code id} is not of the form ids have
    */
   public SecretResult getById(String id) {
+    if (principal == null) {
+      return resolved().getById(id);
+    }
     checkId(id);
     vault.checkOpen();
     refuseSealed("looked up by id or described");
@@ -665,6 +747,9 @@ public final class SecretStore {
 
   /** The kept versions of {@code name}, newest first (empty when the name does not exist). */
   public List<SecretVersion> versions(String name) {
+    if (principal == null) {
+      return resolved().versions(name);
+    }
     String key = nameKey(name);
     if (denied(Action.READ, name, key, AuditAction.READ)) {
       throw deniedException(Action.READ);
@@ -1041,6 +1126,7 @@ public final class SecretStore {
 
   @Override
   public String toString() {
-    return "SecretStore{" + meta.describe() + ", sealed=" + meta.sealed() + ", principal=" + principal + "}";
+    return "SecretStore{" + meta.describe() + ", sealed=" + meta.sealed() + ", principal="
+        + (principal == null ? "(the vault's principal supplier)" : principal) + "}";
   }
 }

@@ -84,8 +84,14 @@ public final class SecretsVault implements AutoCloseable {
   /** Delivers committed audit events to the event listeners (null: none registered). */
   private final dev.fieldvault.secrets.internal.EventDispatcher events;
   private final VaultScheduler scheduler;
+  /** Where handles without a principal of their own get it ({@link Builder#principal}), or null: anonymous. */
+  private final java.util.function.Supplier<String> principals;
+
+  /** The principal of a handle that has none of its own, when the principal supplier has none either. */
+  static final String ANONYMOUS = "anonymous";
 
   private SecretsVault(Builder b) {
+    this.principals = b.principals;
     this.dataSource = b.dataSource;
     this.cipher = b.cipher;
     this.envelope = new Envelope(b.cipher, StoreMeta.DOMAIN_PREFIX);
@@ -204,7 +210,10 @@ public final class SecretsVault implements AutoCloseable {
   }
 
   /**
-   * An existing store, acting as the principal {@code anonymous} until {@link SecretStore#as(String)}.
+   * An existing store. Until {@link SecretStore#as(String)} it acts, at each operation, for the principal
+   * the vault's principal supplier returns on the calling thread then ({@link Builder#principal}), or for
+   * {@code anonymous} (no supplier, or it returned null or a blank name). The handle may be kept and shared
+   * (a bean): it asks the supplier at every operation, not once.
    *
    * @throws SecretStoreNotFoundException if it was not created
    */
@@ -214,7 +223,33 @@ public final class SecretsVault implements AutoCloseable {
     if (tenant != null) {
       requireName(tenant, "tenant");
     }
-    return new SecretStore(this, stores.meta(namespace, tenant), "anonymous", null);
+    return new SecretStore(this, stores.meta(namespace, tenant), principals == null ? ANONYMOUS : null, null);
+  }
+
+  /**
+   * The principal of an operation on a handle without one of its own: the supplier's, asked now on the
+   * caller's thread; {@code anonymous} when there is no supplier or it returns null or a blank name. An
+   * exception of the supplier propagates as it is (the operation fails before anything is read, written or
+   * audited).
+   *
+   * @throws InvalidSecretNameException when the supplier returns a name {@link SecretStore#as(String)} refuses
+   */
+  String currentPrincipal() {
+    if (principals == null) {
+      return ANONYMOUS;
+    }
+    String p = principals.get();
+    if (p == null || p.isBlank()) {
+      return ANONYMOUS;
+    }
+    String problem = Names.problem(p, 200, false);
+    if (problem != null) {
+      throw new InvalidSecretNameException("The principal supplier (SecretsVault.Builder#principal) returned a"
+          + " principal that is not valid: a principal must be a non-blank name of at most 200 characters without"
+          + " U+0000 or unpaired surrogates, but " + problem + "; nothing was read, written or audited. Return"
+          + " such a name from the supplier (or null for anonymous)");
+    }
+    return p;
   }
 
   StoreMeta meta(String namespace, String tenant) {
@@ -769,6 +804,7 @@ public final class SecretsVault implements AutoCloseable {
     private final List<RotationListener> rotationListeners = new ArrayList<>();
     private final List<SecretsEventListener> eventListeners = new ArrayList<>();
     private java.util.function.Supplier<RequestContext> requestContexts;
+    private java.util.function.Supplier<String> principals;
     private AccessRules accessRules;
     private VaultSchedule schedule;
     private final List<ExpiryListener> expiryListeners = new ArrayList<>();
@@ -914,6 +950,35 @@ public final class SecretsVault implements AutoCloseable {
      */
     public Builder requestContext(java.util.function.Supplier<RequestContext> supplier) {
       this.requestContexts = Objects.requireNonNull(supplier, "supplier");
+      return this;
+    }
+
+    /**
+     * Where the principal of an operation comes from when its store handle has none
+     * ({@link SecretStore#as(String)} was not called on it): called on the caller's thread at the start of
+     * each operation of a handle from {@link SecretsVault#store(String, String)}, for frameworks that keep
+     * the current user in a thread-local (Spring Security's {@code SecurityContextHolder}). So one handle,
+     * made once and shared, acts for each caller in turn. The principal an operation resolved is the one its
+     * access checks ({@link #accessRules}, {@link #accessPolicy}) and all of its audit events, refusals
+     * included, carry.
+     *
+     * <ul>
+     *   <li>null or a blank name: the operation acts as {@code anonymous};
+     *   <li>a name {@link SecretStore#as(String)} would refuse (longer than 200 characters, U+0000, an
+     *       unpaired surrogate): the operation throws {@link InvalidSecretNameException} (as {@code as}
+     *       does, without echoing the name), and nothing is read, written or audited;
+     *   <li>an exception: it propagates to the caller as it is, and nothing is read, written or audited (the
+     *       vault does not act for an unknown caller, neither as {@code anonymous} nor as anyone else).
+     * </ul>
+     *
+     * <p>{@link SecretStore#as(String)} wins over the supplier; the handles of
+     * {@link SecretsVault#createStore} (the system principal), {@link VaultAdmin} (its principal) and the
+     * vault's own maintenance do not ask it. A sealed handle ({@link SecretStore#withSecret(byte[])}) keeps
+     * its handle's principal rule: opened from a handle without principal it asks the supplier at each
+     * operation too (the caller's secret opens the values; the principal is what is checked and audited).
+     */
+    public Builder principal(java.util.function.Supplier<String> supplier) {
+      this.principals = Objects.requireNonNull(supplier, "supplier");
       return this;
     }
 

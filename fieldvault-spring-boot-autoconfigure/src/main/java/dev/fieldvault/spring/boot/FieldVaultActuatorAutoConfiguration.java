@@ -99,11 +99,26 @@ public class FieldVaultActuatorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(FieldVaultEndpoint.class)
     FieldVaultEndpoint fieldVaultEndpoint(FieldVaultKeys keys, ObjectProvider<FieldVaultRotation> rotation,
-        FieldVaultProperties properties) {
-      return properties.getEndpoint().isWriteOperations() && rotation.getIfAvailable() != null
+        FieldVaultProperties properties,
+        ObjectProvider<dev.fieldvault.spring.boot.internal.SecretsSchedulerReport> secretsScheduler) {
+      FieldVaultEndpoint endpoint = properties.getEndpoint().isWriteOperations() && rotation.getIfAvailable() != null
           ? new FieldVaultWritableEndpoint(keys, rotation.getIfAvailable(),
               properties.getEndpoint().getInventoryMaxAge())
           : new FieldVaultEndpoint(keys, rotation.getIfAvailable(), properties.getEndpoint().getInventoryMaxAge());
+      secretsScheduler.ifAvailable(endpoint::secretsScheduler);
+      return endpoint;
+    }
+  }
+
+  /** The secrets vault's scheduler in the endpoint, when there is a vault (the starter's or the application's). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+      "dev.fieldvault.secrets.SecretsVault"})
+  static class SecretsSchedulerEndpoint {
+    @Bean
+    @ConditionalOnBean(SecretsVault.class)
+    dev.fieldvault.spring.boot.internal.SecretsSchedulerReport fieldVaultSecretsSchedulerReport(SecretsVault vault) {
+      return dev.fieldvault.spring.boot.internal.SecretsSchedulerReports.of(vault);
     }
   }
 

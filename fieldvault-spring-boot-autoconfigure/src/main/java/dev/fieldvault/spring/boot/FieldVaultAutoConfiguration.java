@@ -232,6 +232,7 @@ public class FieldVaultAutoConfiguration {
           ObjectProvider<SecretsEventListener> eventListeners, ObjectProvider<RotationListener> rotationListeners,
           ObjectProvider<ExpiryListener> expiryListeners, ObjectProvider<AccessPolicy> policies,
           @Qualifier(REQUEST_CONTEXTS) ObjectProvider<Supplier<RequestContext>> requestContexts,
+          @Qualifier(PRINCIPALS) ObjectProvider<Supplier<String>> principals,
           ObjectProvider<SecretsVaultCustomizer> customizers) {
         DataSource ds = keys.dataSource().orElseThrow(() -> new FieldVaultStartupException(
             "fieldvault.secrets.enabled is on, but the application has no DataSource.",
@@ -245,6 +246,7 @@ public class FieldVaultAutoConfiguration {
         expiry.forEach(builder::expiryListener);
         accessPolicy(builder, policies.orderedStream().toList());
         requestContexts.ifAvailable(builder::requestContext);
+        principals.ifAvailable(builder::principal);
         VaultSchedule schedule = SecretsSchedules.from(settings.getSchedule());
         if (schedule != null) {
           builder.schedule(schedule);
@@ -292,6 +294,27 @@ public class FieldVaultAutoConfiguration {
     }
 
     /**
+     * With Spring Security on the class path (and {@code fieldvault.secrets.principal-from-security} on),
+     * the vault's principal supplier reads its {@code SecurityContextHolder}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
+    @ConditionalOnProperty(prefix = "fieldvault.secrets", name = "principal-from-security", havingValue = "true",
+        matchIfMissing = true)
+    static class SecurityPrincipalConfiguration {
+
+      /**
+       * With Spring Security, a store handle without {@code as(...)} acts for the calling thread's
+       * authenticated, non-anonymous user; an application's own bean of this name wins.
+       */
+      @Bean(PRINCIPALS)
+      @ConditionalOnMissingBean(name = PRINCIPALS)
+      Supplier<String> fieldVaultSecretsPrincipal() {
+        return new dev.fieldvault.spring.boot.internal.SecurityContextPrincipals();
+      }
+    }
+
+    /**
      * In a servlet web application, the audit events of vault operations made on a request's thread
      * carry that request's client address, user agent and request id.
      */
@@ -312,6 +335,12 @@ public class FieldVaultAutoConfiguration {
 
   /** The bean supplying the secrets vault's request contexts (named: a Supplier type is too common to find by type alone). */
   static final String REQUEST_CONTEXTS = "fieldVaultSecretsRequestContexts";
+
+  /**
+   * The bean supplying the principal of store handles without {@code as(...)} (named, as above): the
+   * starter's from Spring Security, or the application's own {@code Supplier<String>} of this name.
+   */
+  static final String PRINCIPALS = "fieldVaultSecretsPrincipal";
 
   /** The rotation job (database key store only). */
   @Configuration(proxyBeanMethods = false)

@@ -16,8 +16,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * The {@code fieldvault} Actuator endpoint, read-only: the keysets and their key versions, the key
- * inventory (values per key version per column, counted by the database from each value's header)
- * and the rotation job's progress. It shows names, key ids, states and counts: never a value or key
+ * inventory (values per key version per column, counted by the database from each value's header),
+ * the rotation job's progress and, with the secrets vault, its scheduler's tasks (from the lease table,
+ * whichever instance ran them). It shows names, key ids, states, times and counts: never a value or key
  * material. With {@code fieldvault.endpoint.write-operations=true} the starter registers
  * {@link FieldVaultWritableEndpoint} instead, which can also start a rotation and retire a key.
  */
@@ -29,6 +30,8 @@ public class FieldVaultEndpoint {
   private final Duration inventoryMaxAge;
   private final Object scan = new Object();
   private volatile CachedInventory cached;
+  /** The secrets vault's scheduler section (null: no secrets vault). */
+  private volatile dev.fieldvault.spring.boot.internal.SecretsSchedulerReport secretsScheduler;
 
   private record CachedInventory(KeyInventory inventory, Keyring keyring) {}
 
@@ -46,6 +49,11 @@ public class FieldVaultEndpoint {
     this.keys = keys;
     this.rotation = rotation;
     this.inventoryMaxAge = inventoryMaxAge == null || inventoryMaxAge.isNegative() ? Duration.ZERO : inventoryMaxAge;
+  }
+
+  /** Adds the secrets vault's scheduler to the report (the starter sets it when there is a vault). */
+  void secretsScheduler(dev.fieldvault.spring.boot.internal.SecretsSchedulerReport report) {
+    this.secretsScheduler = report;
   }
 
   /** The inventory shown: a recent enough one (see the constructor), else counted now. */
@@ -89,6 +97,10 @@ public class FieldVaultEndpoint {
       out.put("inventory", inventory(inventory));
       out.put("inventoryTakenAt", String.valueOf(inventory.takenAt()));
       out.put("rotation", rotation.status());
+    }
+    dev.fieldvault.spring.boot.internal.SecretsSchedulerReport scheduler = secretsScheduler;
+    if (scheduler != null) {
+      out.put("secretsScheduler", scheduler.report());
     }
     return out;
   }

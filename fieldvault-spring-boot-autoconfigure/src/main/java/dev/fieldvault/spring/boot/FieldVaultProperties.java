@@ -454,6 +454,20 @@ public class FieldVaultProperties {
     /** The request context of audit events made on a servlet request's thread. */
     private final RequestContext requestContext = new RequestContext();
 
+    /**
+     * Whether, with Spring Security on the class path, a store handle without {@code as(...)} acts for the
+     * calling thread's authenticated user ({@code SecurityContextHolder}; anonymous otherwise).
+     */
+    private boolean principalFromSecurity = true;
+
+    public boolean isPrincipalFromSecurity() {
+      return principalFromSecurity;
+    }
+
+    public void setPrincipalFromSecurity(boolean principalFromSecurity) {
+      this.principalFromSecurity = principalFromSecurity;
+    }
+
     public Schedule getSchedule() {
       return schedule;
     }

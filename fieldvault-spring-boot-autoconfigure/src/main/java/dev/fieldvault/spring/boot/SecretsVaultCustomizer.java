@@ -6,7 +6,8 @@ import dev.fieldvault.secrets.SecretsVault;
  * Adjusts the auto-configured {@link SecretsVault} before it is built: rotation policies, dynamic
  * secret generators, a read cache, read audit, the value size limit. Declare beans of this type; each
  * is called in order ({@code @Order}) after the starter applied its own settings (tables, keys,
- * schedule, listener, access-rule and request-context beans), so a customizer may override them.
+ * schedule, listener, access-rule, request-context and principal beans), so a customizer may override
+ * them.
  *
  * <pre>{@code
  * // in a @Configuration class, as a @Bean method

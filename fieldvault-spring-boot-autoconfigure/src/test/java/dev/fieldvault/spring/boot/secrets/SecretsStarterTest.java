@@ -32,6 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -39,7 +42,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * database per subclass (H2, PostgreSQL, MariaDB): the scheduler from {@code fieldvault.secrets.schedule.*}
  * runs its tasks (an expired entry is deleted, a rotation policy from a {@code SecretsVaultCustomizer}
  * rotates, an expiry warning is given), the listener beans hear them, the {@code AccessRules} bean denies
- * what it does not grant, and a request's audit events carry the request's context.
+ * what it does not grant, a handle without {@code as(...)} acts for Spring Security's authenticated user,
+ * and a request's audit events carry the request's context.
  */
 @SpringBootTest(classes = SecretsApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "fieldvault.keys.refresh-interval=0s", "fieldvault.rotation.promotion-delay=0s",
@@ -127,6 +131,33 @@ abstract class SecretsStarterTest {
         .isEqualTo("readable-by-readers");
     await("the event listener bean hears mallory's refusal", () -> heardEvents.events.stream()
         .anyMatch(e -> "mallory".equals(e.principal()) && e.outcome().equals(Status.ACCESS_DENIED.name())));
+  }
+
+  @Test
+  void withSpringSecurity_aSharedHandleActsForTheThreadsAuthenticatedUser_inRulesAndAuditEvents() {
+    vault.store("ruled").as(SecretsApp.APP).put("motd", SecretValue.ofString("for-readers"));
+    SecretStore shared = vault.store("ruled"); // no as(...): each operation asks Spring Security
+    Status asAlice;
+    Status alicesWrite;
+    try {
+      SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+          "alice", "n/a", AuthorityUtils.createAuthorityList("ROLE_USER")));
+      asAlice = shared.get("motd").status();
+      alicesWrite = shared.put("motd", SecretValue.ofString("overwritten")).status();
+    } finally {
+      SecurityContextHolder.clearContext();
+    }
+    Status signedOut = shared.get("motd").status();
+
+    // the rules: alice (role reader) reads the store "ruled" but may not write it; anonymous has no grant
+    assertThat(asAlice).isEqualTo(Status.OK);
+    assertThat(alicesWrite).isEqualTo(Status.ACCESS_DENIED);
+    assertThat(signedOut).isEqualTo(Status.ACCESS_DENIED);
+    List<AuditEvent> events = vault.auditEvents(AuditQuery.all().namespace("ruled", null).name("motd")
+        .limit(1_000)).items();
+    assertThat(events).extracting(e -> e.principal() + " " + e.action() + " " + e.outcome())
+        .endsWith("alice READ OK", "alice CREATED ACCESS_DENIED", "anonymous READ ACCESS_DENIED");
+    assertThat(vault.store("ruled").as(SecretsApp.APP).get("motd").value().asString()).isEqualTo("for-readers");
   }
 
   @Test

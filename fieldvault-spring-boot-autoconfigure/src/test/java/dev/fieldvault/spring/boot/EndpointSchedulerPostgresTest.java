@@ -1,0 +1,12 @@
+package dev.fieldvault.spring.boot;
+
+import dev.fieldvault.testsupport.TestDatabases;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+class EndpointSchedulerPostgresTest extends EndpointSchedulerTest {
+  @DynamicPropertySource
+  static void db(DynamicPropertyRegistry registry) {
+    database(TestDatabases.Kind.POSTGRES, registry);
+  }
+}
