@@ -80,14 +80,14 @@ public final class SecretStore {
    * over the vault's principal supplier ({@link SecretsVault.Builder#principal}), which the returned handle
    * no longer asks.
    *
-   * @throws InvalidSecretNameException if {@code newPrincipal} is null, blank, longer than 200 characters, or
-   *     has U+0000 or an unpaired surrogate
+   * @throws InvalidSecretNameException if {@code newPrincipal} is null, blank (white space or space characters
+   *     only), longer than 200 characters, or has a control character, U+0000 or an unpaired surrogate
    */
   public SecretStore as(String newPrincipal) {
-    String problem = Names.problem(newPrincipal, 200, false);
+    String problem = Names.principalProblem(newPrincipal);
     if (problem != null) {
       throw new InvalidSecretNameException("A principal must be a non-blank name of at most 200 characters"
-          + " without U+0000 or unpaired surrogates, but " + problem);
+          + " without control characters, U+0000 or unpaired surrogates, but " + problem);
     }
     return new SecretStore(vault, meta, newPrincipal, sealed, sealedPrevious, requestContext, false);
   }
@@ -234,6 +234,11 @@ public final class SecretStore {
       return resolved().rotate(name, generator);
     }
     Objects.requireNonNull(generator, "generator");
+    // the write is checked before the generator runs: a generator may act outside the vault (revoke the old
+    // credential, issue a new one), which a principal that may only read must not set off
+    if (denied(Action.WRITE, name, nameKey(name), AuditAction.ROTATED)) {
+      return new WriteResult(Status.ACCESS_DENIED, 0);
+    }
     SecretResult current = get(name);
     if (current.status() != Status.OK) {
       // the read is audited by get; the rotation that did not happen is audited too, as rotate(name, value) is

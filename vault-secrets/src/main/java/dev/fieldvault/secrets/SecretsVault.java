@@ -234,20 +234,37 @@ public final class SecretsVault implements AutoCloseable {
    *
    * @throws InvalidSecretNameException when the supplier returns a name {@link SecretStore#as(String)} refuses
    */
+  /**
+   * Whether a name is one of the vault's own principals ({@code anonymous}, and {@code fieldvault-*}: the
+   * system, the rotation policies), which the principal supplier may not return. Compared ignoring case
+   * and surrounding white space, so that look-alike spellings are refused too.
+   */
+  static boolean reservedPrincipal(String p) {
+    String n = p.strip().toLowerCase(java.util.Locale.ROOT);
+    return n.equals(ANONYMOUS) || n.startsWith("fieldvault-");
+  }
+
   String currentPrincipal() {
     if (principals == null) {
       return ANONYMOUS;
     }
     String p = principals.get();
-    if (p == null || p.isBlank()) {
+    if (Names.blankLooking(p)) {
       return ANONYMOUS;
     }
-    String problem = Names.problem(p, 200, false);
+    String problem = Names.principalProblem(p);
     if (problem != null) {
       throw new InvalidSecretNameException("The principal supplier (SecretsVault.Builder#principal) returned a"
           + " principal that is not valid: a principal must be a non-blank name of at most 200 characters without"
-          + " U+0000 or unpaired surrogates, but " + problem + "; nothing was read, written or audited. Return"
-          + " such a name from the supplier (or null for anonymous)");
+          + " control characters, U+0000 or unpaired surrogates, but " + problem + "; nothing was read, written or"
+          + " audited. Return such a name from the supplier (or null for anonymous)");
+    }
+    if (reservedPrincipal(p)) {
+      // a user who signs in as "fieldvault-rotation" must not get the grants of the vault's own work
+      throw new InvalidSecretNameException("The principal supplier (SecretsVault.Builder#principal) returned a"
+          + " name reserved for the vault's own principals (" + ANONYMOUS + " and names starting with"
+          + " 'fieldvault-'): a user of that name would act as the vault itself; nothing was read, written or audited."
+          + " Map such user names to other principals in the supplier (or return null for anonymous)");
     }
     return p;
   }
@@ -412,6 +429,14 @@ public final class SecretsVault implements AutoCloseable {
    */
   public void stopScheduler() {
     requireScheduler().stop();
+  }
+
+  /**
+   * Whether this instance's scheduler runs now: {@link #startScheduler()} was called and neither
+   * {@link #stopScheduler()} nor {@link #close()} since. False without a schedule.
+   */
+  public boolean schedulerRunning() {
+    return scheduler != null && scheduler.started();
   }
 
   /**

@@ -44,10 +44,10 @@ public final class VaultAdmin {
   private final String principal;
 
   VaultAdmin(SecretsVault vault, String principal) {
-    String problem = Names.problem(principal, 200, false);
+    String problem = Names.principalProblem(principal);
     if (problem != null) {
       throw new InvalidSecretNameException("A principal must be a non-blank name of at most 200 characters"
-          + " without U+0000 or unpaired surrogates, but " + problem);
+          + " without control characters, U+0000 or unpaired surrogates, but " + problem);
     }
     this.vault = vault;
     this.principal = principal;

@@ -139,8 +139,9 @@ final class VaultScheduler {
     return running.get(task).get();
   }
 
+  /** Whether the threads run (started, neither stopped nor killed). */
   synchronized boolean started() {
-    return ticks != null;
+    return ticks != null && !killed;
   }
 
   /** Runs a task now on the calling thread (claiming its lease, whether due or not). */

@@ -232,4 +232,89 @@ class PrincipalSupplierTest {
               SecretsVault.SYSTEM + " READ OK", "root STORE_CREATED OK");
     }
   }
+
+  /**
+   * Names a user could choose that must not reach the vault as principals (the review of the supplier):
+   * the vault's own principals (a user signed up as {@code fieldvault-rotation} would get the rotation
+   * policies' grants), a CR/LF (log lines forged through refusal messages), and blank-looking names of
+   * no-break spaces (anonymous, not an invisible name). Nothing is read, written or audited for a refused one.
+   */
+  @ParameterizedTest
+  @MethodSource(ALL)
+  void reservedControlAndBlankLookingNames_fromTheSupplier_neverActAsAPrincipal(Kind kind) throws Exception {
+    String ns = SecretsTestSupport.unique("principals");
+    String[] current = {null};
+    AccessRules rules = AccessRules.builder()
+        .principal("fieldvault-rotation").grant(Action.READ, Action.WRITE).onStore(ns)
+        .principal(SecretsVault.SYSTEM).grant(Action.READ, Action.WRITE).onStore(ns)
+        .principal("anonymous").grant(Action.READ).onStore(ns)
+        .build();
+    try (SecretsVault vault = builder(kind).accessRules(rules).principal(() -> current[0]).build()) {
+      vault.createStore(ns, null, StoreOptions.DEFAULT).put("api-key", SecretValue.ofString("sk-live-1"));
+      SecretStore handle = vault.store(ns);
+      int before = events(vault, ns).size();
+      for (String reserved : List.of("fieldvault-rotation", "FieldVault-System", " fieldvault-anything",
+          "anonymous", "ANONYMOUS")) {
+        current[0] = reserved;
+        assertThatThrownBy(() -> handle.get("api-key")).as(reserved).isInstanceOf(InvalidSecretNameException.class)
+            .hasMessageContaining("reserved").hasMessageContaining("nothing was read, written or audited");
+        assertThatThrownBy(() -> handle.put("api-key", SecretValue.ofString("attacker"))).as(reserved)
+            .isInstanceOf(InvalidSecretNameException.class);
+      }
+      current[0] = "mallory\r\nINFO forged audit line";
+      assertThatThrownBy(() -> handle.counts()).isInstanceOf(InvalidSecretNameException.class)
+          .hasMessageContaining("control character").hasMessageNotContaining("forged");
+      assertThatThrownBy(() -> handle.as("eve\nforged")).isInstanceOf(InvalidSecretNameException.class)
+          .hasMessageNotContaining("forged");
+      int after = events(vault, ns).size();
+      current[0] = "\u00a0\u2007\u202f";
+      SecretResult blank = handle.get("api-key");
+      assertThatThrownBy(() -> handle.as("\u00a0")).isInstanceOf(InvalidSecretNameException.class)
+          .hasMessageContaining("blank");
+
+      assertThat(after).isEqualTo(before);
+      assertThat(blank.status()).isEqualTo(Status.OK); // read as anonymous, which the rules let read
+      assertThat(vault.store(ns).as(SecretsVault.SYSTEM).get("api-key").value().asString()).isEqualTo("sk-live-1");
+      assertThat(events(vault, ns)).extracting(e -> e.principal() + " " + e.action() + " " + e.outcome())
+          .endsWith("anonymous READ OK", SecretsVault.SYSTEM + " READ OK");
+    }
+  }
+
+  /**
+   * rotate(name, generator) checks WRITE before the generator runs: a principal that may only read must not
+   * set off what a generator does outside the vault (revoking the live credential, issuing another).
+   */
+  @ParameterizedTest
+  @MethodSource(ALL)
+  void rotateWithAGenerator_byAReadOnlyPrincipal_isRefusedBeforeTheGeneratorRuns(Kind kind) throws Exception {
+    String ns = SecretsTestSupport.unique("principals");
+    String[] current = {"reader"};
+    AccessRules rules = AccessRules.builder()
+        .principal("reader").grant(Action.READ).onStore(ns)
+        .principal("writer").grant(Action.READ, Action.WRITE).onStore(ns)
+        .principal(SecretsVault.SYSTEM).grant(Action.READ, Action.WRITE).onStore(ns)
+        .build();
+    AtomicInteger generated = new AtomicInteger();
+    RotationHandler revokeAndIssue = (name, old) -> {
+      generated.incrementAndGet(); // stands for: revoke the old key at the provider, issue a new one
+      return SecretValue.ofString("sk-live-" + generated.get());
+    };
+    try (SecretsVault vault = builder(kind).accessRules(rules).principal(() -> current[0]).build()) {
+      vault.createStore(ns, null, StoreOptions.DEFAULT).put("api-key", SecretValue.ofString("sk-live-0"));
+      SecretStore handle = vault.store(ns);
+      WriteResult byReader = handle.rotate("api-key", revokeAndIssue);
+      int afterReader = generated.get();
+      current[0] = "writer";
+      WriteResult byWriter = handle.rotate("api-key", revokeAndIssue);
+
+      assertThat(byReader.status()).isEqualTo(Status.ACCESS_DENIED);
+      assertThat(afterReader).isZero();
+      assertThat(byWriter.status()).isEqualTo(Status.OK);
+      assertThat(generated.get()).isEqualTo(1);
+      assertThat(vault.store(ns).as(SecretsVault.SYSTEM).get("api-key").value().asString()).isEqualTo("sk-live-1");
+      assertThat(events(vault, ns)).extracting(e -> e.principal() + " " + e.action() + " " + e.outcome())
+          .contains("reader ROTATED ACCESS_DENIED", "writer ROTATED OK")
+          .doesNotContain("reader READ OK");
+    }
+  }
 }

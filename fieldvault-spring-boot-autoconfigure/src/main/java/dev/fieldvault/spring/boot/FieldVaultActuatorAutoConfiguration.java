@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -78,7 +79,7 @@ public class FieldVaultActuatorAutoConfiguration {
   @ConditionalOnClass(SecretsVault.class)
   static class AuditHealth {
     @Bean
-    @ConditionalOnBean(SecretsVault.class)
+    @ConditionalOnSingleCandidate(SecretsVault.class) // several vaults and none @Primary: not checked (the app starts)
     AuditChainCheck fieldVaultAuditChainCheck(SecretsVault vault) {
       return details -> {
         ChainCheck c = vault.verifyAuditChain();
@@ -116,7 +117,7 @@ public class FieldVaultActuatorAutoConfiguration {
       "dev.fieldvault.secrets.SecretsVault"})
   static class SecretsSchedulerEndpoint {
     @Bean
-    @ConditionalOnBean(SecretsVault.class)
+    @ConditionalOnSingleCandidate(SecretsVault.class) // several vaults and none @Primary: not shown (the app starts)
     dev.fieldvault.spring.boot.internal.SecretsSchedulerReport fieldVaultSecretsSchedulerReport(SecretsVault vault) {
       return dev.fieldvault.spring.boot.internal.SecretsSchedulerReports.of(vault);
     }

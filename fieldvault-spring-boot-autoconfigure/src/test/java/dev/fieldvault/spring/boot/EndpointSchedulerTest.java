@@ -179,6 +179,24 @@ abstract class EndpointSchedulerTest {
   }
 
   /** The scheduler started with the context: each configured task runs once (due at start). */
+  /** enabled says whether this instance schedules now: a stopped scheduler runs nothing here (review finding). */
+  @Test
+  void aStoppedScheduler_showsItsTasksAsNotEnabled_andEnabledAgainOnceStarted() {
+    vault.stopScheduler();
+    Map<String, Object> stopped;
+    Map<String, Object> cleanupStopped;
+    try {
+      stopped = scheduler();
+      cleanupStopped = task(ScheduledTask.CLEANUP_EXPIRED);
+    } finally {
+      vault.startScheduler();
+    }
+    assertThat(stopped.get("enabled")).isEqualTo(false);
+    assertThat(cleanupStopped).containsEntry("enabled", false).containsEntry("every", "PT1H");
+    assertThat(scheduler().get("enabled")).isEqualTo(true);
+    assertThat(task(ScheduledTask.CLEANUP_EXPIRED)).containsEntry("enabled", true);
+  }
+
   private void awaitFirstRuns() throws InterruptedException {
     await("the first runs", () -> !"NEVER_RUN".equals(task(ScheduledTask.ROTATIONS).get("lastOutcome"))
         && !"NEVER_RUN".equals(task(ScheduledTask.CLEANUP_EXPIRED).get("lastOutcome"))

@@ -70,6 +70,36 @@ class SecretsWiringTest {
     }
   }
 
+  /**
+   * Two vaults of the application's, neither @Primary, with the Actuator on the class path: the application
+   * starts, without the audit-chain health check and the endpoint's scheduler section, which need one vault
+   * (review finding: the start-up failed, "required a single bean, but 2 were found").
+   */
+  @Test
+  void twoVaultsWithoutAPrimary_theApplicationStarts_withoutTheSingleVaultActuatorParts() {
+    try (ConfigurableApplicationContext ctx = start(WebApplicationType.NONE, List.of(TestApp.class, TwoVaults.class))) {
+      assertThat(ctx.getBeansOfType(SecretsVault.class)).hasSize(2);
+      assertThat(ctx.containsBean("fieldVaultAuditChainCheck")).isFalse();
+      assertThat(ctx.containsBean("fieldVaultSecretsSchedulerReport")).isFalse();
+    }
+  }
+
+  /** Two vaults on different table prefixes, neither primary. */
+  @Configuration(proxyBeanMethods = false)
+  static class TwoVaults {
+    @Bean(destroyMethod = "close")
+    SecretsVault firstVault(FieldVaultKeys keys) {
+      return SecretsVault.builder(keys.dataSource().orElseThrow(), keys.cipher())
+          .rotationTables(VaultTables.withPrefix("fieldvault_")).build();
+    }
+
+    @Bean(destroyMethod = "close")
+    SecretsVault secondVault(FieldVaultKeys keys) {
+      return SecretsVault.builder(keys.dataSource().orElseThrow(), keys.cipher()).tablePrefix("second_secret_")
+          .rotationTables(VaultTables.withPrefix("fieldvault_")).build();
+    }
+  }
+
   /** An application that builds its own vault (without a schedule). */
   @Configuration(proxyBeanMethods = false)
   static class OwnVault {

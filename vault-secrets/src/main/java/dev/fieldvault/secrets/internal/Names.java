@@ -44,6 +44,35 @@ public final class Names {
   }
 
   /**
+   * Why {@code principal} is not a valid principal name, or null: as {@link #problem} (at most 200
+   * characters), and besides neither blank-looking (only white space or space characters, such as
+   * U+00A0) nor holding a control character (a CR or LF would start a new line in a log that quotes it).
+   */
+  public static String principalProblem(String principal) {
+    String problem = problem(principal, 200, false);
+    if (problem != null) {
+      return problem;
+    }
+    if (blankLooking(principal)) {
+      return "it is blank (only white space)";
+    }
+    for (int i = 0; i < principal.length(); i++) {
+      if (Character.isISOControl(principal.charAt(i))) {
+        return "it contains a control character at index " + i;
+      }
+    }
+    return null;
+  }
+
+  /** True when {@code s} is null, empty, or only white space or space characters (U+00A0, U+2007, U+202F ...). */
+  public static boolean blankLooking(String s) {
+    if (s == null) {
+      return true;
+    }
+    return s.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp));
+  }
+
+  /**
    * Why {@code text} (metadata: any length, U+0000 allowed, as JSON stores it) is not valid Unicode text, or
    * null: an unpaired UTF-16 surrogate, which a driver would store as {@code ?}. Never echoes the text.
    */

@@ -28,7 +28,10 @@ public final class SecretsSchedulerReports {
 
   private SecretsSchedulerReports() {}
 
-  /** The report of {@code vault}'s scheduler (every {@link ScheduledTask}; those not scheduled here: enabled false). */
+  /**
+   * The report of {@code vault}'s scheduler (every {@link ScheduledTask}; enabled only while this instance's
+   * scheduler runs and the task is in its schedule).
+   */
   public static SecretsSchedulerReport of(SecretsVault vault) {
     return () -> report(vault);
   }
@@ -43,6 +46,9 @@ public final class SecretsSchedulerReports {
       out.put("error", e.getMessage());
       return out;
     }
+    // enabled: scheduled on this instance now (a schedule whose scheduler was never started, or was stopped,
+    // runs nothing here); the database's record of each task is shown either way
+    boolean here = vault.schedulerRunning();
     Map<ScheduledTask, TaskStatus> byTask = new EnumMap<>(ScheduledTask.class);
     statuses.forEach(s -> byTask.put(s.task(), s));
     List<Map<String, Object>> tasks = new ArrayList<>();
@@ -50,7 +56,7 @@ public final class SecretsSchedulerReports {
       TaskStatus s = byTask.get(task);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("task", task.name());
-      m.put("enabled", s != null);
+      m.put("enabled", here && s != null);
       if (s != null) {
         m.put("every", text(s.every()));
         m.put("lastStartedAt", text(s.lastStartedAt()));
@@ -65,7 +71,7 @@ public final class SecretsSchedulerReports {
       }
       tasks.add(m);
     }
-    out.put("enabled", !statuses.isEmpty());
+    out.put("enabled", here && !statuses.isEmpty());
     out.put("tasks", tasks);
     return out;
   }
