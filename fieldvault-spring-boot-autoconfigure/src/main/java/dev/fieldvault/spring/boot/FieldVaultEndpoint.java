@@ -93,9 +93,14 @@ public class FieldVaultEndpoint {
     out.put("kek", keys.kek().id());
     out.put("keysets", keysets());
     if (rotation != null) {
-      KeyInventory inventory = inventory();
-      out.put("inventory", inventory(inventory));
-      out.put("inventoryTakenAt", String.valueOf(inventory.takenAt()));
+      try {
+        KeyInventory inventory = inventory();
+        out.put("inventory", inventory(inventory));
+        out.put("inventoryTakenAt", String.valueOf(inventory.takenAt()));
+      } catch (dev.fieldvault.jdbc.keystore.VaultStorageException e) {
+        // a column's table cannot be read (dropped, renamed, an outage): say so, show the rest of the endpoint
+        out.put("inventory", Map.of("error", String.valueOf(e.getMessage())));
+      }
       out.put("rotation", rotation.status());
     }
     dev.fieldvault.spring.boot.internal.SecretsSchedulerReport scheduler = secretsScheduler;
