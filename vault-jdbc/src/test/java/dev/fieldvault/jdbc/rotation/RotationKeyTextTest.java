@@ -11,9 +11,9 @@ import dev.fieldvault.keys.FieldCipher;
 import dev.fieldvault.keys.FieldEncryptor;
 import dev.fieldvault.keys.FieldSpec;
 import dev.fieldvault.keys.Keyring;
+import dev.fieldvault.testsupport.ForwardingDataSource;
 import dev.fieldvault.testsupport.TestDatabase;
 import dev.fieldvault.testsupport.TestDatabases;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -215,7 +215,7 @@ class RotationKeyTextTest {
      * ({@code sql_mode=''}, as some applications do), where a latin1 column silently stores {@code ?}.
      */
     Rewrapper.Builder rewrapper(FieldCipher cipher) {
-      DataSource ds = db.kind() == TestDatabases.Kind.MARIADB ? new NonStrict(db) : db.dataSource();
+      DataSource ds = db.kind() == TestDatabases.Kind.MARIADB ? nonStrict(db) : db.dataSource();
       return Rewrapper.builder(ds, cipher).table(declaration()).vaultTables(vaultTables).rangeSize(100).batchSize(7);
     }
 
@@ -367,56 +367,12 @@ class RotationKeyTextTest {
   }
 
   /** MariaDB connections without strict mode. */
-  private static final class NonStrict implements DataSource {
-    private final TestDatabase db;
-
-    NonStrict(TestDatabase db) {
-      this.db = db;
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-      Connection c = db.connect();
+  private static DataSource nonStrict(TestDatabase db) {
+    return ForwardingDataSource.of(db.dataSource(), c -> {
       try (Statement st = c.createStatement()) {
         st.execute("SET SESSION sql_mode = ''");
       }
       return c;
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() {
-      return java.util.logging.Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
-    }
+    });
   }
 }
